@@ -1,0 +1,15 @@
+//! Build script of the desktop shell: capabilities live in `src-tauri/capabilities`, and every app
+//! command gets ACL permissions generated (`allow-<command>`) so a window can call only what its
+//! capability lists.
+
+fn main() {
+    // Keep in step with `commands::COMMANDS` (a test checks it).
+    const COMMANDS: &[&str] = &["about", "core_status", "take_deep_links", "reveal_data_dir"];
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {e:#}");
+    }
+}

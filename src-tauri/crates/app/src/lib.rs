@@ -1,0 +1,157 @@
+//! Outpost's application services: the one API that the desktop shell, the `outpost` CLI and the
+//! tests call. It owns the data directory, the store and the vault, and knows nothing of Tauri.
+
+pub mod data;
+pub mod activity;
+pub mod deeplink;
+pub mod doctor;
+pub mod error;
+pub mod logging;
+pub mod paths;
+
+use std::sync::Arc;
+
+pub use doctor::{DoctorReport, VaultBackend};
+pub use error::{Error, ErrorCode, Result};
+pub use paths::Paths;
+
+use outpost_store::Store;
+use outpost_vault::{Secret, Vault, VaultConfig};
+
+/// Outpost's version (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Selects the vault's passphrase mode for machines without a keychain.
+pub const VAULT_PASSPHRASE_ENV: &str = "OUTPOST_VAULT_PASSPHRASE";
+
+/// How to open a profile.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub paths: Paths,
+    /// Keychain service name; tests use their own so they never touch a real profile's key.
+    pub keychain_service: String,
+    /// Passphrase mode for this profile; wins over `OUTPOST_VAULT_PASSPHRASE` (tests set it here
+    /// because environment variables are process-global).
+    pub passphrase: Option<Secret>,
+}
+
+impl OpenOptions {
+    pub fn new(paths: Paths) -> Self {
+        OpenOptions { paths, keychain_service: paths::APP_IDENTIFIER.to_string(), passphrase: None }
+    }
+
+    fn vault_config(&self) -> VaultConfig {
+        let config =
+            VaultConfig::new(self.paths.data_dir().to_path_buf()).with_keychain_service(self.keychain_service.clone());
+        if let Some(p) = &self.passphrase {
+            return config.with_passphrase(p.clone());
+        }
+        match std::env::var(VAULT_PASSPHRASE_ENV) {
+            Ok(p) if !p.is_empty() => config.with_passphrase(Secret::new(p)),
+            _ => config,
+        }
+    }
+}
+
+/// An open profile: the data directory with its database. The vault is opened on first use, so
+/// that a missing keychain never keeps the user from their posts.
+#[derive(Debug, Clone)]
+pub struct Outpost {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    options: OpenOptions,
+    store: Store,
+    http: outpost_net::HttpClient,
+    vault: tokio::sync::OnceCell<Arc<Vault>>,
+}
+
+impl Outpost {
+    /// Opens (creating if needed) the profile in the data directory. Fails with a clear error when
+    /// the directory is unusable or the database is corrupt or newer than this build; in every failure
+    /// case nothing on disk is changed.
+    pub async fn open(options: OpenOptions) -> Result<Outpost> {
+        options.paths.ensure()?;
+        let store = Store::open(&options.paths.database()).await?;
+        let http = activity::start(store.clone());
+        tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
+        Ok(Outpost { inner: Arc::new(Inner { options, store, http, vault: tokio::sync::OnceCell::new() }) })
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.inner.options.paths
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The HTTP client for every outbound request; each request lands in the activity log.
+    pub fn http(&self) -> &outpost_net::HttpClient {
+        &self.inner.http
+    }
+
+    /// The vault, opened (or created for a new profile) on first use.
+    pub async fn vault(&self) -> Result<Arc<Vault>> {
+        let config = self.inner.options.vault_config();
+        let vault = self
+            .inner
+            .vault
+            .get_or_try_init(|| async move {
+                let v = tokio::task::spawn_blocking(move || Vault::open_or_create(&config))
+                    .await
+                    .map_err(|e| Error::InvalidInput(format!("the vault task failed: {e}")))??;
+                Ok::<_, Error>(Arc::new(v))
+            })
+            .await?;
+        Ok(vault.clone())
+    }
+
+    /// The health report for this open profile.
+    pub async fn doctor(&self) -> DoctorReport {
+        let mut report = doctor::base_report(self.paths());
+        match self.store().schema_version().await {
+            Ok(v) => report.schema_version = Some(v),
+            Err(e) => report.problems.push(format!("Database: {e}")),
+        }
+        fill_vault_status(&mut report, self.inner.options.vault_config()).await;
+        report
+    }
+
+    pub async fn close(&self) {
+        self.inner.store.close().await;
+    }
+}
+
+/// The health report for a data directory that may not open at all (corrupt, unwritable, too new).
+/// Never creates or changes anything beyond what opening a healthy profile does.
+pub async fn doctor(options: OpenOptions) -> DoctorReport {
+    match Outpost::open(options.clone()).await {
+        Ok(outpost) => {
+            let report = outpost.doctor().await;
+            outpost.close().await;
+            report
+        }
+        Err(e) => {
+            let mut report = doctor::base_report(&options.paths);
+            report.problems.push(e.to_string());
+            fill_vault_status(&mut report, options.vault_config()).await;
+            report
+        }
+    }
+}
+
+async fn fill_vault_status(report: &mut DoctorReport, config: VaultConfig) {
+    match tokio::task::spawn_blocking(move || outpost_vault::status(&config)).await {
+        Ok(status) => {
+            report.vault_backend = status.backend.map(Into::into);
+            report.keychain_available = status.keychain_available;
+            report.vault_detail = status.detail.clone();
+            if status.backend.is_none() {
+                report.problems.push(format!("Vault: {}", status.detail));
+            }
+        }
+        Err(e) => report.problems.push(format!("Vault: the status check failed: {e}")),
+    }
+}

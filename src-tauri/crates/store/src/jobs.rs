@@ -1,0 +1,274 @@
+//! Publish jobs (one per post target; the scheduler's persisted state machine) and their attempts.
+
+use sqlx::SqliteExecutor;
+
+use crate::{JobState, Result};
+
+table! {
+    /// The publishing state of one post target.
+    pub struct PublishJob in "publish_jobs" as "publish job" order by "due_at, id" {
+        pub id: String,
+        pub post_target_id: String,
+        pub state: JobState,
+        /// When to (re)try, unix ms.
+        pub due_at: i64,
+        pub attempt_count: i64,
+        pub hold_reason: Option<String>,
+        /// Human error summary (never tokens or bodies).
+        pub last_error: Option<String>,
+        pub platform_post_id: Option<String>,
+        pub platform_url: Option<String>,
+        pub native_schedule_id: Option<String>,
+        pub published_at: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
+}
+
+/// The job of a post target.
+pub async fn find_by_target<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_target_id: &str,
+) -> Result<Option<PublishJob>> {
+    Ok(
+        sqlx::query_as::<_, PublishJob>(&format!("{} WHERE post_target_id = ?1", select_sql()))
+            .bind(post_target_id)
+            .fetch_optional(ex)
+            .await?,
+    )
+}
+
+/// The earliest `scheduled` job (the one timer to arm), via the partial index.
+pub async fn next_due<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Option<PublishJob>> {
+    Ok(sqlx::query_as::<_, PublishJob>(&format!(
+        "{} WHERE state = 'scheduled' ORDER BY due_at, id LIMIT 1",
+        select_sql()
+    ))
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// `scheduled` jobs due at or before `now`, earliest first.
+pub async fn list_due<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<PublishJob>> {
+    Ok(sqlx::query_as::<_, PublishJob>(&format!(
+        "{} WHERE state = 'scheduled' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
+        select_sql()
+    ))
+    .bind(now)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Jobs in a state (e.g. `publishing` on restart, to reconcile).
+pub async fn list_by_state<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    state: JobState,
+) -> Result<Vec<PublishJob>> {
+    Ok(sqlx::query_as::<_, PublishJob>(&format!(
+        "{} WHERE state = ?1 ORDER BY due_at, id",
+        select_sql()
+    ))
+    .bind(state)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Compare-and-set state change: moves the job to `to` only if it is still in `from`
+/// (so two dispatchers can never both claim a job). Returns whether it moved.
+pub async fn transition<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    from: JobState,
+    to: JobState,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE publish_jobs SET state = ?3, updated_at = ?4 WHERE id = ?1 AND state = ?2",
+    )
+    .bind(id)
+    .bind(from)
+    .bind(to)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Atomically claims a due `scheduled` job for publishing: state -> `publishing`,
+/// `attempt_count + 1`. Returns the claimed job, or `None` if someone else got it.
+pub async fn claim<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    now: i64,
+) -> Result<Option<PublishJob>> {
+    Ok(sqlx::query_as::<_, PublishJob>(&format!(
+        "UPDATE publish_jobs SET state = 'publishing', attempt_count = attempt_count + 1, updated_at = ?2
+         WHERE id = ?1 AND state = 'scheduled' RETURNING {}",
+        PublishJob::COLUMNS.join(", ")
+    ))
+    .bind(id)
+    .bind(now)
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// Records success: `published` with the platform's id/url.
+pub async fn mark_published<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    platform_post_id: &str,
+    platform_url: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_jobs SET state = 'published', platform_post_id = ?2, platform_url = ?3,
+             published_at = ?4, updated_at = ?4, hold_reason = NULL, last_error = NULL WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(platform_post_id)
+    .bind(platform_url)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Sets state, due time and error/hold texts in one step (retry, failure, hold, unconfirmed).
+pub async fn set_state<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    state: JobState,
+    due_at: i64,
+    last_error: Option<&str>,
+    hold_reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_jobs SET state = ?2, due_at = ?3, last_error = ?4, hold_reason = ?5, updated_at = ?6 WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(due_at)
+    .bind(last_error)
+    .bind(hold_reason)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Holds every `scheduled` job of a channel (e.g. reconnect needed); returns how many.
+pub async fn hold_for_channel<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: &str,
+    reason: &str,
+    now: i64,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE publish_jobs SET state = 'held', hold_reason = ?2, updated_at = ?3
+         WHERE state = 'scheduled' AND post_target_id IN (SELECT id FROM post_targets WHERE channel_id = ?1)",
+    )
+    .bind(channel_id)
+    .bind(reason)
+    .bind(now)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// Releases a channel's `held` jobs back to `scheduled`; returns how many.
+pub async fn release_for_channel<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: &str,
+    now: i64,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE publish_jobs SET state = 'scheduled', hold_reason = NULL, updated_at = ?2
+         WHERE state = 'held' AND post_target_id IN (SELECT id FROM post_targets WHERE channel_id = ?1)",
+    )
+    .bind(channel_id)
+    .bind(now)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
+/// Count of jobs per state.
+pub async fn count_by_state<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<(JobState, i64)>> {
+    Ok(sqlx::query_as::<_, (JobState, i64)>(
+        "SELECT state, COUNT(*) FROM publish_jobs GROUP BY state ORDER BY state",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Attempts of publish jobs (an audit trail for exactly-once reasoning).
+pub mod attempts {
+    use sqlx::SqliteExecutor;
+
+    use crate::{AttemptOutcome, Error, Result};
+
+    table! {
+        /// One try at publishing a job.
+        pub struct PublishAttempt in "publish_attempts" as "publish attempt" order by "job_id, attempt_no" {
+            pub id: String,
+            pub job_id: String,
+            pub attempt_no: i64,
+            pub started_at: i64,
+            pub finished_at: Option<i64>,
+            /// `None` while in flight (or interrupted by a crash).
+            pub outcome: Option<AttemptOutcome>,
+            pub http_status: Option<i64>,
+            /// Short human summary, never a token or body.
+            pub response_summary: Option<String>,
+            pub idempotency_key: Option<String>,
+        }
+    }
+
+    /// Attempts of one job in order.
+    pub async fn list_for_job<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        job_id: &str,
+    ) -> Result<Vec<PublishAttempt>> {
+        Ok(sqlx::query_as::<_, PublishAttempt>(&format!(
+            "{} WHERE job_id = ?1 ORDER BY attempt_no",
+            select_sql()
+        ))
+        .bind(job_id)
+        .fetch_all(ex)
+        .await?)
+    }
+
+    /// Records how an attempt ended.
+    pub async fn finish<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        id: &str,
+        finished_at: i64,
+        outcome: AttemptOutcome,
+        http_status: Option<i64>,
+        response_summary: Option<&str>,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE publish_attempts SET finished_at = ?2, outcome = ?3, http_status = ?4, response_summary = ?5 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(finished_at)
+        .bind(outcome)
+        .bind(http_status)
+        .bind(response_summary)
+        .execute(ex)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound {
+                what: "publish attempt",
+                id: id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+}

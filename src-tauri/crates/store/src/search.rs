@@ -1,0 +1,82 @@
+//! Full-text search over posts (with variants), ideas and templates (FTS5, kept in sync by triggers).
+
+use sqlx::SqliteExecutor;
+
+use crate::{Result, SearchKind};
+
+/// Marks the start of a matched term in [`SearchHit::snippet`] (U+0002). The UI splits on these
+/// markers instead of rendering HTML, so user text can never inject markup.
+pub const MATCH_START: char = '\u{2}';
+/// Marks the end of a matched term in [`SearchHit::snippet`] (U+0003).
+pub const MATCH_END: char = '\u{3}';
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
+pub struct SearchHit {
+    pub kind: SearchKind,
+    /// Id of the post, idea or template.
+    pub id: String,
+    /// Idea title, template name, or the matching variant's title for posts (often `''`).
+    pub title: String,
+    /// Text around the match with [`MATCH_START`]/[`MATCH_END`] around matched terms.
+    pub snippet: String,
+    /// bm25 rank (lower is better).
+    pub rank: f64,
+}
+
+/// Turns free user text into a safe FTS5 query: each word becomes a quoted phrase (embedded `"`
+/// doubled), words are ANDed, the last one also matches as a prefix (search as you type).
+/// FTS operators (`AND`, `OR`, `NOT`, `NEAR`, `*`, `-`, `:`, `^`, parentheses) are treated as text.
+/// Returns `None` when nothing searchable remains.
+pub fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<&str> = input
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let last = words.len().checked_sub(1)?;
+    let parts: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let quoted = format!("\"{}\"", w.replace('"', "\"\""));
+            if i == last {
+                format!("{quoted}*")
+            } else {
+                quoted
+            }
+        })
+        .collect();
+    Some(parts.join(" "))
+}
+
+/// Searches posts, ideas and templates; best matches first. Any user text is safe (see [`fts_query`]).
+pub async fn search<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<SearchHit>> {
+    let Some(fts) = fts_query(query) else {
+        return Ok(Vec::new());
+    };
+    // Rank all matches cheaply, keep the best few documents, compute snippets only for those,
+    // then keep the best document per item (a post has one document per non-empty variant).
+    let limit = limit.clamp(1, 1000);
+    let rows = sqlx::query_as::<_, SearchHit>(
+        "SELECT d.kind AS kind, d.item_id AS id, search_fts.title AS title,
+                snippet(search_fts, -1, char(2), char(3), '…', 16) AS snippet, search_fts.rank AS rank
+         FROM search_fts JOIN search_docs AS d ON d.rowid = search_fts.rowid
+         WHERE search_fts MATCH ?1
+           AND search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT ?2)
+         ORDER BY search_fts.rank",
+    )
+    .bind(fts)
+    .bind(limit * 4)
+    .fetch_all(ex)
+    .await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .filter(|h| seen.insert((h.kind, h.id.clone())))
+        .take(usize::try_from(limit).unwrap_or(1))
+        .collect())
+}

@@ -1,0 +1,23 @@
+//! SQL text builders used by the `table!` macro.
+
+/// `INSERT INTO t (a, b) VALUES (?1, ?2)`.
+pub(crate) fn insert(table: &str, columns: &[&str]) -> String {
+    let params: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        columns.join(", "),
+        params.join(", ")
+    )
+}
+
+/// `UPDATE t SET b = ?2, c = ?3 WHERE a = ?1` (the first column is the key).
+pub(crate) fn update(table: &str, columns: &[&str]) -> String {
+    let sets: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect();
+    let key = columns.first().copied().unwrap_or("id");
+    format!("UPDATE {table} SET {} WHERE {key} = ?1", sets.join(", "))
+}

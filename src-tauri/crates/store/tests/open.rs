@@ -1,0 +1,285 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Opening, pragmas, migrations, refusal of newer/corrupt files.
+
+mod common;
+
+use std::borrow::Cow;
+
+use common::*;
+use outpost_store::*;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+#[tokio::test]
+async fn opens_from_empty_with_pragmas_in_effect() {
+    let (_dir, store) = fresh().await;
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        Store::latest_schema_version()
+    );
+    assert!(Store::schema_versions().len() >= 2);
+    // Check on several pooled connections: every one must have the pragmas.
+    let mut conns = Vec::new();
+    for _ in 0..3 {
+        let mut c = store.pool().acquire().await.unwrap();
+        let jm: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(jm, "wal");
+        let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(fk, 1);
+        let sd: i64 = sqlx::query_scalar("PRAGMA secure_delete")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(sd, 1);
+        let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(sync, 1, "NORMAL");
+        let bt: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        assert_eq!(bt, 5000);
+        conns.push(c);
+    }
+    drop(conns);
+    // Reopen is idempotent.
+    let path = store.path().to_path_buf();
+    store.close().await;
+    let again = Store::open(&path).await.unwrap();
+    assert_eq!(
+        again.schema_version().await.unwrap(),
+        Store::latest_schema_version()
+    );
+    Store::open_read_only_check(&path).await.unwrap();
+    again.close().await;
+}
+
+/// Applies the first `n` embedded migrations only (an older app version's database).
+async fn create_at_version(path: &std::path::Path, n: usize) {
+    let all = sqlx::migrate!("./migrations");
+    let subset = sqlx::migrate::Migrator {
+        migrations: Cow::Owned(all.migrations[..n].to_vec()),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    let mut conn = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    subset.run(&mut conn).await.unwrap();
+    // Data as that version would have written it (all versions include the initial schema).
+    let q = [
+        "INSERT INTO channels (id, platform, platform_account_id, kind, created_at, updated_at) VALUES ('c1','bluesky','did:plc:1','profile',1,1)",
+        "INSERT INTO posts (id, body, status, scheduled_at, created_at, updated_at) VALUES ('p1','Legacy zebra announcement','scheduled',1000,1,1)",
+        "INSERT INTO post_targets (id, post_id, channel_id, caption, created_at, updated_at) VALUES ('t1','p1','c1','giraffe variant',1,1)",
+        "INSERT INTO publish_jobs (id, post_target_id, state, due_at, created_at, updated_at) VALUES ('j1','t1','scheduled',1000,1,1)",
+        "INSERT INTO ideas (id, title, notes, created_at, updated_at) VALUES ('i1','Old idea','walrus notes',1,1)",
+        "INSERT INTO templates (id, name, body, created_at, updated_at) VALUES ('tp1','Weekly','Hello {{name}} okapi',1,1)",
+        "INSERT INTO settings (key, value, updated_at) VALUES ('tz','\"Europe/Berlin\"',1)",
+    ];
+    for sql in q {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn upgrades_from_every_earlier_version_keeping_data() {
+    let versions = Store::schema_versions();
+    for n in 1..=versions.len() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outpost.db");
+        create_at_version(&path, n).await;
+        let store = Store::open(&path).await.unwrap();
+        assert_eq!(
+            store.schema_version().await.unwrap(),
+            Store::latest_schema_version(),
+            "from version #{n}"
+        );
+        let p = posts::get(store.pool(), "p1").await.unwrap();
+        assert_eq!(p.body, "Legacy zebra announcement");
+        assert_eq!(
+            jobs::get(store.pool(), "j1").await.unwrap().state,
+            JobState::Scheduled
+        );
+        assert_eq!(
+            settings::get(store.pool(), "tz").await.unwrap(),
+            Some(serde_json::json!("Europe/Berlin"))
+        );
+        // Pre-existing rows are searchable after the upgrade (backfilled index), variants included.
+        for (word, kind, id) in [
+            ("zebra", SearchKind::Post, "p1"),
+            ("giraffe", SearchKind::Post, "p1"),
+            ("walrus", SearchKind::Idea, "i1"),
+            ("okapi", SearchKind::Template, "tp1"),
+        ] {
+            let hits = search::search(store.pool(), word, 10).await.unwrap();
+            assert_eq!(hits.len(), 1, "{word} from version #{n}");
+            assert_eq!((hits[0].kind, hits[0].id.as_str()), (kind, id));
+        }
+        activity::record(
+            store.pool(),
+            &activity::NewActivity {
+                at: 5,
+                platform: "x".into(),
+                method: "GET".into(),
+                host: "api.x.com".into(),
+                path: "/2/users/me".into(),
+                status: Some(200),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn refuses_a_newer_schema_and_leaves_the_file_untouched() {
+    let (dir, store) = fresh().await;
+    let path = store.path().to_path_buf();
+    let newer = Store::latest_schema_version() + 1;
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (?1, 'future', 1, x'00', 0)")
+        .bind(newer)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert!(
+        matches!(err, Error::SchemaTooNew { found, supported } if found == newer && supported == newer - 1),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("newer version of Outpost"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(matches!(
+        Store::open_read_only_check(&path).await,
+        Err(Error::SchemaTooNew { .. })
+    ));
+    drop(dir);
+}
+
+fn assert_corrupt_untouched(path: &std::path::Path, err: Error, before: &[u8]) {
+    assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("damaged or is not an Outpost database"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(path).unwrap(), before, "file bytes changed");
+}
+
+#[tokio::test]
+async fn random_bytes_are_corrupt_and_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outpost.db");
+    let bytes: Vec<u8> = (0..10_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &bytes);
+    // A short text file too.
+    std::fs::write(&path, b"hello").unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, b"hello");
+}
+
+async fn populated_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, store) = fresh().await;
+    let ch = channel(1);
+    channels::insert(store.pool(), &ch).await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    for i in 0..2000 {
+        let p = post(
+            &format!(
+                "post number {i} with some text to fill pages {}",
+                "x".repeat(200)
+            ),
+            Some(T0 + i),
+        );
+        posts::insert(&mut *tx, &p).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let path = store.path().to_path_buf();
+    store.close().await;
+    (dir, path)
+}
+
+#[tokio::test]
+async fn truncated_database_is_corrupt_and_untouched() {
+    let (_dir, path) = populated_file().await;
+    let full = std::fs::read(&path).unwrap();
+    let truncated = full[..full.len() / 2].to_vec();
+    std::fs::write(&path, &truncated).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &truncated);
+}
+
+#[tokio::test]
+async fn damaged_pages_are_corrupt_and_untouched() {
+    let (_dir, path) = populated_file().await;
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    for b in &mut bytes[page * 3..page * 6] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &bytes);
+}
+
+#[tokio::test]
+async fn another_applications_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("CREATE TABLE recipes (id INTEGER PRIMARY KEY, name TEXT)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &before);
+}
+
+#[tokio::test]
+async fn unwritable_location_is_an_io_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"file").unwrap();
+    let err = Store::open(&blocker.join("outpost.db")).await.unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(err.to_string().contains("cannot use the database"));
+    let err = Store::open(dir.path()).await.unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn empty_file_is_initialised() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outpost.db");
+    std::fs::write(&path, b"").unwrap();
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        Store::latest_schema_version()
+    );
+}

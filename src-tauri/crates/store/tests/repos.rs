@@ -1,0 +1,1378 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Every repository function, cascades, search, activity, calendar, transactions.
+
+mod common;
+
+use common::*;
+use outpost_store::*;
+
+#[tokio::test]
+async fn enums_store_the_documented_text() {
+    for p in Platform::ALL {
+        assert_eq!(
+            serde_json::to_value(p).unwrap(),
+            serde_json::json!(p.as_str())
+        );
+        assert_eq!(p.as_str().parse::<Platform>().unwrap(), *p);
+    }
+    for s in JobState::ALL {
+        assert_eq!(
+            serde_json::to_value(s).unwrap(),
+            serde_json::json!(s.as_str())
+        );
+    }
+    for s in PostStatus::ALL {
+        assert_eq!(
+            serde_json::to_value(s).unwrap(),
+            serde_json::json!(s.as_str())
+        );
+    }
+    assert!("nope".parse::<ChannelKind>().is_err());
+    // And the database agrees (CHECK constraints accept every variant).
+    let (_d, store) = fresh().await;
+    for (i, p) in Platform::ALL.iter().enumerate() {
+        let mut c = channel(i as u32);
+        c.platform = *p;
+        c.kind = ChannelKind::ALL[i % ChannelKind::ALL.len()];
+        c.status = ChannelStatus::ALL[i % ChannelStatus::ALL.len()];
+        channels::insert(store.pool(), &c).await.unwrap();
+        assert_eq!(channels::get(store.pool(), &c.id).await.unwrap(), c);
+    }
+    let c = channels::list_all(store.pool()).await.unwrap()[0].clone();
+    let p = post("x", Some(T0));
+    posts::insert(store.pool(), &p).await.unwrap();
+    let t = target(&p.id, &c.id);
+    posts::targets::insert(store.pool(), &t).await.unwrap();
+    let j = job(&t.id, T0);
+    jobs::insert(store.pool(), &j).await.unwrap();
+    for s in JobState::ALL {
+        jobs::set_state(store.pool(), &j.id, *s, T0, None, None, T0)
+            .await
+            .unwrap();
+        assert_eq!(jobs::get(store.pool(), &j.id).await.unwrap().state, *s);
+    }
+}
+
+#[tokio::test]
+async fn every_repository_function_round_trips() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+
+    // developer apps
+    let app = apps::DeveloperApp {
+        id: new_id(),
+        platform: Platform::Mastodon,
+        instance_url: "https://m.example".into(),
+        client_id: "cid".into(),
+        has_client_secret: true,
+        redirect_mode: RedirectMode::DeepLink,
+        redirect_uri: Some("com.outpost.app:/cb".into()),
+        created_at: T0,
+        updated_at: T0,
+    };
+    apps::insert(db, &app).await.unwrap();
+    assert_eq!(
+        apps::find_by_platform(db, Platform::Mastodon, "https://m.example")
+            .await
+            .unwrap(),
+        Some(app.clone())
+    );
+    let mut app2 = app.clone();
+    app2.client_id = "cid2".into();
+    apps::update(db, &app2).await.unwrap();
+    assert_eq!(apps::get(db, &app.id).await.unwrap().client_id, "cid2");
+    assert_eq!(apps::count_all(db).await.unwrap(), 1);
+
+    // channels
+    let mut ch = channel(1);
+    ch.developer_app_id = Some(app.id.clone());
+    channels::insert(db, &ch).await.unwrap();
+    let dup = channels::Channel {
+        id: new_id(),
+        ..ch.clone()
+    };
+    let err = channels::insert(db, &dup).await.unwrap_err();
+    assert!(err.is_conflict(), "{err:?}");
+    assert!(
+        !err.to_string().contains("acct-1"),
+        "no values in messages: {err}"
+    );
+    assert_eq!(
+        channels::find_by_account(db, Platform::Mastodon, "https://mastodon.example", "acct-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ch.id
+    );
+    channels::set_status(
+        db,
+        &ch.id,
+        ChannelStatus::ReconnectNeeded,
+        Some("grant revoked"),
+        T0 + 1,
+    )
+    .await
+    .unwrap();
+    channels::set_token_expiry(db, &ch.id, Some(T0 + 3_600_000), T0 + 2)
+        .await
+        .unwrap();
+    let got = channels::get(db, &ch.id).await.unwrap();
+    assert_eq!(
+        (got.status, got.token_expires_at),
+        (ChannelStatus::ReconnectNeeded, Some(T0 + 3_600_000))
+    );
+    assert_eq!(
+        channels::list_by_status(db, ChannelStatus::ReconnectNeeded)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    channels::set_status(db, &ch.id, ChannelStatus::Connected, None, T0 + 3)
+        .await
+        .unwrap();
+    assert!(
+        channels::get(db, "missing")
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    assert!(
+        channels::set_status(db, "missing", ChannelStatus::Connected, None, 0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    let mut ch_u = channels::get(db, &ch.id).await.unwrap();
+    ch_u.display_name = "Renamed".into();
+    channels::update(db, &ch_u).await.unwrap();
+    assert!(
+        channels::update(
+            db,
+            &channels::Channel {
+                id: "missing".into(),
+                ..ch_u.clone()
+            }
+        )
+        .await
+        .unwrap_err()
+        .is_not_found()
+    );
+
+    // secrets
+    let sec = secrets::SealedSecret {
+        id: new_id(),
+        owner_kind: SecretOwnerKind::Channel,
+        owner_id: ch.id.clone(),
+        purpose: "access_token".into(),
+        key_id: "k1".into(),
+        nonce: vec![1; 12],
+        ciphertext: vec![9; 40],
+        created_at: T0,
+        updated_at: T0,
+    };
+    secrets::upsert(db, &sec).await.unwrap();
+    secrets::upsert(
+        db,
+        &secrets::SealedSecret {
+            id: new_id(),
+            ciphertext: vec![7; 40],
+            updated_at: T0 + 5,
+            ..sec.clone()
+        },
+    )
+    .await
+    .unwrap();
+    let s = secrets::find_for_owner(db, SecretOwnerKind::Channel, &ch.id, "access_token")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.id.as_str(), s.ciphertext.as_slice(), s.created_at),
+        (sec.id.as_str(), &[7u8; 40][..], T0)
+    );
+    let app_secret = secrets::SealedSecret {
+        id: new_id(),
+        owner_kind: SecretOwnerKind::DeveloperApp,
+        owner_id: app.id.clone(),
+        purpose: "client_secret".into(),
+        ..sec.clone()
+    };
+    secrets::insert(db, &app_secret).await.unwrap();
+    assert_eq!(
+        secrets::list_for_owner(db, SecretOwnerKind::Channel, &ch.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(secrets::count_all(db).await.unwrap(), 2);
+
+    // media, campaigns, board, ideas, templates, tags
+    let m = media(1);
+    media::insert(db, &m).await.unwrap();
+    assert_eq!(
+        media::find_by_sha256(db, &m.sha256)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        m.id
+    );
+    let camp = campaigns::Campaign {
+        id: new_id(),
+        name: "Launch".into(),
+        colour: "#f00".into(),
+        start_date: Some("2026-04-01".into()),
+        end_date: Some("2026-04-30".into()),
+        created_at: T0,
+        updated_at: T0,
+    };
+    campaigns::insert(db, &camp).await.unwrap();
+    let col = board::BoardColumn {
+        id: new_id(),
+        name: "Doing".into(),
+        position: 1,
+        colour: String::new(),
+        created_at: T0,
+        updated_at: T0,
+    };
+    board::insert(db, &col).await.unwrap();
+    let idea = ideas::Idea {
+        id: new_id(),
+        title: "Behind the scenes".into(),
+        notes: "film the studio".into(),
+        campaign_id: Some(camp.id.clone()),
+        created_at: T0,
+        updated_at: T0,
+        ..Default::default()
+    };
+    ideas::insert(db, &idea).await.unwrap();
+    assert_eq!(ideas::list_page(db, 10, 0).await.unwrap().len(), 1);
+    media::idea_media::insert(
+        db,
+        &media::idea_media::IdeaMedia {
+            idea_id: idea.id.clone(),
+            media_id: m.id.clone(),
+            position: 0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        media::idea_media::list_for_idea(db, &idea.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let tpl = templates::Template {
+        id: new_id(),
+        name: "Weekly".into(),
+        body: "Hi {{name}}, see {{ link }} {{name}}".into(),
+        created_at: T0,
+        updated_at: T0,
+    };
+    templates::insert(db, &tpl).await.unwrap();
+    assert_eq!(templates::variables(&tpl.body), vec!["name", "link"]);
+    let tag = tags::Tag {
+        id: new_id(),
+        name: "Launch".into(),
+        colour: String::new(),
+        created_at: T0,
+    };
+    tags::insert(db, &tag).await.unwrap();
+    assert!(
+        tags::insert(
+            db,
+            &tags::Tag {
+                id: new_id(),
+                name: "launch".into(),
+                ..tag.clone()
+            }
+        )
+        .await
+        .unwrap_err()
+        .is_conflict()
+    );
+    assert_eq!(
+        tags::find_by_name(db, "LAUNCH").await.unwrap().unwrap().id,
+        tag.id
+    );
+
+    // posts + targets + media + tags + board
+    let mut p = post("Hello world", Some(T0 + 1000));
+    p.campaign_id = Some(camp.id.clone());
+    posts::insert(db, &p).await.unwrap();
+    let t = target(&p.id, &ch.id);
+    posts::targets::insert(db, &t).await.unwrap();
+    assert_eq!(
+        posts::targets::list_for_post(db, &p.id).await.unwrap(),
+        vec![t.clone()]
+    );
+    assert_eq!(
+        posts::targets::list_for_channel(db, &ch.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let mut t2 = t.clone();
+    t2.thumbnail_media_id = Some(m.id.clone());
+    posts::targets::update(db, &t2).await.unwrap();
+    let pm = media::post_media::PostMedia {
+        id: new_id(),
+        post_id: p.id.clone(),
+        target_id: None,
+        media_id: m.id.clone(),
+        position: 0,
+        created_at: T0,
+    };
+    media::post_media::insert(db, &pm).await.unwrap();
+    assert_eq!(
+        media::post_media::list_for_post(db, &p.id).await.unwrap(),
+        vec![pm.clone()]
+    );
+    tags::tag_post(db, &p.id, &tag.id).await.unwrap();
+    tags::tag_post(db, &p.id, &tag.id).await.unwrap();
+    tags::tag_idea(db, &idea.id, &tag.id).await.unwrap();
+    assert_eq!(tags::for_post(db, &p.id).await.unwrap().len(), 1);
+    assert_eq!(tags::for_idea(db, &idea.id).await.unwrap().len(), 1);
+    assert_eq!(tags::list_all_post_tags(db).await.unwrap().len(), 1);
+    assert_eq!(tags::list_all_idea_tags(db).await.unwrap().len(), 1);
+    board::move_post(db, &p.id, Some(&col.id), 2, T0)
+        .await
+        .unwrap();
+    board::move_idea(db, &idea.id, Some(&col.id), 1, T0)
+        .await
+        .unwrap();
+    let cards = board::cards(db).await.unwrap();
+    assert_eq!(
+        cards.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(),
+        vec!["idea", "post"]
+    );
+    assert!(
+        board::move_post(db, "missing", None, 0, T0)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    posts::set_status(db, &p.id, PostStatus::Publishing, T0)
+        .await
+        .unwrap();
+    posts::reschedule(
+        db,
+        &p.id,
+        Some(T0 + 2000),
+        Some("America/New_York"),
+        Some("2026-04-01T08:00:00"),
+        T0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        posts::list_by_status(db, PostStatus::Publishing, 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(posts::list_page(db, 10, 0).await.unwrap().len(), 1);
+
+    // slots
+    let slot = slots::PostingSlot {
+        id: new_id(),
+        channel_id: ch.id.clone(),
+        weekday: 1,
+        local_time: "09:30".into(),
+        time_zone: "Europe/Berlin".into(),
+        created_at: T0,
+    };
+    slots::insert(db, &slot).await.unwrap();
+    assert!(
+        slots::insert(
+            db,
+            &slots::PostingSlot {
+                id: new_id(),
+                weekday: 8,
+                ..slot.clone()
+            }
+        )
+        .await
+        .unwrap_err()
+        .is_conflict()
+    );
+    assert_eq!(
+        slots::list_for_channel(db, &ch.id).await.unwrap(),
+        vec![slot.clone()]
+    );
+
+    // jobs + attempts
+    let j = job(&t.id, T0 + 2000);
+    jobs::insert(db, &j).await.unwrap();
+    assert_eq!(
+        jobs::find_by_target(db, &t.id).await.unwrap().unwrap().id,
+        j.id
+    );
+    assert_eq!(jobs::next_due(db).await.unwrap().unwrap().id, j.id);
+    assert!(jobs::list_due(db, T0, 10).await.unwrap().is_empty());
+    assert_eq!(jobs::list_due(db, T0 + 2000, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        jobs::hold_for_channel(db, &ch.id, "reconnect needed", T0)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(jobs::next_due(db).await.unwrap().is_none());
+    assert_eq!(jobs::release_for_channel(db, &ch.id, T0).await.unwrap(), 1);
+    let claimed = jobs::claim(db, &j.id, T0 + 2001).await.unwrap().unwrap();
+    assert_eq!(
+        (claimed.state, claimed.attempt_count),
+        (JobState::Publishing, 1)
+    );
+    assert!(
+        jobs::claim(db, &j.id, T0 + 2001).await.unwrap().is_none(),
+        "a job is claimed once"
+    );
+    assert!(
+        !jobs::transition(db, &j.id, JobState::Scheduled, JobState::Cancelled, T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        jobs::list_by_state(db, JobState::Publishing)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let at = jobs::attempts::PublishAttempt {
+        id: new_id(),
+        job_id: j.id.clone(),
+        attempt_no: 1,
+        started_at: T0 + 2001,
+        idempotency_key: Some("idem-1".into()),
+        ..Default::default()
+    };
+    jobs::attempts::insert(db, &at).await.unwrap();
+    jobs::attempts::finish(
+        db,
+        &at.id,
+        T0 + 2500,
+        AttemptOutcome::Success,
+        Some(200),
+        Some("created"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        jobs::attempts::list_for_job(db, &j.id).await.unwrap()[0].outcome,
+        Some(AttemptOutcome::Success)
+    );
+    jobs::mark_published(
+        db,
+        &j.id,
+        "109876",
+        Some("https://m.example/@a/109876"),
+        T0 + 2500,
+    )
+    .await
+    .unwrap();
+    assert!(
+        jobs::transition(db, &j.id, JobState::Published, JobState::Published, T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        jobs::count_by_state(db).await.unwrap(),
+        vec![(JobState::Published, 1)]
+    );
+
+    // inbox
+    let th = inbox::threads::InboxThread {
+        id: new_id(),
+        channel_id: ch.id.clone(),
+        platform_thread_id: "th1".into(),
+        kind: ThreadKind::Comments,
+        post_id: Some(p.id.clone()),
+        subject: "Hello world".into(),
+        last_message_at: Some(T0),
+        created_at: T0,
+        updated_at: T0,
+        ..Default::default()
+    };
+    inbox::threads::insert(db, &th).await.unwrap();
+    assert_eq!(
+        inbox::threads::find_by_platform_id(db, &ch.id, "th1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        th.id
+    );
+    assert_eq!(
+        inbox::threads::list_recent(db, 10, 0).await.unwrap().len(),
+        1
+    );
+    let msg = inbox::messages::InboxMessage {
+        id: new_id(),
+        thread_id: th.id.clone(),
+        platform_message_id: "m1".into(),
+        author_name: "Ann".into(),
+        text: "Love it".into(),
+        kind: MessageKind::Comment,
+        received_at: T0,
+        created_at: T0,
+        ..Default::default()
+    };
+    assert!(inbox::messages::insert_if_new(db, &msg).await.unwrap());
+    assert!(
+        !inbox::messages::insert_if_new(
+            db,
+            &inbox::messages::InboxMessage {
+                id: new_id(),
+                ..msg.clone()
+            }
+        )
+        .await
+        .unwrap()
+    );
+    inbox::messages::insert(
+        db,
+        &inbox::messages::InboxMessage {
+            id: new_id(),
+            platform_message_id: "m2".into(),
+            kind: MessageKind::Reply,
+            direction: Direction::Outbound,
+            received_at: T0 + 1,
+            ..msg.clone()
+        },
+    )
+    .await
+    .unwrap();
+    inbox::messages::set_sentiment(
+        db,
+        &msg.id,
+        Some(Sentiment::Positive),
+        Some(SentimentSource::Local),
+    )
+    .await
+    .unwrap();
+    assert_eq!(inbox::messages::count_unread(db).await.unwrap(), 2);
+    inbox::messages::set_read(db, &msg.id, true).await.unwrap();
+    let filter = inbox::messages::InboxFilter {
+        channel_id: Some(ch.id.clone()),
+        sentiment: Some(Sentiment::Positive),
+        ..Default::default()
+    };
+    assert_eq!(
+        inbox::messages::list(db, &filter, 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let unread = inbox::messages::InboxFilter {
+        unread_only: true,
+        kind: Some(MessageKind::Reply),
+        ..Default::default()
+    };
+    assert_eq!(
+        inbox::messages::list(db, &unread, 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    inbox::messages::set_done(db, &msg.id, true).await.unwrap();
+    assert_eq!(
+        inbox::messages::list(db, &Default::default(), 10, 0)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        inbox::messages::list_for_thread(db, &th.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        inbox::messages::set_read(db, "missing", true)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+
+    // analytics
+    for (i, v) in [10.0, 25.0].iter().enumerate() {
+        analytics::insert(
+            db,
+            &analytics::AnalyticsSnapshot {
+                id: new_id(),
+                channel_id: ch.id.clone(),
+                post_target_id: Some(t.id.clone()),
+                metric: "likes".into(),
+                value: *v,
+                demographics: None,
+                captured_at: T0 + i as i64,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    analytics::insert(
+        db,
+        &analytics::AnalyticsSnapshot {
+            id: new_id(),
+            channel_id: ch.id.clone(),
+            post_target_id: None,
+            metric: "followers".into(),
+            value: 99.0,
+            demographics: Some(json(serde_json::json!({"age": {"18-24": 0.4}}))),
+            captured_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        analytics::series_for_target(db, &t.id, "likes")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        analytics::latest_for_target(db, &t.id).await.unwrap()[0].value,
+        25.0
+    );
+    assert_eq!(
+        analytics::series_for_channel(db, &ch.id, "followers", T0, T0 + 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // approvals
+    let ap = approvals::ApprovalPreview {
+        id: new_id(),
+        post_id: p.id.clone(),
+        password_hash: Some("$argon2id$v=19$...".into()),
+        created_at: T0,
+        expires_at: T0 + 86_400_000,
+        ..Default::default()
+    };
+    approvals::insert(db, &ap).await.unwrap();
+    approvals::record_decision(db, &ap.id, Decision::Approved, Some("ship it"), T0 + 10)
+        .await
+        .unwrap();
+    assert!(
+        approvals::record_decision(db, &ap.id, Decision::Rejected, None, T0 + 11)
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
+    let ap2 = approvals::ApprovalPreview {
+        id: new_id(),
+        ..ap.clone()
+    };
+    approvals::insert(
+        db,
+        &approvals::ApprovalPreview {
+            decision: None,
+            feedback: None,
+            decided_at: None,
+            ..ap2.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(approvals::list_for_post(db, &p.id).await.unwrap().len(), 2);
+    let mut conn = db.acquire().await.unwrap();
+    assert_eq!(
+        approvals::purge_expired(&mut conn, T0 + 86_400_000)
+            .await
+            .unwrap(),
+        2
+    );
+    drop(conn);
+    let left = approvals::list_all(db).await.unwrap();
+    assert_eq!(left.len(), 1, "undecided expired preview deleted");
+    assert_eq!(
+        (left[0].decision, left[0].password_hash.as_deref()),
+        (Some(Decision::Approved), None)
+    );
+
+    // persona, settings, consents
+    assert!(persona::get(db).await.unwrap().is_none());
+    let pers = persona::BrandPersona {
+        tone: "warm".into(),
+        audience: "makers".into(),
+        style_notes: "short".into(),
+        examples: json(serde_json::json!(["ex1"])),
+        updated_at: T0,
+    };
+    persona::upsert(db, &pers).await.unwrap();
+    persona::upsert(
+        db,
+        &persona::BrandPersona {
+            tone: "dry".into(),
+            ..pers.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(persona::get(db).await.unwrap().unwrap().tone, "dry");
+    assert_eq!(persona::count_all(db).await.unwrap(), 1);
+    settings::set(db, "theme", &serde_json::json!("dark"), T0)
+        .await
+        .unwrap();
+    settings::set(db, "theme", &serde_json::json!({"mode": "light"}), T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        settings::get(db, "theme").await.unwrap(),
+        Some(serde_json::json!({"mode": "light"}))
+    );
+    settings::insert(
+        db,
+        &settings::Setting {
+            key: "a".into(),
+            value: json(serde_json::json!(1)),
+            updated_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(settings::list_all(db).await.unwrap().len(), 2);
+    settings::delete(db, "a").await.unwrap();
+    assert!(settings::delete(db, "a").await.unwrap_err().is_not_found());
+    for (i, granted) in [true, false].iter().enumerate() {
+        consents::insert(
+            db,
+            &consents::ConsentRecord {
+                id: new_id(),
+                kind: "telemetry".into(),
+                granted: *granted,
+                policy_version: format!("v{i}"),
+                given_at: T0 + i as i64,
+                source: "settings".into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let latest = consents::latest(db, "telemetry").await.unwrap().unwrap();
+    assert_eq!(
+        (latest.granted, latest.policy_version.as_str()),
+        (false, "v1")
+    );
+
+    // counts, export listing, single deletes
+    let counts = store.table_counts().await.unwrap();
+    assert!(
+        counts
+            .iter()
+            .all(|c| c.rows > 0 || c.table == "activity_log"),
+        "{counts:?}"
+    );
+    assert_eq!(
+        posts::list_all(db).await.unwrap().len() as i64,
+        posts::count_all(db).await.unwrap()
+    );
+    for (n, f) in [
+        (
+            campaigns::list_all(db).await.unwrap().len(),
+            campaigns::count_all(db).await.unwrap(),
+        ),
+        (
+            board::list_all(db).await.unwrap().len(),
+            board::count_all(db).await.unwrap(),
+        ),
+        (
+            templates::list_all(db).await.unwrap().len(),
+            templates::count_all(db).await.unwrap(),
+        ),
+        (
+            tags::list_all(db).await.unwrap().len(),
+            tags::count_all(db).await.unwrap(),
+        ),
+        (
+            slots::list_all(db).await.unwrap().len(),
+            slots::count_all(db).await.unwrap(),
+        ),
+        (
+            media::list_all(db).await.unwrap().len(),
+            media::count_all(db).await.unwrap(),
+        ),
+        (
+            media::post_media::list_all(db).await.unwrap().len(),
+            media::post_media::count_all(db).await.unwrap(),
+        ),
+        (
+            media::idea_media::list_all(db).await.unwrap().len(),
+            media::idea_media::count_all(db).await.unwrap(),
+        ),
+        (
+            ideas::list_all(db).await.unwrap().len(),
+            ideas::count_all(db).await.unwrap(),
+        ),
+        (
+            posts::targets::list_all(db).await.unwrap().len(),
+            posts::targets::count_all(db).await.unwrap(),
+        ),
+        (
+            jobs::list_all(db).await.unwrap().len(),
+            jobs::count_all(db).await.unwrap(),
+        ),
+        (
+            jobs::attempts::list_all(db).await.unwrap().len(),
+            jobs::attempts::count_all(db).await.unwrap(),
+        ),
+        (
+            inbox::threads::list_all(db).await.unwrap().len(),
+            inbox::threads::count_all(db).await.unwrap(),
+        ),
+        (
+            inbox::messages::list_all(db).await.unwrap().len(),
+            inbox::messages::count_all(db).await.unwrap(),
+        ),
+        (
+            analytics::list_all(db).await.unwrap().len(),
+            analytics::count_all(db).await.unwrap(),
+        ),
+        (
+            consents::list_all(db).await.unwrap().len(),
+            consents::count_all(db).await.unwrap(),
+        ),
+        (
+            apps::list_all(db).await.unwrap().len(),
+            apps::count_all(db).await.unwrap(),
+        ),
+        (
+            secrets::list_all(db).await.unwrap().len(),
+            secrets::count_all(db).await.unwrap(),
+        ),
+        (
+            channels::list_all(db).await.unwrap().len(),
+            channels::count_all(db).await.unwrap(),
+        ),
+        (
+            approvals::list_all(db).await.unwrap().len(),
+            approvals::count_all(db).await.unwrap(),
+        ),
+    ] {
+        assert_eq!(n as i64, f);
+        assert!(n > 0);
+    }
+    assert_eq!(tags::count_post_tags(db).await.unwrap(), 1);
+    assert_eq!(tags::count_idea_tags(db).await.unwrap(), 1);
+    tags::untag_post(db, &p.id, &tag.id).await.unwrap();
+    tags::untag_idea(db, &idea.id, &tag.id).await.unwrap();
+    assert!(
+        tags::untag_post(db, &p.id, &tag.id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    media::idea_media::delete(db, &idea.id, &m.id)
+        .await
+        .unwrap();
+    templates::delete(db, &tpl.id).await.unwrap();
+    assert!(
+        templates::delete(db, &tpl.id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
+    inbox::messages::delete(db, &msg.id).await.unwrap();
+    slots::delete(db, &slot.id).await.unwrap();
+    persona::delete(db).await.unwrap();
+    consents::delete(db, &latest.id).await.unwrap();
+    assert_eq!(
+        secrets::delete_for_owner(db, SecretOwnerKind::DeveloperApp, &app.id)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // delete everything
+    store.delete_everything().await.unwrap();
+    assert!(
+        store
+            .table_counts()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.rows == 0)
+    );
+    assert!(search::search(db, "hello", 10).await.unwrap().is_empty());
+    store.checkpoint_and_vacuum().await.unwrap();
+    assert_eq!(
+        store.schema_version().await.unwrap(),
+        Store::latest_schema_version()
+    );
+}
+
+#[tokio::test]
+async fn deletes_cascade_to_children() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let ch = channel(1);
+    channels::insert(db, &ch).await.unwrap();
+    let m = media(1);
+    media::insert(db, &m).await.unwrap();
+    let p = post("cascade me", Some(T0));
+    posts::insert(db, &p).await.unwrap();
+    let mut t = target(&p.id, &ch.id);
+    t.thumbnail_media_id = Some(m.id.clone());
+    posts::targets::insert(db, &t).await.unwrap();
+    let j = job(&t.id, T0);
+    jobs::insert(db, &j).await.unwrap();
+    jobs::attempts::insert(
+        db,
+        &jobs::attempts::PublishAttempt {
+            id: new_id(),
+            job_id: j.id.clone(),
+            attempt_no: 1,
+            started_at: T0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    media::post_media::insert(
+        db,
+        &media::post_media::PostMedia {
+            id: new_id(),
+            post_id: p.id.clone(),
+            target_id: Some(t.id.clone()),
+            media_id: m.id.clone(),
+            position: 0,
+            created_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+    let tag = tags::Tag {
+        id: new_id(),
+        name: "t".into(),
+        colour: String::new(),
+        created_at: T0,
+    };
+    tags::insert(db, &tag).await.unwrap();
+    tags::tag_post(db, &p.id, &tag.id).await.unwrap();
+    approvals::insert(
+        db,
+        &approvals::ApprovalPreview {
+            id: new_id(),
+            post_id: p.id.clone(),
+            created_at: T0,
+            expires_at: T0 + 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    secrets::insert(
+        db,
+        &secrets::SealedSecret {
+            id: new_id(),
+            owner_kind: SecretOwnerKind::Channel,
+            owner_id: ch.id.clone(),
+            purpose: "access_token".into(),
+            key_id: "k".into(),
+            nonce: vec![0; 12],
+            ciphertext: vec![1],
+            created_at: T0,
+            updated_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+
+    // Media deleted: attachments go, thumbnail reference is cleared.
+    media::delete(db, &m.id).await.unwrap();
+    assert_eq!(media::post_media::count_all(db).await.unwrap(), 0);
+    assert_eq!(
+        posts::targets::get(db, &t.id)
+            .await
+            .unwrap()
+            .thumbnail_media_id,
+        None
+    );
+
+    // Post deleted: targets, jobs, attempts, tags links, previews go.
+    posts::delete(db, &p.id).await.unwrap();
+    for table in [
+        "post_targets",
+        "publish_jobs",
+        "publish_attempts",
+        "post_tags",
+        "approval_previews",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+    assert_eq!(tags::count_all(db).await.unwrap(), 1, "tags outlive posts");
+    assert!(posts::delete(db, &p.id).await.unwrap_err().is_not_found());
+
+    // Channel deleted: its sealed secrets go (trigger).
+    channels::delete(db, &ch.id).await.unwrap();
+    assert_eq!(secrets::count_all(db).await.unwrap(), 0);
+
+    // Foreign keys are enforced.
+    let orphan = target("no-such-post", "no-such-channel");
+    assert!(
+        posts::targets::insert(db, &orphan)
+            .await
+            .unwrap_err()
+            .is_conflict()
+    );
+}
+
+#[tokio::test]
+async fn transactions_are_all_or_nothing() {
+    let (_d, store) = fresh().await;
+    let ch = channel(1);
+    {
+        let mut tx = store.begin().await.unwrap();
+        channels::insert(&mut *tx, &ch).await.unwrap();
+        posts::insert(&mut *tx, &post("one", None)).await.unwrap();
+        // dropped without commit
+    }
+    assert_eq!(channels::count_all(store.pool()).await.unwrap(), 0);
+    assert_eq!(posts::count_all(store.pool()).await.unwrap(), 0);
+
+    // An import that fails half way leaves nothing behind.
+    let mut tx = store.begin().await.unwrap();
+    channels::insert(&mut *tx, &ch).await.unwrap();
+    let p = post("two", None);
+    posts::insert(&mut *tx, &p).await.unwrap();
+    let err = posts::insert(&mut *tx, &p).await.unwrap_err();
+    assert!(err.is_conflict());
+    tx.rollback().await.unwrap();
+    assert_eq!(posts::count_all(store.pool()).await.unwrap(), 0);
+
+    // Wipe-and-refill inside one transaction.
+    let mut tx = store.begin().await.unwrap();
+    channels::insert(&mut *tx, &ch).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    delete_everything(&mut tx).await.unwrap();
+    posts::insert(&mut *tx, &post("fresh import", None))
+        .await
+        .unwrap();
+    let counts = table_counts(&mut tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        counts.iter().find(|c| c.table == "channels").unwrap().rows,
+        0
+    );
+    assert_eq!(
+        search::search(store.pool(), "fresh", 5)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let mut rtx = store.begin_read().await.unwrap();
+    assert_eq!(posts::list_all(&mut *rtx).await.unwrap().len(), 1);
+    rtx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn search_finds_posts_variants_ideas_templates_and_survives_hostile_input() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let ch = channel(1);
+    channels::insert(db, &ch).await.unwrap();
+    let p = post("Spring sale starts Monday", None);
+    posts::insert(db, &p).await.unwrap();
+    let mut t = target(&p.id, &ch.id);
+    t.title = Some("Café opening".into());
+    t.first_comment = Some("link in bio".into());
+    posts::targets::insert(db, &t).await.unwrap();
+    ideas::insert(
+        db,
+        &ideas::Idea {
+            id: new_id(),
+            title: "Sale teaser".into(),
+            notes: "short video".into(),
+            created_at: T0,
+            updated_at: T0,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    templates::insert(
+        db,
+        &templates::Template {
+            id: new_id(),
+            name: "Sale".into(),
+            body: "{{product}} is on sale".into(),
+            created_at: T0,
+            updated_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+
+    let hits = search::search(db, "sale", 10).await.unwrap();
+    let kinds: std::collections::HashSet<_> = hits.iter().map(|h| h.kind).collect();
+    assert_eq!(kinds.len(), 3, "{hits:?}");
+    let post_hit = hits.iter().find(|h| h.kind == SearchKind::Post).unwrap();
+    assert_eq!(post_hit.id, p.id);
+    assert!(
+        post_hit
+            .snippet
+            .contains(&format!("{}Sale{}", search::MATCH_START, search::MATCH_END))
+            || post_hit.snippet.contains(&format!(
+                "{}sale{}",
+                search::MATCH_START,
+                search::MATCH_END
+            )),
+        "{post_hit:?}"
+    );
+    // variants, diacritics, prefix, thread parts
+    assert_eq!(search::search(db, "cafe", 10).await.unwrap().len(), 1);
+    assert_eq!(
+        search::search(db, "bi", 10).await.unwrap().len(),
+        1,
+        "prefix of last word"
+    );
+    assert_eq!(search::search(db, "third part", 10).await.unwrap().len(), 1);
+    // update and delete keep the index in sync
+    posts::targets::update(
+        db,
+        &posts::targets::PostTarget {
+            title: Some("Bistro".into()),
+            ..t.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(search::search(db, "cafe", 10).await.unwrap().is_empty());
+    assert_eq!(search::search(db, "bistro", 10).await.unwrap().len(), 1);
+    posts::targets::delete(db, &t.id).await.unwrap();
+    assert!(search::search(db, "bistro", 10).await.unwrap().is_empty());
+    let mut p2 = p.clone();
+    p2.body = "Autumn collection".into();
+    posts::update(db, &p2).await.unwrap();
+    assert_eq!(search::search(db, "autumn", 10).await.unwrap().len(), 1);
+    assert!(
+        search::search(db, "spring", 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|h| h.kind != SearchKind::Post)
+    );
+
+    for hostile in [
+        "\"",
+        "\"\"\"",
+        "*",
+        "-",
+        ":",
+        "sale\"",
+        "\"sale",
+        "sale*",
+        "-sale",
+        "title:sale",
+        "body:",
+        "sale AND",
+        "OR",
+        "NOT sale",
+        "NEAR(sale, 2)",
+        "(((",
+        ")",
+        "^sale",
+        "sale + - * : \" ' ;",
+        "'; DROP TABLE posts; --",
+        "{}[]",
+        "\\",
+        "\u{0}",
+        "🙂 sale",
+        "",
+        "   ",
+        "AND OR NOT",
+        "a\"b\"c",
+        "col:\"x\"*",
+    ] {
+        let r = search::search(db, hostile, 10).await;
+        assert!(r.is_ok(), "{hostile:?}: {r:?}");
+    }
+    assert_eq!(search::fts_query("a\"b"), Some("\"a\"\"b\"*".into()));
+    assert_eq!(search::fts_query(" - * "), None);
+    assert_eq!(posts::count_all(db).await.unwrap(), 1, "still intact");
+}
+
+#[tokio::test]
+async fn calendar_range_is_half_open_and_indexed() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let ch = channel(1);
+    channels::insert(db, &ch).await.unwrap();
+    let month_start = T0;
+    let month_end = T0 + 31 * 86_400_000;
+    let times = [
+        month_start - 1,
+        month_start,
+        month_start + 5,
+        month_end - 1,
+        month_end,
+    ];
+    let mut ids = Vec::new();
+    for (i, at) in times.iter().enumerate() {
+        let p = post(&format!("post {i}"), Some(*at));
+        posts::insert(db, &p).await.unwrap();
+        posts::targets::insert(db, &target(&p.id, &ch.id))
+            .await
+            .unwrap();
+        ids.push(p.id);
+    }
+    posts::insert(db, &post("draft without time", None))
+        .await
+        .unwrap();
+    let got = posts::list_in_range(db, month_start, month_end)
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        ids[1..4].to_vec()
+    );
+    let cal = posts::calendar(db, month_start, month_end).await.unwrap();
+    assert_eq!(cal.len(), 3);
+    assert_eq!(cal[0].channel_ids, vec![ch.id.clone()]);
+    assert_eq!(cal[0].excerpt, "post 1");
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as("EXPLAIN QUERY PLAN SELECT id FROM posts WHERE scheduled_at >= 1 AND scheduled_at < 2 ORDER BY scheduled_at")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert!(
+        plan.iter().any(|r| r.3.contains("posts_scheduled_at")),
+        "{plan:?}"
+    );
+}
+
+#[tokio::test]
+async fn activity_log_records_filters_pages_and_purges() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let day = 86_400_000;
+    let now = T0 + 40 * day;
+    for i in 0..40 {
+        let status = match i % 4 {
+            0 => Some(200),
+            1 => Some(404),
+            2 => Some(503),
+            _ => None,
+        };
+        activity::record(
+            db,
+            &activity::NewActivity {
+                at: T0 + i * day,
+                platform: if i % 2 == 0 {
+                    "x".into()
+                } else {
+                    "mastodon".into()
+                },
+                method: "POST".into(),
+                host: "api.example".into(),
+                path: "/oauth/token?access_token=SECRET&x=1#frag".into(),
+                status,
+                duration_ms: 12,
+                bytes: 300,
+                error_kind: status.is_none().then(|| "timeout".into()),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let all = activity::list_all(db).await.unwrap();
+    assert_eq!(all.len(), 40);
+    assert!(
+        all.iter().all(|e| e.path == "/oauth/token"),
+        "query strings never stored"
+    );
+    let mut conn = db.acquire().await.unwrap();
+    let page = activity::list(&mut conn, &activity::ActivityFilter::default(), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.entries.len()), (40, 10));
+    assert_eq!(page.entries[0].at, T0 + 39 * day, "newest first");
+    let page4 = activity::list(&mut conn, &Default::default(), 3, 10)
+        .await
+        .unwrap();
+    assert_eq!(page4.entries.len(), 10);
+    let x = activity::list(
+        &mut conn,
+        &activity::ActivityFilter {
+            platform: Some("x".into()),
+            ..Default::default()
+        },
+        0,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(x.total, 20);
+    let errs = activity::list(
+        &mut conn,
+        &activity::ActivityFilter {
+            status_class: Some(activity::StatusClass::ClientError),
+            ..Default::default()
+        },
+        0,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(errs.total, 10);
+    assert!(errs.entries.iter().all(|e| e.status == Some(404)));
+    let none = activity::list(
+        &mut conn,
+        &activity::ActivityFilter {
+            status_class: Some(activity::StatusClass::NoResponse),
+            ..Default::default()
+        },
+        0,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(none.total, 10);
+    let ranged = activity::list(
+        &mut conn,
+        &activity::ActivityFilter {
+            since: Some(T0 + 10 * day),
+            until: Some(T0 + 20 * day),
+            status_class: Some(activity::StatusClass::Success),
+            ..Default::default()
+        },
+        0,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ranged.total, 2, "days 12 and 16");
+    drop(conn);
+    let removed = activity::purge_older_than(db, now - activity::RETENTION_MS)
+        .await
+        .unwrap();
+    assert_eq!(removed, 10);
+    assert_eq!(activity::count_all(db).await.unwrap(), 30);
+    let first = activity::list_all(db).await.unwrap()[0].clone();
+    activity::delete(db, first.id).await.unwrap();
+    activity::insert(db, &first).await.unwrap();
+    assert_eq!(activity::count_all(db).await.unwrap(), 30);
+    assert_eq!(activity::sanitize_path("/a/b?c#d"), "/a/b");
+}

@@ -1,0 +1,49 @@
+//! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
+
+use tauri::State;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::ipc::{CoreStatus, DeepLinkEvent, IpcError};
+use crate::shell::Shell;
+
+/// Every command name, as registered in `build.rs` for the ACL (a test keeps them in step).
+pub const COMMANDS: &[&str] = &["about", "core_status", "take_deep_links", "reveal_data_dir"];
+
+/// Settings → About: version, data directory, schema version, vault backend, log directory.
+#[tauri::command]
+#[specta::specta]
+pub async fn about(shell: State<'_, Shell>) -> Result<outpost_app::DoctorReport, IpcError> {
+    Ok(match shell.core() {
+        Ok(core) => core.doctor().await,
+        Err(_) => outpost_app::doctor(shell.options().clone()).await,
+    })
+}
+
+/// Whether the core opened at start; if not, why.
+#[tauri::command]
+#[specta::specta]
+pub fn core_status(shell: State<'_, Shell>) -> CoreStatus {
+    match shell.core() {
+        Ok(_) => CoreStatus { ready: true, error: None },
+        Err(e) => CoreStatus { ready: false, error: Some(e) },
+    }
+}
+
+/// Deep links that arrived before the window was listening (e.g. the one that launched the app).
+/// After this call, deep links are delivered only as events.
+#[tauri::command]
+#[specta::specta]
+pub fn take_deep_links(shell: State<'_, Shell>) -> Vec<DeepLinkEvent> {
+    shell.take_pending_deep_links()
+}
+
+/// Opens the data directory in the system file manager.
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_data_dir(app: tauri::AppHandle, shell: State<'_, Shell>) -> Result<(), IpcError> {
+    let dir = shell.options().paths.data_dir().to_path_buf();
+    app.opener().open_path(dir.to_string_lossy(), None::<&str>).map_err(|e| IpcError {
+        code: outpost_app::ErrorCode::Io,
+        message: format!("Could not open the data directory: {e}"),
+    })
+}

@@ -1,0 +1,104 @@
+//! The IPC edge: the error type the UI receives, the events the core emits, and the TypeScript
+//! bindings generated from them (committed in `ui/src/lib/ipc/bindings.ts`, checked for drift by a test).
+
+use outpost_app::ErrorCode;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Every command failure as the UI sees it: a stable machine `code` and a human `message`.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, thiserror::Error)]
+#[error("{message}")]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<outpost_app::Error> for IpcError {
+    fn from(e: outpost_app::Error) -> Self {
+        IpcError { code: e.code(), message: e.to_string() }
+    }
+}
+
+impl From<outpost_app::deeplink::DeepLinkError> for IpcError {
+    fn from(e: outpost_app::deeplink::DeepLinkError) -> Self {
+        outpost_app::Error::from(e).into()
+    }
+}
+
+/// A deep link arrived: either what to do, or why it was refused.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct DeepLinkEvent {
+    pub action: Option<outpost_app::deeplink::DeepLinkAction>,
+    pub error: Option<IpcError>,
+}
+
+/// Whether the core opened; when it did not, the UI shows this error instead of the app.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct CoreStatus {
+    pub ready: bool,
+    pub error: Option<IpcError>,
+}
+
+pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            crate::commands::about,
+            crate::commands::core_status,
+            crate::commands::take_deep_links,
+            crate::commands::reveal_data_dir,
+        ])
+        .events(tauri_specta::collect_events![DeepLinkEvent])
+        .typ::<ErrorCode>()
+        .constant("ERROR_CODES", ErrorCode::ALL)
+}
+
+/// Where the generated bindings are committed, relative to the workspace root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/ipc/bindings.ts";
+
+/// Renders the TypeScript bindings to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), specta_typescript::ExportError> {
+    let ts = specta_typescript::Typescript::default()
+        .bigint(specta_typescript::BigIntExportBehavior::Number)
+        .header("// Generated from the Rust IPC types by tauri-specta. Do not edit: run `OUTPOST_UPDATE_BINDINGS=1 cargo test -p outpost-desktop bindings`.\n");
+    specta_builder().export(ts, path)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// CI's drift gate: the committed bindings must equal what the Rust types generate now.
+    #[test]
+    fn bindings_are_current() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let committed_path = root.join(BINDINGS_PATH);
+        let tmp = tempfile::tempdir().unwrap();
+        let fresh_path = tmp.path().join("bindings.ts");
+        export_bindings(&fresh_path).unwrap();
+        let fresh = std::fs::read_to_string(&fresh_path).unwrap();
+        if std::env::var_os("OUTPOST_UPDATE_BINDINGS").is_some() {
+            std::fs::write(&committed_path, &fresh).unwrap();
+            return;
+        }
+        let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{BINDINGS_PATH} is out of date with the Rust IPC types. Regenerate it with \
+             `OUTPOST_UPDATE_BINDINGS=1 cargo test -p outpost-desktop bindings` and commit it."
+        );
+    }
+
+    #[test]
+    fn every_command_has_an_acl_permission() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let build_rs = std::fs::read_to_string(root.join("src-tauri/build.rs")).unwrap();
+        let capability = std::fs::read_to_string(root.join("src-tauri/capabilities/main.json")).unwrap();
+        for cmd in crate::commands::COMMANDS {
+            assert!(build_rs.contains(&format!("\"{cmd}\"")), "{cmd} missing from build.rs AppManifest");
+            let perm = format!("\"allow-{}\"", cmd.replace('_', "-"));
+            assert!(capability.contains(&perm), "{perm} missing from the main capability");
+        }
+        assert!(!capability.contains("-all\""), "no *-all permissions");
+    }
+}

@@ -1,0 +1,95 @@
+//! Outpost's desktop shell: wires Tauri (window, plugins, deep links, single instance) to the
+//! application services in `outpost-app`. No product logic lives here.
+
+mod commands;
+pub mod ipc;
+mod shell;
+
+use outpost_app::{OpenOptions, Outpost, Paths};
+use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
+
+use crate::shell::Shell;
+
+/// Starts the desktop app. Returns when the last window closes.
+pub fn run() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("outpost").build() {
+        Ok(rt) => rt,
+        Err(e) => fatal(&format!("cannot start the async runtime: {e}")),
+    };
+    // One tokio runtime for Tauri and the core.
+    tauri::async_runtime::set(runtime.handle().clone());
+
+    let paths = match Paths::from_args_and_env(std::env::args_os().skip(1)) {
+        Ok(p) => p,
+        Err(e) => fatal(&e.to_string()),
+    };
+    let _log_guard = paths.ensure().ok().and_then(|()| {
+        outpost_app::logging::init(
+            &paths.logs_dir(),
+            outpost_app::logging::LogOptions { prefix: "desktop", stderr_warnings: cfg!(debug_assertions) },
+        )
+        .ok()
+    });
+    let options = OpenOptions::new(paths);
+    let core = runtime.block_on(Outpost::open(options.clone())).map_err(|e| {
+        tracing::error!(error = %e, "the profile could not be opened");
+        ipc::IpcError::from(e)
+    });
+
+    let specta = ipc::specta_builder();
+    let app = tauri::Builder::default()
+        // Must be first: a second launch hands its arguments (and deep link) to this instance and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .manage(Shell::new(options, core))
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            setup_deep_links(app.handle());
+            Ok(())
+        })
+        .build(tauri::generate_context!("tauri.conf.json"));
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => fatal(&format!("the window could not be created: {e}")),
+    }
+}
+
+fn setup_deep_links(app: &tauri::AppHandle) {
+    // Linux and Windows register the scheme at run time (macOS does it through the bundle).
+    #[cfg(any(target_os = "linux", windows))]
+    if let Err(e) = app.deep_link().register_all() {
+        tracing::warn!(error = %e, "could not register the deep-link scheme with the OS");
+    }
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| {
+        let shell = handle.state::<Shell>();
+        for url in event.urls() {
+            shell.deliver_deep_link(&handle, url.as_str());
+        }
+    });
+    // The link that launched the app, if any.
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        let shell = app.state::<Shell>();
+        for url in urls {
+            shell.deliver_deep_link(app, url.as_str());
+        }
+    }
+}
+
+#[allow(clippy::print_stderr)]
+fn fatal(message: &str) -> ! {
+    tracing::error!("{message}");
+    eprintln!("Outpost: {message}");
+    std::process::exit(1)
+}

@@ -1,0 +1,173 @@
+// Drives the real Outpost binary through WebDriver: tauri-driver in front of Debian's WebKitWebDriver.
+// Each test gets its own data directory; screenshots go to tests/e2e/screenshots/ for people to look at.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebDriver from 'webdriver';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '../../..');
+export const screenshotDir = process.env.OUTPOST_SCREENSHOT_DIR ?? join(repoRoot, 'tests/e2e/screenshots');
+const targetDir = process.env.CARGO_TARGET_DIR ?? join(repoRoot, 'target');
+export const appBinary = process.env.OUTPOST_APP_BINARY ?? join(targetDir, 'debug/outpost-desktop');
+export const cliBinary = process.env.OUTPOST_CLI_BINARY ?? join(targetDir, 'debug/outpost');
+const driverPort = Number(process.env.OUTPOST_WEBDRIVER_PORT ?? 4444);
+
+let driverProcess = null;
+
+/** Starts tauri-driver once for the whole run. */
+export async function startDriver() {
+  if (driverProcess) return;
+  if (!existsSync(appBinary)) throw new Error(`The app binary ${appBinary} does not exist: build it first.`);
+  driverProcess = spawn('tauri-driver', ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${driverPort}/status`);
+      if (res.ok || res.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200);
+  }
+  throw new Error('tauri-driver did not start within 20 s');
+}
+
+export function stopDriver() {
+  driverProcess?.kill('SIGTERM');
+  driverProcess = null;
+}
+
+export function freshDataDir(label = 'e2e') {
+  return mkdtempSync(join(tmpdir(), `outpost-${label}-`));
+}
+
+/** Launches the app on a data directory and returns a small page-object client. */
+export async function launch({ dataDir = freshDataDir(), args = [] } = {}) {
+  await startDriver();
+  const client = await WebDriver.newSession({
+    hostname: '127.0.0.1',
+    port: driverPort,
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: {
+      browserName: 'wry',
+      'tauri:options': { application: appBinary, args: ['--data-dir', dataDir, ...args] },
+    },
+  });
+  const app = new App(client, dataDir);
+  await app.waitFor('nav-calendar', 15_000).catch(async (e) => {
+    // The core-error screen is a valid outcome for some tests; let them decide.
+    if (!(await app.exists('core-error'))) throw e;
+  });
+  return app;
+}
+
+const sel = (id) => `[data-testid="${id}"]`;
+
+export class App {
+  constructor(client, dataDir) {
+    this.client = client;
+    this.dataDir = dataDir;
+  }
+
+  async find(testId) {
+    const el = await this.client.findElement('css selector', sel(testId));
+    const id = el && (el['element-6066-11e4-a52e-4f735466cecf'] ?? el.ELEMENT);
+    if (!id) throw new Error(`no element with data-testid="${testId}"`);
+    return id;
+  }
+
+  async exists(testId) {
+    const els = await this.client.findElements('css selector', sel(testId));
+    return els.length > 0;
+  }
+
+  async waitFor(testId, timeout = 10_000) {
+    const deadline = Date.now() + timeout;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const id = await this.find(testId);
+        if (await this.client.isElementDisplayed(id)) return id;
+      } catch (e) {
+        last = e;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out after ${timeout} ms waiting for data-testid="${testId}"${last ? `: ${last.message}` : ''}`);
+  }
+
+  async waitForText(testId, predicate, timeout = 10_000) {
+    const deadline = Date.now() + timeout;
+    let text = '';
+    while (Date.now() < deadline) {
+      try {
+        text = await this.text(testId);
+        if (predicate(text)) return text;
+      } catch {
+        /* not there yet */
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for the text of data-testid="${testId}" (last: ${JSON.stringify(text)})`);
+  }
+
+  async click(testId) {
+    await this.client.elementClick(await this.waitFor(testId));
+  }
+
+  async text(testId) {
+    return (await this.client.getElementText(await this.find(testId))).trim();
+  }
+
+  /** Sends keys to the focused element (WebDriver Actions: real key events). */
+  async keys(...keys) {
+    const down = keys.map((value) => ({ type: 'keyDown', value }));
+    const up = [...keys].reverse().map((value) => ({ type: 'keyUp', value }));
+    await this.client.performActions([{ type: 'key', id: 'keyboard', actions: [...down, ...up] }]);
+    await this.client.releaseActions();
+  }
+
+  async script(body, ...args) {
+    return this.client.executeScript(body, args);
+  }
+
+  async screenshot(name) {
+    mkdirSync(screenshotDir, { recursive: true });
+    await sleep(250); // let transitions settle
+    const png = await this.client.takeScreenshot();
+    const file = join(screenshotDir, `${name}.png`);
+    writeFileSync(file, Buffer.from(png, 'base64'));
+    return file;
+  }
+
+  async close() {
+    try {
+      await this.client.deleteSession();
+    } catch {
+      /* already gone */
+    }
+    // Let the process exit fully so the next launch is not taken for a second instance.
+    await sleep(500);
+  }
+}
+
+/** Runs the `outpost` CLI synchronously on a data directory. */
+export function cli(dataDir, ...args) {
+  const r = spawnSync(cliBinary, ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Launches a second instance of the app with a deep link, as the OS would on a click. */
+export function launchSecondInstance(dataDir, url) {
+  return spawnSync(appBinary, ['--data-dir', dataDir, url], { encoding: 'utf8', timeout: 15_000 });
+}
+
+export const KEY = { CONTROL: '\uE009', SHIFT: '\uE008', ENTER: '\uE007', ESCAPE: '\uE00C', DOWN: '\uE015', UP: '\uE013' };
+export const PAGES = ['calendar', 'board', 'compose', 'inbox', 'analytics', 'channels', 'settings'];

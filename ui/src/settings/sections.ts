@@ -1,0 +1,24 @@
+import type { LucideIcon } from '@lucide/svelte';
+import Info from '@lucide/svelte/icons/info';
+import Palette from '@lucide/svelte/icons/palette';
+import ShieldCheck from '@lucide/svelte/icons/shield-check';
+import type { SettingsSection } from '$app/routes';
+
+export interface SectionInfo {
+  id: SettingsSection;
+  label: string;
+  description: string;
+  icon: LucideIcon;
+}
+
+/** Settings sections, in sub-nav order. A later issue adds "Developer apps". */
+export const SECTIONS: readonly SectionInfo[] = [
+  { id: 'about', label: 'About', description: 'Version, storage and health of this installation.', icon: Info },
+  {
+    id: 'privacy',
+    label: 'Privacy & data',
+    description: 'What leaves this computer, and your export, import and deletion controls.',
+    icon: ShieldCheck,
+  },
+  { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
+];
