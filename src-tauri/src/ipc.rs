@@ -15,7 +15,10 @@ pub struct IpcError {
 
 impl From<outpost_app::Error> for IpcError {
     fn from(e: outpost_app::Error) -> Self {
-        IpcError { code: e.code(), message: e.to_string() }
+        IpcError {
+            code: e.code(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -46,8 +49,17 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::core_status,
             crate::commands::take_deep_links,
             crate::commands::reveal_data_dir,
+            crate::commands::privacy::export_data,
+            crate::commands::privacy::import_data,
+            crate::commands::privacy::delete_all_data,
+            crate::commands::privacy::activity_log,
+            crate::commands::privacy::consent_records,
+            crate::commands::privacy::profile_summary,
         ])
-        .events(tauri_specta::collect_events![DeepLinkEvent])
+        .events(tauri_specta::collect_events![
+            DeepLinkEvent,
+            crate::commands::privacy::DataProgressEvent
+        ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)
 }
@@ -93,11 +105,18 @@ mod tests {
     fn every_command_has_an_acl_permission() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let build_rs = std::fs::read_to_string(root.join("src-tauri/build.rs")).unwrap();
-        let capability = std::fs::read_to_string(root.join("src-tauri/capabilities/main.json")).unwrap();
+        let capability =
+            std::fs::read_to_string(root.join("src-tauri/capabilities/main.json")).unwrap();
         for cmd in crate::commands::COMMANDS {
-            assert!(build_rs.contains(&format!("\"{cmd}\"")), "{cmd} missing from build.rs AppManifest");
+            assert!(
+                build_rs.contains(&format!("\"{cmd}\"")),
+                "{cmd} missing from build.rs AppManifest"
+            );
             let perm = format!("\"allow-{}\"", cmd.replace('_', "-"));
-            assert!(capability.contains(&perm), "{perm} missing from the main capability");
+            assert!(
+                capability.contains(&perm),
+                "{perm} missing from the main capability"
+            );
         }
         assert!(!capability.contains("-all\""), "no *-all permissions");
     }

@@ -2,6 +2,7 @@
 //! application services in `outpost-app`. No product logic lives here.
 
 mod commands;
+mod dialogs;
 pub mod ipc;
 mod shell;
 
@@ -13,7 +14,11 @@ use crate::shell::Shell;
 
 /// Starts the desktop app. Returns when the last window closes.
 pub fn run() {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("outpost").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("outpost")
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => fatal(&format!("cannot start the async runtime: {e}")),
     };
@@ -27,15 +32,14 @@ pub fn run() {
     let _log_guard = paths.ensure().ok().and_then(|()| {
         outpost_app::logging::init(
             &paths.logs_dir(),
-            outpost_app::logging::LogOptions { prefix: "desktop", stderr_warnings: cfg!(debug_assertions) },
+            outpost_app::logging::LogOptions {
+                prefix: "desktop",
+                stderr_warnings: cfg!(debug_assertions),
+            },
         )
         .ok()
     });
     let options = OpenOptions::new(paths);
-    let core = runtime.block_on(Outpost::open(options.clone())).map_err(|e| {
-        tracing::error!(error = %e, "the profile could not be opened");
-        ipc::IpcError::from(e)
-    });
 
     let specta = ipc::specta_builder();
     let app = tauri::Builder::default()
@@ -49,11 +53,19 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
-        .manage(Shell::new(options, core))
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
+            // Plugins are set up by now, so a second instance has already handed over its deep
+            // link and exited: only the first instance opens the profile.
+            let core =
+                tauri::async_runtime::block_on(Outpost::open(options.clone())).map_err(|e| {
+                    tracing::error!(error = %e, "the profile could not be opened");
+                    ipc::IpcError::from(e)
+                });
+            app.manage(Shell::new(options, core));
             specta.mount_events(app);
             setup_deep_links(app.handle());
             Ok(())

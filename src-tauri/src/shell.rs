@@ -23,7 +23,11 @@ struct DeepLinkQueue {
 
 impl Shell {
     pub fn new(options: OpenOptions, core: Result<Outpost, IpcError>) -> Self {
-        Shell { options, core, deep_links: Mutex::new(DeepLinkQueue::default()) }
+        Shell {
+            options,
+            core,
+            deep_links: Mutex::new(DeepLinkQueue::default()),
+        }
     }
 
     pub fn options(&self) -> &OpenOptions {
@@ -39,12 +43,18 @@ impl Shell {
         let event = match outpost_app::deeplink::route(raw) {
             Ok(action) => {
                 tracing::info!(?action, "deep link accepted");
-                DeepLinkEvent { action: Some(action), error: None }
+                DeepLinkEvent {
+                    action: Some(action),
+                    error: None,
+                }
             }
             Err(e) => {
                 // Never log the link itself: it may carry an authorization code.
                 tracing::warn!(reason = %e, "deep link refused");
-                DeepLinkEvent { action: None, error: Some(e.into()) }
+                DeepLinkEvent {
+                    action: None,
+                    error: Some(e.into()),
+                }
             }
         };
         let mut queue = self.deep_links.lock().unwrap_or_else(|p| p.into_inner());

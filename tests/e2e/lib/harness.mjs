@@ -57,14 +57,17 @@ export async function launch({ dataDir = freshDataDir(), args = [] } = {}) {
     connectionRetryCount: 0,
     capabilities: {
       browserName: 'wry',
+      'wdio:enforceWebDriverClassic': true,
       'tauri:options': { application: appBinary, args: ['--data-dir', dataDir, ...args] },
     },
   });
   const app = new App(client, dataDir);
-  await app.waitFor('nav-calendar', 15_000).catch(async (e) => {
-    // The core-error screen is a valid outcome for some tests; let them decide.
-    if (!(await app.exists('core-error'))) throw e;
-  });
+  // Started means: the app frame is shown, or the designed error screen (some tests expect it).
+  const deadline = Date.now() + 15_000;
+  while (!(await app.exists('nav-calendar')) && !(await app.exists('core-error'))) {
+    if (Date.now() > deadline) throw new Error('the app did not show its window content within 15 s');
+    await sleep(100);
+  }
   return app;
 }
 
@@ -122,8 +125,14 @@ export class App {
     await this.client.elementClick(await this.waitFor(testId));
   }
 
+  /** The element's text content (also for text clipped by CSS, which WebDriver's getText drops). */
   async text(testId) {
-    return (await this.client.getElementText(await this.find(testId))).trim();
+    const value = await this.client.executeScript(
+      'const el = document.querySelector(arguments[0]); return el === null ? null : el.textContent;',
+      [sel(testId)],
+    );
+    if (value === null) throw new Error(`no element with data-testid="${testId}"`);
+    return value.replace(/\s+/g, ' ').trim();
   }
 
   /** Sends keys to the focused element (WebDriver Actions: real key events). */
@@ -164,9 +173,14 @@ export function cli(dataDir, ...args) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Launches a second instance of the app with a deep link, as the OS would on a click. */
+/** Launches a second instance of the app with a deep link exactly as the OS does on a click
+ * (`Exec=outpost-desktop %u`: the URL is the only argument). */
 export function launchSecondInstance(dataDir, url) {
-  return spawnSync(appBinary, ['--data-dir', dataDir, url], { encoding: 'utf8', timeout: 15_000 });
+  return spawnSync(appBinary, [url], {
+    encoding: 'utf8',
+    timeout: 15_000,
+    env: { ...process.env, OUTPOST_DATA_DIR: dataDir },
+  });
 }
 
 export const KEY = { CONTROL: '\uE009', SHIFT: '\uE008', ENTER: '\uE007', ESCAPE: '\uE00C', DOWN: '\uE015', UP: '\uE013' };

@@ -32,6 +32,10 @@ test('every page is reachable from the sidebar and has a designed empty state (l
     }
     const scheme = await app.script('return document.documentElement.dataset.theme ?? ""');
     assert.equal(scheme, 'dark');
+    // The choice persists in the webview's storage: put it back for the tests that follow.
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
   } finally {
     await app.close();
   }

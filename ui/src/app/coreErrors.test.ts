@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '$lib/ipc';
 import { coreErrorGuidance } from './coreErrors';
 
 describe('coreErrorGuidance', () => {
@@ -12,9 +13,14 @@ describe('coreErrorGuidance', () => {
     expect(coreErrorGuidance('database_too_new').steps.join(' ')).toMatch(/latest version/);
   });
 
+  it('says nothing changed for rejected imports and what to do instead', () => {
+    expect(coreErrorGuidance('invalid_archive').steps.join(' ')).toMatch(/Nothing was changed/);
+    expect(coreErrorGuidance('archive_too_new').steps.join(' ')).toMatch(/latest version/);
+    expect(coreErrorGuidance('profile_not_empty').steps.join(' ')).toMatch(/Delete all my data/);
+  });
+
   it('has guidance for every code', () => {
-    const codes = ['data_dir_unavailable', 'database_corrupt', 'database_too_new', 'database', 'vault_unavailable', 'vault_locked', 'vault', 'invalid_input', 'invalid_deep_link', 'not_found', 'core_unavailable', 'io'] as const;
-    for (const code of codes) {
+    for (const code of ERROR_CODES) {
       const g = coreErrorGuidance(code);
       expect(g.title.length).toBeGreaterThan(0);
       expect(g.steps.length).toBeGreaterThan(0);

@@ -74,6 +74,30 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
         title: 'Outpost could not read or write a file',
         steps: ['Check free disk space and the permissions of the data directory, then try again.'],
       };
+    case 'invalid_archive':
+      return {
+        title: 'The archive could not be imported',
+        steps: [
+          'Nothing was changed: an import either completes or leaves Outpost exactly as it was.',
+          'Check that the file is a .zip made by Outpost’s Export and that it was copied completely, then try again.',
+        ],
+      };
+    case 'archive_too_new':
+      return {
+        title: 'This archive was made by a newer Outpost',
+        steps: [
+          'Nothing was changed, and the archive itself is fine.',
+          'Install the latest version of Outpost, then import the archive again.',
+        ],
+      };
+    case 'profile_not_empty':
+      return {
+        title: 'Import needs an empty profile',
+        steps: [
+          'Nothing was changed. Import never mixes an archive into data you already have.',
+          'Export what you want to keep, then use Settings → Privacy & data → Delete all my data, or start Outpost with an empty data directory (--data-dir), and import again.',
+        ],
+      };
     case 'invalid_input':
     case 'invalid_deep_link':
     case 'not_found':

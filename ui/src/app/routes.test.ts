@@ -24,6 +24,7 @@ describe('parseHash', () => {
   it('reads settings sections and defaults to About', () => {
     expect(parseHash('#/settings/appearance')).toEqual({ page: 'settings', section: 'appearance' });
     expect(parseHash('#/settings/about')).toEqual({ page: 'settings', section: 'about' });
+    expect(parseHash('#/settings/privacy')).toEqual({ page: 'settings', section: 'privacy' });
     expect(parseHash('#/settings')).toEqual({ page: 'settings', section: 'about' });
     expect(parseHash('#/settings/nope')).toEqual({ page: 'settings', section: 'about' });
   });

@@ -55,7 +55,10 @@ pub async fn purge(store: &Store) {
     let cutoff = outpost_store::now_ms() - activity::RETENTION_MS;
     match activity::purge_older_than(store.pool(), cutoff).await {
         Ok(0) => {}
-        Ok(n) => tracing::info!(removed = n, "activity log: removed entries older than 30 days"),
+        Ok(n) => tracing::info!(
+            removed = n,
+            "activity log: removed entries older than 30 days"
+        ),
         Err(e) => tracing::warn!(error = %e, "activity log purge failed"),
     }
 }

@@ -24,8 +24,15 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Page; 7] =
-        [Page::Calendar, Page::Board, Page::Compose, Page::Inbox, Page::Analytics, Page::Channels, Page::Settings];
+    pub const ALL: [Page; 7] = [
+        Page::Calendar,
+        Page::Board,
+        Page::Compose,
+        Page::Inbox,
+        Page::Analytics,
+        Page::Channels,
+        Page::Settings,
+    ];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -53,12 +60,17 @@ pub enum DeepLink {
     Open { page: Page },
     /// `app.outpost.desktop://oauth/callback/<provider>?code=…&state=…` (or `error=…`): the end of a
     /// sign-in in the browser. The values are kept opaque here; the OAuth engine validates them.
-    OauthCallback { provider: String, query: Vec<(String, String)> },
+    OauthCallback {
+        provider: String,
+        query: Vec<(String, String)>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeepLinkError {
-    #[error("This link is too long to be an Outpost link ({len} characters; at most {MAX_DEEP_LINK_LEN}).")]
+    #[error(
+        "This link is too long to be an Outpost link ({len} characters; at most {MAX_DEEP_LINK_LEN})."
+    )]
     TooLong { len: usize },
     #[error("This is not a valid link.")]
     Malformed,
@@ -72,7 +84,9 @@ pub enum DeepLinkError {
     DuplicateParameter(String),
     #[error("The link's provider name is not valid.")]
     BadProvider,
-    #[error("This sign-in link arrived, but no sign-in is in progress. Start the connection again from Channels.")]
+    #[error(
+        "This sign-in link arrived, but no sign-in is in progress. Start the connection again from Channels."
+    )]
     NoSignInInProgress,
 }
 
@@ -106,12 +120,18 @@ pub fn parse(raw: &str) -> Result<DeepLink, DeepLinkError> {
         let scheme: String = url.scheme().chars().take(64).collect();
         return Err(DeepLinkError::WrongScheme(scheme));
     }
-    if url.username() != "" || url.password().is_some() || url.port().is_some() || url.fragment().is_some() {
+    if url.username() != ""
+        || url.password().is_some()
+        || url.port().is_some()
+        || url.fragment().is_some()
+    {
         return Err(DeepLinkError::Malformed);
     }
     let host = url.host_str().unwrap_or_default();
     let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
-    let route = std::iter::once(host).chain(segments.iter().copied()).collect::<Vec<_>>();
+    let route = std::iter::once(host)
+        .chain(segments.iter().copied())
+        .collect::<Vec<_>>();
     let route_text = || route.join("/").chars().take(80).collect::<String>();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (k, v) in url.query_pairs() {
@@ -126,12 +146,16 @@ pub fn parse(raw: &str) -> Result<DeepLink, DeepLinkError> {
             if let Some((k, _)) = pairs.first() {
                 return Err(DeepLinkError::UnexpectedParameter(short(k)));
             }
-            Page::from_slug(page).map(|page| DeepLink::Open { page }).ok_or_else(|| DeepLinkError::UnknownRoute(route_text()))
+            Page::from_slug(page)
+                .map(|page| DeepLink::Open { page })
+                .ok_or_else(|| DeepLinkError::UnknownRoute(route_text()))
         }
         ["oauth", "callback", provider] => {
             let valid = !provider.is_empty()
                 && provider.len() <= 64
-                && provider.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+                && provider
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
             if !valid {
                 return Err(DeepLinkError::BadProvider);
             }
@@ -139,7 +163,10 @@ pub fn parse(raw: &str) -> Result<DeepLink, DeepLinkError> {
             if let Some((k, _)) = pairs.iter().find(|(k, _)| !ALLOWED.contains(&k.as_str())) {
                 return Err(DeepLinkError::UnexpectedParameter(short(k)));
             }
-            Ok(DeepLink::OauthCallback { provider: (*provider).to_string(), query: pairs })
+            Ok(DeepLink::OauthCallback {
+                provider: (*provider).to_string(),
+                query: pairs,
+            })
         }
         _ => Err(DeepLinkError::UnknownRoute(route_text())),
     }
@@ -156,9 +183,17 @@ mod tests {
 
     #[test]
     fn open_page() {
-        assert_eq!(parse("app.outpost.desktop://open/settings").unwrap(), DeepLink::Open { page: Page::Settings });
+        assert_eq!(
+            parse("app.outpost.desktop://open/settings").unwrap(),
+            DeepLink::Open {
+                page: Page::Settings
+            }
+        );
         for p in Page::ALL {
-            assert_eq!(parse(&format!("app.outpost.desktop://open/{}", p.slug())).unwrap(), DeepLink::Open { page: p });
+            assert_eq!(
+                parse(&format!("app.outpost.desktop://open/{}", p.slug())).unwrap(),
+                DeepLink::Open { page: p }
+            );
         }
     }
 
@@ -176,7 +211,10 @@ mod tests {
 
     #[test]
     fn route_opens_pages_and_refuses_stray_callbacks() {
-        assert_eq!(route("app.outpost.desktop://open/board").unwrap(), DeepLinkAction::Open { page: Page::Board });
+        assert_eq!(
+            route("app.outpost.desktop://open/board").unwrap(),
+            DeepLinkAction::Open { page: Page::Board }
+        );
         assert_eq!(
             route("app.outpost.desktop://oauth/callback/x?code=a&state=b").unwrap_err(),
             DeepLinkError::NoSignInInProgress
@@ -186,30 +224,58 @@ mod tests {
     #[test]
     fn rejects_bad_links() {
         use DeepLinkError::*;
-        let cases: &[(&str, fn(&DeepLinkError) -> bool)] = &[
+        type Check = fn(&DeepLinkError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("not a url", |e| *e == Malformed),
-            ("https://evil.example/open/settings", |e| matches!(e, WrongScheme(s) if s == "https")),
-            ("app.outpost.desktop://open/nowhere", |e| matches!(e, UnknownRoute(_))),
-            ("app.outpost.desktop://delete/all", |e| matches!(e, UnknownRoute(_))),
-            ("app.outpost.desktop://open/settings?x=1", |e| matches!(e, UnexpectedParameter(_))),
-            ("app.outpost.desktop://oauth/callback/x?code=a&code=b", |e| matches!(e, DuplicateParameter(_))),
-            ("app.outpost.desktop://oauth/callback/x?token=a", |e| matches!(e, UnexpectedParameter(_))),
-            ("app.outpost.desktop://oauth/callback/X%20Y?code=a", |e| *e == BadProvider),
-            ("app.outpost.desktop://user:pw@open/settings", |e| *e == Malformed),
-            ("app.outpost.desktop://open/settings#frag", |e| *e == Malformed),
+            (
+                "https://evil.example/open/settings",
+                |e| matches!(e, WrongScheme(s) if s == "https"),
+            ),
+            ("app.outpost.desktop://open/nowhere", |e| {
+                matches!(e, UnknownRoute(_))
+            }),
+            ("app.outpost.desktop://delete/all", |e| {
+                matches!(e, UnknownRoute(_))
+            }),
+            ("app.outpost.desktop://open/settings?x=1", |e| {
+                matches!(e, UnexpectedParameter(_))
+            }),
+            (
+                "app.outpost.desktop://oauth/callback/x?code=a&code=b",
+                |e| matches!(e, DuplicateParameter(_)),
+            ),
+            ("app.outpost.desktop://oauth/callback/x?token=a", |e| {
+                matches!(e, UnexpectedParameter(_))
+            }),
+            ("app.outpost.desktop://oauth/callback/X%20Y?code=a", |e| {
+                *e == BadProvider
+            }),
+            ("app.outpost.desktop://user:pw@open/settings", |e| {
+                *e == Malformed
+            }),
+            ("app.outpost.desktop://open/settings#frag", |e| {
+                *e == Malformed
+            }),
         ];
         for (raw, ok) in cases {
             let err = parse(raw).unwrap_err();
             assert!(ok(&err), "{raw}: {err:?}");
             assert!(!err.to_string().is_empty());
         }
-        let long = format!("app.outpost.desktop://open/settings?{}", "a".repeat(MAX_DEEP_LINK_LEN));
+        let long = format!(
+            "app.outpost.desktop://open/settings?{}",
+            "a".repeat(MAX_DEEP_LINK_LEN)
+        );
         assert!(matches!(parse(&long), Err(TooLong { .. })));
     }
 
     #[test]
     fn error_messages_never_echo_long_or_control_input() {
-        let err = parse(&format!("app.outpost.desktop://open/settings?{}\u{7}=1", "k".repeat(100))).unwrap_err();
+        let err = parse(&format!(
+            "app.outpost.desktop://open/settings?{}\u{7}=1",
+            "k".repeat(100)
+        ))
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.len() < 120, "{msg}");
         assert!(!msg.contains('\u{7}'));

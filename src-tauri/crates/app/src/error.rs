@@ -44,7 +44,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -57,6 +57,9 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::CoreUnavailable,
         ErrorCode::Io,
+        ErrorCode::InvalidArchive,
+        ErrorCode::ArchiveTooNew,
+        ErrorCode::ProfileNotEmpty,
     ];
 }
 
@@ -76,9 +79,13 @@ pub enum Error {
     NotFound { what: String },
     #[error("The archive cannot be imported: {reason}")]
     InvalidArchive { reason: String },
-    #[error("The archive was written by a newer Outpost (schema {found}; this Outpost knows up to {supported}); update Outpost to import it")]
+    #[error(
+        "The archive was written by a newer Outpost (schema {found}; this Outpost knows up to {supported}); update Outpost to import it"
+    )]
     ArchiveTooNew { found: i64, supported: i64 },
-    #[error("The profile already holds data ({detail}); import only into an empty profile (delete all data first, or use a new data directory)")]
+    #[error(
+        "The profile already holds data ({detail}); import only into an empty profile (delete all data first, or use a new data directory)"
+    )]
     ProfileNotEmpty { detail: String },
     #[error("{context}: {source}")]
     Io {
@@ -90,7 +97,10 @@ pub enum Error {
 
 impl Error {
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -143,6 +153,9 @@ mod tests {
             NotFound => 9,
             CoreUnavailable => 10,
             Io => 11,
+            InvalidArchive => 12,
+            ArchiveTooNew => 13,
+            ProfileNotEmpty => 14,
         }
     }
 

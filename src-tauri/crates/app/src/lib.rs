@@ -1,13 +1,14 @@
 //! Outpost's application services: the one API that the desktop shell, the `outpost` CLI and the
 //! tests call. It owns the data directory, the store and the vault, and knows nothing of Tauri.
 
-pub mod data;
 pub mod activity;
+pub mod data;
 pub mod deeplink;
 pub mod doctor;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod privacy;
 
 use std::sync::Arc;
 
@@ -36,12 +37,16 @@ pub struct OpenOptions {
 
 impl OpenOptions {
     pub fn new(paths: Paths) -> Self {
-        OpenOptions { paths, keychain_service: paths::APP_IDENTIFIER.to_string(), passphrase: None }
+        OpenOptions {
+            paths,
+            keychain_service: paths::APP_IDENTIFIER.to_string(),
+            passphrase: None,
+        }
     }
 
     fn vault_config(&self) -> VaultConfig {
-        let config =
-            VaultConfig::new(self.paths.data_dir().to_path_buf()).with_keychain_service(self.keychain_service.clone());
+        let config = VaultConfig::new(self.paths.data_dir().to_path_buf())
+            .with_keychain_service(self.keychain_service.clone());
         if let Some(p) = &self.passphrase {
             return config.with_passphrase(p.clone());
         }
@@ -64,7 +69,8 @@ struct Inner {
     options: OpenOptions,
     store: Store,
     http: outpost_net::HttpClient,
-    vault: tokio::sync::OnceCell<Arc<Vault>>,
+    /// The open vault; `None` until first use and again after "delete all my data".
+    vault: tokio::sync::Mutex<Option<Arc<Vault>>>,
 }
 
 impl Outpost {
@@ -76,7 +82,14 @@ impl Outpost {
         let store = Store::open(&options.paths.database()).await?;
         let http = activity::start(store.clone());
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
-        Ok(Outpost { inner: Arc::new(Inner { options, store, http, vault: tokio::sync::OnceCell::new() }) })
+        Ok(Outpost {
+            inner: Arc::new(Inner {
+                options,
+                store,
+                http,
+                vault: tokio::sync::Mutex::new(None),
+            }),
+        })
     }
 
     pub fn paths(&self) -> &Paths {
@@ -94,18 +107,22 @@ impl Outpost {
 
     /// The vault, opened (or created for a new profile) on first use.
     pub async fn vault(&self) -> Result<Arc<Vault>> {
+        let mut slot = self.inner.vault.lock().await;
+        if let Some(v) = slot.as_ref() {
+            return Ok(v.clone());
+        }
         let config = self.inner.options.vault_config();
-        let vault = self
-            .inner
-            .vault
-            .get_or_try_init(|| async move {
-                let v = tokio::task::spawn_blocking(move || Vault::open_or_create(&config))
-                    .await
-                    .map_err(|e| Error::InvalidInput(format!("the vault task failed: {e}")))??;
-                Ok::<_, Error>(Arc::new(v))
-            })
-            .await?;
-        Ok(vault.clone())
+        let v = tokio::task::spawn_blocking(move || Vault::open_or_create(&config))
+            .await
+            .map_err(|e| Error::InvalidInput(format!("the vault task failed: {e}")))??;
+        let v = Arc::new(v);
+        *slot = Some(v.clone());
+        Ok(v)
+    }
+
+    /// Drops the cached vault (its profile was destroyed); the next use opens or creates a new one.
+    pub(crate) async fn forget_vault(&self) {
+        *self.inner.vault.lock().await = None;
     }
 
     /// The health report for this open profile.
@@ -143,15 +160,25 @@ pub async fn doctor(options: OpenOptions) -> DoctorReport {
 }
 
 async fn fill_vault_status(report: &mut DoctorReport, config: VaultConfig) {
+    let passphrase_given = config.passphrase.is_some();
     match tokio::task::spawn_blocking(move || outpost_vault::status(&config)).await {
         Ok(status) => {
-            report.vault_backend = status.backend.map(Into::into);
+            // A profile without a vault yet will use the keychain (or the passphrase) on first use.
+            report.vault_backend = status.backend.map(Into::into).or(if passphrase_given {
+                Some(VaultBackend::Passphrase)
+            } else if status.keychain_available {
+                Some(VaultBackend::Keychain)
+            } else {
+                None
+            });
             report.keychain_available = status.keychain_available;
             report.vault_detail = status.detail.clone();
-            if status.backend.is_none() {
+            if !status.usable {
                 report.problems.push(format!("Vault: {}", status.detail));
             }
         }
-        Err(e) => report.problems.push(format!("Vault: the status check failed: {e}")),
+        Err(e) => report
+            .problems
+            .push(format!("Vault: the status check failed: {e}")),
     }
 }

@@ -36,7 +36,11 @@ pub struct LogOptions<'a> {
 /// Installs the global subscriber. Removes files older than the retention period first.
 pub fn init(logs_dir: &Path, opts: LogOptions<'_>) -> Result<LogGuard> {
     std::fs::create_dir_all(logs_dir).map_err(|e| Error::io("creating the log directory", e))?;
-    let removed = purge_old_logs(logs_dir, Duration::from_secs(RETENTION_DAYS * 24 * 3600), SystemTime::now());
+    let removed = purge_old_logs(
+        logs_dir,
+        Duration::from_secs(RETENTION_DAYS * 24 * 3600),
+        SystemTime::now(),
+    );
 
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
@@ -44,10 +48,16 @@ pub fn init(logs_dir: &Path, opts: LogOptions<'_>) -> Result<LogGuard> {
         .filename_suffix("log")
         .max_log_files(RETENTION_DAYS as usize)
         .build(logs_dir)
-        .map_err(|e| Error::InvalidInput(format!("cannot open the log file in {}: {e}", logs_dir.display())))?;
+        .map_err(|e| {
+            Error::InvalidInput(format!(
+                "cannot open the log file in {}: {e}",
+                logs_dir.display()
+            ))
+        })?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
 
-    let filter = || EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        || EnvFilter::try_from_env(LOG_ENV).unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let file_layer = tracing_subscriber::fmt::layer()
         .with_writer(writer)
         .with_ansi(false)
@@ -61,16 +71,24 @@ pub fn init(logs_dir: &Path, opts: LogOptions<'_>) -> Result<LogGuard> {
             .with_filter(tracing_subscriber::filter::LevelFilter::WARN)
     });
     // A second init (tests) keeps the first subscriber; that is fine.
-    let _ = tracing_subscriber::registry().with(file_layer).with(stderr_layer).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(file_layer)
+        .with(stderr_layer)
+        .try_init();
     if removed > 0 {
-        tracing::info!(removed, "removed log files older than {RETENTION_DAYS} days");
+        tracing::info!(
+            removed,
+            "removed log files older than {RETENTION_DAYS} days"
+        );
     }
     Ok(LogGuard { _file: guard })
 }
 
 /// Deletes `*.log` files in `dir` whose modification time is older than `max_age`. Returns how many.
 pub fn purge_old_logs(dir: &Path, max_age: Duration, now: SystemTime) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut removed = 0;
     for entry in entries.flatten() {
         let path = entry.path();

@@ -67,7 +67,10 @@ impl Paths {
             if arg == "--data-dir" {
                 chosen = args.next().map(PathBuf::from);
                 if chosen.is_none() {
-                    return Err(Error::DataDir { path: String::new(), reason: "--data-dir needs a directory".into() });
+                    return Err(Error::DataDir {
+                        path: String::new(),
+                        reason: "--data-dir needs a directory".into(),
+                    });
                 }
             } else if let Some(v) = arg.to_str().and_then(|a| a.strip_prefix("--data-dir=")) {
                 chosen = Some(PathBuf::from(v));
@@ -92,7 +95,10 @@ impl Paths {
     /// Creates the data directory (and its sub-folders) if needed and proves it is writable,
     /// without touching any existing file.
     pub fn ensure(&self) -> Result<()> {
-        let fail = |reason: String| Error::DataDir { path: self.data_dir.display().to_string(), reason };
+        let fail = |reason: String| Error::DataDir {
+            path: self.data_dir.display().to_string(),
+            reason,
+        };
         if self.data_dir.exists() && !self.data_dir.is_dir() {
             return Err(fail("it exists but is not a directory".into()));
         }
@@ -100,7 +106,9 @@ impl Paths {
             std::fs::create_dir_all(&dir).map_err(|e| fail(describe_io(&e)))?;
         }
         // Prove writability with a probe file that is removed at once.
-        let probe = self.data_dir.join(format!(".write-probe-{}", std::process::id()));
+        let probe = self
+            .data_dir
+            .join(format!(".write-probe-{}", std::process::id()));
         std::fs::write(&probe, b"").map_err(|e| fail(describe_io(&e)))?;
         let _ = std::fs::remove_file(&probe);
         Ok(())
@@ -109,7 +117,9 @@ impl Paths {
 
 fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "permission denied (it is not writable by you)".into(),
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (it is not writable by you)".into()
+        }
         std::io::ErrorKind::ReadOnlyFilesystem => "it is on a read-only file system".into(),
         std::io::ErrorKind::StorageFull => "the disk is full".into(),
         _ => e.to_string(),
@@ -132,7 +142,13 @@ mod tests {
     #[test]
     fn data_dir_flag_in_desktop_arguments() {
         let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        let p = Paths::from_args_and_env(args(&["app", "--data-dir", "/tmp/a", "app.outpost.desktop://open/board"])).unwrap();
+        let p = Paths::from_args_and_env(args(&[
+            "app",
+            "--data-dir",
+            "/tmp/a",
+            "app.outpost.desktop://open/board",
+        ]))
+        .unwrap();
         assert_eq!(p.data_dir(), Path::new("/tmp/a"));
         let p = Paths::from_args_and_env(args(&["app", "--data-dir=/tmp/b"])).unwrap();
         assert_eq!(p.data_dir(), Path::new("/tmp/b"));
@@ -158,7 +174,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let f = tmp.path().join("file");
         std::fs::write(&f, b"x").unwrap();
-        let err = Paths::resolve(Some(f.clone())).unwrap().ensure().unwrap_err();
+        let err = Paths::resolve(Some(f.clone()))
+            .unwrap()
+            .ensure()
+            .unwrap_err();
         assert!(err.to_string().contains("not a directory"), "{err}");
         assert_eq!(std::fs::read(&f).unwrap(), b"x");
     }
@@ -167,8 +186,15 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn unwritable_location_is_a_clear_error() {
-        let err = Paths::resolve(Some(PathBuf::from("/proc/outpost-data"))).unwrap().ensure().unwrap_err();
+        let err = Paths::resolve(Some(PathBuf::from("/proc/outpost-data")))
+            .unwrap()
+            .ensure()
+            .unwrap_err();
         assert!(matches!(err, Error::DataDir { .. }), "{err}");
-        assert!(err.to_string().starts_with("The data directory /proc/outpost-data is not usable"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("The data directory /proc/outpost-data is not usable"),
+            "{err}"
+        );
     }
 }

@@ -9,7 +9,11 @@ use outpost_store::activity::{self, ActivityFilter, NewActivity};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn open(dir: &std::path::Path) -> Outpost {
-    Outpost::open(OpenOptions::new(Paths::resolve(Some(dir.to_path_buf())).unwrap())).await.unwrap()
+    Outpost::open(OpenOptions::new(
+        Paths::resolve(Some(dir.to_path_buf())).unwrap(),
+    ))
+    .await
+    .unwrap()
 }
 
 async fn one_response_server() -> u16 {
@@ -19,9 +23,11 @@ async fn one_response_server() -> u16 {
         let (mut sock, _) = listener.accept().await.unwrap();
         let mut buf = vec![0u8; 16 * 1024];
         let _ = sock.read(&mut buf).await.unwrap();
-        sock.write_all(b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
-            .await
-            .unwrap();
+        sock.write_all(
+            b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+        )
+        .await
+        .unwrap();
     });
     port
 }
@@ -34,7 +40,9 @@ async fn outbound_requests_land_in_the_activity_log_without_secrets() {
     let http = outpost.http();
     let req = http
         .reqwest()
-        .post(format!("http://127.0.0.1:{port}/oauth2/token?code=THE-CODE"))
+        .post(format!(
+            "http://127.0.0.1:{port}/oauth2/token?code=THE-CODE"
+        ))
         .bearer_auth("THE-TOKEN")
         .body("client_secret=THE-SECRET")
         .build()
@@ -46,7 +54,9 @@ async fn outbound_requests_land_in_the_activity_log_without_secrets() {
     let mut page = None;
     for _ in 0..100 {
         let mut conn = outpost.store().pool().acquire().await.unwrap();
-        let p = activity::list(&mut conn, &ActivityFilter::default(), 0, 50).await.unwrap();
+        let p = activity::list(&mut conn, &ActivityFilter::default(), 0, 50)
+            .await
+            .unwrap();
         if p.total > 0 {
             page = Some(p);
             break;
@@ -56,11 +66,22 @@ async fn outbound_requests_land_in_the_activity_log_without_secrets() {
     let page = page.expect("the request was recorded");
     assert_eq!(page.total, 1);
     let e = &page.entries[0];
-    assert_eq!((e.platform.as_str(), e.method.as_str(), e.host.as_str(), e.path.as_str()), ("x", "POST", "127.0.0.1", "/oauth2/token"));
+    assert_eq!(
+        (
+            e.platform.as_str(),
+            e.method.as_str(),
+            e.host.as_str(),
+            e.path.as_str()
+        ),
+        ("x", "POST", "127.0.0.1", "/oauth2/token")
+    );
     assert_eq!(e.status, Some(429));
     let row = format!("{e:?}");
     for secret in ["THE-CODE", "THE-TOKEN", "THE-SECRET"] {
-        assert!(!row.contains(secret), "{secret} leaked into the activity log: {row}");
+        assert!(
+            !row.contains(secret),
+            "{secret} leaked into the activity log: {row}"
+        );
     }
     outpost.close().await;
 }
@@ -86,7 +107,9 @@ async fn entries_older_than_30_days_are_purged_at_start() {
                 bytes: 100,
                 error_kind: None,
             };
-            activity::record(outpost.store().pool(), &row).await.unwrap();
+            activity::record(outpost.store().pool(), &row)
+                .await
+                .unwrap();
         }
         outpost.close().await;
     }
@@ -94,7 +117,9 @@ async fn entries_older_than_30_days_are_purged_at_start() {
     let mut remaining = Vec::new();
     for _ in 0..100 {
         let mut conn = outpost.store().pool().acquire().await.unwrap();
-        let p = activity::list(&mut conn, &ActivityFilter::default(), 0, 50).await.unwrap();
+        let p = activity::list(&mut conn, &ActivityFilter::default(), 0, 50)
+            .await
+            .unwrap();
         remaining = p.entries.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
         if remaining.len() == 1 {
             break;

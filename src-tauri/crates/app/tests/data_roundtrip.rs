@@ -40,16 +40,28 @@ async fn export_import_export_is_identical_and_secret_free() {
     .await
     .unwrap();
     let entries1 = entries(&first);
-    let manifest: Manifest =
-        serde_json::from_slice(&entries1.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
+    let manifest: Manifest = serde_json::from_slice(
+        &entries1
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
     for t in &tables {
         let fts_shadow = t.starts_with("search_fts_");
         if EXCLUDED_TABLES.contains(&t.as_str()) || fts_shadow {
             assert!(!manifest.counts.contains_key(t), "{t} must not be exported");
             continue;
         }
-        assert!(manifest.counts.get(t).copied().unwrap_or(0) > 0, "table {t} is not exported or not seeded");
-        assert!(entries1.iter().any(|(n, _)| n == &format!("data/{t}.json")), "{t}");
+        assert!(
+            manifest.counts.get(t).copied().unwrap_or(0) > 0,
+            "table {t} is not exported or not seeded"
+        );
+        assert!(
+            entries1.iter().any(|(n, _)| n == &format!("data/{t}.json")),
+            "{t}"
+        );
     }
     assert_eq!(manifest.format, "outpost-export");
     assert_eq!(manifest.format_version, 1);
@@ -74,22 +86,45 @@ async fn export_import_export_is_identical_and_secret_free() {
 
     // Import into a fresh profile.
     let (b, _) = open(&tmp.path().join("b")).await;
-    let imported = b.import_archive(&first, &ImportOptions::default(), None).await.unwrap();
+    let imported = b
+        .import_archive(&first, &ImportOptions::default(), None)
+        .await
+        .unwrap();
     assert_eq!(imported.counts, summary.counts);
     assert_eq!(imported.media_files, 3);
-    assert_eq!(std::fs::read(b.paths().media_dir().join("2026/01/photo.png")).unwrap(), std::fs::read(&seeded.media_file).unwrap());
-    let status: Vec<String> = sqlx::query_scalar("SELECT status FROM channels ORDER BY id").fetch_all(b.store().pool()).await.unwrap();
+    assert_eq!(
+        std::fs::read(b.paths().media_dir().join("2026/01/photo.png")).unwrap(),
+        std::fs::read(&seeded.media_file).unwrap()
+    );
+    let status: Vec<String> = sqlx::query_scalar("SELECT status FROM channels ORDER BY id")
+        .fetch_all(b.store().pool())
+        .await
+        .unwrap();
     assert_eq!(status, ["reconnect_needed", "reconnect_needed"]);
-    let secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sealed_secrets").fetch_one(b.store().pool()).await.unwrap();
+    let secrets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sealed_secrets")
+        .fetch_one(b.store().pool())
+        .await
+        .unwrap();
     assert_eq!(secrets, 0);
     // Search works on imported rows (the index was rebuilt by the store's triggers), variants included.
     for q in ["zebra", "narwhal", "okapi", "variant"] {
         let hits = outpost_store::search::search(b.store().pool(), q, 10).await;
         let hits = hits.unwrap_or_else(|e| panic!("search {q}: {e}"));
-        assert!(!hits.is_empty(), "search for {q} finds nothing after import");
+        assert!(
+            !hits.is_empty(),
+            "search for {q} finds nothing after import"
+        );
     }
     // Leftover staging folder: none.
-    assert!(!std::fs::read_dir(b.paths().data_dir()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with(".import-staging")));
+    assert!(
+        !std::fs::read_dir(b.paths().data_dir())
+            .unwrap()
+            .flatten()
+            .any(|e| e
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".import-staging"))
+    );
 
     // Export again: identical entries except the manifest's created_at.
     let second = tmp.path().join("second.zip");
@@ -109,7 +144,10 @@ async fn export_import_export_is_identical_and_secret_free() {
         }
     }
     // A second import into a profile that now holds data is refused.
-    let err = b.import_archive(&first, &ImportOptions::default(), None).await.unwrap_err();
+    let err = b
+        .import_archive(&first, &ImportOptions::default(), None)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), outpost_app::ErrorCode::ProfileNotEmpty, "{err}");
 }
 
@@ -126,9 +164,13 @@ async fn export_overwrites_the_target_only_when_complete() {
         .unwrap();
     a.export_archive(&out, None).await.unwrap();
     let e = entries(&out);
-    let manifest: Manifest = serde_json::from_slice(&e.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
+    let manifest: Manifest =
+        serde_json::from_slice(&e.iter().find(|(n, _)| n == "manifest.json").unwrap().1).unwrap();
     assert_eq!(manifest.missing_media, ["gone.png"]);
     // A target in a folder that does not exist fails and writes nothing.
-    let err = a.export_archive(&tmp.path().join("nope/out.zip"), None).await.unwrap_err();
+    let err = a
+        .export_archive(&tmp.path().join("nope/out.zip"), None)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("nope"), "{err}");
 }

@@ -29,7 +29,9 @@ pub fn doctor(r: &DoctorReport, json: bool) -> ExitCode {
         }
     } else {
         let yes_no = |b: bool| if b { "yes" } else { "no" };
-        let schema = r.schema_version.map_or_else(|| "unknown".to_string(), |v| v.to_string());
+        let schema = r
+            .schema_version
+            .map_or_else(|| "unknown".to_string(), |v| v.to_string());
         let backend = r.vault_backend.map_or("none", |b| match b {
             outpost_app::VaultBackend::Keychain => "OS keychain",
             outpost_app::VaultBackend::Passphrase => "passphrase (OUTPOST_VAULT_PASSPHRASE)",
@@ -37,7 +39,10 @@ pub fn doctor(r: &DoctorReport, json: bool) -> ExitCode {
         println!("Outpost {}", r.version);
         println!("  data directory   {}", r.data_dir);
         println!("  database         {}", r.database_file);
-        println!("  schema version   {schema} (this build knows {})", r.latest_schema_version);
+        println!(
+            "  schema version   {schema} (this build knows {})",
+            r.latest_schema_version
+        );
         println!("  vault backend    {backend}");
         println!("  keychain answers {}", yes_no(r.keychain_available));
         println!("  vault            {}", r.vault_detail);
@@ -55,6 +60,70 @@ pub fn doctor(r: &DoctorReport, json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         // The report above says what is wrong; the one-line summary goes to stderr.
-        fail(r.problems.first().map_or("the profile has problems", String::as_str))
+        fail(
+            r.problems
+                .first()
+                .map_or("the profile has problems", String::as_str),
+        )
     }
+}
+
+pub fn exported(s: &outpost_app::data::ExportSummary, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "path": s.path.display().to_string(), "counts": s.counts, "media_files": s.media_files, "bytes": s.bytes })
+        );
+    } else {
+        println!("Exported to {} ({} bytes)", s.path.display(), s.bytes);
+        print_counts(&s.counts, s.media_files);
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn imported(s: &outpost_app::data::ImportSummary, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "counts": s.counts, "media_files": s.media_files })
+        );
+    } else {
+        println!("Imported:");
+        print_counts(&s.counts, s.media_files);
+        println!("Channels need to be connected again: sign-ins are never exported.");
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_counts(counts: &std::collections::BTreeMap<String, u64>, media_files: u64) {
+    for (table, n) in counts.iter().filter(|(_, n)| **n > 0) {
+        println!("  {table:<22} {n}");
+    }
+    println!("  {:<22} {media_files}", "media files");
+}
+
+pub fn deleted_all(r: &outpost_app::data::DeleteAllReport, json: bool) -> ExitCode {
+    if json {
+        match serde_json::to_string(r) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(&format!("cannot encode the report: {e}")),
+        }
+    } else {
+        println!("All data deleted.");
+        for c in &r.revocation {
+            let what = match &c.outcome {
+                outpost_app::data::RevocationOutcome::Revoked => "access revoked".to_string(),
+                outpost_app::data::RevocationOutcome::NotSupported => {
+                    "not revoked (remove Outpost in the platform's settings)".to_string()
+                }
+                outpost_app::data::RevocationOutcome::Failed(reason) => {
+                    format!(
+                        "revocation failed: {reason} (remove Outpost in the platform's settings)"
+                    )
+                }
+            };
+            println!("  {} channel {}: {what}", c.platform, c.channel_id);
+        }
+    }
+    ExitCode::SUCCESS
 }

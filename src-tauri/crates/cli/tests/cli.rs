@@ -28,7 +28,10 @@ fn version_text_and_json() {
     let tmp = tempfile::tempdir().unwrap();
     let o = outpost(tmp.path(), &["version"]);
     assert!(o.status.success());
-    assert_eq!(stdout(&o).trim(), format!("outpost {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("outpost {}", env!("CARGO_PKG_VERSION"))
+    );
     let o = outpost(tmp.path(), &["--json", "version"]);
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
@@ -39,7 +42,8 @@ fn doctor_json_reports_the_documented_fields() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("profile");
     let o = outpost(&dir, &["doctor", "--json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
     for field in [
         "version",
         "data_dir",
@@ -55,7 +59,10 @@ fn doctor_json_reports_the_documented_fields() {
         assert!(v.get(field).is_some(), "doctor --json lacks {field}: {v}");
     }
     assert_eq!(v["data_dir"], dir.display().to_string());
-    assert_eq!(v["schema_version"], v["latest_schema_version"], "a fresh profile is fully migrated");
+    assert_eq!(
+        v["schema_version"], v["latest_schema_version"],
+        "a fresh profile is fully migrated"
+    );
     assert!(dir.join("outpost.sqlite3").is_file());
     assert!(dir.join("logs").is_dir());
     // With a keychain (CI) the profile is healthy; without one, doctor says so and exits non-zero.
@@ -92,8 +99,17 @@ fn doctor_on_a_corrupt_database_reports_it_and_changes_nothing() {
     assert!(v["schema_version"].is_null());
     let problems = v["problems"].to_string();
     assert!(problems.to_lowercase().contains("database"), "{problems}");
-    assert_eq!(stderr(&o).lines().count(), 1, "one-line error: {}", stderr(&o));
-    assert_eq!(std::fs::read(&db).unwrap(), garbage, "the file is untouched");
+    assert_eq!(
+        stderr(&o).lines().count(),
+        1,
+        "one-line error: {}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        garbage,
+        "the file is untouched"
+    );
 }
 
 #[test]

@@ -47,7 +47,11 @@ pub enum Error {
     /// The request could not be built or sent, or no response arrived. The message names the kind of
     /// failure and the host, never the full URL (it may carry a code or token in its query).
     #[error("The request to {host} failed: {kind}.")]
-    Request { host: String, kind: &'static str, retry_safe: bool },
+    Request {
+        host: String,
+        kind: &'static str,
+        retry_safe: bool,
+    },
 }
 
 impl Error {
@@ -70,7 +74,11 @@ pub struct HttpClient {
 }
 
 /// Outpost's user agent.
-pub const USER_AGENT: &str = concat!("Outpost/", env!("CARGO_PKG_VERSION"), " (+local-first desktop app)");
+pub const USER_AGENT: &str = concat!(
+    "Outpost/",
+    env!("CARGO_PKG_VERSION"),
+    " (+local-first desktop app)"
+);
 
 impl HttpClient {
     pub fn new(sink: Arc<dyn ActivitySink>) -> Self {
@@ -91,11 +99,18 @@ impl HttpClient {
     }
 
     /// Sends `request` on behalf of `platform` and records it in the activity log.
-    pub async fn execute(&self, platform: &str, request: reqwest::Request) -> Result<reqwest::Response> {
+    pub async fn execute(
+        &self,
+        platform: &str,
+        request: reqwest::Request,
+    ) -> Result<reqwest::Response> {
         let method = request.method().to_string();
         let host = request.url().host_str().unwrap_or_default().to_string();
         let path = loggable_path(request.url());
-        let bytes_sent = request.body().and_then(|b| b.as_bytes()).map_or(0, |b| b.len() as i64);
+        let bytes_sent = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map_or(0, |b| b.len() as i64);
         let at_ms = now_ms();
         let started = Instant::now();
         let outcome = self.inner.execute(request).await;
@@ -125,7 +140,11 @@ impl HttpClient {
                 entry.error = Some(kind.to_string());
                 tracing::warn!(platform, host = %entry.host, path = %entry.path, kind, duration_ms, "http request failed");
                 self.sink.record(entry);
-                Err(Error::Request { host, kind, retry_safe })
+                Err(Error::Request {
+                    host,
+                    kind,
+                    retry_safe,
+                })
             }
         }
     }
@@ -153,7 +172,9 @@ pub fn loggable_path(url: &url::Url) -> String {
 }
 
 fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -163,7 +184,10 @@ mod tests {
 
     #[test]
     fn query_values_never_reach_the_log() {
-        let u = url::Url::parse("https://api.example/oauth/token?code=SECRETCODE&state=abc&access_token=tok").unwrap();
+        let u = url::Url::parse(
+            "https://api.example/oauth/token?code=SECRETCODE&state=abc&access_token=tok",
+        )
+        .unwrap();
         let p = loggable_path(&u);
         assert_eq!(p, "/oauth/token");
     }

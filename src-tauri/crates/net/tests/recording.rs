@@ -29,7 +29,11 @@ async fn serve_once() -> (u16, tokio::task::JoinHandle<String>) {
             if let Some(end) = text.find("\r\n\r\n") {
                 let len = text
                     .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
                     .unwrap_or(0);
                 if got.len() >= end + 4 + len {
                     break;
@@ -39,7 +43,11 @@ async fn serve_once() -> (u16, tokio::task::JoinHandle<String>) {
                 break;
             }
         }
-        sock.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").await.unwrap();
+        sock.write_all(
+            b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+        )
+        .await
+        .unwrap();
         String::from_utf8_lossy(&got).into_owned()
     });
     (port, handle)
@@ -52,7 +60,9 @@ async fn a_request_is_recorded_without_tokens_or_bodies() {
     let client = HttpClient::new(sink.clone());
     let req = client
         .reqwest()
-        .post(format!("http://127.0.0.1:{port}/2/tweets?access_token=SEKRIT"))
+        .post(format!(
+            "http://127.0.0.1:{port}/2/tweets?access_token=SEKRIT"
+        ))
         .bearer_auth("BEARER-SEKRIT")
         .body("{\"text\":\"hello world\"}")
         .build()
@@ -60,12 +70,18 @@ async fn a_request_is_recorded_without_tokens_or_bodies() {
     let resp = client.execute("x", req).await.unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     let raw = server.await.unwrap();
-    assert!(raw.contains("BEARER-SEKRIT"), "the server did get the header");
+    assert!(
+        raw.contains("BEARER-SEKRIT"),
+        "the server did get the header"
+    );
 
     let entries = sink.0.lock().unwrap().clone();
     assert_eq!(entries.len(), 1);
     let e = &entries[0];
-    assert_eq!((e.platform.as_str(), e.method.as_str(), e.host.as_str()), ("x", "POST", "127.0.0.1"));
+    assert_eq!(
+        (e.platform.as_str(), e.method.as_str(), e.host.as_str()),
+        ("x", "POST", "127.0.0.1")
+    );
     assert_eq!(e.path, "/2/tweets");
     assert_eq!(e.status, Some(201));
     assert_eq!(e.bytes_sent, 22);
@@ -84,7 +100,11 @@ async fn a_refused_connection_is_recorded_and_safe_to_retry() {
     };
     let sink = Arc::new(Memory::default());
     let client = HttpClient::new(sink.clone());
-    let req = client.reqwest().get(format!("http://127.0.0.1:{port}/x?code=C0DE")).build().unwrap();
+    let req = client
+        .reqwest()
+        .get(format!("http://127.0.0.1:{port}/x?code=C0DE"))
+        .build()
+        .unwrap();
     let err = client.execute("mastodon", req).await.unwrap_err();
     assert!(err.nothing_was_sent());
     assert!(!err.to_string().contains("C0DE"), "{err}");

@@ -120,7 +120,7 @@ CREATE TABLE posts (
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 );
-CREATE INDEX posts_scheduled_at ON posts (scheduled_at) WHERE scheduled_at IS NOT NULL;
+CREATE INDEX posts_scheduled_at ON posts (scheduled_at, id) WHERE scheduled_at IS NOT NULL;
 CREATE INDEX posts_status ON posts (status);
 CREATE INDEX posts_campaign ON posts (campaign_id);
 CREATE INDEX posts_board ON posts (board_column_id, board_position);
@@ -217,8 +217,7 @@ CREATE TABLE publish_jobs (
     created_at         INTEGER NOT NULL,
     updated_at         INTEGER NOT NULL
 );
-CREATE INDEX publish_jobs_due ON publish_jobs (due_at) WHERE state = 'scheduled';
-CREATE INDEX publish_jobs_state ON publish_jobs (state);
+CREATE INDEX publish_jobs_state_due ON publish_jobs (state, due_at, id);
 
 CREATE TABLE publish_attempts (
     id               TEXT PRIMARY KEY NOT NULL,

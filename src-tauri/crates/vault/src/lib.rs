@@ -202,6 +202,9 @@ pub struct VaultStatus {
     pub keychain_available: bool,
     /// One human-readable line.
     pub detail: String,
+    /// Whether secrets can be sealed and unsealed right now (for a new profile: whether one can be
+    /// created). `false` is a problem the user must fix.
+    pub usable: bool,
 }
 
 struct State {
@@ -811,24 +814,27 @@ pub(crate) fn status_with(config: &VaultConfig, store: &dyn KeyStore) -> VaultSt
                 Some(v) => Ok(Some(v)),
                 None => store.get(&pending_account(&meta.profile_id)),
             });
-            let (available, detail) = match found {
+            let (available, usable, detail) = match found {
                 Ok(Some(_)) => (
+                    true,
                     true,
                     "keychain mode; master key present in the keychain".into(),
                 ),
                 Ok(None) => (
                     true,
+                    false,
                     format!(
                         "keychain mode; the master key is MISSING from the keychain (service {}, account {main})",
                         store.service()
                     ),
                 ),
-                Err(e) => (false, format!("keychain mode; {e}")),
+                Err(e) => (false, false, format!("keychain mode; {e}")),
             };
             VaultStatus {
                 backend: Some(Backend::Keychain),
                 keychain_available: available,
                 detail,
+                usable,
             }
         }
         Ok(Some(_)) => {
@@ -836,6 +842,7 @@ pub(crate) fn status_with(config: &VaultConfig, store: &dyn KeyStore) -> VaultSt
             VaultStatus {
                 backend: Some(Backend::Passphrase),
                 keychain_available: available,
+                usable: passphrase_set,
                 detail: if passphrase_set {
                     "passphrase mode; OUTPOST_VAULT_PASSPHRASE is set".into()
                 } else {
@@ -857,6 +864,7 @@ pub(crate) fn status_with(config: &VaultConfig, store: &dyn KeyStore) -> VaultSt
             VaultStatus {
                 backend: None,
                 keychain_available: probe.is_ok(),
+                usable: passphrase_set || probe.is_ok(),
                 detail,
             }
         }
@@ -864,6 +872,7 @@ pub(crate) fn status_with(config: &VaultConfig, store: &dyn KeyStore) -> VaultSt
             backend: None,
             keychain_available: probe_keychain(store).is_ok(),
             detail: e.to_string(),
+            usable: false,
         },
     }
 }

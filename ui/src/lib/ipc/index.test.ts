@@ -6,19 +6,48 @@ const mocks = vi.hoisted(() => ({
   takeDeepLinks: vi.fn(),
   revealDataDir: vi.fn(),
   listen: vi.fn(),
+  exportData: vi.fn(),
+  importData: vi.fn(),
+  deleteAllData: vi.fn(),
+  activityLog: vi.fn(),
+  consentRecords: vi.fn(),
+  profileSummary: vi.fn(),
+  progressListen: vi.fn(),
 }));
 
-vi.mock('./bindings', () => ({
+vi.mock('./bindings', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./bindings')>()),
   commands: {
     about: mocks.about,
     coreStatus: mocks.coreStatus,
     takeDeepLinks: mocks.takeDeepLinks,
     revealDataDir: mocks.revealDataDir,
+    exportData: mocks.exportData,
+    importData: mocks.importData,
+    deleteAllData: mocks.deleteAllData,
+    activityLog: mocks.activityLog,
+    consentRecords: mocks.consentRecords,
+    profileSummary: mocks.profileSummary,
   },
-  events: { deepLinkEvent: { listen: mocks.listen, once: vi.fn() } },
+  events: {
+    deepLinkEvent: { listen: mocks.listen, once: vi.fn() },
+    dataProgressEvent: { listen: mocks.progressListen, once: vi.fn() },
+  },
 }));
 
-import { AppError, ipc, isPreview, PreviewModeError, toAppError, unwrap, type DoctorReport } from './index';
+import {
+  AppError,
+  ERROR_CODES,
+  ipc,
+  isIpcError,
+  isPreview,
+  PreviewModeError,
+  toAppError,
+  unwrap,
+  type DataProgressEvent,
+  type DeleteAllReport,
+  type DoctorReport,
+} from './index';
 
 const win = window as unknown as Record<string, unknown>;
 
@@ -53,8 +82,18 @@ describe('toAppError', () => {
     expect(toAppError(new Error('boom'))).toMatchObject({ code: 'core_unavailable', message: 'boom' });
     expect(toAppError('plain')).toMatchObject({ code: 'core_unavailable', message: 'plain' });
     expect(toAppError({ code: 'made_up', message: 'x' }).code).toBe('core_unavailable');
+    expect(toAppError({ code: 'profile_not_empty', message: 'has data' })).toMatchObject({ code: 'profile_not_empty' });
     const e = new AppError('vault', 'v');
     expect(toAppError(e)).toBe(e);
+  });
+});
+
+describe('isIpcError', () => {
+  it('accepts every generated error code and nothing else', () => {
+    for (const code of ERROR_CODES) expect(isIpcError({ code, message: 'm' })).toBe(true);
+    expect(ERROR_CODES).toEqual(expect.arrayContaining(['invalid_archive', 'archive_too_new', 'profile_not_empty']));
+    expect(isIpcError({ code: 'made_up', message: 'm' })).toBe(false);
+    expect(isIpcError({ code: 'io' })).toBe(false);
   });
 });
 
@@ -116,6 +155,66 @@ describe('ipc inside the desktop app', () => {
   });
 });
 
+describe('privacy & data commands inside the desktop app', () => {
+  beforeEach(() => {
+    win.__TAURI_INTERNALS__ = {};
+  });
+  afterEach(() => {
+    delete win.__TAURI_INTERNALS__;
+    vi.clearAllMocks();
+  });
+
+  it('exportData and importData pass null (cancelled) through', async () => {
+    mocks.exportData.mockResolvedValue({ status: 'ok', data: null });
+    mocks.importData.mockResolvedValue({ status: 'ok', data: null });
+    await expect(ipc.exportData()).resolves.toBeNull();
+    await expect(ipc.importData()).resolves.toBeNull();
+  });
+
+  it('importData throws the core error as AppError', async () => {
+    mocks.importData.mockResolvedValue({ status: 'error', error: { code: 'archive_too_new', message: 'newer Outpost' } });
+    await expect(ipc.importData()).rejects.toMatchObject({ name: 'AppError', code: 'archive_too_new', message: 'newer Outpost' });
+  });
+
+  it('activityLog forwards query, page and page size', async () => {
+    const page = { entries: [], total: 0, page: 2, page_size: 50 };
+    mocks.activityLog.mockResolvedValue({ status: 'ok', data: page });
+    const query = { platform: 'x', status_class: 'success' as const, since: 1, until: 2 };
+    await expect(ipc.activityLog(query, 2, 50)).resolves.toEqual(page);
+    expect(mocks.activityLog).toHaveBeenCalledWith(query, 2, 50);
+  });
+
+  it('deleteAllData, consentRecords and profileSummary unwrap', async () => {
+    const deleted: DeleteAllReport = {
+      deleted: true,
+      revocation: [{ channel_id: 'c1', platform: 'mastodon', display_name: '@a', outcome: 'failed', reason: 'HTTP 503' }],
+    };
+    mocks.deleteAllData.mockResolvedValue({ status: 'ok', data: deleted });
+    mocks.consentRecords.mockResolvedValue({ status: 'ok', data: [] });
+    mocks.profileSummary.mockResolvedValue({ status: 'error', error: { code: 'database', message: 'locked' } });
+    await expect(ipc.deleteAllData()).resolves.toEqual(deleted);
+    await expect(ipc.consentRecords()).resolves.toEqual([]);
+    await expect(ipc.profileSummary()).rejects.toMatchObject({ code: 'database' });
+  });
+
+  it('onDataProgress hands the payload to the handler', async () => {
+    const unlisten = vi.fn();
+    const payload: DataProgressEvent = {
+      operation: 'export',
+      progress: { stage: 'rows', entities_done: 1, entities_total: 2, bytes_done: 0, bytes_total: 0 },
+    };
+    mocks.progressListen.mockImplementation(async (cb: (e: { payload: unknown }) => void) => {
+      cb({ payload });
+      return unlisten;
+    });
+    const handler = vi.fn();
+    const stop = await ipc.onDataProgress(handler);
+    expect(handler).toHaveBeenCalledWith(payload);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+});
+
 describe('ipc in a plain browser (preview mode)', () => {
   afterEach(() => vi.clearAllMocks());
 
@@ -127,5 +226,21 @@ describe('ipc in a plain browser (preview mode)', () => {
     expect(mocks.about).not.toHaveBeenCalled();
     expect(mocks.coreStatus).not.toHaveBeenCalled();
     expect(mocks.listen).not.toHaveBeenCalled();
+  });
+
+  it('privacy & data commands refuse honestly and never call the bindings', async () => {
+    await expect(ipc.exportData()).rejects.toBeInstanceOf(PreviewModeError);
+    await expect(ipc.importData()).rejects.toBeInstanceOf(PreviewModeError);
+    await expect(ipc.deleteAllData()).rejects.toBeInstanceOf(PreviewModeError);
+    await expect(ipc.activityLog({ platform: null, status_class: null, since: null, until: null }, 0, 50)).rejects.toBeInstanceOf(
+      PreviewModeError,
+    );
+    await expect(ipc.consentRecords()).rejects.toBeInstanceOf(PreviewModeError);
+    await expect(ipc.profileSummary()).rejects.toBeInstanceOf(PreviewModeError);
+    const stop = await ipc.onDataProgress(vi.fn());
+    stop();
+    expect(mocks.exportData).not.toHaveBeenCalled();
+    expect(mocks.deleteAllData).not.toHaveBeenCalled();
+    expect(mocks.progressListen).not.toHaveBeenCalled();
   });
 });

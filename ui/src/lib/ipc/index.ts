@@ -7,20 +7,24 @@
  * - Outside the desktop app (plain browser during `npm run dev` / `vite preview`) there is no IPC;
  *   `isPreview()` is true and the facade answers with clearly empty values, never invented data.
  */
-import { commands, events } from './bindings';
+import { commands, ERROR_CODES, events } from './bindings';
 import type {
   ActivityPage,
   ActivityQuery,
   ActivityRow,
+  ActivityStatusClass,
+  ChannelRevocation,
   ConsentRow,
   CoreStatus,
+  DataOperation,
+  DataProgress,
   DataProgressEvent,
+  DataStage,
   DeleteAllReport,
+  EntityCount,
   ExportSummary,
   ImportSummary,
   ProfileSummary,
-  RevocationRow,
-  StatusClass,
   DeepLinkAction,
   DeepLinkEvent,
   DoctorReport,
@@ -35,15 +39,19 @@ export type {
   ActivityPage,
   ActivityQuery,
   ActivityRow,
+  ActivityStatusClass,
+  ChannelRevocation,
   ConsentRow,
   CoreStatus,
+  DataOperation,
+  DataProgress,
   DataProgressEvent,
+  DataStage,
   DeleteAllReport,
+  EntityCount,
   ExportSummary,
   ImportSummary,
   ProfileSummary,
-  RevocationRow,
-  StatusClass,
   DeepLinkAction,
   DeepLinkEvent,
   DoctorReport,
@@ -53,10 +61,18 @@ export type {
   VaultBackend,
 };
 
-/** Derived rather than imported, so they survive however the generator names (or inlines) them. */
-export type RevocationOutcome = RevocationRow['outcome'];
-export type DataOperation = DataProgressEvent['operation'];
-export type EntityCount = ProfileSummary['counts'][number];
+/** Every error code the core can send, generated from the Rust `ErrorCode` enum. */
+export { ERROR_CODES };
+
+/** Derived helper types (the core defines the unions they come from). */
+export type RevocationOutcome = ChannelRevocation['outcome'];
+/** Rows per table, as in `ExportSummary.counts` and `ImportSummary.counts`. */
+export type EntityCounts = ExportSummary['counts'];
+
+// Compile-time guard: the generated list and the generated union must name the same codes.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const errorCodesComplete: Same<(typeof ERROR_CODES)[number], ErrorCode> = true;
+void errorCodesComplete;
 
 /** A failure reported by the core (or the IPC layer itself), with a stable machine code. */
 export class AppError extends Error {
@@ -72,21 +88,6 @@ export class AppError extends Error {
     return { code: this.code, message: this.message };
   }
 }
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  'data_dir_unavailable',
-  'database_corrupt',
-  'database_too_new',
-  'database',
-  'vault_unavailable',
-  'vault_locked',
-  'vault',
-  'invalid_input',
-  'invalid_deep_link',
-  'not_found',
-  'core_unavailable',
-  'io',
-];
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);

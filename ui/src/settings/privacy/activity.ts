@@ -1,5 +1,5 @@
 /** Activity log helpers: status classes, filters → query, pagination. Pure, no DOM. */
-import type { ActivityQuery, StatusClass } from '$lib/ipc';
+import type { ActivityQuery, ActivityStatusClass } from '$lib/ipc';
 import { PLATFORMS } from '../../channels/platforms';
 import { formatCount } from './format';
 
@@ -7,7 +7,7 @@ export const ACTIVITY_PAGE_SIZE = 50;
 
 export type BadgeTone = 'neutral' | 'accent' | 'success' | 'warning' | 'danger';
 
-export const STATUS_CLASS_OPTIONS: readonly { value: StatusClass; label: string }[] = [
+export const STATUS_CLASS_OPTIONS: readonly { value: ActivityStatusClass; label: string }[] = [
   { value: 'success', label: 'Success 2xx' },
   { value: 'redirect', label: 'Redirect 3xx' },
   { value: 'client_error', label: 'Client error 4xx' },
@@ -16,7 +16,7 @@ export const STATUS_CLASS_OPTIONS: readonly { value: StatusClass; label: string 
 ];
 
 /** The class of an HTTP status; `null` (no response at all) is a network error. */
-export function statusClassOf(status: number | null): StatusClass {
+export function statusClassOf(status: number | null): ActivityStatusClass {
   if (status === null) return 'network_error';
   if (status >= 200 && status < 300) return 'success';
   if (status >= 300 && status < 400) return 'redirect';
@@ -26,7 +26,7 @@ export function statusClassOf(status: number | null): StatusClass {
 }
 
 /** Badge colour per status class. */
-export function statusTone(cls: StatusClass): BadgeTone {
+export function statusTone(cls: ActivityStatusClass): BadgeTone {
   switch (cls) {
     case 'success':
       return 'success';
@@ -57,7 +57,7 @@ export function platformName(id: string): string {
 /** What the filter bar holds: '' means "All" / "no bound"; dates are `<input type="date">` values. */
 export interface ActivityFilters {
   platform: string;
-  statusClass: StatusClass | '';
+  statusClass: ActivityStatusClass | '';
   since: string;
   until: string;
 }

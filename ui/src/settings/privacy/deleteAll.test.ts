@@ -13,7 +13,7 @@ vi.mock('$lib/ipc', async (importOriginal) => ({
   isPreview: () => false,
 }));
 
-import { AppError, type RevocationRow } from '$lib/ipc';
+import { AppError, type ChannelRevocation, type DeleteAllReport } from '$lib/ipc';
 import DeleteAllDialog from './DeleteAllDialog.svelte';
 import DeleteAllDone from './DeleteAllDone.svelte';
 import { countsPhrase, deleteSentence, isDeleteConfirmed, revocationProblems } from './deleteAll';
@@ -41,10 +41,10 @@ describe('delete helpers', () => {
     expect(deleteSentence(null)).toMatch(/^This permanently deletes everything you created in Outpost, every media file/);
   });
   it('keeps only rows that were not revoked', () => {
-    const rows: RevocationRow[] = [
-      { channel_id: '1', platform: 'x', display_name: '@a', outcome: 'revoked', detail: null },
-      { channel_id: '2', platform: 'tiktok', display_name: 'b', outcome: 'not_supported', detail: null },
-      { channel_id: '3', platform: 'mastodon', display_name: 'c', outcome: 'failed', detail: 'HTTP 503' },
+    const rows: ChannelRevocation[] = [
+      { channel_id: '1', platform: 'x', display_name: '@a', outcome: 'revoked' },
+      { channel_id: '2', platform: 'tiktok', display_name: 'b', outcome: 'not_supported' },
+      { channel_id: '3', platform: 'mastodon', display_name: 'c', outcome: 'failed', reason: 'HTTP 503' },
     ];
     expect(revocationProblems(rows).map((r) => r.channel_id)).toEqual(['2', '3']);
   });
@@ -53,7 +53,7 @@ describe('delete helpers', () => {
 describe('DeleteAllDialog', () => {
   it('keeps the destructive button disabled until DELETE is typed', async () => {
     ipcMock.profileSummary.mockResolvedValue({ counts });
-    const report = { revocation: [] };
+    const report: DeleteAllReport = { deleted: true, revocation: [] };
     ipcMock.deleteAllData.mockResolvedValue(report);
     const ondone = vi.fn();
     const user = userEvent.setup();
@@ -97,10 +97,11 @@ describe('DeleteAllDone', () => {
   it('lists platforms whose token could not be revoked', () => {
     render(DeleteAllDone, {
       report: {
+        deleted: true,
         revocation: [
-          { channel_id: '1', platform: 'x', display_name: '@ada', outcome: 'revoked', detail: null },
-          { channel_id: '2', platform: 'tiktok', display_name: 'Ada Films', outcome: 'not_supported', detail: null },
-          { channel_id: '3', platform: 'mastodon', display_name: '@ada@social.example', outcome: 'failed', detail: 'HTTP 503 from the instance' },
+          { channel_id: '1', platform: 'x', display_name: '@ada', outcome: 'revoked' },
+          { channel_id: '2', platform: 'tiktok', display_name: 'Ada Films', outcome: 'not_supported' },
+          { channel_id: '3', platform: 'mastodon', display_name: '@ada@social.example', outcome: 'failed', reason: 'HTTP 503 from the instance' },
         ],
       },
     });
@@ -115,7 +116,7 @@ describe('DeleteAllDone', () => {
   });
 
   it('shows no problem list when everything was revoked', () => {
-    render(DeleteAllDone, { report: { revocation: [] } });
+    render(DeleteAllDone, { report: { deleted: true, revocation: [] } });
     expect(screen.queryByTestId('delete-all-revocation-problems')).toBeNull();
   });
 });

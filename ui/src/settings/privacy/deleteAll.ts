@@ -1,5 +1,5 @@
 /** "Delete all my data" helpers. Pure, no DOM. */
-import type { EntityCount, RevocationRow } from '$lib/ipc';
+import type { ChannelRevocation, EntityCount } from '$lib/ipc';
 import { formatCount, joinList } from './format';
 
 /** The word the user types to enable the destructive button. */
@@ -25,7 +25,10 @@ export function deleteSentence(counts: readonly EntityCount[] | null): string {
   return `This permanently deletes ${what}every media file, every log file and the master key in your system keychain.`;
 }
 
+/** A channel whose token is still valid on the platform. */
+export type RevocationProblem = Exclude<ChannelRevocation, { outcome: 'revoked' }>;
+
 /** Channels whose token could not be revoked by Outpost: the user has to do it on the platform. */
-export function revocationProblems(rows: readonly RevocationRow[]): RevocationRow[] {
-  return rows.filter((r) => r.outcome !== 'revoked');
+export function revocationProblems(rows: readonly ChannelRevocation[]): RevocationProblem[] {
+  return rows.filter((r): r is RevocationProblem => r.outcome !== 'revoked');
 }

@@ -8,7 +8,7 @@ import {
   humanize,
   joinList,
   pluralize,
-  progressPercent,
+  sumCounts,
 } from './format';
 
 describe('numbers', () => {
@@ -29,10 +29,10 @@ describe('numbers', () => {
     expect(joinList(['a', 'b'])).toBe('a and b');
     expect(joinList(['a', 'b', 'c'])).toBe('a, b and c');
   });
-  it('computes progress percentages', () => {
-    expect(progressPercent(0, 0)).toBeNull();
-    expect(progressPercent(1, 4)).toBe(25);
-    expect(progressPercent(5, 4)).toBe(100);
+  it('sums per-kind counts, ignoring missing entries', () => {
+    expect(sumCounts({})).toBe(0);
+    expect(sumCounts({ post: 1200, channel: 3, tag: 31 })).toBe(1234);
+    expect(sumCounts({ post: 2, draft: undefined })).toBe(2);
   });
 });
 

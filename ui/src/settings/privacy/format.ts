@@ -76,8 +76,11 @@ export function humanize(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Percentage 0–100 of a progress event; null when the total is not known yet. */
-export function progressPercent(done: number, total: number): number | null {
-  if (!(total > 0)) return null;
-  return Math.max(0, Math.min(100, Math.round((done / total) * 100)));
+/** Total of a per-kind count map (e.g. rows per table of an export); missing entries count as 0. */
+export function sumCounts(counts: Partial<Record<string, number>>): number {
+  let total = 0;
+  for (const n of Object.values(counts)) {
+    if (typeof n === 'number' && Number.isFinite(n)) total += n;
+  }
+  return total;
 }

@@ -12,14 +12,14 @@ import {
   type ImportSummary,
 } from '$lib/ipc';
 import { toasts } from '$lib/design/toast.svelte';
-import { formatCount, pluralize } from './format';
+import { formatCount, pluralize, sumCounts } from './format';
 
 export function exportMessage(s: ExportSummary): string {
-  return `Exported ${pluralize(s.entities, 'item')} and ${pluralize(s.media_files, 'media file')} to ${s.path}`;
+  return `Exported ${pluralize(sumCounts(s.counts), 'item')} and ${pluralize(s.media_files, 'media file')} to ${s.path}`;
 }
 
 export function importMessage(s: ImportSummary): string {
-  const base = `Imported ${pluralize(s.entities, 'item')} and ${pluralize(s.media_files, 'media file')}.`;
+  const base = `Imported ${pluralize(sumCounts(s.counts), 'item')} and ${pluralize(s.media_files, 'media file')}.`;
   if (s.channels_needing_reconnect === 0) return base;
   const n = s.channels_needing_reconnect;
   return `${base} ${formatCount(n)} ${n === 1 ? 'channel needs' : 'channels need'} reconnecting.`;

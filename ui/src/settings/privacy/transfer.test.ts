@@ -14,7 +14,7 @@ vi.mock('$lib/ipc', async (importOriginal) => ({
   isPreview: () => false,
 }));
 
-import { AppError, type DataProgressEvent } from '$lib/ipc';
+import { AppError, type DataProgressEvent, type ExportSummary, type ImportSummary } from '$lib/ipc';
 import { toasts } from '$lib/design/toast.svelte';
 import ExportCard from './ExportCard.svelte';
 import ImportCard from './ImportCard.svelte';
@@ -27,11 +27,11 @@ afterEach(() => {
 
 describe('messages', () => {
   it('reads naturally', () => {
-    expect(exportMessage({ path: '/home/a/outpost.zip', entities: 1234, media_files: 12, bytes: 1 })).toBe(
+    expect(exportMessage({ path: '/home/a/outpost.zip', counts: { post: 1200, channel: 3, tag: 31 }, media_files: 12, bytes: 1 })).toBe(
       'Exported 1,234 items and 12 media files to /home/a/outpost.zip',
     );
-    expect(importMessage({ entities: 1, media_files: 0, channels_needing_reconnect: 0 })).toBe('Imported 1 item and 0 media files.');
-    expect(importMessage({ entities: 20, media_files: 1, channels_needing_reconnect: 3 })).toBe(
+    expect(importMessage({ counts: { post: 1 }, media_files: 0, channels_needing_reconnect: 0 })).toBe('Imported 1 item and 0 media files.');
+    expect(importMessage({ counts: { post: 17, channel: 3 }, media_files: 1, channels_needing_reconnect: 3 })).toBe(
       'Imported 20 items and 1 media file. 3 channels need reconnecting.',
     );
   });
@@ -51,12 +51,30 @@ describe('ExportCard', () => {
 
     await user.click(screen.getByTestId('export-button'));
     expect(await screen.findByTestId('export-progress')).toBeInTheDocument();
-    emit({ operation: 'export', stage: 'Writing media files', done: 3, total: 12 });
-    expect(await screen.findByText('Writing media files')).toBeInTheDocument();
+    emit({
+      operation: 'export',
+      progress: { stage: 'media', entities_done: 3, entities_total: 12, bytes_done: 1024, bytes_total: 4096 },
+    });
+    expect(await screen.findByText('Copying media…')).toBeInTheDocument();
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
+    expect(screen.getByTestId('export-progress')).toHaveTextContent('3 of 12 items');
+    // Events of the other operation are ignored.
+    emit({
+      operation: 'import',
+      progress: { stage: 'rows', entities_done: 9, entities_total: 12, bytes_done: 0, bytes_total: 0 },
+    });
     expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
 
-    finish({ path: '/home/a/outpost-export.zip', entities: 1234, media_files: 12, bytes: 4_200_000 });
-    expect(await screen.findByTestId('export-result')).toHaveTextContent('/home/a/outpost-export.zip');
+    const summary: ExportSummary = {
+      path: '/home/a/outpost-export.zip',
+      counts: { post: 1000, media: 200, channel: 34 },
+      media_files: 12,
+      bytes: 4_200_000,
+    };
+    finish(summary);
+    const result = await screen.findByTestId('export-result');
+    expect(result).toHaveTextContent('/home/a/outpost-export.zip');
+    expect(result).toHaveTextContent('Last export: 1,234 items, 12 media files');
     expect(screen.queryByTestId('export-progress')).toBeNull();
     expect(toasts.items.at(-1)?.message).toBe('Exported 1,234 items and 12 media files to /home/a/outpost-export.zip');
   });
@@ -83,7 +101,7 @@ describe('ImportCard', () => {
   it('shows the core message inline and says nothing changed', async () => {
     ipcMock.onDataProgress.mockResolvedValue(() => {});
     ipcMock.importData.mockRejectedValue(
-      new AppError('invalid_input', 'This archive was made by a newer Outpost (format 3). Update Outpost, then try again.'),
+      new AppError('archive_too_new', 'This archive was made by a newer Outpost (format 3). Update Outpost, then try again.'),
     );
     const user = userEvent.setup();
     render(ImportCard);
@@ -96,11 +114,12 @@ describe('ImportCard', () => {
 
   it('reports a successful import with a toast and a reconnect link', async () => {
     ipcMock.onDataProgress.mockResolvedValue(() => {});
-    ipcMock.importData.mockResolvedValue({ entities: 50, media_files: 2, channels_needing_reconnect: 2 });
+    const summary: ImportSummary = { counts: { post: 48, channel: 2 }, media_files: 2, channels_needing_reconnect: 2 };
+    ipcMock.importData.mockResolvedValue(summary);
     const user = userEvent.setup();
     render(ImportCard);
     await user.click(screen.getByTestId('import-button'));
-    expect(await screen.findByTestId('import-result')).toHaveTextContent('2 channels need reconnecting');
+    expect(await screen.findByTestId('import-result')).toHaveTextContent('Imported 50 items and 2 media files. 2 channels need reconnecting.');
     expect(screen.getByRole('link', { name: 'Reconnect channels' })).toHaveAttribute('href', '#/channels');
     expect(toasts.items.at(-1)).toMatchObject({ tone: 'success', title: 'Import complete' });
   });

@@ -82,6 +82,8 @@ pub enum RevocationOutcome {
 pub struct ChannelRevocation {
     pub channel_id: String,
     pub platform: String,
+    /// The channel's name as the user knows it (e.g. "@ada" or a page name).
+    pub display_name: String,
     #[serde(flatten)]
     pub outcome: RevocationOutcome,
 }
@@ -95,7 +97,10 @@ pub struct ChannelSecrets {
 impl ChannelSecrets {
     /// The secret for a purpose such as `access_token` or `refresh_token`.
     pub fn get(&self, purpose: &str) -> Option<&Secret> {
-        self.entries.iter().find(|(p, _)| p == purpose).map(|(_, s)| s)
+        self.entries
+            .iter()
+            .find(|(p, _)| p == purpose)
+            .map(|(_, s)| s)
     }
     pub fn purposes(&self) -> impl Iterator<Item = &str> {
         self.entries.iter().map(|(p, _)| p.as_str())
@@ -108,7 +113,11 @@ impl ChannelSecrets {
 /// Revokes a channel's grant upstream. The platform layer implements it; [`NoRevoker`] answers
 /// "not supported" for every channel.
 pub trait Revoker: Send + Sync {
-    fn revoke<'a>(&'a self, channel: &'a Channel, secrets: &'a ChannelSecrets) -> BoxFuture<'a, RevocationOutcome>;
+    fn revoke<'a>(
+        &'a self,
+        channel: &'a Channel,
+        secrets: &'a ChannelSecrets,
+    ) -> BoxFuture<'a, RevocationOutcome>;
 }
 
 /// A [`Revoker`] for front-ends without platform clients: nothing is revoked.
@@ -116,7 +125,11 @@ pub trait Revoker: Send + Sync {
 pub struct NoRevoker;
 
 impl Revoker for NoRevoker {
-    fn revoke<'a>(&'a self, _: &'a Channel, _: &'a ChannelSecrets) -> BoxFuture<'a, RevocationOutcome> {
+    fn revoke<'a>(
+        &'a self,
+        _: &'a Channel,
+        _: &'a ChannelSecrets,
+    ) -> BoxFuture<'a, RevocationOutcome> {
         Box::pin(async { RevocationOutcome::NotSupported })
     }
 }
@@ -154,14 +167,23 @@ impl Outpost {
                 files.extend(std::iter::once(file).chain(thumb));
             }
         }
-        let filter = if kind == ItemKind::Draft { " AND status = 'draft'" } else { "" };
-        let done = sqlx::query(&format!("DELETE FROM {} WHERE id = ?1{filter}", quote(table)))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        let filter = if kind == ItemKind::Draft {
+            " AND status = 'draft'"
+        } else {
+            ""
+        };
+        let done = sqlx::query(&format!(
+            "DELETE FROM {} WHERE id = ?1{filter}",
+            quote(table)
+        ))
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
         if done.rows_affected() == 0 {
-            return Err(Error::NotFound { what: format!("The {what} {id}") });
+            return Err(Error::NotFound {
+                what: format!("The {what} {id}"),
+            });
         }
         tx.commit().await.map_err(db)?;
         let media_dir = self.paths().media_dir();
@@ -189,7 +211,11 @@ impl Outpost {
     /// Disconnects a channel: revokes its grant upstream through `revoker`, then deletes its
     /// secrets and its row (with its targets, slots, inbox and analytics). The local deletion
     /// happens whatever the revocation gave; the outcome says whether the user must revoke by hand.
-    pub async fn disconnect_channel(&self, id: &str, revoker: &dyn Revoker) -> Result<ChannelRevocation> {
+    pub async fn disconnect_channel(
+        &self,
+        id: &str,
+        revoker: &dyn Revoker,
+    ) -> Result<ChannelRevocation> {
         let channel = outpost_store::channels::get(self.store().pool(), id).await?;
         let revocation = self.revoke_channel(&channel, revoker).await;
         let mut tx = self.store().begin().await?;
@@ -198,7 +224,11 @@ impl Outpost {
             .execute(&mut *tx)
             .await
             .map_err(db)?;
-        sqlx::query("DELETE FROM channels WHERE id = ?1").bind(id).execute(&mut *tx).await.map_err(db)?;
+        sqlx::query("DELETE FROM channels WHERE id = ?1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         tx.commit().await.map_err(db)?;
         tracing::info!(platform = %revocation.platform, "channel disconnected");
         Ok(revocation)
@@ -209,8 +239,8 @@ impl Outpost {
     /// the database file and WAL (checkpoint + VACUUM), and removes every media and log file.
     ///
     /// If the keychain refuses to delete the master key, nothing but the revocations has happened
-    /// and the error is returned. Afterwards this handle's vault is gone: close the profile and
-    /// open it again before storing new secrets.
+    /// and the error is returned. Afterwards the profile is empty and its next secret creates
+    /// a new vault (a new master key).
     pub async fn delete_all_data(&self, revoker: &dyn Revoker) -> Result<DeleteAllReport> {
         let channels = outpost_store::channels::list_all(self.store().pool()).await?;
         let mut revocation = Vec::with_capacity(channels.len());
@@ -222,13 +252,20 @@ impl Outpost {
         tokio::task::spawn_blocking(move || Vault::destroy_profile(&config))
             .await
             .map_err(|e| Error::InvalidInput(format!("the vault task failed: {e}")))??;
+        self.forget_vault().await;
 
         self.store().delete_everything().await?;
         // Tables a later migration adds are emptied too, whether or not the store lists them.
         let mut tx = self.store().begin().await?;
-        sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *tx).await.map_err(db)?;
+        sqlx::query("PRAGMA defer_foreign_keys = ON")
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         for (table, _) in super::non_empty_tables(&mut tx).await? {
-            sqlx::query(&format!("DELETE FROM {}", quote(&table))).execute(&mut *tx).await.map_err(db)?;
+            sqlx::query(&format!("DELETE FROM {}", quote(&table)))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
         }
         tx.commit().await.map_err(db)?;
         self.store().checkpoint_and_vacuum().await?;
@@ -238,13 +275,19 @@ impl Outpost {
         clear_dir(&paths.logs_dir())?;
         if let Ok(entries) = std::fs::read_dir(paths.data_dir()) {
             for e in entries.flatten() {
-                if e.file_name().to_string_lossy().starts_with(".import-staging-") {
+                if e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".import-staging-")
+                {
                     let _ = std::fs::remove_dir_all(e.path());
                 }
             }
         }
         tracing::info!(channels = channels.len(), "all data deleted");
-        Ok(DeleteAllReport { deleted: true, revocation })
+        Ok(DeleteAllReport {
+            deleted: true,
+            revocation,
+        })
     }
 
     async fn revoke_channel(&self, channel: &Channel, revoker: &dyn Revoker) -> ChannelRevocation {
@@ -255,7 +298,12 @@ impl Outpost {
         if outcome != RevocationOutcome::Revoked {
             tracing::warn!(platform = %channel.platform.as_str(), ?outcome, "a channel's grant was not revoked upstream");
         }
-        ChannelRevocation { channel_id: channel.id.clone(), platform: channel.platform.as_str().to_string(), outcome }
+        ChannelRevocation {
+            channel_id: channel.id.clone(),
+            platform: channel.platform.as_str().to_string(),
+            display_name: channel.display_name.clone(),
+            outcome,
+        }
     }
 
     async fn channel_secrets(&self, channel_id: &str) -> Result<ChannelSecrets> {
@@ -271,7 +319,11 @@ impl Outpost {
         let vault = self.vault().await?;
         let mut entries = Vec::with_capacity(rows.len());
         for r in rows {
-            let sealed = Sealed { key_id: r.key_id, nonce: r.nonce, ciphertext: r.ciphertext };
+            let sealed = Sealed {
+                key_id: r.key_id,
+                nonce: r.nonce,
+                ciphertext: r.ciphertext,
+            };
             let secret = vault.unseal(&channel_secret_owner(channel_id, &r.purpose), &sealed)?;
             entries.push((r.purpose, secret));
         }
@@ -298,7 +350,11 @@ fn clear_dir(dir: &Path) -> Result<()> {
         let entry = entry.map_err(|e| Error::io(format!("reading {}", dir.display()), e))?;
         let path = entry.path();
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        let r = if is_dir { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        let r = if is_dir {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
         r.map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
     }
     Ok(())

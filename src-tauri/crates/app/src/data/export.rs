@@ -12,11 +12,11 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::{
-    DataStage, EXPORT_OVERRIDES, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry, Progress, ProgressFn,
-    TableInfo, db, exportable_tables, quote, safe_relative_path, sha256_hex,
+    DataStage, EXPORT_OVERRIDES, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry,
+    Progress, ProgressFn, TableInfo, db, exportable_tables, quote, safe_relative_path, sha256_hex,
 };
-use crate::error::{Error, Result};
 use crate::Outpost;
+use crate::error::{Error, Result};
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,12 +54,17 @@ fn value_json(raw: sqlx::sqlite::SqliteValueRef<'_>) -> Result<serde_json::Value
         return Ok(serde_json::Value::Null);
     }
     let kind = raw.type_info().name().to_string();
-    let fail = |e: sqlx::error::BoxDynError| Error::InvalidInput(format!("cannot read a {kind} value: {e}"));
+    let fail = |e: sqlx::error::BoxDynError| {
+        Error::InvalidInput(format!("cannot read a {kind} value: {e}"))
+    };
     Ok(match kind.as_str() {
-        "INTEGER" => serde_json::Value::from(<i64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?),
+        "INTEGER" => {
+            serde_json::Value::from(<i64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?)
+        }
         "REAL" => {
             let f = <f64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?;
-            serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            serde_json::Number::from_f64(f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number)
         }
         "BLOB" => {
             let b = <Vec<u8> as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?;
@@ -76,21 +81,31 @@ impl Outpost {
     /// so `out` is never a half-written archive. Rows are read in one read transaction (a
     /// consistent snapshot), in primary-key order, so exporting the same data twice gives the
     /// same entries (only `manifest.json`'s `created_at` differs).
-    pub async fn export_archive(&self, out: &Path, progress: Option<ProgressFn<'_>>) -> Result<ExportSummary> {
+    pub async fn export_archive(
+        &self,
+        out: &Path,
+        progress: Option<ProgressFn<'_>>,
+    ) -> Result<ExportSummary> {
         let mut progress = Progress::new(progress);
         let dir = match out.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?,
+            _ => std::env::current_dir()
+                .map_err(|e| Error::io("reading the current directory", e))?,
         };
         if out.is_dir() {
-            return Err(Error::InvalidInput(format!("{} is a folder; give a file name for the archive", out.display())));
+            return Err(Error::InvalidInput(format!(
+                "{} is a folder; give a file name for the archive",
+                out.display()
+            )));
         }
         let tmp = tempfile::Builder::new()
             .prefix(".outpost-export-")
             .suffix(".tmp")
             .tempfile_in(&dir)
             .map_err(|e| Error::io(format!("creating a temporary file in {}", dir.display()), e))?;
-        let file = tmp.reopen().map_err(|e| Error::io("opening the temporary export file", e))?;
+        let file = tmp
+            .reopen()
+            .map_err(|e| Error::io("opening the temporary export file", e))?;
         let mut zip = ZipWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
 
         let mut tx = self.store().begin_read().await?;
@@ -117,13 +132,19 @@ impl Outpost {
             }
         }
         let rows_total: u64 = counts.values().sum();
-        progress.totals(rows_total + media_sizes.len() as u64, media_sizes.iter().map(|(_, n)| n).sum());
+        progress.totals(
+            rows_total + media_sizes.len() as u64,
+            media_sizes.iter().map(|(_, n)| n).sum(),
+        );
         progress.stage(DataStage::Rows);
 
         let mut line = Vec::with_capacity(4096);
         for t in &tables {
-            zip.start_file(format!("data/{}.json", t.name), entry_options(CompressionMethod::Deflated, 0))
-                .map_err(zip_err)?;
+            zip.start_file(
+                format!("data/{}.json", t.name),
+                entry_options(CompressionMethod::Deflated, 0),
+            )
+            .map_err(zip_err)?;
             let select = t
                 .columns
                 .iter()
@@ -131,14 +152,23 @@ impl Outpost {
                     EXPORT_OVERRIDES
                         .iter()
                         .find(|(tab, col, _)| *tab == t.name && col == c)
-                        .map_or_else(|| quote(c), |(_, _, expr)| format!("{expr} AS {}", quote(c)))
+                        .map_or_else(
+                            || quote(c),
+                            |(_, _, expr)| format!("{expr} AS {}", quote(c)),
+                        )
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let order = t.key.iter().map(|k| quote(k)).collect::<Vec<_>>().join(", ");
+            let order = t
+                .key
+                .iter()
+                .map(|k| quote(k))
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!("SELECT {select} FROM {} ORDER BY {order}", quote(&t.name));
             let write = |zip: &mut ZipWriter<_>, bytes: &[u8]| {
-                zip.write_all(bytes).map_err(|e| Error::io("writing the export archive", e))
+                zip.write_all(bytes)
+                    .map_err(|e| Error::io("writing the export archive", e))
             };
             write(&mut zip, b"[")?;
             let mut first = true;
@@ -170,22 +200,34 @@ impl Outpost {
         let mut buf = vec![0u8; 1 << 16];
         for (path, size) in media_sizes {
             let src = media_dir.join(&path);
-            let mut f = std::fs::File::open(&src).map_err(|e| Error::io(format!("reading {}", src.display()), e))?;
-            zip.start_file(format!("media/{path}"), entry_options(CompressionMethod::Stored, size)).map_err(zip_err)?;
+            let mut f = std::fs::File::open(&src)
+                .map_err(|e| Error::io(format!("reading {}", src.display()), e))?;
+            zip.start_file(
+                format!("media/{path}"),
+                entry_options(CompressionMethod::Stored, size),
+            )
+            .map_err(zip_err)?;
             let mut hasher = Sha256::new();
             let mut bytes = 0u64;
             loop {
-                let n = f.read(&mut buf).map_err(|e| Error::io(format!("reading {}", src.display()), e))?;
+                let n = f
+                    .read(&mut buf)
+                    .map_err(|e| Error::io(format!("reading {}", src.display()), e))?;
                 if n == 0 {
                     break;
                 }
                 let chunk = buf.get(..n).unwrap_or_default();
                 hasher.update(chunk);
-                zip.write_all(chunk).map_err(|e| Error::io("writing the export archive", e))?;
+                zip.write_all(chunk)
+                    .map_err(|e| Error::io("writing the export archive", e))?;
                 bytes += n as u64;
             }
             progress.advance(1, bytes);
-            media.push(MediaEntry { path, bytes, sha256: sha256_hex(&hasher.finalize()) });
+            media.push(MediaEntry {
+                path,
+                bytes,
+                sha256: sha256_hex(&hasher.finalize()),
+            });
         }
 
         progress.stage(DataStage::Finishing);
@@ -199,16 +241,29 @@ impl Outpost {
             media,
             missing_media: missing,
         };
-        zip.start_file(MANIFEST_ENTRY, entry_options(CompressionMethod::Deflated, 0)).map_err(zip_err)?;
+        zip.start_file(
+            MANIFEST_ENTRY,
+            entry_options(CompressionMethod::Deflated, 0),
+        )
+        .map_err(zip_err)?;
         serde_json::to_writer_pretty(&mut zip, &manifest).map_err(json_err)?;
         let writer = zip.finish().map_err(zip_err)?;
-        let file = writer.into_inner().map_err(|e| Error::io("writing the export archive", e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io("writing the export archive", e))?;
+        let file = writer
+            .into_inner()
+            .map_err(|e| Error::io("writing the export archive", e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| Error::io("writing the export archive", e))?;
         let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
         drop(file);
-        tmp.persist(out).map_err(|e| Error::io(format!("saving the archive as {}", out.display()), e.error))?;
+        tmp.persist(out)
+            .map_err(|e| Error::io(format!("saving the archive as {}", out.display()), e.error))?;
         tracing::info!(path = %out.display(), rows = rows_total, media = manifest.media.len(), "export written");
-        Ok(ExportSummary { path: out.to_path_buf(), counts, media_files: manifest.media.len() as u64, bytes })
+        Ok(ExportSummary {
+            path: out.to_path_buf(),
+            counts,
+            media_files: manifest.media.len() as u64,
+            bytes,
+        })
     }
 }
 
@@ -218,7 +273,10 @@ fn json_err(e: serde_json::Error) -> Error {
 
 /// Every media file the library references (`media_assets.file_path` and `thumbnail_path`),
 /// relative to the media folder, sorted. A path that would escape the media folder is refused.
-async fn media_paths(conn: &mut sqlx::SqliteConnection, tables: &[TableInfo]) -> Result<Vec<String>> {
+async fn media_paths(
+    conn: &mut sqlx::SqliteConnection,
+    tables: &[TableInfo],
+) -> Result<Vec<String>> {
     let Some(t) = tables.iter().find(|t| t.name == "media_assets") else {
         return Ok(Vec::new());
     };
@@ -228,10 +286,14 @@ async fn media_paths(conn: &mut sqlx::SqliteConnection, tables: &[TableInfo]) ->
             continue;
         }
         let paths: Vec<Option<String>> =
-            sqlx::query_scalar(&format!("SELECT {} FROM media_assets", quote(col))).fetch_all(&mut *conn).await.map_err(db)?;
+            sqlx::query_scalar(&format!("SELECT {} FROM media_assets", quote(col)))
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db)?;
         for p in paths.into_iter().flatten() {
-            safe_relative_path(&p)
-                .map_err(|e| Error::InvalidInput(format!("a media item has an unsafe file path: {e}")))?;
+            safe_relative_path(&p).map_err(|e| {
+                Error::InvalidInput(format!("a media item has an unsafe file path: {e}"))
+            })?;
             set.insert(p);
         }
     }

@@ -18,8 +18,8 @@ use sqlx::SqliteConnection;
 use crate::error::{Error, Result};
 
 pub use erase::{
-    BoxFuture, ChannelRevocation, ChannelSecrets, DeleteAllReport, ItemKind, NoRevoker, RevocationOutcome, Revoker,
-    channel_secret_owner,
+    BoxFuture, ChannelRevocation, ChannelSecrets, DeleteAllReport, ItemKind, NoRevoker,
+    RevocationOutcome, Revoker, channel_secret_owner,
 };
 pub use export::ExportSummary;
 pub use import::{ImportOptions, ImportSummary};
@@ -128,7 +128,10 @@ impl<'a> Progress<'a> {
         self.state.entities_done += entities;
         self.state.bytes_done += bytes;
         // Rows advance one at a time: report every 1000 rows, and every media file.
-        if bytes > 0 || self.state.entities_done % 1000 == 0 || self.state.entities_done == self.state.entities_total {
+        if bytes > 0
+            || self.state.entities_done.is_multiple_of(1000)
+            || self.state.entities_done == self.state.entities_total
+        {
             self.emit();
         }
     }
@@ -159,7 +162,10 @@ async fn user_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
     .fetch_all(&mut *conn)
     .await
     .map_err(db)?;
-    Ok(names.into_iter().filter(|n| n != "_sqlx_migrations").collect())
+    Ok(names
+        .into_iter()
+        .filter(|n| n != "_sqlx_migrations")
+        .collect())
 }
 
 /// The tables an archive carries, by name, with their columns from `PRAGMA table_info`.
@@ -175,10 +181,18 @@ pub(crate) async fn exportable_tables(conn: &mut SqliteConnection) -> Result<Vec
                 .fetch_all(&mut *conn)
                 .await
                 .map_err(db)?;
-        let mut key: Vec<(i64, String)> = cols.iter().filter(|(_, pk)| *pk > 0).map(|(n, pk)| (*pk, n.clone())).collect();
+        let mut key: Vec<(i64, String)> = cols
+            .iter()
+            .filter(|(_, pk)| *pk > 0)
+            .map(|(n, pk)| (*pk, n.clone()))
+            .collect();
         key.sort();
         let columns: Vec<String> = cols.into_iter().map(|(n, _)| n).collect();
-        let key = if key.is_empty() { columns.clone() } else { key.into_iter().map(|(_, n)| n).collect() };
+        let key = if key.is_empty() {
+            columns.clone()
+        } else {
+            key.into_iter().map(|(_, n)| n).collect()
+        };
         out.push(TableInfo { name, columns, key });
     }
     Ok(out)
@@ -186,16 +200,23 @@ pub(crate) async fn exportable_tables(conn: &mut SqliteConnection) -> Result<Vec
 
 /// Tables ordered parents first by their foreign keys (ties and cycles by name), so inserting in
 /// this order keeps the store's triggers (search index) consistent.
-pub(crate) async fn parent_first(conn: &mut SqliteConnection, tables: &[TableInfo]) -> Result<Vec<String>> {
+pub(crate) async fn parent_first(
+    conn: &mut SqliteConnection,
+    tables: &[TableInfo],
+) -> Result<Vec<String>> {
     let names: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for t in tables {
-        let refs: Vec<String> = sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list(?1)")
-            .bind(&t.name)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?;
-        let set = refs.into_iter().filter(|r| r != &t.name && names.contains(r.as_str())).collect();
+        let refs: Vec<String> =
+            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list(?1)")
+                .bind(&t.name)
+                .fetch_all(&mut *conn)
+                .await
+                .map_err(db)?;
+        let set = refs
+            .into_iter()
+            .filter(|r| r != &t.name && names.contains(r.as_str()))
+            .collect();
         parents.insert(t.name.clone(), set);
     }
     let mut done: Vec<String> = Vec::new();
@@ -235,14 +256,18 @@ pub(crate) fn safe_relative_path(path: &str) -> std::result::Result<(), String> 
         return Err(format!("the path {path:?} contains a backslash"));
     }
     if path.contains(':') {
-        return Err(format!("the path {path:?} contains a drive or stream prefix (':')"));
+        return Err(format!(
+            "the path {path:?} contains a drive or stream prefix (':')"
+        ));
     }
     if path.chars().any(char::is_control) {
         return Err(format!("the path {path:?} contains control characters"));
     }
     for part in path.split('/') {
         if part.is_empty() || part == "." || part == ".." {
-            return Err(format!("the path {path:?} has a '..', '.' or empty component"));
+            return Err(format!(
+                "the path {path:?} has a '..', '.' or empty component"
+            ));
         }
     }
     Ok(())
@@ -279,7 +304,11 @@ pub(crate) fn sha256_hex(digest: &[u8]) -> String {
 /// copy of the row must say. Channels come back as "reconnect needed", developer apps without a
 /// client secret, since neither tokens nor client secrets are ever in an archive.
 pub(crate) const EXPORT_OVERRIDES: &[(&str, &str, &str)] = &[
-    ("channels", "status", "CASE WHEN \"status\" = 'connected' THEN 'reconnect_needed' ELSE \"status\" END"),
+    (
+        "channels",
+        "status",
+        "CASE WHEN \"status\" = 'connected' THEN 'reconnect_needed' ELSE \"status\" END",
+    ),
     (
         "channels",
         "status_reason",
@@ -299,7 +328,18 @@ mod tests {
         for ok in ["a.png", "2026/01/a b.png", "x/y/z"] {
             assert!(safe_relative_path(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "C:/x", "c:x", "a\\b", "./a", "a/."] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "C:/x",
+            "c:x",
+            "a\\b",
+            "./a",
+            "a/.",
+        ] {
             assert!(safe_relative_path(bad).is_err(), "{bad}");
         }
     }

@@ -94,11 +94,28 @@ pub async fn seed(outpost: &Outpost) -> Seeded {
 
     let mut ciphertexts = Vec::new();
     for (kind, owner, purpose, value) in [
-        ("channel", "01900000-0000-7000-8000-000000000010", "access_token", TOKEN),
-        ("channel", "01900000-0000-7000-8000-000000000011", "access_token", TOKEN),
-        ("developer_app", "01900000-0000-7000-8000-000000000001", "client_secret", CLIENT_SECRET),
+        (
+            "channel",
+            "01900000-0000-7000-8000-000000000010",
+            "access_token",
+            TOKEN,
+        ),
+        (
+            "channel",
+            "01900000-0000-7000-8000-000000000011",
+            "access_token",
+            TOKEN,
+        ),
+        (
+            "developer_app",
+            "01900000-0000-7000-8000-000000000001",
+            "client_secret",
+            CLIENT_SECRET,
+        ),
     ] {
-        let sealed = vault.seal(&Owner::new(kind, owner, purpose), &Secret::new(value)).unwrap();
+        let sealed = vault
+            .seal(&Owner::new(kind, owner, purpose), &Secret::new(value))
+            .unwrap();
         sqlx::query("INSERT INTO sealed_secrets (id, owner_kind, owner_id, purpose, key_id, nonce, ciphertext, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, 1)")
             .bind(uuid::Uuid::now_v7().to_string())
             .bind(kind)
@@ -140,7 +157,10 @@ pub async fn snapshot(outpost: &Outpost) -> (Vec<(String, i64)>, Vec<(PathBuf, V
     .unwrap();
     let mut counts = Vec::new();
     for t in tables {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{t}\"")).fetch_one(pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM \"{t}\""))
+            .fetch_one(pool)
+            .await
+            .unwrap();
         counts.push((t, n));
     }
     (counts, files_under(&outpost.paths().media_dir()))
@@ -148,7 +168,9 @@ pub async fn snapshot(outpost: &Outpost) -> (Vec<(String, i64)>, Vec<(PathBuf, V
 
 pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -178,7 +200,8 @@ pub fn entries(archive: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
     for (name, bytes) in entries {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap();

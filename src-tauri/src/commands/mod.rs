@@ -1,5 +1,7 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
+pub mod privacy;
+
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;
 
@@ -7,7 +9,19 @@ use crate::ipc::{CoreStatus, DeepLinkEvent, IpcError};
 use crate::shell::Shell;
 
 /// Every command name, as registered in `build.rs` for the ACL (a test keeps them in step).
-pub const COMMANDS: &[&str] = &["about", "core_status", "take_deep_links", "reveal_data_dir"];
+#[cfg_attr(not(test), allow(dead_code))]
+pub const COMMANDS: &[&str] = &[
+    "about",
+    "core_status",
+    "take_deep_links",
+    "reveal_data_dir",
+    "export_data",
+    "import_data",
+    "delete_all_data",
+    "activity_log",
+    "consent_records",
+    "profile_summary",
+];
 
 /// Settings → About: version, data directory, schema version, vault backend, log directory.
 #[tauri::command]
@@ -24,8 +38,14 @@ pub async fn about(shell: State<'_, Shell>) -> Result<outpost_app::DoctorReport,
 #[specta::specta]
 pub fn core_status(shell: State<'_, Shell>) -> CoreStatus {
     match shell.core() {
-        Ok(_) => CoreStatus { ready: true, error: None },
-        Err(e) => CoreStatus { ready: false, error: Some(e) },
+        Ok(_) => CoreStatus {
+            ready: true,
+            error: None,
+        },
+        Err(e) => CoreStatus {
+            ready: false,
+            error: Some(e),
+        },
     }
 }
 
@@ -42,8 +62,10 @@ pub fn take_deep_links(shell: State<'_, Shell>) -> Vec<DeepLinkEvent> {
 #[specta::specta]
 pub fn reveal_data_dir(app: tauri::AppHandle, shell: State<'_, Shell>) -> Result<(), IpcError> {
     let dir = shell.options().paths.data_dir().to_path_buf();
-    app.opener().open_path(dir.to_string_lossy(), None::<&str>).map_err(|e| IpcError {
-        code: outpost_app::ErrorCode::Io,
-        message: format!("Could not open the data directory: {e}"),
-    })
+    app.opener()
+        .open_path(dir.to_string_lossy(), None::<&str>)
+        .map_err(|e| IpcError {
+            code: outpost_app::ErrorCode::Io,
+            message: format!("Could not open the data directory: {e}"),
+        })
 }

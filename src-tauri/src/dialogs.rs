@@ -1,0 +1,65 @@
+//! Native file dialogs, with the `OUTPOST_FILE_DIALOG` test seam: when set, that command is run
+//! instead (arguments: `save <suggested name>` or `open`) and the path it prints is the choice; an
+//! empty output means "cancelled". Like `OUTPOST_BROWSER`, it lets end-to-end tests drive flows that
+//! would otherwise stop at a window the WebDriver cannot reach.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
+
+use crate::ipc::IpcError;
+
+pub const FILE_DIALOG_ENV: &str = "OUTPOST_FILE_DIALOG";
+
+#[derive(Debug, Clone)]
+pub enum FileDialog {
+    SaveArchive { suggested_name: String },
+    OpenArchive,
+}
+
+fn io_error(message: String) -> IpcError {
+    IpcError {
+        code: outpost_app::ErrorCode::Io,
+        message,
+    }
+}
+
+/// Lets the user choose a file. `Ok(None)` when they cancelled.
+pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>, IpcError> {
+    if let Some(command) = std::env::var_os(FILE_DIALOG_ENV).filter(|c| !c.is_empty()) {
+        let mut cmd = tokio::process::Command::new(command);
+        match &dialog {
+            FileDialog::SaveArchive { suggested_name } => cmd.arg("save").arg(suggested_name),
+            FileDialog::OpenArchive => cmd.arg("open"),
+        };
+        let out = cmd
+            .output()
+            .await
+            .map_err(|e| io_error(format!("The file chooser could not run: {e}")))?;
+        let chosen = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        return Ok((!chosen.is_empty()).then(|| PathBuf::from(chosen)));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let builder = app.dialog().file().add_filter("Outpost archive", &["zip"]);
+    match dialog {
+        FileDialog::SaveArchive { suggested_name } => {
+            builder.set_file_name(suggested_name).save_file(move |p| {
+                let _ = tx.send(p);
+            })
+        }
+        FileDialog::OpenArchive => builder.pick_file(move |p| {
+            let _ = tx.send(p);
+        }),
+    }
+    let chosen = rx
+        .await
+        .map_err(|_| io_error("The file chooser closed unexpectedly.".into()))?;
+    match chosen {
+        None => Ok(None),
+        Some(p) => p
+            .into_path()
+            .map(Some)
+            .map_err(|e| io_error(format!("That location cannot be used: {e}"))),
+    }
+}
