@@ -1,7 +1,7 @@
 // Drives the real Outpost binary through WebDriver: tauri-driver in front of Debian's WebKitWebDriver.
 // Each test gets its own data directory; screenshots go to tests/e2e/screenshots/ for people to look at.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,18 @@ export const cliBinary = process.env.OUTPOST_CLI_BINARY ?? join(targetDir, 'debu
 const driverPort = Number(process.env.OUTPOST_WEBDRIVER_PORT ?? 4444);
 
 let driverProcess = null;
+const dialogAnswer = join(tmpdir(), `outpost-e2e-dialog-${process.pid}`);
+
+/** The next file dialog of the app answers with `path` ('' = the user cancels). */
+export function answerFileDialog(path) {
+  writeFileSync(dialogAnswer, path);
+  writeFileSync(`${dialogAnswer}.asked`, '');
+}
+
+/** What the app asked its file dialogs since the last answerFileDialog (one line per dialog). */
+export function askedFileDialog() {
+  return existsSync(`${dialogAnswer}.asked`) ? readFileSync(`${dialogAnswer}.asked`, 'utf8') : '';
+}
 
 /** Starts tauri-driver once for the whole run. */
 export async function startDriver() {
@@ -24,6 +36,8 @@ export async function startDriver() {
   if (!existsSync(appBinary)) throw new Error(`The app binary ${appBinary} does not exist: build it first.`);
   driverProcess = spawn('tauri-driver', ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    // The app inherits this environment: file dialogs are answered by tests (see answerFileDialog).
+    env: { ...process.env, OUTPOST_FILE_DIALOG: join(here, 'file-dialog.sh'), OUTPOST_E2E_DIALOG_ANSWER: dialogAnswer },
   });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -121,6 +135,29 @@ export class App {
     throw new Error(`timed out waiting for the text of data-testid="${testId}" (last: ${JSON.stringify(text)})`);
   }
 
+  async count(testId) {
+    return (await this.client.findElements('css selector', sel(testId))).length;
+  }
+
+  async waitForCount(testId, n, timeout = 10_000) {
+    const deadline = Date.now() + timeout;
+    while ((await this.count(testId)) !== n) {
+      if (Date.now() > deadline) throw new Error(`expected ${n} × data-testid="${testId}", found ${await this.count(testId)}`);
+      await sleep(100);
+    }
+  }
+
+  async enabled(testId) {
+    return this.client.isElementEnabled(await this.find(testId));
+  }
+
+  /** Types into an input like a user (real key events). */
+  async type(testId, text) {
+    const id = await this.waitFor(testId);
+    await this.client.elementClick(id);
+    await this.client.elementSendKeys(id, text);
+  }
+
   async click(testId) {
     await this.client.elementClick(await this.waitFor(testId));
   }
@@ -171,6 +208,22 @@ export class App {
 export function cli(dataDir, ...args) {
   const r = spawnSync(cliBinary, ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Creates a profile with the CLI, then writes rows into its database (see seed.py). */
+export function seedProfile(dataDir, spec) {
+  const doctor = cli(dataDir, 'doctor');
+  if (!existsSync(join(dataDir, 'outpost.sqlite3'))) throw new Error(`outpost doctor did not create the profile: ${doctor.stderr}`);
+  const r = spawnSync('python3', [join(here, 'seed.py'), join(dataDir, 'outpost.sqlite3'), JSON.stringify(spec)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seeding failed: ${r.stderr}`);
+}
+
+/** Reads a profile's database (read-only) and returns rows as arrays. */
+export function dbQuery(dataDir, sql) {
+  const code = 'import json,sqlite3,sys; c=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro", uri=True); print(json.dumps(c.execute(sys.argv[2]).fetchall()))';
+  const r = spawnSync('python3', ['-c', code, join(dataDir, 'outpost.sqlite3'), sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
 }
 
 /** Launches a second instance of the app with a deep link exactly as the OS does on a click
