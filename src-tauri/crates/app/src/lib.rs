@@ -9,6 +9,7 @@ pub mod error;
 pub mod logging;
 pub mod paths;
 pub mod privacy;
+pub mod secrets;
 
 use std::sync::Arc;
 
@@ -71,6 +72,8 @@ struct Inner {
     http: outpost_net::HttpClient,
     /// The open vault; `None` until first use and again after "delete all my data".
     vault: tokio::sync::Mutex<Option<Arc<Vault>>>,
+    /// Held while a secret is sealed and written, and for a whole master-key rotation.
+    secrets_lock: tokio::sync::Mutex<()>,
 }
 
 impl Outpost {
@@ -88,12 +91,18 @@ impl Outpost {
                 store,
                 http,
                 vault: tokio::sync::Mutex::new(None),
+                secrets_lock: tokio::sync::Mutex::new(()),
             }),
         })
     }
 
     pub fn paths(&self) -> &Paths {
         &self.inner.options.paths
+    }
+
+    /// The keychain service this profile's master key lives under.
+    pub fn keychain_service(&self) -> &str {
+        &self.inner.options.keychain_service
     }
 
     pub fn store(&self) -> &Store {

@@ -79,6 +79,8 @@ pub struct EntityCount {
     pub entity: String,
     /// Human plural, e.g. "posts".
     pub label: String,
+    /// Human singular, e.g. "post".
+    pub singular: String,
     pub rows: i64,
 }
 
@@ -172,28 +174,41 @@ impl Outpost {
             .await?
             .into_iter()
             .filter(|c| c.rows > 0)
-            .map(|c| EntityCount {
-                entity: c.table.to_string(),
-                label: label(c.table),
-                rows: c.rows,
+            .map(|c| {
+                let (singular, label) = labels(c.table);
+                EntityCount {
+                    entity: c.table.to_string(),
+                    label,
+                    singular,
+                    rows: c.rows,
+                }
             })
             .collect();
         Ok(ProfileSummary { counts })
     }
 }
 
-/// A human plural for a table ("post_targets" → "post targets").
-fn label(table: &str) -> String {
-    match table {
-        "media_assets" => "media files".into(),
-        "sealed_secrets" => "stored secrets".into(),
-        "activity_log" => "activity log entries".into(),
-        "developer_apps" => "developer apps".into(),
-        "brand_persona" => "brand personas".into(),
-        "approval_previews" => "client previews".into(),
-        "analytics_snapshots" => "analytics data points".into(),
-        other => other.replace('_', " "),
-    }
+/// Human singular and plural for a table ("post_targets" → "post target", "post targets").
+fn labels(table: &str) -> (String, String) {
+    let (one, many) = match table {
+        "media_assets" => ("media file", "media files"),
+        "sealed_secrets" => ("stored secret", "stored secrets"),
+        "activity_log" => ("activity log entry", "activity log entries"),
+        "brand_persona" => ("brand persona", "brand personas"),
+        "approval_previews" => ("client preview", "client previews"),
+        "analytics_snapshots" => ("analytics data point", "analytics data points"),
+        "inbox_messages" => ("inbox message", "inbox messages"),
+        "publish_attempts" => ("publishing attempt", "publishing attempts"),
+        "consent_records" => ("consent record", "consent records"),
+        other => {
+            let many = other.replace('_', " ");
+            let one = many
+                .strip_suffix('s')
+                .map_or_else(|| many.clone(), str::to_string);
+            return (one, many);
+        }
+    };
+    (one.to_string(), many.to_string())
 }
 
 #[cfg(test)]
@@ -285,6 +300,17 @@ mod tests {
                 .find(|c| c.entity == "activity_log")
                 .map(|c| (c.rows, c.label.as_str())),
             Some((4, "activity log entries"))
+        );
+        assert_eq!(
+            labels("channels"),
+            ("channel".to_string(), "channels".to_string())
+        );
+        assert_eq!(
+            labels("activity_log"),
+            (
+                "activity log entry".to_string(),
+                "activity log entries".to_string()
+            )
         );
         assert!(o.consent_records().await.unwrap().is_empty());
         o.close().await;

@@ -285,7 +285,11 @@ entity: string;
 /**
  * Human plural, e.g. "posts".
  */
-label: string; rows: number }
+label: string; 
+/**
+ * Human singular, e.g. "post".
+ */
+singular: string; rows: number }
 /**
  * Stable, machine-readable error codes. The UI switches on these; the CLI prints the message.
  */

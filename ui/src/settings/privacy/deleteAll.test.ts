@@ -19,11 +19,22 @@ import DeleteAllDone from './DeleteAllDone.svelte';
 import { countsPhrase, deleteSentence, isDeleteConfirmed, revocationProblems } from './deleteAll';
 
 const counts = [
-  { entity: 'post', label: 'posts', rows: 1234 },
-  { entity: 'channel', label: 'channels', rows: 3 },
-  { entity: 'tag', label: 'tags', rows: 0 },
-  { entity: 'template', label: 'templates', rows: 12 },
+  { entity: 'post', label: 'posts', singular: 'post', rows: 1234 },
+  { entity: 'channel', label: 'channels', singular: 'channel', rows: 3 },
+  { entity: 'tag', label: 'tags', singular: 'tag', rows: 0 },
+  { entity: 'template', label: 'templates', singular: 'template', rows: 12 },
 ];
+
+describe('countsPhrase grammar', () => {
+  it('uses the singular for exactly one item', () => {
+    expect(
+      countsPhrase([
+        { entity: 'channels', label: 'channels', singular: 'channel', rows: 1 },
+        { entity: 'posts', label: 'posts', singular: 'post', rows: 2 },
+      ]),
+    ).toBe('1 channel and 2 posts');
+  });
+});
 
 describe('delete helpers', () => {
   it('accepts only the exact word', () => {
@@ -110,7 +121,7 @@ describe('DeleteAllDone', () => {
     expect(done).toHaveTextContent('Access was revoked for 1 channel.');
     const problems = screen.getAllByTestId('revocation-problem');
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toHaveTextContent('TikTok has no revoke API');
+    expect(problems[0]).toHaveTextContent('Not revoked automatically');
     expect(problems[1]).toHaveTextContent('HTTP 503 from the instance');
     expect(done).toHaveTextContent(/remove Outpost there/);
   });

@@ -12,7 +12,7 @@ export function isDeleteConfirmed(typed: string): boolean {
 
 /** "1,234 posts, 3 channels and 12 tags" from the profile summary; empty kinds are left out. */
 export function countsPhrase(counts: readonly EntityCount[]): string {
-  return joinList(counts.filter((c) => c.rows > 0).map((c) => `${formatCount(c.rows)} ${c.label}`));
+  return joinList(counts.filter((c) => c.rows > 0).map((c) => `${formatCount(c.rows)} ${c.rows === 1 ? c.singular : c.label}`));
 }
 
 /**

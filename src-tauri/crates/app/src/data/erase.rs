@@ -136,7 +136,7 @@ impl Revoker for NoRevoker {
 
 /// The vault owner of a channel's sealed secret: kind `channel`, the channel id, and the purpose.
 pub fn channel_secret_owner(channel_id: &str, purpose: &str) -> Owner {
-    Owner::new("channel", channel_id, purpose)
+    crate::secrets::owner(outpost_store::SecretOwnerKind::Channel, channel_id, purpose)
 }
 
 /// What "delete all my data" did.
