@@ -57,40 +57,52 @@ impl PassphraseMeta {
     }
 }
 
+/// Why a `vault.json` is not acceptable.
+#[derive(Debug)]
+struct Problem(String);
+
 impl Metadata {
     pub fn record(&self, key_id: &str) -> Option<&KeyRecord> {
         self.keys.iter().find(|k| k.key_id == key_id)
     }
 
-    fn validate(&self) -> std::result::Result<(), String> {
+    fn validate(&self) -> std::result::Result<(), Problem> {
         if self.format != FORMAT {
-            return Err(format!("unsupported format version {}", self.format));
+            return Err(Problem(format!(
+                "unsupported format version {}",
+                self.format
+            )));
         }
         if uuid::Uuid::parse_str(&self.profile_id).is_err() {
-            return Err("profile_id is not a UUID".into());
+            return Err(Problem("profile_id is not a UUID".into()));
         }
         if self.record(&self.current_key_id).is_none() {
-            return Err("the current key has no key record".into());
+            return Err(Problem("the current key has no key record".into()));
         }
         if let Some(pending) = &self.pending_key_id
             && (self.record(pending).is_none() || *pending == self.current_key_id)
         {
-            return Err("the pending key has no key record".into());
+            return Err(Problem("the pending key has no key record".into()));
         }
         match self.backend {
             Backend::Keychain => {}
             Backend::Passphrase => {
                 let Some(p) = &self.passphrase else {
-                    return Err("passphrase backend without Argon2id parameters".into());
+                    return Err(Problem(
+                        "passphrase backend without Argon2id parameters".into(),
+                    ));
                 };
                 if p.kdf != "argon2id" || p.version != 0x13 {
-                    return Err(format!("unsupported KDF {} version {}", p.kdf, p.version));
+                    return Err(Problem(format!(
+                        "unsupported KDF {} version {}",
+                        p.kdf, p.version
+                    )));
                 }
                 if p.salt.len() < crate::crypto::SALT_LEN {
-                    return Err("Argon2id salt is too short".into());
+                    return Err(Problem("Argon2id salt is too short".into()));
                 }
                 if self.keys.iter().any(|k| k.wrapped.is_none()) {
-                    return Err("a key record has no wrapped key".into());
+                    return Err(Problem("a key record has no wrapped key".into()));
                 }
             }
         }
@@ -115,7 +127,7 @@ pub(crate) fn load(data_dir: &Path) -> Result<Option<Metadata>> {
         reason: e.to_string(),
     })?;
     meta.validate()
-        .map_err(|reason| Error::Corrupt { path, reason })?;
+        .map_err(|Problem(reason)| Error::Corrupt { path, reason })?;
     Ok(Some(meta))
 }
 

@@ -243,29 +243,36 @@ pub(crate) fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
+/// Why a path from an archive or the database was refused (a sentence fragment, e.g. "the absolute
+/// path \"/etc/passwd\"").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct UnsafePath(String);
+
 /// Checks a `/`-separated relative path from an archive or the database: no absolute paths,
 /// drive prefixes, backslashes, `.`/`..` or empty components, no control characters.
-pub(crate) fn safe_relative_path(path: &str) -> std::result::Result<(), String> {
+pub(crate) fn safe_relative_path(path: &str) -> std::result::Result<(), UnsafePath> {
+    let unsafe_path = |reason: String| Err(UnsafePath(reason));
     if path.is_empty() {
-        return Err("an empty path".into());
+        return unsafe_path("an empty path".into());
     }
     if path.starts_with('/') {
-        return Err(format!("the absolute path {path:?}"));
+        return unsafe_path(format!("the absolute path {path:?}"));
     }
     if path.contains('\\') {
-        return Err(format!("the path {path:?} contains a backslash"));
+        return unsafe_path(format!("the path {path:?} contains a backslash"));
     }
     if path.contains(':') {
-        return Err(format!(
+        return unsafe_path(format!(
             "the path {path:?} contains a drive or stream prefix (':')"
         ));
     }
     if path.chars().any(char::is_control) {
-        return Err(format!("the path {path:?} contains control characters"));
+        return unsafe_path(format!("the path {path:?} contains control characters"));
     }
     for part in path.split('/') {
         if part.is_empty() || part == "." || part == ".." {
-            return Err(format!(
+            return unsafe_path(format!(
                 "the path {path:?} has a '..', '.' or empty component"
             ));
         }
