@@ -3,19 +3,7 @@
 //! capability lists.
 
 fn main() {
-    // Keep in step with `commands::COMMANDS` (a test checks it).
-    const COMMANDS: &[&str] = &[
-        "about",
-        "core_status",
-        "take_deep_links",
-        "reveal_data_dir",
-        "export_data",
-        "import_data",
-        "delete_all_data",
-        "activity_log",
-        "consent_records",
-        "profile_summary",
-    ];
+    include!("src/commands/names.rs");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

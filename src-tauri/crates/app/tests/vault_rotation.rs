@@ -14,8 +14,17 @@ fn keychain_answers() -> bool {
 }
 
 async fn profile(dir: &std::path::Path, passphrase: bool) -> Outpost {
+    open_with(
+        dir,
+        format!("app.outpost.test.{}", uuid::Uuid::new_v4()),
+        passphrase,
+    )
+    .await
+}
+
+async fn open_with(dir: &std::path::Path, keychain_service: String, passphrase: bool) -> Outpost {
     let mut options = OpenOptions::new(Paths::resolve(Some(dir.to_path_buf())).unwrap());
-    options.keychain_service = format!("app.outpost.test.{}", uuid::Uuid::new_v4());
+    options.keychain_service = keychain_service;
     if passphrase {
         options.passphrase = Some(Secret::new("correct horse battery staple"));
     }
@@ -97,7 +106,7 @@ async fn rotation_reseals_everything(passphrase: bool) {
     // A second rotation works too, and the profile reopens with the final key.
     o.rotate_master_key().await.unwrap();
     o.close().await;
-    let o = profile_reopen(tmp.path(), &o, passphrase).await;
+    let o = open_with(tmp.path(), o.keychain_service().to_string(), passphrase).await;
     for (kind, id, purpose, value) in secrets {
         assert_eq!(
             o.read_secret(kind, id, purpose)
@@ -111,15 +120,6 @@ async fn rotation_reseals_everything(passphrase: bool) {
     o.delete_all_data(&outpost_app::data::NoRevoker)
         .await
         .unwrap();
-}
-
-async fn profile_reopen(dir: &std::path::Path, previous: &Outpost, passphrase: bool) -> Outpost {
-    let mut options = OpenOptions::new(Paths::resolve(Some(dir.to_path_buf())).unwrap());
-    options.keychain_service = previous.keychain_service().to_string();
-    if passphrase {
-        options.passphrase = Some(Secret::new("correct horse battery staple"));
-    }
-    Outpost::open(options).await.unwrap()
 }
 
 #[tokio::test]

@@ -73,16 +73,7 @@ async fn run(cli: Cli) -> ExitCode {
                 Err(e) => return output::fail(&e.to_string()),
             };
             // Logging needs a writable data dir; doctor must still report when it is not.
-            let _guard = paths.ensure().ok().and_then(|()| {
-                outpost_app::logging::init(
-                    &paths.logs_dir(),
-                    outpost_app::logging::LogOptions {
-                        prefix: "cli",
-                        stderr_warnings: false,
-                    },
-                )
-                .ok()
-            });
+            let _guard = paths.ensure().ok().and_then(|()| start_logging(&paths));
             let report = outpost_app::doctor(OpenOptions::new(paths)).await;
             output::doctor(&report, cli.json)
         }
@@ -141,20 +132,18 @@ async fn open_profile(
 ) -> Result<(outpost_app::Outpost, Option<outpost_app::logging::LogGuard>), ExitCode> {
     let paths = Paths::resolve(data_dir).map_err(|e| output::fail(&e.to_string()))?;
     paths.ensure().map_err(|e| output::fail(&e.to_string()))?;
-    let guard = if log {
-        outpost_app::logging::init(
-            &paths.logs_dir(),
-            outpost_app::logging::LogOptions {
-                prefix: "cli",
-                stderr_warnings: false,
-            },
-        )
-        .ok()
-    } else {
-        None
-    };
+    let guard = if log { start_logging(&paths) } else { None };
     let outpost = outpost_app::Outpost::open(OpenOptions::new(paths))
         .await
         .map_err(|e| output::fail(&e.to_string()))?;
     Ok((outpost, guard))
+}
+
+/// File logging for this run (`<data dir>/logs/cli.DATE.log`); the CLI works without it.
+fn start_logging(paths: &Paths) -> Option<outpost_app::logging::LogGuard> {
+    let options = outpost_app::logging::LogOptions {
+        prefix: "cli",
+        stderr_warnings: false,
+    };
+    outpost_app::logging::init(&paths.logs_dir(), options).ok()
 }
