@@ -111,3 +111,16 @@ test('a corrupt database shows a clear error screen and is left untouched', asyn
   }
   assert.deepEqual(readFileSync(db), garbage, 'the file is unchanged');
 });
+
+test('an unusable data directory shows a clear error screen instead of the app', async () => {
+  // /proc refuses new directories even for root, so this holds on every Linux machine.
+  const app = await launch({ dataDir: '/proc/outpost-e2e-data' });
+  try {
+    const message = await app.waitForText('core-error', (t) => t.length > 0);
+    assert.match(message, /data directory \/proc\/outpost-e2e-data is not usable/);
+    assert.equal(await app.text('core-error-code'), 'data_dir_unavailable');
+    await app.screenshot('core-error-data-dir');
+  } finally {
+    await app.close();
+  }
+});
