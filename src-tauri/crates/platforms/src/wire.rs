@@ -1,0 +1,445 @@
+//! HTTP plumbing shared by the providers: sending through the activity-logging client, reading JSON,
+//! classifying failures from each platform's error shape, and the adapter that lets the `oauth2`
+//! crate send its requests through the same client.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use outpost_net::HttpClient;
+use outpost_net::reqwest::{self, Method, RequestBuilder};
+use serde_json::Value;
+
+use crate::error::{Error, Result, clean};
+use crate::platform::Platform;
+
+/// Largest response body read from a platform.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// Which kind of call failed: the same HTTP status means different things.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Phase {
+    /// Exchanging an authorization code (a refusal means the sign-in failed).
+    Exchange,
+    /// Refreshing (a refusal means the grant is gone).
+    Refresh,
+    /// Any API call with an access token (401 means the grant is gone).
+    Api,
+    /// Revocation (best effort).
+    Revoke,
+}
+
+pub(crate) fn now_s() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// A response that arrived: status, selected headers and the body.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: u16,
+    pub retry_at: Option<i64>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self, platform: Platform) -> Result<Value> {
+        serde_json::from_slice(&self.body).map_err(|_| Error::InvalidResponse {
+            platform,
+            what: "the body is not JSON".into(),
+        })
+    }
+}
+
+pub(crate) fn client(http: &HttpClient) -> &reqwest::Client {
+    http.reqwest()
+}
+
+pub(crate) fn request(http: &HttpClient, method: Method, url: url::Url) -> RequestBuilder {
+    client(http).request(method, url)
+}
+
+/// Sends a request and reads the whole reply (bounded). Network failures become [`Error::Network`].
+pub(crate) async fn send(
+    http: &HttpClient,
+    platform: Platform,
+    rb: RequestBuilder,
+) -> Result<Reply> {
+    let req = rb
+        .build()
+        .map_err(|_| Error::Config("the request could not be built".into()))?;
+    let resp = http
+        .execute(platform.id(), req)
+        .await
+        .map_err(|source| Error::Network { platform, source })?;
+    let status = resp.status().as_u16();
+    let retry_at = retry_at(resp.headers());
+    let mut body = Vec::new();
+    let mut resp = resp;
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if body.len() + c.len() > MAX_BODY {
+                    return Err(Error::InvalidResponse {
+                        platform,
+                        what: "the answer is too large".into(),
+                    });
+                }
+                body.extend_from_slice(&c);
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return Err(Error::Network {
+                    platform,
+                    source: outpost_net::Error::Request {
+                        host: String::new(),
+                        kind: "the answer was cut off",
+                        retry_safe: false,
+                    },
+                });
+            }
+        }
+    }
+    Ok(Reply {
+        status,
+        retry_at,
+        body,
+    })
+}
+
+/// Sends and returns the JSON body of a 2xx reply, or the classified failure.
+pub(crate) async fn send_json(
+    http: &HttpClient,
+    platform: Platform,
+    phase: Phase,
+    rb: RequestBuilder,
+) -> Result<Value> {
+    let reply = send(http, platform, rb).await?;
+    if (200..300).contains(&reply.status) {
+        reply.json(platform)
+    } else {
+        Err(classify(platform, phase, &reply))
+    }
+}
+
+fn retry_at(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(s) = get("retry-after").and_then(|v| v.parse::<i64>().ok()) {
+        return Some(now_s() + s);
+    }
+    // X: x-rate-limit-reset (epoch s); Mastodon: X-RateLimit-Reset (RFC 3339, ignored here).
+    get("x-rate-limit-reset").and_then(|v| v.parse::<i64>().ok())
+}
+
+/// What a platform's error body says: a machine code (when any) and a human message.
+pub(crate) fn error_details(body: &[u8]) -> (Option<String>, String) {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return (None, String::new());
+    };
+    let s = |v: &Value| v.as_str().map(str::to_string);
+    let num = |v: &Value| v.as_i64().map(|n| n.to_string());
+    // Meta: {"error":{"message","type","code","error_subcode"}}; Google API: {"error":{"code","message","status"}};
+    // TikTok API: {"error":{"code":"access_token_invalid","message"}}.
+    if let Some(e) = v.get("error").filter(|e| e.is_object()) {
+        let code = e
+            .get("code")
+            .and_then(|c| s(c).or_else(|| num(c)))
+            .or_else(|| e.get("status").and_then(s));
+        let msg = e.get("message").and_then(s).unwrap_or_default();
+        return (code, msg);
+    }
+    // OAuth (RFC 6749 §5.2), Mastodon, Bluesky: {"error":"…","error_description"|"message":"…"}.
+    if let Some(code) = v.get("error").and_then(s) {
+        let msg = v
+            .get("error_description")
+            .or_else(|| v.get("message"))
+            .and_then(s)
+            .unwrap_or_else(|| code.clone());
+        return (Some(code), msg);
+    }
+    // Instagram token endpoint: {"error_type","code","error_message"}.
+    if let Some(msg) = v.get("error_message").and_then(s) {
+        return (v.get("error_type").and_then(s), msg);
+    }
+    // LinkedIn: {"code":"REVOKED_ACCESS_TOKEN","message"}; Pinterest: {"code":2,"message"};
+    // X API problem: {"title","detail"}.
+    let code = v.get("code").and_then(|c| s(c).or_else(|| num(c)));
+    let msg = v
+        .get("message")
+        .or_else(|| v.get("detail"))
+        .or_else(|| v.get("title"))
+        .and_then(s)
+        .unwrap_or_default();
+    (code, msg)
+}
+
+/// Turns a non-2xx reply into the right [`Error`].
+pub(crate) fn classify(platform: Platform, phase: Phase, reply: &Reply) -> Error {
+    classify_parts(platform, phase, reply.status, reply.retry_at, &reply.body)
+}
+
+pub(crate) fn classify_parts(
+    platform: Platform,
+    phase: Phase,
+    status: u16,
+    retry_at: Option<i64>,
+    body: &[u8],
+) -> Error {
+    if status == 429 {
+        return Error::RateLimited { platform, retry_at };
+    }
+    if status >= 500 {
+        return Error::Unavailable { platform, status };
+    }
+    let (code, msg) = error_details(body);
+    let reason = {
+        let m = clean(&msg, 200);
+        if m.is_empty() {
+            format!("HTTP {status}")
+        } else {
+            m
+        }
+    };
+    let code_is = |names: &[&str]| code.as_deref().is_some_and(|c| names.contains(&c));
+    // Meta's throttling codes (4 app, 17 user, 32 page, 613, 80001/80002 BUC) come with HTTP 400/403.
+    if matches!(
+        platform,
+        Platform::Facebook | Platform::Instagram | Platform::Threads
+    ) && code_is(&["4", "17", "32", "613", "80001", "80002"])
+    {
+        return Error::RateLimited { platform, retry_at };
+    }
+    let grant_gone = match phase {
+        // A refused refresh cannot be fixed by retrying: the user has to sign in again.
+        Phase::Refresh => (400..500).contains(&status),
+        Phase::Api | Phase::Revoke => {
+            status == 401
+                || code_is(&[
+                    "190",
+                    "access_token_invalid",
+                    "REVOKED_ACCESS_TOKEN",
+                    "INVALID_ACCESS_TOKEN",
+                    "EXPIRED_ACCESS_TOKEN",
+                    "ExpiredToken",
+                    "InvalidToken",
+                    "invalid_token",
+                ])
+        }
+        Phase::Exchange => false,
+    };
+    if grant_gone {
+        Error::NeedsReauth { platform, reason }
+    } else {
+        Error::Rejected {
+            platform,
+            status: Some(status),
+            reason,
+        }
+    }
+}
+
+/// Reads a required string field (numbers are accepted and turned into text: ids are often numbers).
+pub(crate) fn str_field(platform: Platform, v: &Value, key: &str) -> Result<String> {
+    match v.get(key) {
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(Error::InvalidResponse {
+            platform,
+            what: format!("`{key}` is missing"),
+        }),
+    }
+}
+
+pub(crate) fn opt_str(v: &Value, key: &str) -> Option<String> {
+    match v.get(key) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn opt_i64(v: &Value, key: &str) -> Option<i64> {
+    v.get(key)
+        .and_then(|x| x.as_i64().or_else(|| x.as_str()?.parse().ok()))
+}
+
+/// The `oauth2` crate's HTTP client: its requests go through the activity-logging client, and any
+/// non-200 reply is handed back untouched (status + body) so [`classify`] sees every platform's
+/// error shape, not only RFC 6749's.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum AdapterError {
+    #[error(transparent)]
+    Net(#[from] outpost_net::Error),
+    #[error("HTTP {status}")]
+    Status {
+        status: u16,
+        retry_at: Option<i64>,
+        body: Vec<u8>,
+    },
+    #[error("the request could not be built")]
+    Build,
+    #[error("the answer is too large")]
+    TooLarge,
+}
+
+pub(crate) async fn oauth2_send(
+    http: &HttpClient,
+    platform: Platform,
+    req: oauth2::HttpRequest,
+) -> std::result::Result<oauth2::HttpResponse, AdapterError> {
+    let (parts, body) = req.into_parts();
+    let url = url::Url::parse(&parts.uri.to_string()).map_err(|_| AdapterError::Build)?;
+    let method =
+        Method::from_bytes(parts.method.as_str().as_bytes()).map_err(|_| AdapterError::Build)?;
+    let mut rb = request(http, method, url);
+    for (k, v) in &parts.headers {
+        rb = rb.header(k.as_str(), v.as_bytes());
+    }
+    let req = rb.body(body).build().map_err(|_| AdapterError::Build)?;
+    let mut resp = http.execute(platform.id(), req).await?;
+    let status = resp.status().as_u16();
+    let ra = retry_at(resp.headers());
+    let content_type = resp.headers().get(reqwest::header::CONTENT_TYPE).cloned();
+    let mut bytes = Vec::new();
+    while let Ok(Some(c)) = resp.chunk().await {
+        if bytes.len() + c.len() > MAX_BODY {
+            return Err(AdapterError::TooLarge);
+        }
+        bytes.extend_from_slice(&c);
+    }
+    if status != 200 {
+        return Err(AdapterError::Status {
+            status,
+            retry_at: ra,
+            body: bytes,
+        });
+    }
+    let mut out = http::Response::builder().status(200);
+    if let Some(ct) = content_type {
+        out = out.header("content-type", ct.as_bytes());
+    }
+    out.body(bytes).map_err(|_| AdapterError::Build)
+}
+
+/// The `oauth2` crate's view of [`HttpClient`].
+#[derive(Debug, Clone)]
+pub(crate) struct Oauth2Http {
+    pub http: HttpClient,
+    pub platform: Platform,
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Oauth2Http {
+    type Error = AdapterError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = std::result::Result<oauth2::HttpResponse, AdapterError>,
+                > + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(oauth2_send(&self.http, self.platform, request))
+    }
+}
+
+/// Maps the `oauth2` crate's failure onto [`Error`].
+pub(crate) fn from_oauth2<TE: oauth2::ErrorResponse + 'static>(
+    platform: Platform,
+    phase: Phase,
+    e: oauth2::RequestTokenError<AdapterError, TE>,
+) -> Error {
+    match e {
+        oauth2::RequestTokenError::Request(AdapterError::Net(source)) => {
+            Error::Network { platform, source }
+        }
+        oauth2::RequestTokenError::Request(AdapterError::Status {
+            status,
+            retry_at,
+            body,
+        }) => classify_parts(platform, phase, status, retry_at, &body),
+        oauth2::RequestTokenError::Request(AdapterError::TooLarge) => Error::InvalidResponse {
+            platform,
+            what: "the answer is too large".into(),
+        },
+        oauth2::RequestTokenError::Request(AdapterError::Build) => {
+            Error::Config("the request could not be built".into())
+        }
+        oauth2::RequestTokenError::Parse(e, _) => Error::InvalidResponse {
+            platform,
+            what: clean(&format!("token response: {}", e.path()), 120),
+        },
+        oauth2::RequestTokenError::ServerResponse(_) | oauth2::RequestTokenError::Other(_) => {
+            Error::InvalidResponse {
+                platform,
+                what: "unexpected token response".into(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(platform: Platform, phase: Phase, status: u16, body: &str) -> Error {
+        classify_parts(platform, phase, status, None, body.as_bytes())
+    }
+
+    #[test]
+    fn classification_follows_each_platforms_error_shape() {
+        assert!(c(Platform::X, Phase::Refresh, 400, r#"{"error":"invalid_request","error_description":"Value passed for the token was invalid."}"#).needs_reauth());
+        assert!(matches!(
+            c(
+                Platform::X,
+                Phase::Exchange,
+                400,
+                r#"{"error":"invalid_request","error_description":"bad code"}"#
+            ),
+            Error::Rejected { .. }
+        ));
+        assert!(c(Platform::Facebook, Phase::Api, 400, r#"{"error":{"message":"Error validating access token","type":"OAuthException","code":190,"error_subcode":460}}"#).needs_reauth());
+        assert!(matches!(
+            c(
+                Platform::Facebook,
+                Phase::Api,
+                400,
+                r#"{"error":{"message":"x","code":17}}"#
+            ),
+            Error::RateLimited { .. }
+        ));
+        assert!(
+            c(
+                Platform::Tiktok,
+                Phase::Api,
+                401,
+                r#"{"data":{},"error":{"code":"access_token_invalid","message":"x"}}"#
+            )
+            .needs_reauth()
+        );
+        assert!(c(Platform::Linkedin, Phase::Api, 401, r#"{"status":401,"serviceErrorCode":65600,"code":"REVOKED_ACCESS_TOKEN","message":"revoked"}"#).needs_reauth());
+        assert!(c(Platform::X, Phase::Api, 503, "<html>").is_transient());
+        assert!(c(Platform::X, Phase::Refresh, 429, "").is_transient());
+        assert!(matches!(
+            c(
+                Platform::Pinterest,
+                Phase::Api,
+                403,
+                r#"{"code":3,"message":"nope"}"#
+            ),
+            Error::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn reasons_are_cleaned_and_bounded() {
+        let long = format!(
+            r#"{{"error":"x","error_description":"{}\u0007"}}"#,
+            "a".repeat(500)
+        );
+        let Error::Rejected { reason, .. } = c(Platform::X, Phase::Exchange, 400, &long) else {
+            panic!()
+        };
+        assert!(reason.chars().count() <= 201 && !reason.contains('\u{7}'));
+    }
+}
