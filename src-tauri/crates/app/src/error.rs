@@ -40,11 +40,25 @@ pub enum ErrorCode {
     ArchiveTooNew,
     /// Import needs an empty profile and this one holds data.
     ProfileNotEmpty,
+    /// The platform's developer app (client id, secret) is not set up yet.
+    AppNotConfigured,
+    /// A sign-in in the browser did not complete (refused, wrong answer, listener failure).
+    SignInFailed,
+    /// The user cancelled a sign-in.
+    SignInCancelled,
+    /// The browser did not come back in time.
+    SignInTimedOut,
+    /// The platform could not be reached or is failing (network, 5xx, rate limit); retry later.
+    PlatformUnavailable,
+    /// The platform no longer accepts the channel's sign-in; the user must reconnect.
+    ReconnectNeeded,
+    /// The platform refused the request or answered something unreadable.
+    PlatformRejected,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -60,6 +74,13 @@ impl ErrorCode {
         ErrorCode::InvalidArchive,
         ErrorCode::ArchiveTooNew,
         ErrorCode::ProfileNotEmpty,
+        ErrorCode::AppNotConfigured,
+        ErrorCode::SignInFailed,
+        ErrorCode::SignInCancelled,
+        ErrorCode::SignInTimedOut,
+        ErrorCode::PlatformUnavailable,
+        ErrorCode::ReconnectNeeded,
+        ErrorCode::PlatformRejected,
     ];
 }
 
@@ -87,6 +108,10 @@ pub enum Error {
         "The profile already holds data ({detail}); import only into an empty profile (delete all data first, or use a new data directory)"
     )]
     ProfileNotEmpty { detail: String },
+    #[error(transparent)]
+    Platform(#[from] outpost_platforms::Error),
+    #[error("{0}")]
+    AppNotConfigured(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -130,6 +155,21 @@ impl Error {
             Error::InvalidArchive { .. } => ErrorCode::InvalidArchive,
             Error::ArchiveTooNew { .. } => ErrorCode::ArchiveTooNew,
             Error::ProfileNotEmpty { .. } => ErrorCode::ProfileNotEmpty,
+            Error::AppNotConfigured(_) => ErrorCode::AppNotConfigured,
+            Error::Platform(e) => {
+                use outpost_platforms::Error as P;
+                match e {
+                    P::Network { .. } | P::Unavailable { .. } | P::RateLimited { .. } => {
+                        ErrorCode::PlatformUnavailable
+                    }
+                    P::NeedsReauth { .. } => ErrorCode::ReconnectNeeded,
+                    P::Rejected { .. } | P::InvalidResponse { .. } => ErrorCode::PlatformRejected,
+                    P::Callback(_) | P::Listener { .. } => ErrorCode::SignInFailed,
+                    P::Cancelled => ErrorCode::SignInCancelled,
+                    P::TimedOut { .. } => ErrorCode::SignInTimedOut,
+                    P::Config(_) | P::Unsupported { .. } => ErrorCode::InvalidInput,
+                }
+            }
         }
     }
 }
@@ -156,6 +196,13 @@ mod tests {
             InvalidArchive => 12,
             ArchiveTooNew => 13,
             ProfileNotEmpty => 14,
+            AppNotConfigured => 15,
+            SignInFailed => 16,
+            SignInCancelled => 17,
+            SignInTimedOut => 18,
+            PlatformUnavailable => 19,
+            ReconnectNeeded => 20,
+            PlatformRejected => 21,
         }
     }
 

@@ -2,6 +2,7 @@
 //! tests call. It owns the data directory, the store and the vault, and knows nothing of Tauri.
 
 pub mod activity;
+pub mod channels;
 pub mod data;
 pub mod deeplink;
 pub mod doctor;
@@ -34,6 +35,12 @@ pub struct OpenOptions {
     /// Passphrase mode for this profile; wins over `OUTPOST_VAULT_PASSPHRASE` (tests set it here
     /// because environment variables are process-global).
     pub passphrase: Option<Secret>,
+    /// Platform origin overrides; `None` reads `OUTPOST_ENDPOINT_<PLATFORM>` when the profile opens.
+    pub endpoints: Option<outpost_platforms::Endpoints>,
+    /// How authorization URLs are opened (default: `OUTPOST_BROWSER` or the system browser).
+    pub browser: Arc<dyn channels::Browser>,
+    /// First back-off delay when a token refresh fails transiently (doubles per attempt).
+    pub retry_base: std::time::Duration,
 }
 
 impl OpenOptions {
@@ -42,6 +49,9 @@ impl OpenOptions {
             paths,
             keychain_service: paths::APP_IDENTIFIER.to_string(),
             passphrase: None,
+            endpoints: None,
+            browser: Arc::new(channels::SystemBrowser),
+            retry_base: std::time::Duration::from_secs(2),
         }
     }
 
@@ -74,6 +84,7 @@ struct Inner {
     vault: tokio::sync::Mutex<Option<Arc<Vault>>>,
     /// Held while a secret is sealed and written, and for a whole master-key rotation.
     secrets_lock: tokio::sync::Mutex<()>,
+    channels: channels::ChannelsState,
 }
 
 impl Outpost {
@@ -81,17 +92,26 @@ impl Outpost {
     /// the directory is unusable or the database is corrupt or newer than this build; in every failure
     /// case nothing on disk is changed.
     pub async fn open(options: OpenOptions) -> Result<Outpost> {
+        let endpoints = match &options.endpoints {
+            Some(e) => e.clone(),
+            None => outpost_platforms::Endpoints::from_env()?,
+        };
         options.paths.ensure()?;
         let store = Store::open(&options.paths.database()).await?;
         let http = activity::start(store.clone());
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
         Ok(Outpost {
             inner: Arc::new(Inner {
-                options,
                 store,
                 http,
                 vault: tokio::sync::Mutex::new(None),
                 secrets_lock: tokio::sync::Mutex::new(()),
+                channels: channels::ChannelsState::new(
+                    options.browser.clone(),
+                    endpoints,
+                    options.retry_base,
+                ),
+                options,
             }),
         })
     }
@@ -103,6 +123,10 @@ impl Outpost {
     /// The keychain service this profile's master key lives under.
     pub fn keychain_service(&self) -> &str {
         &self.inner.options.keychain_service
+    }
+
+    pub(crate) fn channels_state(&self) -> &channels::ChannelsState {
+        &self.inner.channels
     }
 
     pub fn store(&self) -> &Store {

@@ -124,7 +124,7 @@ async fn single_items_can_be_deleted() {
 
     // Disconnect: revoked upstream with the real token, then secrets and row are gone.
     let revoker = FakeRevoker::default();
-    let r = o.disconnect_channel(&s.channel_id, &revoker).await.unwrap();
+    let r = o.delete_channel(&s.channel_id, &revoker).await.unwrap();
     assert_eq!(r.outcome, RevocationOutcome::Revoked);
     assert_eq!(
         revoker.seen.lock().unwrap().as_slice(),
@@ -140,7 +140,7 @@ async fn single_items_can_be_deleted() {
     );
     assert_eq!(count(&o, "SELECT COUNT(*) FROM sealed_secrets WHERE owner_id = '01900000-0000-7000-8000-000000000010'").await, 0);
     let err = o
-        .disconnect_channel(&s.channel_id, &NoRevoker)
+        .delete_channel(&s.channel_id, &NoRevoker)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);

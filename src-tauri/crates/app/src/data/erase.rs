@@ -36,7 +36,7 @@ pub enum ItemKind {
     BoardColumn,
     PostingSlot,
     /// A channel's row and secrets, without revoking upstream: prefer
-    /// [`Outpost::disconnect_channel`], which revokes first.
+    /// [`Outpost::delete_channel`], which revokes first.
     Channel,
     /// A developer app (client id) and its client secret.
     DeveloperApp,
@@ -208,10 +208,10 @@ impl Outpost {
         Ok(())
     }
 
-    /// Disconnects a channel: revokes its grant upstream through `revoker`, then deletes its
+    /// Deletes a channel for good: revokes its grant upstream through `revoker`, then deletes its
     /// secrets and its row (with its targets, slots, inbox and analytics). The local deletion
     /// happens whatever the revocation gave; the outcome says whether the user must revoke by hand.
-    pub async fn disconnect_channel(
+    pub async fn delete_channel(
         &self,
         id: &str,
         revoker: &dyn Revoker,

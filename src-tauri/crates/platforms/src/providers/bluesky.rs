@@ -206,6 +206,22 @@ impl Provider for Bluesky {
         })
     }
 
+    async fn verify(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<()> {
+        let p = Platform::Bluesky;
+        let pds = grant
+            .tokens
+            .extra("pds")
+            .ok_or_else(|| Error::NeedsReauth {
+                platform: p,
+                reason: "the session has no server".into(),
+            })?;
+        let url = xrpc(pds, "com.atproto.server.getSession")?;
+        let rb = wire::request(ctx.http, Method::GET, url)
+            .bearer_auth(grant.tokens.access_token.expose());
+        wire::send_json(ctx.http, p, Phase::Api, rb).await?;
+        Ok(())
+    }
+
     async fn refresh(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<TokenSet> {
         let p = Platform::Bluesky;
         let pds = tokens.extra("pds").ok_or_else(|| Error::NeedsReauth {

@@ -74,6 +74,11 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
     /// Who signed in, and every account/page/organization they can post to, with its tokens.
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>>;
 
+    /// Whether the grant still works (one cheap identity call).
+    async fn verify(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<()> {
+        self.accounts(ctx, grant).await.map(|_| ())
+    }
+
     /// A fresh token set for `tokens`. Callers serialise refreshes per channel (refresh tokens
     /// rotate: two refreshes in flight would invalidate each other).
     async fn refresh(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<TokenSet>;
