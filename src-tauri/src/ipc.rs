@@ -55,10 +55,22 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::privacy::activity_log,
             crate::commands::privacy::consent_records,
             crate::commands::privacy::profile_summary,
+            crate::commands::channels::developer_apps,
+            crate::commands::channels::save_developer_app,
+            crate::commands::channels::remove_developer_app,
+            crate::commands::channels::channels,
+            crate::commands::channels::connect_start,
+            crate::commands::channels::connect_wait,
+            crate::commands::channels::connect_cancel,
+            crate::commands::channels::connect_finish,
+            crate::commands::channels::connect_bluesky,
+            crate::commands::channels::check_channel,
+            crate::commands::channels::disconnect_channel,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
-            crate::commands::privacy::DataProgressEvent
+            crate::commands::privacy::DataProgressEvent,
+            crate::commands::channels::ChannelsChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

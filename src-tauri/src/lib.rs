@@ -65,6 +65,10 @@ pub fn run() {
                     tracing::error!(error = %e, "the profile could not be opened");
                     ipc::IpcError::from(e)
                 });
+            if let Ok(core) = &core {
+                commands::channels::forward_events(app.handle(), core);
+                core.spawn_token_refresher();
+            }
             app.manage(Shell::new(options, core));
             specta.mount_events(app);
             setup_deep_links(app.handle());

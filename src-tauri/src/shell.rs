@@ -40,6 +40,27 @@ impl Shell {
 
     /// Validates one deep link and hands the outcome to the window (now, or when it asks).
     pub fn deliver_deep_link(&self, app: &tauri::AppHandle, raw: &str) {
+        // The end of a browser sign-in goes to the flow waiting for it, never to the window.
+        if let Ok(outpost_app::deeplink::DeepLink::OauthCallback { provider, query }) =
+            outpost_app::deeplink::parse(raw)
+        {
+            let delivered = self.core().map_err(|e| e.message).and_then(|core| {
+                core.deliver_oauth_callback(&provider, query)
+                    .map_err(|e| e.to_string())
+            });
+            match delivered {
+                Ok(()) => {
+                    tracing::info!(provider = %provider, "sign-in callback received");
+                    if let Some(w) = tauri::Manager::get_webview_window(app, "main") {
+                        let _ = w.set_focus();
+                    }
+                    return;
+                }
+                Err(reason) => {
+                    tracing::warn!(provider = %provider, %reason, "sign-in callback refused");
+                }
+            }
+        }
         let event = match outpost_app::deeplink::route(raw) {
             Ok(action) => {
                 tracing::info!(?action, "deep link accepted");

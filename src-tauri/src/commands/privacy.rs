@@ -1,7 +1,7 @@
 //! Settings → Privacy & data: export, import, delete everything, activity log, consents.
 
 use outpost_app::data::{
-    DataProgress, DeleteAllReport, ExportSummary, ImportOptions, ImportSummary, NoRevoker,
+    DataProgress, DeleteAllReport, ExportSummary, ImportOptions, ImportSummary,
 };
 use outpost_app::privacy::{ActivityPage, ActivityQuery, ConsentRow, ProfileSummary};
 use serde::{Deserialize, Serialize};
@@ -92,7 +92,11 @@ pub async fn import_data(
 pub async fn delete_all_data(shell: State<'_, Shell>) -> Result<DeleteAllReport, IpcError> {
     // Platform clients provide revocation as they land; until then every channel reports
     // "not supported" and the UI tells the user to revoke access on the platform's site.
-    Ok(shell.core()?.delete_all_data(&NoRevoker).await?)
+    Ok({
+        let core = shell.core()?;
+        core.delete_all_data(&outpost_app::channels::PlatformRevoker::new(core))
+            .await?
+    })
 }
 
 #[tauri::command]

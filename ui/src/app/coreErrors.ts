@@ -102,6 +102,14 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
     case 'invalid_deep_link':
     case 'not_found':
     case 'core_unavailable':
+    // Sign-in and platform codes never stop the core from opening; listed so the switch stays exhaustive.
+    case 'app_not_configured':
+    case 'sign_in_failed':
+    case 'sign_in_cancelled':
+    case 'sign_in_timed_out':
+    case 'platform_unavailable':
+    case 'reconnect_needed':
+    case 'platform_rejected':
       return {
         title: 'Outpost could not start',
         steps: ['Quit and open Outpost again. If this keeps happening, the log directory has the details.'],

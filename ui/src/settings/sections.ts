@@ -1,5 +1,6 @@
 import type { LucideIcon } from '@lucide/svelte';
 import Info from '@lucide/svelte/icons/info';
+import KeyRound from '@lucide/svelte/icons/key-round';
 import Palette from '@lucide/svelte/icons/palette';
 import ShieldCheck from '@lucide/svelte/icons/shield-check';
 import type { SettingsSection } from '$app/routes';
@@ -11,7 +12,7 @@ export interface SectionInfo {
   icon: LucideIcon;
 }
 
-/** Settings sections, in sub-nav order. A later issue adds "Developer apps". */
+/** Settings sections, in sub-nav order. */
 export const SECTIONS: readonly SectionInfo[] = [
   { id: 'about', label: 'About', description: 'Version, storage and health of this installation.', icon: Info },
   {
@@ -19,6 +20,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'Privacy & data',
     description: 'What leaves this computer, and your export, import and deletion controls.',
     icon: ShieldCheck,
+  },
+  {
+    id: 'developer-apps',
+    label: 'Developer apps',
+    description: 'Your own app credentials for the platforms that require one, with a setup guide for each.',
+    icon: KeyRound,
   },
   { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
 ];

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A platform Outpost publishes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Platform {
     X,

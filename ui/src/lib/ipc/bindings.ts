@@ -97,6 +97,112 @@ async profileSummary() : Promise<Result<ProfileSummary, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Every platform's developer-app status and guide.
+ */
+async developerApps() : Promise<Result<DeveloperAppView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("developer_apps") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves a developer app; `client_secret` `null` keeps the saved secret.
+ */
+async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null) : Promise<Result<DeveloperAppView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_developer_app", { platform, clientId, clientSecret }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async removeDeveloperApp(platform: Platform) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_developer_app", { platform }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async channels() : Promise<Result<ChannelView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("channels") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts a sign-in in the system browser.
+ */
+async connectStart(platform: Platform, instanceUrl: string | null) : Promise<Result<ConnectStarted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_start", { platform, instanceUrl }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Resolves when the browser step is over: the accounts that can be connected.
+ */
+async connectWait(flowId: string) : Promise<Result<ConnectCandidates, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_wait", { flowId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async connectCancel(flowId: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_cancel", { flowId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async connectFinish(flowId: string, keys: string[]) : Promise<Result<ChannelView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_finish", { flowId, keys }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Bluesky with an app password (used once, never stored).
+ */
+async connectBluesky(service: string | null, identifier: string, appPassword: string) : Promise<Result<ChannelView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_bluesky", { service, identifier, appPassword }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks the platform whether the sign-in still works (refreshing if needed).
+ */
+async checkChannel(channelId: string) : Promise<Result<ChannelView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_channel", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async disconnectChannel(channelId: string) : Promise<Result<DisconnectReport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("disconnect_channel", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -104,16 +210,18 @@ async profileSummary() : Promise<Result<ProfileSummary, IpcError>> {
 
 
 export const events = __makeEvents__<{
+channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent
 }>({
+channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event"
 })
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected"] as const;
 
 /** user-defined types **/
 
@@ -161,6 +269,78 @@ export type ChannelRevocation = (
  * The channel's name as the user knows it (e.g. "@ada" or a page name).
  */
 display_name: string }
+/**
+ * A connected (or formerly connected) account, page or organization.
+ */
+export type ChannelView = { id: string; platform: Platform; platform_name: string; 
+/**
+ * Server for Mastodon/Bluesky, `""` otherwise.
+ */
+instance_url: string; platform_account_id: string; 
+/**
+ * `profile`, `page`, `organization` or `board`.
+ */
+kind: string; display_name: string; handle: string; avatar_url: string | null; scopes: string[]; 
+/**
+ * `connected`, `reconnect_needed` or `disconnected`.
+ */
+status: string; 
+/**
+ * Why the channel needs attention, in words.
+ */
+status_reason: string | null; 
+/**
+ * Access-token expiry, unix ms; `None` when it does not expire.
+ */
+token_expires_at: number | null; 
+/**
+ * Unix ms.
+ */
+connected_at: number; updated_at: number }
+/**
+ * Channels changed (connected, refreshed, reconnect needed, disconnected): reload the list.
+ */
+export type ChannelsChanged = { channel_ids: string[]; reason: string }
+/**
+ * An account or page the signed-in user can post to, offered for selection.
+ */
+export type ConnectCandidate = { 
+/**
+ * Opaque id within the flow.
+ */
+key: string; platform_account_id: string; 
+/**
+ * `profile`, `page`, `organization`.
+ */
+kind: string; display_name: string; handle: string; avatar_url: string | null; 
+/**
+ * The channel this would update (reconnect), if it exists.
+ */
+existing_channel_id: string | null }
+/**
+ * The browser step finished: what the user may connect.
+ */
+export type ConnectCandidates = { flow_id: string; platform: Platform; candidates: ConnectCandidate[]; 
+/**
+ * Scopes the platform granted.
+ */
+granted_scopes: string[]; 
+/**
+ * Scopes asked for but not granted (the user unticked them).
+ */
+missing_scopes: string[] }
+/**
+ * A sign-in started in the browser.
+ */
+export type ConnectStarted = { flow_id: string; platform: Platform; 
+/**
+ * The URL opened in the browser (shown so the user can copy it if no browser opened).
+ */
+authorize_url: string; redirect: RedirectKind; 
+/**
+ * When the flow gives up waiting, unix ms.
+ */
+expires_at: number }
 /**
  * A recorded consent decision.
  */
@@ -230,6 +410,69 @@ export type DeleteAllReport = { deleted: boolean;
  * the platform's site.
  */
 revocation: ChannelRevocation[] }
+/**
+ * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
+ */
+export type DeveloperAppView = { platform: Platform; 
+/**
+ * Human platform name ("LinkedIn").
+ */
+platform_name: string; 
+/**
+ * True when Outpost registers itself on each server (Mastodon) or signs in without an app
+ * (Bluesky app passwords): nothing to configure.
+ */
+self_registering: boolean; 
+/**
+ * Whether a client id is saved.
+ */
+configured: boolean; 
+/**
+ * The saved client id (not a secret), `None` when not configured.
+ */
+client_id: string | null; 
+/**
+ * Whether a client secret is sealed in the vault (the secret itself never leaves the core).
+ */
+has_client_secret: boolean; 
+/**
+ * Whether the platform requires a client secret at its token endpoint.
+ */
+secret_required: boolean; 
+/**
+ * Whether a secret may be given at all (X native apps are public clients: optional).
+ */
+secret_allowed: boolean; 
+/**
+ * Where to create the app.
+ */
+console_url: string; 
+/**
+ * Short steps, in order.
+ */
+steps: string[]; 
+/**
+ * The exact redirect URI to register, as the platform should store it.
+ */
+redirect_uri: string; 
+/**
+ * Scopes / permissions Outpost asks for.
+ */
+scopes: string[]; 
+/**
+ * Honest caveats (e.g. "LinkedIn must enable PKCE for native apps").
+ */
+notes: string[] }
+/**
+ * The outcome of disconnecting a channel.
+ */
+export type DisconnectReport = { channel_id: string; 
+/**
+ * `revoked` (the platform confirmed), `not_offered` (the platform has no revocation API: see
+ * `note`), `shared_grant` (other channels still use this sign-in) or `failed` (tokens deleted here
+ * anyway; see `note`).
+ */
+upstream: string; note: string | null }
 /**
  * Everything `outpost doctor --json` prints. Field names are a public contract (see README).
  */
@@ -353,7 +596,35 @@ export type ErrorCode =
 /**
  * Import needs an empty profile and this one holds data.
  */
-"profile_not_empty"
+"profile_not_empty" | 
+/**
+ * The platform's developer app (client id, secret) is not set up yet.
+ */
+"app_not_configured" | 
+/**
+ * A sign-in in the browser did not complete (refused, wrong answer, listener failure).
+ */
+"sign_in_failed" | 
+/**
+ * The user cancelled a sign-in.
+ */
+"sign_in_cancelled" | 
+/**
+ * The browser did not come back in time.
+ */
+"sign_in_timed_out" | 
+/**
+ * The platform could not be reached or is failing (network, 5xx, rate limit); retry later.
+ */
+"platform_unavailable" | 
+/**
+ * The platform no longer accepts the channel's sign-in; the user must reconnect.
+ */
+"reconnect_needed" | 
+/**
+ * The platform refused the request or answered something unreadable.
+ */
+"platform_rejected"
 /**
  * What an export wrote.
  */
@@ -398,11 +669,27 @@ export type IpcError = { code: ErrorCode; message: string }
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
+/**
+ * A platform Outpost publishes to.
+ */
+export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.
  */
 counts: EntityCount[] }
+/**
+ * Where a sign-in's redirect comes back.
+ */
+export type RedirectKind = 
+/**
+ * A one-shot listener on 127.0.0.1 / [::1].
+ */
+"loopback" | 
+/**
+ * The app's private-use scheme through the deep-link plugin.
+ */
+"deep_link"
 /**
  * Which vault backend protects this profile's secrets.
  */

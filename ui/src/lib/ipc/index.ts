@@ -14,6 +14,10 @@ import type {
   ActivityRow,
   ActivityStatusClass,
   ChannelRevocation,
+  ChannelView,
+  ConnectCandidate,
+  ConnectCandidates,
+  ConnectStarted,
   ConsentRow,
   CoreStatus,
   DataOperation,
@@ -27,10 +31,14 @@ import type {
   ProfileSummary,
   DeepLinkAction,
   DeepLinkEvent,
+  DeveloperAppView,
+  DisconnectReport,
   DoctorReport,
   ErrorCode,
   IpcError,
   Page,
+  Platform,
+  RedirectKind,
   Result,
   VaultBackend,
 } from './bindings';
@@ -41,6 +49,10 @@ export type {
   ActivityRow,
   ActivityStatusClass,
   ChannelRevocation,
+  ChannelView,
+  ConnectCandidate,
+  ConnectCandidates,
+  ConnectStarted,
   ConsentRow,
   CoreStatus,
   DataOperation,
@@ -54,10 +66,14 @@ export type {
   ProfileSummary,
   DeepLinkAction,
   DeepLinkEvent,
+  DeveloperAppView,
+  DisconnectReport,
   DoctorReport,
   ErrorCode,
   IpcError,
   Page,
+  Platform,
+  RedirectKind,
   VaultBackend,
 };
 
@@ -68,6 +84,12 @@ export { ERROR_CODES };
 export type RevocationOutcome = ChannelRevocation['outcome'];
 /** Rows per table, as in `ExportSummary.counts` and `ImportSummary.counts`. */
 export type EntityCounts = ExportSummary['counts'];
+/** `ChannelView.status`: `connected`, `reconnect_needed` or `disconnected`. */
+export type ChannelStatus = ChannelView['status'];
+/** What `disconnectChannel` managed upstream: `revoked`, `not_offered`, `shared_grant` or `failed`. */
+export type UpstreamRevocation = DisconnectReport['upstream'];
+/** Payload of the `channelsChanged` event: which channels changed and why (refresh, connect, disconnect). */
+export type ChannelsChangedEvent = { channel_ids: string[]; reason: string };
 
 // Compile-time guard: the generated list and the generated union must name the same codes.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -214,6 +236,87 @@ export const ipc = {
   async onDataProgress(handler: (event: DataProgressEvent) => void): Promise<() => void> {
     if (isPreview()) return () => {};
     return callPlain(() => events.dataProgressEvent.listen((e) => handler(e.payload)));
+  },
+
+  /** Settings → Developer apps: one entry per platform, all ten, in display order. */
+  async developerApps(): Promise<DeveloperAppView[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.developerApps());
+  },
+
+  /**
+   * Saves a platform's developer app (kept in the vault). `clientSecret` null keeps the saved secret
+   * unchanged; an empty string is rejected by the core, so callers pass null instead.
+   */
+  async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null): Promise<DeveloperAppView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.saveDeveloperApp(platform, clientId, clientSecret));
+  },
+
+  /** Forgets a platform's developer app (client id and secret). */
+  async removeDeveloperApp(platform: Platform): Promise<void> {
+    if (isPreview()) throw new PreviewModeError();
+    await call(() => commands.removeDeveloperApp(platform));
+  },
+
+  /** Every connected (or reconnect-needed) channel. Empty in preview mode: there is no core to ask. */
+  async channels(): Promise<ChannelView[]> {
+    if (isPreview()) return [];
+    return call(() => commands.channels());
+  },
+
+  /**
+   * Starts an OAuth sign-in: the core opens the system browser. `instanceUrl` is the Mastodon server
+   * (`mastodon.social` or `https://…`), null for every other platform.
+   */
+  async connectStart(platform: Platform, instanceUrl: string | null): Promise<ConnectStarted> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.connectStart(platform, instanceUrl));
+  },
+
+  /**
+   * Resolves once the browser step of `flowId` finished (may take minutes) with the accounts, pages or
+   * organisations the user can connect. Rejects with `sign_in_cancelled`, `sign_in_timed_out`, …
+   */
+  async connectWait(flowId: string): Promise<ConnectCandidates> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.connectWait(flowId));
+  },
+
+  /** Abandons a running sign-in; its pending `connectWait` rejects with `sign_in_cancelled`. */
+  async connectCancel(flowId: string): Promise<void> {
+    if (isPreview()) return;
+    await call(() => commands.connectCancel(flowId));
+  },
+
+  /** Connects the chosen candidates (their `key`s) of a finished sign-in. */
+  async connectFinish(flowId: string, keys: string[]): Promise<ChannelView[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.connectFinish(flowId, keys));
+  },
+
+  /** Bluesky app-password sign-in; `service` null means `https://bsky.social`. */
+  async connectBluesky(service: string | null, identifier: string, appPassword: string): Promise<ChannelView[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.connectBluesky(service, identifier, appPassword));
+  },
+
+  /** Asks the platform whether the channel's sign-in still works (refreshing first when needed). */
+  async checkChannel(channelId: string): Promise<ChannelView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.checkChannel(channelId));
+  },
+
+  /** Revokes the channel's token upstream where the platform allows, and deletes it locally. */
+  async disconnectChannel(channelId: string): Promise<DisconnectReport> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.disconnectChannel(channelId));
+  },
+
+  /** Channels connected, disconnected or marked "reconnect needed"; resolves to an unsubscribe function. */
+  async onChannelsChanged(handler: (event: ChannelsChangedEvent) => void): Promise<() => void> {
+    if (isPreview()) return () => {};
+    return callPlain(() => events.channelsChanged.listen((e) => handler(e.payload)));
   },
 
   /** Subscribes to deep links delivered while the app runs; resolves to an unsubscribe function. */

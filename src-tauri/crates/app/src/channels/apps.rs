@@ -240,7 +240,7 @@ impl Outpost {
 fn app_view(p: P, row: Option<&DeveloperApp>) -> DeveloperAppView {
     let g = guide(p);
     DeveloperAppView {
-        platform: to_store_platform(p),
+        platform: p,
         platform_name: p.name().to_string(),
         self_registering: !p.needs_developer_app(),
         configured: row.is_some() || !p.needs_developer_app(),

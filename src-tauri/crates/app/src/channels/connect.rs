@@ -180,7 +180,7 @@ impl Outpost {
         }
         Ok(ConnectStarted {
             flow_id,
-            platform: to_store_platform(platform),
+            platform,
             authorize_url: url,
             redirect,
             expires_at: expires_at_ms,
@@ -330,7 +330,7 @@ impl Outpost {
         f.accounts = Some((grant, accounts));
         Ok(ConnectCandidates {
             flow_id: flow_id.to_string(),
-            platform: to_store_platform(platform),
+            platform,
             candidates,
             granted_scopes,
             missing_scopes: missing,

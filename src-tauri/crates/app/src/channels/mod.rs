@@ -82,7 +82,7 @@ pub(crate) fn to_store_platform(p: P) -> outpost_store::Platform {
 pub(crate) fn view(c: &Channel) -> ChannelView {
     ChannelView {
         id: c.id.clone(),
-        platform: c.platform,
+        platform: to_platform(c.platform),
         platform_name: to_platform(c.platform).name().to_string(),
         instance_url: c.instance_url.clone(),
         platform_account_id: c.platform_account_id.clone(),

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A platform, as the UI names it (`x`, `linkedin`, … `mastodon`).
-pub use outpost_store::Platform;
+pub use outpost_platforms::Platform;
 
 /// How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
