@@ -112,6 +112,8 @@ pub enum Error {
     Platform(#[from] outpost_platforms::Error),
     #[error("{0}")]
     AppNotConfigured(String),
+    #[error("{0}")]
+    PlatformUnavailable(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -156,6 +158,7 @@ impl Error {
             Error::ArchiveTooNew { .. } => ErrorCode::ArchiveTooNew,
             Error::ProfileNotEmpty { .. } => ErrorCode::ProfileNotEmpty,
             Error::AppNotConfigured(_) => ErrorCode::AppNotConfigured,
+            Error::PlatformUnavailable(_) => ErrorCode::PlatformUnavailable,
             Error::Platform(e) => {
                 use outpost_platforms::Error as P;
                 match e {

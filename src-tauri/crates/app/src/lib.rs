@@ -16,10 +16,11 @@ use std::sync::Arc;
 
 pub use doctor::{DoctorReport, VaultBackend};
 pub use error::{Error, ErrorCode, Result};
+pub use outpost_vault::Secret;
 pub use paths::Paths;
 
 use outpost_store::Store;
-use outpost_vault::{Secret, Vault, VaultConfig};
+use outpost_vault::{Vault, VaultConfig};
 
 /// Outpost's version (the workspace version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -6,8 +6,12 @@ mod output;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::Read;
+
 use clap::{Parser, Subcommand};
-use outpost_app::{OpenOptions, Paths};
+use outpost_app::channels::{Platform, Surface};
+use outpost_app::{OpenOptions, Paths, Secret};
+use zeroize::Zeroize;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,12 +48,83 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Developer apps: your own client id (and secret) per platform.
+    #[command(subcommand)]
+    Apps(AppsCommand),
+    /// Connected accounts, pages and organizations.
+    #[command(subcommand)]
+    Channels(ChannelsCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AppsCommand {
+    /// Save the client id (and, from stdin, the client secret) of your developer app.
+    Set {
+        #[arg(value_parser = parse_platform)]
+        platform: Platform,
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// Read the client secret from standard input (never pass secrets as arguments).
+        #[arg(long)]
+        client_secret_stdin: bool,
+    },
+    /// Print the exact redirect URI to register with the platform.
+    RedirectUri {
+        #[arg(value_parser = parse_platform)]
+        platform: Platform,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ChannelsCommand {
+    /// Sign in through the browser (loopback redirect) and connect every account offered.
+    Connect {
+        #[arg(value_parser = parse_platform)]
+        platform: Platform,
+        /// The server: Mastodon (required) or Bluesky (default https://bsky.social).
+        #[arg(long, value_name = "URL")]
+        instance: Option<String>,
+        /// Bluesky handle (or email).
+        #[arg(long, value_name = "H", requires = "app_password_stdin")]
+        handle: Option<String>,
+        /// Read the Bluesky app password from standard input.
+        #[arg(long, requires = "handle")]
+        app_password_stdin: bool,
+    },
+    /// List channels.
+    List,
+    /// Disconnect a channel: revoke upstream where the platform allows, delete its tokens.
+    Disconnect {
+        #[arg(value_name = "CHANNEL_ID")]
+        channel_id: String,
+    },
+}
+
+fn parse_platform(s: &str) -> Result<Platform, String> {
+    Platform::from_id(&s.to_ascii_lowercase()).ok_or_else(|| {
+        let ids: Vec<&str> = Platform::ALL.iter().map(|p| p.id()).collect();
+        format!("unknown platform; use one of: {}", ids.join(", "))
+    })
+}
+
+/// Reads a secret from standard input (one line; the trailing newline is not part of it).
+fn read_stdin_secret(what: &str) -> Result<Secret, ExitCode> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| output::fail(&format!("cannot read the {what} from standard input: {e}")))?;
+    let line = s.lines().next().unwrap_or_default().to_string();
+    s.zeroize();
+    if line.is_empty() {
+        return Err(output::fail(&format!("standard input held no {what}")));
+    }
+    Ok(Secret::new(line))
 }
 
 fn main() -> ExitCode {
@@ -114,15 +189,89 @@ async fn run(cli: Cli) -> ExitCode {
                 Ok(o) => o,
                 Err(code) => return code,
             };
-            // The command line has no platform clients yet: nothing is revoked upstream.
-            let result = outpost.delete_all_data(&outpost_app::data::NoRevoker).await;
+            let revoker = outpost_app::channels::PlatformRevoker::new(&outpost);
+            let result = outpost.delete_all_data(&revoker).await;
             outpost.close().await;
             match result {
                 Ok(report) => output::deleted_all(&report, cli.json),
                 Err(e) => output::fail(&e.to_string()),
             }
         }
+        Command::Apps(cmd) => apps(cmd, cli.data_dir, cli.json).await,
+        Command::Channels(cmd) => channels(cmd, cli.data_dir, cli.json).await,
     }
+}
+
+async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        AppsCommand::Set {
+            platform,
+            client_id,
+            client_secret_stdin,
+        } => {
+            let secret = if client_secret_stdin {
+                match read_stdin_secret("client secret") {
+                    Ok(s) => Some(s),
+                    Err(code) => return code,
+                }
+            } else {
+                None
+            };
+            outpost
+                .save_developer_app(platform, &client_id, secret)
+                .await
+                .map(|view| output::app_saved(&view, json))
+        }
+        AppsCommand::RedirectUri { platform } => outpost
+            .redirect_uri(platform, Surface::Cli)
+            .await
+            .map(|uri| output::redirect_uri(platform, &uri, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn channels(cmd: ChannelsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        ChannelsCommand::Connect { platform, instance, handle, app_password_stdin } => {
+            if platform == Platform::Bluesky {
+                match (handle, app_password_stdin) {
+                    (Some(h), true) => match read_stdin_secret("app password") {
+                        Ok(pw) => outpost.connect_bluesky(instance.as_deref(), &h, &pw).await,
+                        Err(code) => return code,
+                    },
+                    _ => {
+                        return output::fail(
+                            "Bluesky connects with an app password: outpost channels connect bluesky --handle H --app-password-stdin",
+                        );
+                    }
+                }
+            } else if handle.is_some() {
+                return output::fail("--handle and --app-password-stdin are for Bluesky only");
+            } else if platform == Platform::Mastodon && instance.is_none() {
+                return output::fail("Mastodon needs your server: --instance mastodon.social");
+            } else {
+                output::waiting_for_browser(platform);
+                outpost.connect_all(platform, instance.as_deref(), Surface::Cli).await
+            }
+            .map(|list| output::channels(&list, json, "Connected"))
+        }
+        ChannelsCommand::List => outpost.channels().await.map(|list| output::channels(&list, json, "")),
+        ChannelsCommand::Disconnect { channel_id } => outpost
+            .disconnect_channel(&channel_id)
+            .await
+            .map(|report| output::disconnected(&report, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
 /// Opens the profile (with file logging when `log`), or the exit code of a one-line failure.

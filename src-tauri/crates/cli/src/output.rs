@@ -127,3 +127,95 @@ pub fn deleted_all(r: &outpost_app::data::DeleteAllReport, json: bool) -> ExitCo
     }
     ExitCode::SUCCESS
 }
+
+fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&format!("cannot encode the output: {e}")),
+    }
+}
+
+pub fn app_saved(v: &outpost_app::channels::DeveloperAppView, json: bool) -> ExitCode {
+    if json {
+        return print_json(v);
+    }
+    println!(
+        "Saved the {} developer app (client id {}; client secret {}).",
+        v.platform_name,
+        v.client_id.as_deref().unwrap_or("-"),
+        if v.has_client_secret {
+            "sealed in the vault"
+        } else {
+            "none"
+        }
+    );
+    println!("Redirect URI to register: {}", v.redirect_uri);
+    ExitCode::SUCCESS
+}
+
+pub fn redirect_uri(platform: outpost_app::channels::Platform, uri: &str, json: bool) -> ExitCode {
+    if json {
+        return print_json(&serde_json::json!({ "platform": platform, "redirect_uri": uri }));
+    }
+    println!("{uri}");
+    ExitCode::SUCCESS
+}
+
+/// Progress goes to stderr so stdout stays the result.
+pub fn waiting_for_browser(platform: outpost_app::channels::Platform) {
+    eprintln!(
+        "Opening your browser to sign in to {platform}… (waiting up to 5 minutes; Ctrl+C cancels)"
+    );
+}
+
+pub fn channels(list: &[outpost_app::channels::ChannelView], json: bool, verb: &str) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No channels yet. Connect one: outpost channels connect <platform>");
+        return ExitCode::SUCCESS;
+    }
+    for c in list {
+        let status = match c.status.as_str() {
+            "connected" => "connected".to_string(),
+            "reconnect_needed" => format!(
+                "RECONNECT NEEDED ({})",
+                c.status_reason
+                    .as_deref()
+                    .unwrap_or("the platform refused the sign-in")
+            ),
+            other => other.to_string(),
+        };
+        let prefix = if verb.is_empty() {
+            String::new()
+        } else {
+            format!("{verb} ")
+        };
+        println!(
+            "{prefix}{}  {:<9}  {:<12}  {} ({})  {status}",
+            c.id, c.platform_name, c.kind, c.display_name, c.handle
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn disconnected(r: &outpost_app::channels::DisconnectReport, json: bool) -> ExitCode {
+    if json {
+        return print_json(r);
+    }
+    let what = match r.upstream.as_str() {
+        "revoked" => "the platform revoked Outpost's access",
+        "not_offered" => "the platform offers no revocation",
+        "shared_grant" => "other channels still use this sign-in, so it was not revoked",
+        _ => "revoking upstream failed",
+    };
+    println!("Disconnected {}: tokens deleted; {what}.", r.channel_id);
+    if let Some(n) = &r.note {
+        println!("  {n}");
+    }
+    ExitCode::SUCCESS
+}

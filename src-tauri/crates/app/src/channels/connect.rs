@@ -310,7 +310,12 @@ impl Outpost {
             .tokens
             .extra
             .insert("grant".into(), outpost_store::new_id());
-        let accounts = provider(platform).accounts(ctx, &grant).await?;
+        let mut accounts = provider(platform).accounts(ctx, &grant).await?;
+        if let Some(g) = grant.tokens.extra("grant").map(str::to_string) {
+            for a in &mut accounts {
+                a.tokens.extra.insert("grant".into(), g.clone());
+            }
+        }
         let candidates = self.candidates(platform, &instance_url, &accounts).await?;
         let asked: Vec<String> = provider(platform)
             .scopes()

@@ -65,10 +65,10 @@ impl Outpost {
             if other.id == c.id || other.platform != c.platform {
                 continue;
             }
-            if let Ok(Some(t)) = self.channel_tokens(&other.id).await {
-                if t.extra("grant") == Some(grant) {
-                    return Ok(true);
-                }
+            if let Ok(Some(t)) = self.channel_tokens(&other.id).await
+                && t.extra("grant") == Some(grant)
+            {
+                return Ok(true);
             }
         }
         Ok(false)

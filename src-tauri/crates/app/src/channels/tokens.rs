@@ -202,15 +202,12 @@ impl Outpost {
                             platform: p,
                             reason: "its sign-in is missing".into(),
                         })?;
-                if let RefreshOutcome::Deferred(why) = outcome {
-                    if t.expires_within(now_s(), 0) {
-                        return Err(PErr::Rejected {
-                            platform: p,
-                            status: None,
-                            reason: why,
-                        }
-                        .into());
-                    }
+                if let RefreshOutcome::Deferred(why) = outcome
+                    && t.expires_within(now_s(), 0)
+                {
+                    return Err(crate::Error::PlatformUnavailable(format!(
+                        "{p} could not refresh the sign-in ({why}); Outpost keeps trying"
+                    )));
                 }
                 Ok(t)
             }

@@ -254,11 +254,11 @@ pub async fn follow_until(url: &str, stop_before: Option<&str>) -> Visit {
     let mut v = Visit::default();
     let mut cur = url::Url::parse(url).unwrap();
     for _ in 0..=10 {
-        if let Some(p) = stop_before {
-            if cur.as_str().starts_with(p) {
-                v.stopped_at = Some(cur.to_string());
-                return v;
-            }
+        if let Some(p) = stop_before
+            && cur.as_str().starts_with(p)
+        {
+            v.stopped_at = Some(cur.to_string());
+            return v;
         }
         v.visited.push(cur.to_string());
         let resp = match client.get(cur.clone()).send().await {
@@ -367,7 +367,9 @@ pub async fn setup_with(platform: Platform, with_secret: bool) -> Setup {
     let mut redirect_uri = None;
     if platform.needs_developer_app() {
         let secret = with_secret.then(|| Secret::new(CLIENT_SECRET));
-        o.save_developer_app(platform, CLIENT_ID, secret).await.unwrap();
+        o.save_developer_app(platform, CLIENT_ID, secret)
+            .await
+            .unwrap();
         if platform.redirect_policy() == outpost_platforms::platform::RedirectPolicy::FixedLoopback
         {
             let p = free_port();

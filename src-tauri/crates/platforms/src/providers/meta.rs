@@ -150,6 +150,7 @@ impl Provider for Facebook {
             let mut tokens = TokenSet::new(wire::str_field(p, &page, "access_token")?, now_s());
             tokens.grant_token = Some(grant.tokens.access_token.clone());
             tokens.scopes = grant.granted_scopes.clone();
+            tokens.extra = grant.tokens.extra.clone(); // the sign-in's grant id: pages share it
             tokens.extra.insert("user_id".into(), user_id.clone());
             out.push(Account {
                 platform_account_id: wire::str_field(p, &page, "id")?,
@@ -171,6 +172,21 @@ impl Provider for Facebook {
             });
         }
         Ok(out)
+    }
+
+    async fn verify(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<()> {
+        // A page token answers `/me` with the page itself.
+        let url = ctx
+            .endpoints
+            .url(Platform::Facebook, &fb("/me?fields=id,name"))?;
+        wire::send_json(
+            ctx.http,
+            Platform::Facebook,
+            Phase::Api,
+            bearer_get(ctx, url, &grant.tokens),
+        )
+        .await?;
+        Ok(())
     }
 
     fn can_refresh(&self, _tokens: &TokenSet) -> bool {

@@ -190,10 +190,10 @@ impl LenientTokenResponse {
             t.extra = p.extra.clone();
         }
         for (k, v) in self.extra {
-            if let Some(s) = v.as_str() {
-                if !k.contains("token") {
-                    t.extra.insert(k, s.to_string());
-                }
+            if let Some(s) = v.as_str()
+                && !k.contains("token")
+            {
+                t.extra.insert(k, s.to_string());
             }
         }
         t
