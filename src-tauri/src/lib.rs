@@ -67,7 +67,7 @@ pub fn run() {
                 });
             if let Ok(core) = &core {
                 commands::channels::forward_events(app.handle(), core);
-                core.spawn_token_refresher();
+                tauri::async_runtime::spawn(core.clone().run_token_refresher());
             }
             app.manage(Shell::new(options, core));
             specta.mount_events(app);

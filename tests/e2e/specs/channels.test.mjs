@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { launch, stopDriver, freshDataDir, dbQuery, repoRoot } from '../lib/harness.mjs';
 
+/** The single value of a one-row, one-column query ('' when no row). */
+const dbValue = (dataDir, sql) => String(dbQuery(dataDir, sql)[0]?.[0] ?? '');
+
 const CLIENT_ID = 'e2e-x-client';
 const REDIRECT = 'http://127.0.0.1:47863/oauth/x/callback';
 let emulator;
@@ -63,7 +66,7 @@ test('set up the X app, connect X through the browser, reconnect needed after an
     await app.screenshot('developer-apps');
     await app.click('devapp-save-x');
     await app.waitForText('devapp-status-x', (t) => /configured/i.test(t));
-    assert.equal(dbQuery(dataDir, "SELECT client_id FROM developer_apps WHERE platform = 'x'").trim(), CLIENT_ID);
+    assert.equal(dbValue(dataDir, "SELECT client_id FROM developer_apps WHERE platform = 'x'"), CLIENT_ID);
 
     // --- Channels → Connect → X: the browser signs in, the account is offered, then connected
     await app.click('nav-channels');
@@ -73,7 +76,7 @@ test('set up the X app, connect X through the browser, reconnect needed after an
     await app.waitFor('candidate-0', 20_000);
     await app.screenshot('connect-candidates');
     await app.click('connect-finish');
-    const id = dbQuery(dataDir, "SELECT id FROM channels WHERE platform = 'x'").trim();
+    const id = dbValue(dataDir, "SELECT id FROM channels WHERE platform = 'x'");
     assert.ok(id, 'a channel row exists');
     await app.waitFor(`channel-row-${id}`);
     assert.match(await app.text(`channel-row-${id}`), /Ada Studio/);
@@ -101,7 +104,7 @@ test('set up the X app, connect X through the browser, reconnect needed after an
     await app.click(`channel-details-toggle-${id}`);
     await app.click(`channel-check-${id}`);
     await app.waitForText(`channel-status-${id}`, (t) => /reconnect/i.test(t), 20_000);
-    assert.equal(dbQuery(dataDir, `SELECT status FROM channels WHERE id = '${id}'`).trim(), 'reconnect_needed');
+    assert.equal(dbValue(dataDir, `SELECT status FROM channels WHERE id = '${id}'`), 'reconnect_needed');
     assert.ok(await app.exists(`channel-reconnect-${id}`));
     await app.screenshot('channels-reconnect-needed');
 
@@ -110,7 +113,7 @@ test('set up the X app, connect X through the browser, reconnect needed after an
     await app.screenshot('channels-disconnect-confirm');
     await app.click('confirm-disconnect');
     await app.waitForText(`channel-status-${id}`, (t) => /disconnected/i.test(t), 20_000);
-    assert.equal(dbQuery(dataDir, `SELECT count(*) FROM sealed_secrets WHERE owner_kind = 'channel' AND owner_id = '${id}'`).trim(), '0');
+    assert.equal(dbValue(dataDir, `SELECT count(*) FROM sealed_secrets WHERE owner_kind = 'channel' AND owner_id = '${id}'`), '0');
     await app.screenshot('channels-disconnected');
   } finally {
     await app.close();

@@ -302,25 +302,23 @@ impl Outpost {
 
     /// Keeps tokens fresh in the background: sleeps until the next refresh is due (at most an hour,
     /// woken early when channels change), so an idle app makes no wake-ups beyond that.
-    pub fn spawn_token_refresher(&self) -> tokio::task::JoinHandle<()> {
-        let me = self.clone();
-        tokio::spawn(async move {
-            loop {
-                let next = match me.refresh_due().await {
-                    Ok(n) => n,
-                    Err(e) => {
-                        tracing::warn!("token refresher: {e}");
-                        None
-                    }
-                };
-                let wait_ms = next.map_or(3_600_000, |n| {
-                    (n - outpost_store::now_ms()).clamp(1_000, 3_600_000)
-                });
-                tokio::select! {
-                    () = tokio::time::sleep(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(3_600_000))) => {}
-                    () = me.channels_state().refresher_wake.notified() => {}
+    /// Runs forever; the front-end spawns it on its runtime.
+    pub async fn run_token_refresher(self) {
+        loop {
+            let next = match self.refresh_due().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!("token refresher: {e}");
+                    None
                 }
+            };
+            let wait_ms = next.map_or(3_600_000, |n| {
+                (n - outpost_store::now_ms()).clamp(1_000, 3_600_000)
+            });
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(3_600_000))) => {}
+                () = self.channels_state().refresher_wake.notified() => {}
             }
-        })
+        }
     }
 }
