@@ -50,26 +50,7 @@ async fn secrets_never_reach_the_log_files() {
     assert!(text.contains("sign-in started"), "nothing logged: {text}");
     assert!(text.contains("token refreshed"), "{text}");
     assert!(text.contains("channel disconnected"), "{text}");
-    let log = s.emu.log().await;
-    let mut secrets = std::collections::BTreeSet::new();
-    for e in &log {
-        if let Some(b) = e["headers"]["authorization"].as_str() {
-            secrets.insert(
-                b.trim_start_matches("Bearer ")
-                    .trim_start_matches("Basic ")
-                    .to_string(),
-            );
-        }
-        for part in ["form", "query"] {
-            if let Some(m) = e[part].as_object() {
-                for k in ["code", "refresh_token", "token", "code_verifier", "state"] {
-                    if let Some(v) = m.get(k).and_then(|v| v.as_str()) {
-                        secrets.insert(v.to_string());
-                    }
-                }
-            }
-        }
-    }
+    let mut secrets = s.emu.secrets_seen().await;
     secrets.insert(CLIENT_SECRET.to_string());
     let code = query_param(visit.visited.last().unwrap(), "code").unwrap();
     secrets.insert(code);

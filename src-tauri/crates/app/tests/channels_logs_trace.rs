@@ -51,25 +51,7 @@ fn secrets_never_reach_trace_logs() {
         );
         s.o.check_channel(&id).await.unwrap();
         s.o.disconnect_channel(&id).await.unwrap();
-        let mut secrets = std::collections::BTreeSet::new();
-        for e in s.emu.log().await {
-            if let Some(b) = e["headers"]["authorization"].as_str() {
-                secrets.insert(
-                    b.trim_start_matches("Bearer ")
-                        .trim_start_matches("Basic ")
-                        .to_string(),
-                );
-            }
-            for part in ["form", "query"] {
-                if let Some(m) = e[part].as_object() {
-                    for k in ["code", "refresh_token", "token", "code_verifier", "state"] {
-                        if let Some(v) = m.get(k).and_then(|v| v.as_str()) {
-                            secrets.insert(v.to_string());
-                        }
-                    }
-                }
-            }
-        }
+        let mut secrets = s.emu.secrets_seen().await;
         secrets.insert(CLIENT_SECRET.to_string());
         (secrets, visit)
     });

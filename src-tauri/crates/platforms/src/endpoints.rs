@@ -75,6 +75,45 @@ impl Endpoints {
     }
 }
 
+/// Normalises a server address a user typed (`mastodon.social`, `https://pds.example/`) into an
+/// origin. Plain http is accepted only for loopback hosts (tests, a server on this machine).
+pub fn server_origin(platform: Platform, input: &str) -> Result<Url> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Err(Error::Config(format!(
+            "Enter the address of your {platform} server"
+        )));
+    }
+    let with_scheme = if t.contains("://") {
+        t.to_string()
+    } else {
+        format!("https://{t}")
+    };
+    let bad = || {
+        Error::Config(format!(
+            "“{}” is not a server address",
+            crate::error::clean(t, 80)
+        ))
+    };
+    let u = Url::parse(&with_scheme).map_err(|_| bad())?;
+    let host = u.host_str().ok_or_else(bad)?;
+    if !u.username().is_empty()
+        || u.query().is_some()
+        || u.fragment().is_some()
+        || !(u.path() == "/" || u.path().is_empty())
+    {
+        return Err(bad());
+    }
+    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
+    match u.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => return Err(Error::Config(format!("{platform} servers must use https"))),
+        _ => return Err(bad()),
+    }
+    Url::parse(&u.origin().ascii_serialization()).map_err(|_| bad())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

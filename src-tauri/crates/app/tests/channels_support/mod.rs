@@ -177,6 +177,31 @@ impl Emulator {
             .unwrap()
     }
 
+    /// Every token, code, verifier, state and credential the emulator saw in requests.
+    pub async fn secrets_seen(&self) -> std::collections::BTreeSet<String> {
+        let mut secrets = std::collections::BTreeSet::new();
+        for e in self.log().await {
+            if let Some(b) = e["headers"]["authorization"].as_str() {
+                secrets.insert(
+                    b.trim_start_matches("Bearer ")
+                        .trim_start_matches("Basic ")
+                        .to_string(),
+                );
+            }
+            for part in ["form", "query"] {
+                let Some(m) = e[part].as_object() else {
+                    continue;
+                };
+                for k in ["code", "refresh_token", "token", "code_verifier", "state"] {
+                    if let Some(v) = m.get(k).and_then(|v| v.as_str()) {
+                        secrets.insert(v.to_string());
+                    }
+                }
+            }
+        }
+        secrets
+    }
+
     pub async fn log(&self) -> Vec<Value> {
         self.admin_get("log").await.as_array().unwrap().clone()
     }

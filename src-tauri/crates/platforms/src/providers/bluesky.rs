@@ -25,33 +25,10 @@ pub struct Bluesky;
 
 /// Normalises a service address; http only for loopback hosts.
 pub fn service_origin(input: Option<&str>, endpoints: &crate::Endpoints) -> Result<Url> {
-    let raw = input.map(str::trim).filter(|s| !s.is_empty());
-    let Some(t) = raw else {
-        let u = endpoints.url(Platform::Bluesky, DEFAULT_SERVICE)?;
-        return Ok(u);
-    };
-    let with_scheme = if t.contains("://") {
-        t.to_string()
-    } else {
-        format!("https://{t}")
-    };
-    let bad = || {
-        Error::Config(format!(
-            "“{}” is not a server address",
-            crate::error::clean(t, 80)
-        ))
-    };
-    let u = Url::parse(&with_scheme).map_err(|_| bad())?;
-    let host = u.host_str().ok_or_else(bad)?;
-    let loopback = matches!(host, "127.0.0.1" | "localhost" | "[::1]");
-    if !(u.scheme() == "https" || (u.scheme() == "http" && loopback)) {
-        return Err(Error::Config("Bluesky servers must use https".into()));
+    match input.map(str::trim).filter(|s| !s.is_empty()) {
+        None => endpoints.url(Platform::Bluesky, DEFAULT_SERVICE),
+        Some(t) => crate::endpoints::server_origin(Platform::Bluesky, t),
     }
-    if !(u.path() == "/" || u.path().is_empty()) || u.query().is_some() || !u.username().is_empty()
-    {
-        return Err(bad());
-    }
-    Url::parse(&u.origin().ascii_serialization()).map_err(|_| bad())
 }
 
 /// The `exp` claim of a JWT (unverified: only used to know when to refresh).

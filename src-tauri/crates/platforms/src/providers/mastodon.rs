@@ -27,40 +27,12 @@ pub struct Mastodon;
 /// Normalises what a user typed as a server (`mastodon.social`, `https://mastodon.social/`) into an
 /// origin. Plain http is accepted only for loopback addresses (tests, self-hosting on this machine).
 pub fn server_origin(input: &str) -> Result<Url> {
-    let t = input.trim();
-    if t.is_empty() {
+    if input.trim().is_empty() {
         return Err(Error::Config(
             "Enter the address of your Mastodon server, e.g. mastodon.social".into(),
         ));
     }
-    let with_scheme = if t.contains("://") {
-        t.to_string()
-    } else {
-        format!("https://{t}")
-    };
-    let bad = || {
-        Error::Config(format!(
-            "“{}” is not a server address",
-            crate::error::clean(t, 80)
-        ))
-    };
-    let u = Url::parse(&with_scheme).map_err(|_| bad())?;
-    let host = u.host_str().ok_or_else(bad)?.to_string();
-    if !u.username().is_empty()
-        || u.query().is_some()
-        || u.fragment().is_some()
-        || !(u.path() == "/" || u.path().is_empty())
-    {
-        return Err(bad());
-    }
-    let loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-    match u.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => return Err(Error::Config("Mastodon servers must use https".into())),
-        _ => return Err(bad()),
-    }
-    Url::parse(&u.origin().ascii_serialization()).map_err(|_| bad())
+    crate::endpoints::server_origin(Platform::Mastodon, input)
 }
 
 /// The provider id of a server, used in its callback path and deep link (mix-up defence: one
