@@ -14,6 +14,7 @@ pub mod guide;
 pub mod loopback;
 pub mod platform;
 pub mod providers;
+pub mod publish;
 pub mod tokens;
 
 mod wire;

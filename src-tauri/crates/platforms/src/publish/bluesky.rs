@@ -1,0 +1,45 @@
+//! Bluesky publishing (in progress: replaced by the full client).
+
+use async_trait::async_trait;
+
+use super::{Limits, Post, Progress, Published, Publisher};
+use crate::error::{Error, Result};
+use crate::platform::Platform;
+use crate::providers::Ctx;
+use crate::tokens::TokenSet;
+
+#[derive(Debug)]
+pub struct BlueskyPublisher;
+
+#[async_trait]
+impl Publisher for BlueskyPublisher {
+    fn platform(&self) -> Platform {
+        Platform::Bluesky
+    }
+
+    fn limits(&self) -> Limits {
+        Limits::for_platform(Platform::Bluesky)
+    }
+
+    async fn publish(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _post: &Post,
+        _progress: Progress<'_>,
+    ) -> Result<Published> {
+        Err(Error::Unsupported {
+            platform: Platform::Bluesky,
+            what: "publishing yet",
+        })
+    }
+
+    async fn lookup(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _post: &Post,
+    ) -> Result<Option<Published>> {
+        Ok(None)
+    }
+}

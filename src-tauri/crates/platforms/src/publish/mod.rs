@@ -1,0 +1,120 @@
+//! Publishing: turning an Outpost post into a live post, faithfully to each platform's API.
+//! One [`Publisher`] per platform; limits are data ([`limits::Limits`]) shared with the composer's
+//! live counters; outcomes are typed ([`crate::Error`] classifies failures: retryable, rate-limited
+//! until, needs re-auth, rejected with the platform's message).
+
+pub mod bluesky;
+pub mod limits;
+pub mod linkedin;
+pub mod mastodon;
+pub mod media;
+pub mod x;
+pub mod youtube;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::platform::Platform;
+use crate::providers::Ctx;
+use crate::tokens::TokenSet;
+
+pub use limits::{Limits, Violation};
+pub use media::{MediaFile, MediaKind};
+
+/// One post of a thread (the first is the post itself; the others reply to the one before).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPart {
+    pub text: String,
+    pub media: Vec<MediaFile>,
+}
+
+/// Per-platform options the composer sets.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostOptions {
+    /// YouTube title (required there).
+    pub title: Option<String>,
+    /// YouTube tags.
+    pub tags: Vec<String>,
+    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`.
+    pub visibility: Option<String>,
+    /// Mastodon content warning.
+    pub content_warning: Option<String>,
+    /// Mastodon/YouTube native scheduling, unix seconds.
+    pub publish_at: Option<i64>,
+    /// YouTube thumbnail image.
+    pub thumbnail: Option<MediaFile>,
+    /// BCP 47 language of the text.
+    pub language: Option<String>,
+}
+
+/// What to publish on one channel.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    /// Stable per (post, channel): the idempotency key sent where the platform accepts one and the
+    /// seed of client-chosen record keys (Bluesky), so a retry cannot duplicate.
+    pub key: String,
+    /// The post and, for a thread, its replies in order.
+    pub parts: Vec<PostPart>,
+    pub options: PostOptions,
+}
+
+/// A published post (for a thread: its first post; `thread` lists every part in order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub id: String,
+    pub url: Option<String>,
+    pub thread: Vec<String>,
+}
+
+/// Upload progress: bytes sent so far and the total of this post's media.
+pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+
+/// Publishing on one platform.
+#[async_trait]
+pub trait Publisher: Send + Sync + std::fmt::Debug {
+    fn platform(&self) -> Platform;
+
+    /// The platform's limits (Mastodon: the server's, after [`Publisher::server_limits`]).
+    fn limits(&self) -> Limits;
+
+    /// Limits read from the server where they are per server (Mastodon `/api/v2/instance`).
+    async fn server_limits(&self, _ctx: Ctx<'_>) -> Result<Limits> {
+        Ok(self.limits())
+    }
+
+    /// Every rule the post breaks, before anything is uploaded.
+    fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
+        limits.check(post)
+    }
+
+    /// Publishes `post` with `tokens`. Uploads stream from disk and report progress.
+    async fn publish(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Post,
+        progress: Progress<'_>,
+    ) -> Result<Published>;
+
+    /// Finds a post published earlier with `post.key` (reconciliation after a crash), where the
+    /// platform makes that possible.
+    async fn lookup(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Post,
+    ) -> Result<Option<Published>>;
+}
+
+/// The publisher of `platform`, for the platforms that have one.
+pub fn publisher(platform: Platform) -> Option<&'static dyn Publisher> {
+    match platform {
+        Platform::X => Some(&x::XPublisher),
+        Platform::Bluesky => Some(&bluesky::BlueskyPublisher),
+        Platform::Mastodon => Some(&mastodon::MastodonPublisher),
+        Platform::Linkedin => Some(&linkedin::LinkedinPublisher),
+        Platform::Youtube => Some(&youtube::YoutubePublisher),
+        _ => None,
+    }
+}

@@ -1,0 +1,138 @@
+//! Shared helpers of the publishing tests: a platform emulator process (`tests/emulators/serve.py`),
+//! the reference Bluesky PDS (`tests/pds/run.sh`), and a [`Ctx`] pointing at them.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use outpost_net::{HttpClient, NoActivity, reqwest};
+use outpost_platforms::{AppCredentials, Ctx, Endpoints, Platform};
+use serde_json::Value;
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../..")
+}
+
+pub fn http() -> HttpClient {
+    HttpClient::new(Arc::new(NoActivity))
+}
+
+/// A background process that printed one JSON line on start; killed on drop (it also exits when
+/// its stdin closes).
+pub struct Process {
+    child: Child,
+    _stdin: ChildStdin,
+    _stdout: BufReader<ChildStdout>,
+    pub line: Value,
+}
+
+impl Process {
+    pub fn spawn(mut cmd: Command) -> Process {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("could not start the test server");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let line = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("the test server printed {line:?}: {e}"));
+        Process { child, _stdin: stdin, _stdout: stdout, line }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One platform emulator.
+pub struct Emulator {
+    _process: Process,
+    pub origin: String,
+    pub platform: Platform,
+    http: reqwest::Client,
+}
+
+impl Emulator {
+    pub fn start(platform: Platform) -> Emulator {
+        let mut cmd = Command::new("python3");
+        cmd.arg(repo_root().join("tests/emulators/serve.py")).args(["--platform", platform.id(), "--port", "0"]);
+        let p = Process::spawn(cmd);
+        let origin = p.line["origin"].as_str().unwrap().to_string();
+        Emulator {
+            _process: p,
+            origin,
+            platform,
+            http: reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().unwrap(),
+        }
+    }
+
+    /// Endpoint overrides that send `platform`'s traffic here.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints::default().with(self.platform, &self.origin).unwrap()
+    }
+
+    pub async fn admin(&self, path: &str, body: Value) -> Value {
+        let r = self.http.post(format!("{}/__emulator/{path}", self.origin)).json(&body).send().await.unwrap();
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert!(status.is_success(), "admin {path} {body}: {status} {v}");
+        v
+    }
+
+    pub async fn admin_get(&self, path: &str) -> Value {
+        self.http.get(format!("{}/__emulator/{path}", self.origin)).send().await.unwrap().json().await.unwrap()
+    }
+
+    pub async fn log(&self) -> Vec<Value> {
+        self.admin_get("log").await.as_array().unwrap().clone()
+    }
+
+    /// Log entries for `method path`.
+    pub async fn requests(&self, method: &str, path: &str) -> Vec<Value> {
+        self.log().await.into_iter().filter(|e| e["method"] == method && e["path"] == path).collect()
+    }
+}
+
+/// A [`Ctx`] for `app` against `endpoints` (the pieces must outlive the call).
+pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCredentials) -> Ctx<'a> {
+    Ctx { http, endpoints, app }
+}
+
+pub fn no_app() -> AppCredentials {
+    AppCredentials { client_id: String::new(), client_secret: None, instance_url: None }
+}
+
+/// The reference PDS, when installed (`bash tests/pds/install.sh`); `None` means skip unless
+/// `OUTPOST_REQUIRE_PDS=1`, which makes a missing PDS a failure.
+pub fn pds(accounts: u32) -> Option<Process> {
+    let installed = repo_root().join("tests/pds/node_modules").exists();
+    if !installed {
+        assert!(std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"), "OUTPOST_REQUIRE_PDS=1 but tests/pds is not installed");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipping: the reference PDS is not installed (bash tests/pds/install.sh)");
+        }
+        return None;
+    }
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo_root().join("tests/pds/run.sh")).args(["--accounts", &accounts.to_string()]);
+    Some(Process::spawn(cmd))
+}
+
+/// A file of `len` bytes under a temp dir, its first bytes set to `magic` (for content sniffing).
+pub fn file_with(dir: &std::path::Path, name: &str, magic: &[u8], len: usize) -> PathBuf {
+    let p = dir.join(name);
+    let mut bytes = vec![0u8; len.max(magic.len())];
+    bytes[..magic.len()].copy_from_slice(magic);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
