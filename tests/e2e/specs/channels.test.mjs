@@ -76,7 +76,11 @@ test('set up the X app, connect X through the browser, reconnect needed after an
     await app.waitFor('candidate-0', 20_000);
     await app.screenshot('connect-candidates');
     await app.click('connect-finish');
-    const id = dbValue(dataDir, "SELECT id FROM channels WHERE platform = 'x'");
+    let id = '';
+    for (const deadline = Date.now() + 15_000; !id && Date.now() < deadline; ) {
+      id = dbValue(dataDir, "SELECT id FROM channels WHERE platform = 'x'");
+      if (!id) await new Promise((r) => setTimeout(r, 100));
+    }
     assert.ok(id, 'a channel row exists');
     await app.waitFor(`channel-row-${id}`);
     assert.match(await app.text(`channel-row-${id}`), /Ada Studio/);
