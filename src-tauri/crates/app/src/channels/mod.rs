@@ -5,6 +5,7 @@
 mod apps;
 mod browser;
 mod connect;
+mod publish;
 mod revoke;
 mod tokens;
 pub mod types;

@@ -80,7 +80,7 @@ impl Outpost {
     }
 
     /// The app credentials a channel refreshes with (Bluesky needs none).
-    async fn credentials_for(&self, c: &Channel) -> Result<AppCredentials> {
+    pub(crate) async fn credentials_for(&self, c: &Channel) -> Result<AppCredentials> {
         let p = to_platform(c.platform);
         if p == P::Bluesky {
             return Ok(AppCredentials {
