@@ -30,7 +30,8 @@ MAX_HEADER_SECTION = 16 * 1024  # request line + headers > 16 KiB -> 431
 MAX_REQUEST_LINE = 8 * 1024  # -> 414
 DRAIN_LIMIT = 1024 * 1024  # an oversized body up to this size is read (and discarded) before the 413
 
-LOGGED_HEADERS = ("authorization", "content-type", "linkedin-version", "x-restli-protocol-version")
+LOGGED_HEADERS = ("authorization", "content-type", "linkedin-version", "x-restli-protocol-version",
+                  "idempotency-key")
 
 REASONS = {
     200: "OK", 201: "Created", 204: "No Content", 302: "Found", 400: "Bad Request", 401: "Unauthorized",
@@ -83,6 +84,21 @@ class BadRequest(Exception):
     """A malformed request the platform answers with its invalid_request shape."""
 
 
+def _split_multipart(body: bytes, delim: bytes) -> list[bytes]:
+    """The parts of a multipart body (RFC 7578): between `--boundary` lines, up to `--boundary--`."""
+    end = body.find(b"\r\n" + delim + b"--")
+    if end < 0:
+        raise BadRequest("multipart body has no closing boundary")
+    inner = body[len(delim):end]
+    parts = inner.split(b"\r\n" + delim)
+    out = []
+    for p in parts:
+        if not p.startswith(b"\r\n"):
+            raise BadRequest("malformed multipart boundary line")
+        out.append(p[2:])
+    return out
+
+
 class Request:
     def __init__(self, method: str, target: str, headers, body: bytes):
         self.method = method
@@ -128,6 +144,37 @@ class Request:
             return json.loads(self.body.decode("utf-8") or "null")
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise BadRequest("body is not valid JSON")
+
+    def multipart(self) -> dict[str, dict]:
+        """multipart/form-data parts: {name: {"data": bytes, "filename", "content_type"}}.
+        Raises BadRequest when the body is not well-formed multipart or repeats a part name."""
+        m = re.search(r'boundary="?([^";]+)"?', self.headers.get("Content-Type") or "")
+        if self.content_type != "multipart/form-data" or not m:
+            raise BadRequest("Content-Type must be multipart/form-data with a boundary")
+        delim = b"--" + m.group(1).encode()
+        body = self.body
+        if not body.startswith(delim):
+            raise BadRequest("multipart body does not start with the boundary")
+        out: dict[str, dict] = {}
+        for chunk in _split_multipart(body, delim):
+            head, sep, data = chunk.partition(b"\r\n\r\n")
+            if not sep:
+                raise BadRequest("multipart part without headers")
+            hdrs = {}
+            for line in head.decode("utf-8", "replace").split("\r\n"):
+                if ":" in line:
+                    k, v = line.split(":", 1)
+                    hdrs[k.strip().lower()] = v.strip()
+            cd = hdrs.get("content-disposition", "")
+            nm = re.search(r'(?:^|;)\s*name="([^"]*)"', cd)
+            if not cd.lower().startswith("form-data") or not nm:
+                raise BadRequest("multipart part without Content-Disposition: form-data; name")
+            if nm.group(1) in out:
+                raise BadRequest(f"multipart part {nm.group(1)} repeated")
+            fn = re.search(r'filename="([^"]*)"', cd)
+            out[nm.group(1)] = {"data": data, "filename": fn.group(1) if fn else None,
+                                "content_type": hdrs.get("content-type")}
+        return out
 
     @staticmethod
     def _one(d: dict[str, list[str]], name: str) -> str | None:
@@ -288,6 +335,7 @@ class Emulator:
         self.counters = {"codes_issued": 0, "codes_redeemed": 0, "revoked": 0, "refreshes": 0}
         if hasattr(self, "platform"):
             self.user = self.platform.default_user()
+            self.platform.reset()  # platform state (e.g. published posts, uploads)
 
     # -- clock
     def now(self) -> float:
@@ -406,6 +454,7 @@ class Emulator:
             "state": ("GET", lambda r: self.state()), "reset": ("POST", self._admin_reset),
             "health": ("GET", lambda r: {"ok": True, "platform": self.platform.name, "origin": self.origin}),
         }
+        routes.update(self.platform.admin_routes())  # platform-specific test controls
         if name not in routes:
             return json_response(404, {"error": f"no admin endpoint {req.path}", "endpoints": sorted(routes)})
         method, fn = routes[name]
@@ -575,6 +624,18 @@ class Platform:
 
     def bad_request(self, req: Request, message: str) -> Response:
         return json_response(400, {"error": "invalid_request", "error_description": message})
+
+    # -- hooks for publishing emulation (defaults keep the OAuth-only behaviour)
+    def reset(self):
+        """Forget platform state (admin reset)."""
+
+    def admin_routes(self) -> dict:
+        """Extra `/__emulator/<name>` endpoints: {name: (method, fn(req) -> JSON-able)}."""
+        return {}
+
+    def max_body(self, method: str, path: str) -> int:
+        """Largest request body accepted on `method path` (media uploads raise it)."""
+        return MAX_BODY
 
     # -- shared authorization-endpoint logic
     def app(self, client_id: str | None) -> App | None:
@@ -747,7 +808,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._raw_error(400, "bad Content-Length")
                 return
             length = int(cl)
-        if length > MAX_BODY:
+        limit = self.emulator.platform.max_body(self.command, urlsplit(self.path).path)
+        if length > limit:
             if length <= DRAIN_LIMIT:
                 self.rfile.read(length)
             self._raw_error(413, "request body larger than 64 KiB")

@@ -176,6 +176,8 @@ impl Outpost {
         tracing::info!(platform = platform.id(), flow = %flow_id, ?redirect, "sign-in started");
         if let Err(why) = self.channels_state().browser.open(&url) {
             // The flow stays open: the user can copy the URL into a browser.
+            // The URL carries the one-time state: never into the log.
+            let why = why.replace(&url, "<authorization URL>");
             tracing::warn!(platform = platform.id(), "browser not opened: {why}");
         }
         Ok(ConnectStarted {
