@@ -177,6 +177,7 @@ class X(Platform):
 
     def reset(self):
         self.posts: list[dict] = []
+        self.garble: dict[str, int] = {}
         self.media: dict[str, dict] = {}
         self.ids = itertools.count(1860000000000000001)
         # [decision] video processing: `polls` STATUS answers in_progress before the final state.
@@ -187,7 +188,35 @@ class X(Platform):
             "posts": ("GET", lambda r: self.posts),
             "media": ("GET", lambda r: [self._media_view(m) for m in self.media.values()]),
             "x-processing": ("POST", self._admin_processing),
+            "x-token": ("POST", self._admin_token),
+            "x-garble": ("POST", self._admin_garble),
         }
+
+    def _admin_garble(self, req):
+        """{"path","times"}: the next N successful answers on that path are cut off mid-JSON (the
+        request itself takes effect: a post is created but its answer is lost)."""
+        b = req.admin_body
+        self.garble[b["path"]] = int(b.get("times", 1))
+        return {"path": b["path"], "times": self.garble[b["path"]]}
+
+    def dispatch(self, req):
+        resp = super().dispatch(req)
+        if self.garble.get(req.path, 0) > 0 and 200 <= resp.status < 300:
+            self.garble[req.path] -= 1
+            resp.body = resp.body[: len(resp.body) // 2]
+        return resp
+
+    def _admin_token(self, req):
+        """Mints an access token for the current user without a sign-in (publishing tests):
+        {"scopes":[...]} (default: tweet.read tweet.write users.read media.write)."""
+        from core import Grant
+        scopes = req.admin_body.get("scopes", ["tweet.read", "tweet.write", "users.read", "media.write"])
+        if not isinstance(scopes, list) or not all(isinstance(x, str) for x in scopes):
+            raise ValueError("scopes must be a list of strings")
+        g = Grant(secrets.token_hex(8), "__emulator__", dict(self.emu.user), list(scopes))
+        self.emu.grants[g.id] = g
+        t = self.emu.issue_token("access", g, secrets.token_urlsafe(48), 7200)
+        return {"access_token": t.value, "user": self.emu.user}
 
     def _admin_processing(self, req):
         b = req.admin_body
@@ -213,6 +242,8 @@ class X(Platform):
             return json_response(429, {"errors": [{"code": 88, "message": "Rate limit exceeded"}]},
                                  [("x-rate-limit-limit", "100"), ("x-rate-limit-remaining", "0"),
                                   ("x-rate-limit-reset", str(reset))])
+        if status == 400:
+            return self.invalid("The request was refused (emulator fail rule).")
         return X.problem_static(status)
 
     @staticmethod
@@ -330,10 +361,11 @@ class X(Platform):
             return self.invalid("media is empty")
         if len(data) > self.MAX_SEGMENT:
             return self.invalid("segment larger than 5 MB")
+        others = sum(s["bytes"] for i, s in m["segments"].items() if i != idx)
+        if others + len(data) > m["total_bytes"]:
+            return self.invalid("Segments exceed the total_bytes given at initialize")
         m["segments"][idx] = {"bytes": len(data), "head": data[:16].hex()}  # a retry replaces it
         m["append_order"].append(idx)
-        if sum(s["bytes"] for s in m["segments"].values()) > m["total_bytes"]:
-            return self.invalid("Segments exceed the total_bytes given at initialize")
         return json_response(200, {"data": {"expires_at": int(self.emu.now()) + 86400}})
 
     # -- POST /2/media/upload/{id}/finalize
