@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
 import secrets
+from datetime import datetime
 
-from core import Platform, Request, Response, json_response
+from core import Grant, Platform, Request, Response, json_response
 
 YT = "https://www.googleapis.com/auth/"
 SCOPES = {YT + s for s in ("youtube", "youtube.upload", "youtube.readonly", "youtube.force-ssl",
@@ -23,7 +27,269 @@ def api_error(status: int, message: str, reason: str, status_text: str, **extra)
     return json_response(status, {"error": {"code": status, "message": message, "errors": [e], "status": status_text}})
 
 
-class YouTube(Platform):
+# ---------------------------------------------------------------------------------------------------
+# Publishing (reference §6): videos.insert through the resumable upload protocol, thumbnails.set.
+
+UPLOAD_ORIGIN = "https://www.googleapis.com"
+CHUNK_UNIT = 256 * 1024  # every chunk but the last is a multiple of 256 KiB
+MAX_CHUNK = 64 * 1024 * 1024  # [decision] the emulator's cap on one PUT
+MAX_THUMBNAIL = 2 * 1024 * 1024
+UPLOAD_SCOPES = {YT + "youtube.upload", YT + "youtube", YT + "youtube.force-ssl"}
+AUTH_ERROR = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other "
+              "valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+
+
+class Publishing:
+    """The publishing side of the YouTube emulator (mixed into `YouTube`)."""
+
+    def reset(self):
+        self.sessions: dict[str, dict] = {}
+        self.videos: list[dict] = []
+        self.video_ids = itertools.count(1)
+        # quota_exceeded: videos.insert answers 403 quotaExceeded; upload_limit: uploads allowed before 400
+        # uploadLimitExceeded; drop_after: total stored bytes after which a chunk is cut (connection dropped).
+        self.publishing = {"quota_exceeded": False, "upload_limit": None, "drop_after": None,
+                           "no_location": False, "chunk_failures": 0}
+
+    def admin_routes(self) -> dict:
+        return {
+            "token": ("POST", self._admin_token),
+            "videos": ("GET", lambda r: self.videos),
+            "sessions": ("GET", lambda r: [{k: v for k, v in x.items() if k != "hash"} for x in self.sessions.values()]),
+            "youtube-publishing": ("POST", self._admin_publishing),
+        }
+
+    def _admin_token(self, req):
+        scopes = req.admin_body.get("scopes", [YT + "youtube.upload", YT + "youtube.readonly"])
+        g = Grant(secrets.token_hex(8), "test-client", dict(self.emu.user), list(scopes))
+        self.emu.grants[g.id] = g
+        t = self.emu.issue_token("access", g, "ya29." + secrets.token_urlsafe(96), ACCESS_TTL)
+        return {"access_token": t.value}
+
+    def _admin_publishing(self, req):
+        b = req.admin_body
+        for k in ("quota_exceeded", "no_location"):
+            if k in b:
+                self.publishing[k] = bool(b[k])
+        if "chunk_failures" in b:
+            self.publishing["chunk_failures"] = int(b["chunk_failures"])
+        for k in ("upload_limit", "drop_after"):
+            if k in b:
+                self.publishing[k] = None if b[k] is None else int(b[k])
+        return self.publishing
+
+    def max_body(self, method: str, path: str) -> int:
+        if method == "PUT" and path == "/upload/youtube/v3/videos":
+            return MAX_CHUNK
+        if method == "POST" and path == "/upload/youtube/v3/thumbnails/set":
+            return MAX_THUMBNAIL + 1
+        return super().max_body(method, path)
+
+    def _auth(self, req: Request):
+        t, why = self.emu.access(req)
+        if why:
+            return None, api_error(401, AUTH_ERROR, "authError", "UNAUTHENTICATED", location="Authorization",
+                                   locationType="header")
+        if not (UPLOAD_SCOPES & set(t.scopes)):
+            return None, api_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions",
+                                   "PERMISSION_DENIED")
+        return t, None
+
+    def start_upload(self, req: Request) -> Response:
+        if req.q("uploadType") != "resumable":
+            return api_error(400, "Invalid uploadType: this emulator takes resumable uploads", "invalidUploadType",
+                             "INVALID_ARGUMENT")
+        t, err = self._auth(req)
+        if err:
+            return err
+        part = req.q("part") or ""
+        if not part or not set(part.split(",")) <= {"snippet", "status", "id", "contentDetails", "localizations",
+                                                     "recordingDetails"}:
+            return api_error(400, "Required parameter: part", "required", "INVALID_ARGUMENT", location="part",
+                             locationType="parameter")
+        if self.publishing["quota_exceeded"]:
+            return api_error(403, "The request cannot be completed because you have exceeded your "
+                             "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "quotaExceeded",
+                             "PERMISSION_DENIED", domain="youtube.quota")
+        length = req.header("X-Upload-Content-Length")
+        if length is None or not length.isdigit() or int(length) <= 0:
+            return api_error(400, "X-Upload-Content-Length must be the file size", "badRequest", "INVALID_ARGUMENT")
+        ctype = req.header("X-Upload-Content-Type") or ""
+        if not (ctype.startswith("video/") or ctype == "application/octet-stream"):
+            return api_error(400, "Media type '" + ctype + "' is not supported.", "mediaBodyRequired",
+                             "INVALID_ARGUMENT")
+        if req.content_type != "application/json":
+            return api_error(400, "The metadata must be application/json", "badContent", "INVALID_ARGUMENT")
+        body = req.json()
+        if not isinstance(body, dict):
+            return api_error(400, "The request metadata is invalid.", "invalidMetadata", "INVALID_ARGUMENT")
+        sn, st = body.get("snippet"), body.get("status") or {}
+        if not isinstance(sn, dict) or not isinstance(st, dict):
+            return api_error(400, "The request metadata is invalid.", "invalidMetadata", "INVALID_ARGUMENT")
+        if "snippet" not in part.split(",") or ("status" in body and "status" not in part.split(",")):
+            return api_error(400, "The part parameter must name every part in the body", "unexpectedPart",
+                             "INVALID_ARGUMENT")
+        title = sn.get("title")
+        if not isinstance(title, str) or not title.strip():
+            return api_error(400, "The request metadata specifies an invalid or empty video title.", "invalidTitle",
+                             "INVALID_ARGUMENT")
+        if len(title) > 100 or "<" in title or ">" in title:
+            return api_error(400, "The request metadata specifies an invalid video title.", "invalidTitle",
+                             "INVALID_ARGUMENT")
+        desc = sn.get("description", "")
+        if not isinstance(desc, str) or len(desc.encode()) > 5000 or "<" in desc or ">" in desc:
+            return api_error(400, "The request metadata specifies an invalid video description.",
+                             "invalidDescription", "INVALID_ARGUMENT")
+        tags = sn.get("tags", [])
+        if not isinstance(tags, list) or not all(isinstance(x, str) for x in tags) or sum(len(x) for x in tags) > 500:
+            return api_error(400, "The request metadata specifies invalid video keywords.", "invalidTags",
+                             "INVALID_ARGUMENT")
+        cat = sn.get("categoryId")
+        if cat is not None and (not isinstance(cat, str) or not cat.isdigit()):
+            return api_error(400, "The video category specified is invalid.", "invalidCategoryId",
+                             "INVALID_ARGUMENT")
+        privacy = st.get("privacyStatus", "public")
+        if privacy not in ("public", "unlisted", "private"):
+            return api_error(400, "The request metadata specifies an invalid privacy status.", "invalidVideoMetadata",
+                             "INVALID_ARGUMENT")
+        publish_at = st.get("publishAt")
+        if publish_at is not None:
+            try:
+                when = datetime.fromisoformat(str(publish_at).replace("Z", "+00:00"))
+            except ValueError:
+                when = None
+            if when is None or when.tzinfo is None:
+                return api_error(400, "The request metadata specifies an invalid scheduled publishing time.",
+                                 "invalidPublishAt", "INVALID_ARGUMENT")
+            if privacy != "private":  # "can be set only if the privacy status of the video is private"
+                return api_error(400, "The request metadata specifies an invalid scheduled publishing time.",
+                                 "invalidPublishAt", "INVALID_ARGUMENT")
+            if when.timestamp() <= self.emu.now():
+                return api_error(400, "The scheduled publishing time must be in the future.", "invalidPublishAt",
+                                 "INVALID_ARGUMENT")
+        limit = self.publishing["upload_limit"]
+        if limit is not None and sum(1 for v in self.videos if v["channel"] == t.user["id"]) >= limit:
+            return api_error(400, "The user has exceeded the number of videos they may upload.",
+                             "uploadLimitExceeded", "INVALID_ARGUMENT", domain="youtube.video")
+        if self.publishing["no_location"]:  # a broken answer: success without the session URL
+            self.publishing["no_location"] = False
+            return Response(200)
+        sid = "ADPycd" + secrets.token_urlsafe(24)
+        self.sessions[sid] = {"id": sid, "user": t.user["id"], "total": int(length), "received": 0,
+                              "content_type": ctype, "metadata": body, "hash": hashlib.sha256(), "chunks": [],
+                              "done": None, "status_queries": 0}
+        loc = f"{UPLOAD_ORIGIN}/upload/youtube/v3/videos?uploadType=resumable&upload_id={sid}"
+        return Response(200, b"", None, [("Location", loc), ("X-GUploader-UploadID", sid)])
+
+    def upload_chunk(self, req: Request) -> Response:
+        sid = req.q("upload_id")
+        s = self.sessions.get(sid or "")
+        if req.q("uploadType") != "resumable" or s is None:
+            return api_error(404, "Not Found", "notFound", "NOT_FOUND")
+        if self.publishing["chunk_failures"] > 0:  # the upload service is failing (chunks and status queries)
+            self.publishing["chunk_failures"] -= 1
+            return self.server_error(503)
+        total = s["total"]
+        cr = req.header("Content-Range")
+        data = req.body
+        if cr is not None and re.fullmatch(r"bytes \*/\d+", cr):  # status query
+            if data:
+                return api_error(400, "A status query has no body", "badContent", "INVALID_ARGUMENT")
+            if int(cr.split("/")[1]) != total:
+                return api_error(400, "Content-Range total does not match the upload", "badContent",
+                                 "INVALID_ARGUMENT")
+            s["status_queries"] += 1
+            if s["done"] is not None:
+                return json_response(200, s["done"])
+            return self._incomplete(s)
+        if s["done"] is not None:
+            return json_response(200, s["done"])
+        if cr is None:  # the whole file in one request
+            first, last = 0, len(data) - 1
+            if len(data) != total:
+                return api_error(400, "Without Content-Range the body must be the whole file", "badContent",
+                                 "INVALID_ARGUMENT")
+        else:
+            m = re.fullmatch(r"bytes (\d+)-(\d+)/(\d+)", cr)
+            if not m:
+                return api_error(400, "Malformed Content-Range", "badContent", "INVALID_ARGUMENT")
+            first, last, tot = (int(x) for x in m.groups())
+            if tot != total:
+                return api_error(400, "Content-Range total does not match X-Upload-Content-Length", "badContent",
+                                 "INVALID_ARGUMENT")
+            if first != s["received"]:
+                return api_error(400, f"Chunk starts at {first}; the server has {s['received']} bytes",
+                                 "badContent", "INVALID_ARGUMENT")
+            if last < first or last >= total or last - first + 1 != len(data):
+                return api_error(400, "Content-Range does not match the body", "badContent", "INVALID_ARGUMENT")
+            if last != total - 1 and len(data) % CHUNK_UNIT:
+                return api_error(400, "Every chunk but the last must be a multiple of 256 KiB", "badContent",
+                                 "INVALID_ARGUMENT")
+        drop = self.publishing["drop_after"]
+        if drop is not None and first < drop <= last:
+            keep = drop - first  # the server kept part of the chunk, then the connection broke
+            s["hash"].update(data[:keep])
+            s["received"] += keep
+            s["chunks"].append({"first": first, "last": last, "kept": keep})
+            self.publishing["drop_after"] = None
+            r = Response(0)
+            r.drop = True
+            return r
+        s["hash"].update(data)
+        s["received"] += len(data)
+        s["chunks"].append({"first": first, "last": last, "kept": len(data)})
+        if s["received"] < total:
+            return self._incomplete(s)
+        return self._finish(s)
+
+    def _incomplete(self, s) -> Response:
+        headers = [("X-GUploader-UploadID", s["id"])]
+        if s["received"] > 0:
+            headers.append(("Range", f"bytes=0-{s['received'] - 1}"))
+        return Response(308, b"", None, headers)
+
+    def _finish(self, s) -> Response:
+        vid = "vid" + f"{next(self.video_ids):08d}"
+        meta = s["metadata"]
+        status = dict(meta.get("status") or {})
+        status.setdefault("privacyStatus", "public")
+        status.update(uploadStatus="uploaded", license="youtube", embeddable=True, publicStatsViewable=True)
+        sn = dict(meta["snippet"])
+        sn.update(publishedAt=datetime.utcfromtimestamp(self.emu.now()).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  channelId=s["user"], categoryId=sn.get("categoryId", "22"))
+        resource = {"kind": "youtube#video", "etag": secrets.token_urlsafe(12), "id": vid, "snippet": sn,
+                    "status": status}
+        s["done"] = resource
+        self.videos.append({"id": vid, "channel": s["user"], "bytes": s["received"],
+                            "sha256": s["hash"].hexdigest(), "content_type": s["content_type"], "metadata": meta,
+                            "chunks": s["chunks"], "status_queries": s["status_queries"], "thumbnail": None})
+        return json_response(200, resource)
+
+    def set_thumbnail(self, req: Request) -> Response:
+        t, err = self._auth(req)
+        if err:
+            return err
+        vid = req.q("videoId")
+        video = next((v for v in self.videos if v["id"] == vid), None)
+        if video is None or video["channel"] != t.user["id"]:
+            return api_error(404, "The video that you are trying to update cannot be found.", "videoNotFound",
+                             "NOT_FOUND", domain="youtube.thumbnail")
+        if req.content_type not in ("image/jpeg", "image/png", "application/octet-stream"):
+            return api_error(400, "The thumbnail's media type is not supported.", "invalidImage", "INVALID_ARGUMENT",
+                             domain="youtube.thumbnail")
+        if len(req.body) > MAX_THUMBNAIL:
+            return api_error(400, "The thumbnail image file is too large.", "mediaBodyTooLarge", "INVALID_ARGUMENT")
+        if not req.body.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+            return api_error(400, "The thumbnail image is invalid.", "invalidImage", "INVALID_ARGUMENT",
+                             domain="youtube.thumbnail")
+        video["thumbnail"] = {"bytes": len(req.body), "sha256": hashlib.sha256(req.body).hexdigest(),
+                              "content_type": req.content_type}
+        url = f"https://i.ytimg.com/vi/{vid}/default.jpg"
+        return json_response(200, {"kind": "youtube#thumbnailSetResponse", "etag": secrets.token_urlsafe(12),
+                                   "items": [{"default": {"url": url, "width": 120, "height": 90}}]})
+
+
+class YouTube(Publishing, Platform):
     name = "youtube"
 
     def setup(self):
@@ -31,6 +297,11 @@ class YouTube(Platform):
         self.route("POST", r"/token", self.token)
         self.route("POST", r"/revoke", self.revoke)
         self.route("GET", r"/youtube/v3/channels", self.channels)
+        # Publishing (reference §6): resumable upload and thumbnails.
+        self.route("POST", r"/upload/youtube/v3/videos", self.start_upload)
+        self.route("PUT", r"/upload/youtube/v3/videos", self.upload_chunk)
+        self.route("POST", r"/upload/youtube/v3/thumbnails/set", self.set_thumbnail)
+        self.reset()
 
     def default_user(self):
         return {"id": "UCoutpostTester0000000001", "name": "Outpost Tester", "username": "outposttester",

@@ -1,12 +1,49 @@
-//! Youtube publishing (in progress: replaced by the full client).
+//! YouTube publishing (reference §6): a post is one video, uploaded with the resumable upload
+//! protocol of the Data API v3.
+//!
+//! 1. `POST https://www.googleapis.com/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status`
+//!    with the video resource as JSON and `X-Upload-Content-Length`/`X-Upload-Content-Type` → the
+//!    session URL in `Location`.
+//! 2. `PUT` the file in 8 MiB chunks (a multiple of 256 KiB) with `Content-Range: bytes a-b/total`,
+//!    streamed from disk; `308 Resume Incomplete` + `Range: bytes=0-N` between chunks; the last chunk
+//!    answers 200/201 with the video resource.
+//! 3. After a network error or a 5xx during a chunk: `PUT` with `Content-Range: bytes */total` and an
+//!    empty body → 308 + `Range` (continue from N+1) or 200/201 (the upload had completed). Resuming
+//!    cannot create a second video: the session is one video.
+//! 4. Optional thumbnail: `POST https://www.googleapis.com/upload/youtube/v3/thumbnails/set?videoId=`.
+//!    A failed thumbnail does not fail the post (the video is live; retrying would upload it twice).
+//!
+//! Scheduling: `options.publish_at` sets `status.publishAt`, which YouTube accepts only with
+//! `privacyStatus: private` — so a scheduled video is uploaded private, whatever the visibility.
+
+use std::io::SeekFrom;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::StreamExt;
+use outpost_net::reqwest::{self, Method, header::HeaderMap};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
-use super::{Limits, Post, Progress, Published, Publisher};
+use super::{Limits, MediaFile, Post, Progress, Published, Publisher, Violation};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
+use crate::wire::{self, Phase};
+
+const P: Platform = Platform::Youtube;
+/// Upload chunk: a multiple of 256 KiB, as the protocol requires of every chunk but the last.
+pub const CHUNK: u64 = 8 * 1024 * 1024;
+/// Consecutive interruptions (network errors, 5xx) without progress before giving up.
+const MAX_INTERRUPTIONS: u32 = 5;
+/// Thumbnails: JPEG or PNG, at most 2 MB (thumbnails.set).
+const MAX_THUMBNAIL: u64 = 2 * 1024 * 1024;
+/// "People & Blogs", the category YouTube Studio preselects.
+const CATEGORY: &str = "22";
 
 #[derive(Debug)]
 pub struct YoutubePublisher;
@@ -14,26 +51,119 @@ pub struct YoutubePublisher;
 #[async_trait]
 impl Publisher for YoutubePublisher {
     fn platform(&self) -> Platform {
-        Platform::Youtube
+        P
     }
 
     fn limits(&self) -> Limits {
-        Limits::for_platform(Platform::Youtube)
+        Limits::for_platform(P)
+    }
+
+    fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
+        let mut out = limits.check(post);
+        let mut v = |rule: &str, message: String| {
+            out.push(Violation {
+                part: 0,
+                rule: rule.into(),
+                message,
+            });
+        };
+        // videos.insert refuses angle brackets in the title and the description (invalidTitle/invalidDescription).
+        if let Some(t) = &post.options.title
+            && (t.contains('<') || t.contains('>'))
+        {
+            v(
+                "title_chars",
+                "A YouTube title cannot contain < or >".into(),
+            );
+        }
+        if let Some(p) = post.parts.first() {
+            if p.text.contains('<') || p.text.contains('>') {
+                v(
+                    "text_chars",
+                    "A YouTube description cannot contain < or >".into(),
+                );
+            }
+            if p.text.len() > limits.max_text {
+                v(
+                    "text_too_large",
+                    format!(
+                        "The description is {} bytes; YouTube allows {}",
+                        p.text.len(),
+                        limits.max_text
+                    ),
+                );
+            }
+        }
+        if let Some(th) = &post.options.thumbnail {
+            if !matches!(th.mime.as_str(), "image/jpeg" | "image/png") {
+                v(
+                    "thumbnail_type",
+                    format!("{}: a thumbnail must be JPEG or PNG", th.name()),
+                );
+            }
+            if th.bytes > MAX_THUMBNAIL {
+                v(
+                    "thumbnail_too_large",
+                    format!("{}: a thumbnail can be at most 2 MB", th.name()),
+                );
+            }
+        }
+        if let Some(vis) = &post.options.visibility
+            && !matches!(vis.as_str(), "public" | "unlisted" | "private")
+        {
+            v(
+                "visibility",
+                format!("YouTube has no visibility \"{vis}\" (public, unlisted or private)"),
+            );
+        }
+        out
     }
 
     async fn publish(
         &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-        _progress: Progress<'_>,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Post,
+        progress: Progress<'_>,
     ) -> Result<Published> {
-        Err(Error::Unsupported {
-            platform: Platform::Youtube,
-            what: "publishing yet",
+        let violations = self.validate(post, &self.limits());
+        if !violations.is_empty() {
+            return Err(rejected_by_rules(P, &violations));
+        }
+        let Some(video) = post.parts.first().and_then(|p| p.media.first()) else {
+            return Err(rejected_by_rules(P, &[]));
+        };
+        check_unchanged(video)?;
+        let thumb = post.options.thumbnail.as_ref();
+        if let Some(t) = thumb {
+            check_unchanged(t)?;
+        }
+        let total_all = video.bytes + thumb.map_or(0, |t| t.bytes);
+        progress(0, total_all);
+
+        let session = start_session(ctx, tokens, post, video).await?;
+        let resource = upload(ctx, tokens, &session, video, total_all, progress).await?;
+        let id = wire::str_field(P, &resource, "id")?;
+
+        if let Some(t) = thumb {
+            // The video exists now: a thumbnail failure must not make the caller publish it again.
+            if let Err(e) =
+                set_thumbnail(ctx, tokens, &id, t, video.bytes, total_all, progress).await
+            {
+                tracing::warn!(error = %e, "YouTube: the video is published but its thumbnail was not set");
+            }
+        }
+        progress(total_all, total_all);
+        Ok(Published {
+            url: Some(format!("https://www.youtube.com/watch?v={id}")),
+            thread: vec![id.clone()],
+            id,
         })
     }
 
+    /// Always `Ok(None)`: finding the video again would need `search.list` (its own small daily
+    /// bucket) and nothing ties a video to `post.key`. A crash mid-upload leaves no video (the
+    /// session is not persisted), and the final chunk's outcome is confirmed by the status query.
     async fn lookup(
         &self,
         _ctx: Ctx<'_>,
@@ -41,5 +171,450 @@ impl Publisher for YoutubePublisher {
         _post: &Post,
     ) -> Result<Option<Published>> {
         Ok(None)
+    }
+}
+
+/// Step 1: the upload session URL.
+async fn start_session(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    post: &Post,
+    video: &MediaFile,
+) -> Result<reqwest::Url> {
+    let url = ctx.endpoints.url(
+        P,
+        "https://www.googleapis.com/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
+    )?;
+    let o = &post.options;
+    let mut status = json!({
+        "privacyStatus": o.visibility.as_deref().unwrap_or("public"),
+        "selfDeclaredMadeForKids": false,
+    });
+    if let Some(at) = o.publish_at {
+        // "can be set only if the privacy status of the video is private"
+        status["privacyStatus"] = json!("private");
+        status["publishAt"] = json!(rfc3339(at));
+    }
+    let body = json!({
+        "snippet": {
+            "title": o.title.as_deref().map(str::trim).unwrap_or_default(),
+            "description": post.parts.first().map(|p| p.text.as_str()).unwrap_or_default(),
+            "tags": o.tags,
+            "categoryId": CATEGORY,
+        },
+        "status": status,
+    });
+    let rb = wire::request(ctx.http, Method::POST, url)
+        .bearer_auth(tokens.access_token.expose())
+        .header("Content-Type", "application/json; charset=UTF-8")
+        .header("X-Upload-Content-Length", video.bytes.to_string())
+        .header("X-Upload-Content-Type", video.mime.as_str())
+        .body(body.to_string());
+    let r = send_raw(ctx.http, P, rb).await?;
+    if !(200..300).contains(&r.status) {
+        return Err(google_error(&r));
+    }
+    let loc = r
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| invalid("the upload session has no Location"))?;
+    let parsed =
+        reqwest::Url::parse(loc).map_err(|_| invalid("the upload session URL is malformed"))?;
+    // The session URL carries the upload; it must stay on Google's API host.
+    if parsed.scheme() != "https" || parsed.host_str() != Some("www.googleapis.com") {
+        return Err(invalid(
+            "the upload session URL is not on www.googleapis.com",
+        ));
+    }
+    ctx.endpoints.url(P, parsed.as_str())
+}
+
+/// Where an upload stands after a reply to a chunk or a status query.
+enum Step {
+    Continue(u64),
+    Done(Value),
+}
+
+fn step(r: &Raw, total: u64) -> Result<Step> {
+    match r.status {
+        200 | 201 => {
+            let v: Value = serde_json::from_slice(&r.body)
+                .map_err(|_| invalid("the video resource is not JSON"))?;
+            Ok(Step::Done(v))
+        }
+        308 => {
+            let next = match r.headers.get("range").and_then(|v| v.to_str().ok()) {
+                None => 0,
+                Some(s) => {
+                    let end = s
+                        .trim()
+                        .strip_prefix("bytes=0-")
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .ok_or_else(|| invalid("the Range header is malformed"))?;
+                    end + 1
+                }
+            };
+            if next > total {
+                return Err(invalid("the server claims more bytes than the file has"));
+            }
+            Ok(Step::Continue(next))
+        }
+        _ => Err(google_error(r)),
+    }
+}
+
+/// Steps 2–3: the chunks, resuming after interruptions.
+async fn upload(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    session: &reqwest::Url,
+    video: &MediaFile,
+    total_all: u64,
+    progress: Progress<'_>,
+) -> Result<Value> {
+    let total = video.bytes;
+    let mut offset = 0u64;
+    let mut interruptions = 0u32;
+    loop {
+        let len = CHUNK.min(total - offset);
+        let counter = Arc::new(AtomicU64::new(0));
+        let body = range_body(&video.path, offset, len, counter.clone()).await?;
+        let rb = wire::request(ctx.http, Method::PUT, session.clone())
+            .bearer_auth(tokens.access_token.expose())
+            .header("Content-Type", video.mime.as_str())
+            .header("Content-Length", len.to_string())
+            .header(
+                "Content-Range",
+                format!("bytes {offset}-{}/{total}", offset + len - 1),
+            )
+            .body(body);
+        let sent = with_progress(
+            send_raw(ctx.http, P, rb),
+            &counter,
+            offset,
+            total_all,
+            progress,
+        )
+        .await;
+        let interrupted = match sent {
+            Ok(r) if r.status >= 500 => Some(Error::Unavailable {
+                platform: P,
+                status: r.status,
+            }),
+            Ok(r) => match step(&r, total)? {
+                Step::Done(v) => return Ok(v),
+                Step::Continue(next) => {
+                    if next <= offset && len > 0 {
+                        return Err(invalid("the upload did not advance"));
+                    }
+                    offset = next;
+                    interruptions = 0;
+                    None
+                }
+            },
+            Err(e @ Error::Network { .. }) => Some(e),
+            Err(e) => return Err(e),
+        };
+        let Some(err) = interrupted else {
+            continue;
+        };
+        // Ask the session how much it has, then continue from there.
+        loop {
+            interruptions += 1;
+            if interruptions > MAX_INTERRUPTIONS {
+                return Err(err);
+            }
+            tokio::time::sleep(backoff(interruptions)).await;
+            let rb = wire::request(ctx.http, Method::PUT, session.clone())
+                .bearer_auth(tokens.access_token.expose())
+                .header("Content-Length", "0")
+                .header("Content-Range", format!("bytes */{total}"));
+            match send_raw(ctx.http, P, rb).await {
+                Ok(r) if r.status >= 500 => {}
+                Ok(r) => match step(&r, total)? {
+                    Step::Done(v) => return Ok(v),
+                    Step::Continue(next) => {
+                        tracing::info!(
+                            resume_at = next,
+                            total,
+                            "YouTube: resuming the interrupted upload"
+                        );
+                        offset = next;
+                        progress(offset, total_all);
+                        break;
+                    }
+                },
+                Err(Error::Network { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(200u64.saturating_mul(1 << (attempt.saturating_sub(1)).min(6)))
+}
+
+/// Step 4.
+async fn set_thumbnail(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    video_id: &str,
+    thumb: &MediaFile,
+    base: u64,
+    total_all: u64,
+    progress: Progress<'_>,
+) -> Result<()> {
+    let mut url = ctx.endpoints.url(
+        P,
+        "https://www.googleapis.com/upload/youtube/v3/thumbnails/set",
+    )?;
+    url.query_pairs_mut()
+        .append_pair("videoId", video_id)
+        .append_pair("uploadType", "media");
+    let counter = Arc::new(AtomicU64::new(0));
+    let body = range_body(&thumb.path, 0, thumb.bytes, counter.clone()).await?;
+    let rb = wire::request(ctx.http, Method::POST, url)
+        .bearer_auth(tokens.access_token.expose())
+        .header("Content-Type", thumb.mime.as_str())
+        .header("Content-Length", thumb.bytes.to_string())
+        .body(body);
+    let r = with_progress(
+        send_raw(ctx.http, P, rb),
+        &counter,
+        base,
+        total_all,
+        progress,
+    )
+    .await?;
+    if (200..300).contains(&r.status) {
+        Ok(())
+    } else {
+        Err(google_error(&r))
+    }
+}
+
+/// Google's error body, with YouTube's reasons: `quotaExceeded` (403) waits for the daily reset.
+fn google_error(r: &Raw) -> Error {
+    let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+    let reason = v["error"]["errors"][0]["reason"]
+        .as_str()
+        .unwrap_or_default();
+    if matches!(reason, "quotaExceeded" | "dailyLimitExceeded") {
+        return Error::RateLimited {
+            platform: P,
+            retry_at: Some(next_pacific_midnight(wire::now_s())),
+        };
+    }
+    if matches!(reason, "rateLimitExceeded" | "userRateLimitExceeded") && r.status == 403 {
+        return Error::RateLimited {
+            platform: P,
+            retry_at: retry_after(&r.headers),
+        };
+    }
+    wire::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
+}
+
+/// The next daily quota reset (midnight Pacific). Computed as midnight at UTC−8 (PST): during
+/// daylight saving time this is an hour after the real reset — never before it.
+pub fn next_pacific_midnight(now: i64) -> i64 {
+    const DAY: i64 = 86_400;
+    const OFFSET: i64 = 8 * 3600;
+    ((now - OFFSET).div_euclid(DAY) + 1) * DAY + OFFSET
+}
+
+fn invalid(what: &str) -> Error {
+    Error::InvalidResponse {
+        platform: P,
+        what: what.into(),
+    }
+}
+
+/// The validation failure as one error naming every broken rule.
+pub(crate) fn rejected_by_rules(platform: Platform, violations: &[Violation]) -> Error {
+    let reason = if violations.is_empty() {
+        "the post breaks the platform's rules".to_string()
+    } else {
+        violations
+            .iter()
+            .map(|v| format!("{} ({})", v.message, v.rule))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Error::Rejected {
+        platform,
+        status: None,
+        reason,
+    }
+}
+
+/// A media file must still be what was inspected (same size) when it is uploaded.
+pub(crate) fn check_unchanged(m: &MediaFile) -> Result<()> {
+    let len = std::fs::metadata(&m.path)
+        .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?
+        .len();
+    if len == m.bytes {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "{}: the file changed since it was added ({} bytes, was {})",
+            m.name(),
+            len,
+            m.bytes
+        )))
+    }
+}
+
+/// Unix seconds as RFC 3339 UTC (`2026-11-23T12:00:00Z`).
+pub(crate) fn rfc3339(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil date from days (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload plumbing shared with the LinkedIn client: replies with headers, file ranges streamed
+// from disk, progress while a request body goes out.
+
+/// Largest reply body read.
+const MAX_REPLY: usize = 4 * 1024 * 1024;
+
+/// A reply with its headers (upload protocols answer in headers: `Location`, `Range`, `ETag`).
+#[derive(Debug)]
+pub(crate) struct Raw {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+pub(crate) fn retry_after(h: &HeaderMap) -> Option<i64> {
+    h.get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .map(|s| wire::now_s() + s)
+}
+
+/// Sends a request; a failure before a whole reply arrived is [`Error::Network`].
+pub(crate) async fn send_raw(
+    http: &outpost_net::HttpClient,
+    platform: Platform,
+    rb: reqwest::RequestBuilder,
+) -> Result<Raw> {
+    let req = rb
+        .build()
+        .map_err(|_| Error::Config("the request could not be built".into()))?;
+    let mut resp = http
+        .execute(platform.id(), req)
+        .await
+        .map_err(|source| Error::Network { platform, source })?;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(c)) => {
+                if body.len() + c.len() > MAX_REPLY {
+                    return Err(Error::InvalidResponse {
+                        platform,
+                        what: "the answer is too large".into(),
+                    });
+                }
+                body.extend_from_slice(&c);
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return Err(Error::Network {
+                    platform,
+                    source: outpost_net::Error::Request {
+                        host: String::new(),
+                        kind: "the answer was cut off",
+                        retry_safe: false,
+                    },
+                });
+            }
+        }
+    }
+    Ok(Raw {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// `len` bytes of `path` from `start`, streamed from disk in 64 KiB reads; `counter` counts the
+/// bytes handed to the connection.
+pub(crate) async fn range_body(
+    path: &Path,
+    start: u64,
+    len: u64,
+    counter: Arc<AtomicU64>,
+) -> Result<reqwest::Body> {
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| Error::Config(format!("{name}: cannot be read ({e})"));
+    let mut f = tokio::fs::File::open(path).await.map_err(unreadable)?;
+    f.seek(SeekFrom::Start(start)).await.map_err(unreadable)?;
+    let stream =
+        tokio_util::io::ReaderStream::with_capacity(f.take(len), 64 * 1024).map(move |r| {
+            if let Ok(b) = &r {
+                counter.fetch_add(b.len() as u64, Ordering::Relaxed);
+            }
+            r
+        });
+    Ok(reqwest::Body::wrap_stream(stream))
+}
+
+/// Runs `fut` (a request streaming a body) and reports `base + counter` every 100 ms.
+pub(crate) async fn with_progress<F: std::future::Future>(
+    fut: F,
+    counter: &AtomicU64,
+    base: u64,
+    total: u64,
+    progress: Progress<'_>,
+) -> F::Output {
+    tokio::pin!(fut);
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        tokio::select! {
+            out = &mut fut => {
+                progress((base + counter.load(Ordering::Relaxed)).min(total), total);
+                return out;
+            }
+            _ = tick.tick() => progress((base + counter.load(Ordering::Relaxed)).min(total), total),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_format_and_the_quota_reset_is_midnight_pacific_standard_time() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        let noon = 1_795_435_200; // 2026-11-23 12:00 UTC
+        assert_eq!(rfc3339(noon), "2026-11-23T12:00:00Z");
+        assert_eq!(rfc3339(next_pacific_midnight(noon)), "2026-11-24T08:00:00Z");
+        // 05:00 UTC is still the previous Pacific day: the reset is the same day at 08:00.
+        assert_eq!(
+            rfc3339(next_pacific_midnight(noon - 7 * 3600)),
+            "2026-11-23T08:00:00Z"
+        );
     }
 }

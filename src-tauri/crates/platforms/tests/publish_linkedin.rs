@@ -1,0 +1,392 @@
+//! LinkedIn publishing against the strict emulator (tests/emulators/platforms/linkedin.py).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::sync::Mutex;
+
+use outpost_platforms::publish::linkedin::LinkedinPublisher;
+use outpost_platforms::publish::{MediaFile, Post, PostPart, Publisher};
+use outpost_platforms::{Error, Platform, TokenSet};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use support::{Emulator, ctx, file_with, http, no_app};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
+const MP4: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
+
+async fn setup(e: &Emulator, author: Option<&str>) -> TokenSet {
+    let t = e.admin("token", json!({})).await;
+    let mut tokens = TokenSet::new(t["access_token"].as_str().unwrap(), 0);
+    let person = t["person"].as_str().unwrap().to_string();
+    tokens
+        .extra
+        .insert("author".into(), author.map_or(person, str::to_string));
+    tokens
+}
+
+fn text_post(text: &str) -> Post {
+    Post {
+        key: "k1".into(),
+        parts: vec![PostPart {
+            text: text.into(),
+            media: vec![],
+        }],
+        ..Post::default()
+    }
+}
+
+fn sha(path: &std::path::Path) -> String {
+    let b = std::fs::read(path).unwrap();
+    Sha256::digest(&b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+async fn publish(
+    e: &Emulator,
+    tokens: &TokenSet,
+    post: &Post,
+) -> Result<outpost_platforms::publish::Published, Error> {
+    let h = http();
+    let ep = e.endpoints();
+    let app = no_app();
+    LinkedinPublisher
+        .publish(ctx(&h, &ep, &app), tokens, post, &|_, _| {})
+        .await
+}
+
+async fn posts(e: &Emulator) -> Vec<Value> {
+    e.admin_get("posts").await.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn text_post_is_escaped_versioned_and_returns_the_urn() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    let text = "Launch day (finally) #outpost @team_a ~ 50% *bold* <3 {x} [y] | a\\b";
+    let p = publish(&e, &tokens, &text_post(text)).await.unwrap();
+    assert!(p.id.starts_with("urn:li:share:"), "{p:?}");
+    assert_eq!(
+        p.url.as_deref(),
+        Some(format!("https://www.linkedin.com/feed/update/{}/", p.id).as_str())
+    );
+    assert_eq!(p.thread, vec![p.id.clone()]);
+    let got = posts(&e).await;
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0]["text"], text,
+        "rendered text equals what the user wrote"
+    );
+    assert_eq!(got[0]["id"], p.id.as_str());
+    assert_eq!(got[0]["author"], "urn:li:person:782bbtaQ");
+    assert_eq!(got[0]["body"]["lifecycleState"], "PUBLISHED");
+    assert_eq!(
+        got[0]["body"]["distribution"]["feedDistribution"],
+        "MAIN_FEED"
+    );
+    assert!(got[0]["body"].get("content").is_none());
+    let req = &e.requests("POST", "/rest/posts").await[0];
+    assert_eq!(req["headers"]["linkedin-version"], "202510");
+    assert_eq!(req["headers"]["x-restli-protocol-version"], "2.0.0");
+}
+
+#[tokio::test]
+async fn organization_author_posts_as_the_page() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, Some("urn:li:organization:2414183")).await;
+    publish(&e, &tokens, &text_post("From the page"))
+        .await
+        .unwrap();
+    assert_eq!(posts(&e).await[0]["author"], "urn:li:organization:2414183");
+    // An organization the member does not administer is refused by LinkedIn, with its message.
+    let tokens = setup(&e, Some("urn:li:organization:999")).await;
+    let err = publish(&e, &tokens, &text_post("Not mine"))
+        .await
+        .unwrap_err();
+    match err {
+        Error::Rejected {
+            status: Some(403),
+            reason,
+            ..
+        } => assert!(reason.contains("not an administrator"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn one_image_with_alt_text_and_several_as_multi_image() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    let dir = tempfile::tempdir().unwrap();
+    let img = |n: usize, alt: &str| {
+        let p = file_with(dir.path(), &format!("i{n}.png"), PNG, 3000 + n * 100);
+        MediaFile::inspect(&p, Some(alt.into())).unwrap()
+    };
+    let one = img(0, "A cat on a desk");
+    let mut post = text_post("One picture");
+    post.parts[0].media = vec![one.clone()];
+    let seen = Mutex::new(Vec::new());
+    let h = http();
+    let ep = e.endpoints();
+    let app = no_app();
+    LinkedinPublisher
+        .publish(ctx(&h, &ep, &app), &tokens, &post, &|s, t| {
+            seen.lock().unwrap().push((s, t))
+        })
+        .await
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.last(), Some(&(one.bytes, one.bytes)), "{seen:?}");
+    let got = posts(&e).await;
+    let media = &got[0]["body"]["content"]["media"];
+    assert_eq!(media["altText"], "A cat on a desk");
+    assert!(media["id"].as_str().unwrap().starts_with("urn:li:image:"));
+    assert_eq!(
+        got[0]["media"][0]["sha256"],
+        sha(&one.path),
+        "the bytes LinkedIn stored are the file's"
+    );
+
+    let many: Vec<MediaFile> = (1..=3).map(|n| img(n, &format!("picture {n}"))).collect();
+    let mut post = text_post("Three pictures");
+    post.parts[0].media = many.clone();
+    publish(&e, &tokens, &post).await.unwrap();
+    let got = posts(&e).await;
+    assert_eq!(got[1]["content_kind"], "multiImage");
+    let images = got[1]["body"]["content"]["multiImage"]["images"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(images.len(), 3);
+    for (i, m) in many.iter().enumerate() {
+        assert_eq!(images[i]["altText"], format!("picture {}", i + 1));
+        assert_eq!(got[1]["media"][i]["sha256"], sha(&m.path));
+    }
+    assert_eq!(e.requests("POST", "/rest/images").await.len(), 4);
+}
+
+#[tokio::test]
+async fn video_uploads_in_the_given_parts_waits_for_processing_then_posts() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    e.admin("linkedin-processing", json!({"polls": 2})).await;
+    let dir = tempfile::tempdir().unwrap();
+    let len = 9 * 1024 * 1024 + 12_345; // three 4 MiB parts, the last short
+    let path = dir.path().join("clip.mp4");
+    {
+        let mut bytes = vec![0u8; len];
+        bytes[..MP4.len()].copy_from_slice(MP4);
+        for (i, b) in bytes.iter_mut().enumerate().skip(MP4.len()) {
+            *b = (i % 251) as u8;
+        }
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let video = MediaFile::inspect(&path, None).unwrap();
+    assert_eq!(video.mime, "video/mp4");
+    let mut post = text_post("Watch this");
+    post.parts[0].media = vec![video.clone()];
+    let seen = Mutex::new(Vec::new());
+    let h = http();
+    let ep = e.endpoints();
+    let app = no_app();
+    let p = LinkedinPublisher
+        .publish(ctx(&h, &ep, &app), &tokens, &post, &|s, t| {
+            seen.lock().unwrap().push((s, t))
+        })
+        .await
+        .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress only grows: {seen:?}"
+    );
+    assert_eq!(seen.last(), Some(&(len as u64, len as u64)));
+    let got = posts(&e).await;
+    assert_eq!(got[0]["id"], p.id.as_str());
+    let id = got[0]["body"]["content"]["media"]["id"].as_str().unwrap();
+    assert!(id.starts_with("urn:li:video:"));
+    assert_eq!(got[0]["media"][0]["sha256"], sha(&path));
+    let init = &e.requests("POST", "/rest/videos").await[0];
+    assert_eq!(init["query"]["action"], "initializeUpload");
+    assert_eq!(
+        init["json"]["initializeUploadRequest"]["fileSizeBytes"],
+        len
+    );
+    let puts: Vec<Value> = e
+        .log()
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 3, "one PUT per part");
+    let polls: Vec<Value> = e
+        .log()
+        .await
+        .into_iter()
+        .filter(|r| {
+            r["method"] == "GET"
+                && r["path"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("/rest/videos/urn%3Ali%3Avideo%3A")
+        })
+        .collect();
+    assert_eq!(polls.len(), 3, "PROCESSING twice, then AVAILABLE");
+    let fin = &e.requests("POST", "/rest/videos").await[1];
+    assert_eq!(fin["query"]["action"], "finalizeUpload");
+    assert_eq!(
+        fin["json"]["finalizeUploadRequest"]["uploadedPartIds"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn failed_processing_is_rejected_without_a_post() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    e.admin(
+        "linkedin-processing",
+        json!({"polls": 0, "outcome": "PROCESSING_FAILED"}),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let video = MediaFile::inspect(&file_with(dir.path(), "v.mp4", MP4, 5000), None).unwrap();
+    let mut post = text_post("Broken video");
+    post.parts[0].media = vec![video];
+    let err = publish(&e, &tokens, &post).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { ref reason, .. } if reason.contains("could not process")),
+        "{err:?}"
+    );
+    assert!(posts(&e).await.is_empty());
+}
+
+#[tokio::test]
+async fn errors_are_classified() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+
+    // LinkedIn's own refusal: an exact duplicate, with its message.
+    publish(&e, &tokens, &text_post("Same words"))
+        .await
+        .unwrap();
+    match publish(&e, &tokens, &text_post("Same words"))
+        .await
+        .unwrap_err()
+    {
+        Error::Rejected {
+            status: Some(422),
+            reason,
+            ..
+        } => assert!(
+            reason.starts_with("Content is a duplicate of urn:li:share:"),
+            "{reason}"
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    // 429: LinkedIn documents no rate-limit headers → no retry time.
+    e.admin("fail", json!({"path": "/rest/posts", "status": 429}))
+        .await;
+    let err = publish(&e, &tokens, &text_post("Rate limited"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::RateLimited { retry_at: None, .. }),
+        "{err:?}"
+    );
+
+    // 5xx on the image upload initialisation → Unavailable (transient), nothing posted.
+    e.admin("fail", json!({"path": "/rest/images", "status": 503}))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut post = text_post("With a picture");
+    post.parts[0].media =
+        vec![MediaFile::inspect(&file_with(dir.path(), "a.png", PNG, 2000), None).unwrap()];
+    let err = publish(&e, &tokens, &post).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Unavailable { status: 503, .. }),
+        "{err:?}"
+    );
+
+    // Cut-off JSON → InvalidResponse; a 201 without the post URN → InvalidResponse.
+    e.admin("malformed", json!({"path": "/rest/images"})).await;
+    let err = publish(&e, &tokens, &post).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+    e.admin("malformed", json!({"path": "/rest/posts"})).await;
+    let err = publish(&e, &tokens, &text_post("No id back"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidResponse { .. }), "{err:?}");
+
+    // A dropped connection on the create call is returned, never retried (the post may exist).
+    let before = e.requests("POST", "/rest/posts").await.len();
+    e.admin("fail", json!({"path": "/rest/posts", "mode": "drop"}))
+        .await;
+    let err = publish(&e, &tokens, &text_post("Dropped"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Network { .. }), "{err:?}");
+    assert_eq!(
+        e.requests("POST", "/rest/posts").await.len(),
+        before + 1,
+        "exactly one attempt"
+    );
+
+    // Revoked grant → NeedsReauth.
+    e.admin("revoke-all", json!({})).await;
+    let err = publish(&e, &tokens, &text_post("After revoke"))
+        .await
+        .unwrap_err();
+    assert!(err.needs_reauth(), "{err:?}");
+    assert_eq!(posts(&e).await.len(), 1, "only the first post exists");
+}
+
+#[tokio::test]
+async fn invalid_posts_are_refused_before_any_request() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    let err = publish(&e, &tokens, &text_post(&"a".repeat(3001)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { status: None, ref reason, .. } if reason.contains("text_too_long")),
+        "{err:?}"
+    );
+
+    let mut thread = text_post("one");
+    thread.parts.push(PostPart {
+        text: "two".into(),
+        media: vec![],
+    });
+    let err = publish(&e, &tokens, &thread).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { ref reason, .. } if reason.contains("no_threads")),
+        "{err:?}"
+    );
+
+    let mut mixed = text_post("mixed");
+    mixed.parts[0].media = vec![
+        MediaFile::inspect(&file_with(dir.path(), "a.png", PNG, 2000), None).unwrap(),
+        MediaFile::inspect(&file_with(dir.path(), "v.mp4", MP4, 2000), None).unwrap(),
+    ];
+    let err = publish(&e, &tokens, &mixed).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { ref reason, .. } if reason.contains("mixed_media")),
+        "{err:?}"
+    );
+
+    let mut no_author = tokens.clone();
+    no_author.extra.remove("author");
+    let err = publish(&e, &no_author, &text_post("hi")).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+
+    assert!(e.log().await.is_empty(), "nothing reached LinkedIn");
+}
