@@ -3,11 +3,13 @@ The emulator's origin is the server URL."""
 
 from __future__ import annotations
 
+import datetime
+import html
 import re
 import secrets
 import time
 
-from core import BadRequest, Platform, Request, Response, json_response
+from core import MAX_BODY, BadRequest, Platform, Request, Response, json_response
 
 SCOPES = {"read", "write", "push", "follow", "profile", "admin:read", "admin:write"}
 SCOPES |= {f"read:{s}" for s in ("accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists",
@@ -36,6 +38,14 @@ class Mastodon(Platform):
         self.route("POST", r"/oauth/token", self.token)
         self.route("POST", r"/oauth/revoke", self.revoke)
         self.route("GET", r"/api/v1/accounts/verify_credentials", self.verify_credentials)
+        # publishing (reference §10)
+        self.route("GET", r"/api/v2/instance", self.instance)
+        self.route("POST", r"/api/v2/media", self.media_upload)
+        self.route("GET", r"/api/v1/media/(\w+)", self.media_get)
+        self.route("POST", r"/api/v1/statuses", self.post_status)
+        self.route("GET", r"/api/v1/statuses/(\w+)", self.get_status)
+        self.route("GET", r"/api/v1/accounts/(\w+)/statuses", self.account_statuses)
+        self.reset()
 
     def default_user(self):
         return {"id": "109876543210987654", "name": "Outpost Tester", "username": "outpost",
@@ -49,7 +59,8 @@ class Mastodon(Platform):
 
     def server_error(self, status):
         if status == 429:
-            return json_response(429, {"error": "Too many requests"}, [("Retry-After", "1")])
+            # rack-attack's throttled responder: no Retry-After, X-RateLimit-* with an ISO 8601 reset.
+            return json_response(429, {"error": "Too many requests"}, self.rate_headers(0))
         return json_response(status, {"error": "We're sorry, but something went wrong on our end."},
                              [("Retry-After", "1")] if status == 503 else [])
 
@@ -189,3 +200,389 @@ class Mastodon(Platform):
             "following_count": 0, "statuses_count": 0, "fields": [], "emojis": [],
             "source": {"privacy": "public", "sensitive": False, "language": "", "note": "", "fields": []},
         })
+
+    # -----------------------------------------------------------------------------------------------
+    # Publishing (reference §10): instance limits, media v2 with async processing, statuses with
+    # Idempotency-Key (kept 1 h per account), scheduled statuses, threads via in_reply_to_id.
+
+    DEFAULT_CONFIG = {
+        "max_characters": 500, "max_media_attachments": 4, "image_size_limit": 16_777_216,
+        "video_size_limit": 103_809_024, "description_limit": 1500,
+        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/heic", "image/heif", "image/webp",
+                                 "image/avif", "video/webm", "video/mp4", "video/quicktime", "video/ogg",
+                                 "audio/wave", "audio/wav", "audio/x-wav", "audio/x-pn-wave", "audio/vnd.wave",
+                                 "audio/ogg", "audio/vorbis", "audio/mpeg", "audio/mp3", "audio/webm",
+                                 "audio/flac", "audio/aac", "audio/m4a", "audio/x-m4a", "audio/mp4",
+                                 "audio/3gpp", "video/x-ms-asf"],
+        # [decision] how many GET /api/v1/media/:id polls answer 206 before a 202 upload is ready
+        "processing_polls": 2,
+        # [decision] images up to this size are processed synchronously (200), larger ones and every
+        # video/GIF answer 202
+        "sync_image_bytes": 1024 * 1024,
+    }
+    IDEMPOTENCY_TTL = 3600
+    MIN_SCHEDULE = 300
+    RATE_LIMIT = 300
+    RATE_PERIOD = 300
+
+    def reset(self):
+        self.config = dict(self.DEFAULT_CONFIG)
+        self.statuses: dict[str, dict] = {}  # id -> stored record
+        self.scheduled: dict[str, dict] = {}
+        self.media: dict[str, dict] = {}
+        self.idempotency: dict[tuple[str, str], tuple[float, int, dict]] = {}
+        self.next_id = 113_000_000_000_000_000
+        self.garbled: dict[str, int] = {}
+
+    def new_id(self) -> str:
+        self.next_id += 1 + secrets.randbelow(1000)
+        return str(self.next_id)
+
+    def admin_routes(self):
+        return {
+            "posts": ("GET", lambda r: [self.status_json(s) | {"idempotency_key": s["idempotency_key"],
+                                                                "text": s["text"]}
+                                        for s in self.statuses.values()]),
+            "scheduled": ("GET", lambda r: [self.scheduled_json(s) for s in self.scheduled.values()]),
+            "media": ("GET", lambda r: [self.media_admin_json(m) for m in self.media.values()]),
+            "instance": ("POST", self._admin_instance),
+            "token": ("POST", self._admin_token),
+            "garble": ("POST", self._admin_garble),
+        }
+
+    def _admin_token(self, req):
+        """A live access token for the current user without the OAuth dance (publishing tests)."""
+        scopes = req.admin_body.get("scopes", ["read", "write", "profile"])
+        if not isinstance(scopes, list) or any(s not in SCOPES for s in scopes):
+            raise ValueError("scopes must be a list of Mastodon scopes")
+        from core import Grant
+        g = Grant(secrets.token_hex(8), "admin", dict(self.emu.user), scopes)
+        self.emu.grants[g.id] = g
+        return {"access_token": self.emu.issue_token("access", g, secrets.token_urlsafe(32), None).value}
+
+    def _admin_garble(self, req):
+        """The next `times` requests on `path` succeed upstream but their 200 answer is cut short."""
+        path = req.admin_body["path"]
+        self.garbled[path] = int(req.admin_body.get("times", 1))
+        return {"path": path, "times": self.garbled[path]}
+
+    def dispatch(self, req):
+        resp = super().dispatch(req)
+        left = self.garbled.get(req.path, 0)
+        if left > 0 and 200 <= resp.status < 300:
+            self.garbled[req.path] = left - 1
+            resp.body = resp.body[: len(resp.body) // 2]
+        return resp
+
+    def _admin_instance(self, req):
+        for k, v in req.admin_body.items():
+            if k not in self.DEFAULT_CONFIG:
+                raise ValueError(f"unknown instance setting {k}")
+            self.config[k] = v
+        return self.config
+
+    def max_body(self, method, path):
+        if method == "POST" and path == "/api/v2/media":
+            # the file may be up to the video limit; multipart framing on top
+            return max(int(self.config["video_size_limit"]), int(self.config["image_size_limit"])) + 64 * 1024
+        return MAX_BODY
+
+    def iso(self, t: float) -> str:
+        return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    def rate_headers(self, remaining: int):
+        now = self.emu.now()
+        reset = now + (self.RATE_PERIOD - int(now) % self.RATE_PERIOD)
+        stamp = datetime.datetime.fromtimestamp(reset, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return [("X-RateLimit-Limit", str(self.RATE_LIMIT)), ("X-RateLimit-Remaining", str(remaining)),
+                ("X-RateLimit-Reset", stamp)]
+
+    def api_token(self, req: Request, scopes: set[str]):
+        """(token, None) or (None, error response): 401 for a bad token, 403 outside the scopes."""
+        t, why = self.emu.access(req)
+        if why:
+            return None, json_response(401, {"error": "The access token is invalid"})
+        if not (scopes & set(t.scopes)):
+            return None, json_response(403, {"error": "This action is outside the authorized scopes"})
+        return t, None
+
+    def account_json(self, u: dict) -> dict:
+        return {"id": u["id"], "username": u["username"], "acct": u["username"], "display_name": u["name"],
+                "url": f"{self.emu.origin}/@{u['username']}", "avatar": u["avatar_url"]}
+
+    # -- instance
+    def instance(self, req: Request) -> Response:
+        c = self.config
+        host = self.emu.origin.split("://", 1)[1]
+        return json_response(200, {
+            "domain": host, "title": "Outpost test server", "version": "4.3.0", "source_url": "",
+            "description": "An emulated Mastodon server", "languages": ["en"],
+            "configuration": {
+                "urls": {"streaming": "ws://" + host}, "accounts": {"max_featured_tags": 10},
+                "statuses": {"max_characters": c["max_characters"],
+                             "max_media_attachments": c["max_media_attachments"],
+                             "characters_reserved_per_url": 23},
+                "media_attachments": {"supported_mime_types": c["supported_mime_types"],
+                                      "description_limit": c["description_limit"],
+                                      "image_size_limit": c["image_size_limit"], "image_matrix_limit": 33177600,
+                                      "video_size_limit": c["video_size_limit"], "video_frame_rate_limit": 120,
+                                      "video_matrix_limit": 8294400},
+                "polls": {"max_options": 4, "max_characters_per_option": 50, "min_expiration": 300,
+                          "max_expiration": 2629746},
+                "translation": {"enabled": False},
+            },
+            "registrations": {"enabled": False, "approval_required": False, "message": None},
+        })
+
+    # -- media
+    @staticmethod
+    def sniff(data: bytes) -> str | None:
+        if data[:3] == b"\xff\xd8\xff":
+            return "image/jpeg"
+        if data[:8] == b"\x89PNG\r\n\x1a\n":
+            return "image/png"
+        if data[:6] in (b"GIF87a", b"GIF89a"):
+            return "image/gif"
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            return "image/webp"
+        if data[4:8] == b"ftyp":
+            return "video/quicktime" if data[8:10] == b"qt" else "video/mp4"
+        if data[:4] == b"\x1a\x45\xdf\xa3":
+            return "video/webm"
+        return None
+
+    def media_upload(self, req: Request) -> Response:
+        t, err = self.api_token(req, {"write", "write:media"})
+        if err:
+            return err
+        parts = req.multipart()
+        unknown = set(parts) - {"file", "thumbnail", "description", "focus"}
+        if unknown:
+            return json_response(422, {"error": f"Validation failed: unknown parameter {sorted(unknown)[0]}"})
+        f = parts.get("file")
+        if f is None or f["filename"] is None:
+            return json_response(422, {"error": "Validation failed: File can't be blank"})
+        data = f["data"]
+        mime = self.sniff(data)  # from the content, as Mastodon (Paperclip) does
+        if mime is None or mime not in self.config["supported_mime_types"]:
+            return json_response(422, {"error": "Validation failed: File content type is invalid, File is invalid"})
+        video = mime.startswith("video/")
+        limit = int(self.config["video_size_limit" if video else "image_size_limit"])
+        if len(data) > limit:
+            return json_response(422, {
+                "error": f"Validation failed: File file size must be less than {limit // (1024 * 1024)} MB"})
+        desc = parts["description"]["data"].decode("utf-8", "replace") if "description" in parts else None
+        if desc is not None and len(desc) > int(self.config["description_limit"]):
+            return json_response(422, {
+                "error": f"Validation failed: Description is too long (maximum is {self.config['description_limit']} characters)"})
+        focus = None
+        if "focus" in parts:
+            m = re.fullmatch(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)", parts["focus"]["data"].decode("ascii", "replace"))
+            if not m or not all(-1.0 <= float(x) <= 1.0 for x in m.groups()):
+                return json_response(422, {"error": "Validation failed: Focus is invalid"})
+            focus = [float(x) for x in m.groups()]
+        kind = "video" if video else ("gifv" if mime == "image/gif" else "image")
+        sync = kind == "image" and len(data) <= int(self.config["sync_image_bytes"])
+        mid = self.new_id()
+        self.media[mid] = {
+            "id": mid, "type": kind, "mime": mime, "size": len(data), "description": desc, "focus": focus,
+            "filename": f["filename"], "part_content_type": f["content_type"], "owner": t.user["id"],
+            "polls_left": 0 if sync else int(self.config["processing_polls"]), "status_id": None,
+            "sha256": __import__("hashlib").sha256(data).hexdigest(),
+        }
+        # the upload was logged before the handler ran: add what the file part said
+        if self.emu.log:
+            self.emu.log[-1]["multipart"] = {"parts": sorted(parts), "filename": f["filename"], "size": len(data),
+                                             "content_type": f["content_type"], "description": desc}
+        return json_response(200 if sync else 202, self.media_json(self.media[mid]))
+
+    def media_ready(self, m) -> bool:
+        return m["polls_left"] <= 0
+
+    def media_json(self, m) -> dict:
+        ready = self.media_ready(m)
+        base = f"{self.emu.origin}/system/media_attachments/files/{m['id']}"
+        meta = {"focus": {"x": m["focus"][0], "y": m["focus"][1]}} if m["focus"] else {}
+        return {"id": m["id"], "type": m["type"], "url": f"{base}/original/file" if ready else None,
+                "preview_url": f"{base}/small/file", "remote_url": None, "preview_remote_url": None,
+                "text_url": None, "meta": meta, "description": m["description"], "blurhash": "UFBWY:8_0Jxv4mx]t8t64.%M-:IU"}
+
+    def media_admin_json(self, m) -> dict:
+        return self.media_json(m) | {k: m[k] for k in ("mime", "size", "filename", "part_content_type", "status_id",
+                                                       "sha256")}
+
+    def media_get(self, req: Request) -> Response:
+        t, err = self.api_token(req, {"write", "write:media"})
+        if err:
+            return err
+        m = self.media.get(req.match.group(1))
+        if m is None or m["owner"] != t.user["id"]:
+            return json_response(404, {"error": "Record not found"})
+        if not self.media_ready(m):
+            m["polls_left"] -= 1
+            return json_response(206, self.media_json(m) | {"url": None})
+        return json_response(200, self.media_json(m))
+
+    # -- statuses
+    def status_params(self, req: Request) -> dict:
+        if req.is_json():
+            b = req.json()
+            if not isinstance(b, dict):
+                raise BadRequest("body must be an object")
+            return b
+        if req.is_form():
+            out = {}
+            for k, v in req.form_lists.items():
+                if k.endswith("[]"):
+                    out[k[:-2]] = v
+                elif len(v) != 1:
+                    raise BadRequest(f"{k} given more than once")
+                else:
+                    out[k] = v[0]
+            return out
+        raise BadRequest("Content-Type must be application/json or form-urlencoded")
+
+    @staticmethod
+    def boolean(v) -> bool:
+        return v is True or (isinstance(v, str) and v.lower() in ("true", "1", "t", "on"))
+
+    def post_status(self, req: Request) -> Response:
+        t, err = self.api_token(req, {"write", "write:statuses"})
+        if err:
+            return err
+        user = t.user
+        key = req.header("Idempotency-Key")
+        now = self.emu.now()
+        if key:
+            hit = self.idempotency.get((user["id"], key))
+            if hit and now - hit[0] < self.IDEMPOTENCY_TTL:
+                return json_response(hit[1], self.lookup_entity(hit[2]))
+        p = self.status_params(req)
+        unknown = set(p) - {"status", "media_ids", "poll", "in_reply_to_id", "sensitive", "spoiler_text",
+                            "visibility", "language", "scheduled_at", "quoted_status_id"}
+        if unknown:
+            raise BadRequest(f"unknown parameter {sorted(unknown)[0]}")
+        text = p.get("status") or ""
+        if not isinstance(text, str):
+            raise BadRequest("status must be a string")
+        media_ids = p.get("media_ids") or []
+        if not isinstance(media_ids, list) or not all(isinstance(x, str) for x in media_ids):
+            raise BadRequest("media_ids must be a list of strings")
+        spoiler = p.get("spoiler_text") or ""
+        visibility = p.get("visibility") or "public"
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            return json_response(422, {"error": "Validation failed: Visibility is not included in the list"})
+        language = p.get("language")
+        if language is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)?", str(language)):
+            return json_response(422, {"error": "Validation failed: Language is not included in the list"})
+        n = len(text) + len(spoiler)  # code points (Python str), as Mastodon counts [decision: URLs not weighted]
+        if n > int(self.config["max_characters"]):
+            return json_response(422, {
+                "error": f"Validation failed: Text character limit of {self.config['max_characters']} exceeded"})
+        if not text.strip() and not media_ids:
+            return json_response(422, {"error": "Validation failed: Text can't be blank"})
+        # media, as PostStatusService#validate_media!
+        if len(media_ids) > int(self.config["max_media_attachments"]):
+            return json_response(422, {"error": f"Cannot attach more than {self.config['max_media_attachments']} files"})
+        media = []
+        missing = []
+        for mid in media_ids:
+            m = self.media.get(mid)
+            if m is None or m["owner"] != user["id"] or m["status_id"] is not None:
+                missing.append(mid)
+            else:
+                media.append(m)
+        if missing:
+            return json_response(422, {"error": f"Media with IDs {', '.join(missing)} not found or already "
+                                                f"attached to another post"})
+        if len(media) > 1 and any(m["type"] in ("video", "gifv") for m in media):
+            return json_response(422, {"error": "Cannot attach a video to a post that already contains images"})
+        if any(not self.media_ready(m) for m in media):
+            return json_response(422, {"error": "Cannot attach files that have not finished processing. "
+                                                "Try again in a moment!"})
+        reply_to = p.get("in_reply_to_id")
+        if reply_to is not None and reply_to not in self.statuses:
+            return json_response(404, {"error": "Record not found"})
+        scheduled_at = p.get("scheduled_at")
+        when = None
+        if scheduled_at:
+            try:
+                when = datetime.datetime.fromisoformat(str(scheduled_at).replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                return json_response(422, {"error": "Validation failed: Scheduled at is invalid"})
+            if when <= now:
+                when = None  # in the past: published now (PostStatusService)
+            elif when < now + self.MIN_SCHEDULE:
+                return json_response(422, {
+                    "error": "Validation failed: Scheduled at The scheduled date must be in the future"})
+        record = {"text": text, "media_ids": [m["id"] for m in media], "in_reply_to_id": reply_to,
+                  "sensitive": self.boolean(p.get("sensitive")) or bool(spoiler), "spoiler_text": spoiler,
+                  "visibility": visibility, "language": language, "idempotency_key": key, "account": user,
+                  "created_at": now}
+        if when is not None:
+            sid = self.new_id()
+            record.update(id=sid, scheduled_at=when)
+            self.scheduled[sid] = record
+            for m in media:
+                m["status_id"] = "scheduled:" + sid
+            status, ref = 200, ("scheduled", sid)
+        else:
+            sid = self.new_id()
+            record.update(id=sid)
+            self.statuses[sid] = record
+            for m in media:
+                m["status_id"] = sid
+            status, ref = 200, ("status", sid)
+        if key:
+            self.idempotency[(user["id"], key)] = (now, status, ref)
+        return json_response(status, self.lookup_entity(ref))
+
+    def lookup_entity(self, ref) -> dict:
+        kind, sid = ref
+        return self.scheduled_json(self.scheduled[sid]) if kind == "scheduled" else self.status_json(self.statuses[sid])
+
+    def status_json(self, s) -> dict:
+        u = s["account"]
+        paras = [p for p in s["text"].split("\n\n")]
+        content = "".join("<p>" + html.escape(p).replace("\n", "<br />") + "</p>" for p in paras)
+        parent = self.statuses.get(s["in_reply_to_id"]) if s["in_reply_to_id"] else None
+        return {
+            "id": s["id"], "created_at": self.iso(s["created_at"]), "in_reply_to_id": s["in_reply_to_id"],
+            "in_reply_to_account_id": parent["account"]["id"] if parent else None, "sensitive": s["sensitive"],
+            "spoiler_text": s["spoiler_text"], "visibility": s["visibility"], "language": s["language"],
+            "uri": f"{self.emu.origin}/users/{u['username']}/statuses/{s['id']}",
+            "url": f"{self.emu.origin}/@{u['username']}/{s['id']}", "replies_count": 0, "reblogs_count": 0,
+            "favourites_count": 0, "edited_at": None, "content": content, "reblog": None,
+            "application": {"name": "Outpost", "website": "https://outpost.app"},
+            "account": self.account_json(u), "media_attachments": [self.media_json(self.media[m]) for m in s["media_ids"]],
+            "mentions": [], "tags": [], "emojis": [], "card": None, "poll": None,
+        }
+
+    def scheduled_json(self, s) -> dict:
+        return {
+            "id": s["id"], "scheduled_at": self.iso(s["scheduled_at"]),
+            "params": {"text": s["text"], "media_ids": s["media_ids"] or None, "sensitive": s["sensitive"],
+                       "spoiler_text": s["spoiler_text"] or None, "visibility": s["visibility"],
+                       "language": s["language"], "in_reply_to_id": s["in_reply_to_id"], "poll": None,
+                       "idempotency": s["idempotency_key"], "scheduled_at": None, "application_id": 1,
+                       "with_rate_limit": False},
+            "media_attachments": [self.media_json(self.media[m]) for m in s["media_ids"]],
+        }
+
+    def get_status(self, req: Request) -> Response:
+        s = self.statuses.get(req.match.group(1))
+        if s is None:
+            return json_response(404, {"error": "Record not found"})
+        return json_response(200, self.status_json(s))
+
+    def account_statuses(self, req: Request) -> Response:
+        t, err = self.api_token(req, {"read", "read:statuses"})
+        if err:
+            return err
+        aid = req.match.group(1)
+        limit = req.q("limit") or "20"
+        if not limit.isdigit():
+            raise BadRequest("limit must be a number")
+        mine = [s for s in self.statuses.values() if s["account"]["id"] == aid]
+        mine.sort(key=lambda s: int(s["id"]), reverse=True)
+        return json_response(200, [self.status_json(s) for s in mine[:min(int(limit), 40)]])

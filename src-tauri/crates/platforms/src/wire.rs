@@ -128,7 +128,8 @@ fn retry_at(headers: &reqwest::header::HeaderMap) -> Option<i64> {
     }
     // X: x-rate-limit-reset (epoch s); Mastodon: X-RateLimit-Reset (RFC 3339 timestamp).
     get("x-rate-limit-reset")
-        .and_then(|v| v.parse::<i64>().ok().or_else(|| parse_rfc3339(v)))
+        .and_then(|v| v.parse::<i64>().ok())
+        .or_else(|| get("x-ratelimit-reset").and_then(parse_rfc3339))
         // Bluesky: RateLimit-Reset (epoch s; a small number is the IETF draft's delta seconds).
         .or_else(|| {
             get("ratelimit-reset")
@@ -509,7 +510,13 @@ mod tests {
             Some(1_795_437_600)
         );
         assert_eq!(parse_rfc3339("2000-02-29T00:00:00Z"), Some(951_782_400));
-        for bad in ["", "1795437600", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T12:40:00"] {
+        for bad in [
+            "",
+            "1795437600",
+            "2026-11-23",
+            "2026-13-01T00:00:00Z",
+            "2026-11-23T12:40:00",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }

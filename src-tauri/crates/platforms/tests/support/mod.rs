@@ -41,8 +41,14 @@ impl Process {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout.read_line(&mut line).unwrap();
-        let line = serde_json::from_str(line.trim()).unwrap_or_else(|e| panic!("the test server printed {line:?}: {e}"));
-        Process { child, _stdin: stdin, _stdout: stdout, line }
+        let line = serde_json::from_str(line.trim())
+            .unwrap_or_else(|e| panic!("the test server printed {line:?}: {e}"));
+        Process {
+            child,
+            _stdin: stdin,
+            _stdout: stdout,
+            line,
+        }
     }
 }
 
@@ -64,24 +70,41 @@ pub struct Emulator {
 impl Emulator {
     pub fn start(platform: Platform) -> Emulator {
         let mut cmd = Command::new("python3");
-        cmd.arg(repo_root().join("tests/emulators/serve.py")).args(["--platform", platform.id(), "--port", "0"]);
+        cmd.arg(repo_root().join("tests/emulators/serve.py")).args([
+            "--platform",
+            platform.id(),
+            "--port",
+            "0",
+        ]);
         let p = Process::spawn(cmd);
         let origin = p.line["origin"].as_str().unwrap().to_string();
         Emulator {
             _process: p,
             origin,
             platform,
-            http: reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(30)).build().unwrap(),
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
         }
     }
 
     /// Endpoint overrides that send `platform`'s traffic here.
     pub fn endpoints(&self) -> Endpoints {
-        Endpoints::default().with(self.platform, &self.origin).unwrap()
+        Endpoints::default()
+            .with(self.platform, &self.origin)
+            .unwrap()
     }
 
     pub async fn admin(&self, path: &str, body: Value) -> Value {
-        let r = self.http.post(format!("{}/__emulator/{path}", self.origin)).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(format!("{}/__emulator/{path}", self.origin))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         let status = r.status();
         let v: Value = r.json().await.unwrap();
         assert!(status.is_success(), "admin {path} {body}: {status} {v}");
@@ -89,7 +112,14 @@ impl Emulator {
     }
 
     pub async fn admin_get(&self, path: &str) -> Value {
-        self.http.get(format!("{}/__emulator/{path}", self.origin)).send().await.unwrap().json().await.unwrap()
+        self.http
+            .get(format!("{}/__emulator/{path}", self.origin))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     pub async fn log(&self) -> Vec<Value> {
@@ -98,17 +128,29 @@ impl Emulator {
 
     /// Log entries for `method path`.
     pub async fn requests(&self, method: &str, path: &str) -> Vec<Value> {
-        self.log().await.into_iter().filter(|e| e["method"] == method && e["path"] == path).collect()
+        self.log()
+            .await
+            .into_iter()
+            .filter(|e| e["method"] == method && e["path"] == path)
+            .collect()
     }
 }
 
 /// A [`Ctx`] for `app` against `endpoints` (the pieces must outlive the call).
 pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCredentials) -> Ctx<'a> {
-    Ctx { http, endpoints, app }
+    Ctx {
+        http,
+        endpoints,
+        app,
+    }
 }
 
 pub fn no_app() -> AppCredentials {
-    AppCredentials { client_id: String::new(), client_secret: None, instance_url: None }
+    AppCredentials {
+        client_id: String::new(),
+        client_secret: None,
+        instance_url: None,
+    }
 }
 
 /// The reference PDS, when installed (`bash tests/pds/install.sh`); `None` means skip unless
@@ -116,7 +158,10 @@ pub fn no_app() -> AppCredentials {
 pub fn pds(accounts: u32) -> Option<Process> {
     let installed = repo_root().join("tests/pds/node_modules").exists();
     if !installed {
-        assert!(std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"), "OUTPOST_REQUIRE_PDS=1 but tests/pds is not installed");
+        assert!(
+            std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"),
+            "OUTPOST_REQUIRE_PDS=1 but tests/pds is not installed"
+        );
         #[allow(clippy::print_stderr)]
         {
             eprintln!("skipping: the reference PDS is not installed (bash tests/pds/install.sh)");
@@ -124,7 +169,8 @@ pub fn pds(accounts: u32) -> Option<Process> {
         return None;
     }
     let mut cmd = Command::new("bash");
-    cmd.arg(repo_root().join("tests/pds/run.sh")).args(["--accounts", &accounts.to_string()]);
+    cmd.arg(repo_root().join("tests/pds/run.sh"))
+        .args(["--accounts", &accounts.to_string()]);
     Some(Process::spawn(cmd))
 }
 

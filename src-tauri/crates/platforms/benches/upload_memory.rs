@@ -2,7 +2,7 @@
 //! YouTube resumable-upload path to a local sink server (which discards the bytes) and prints the
 //! resident memory before and the peak during the upload (Linux: /proc/self/status).
 //!
-//! `cargo run --release -p outpost-platforms --example upload_memory [-- SIZE_MIB]`
+//! `cargo bench -p outpost-platforms --bench upload_memory [-- SIZE_MIB]`
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -102,9 +102,10 @@ async fn sink(mut sock: TcpStream, received: Arc<AtomicU64>) {
 
 #[tokio::main]
 async fn main() {
+    // `cargo bench` passes `--bench`; the first numeric argument is the size in MiB.
     let mib: u64 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
+        .skip(1)
+        .find_map(|a| a.parse().ok())
         .unwrap_or(1024);
     let size = mib * 1024 * 1024;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,0 +1,144 @@
+"""Strictness of the Mastodon emulator's publishing endpoints (reference §10)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import sys
+import unittest
+from urllib.parse import urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import core  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
+MP4 = b"\0\0\0\x18ftypmp42" + b"\0" * 200
+
+
+def multipart(fields: dict[str, bytes], files: dict[str, tuple[str, str, bytes]], boundary="b0undary"):
+    out = b""
+    for k, v in fields.items():
+        out += f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'.encode() + v + b"\r\n"
+    for k, (fn, ct, data) in files.items():
+        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"; filename="{fn}"\r\n'
+                f"Content-Type: {ct}\r\n\r\n").encode() + data + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+class MastodonPublishTest(unittest.TestCase):
+    def setUp(self):
+        self.srv, self.emu, _ = core.start_in_thread("mastodon")
+        self.addCleanup(self.srv.server_close)
+        self.addCleanup(self.srv.shutdown)
+        o = urlsplit(self.emu.origin)
+        self.host, self.port = o.hostname, o.port
+        self.token = self.req("POST", "/__emulator/token", {})[1]["access_token"]
+
+    def req(self, method, path, json_body=None, raw=None, ctype=None, token=None, headers=None):
+        h = dict(headers or {})
+        body = None
+        if json_body is not None:
+            body, h["Content-Type"] = json.dumps(json_body).encode(), "application/json"
+        elif raw is not None:
+            body, h["Content-Type"] = raw, ctype
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        c = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            data = r.read()
+        finally:
+            c.close()
+        return r.status, (json.loads(data) if data else None), r
+
+    def status(self, body, key=None):
+        return self.req("POST", "/api/v1/statuses", body, token=self.token,
+                        headers={"Idempotency-Key": key} if key else None)
+
+    def upload(self, data, desc=None):
+        raw, ct = multipart({"description": desc.encode()} if desc else {}, {"file": ("f", "x/y", data)})
+        return self.req("POST", "/api/v2/media", raw=raw, ctype=ct, token=self.token)
+
+    def test_instance_document(self):
+        st, b, _ = self.req("GET", "/api/v2/instance")
+        self.assertEqual(st, 200)
+        self.assertEqual(b["configuration"]["statuses"]["max_characters"], 500)
+        self.assertEqual(b["configuration"]["media_attachments"]["video_size_limit"], 103_809_024)
+
+    def test_auth_and_text_limit(self):
+        self.assertEqual(self.req("POST", "/api/v1/statuses", {"status": "x"}, token="nope")[1],
+                         {"error": "The access token is invalid"})
+        st, b, _ = self.status({"status": "a" * 501})
+        self.assertEqual((st, b["error"]), (422, "Validation failed: Text character limit of 500 exceeded"))
+        st, b, _ = self.status({"status": "a" * 490, "spoiler_text": "b" * 11})
+        self.assertEqual(st, 422, "the content warning counts")
+        self.assertEqual(self.status({"status": " "})[0], 422)
+        self.assertEqual(self.status({"status": "x", "visibility": "everyone"})[0], 422)
+        self.assertEqual(self.status({"status": "x", "bogus": 1})[0], 422)
+
+    def test_idempotency_key_kept_one_hour(self):
+        st, a, _ = self.status({"status": "hi"}, key="k1")
+        self.assertEqual(st, 200)
+        _, b, _ = self.status({"status": "hi"}, key="k1")
+        self.assertEqual(a["id"], b["id"])
+        self.req("POST", "/__emulator/clock", {"advance_seconds": 3601})
+        _, c, _ = self.status({"status": "hi"}, key="k1")
+        self.assertNotEqual(a["id"], c["id"])
+        self.assertEqual(len(self.req("GET", "/__emulator/posts")[1]), 2)
+
+    def test_media_sync_async_and_attachment_rules(self):
+        st, img, _ = self.upload(PNG, "alt")
+        self.assertEqual(st, 200)
+        self.assertIsNotNone(img["url"])
+        self.assertEqual(img["description"], "alt")
+        st, vid, _ = self.upload(MP4)
+        self.assertEqual((st, vid["url"]), (202, None))
+        st, b, _ = self.status({"status": "v", "media_ids": [vid["id"]]})
+        self.assertEqual((st, b["error"][:30]), (422, "Cannot attach files that have "))
+        self.assertEqual(self.req("GET", f"/api/v1/media/{vid['id']}", token=self.token)[0], 206)
+        self.assertEqual(self.req("GET", f"/api/v1/media/{vid['id']}", token=self.token)[0], 206)
+        self.assertEqual(self.req("GET", f"/api/v1/media/{vid['id']}", token=self.token)[0], 200)
+        self.assertEqual(self.status({"status": "v", "media_ids": [img["id"], vid["id"]]})[0], 422, "no mixing")
+        self.assertEqual(self.status({"status": "v", "media_ids": [vid["id"]]})[0], 200)
+        st, b, _ = self.status({"status": "again", "media_ids": [vid["id"]]})
+        self.assertEqual(st, 422, "already attached")
+        self.assertEqual(self.upload(b"not media")[0], 422)
+        self.assertEqual(self.req("POST", "/api/v2/media", {"file": "x"}, token=self.token)[0], 422)
+        self.req("POST", "/__emulator/instance", {"image_size_limit": 100})
+        self.assertEqual(self.upload(PNG)[0], 422)
+
+    def test_large_upload_accepted_and_threads_and_scheduling(self):
+        st, _, _ = self.upload(PNG + b"\0" * 300_000)
+        self.assertEqual(st, 200, "bodies above 64 KiB are accepted on the media endpoint")
+        _, a, _ = self.status({"status": "one"})
+        _, b, _ = self.status({"status": "two", "in_reply_to_id": a["id"]})
+        self.assertEqual(b["in_reply_to_id"], a["id"])
+        self.assertEqual(self.status({"status": "x", "in_reply_to_id": "999"})[0], 404)
+        now = self.emu.now()
+        soon = self.emu.platform.iso(now + 60)
+        self.assertEqual(self.status({"status": "s", "scheduled_at": soon})[0], 422)
+        st, s, _ = self.status({"status": "s", "scheduled_at": self.emu.platform.iso(now + 3600)})
+        self.assertEqual(st, 200)
+        self.assertEqual(set(s), {"id", "scheduled_at", "params", "media_attachments"})
+
+    def test_rate_limit_headers_and_garble(self):
+        self.req("POST", "/__emulator/fail", {"path": "/api/v1/statuses", "status": 429})
+        st, b, r = self.status({"status": "x"})
+        self.assertEqual(st, 429)
+        self.assertIsNone(r.getheader("Retry-After"))
+        self.assertRegex(r.getheader("X-RateLimit-Reset"), r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+        self.req("POST", "/__emulator/garble", {"path": "/api/v1/statuses"})
+        c = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        c.request("POST", "/api/v1/statuses", body=b'{"status":"y"}',
+                  headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"})
+        data = c.getresponse().read()
+        c.close()
+        with self.assertRaises(ValueError):
+            json.loads(data)
+
+
+if __name__ == "__main__":
+    unittest.main()
