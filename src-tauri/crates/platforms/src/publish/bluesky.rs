@@ -71,30 +71,6 @@ fn session(tokens: &TokenSet) -> Result<(String, String)> {
     Ok((pds.to_string(), did.to_string()))
 }
 
-/// RFC 3339 UTC with milliseconds, as the lexicon's `datetime` wants.
-fn rfc3339(unix_ms: i64) -> String {
-    let secs = unix_ms.div_euclid(1000);
-    let ms = unix_ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    // Civil from days (H. Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
-}
-
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -507,7 +483,7 @@ impl BlueskyPublisher {
         let mut record = json!({
             "$type": COLLECTION,
             "text": part.text,
-            "createdAt": rfc3339(now_ms()),
+            "createdAt": crate::wire::rfc3339_ms(now_ms()),
         });
         if let Some(lang) = post.options.language.as_deref().filter(|l| !l.is_empty()) {
             record["langs"] = json!([lang]);
@@ -661,8 +637,11 @@ mod tests {
 
     #[test]
     fn dates_are_rfc3339() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(1_709_210_096_789), "2024-02-29T12:34:56.789Z");
+        assert_eq!(crate::wire::rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            crate::wire::rfc3339_ms(1_709_210_096_789),
+            "2024-02-29T12:34:56.789Z"
+        );
     }
 
     #[test]

@@ -67,28 +67,6 @@ fn part_key(key: &str, i: usize) -> String {
     }
 }
 
-/// `unix` seconds as an RFC 3339 UTC timestamp (`2026-11-23T12:40:00Z`).
-fn rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Civil date from days (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        (secs % 3600) / 60,
-        secs % 60
-    )
-}
-
 fn u64_at(v: &Value, path: &[&str]) -> Option<u64> {
     let mut cur = v;
     for k in path {
@@ -350,7 +328,7 @@ fn status_body(
         b["language"] = json!(l);
     }
     if let Some(at) = scheduled_at {
-        b["scheduled_at"] = json!(rfc3339(at));
+        b["scheduled_at"] = json!(wire::rfc3339(at));
     }
     b
 }
@@ -565,9 +543,9 @@ mod tests {
     #[test]
     fn timestamps_round_trip() {
         for t in [0, 951_782_400, 1_795_437_600, 4_102_444_799] {
-            assert_eq!(wire::parse_rfc3339(&rfc3339(t)), Some(t), "{t}");
+            assert_eq!(wire::parse_rfc3339(&wire::rfc3339(t)), Some(t), "{t}");
         }
-        assert_eq!(rfc3339(1_795_437_600), "2026-11-23T12:40:00Z");
+        assert_eq!(wire::rfc3339(1_795_437_600), "2026-11-23T12:40:00Z");
     }
 
     #[test]

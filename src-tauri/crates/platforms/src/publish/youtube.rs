@@ -193,7 +193,7 @@ async fn start_session(
     if let Some(at) = o.publish_at {
         // "can be set only if the privacy status of the video is private"
         status["privacyStatus"] = json!("private");
-        status["publishAt"] = json!(rfc3339(at));
+        status["publishAt"] = json!(wire::rfc3339(at));
     }
     let body = json!({
         "snippet": {
@@ -416,12 +416,19 @@ fn google_error(r: &Raw) -> Error {
     wire::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
 }
 
-/// The next daily quota reset (midnight Pacific). Computed as midnight at UTC−8 (PST): during
-/// daylight saving time this is an hour after the real reset — never before it.
+/// The next daily quota reset: midnight in America/Los_Angeles (daylight saving included).
 pub fn next_pacific_midnight(now: i64) -> i64 {
-    const DAY: i64 = 86_400;
-    const OFFSET: i64 = 8 * 3600;
-    ((now - OFFSET).div_euclid(DAY) + 1) * DAY + OFFSET
+    use chrono::{Days, TimeZone};
+    let tz = chrono_tz::America::Los_Angeles;
+    let Some(local) = tz.timestamp_opt(now, 0).single() else {
+        return now + 86_400;
+    };
+    local
+        .date_naive()
+        .checked_add_days(Days::new(1))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|midnight| tz.from_local_datetime(&midnight).earliest())
+        .map_or(now + 86_400, |t| t.timestamp())
 }
 
 fn invalid(what: &str) -> Error {
@@ -464,28 +471,6 @@ pub(crate) fn check_unchanged(m: &MediaFile) -> Result<()> {
             m.bytes
         )))
     }
-}
-
-/// Unix seconds as RFC 3339 UTC (`2026-11-23T12:00:00Z`).
-pub(crate) fn rfc3339(t: i64) -> String {
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Civil date from days (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -605,16 +590,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_format_and_the_quota_reset_is_midnight_pacific_standard_time() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    fn times_format_and_the_quota_reset_is_midnight_in_los_angeles() {
+        assert_eq!(wire::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(wire::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         let noon = 1_795_435_200; // 2026-11-23 12:00 UTC
-        assert_eq!(rfc3339(noon), "2026-11-23T12:00:00Z");
-        assert_eq!(rfc3339(next_pacific_midnight(noon)), "2026-11-24T08:00:00Z");
+        assert_eq!(wire::rfc3339(noon), "2026-11-23T12:00:00Z");
+        assert_eq!(
+            wire::rfc3339(next_pacific_midnight(noon)),
+            "2026-11-24T08:00:00Z"
+        );
         // 05:00 UTC is still the previous Pacific day: the reset is the same day at 08:00.
         assert_eq!(
-            rfc3339(next_pacific_midnight(noon - 7 * 3600)),
+            wire::rfc3339(next_pacific_midnight(noon - 7 * 3600)),
             "2026-11-23T08:00:00Z"
+        );
+        // Summer: Pacific daylight time, midnight is 07:00 UTC.
+        let july = 1_783_080_000; // 2026-07-03 12:00 UTC
+        assert_eq!(
+            wire::rfc3339(next_pacific_midnight(july)),
+            "2026-07-04T07:00:00Z"
         );
     }
 }
