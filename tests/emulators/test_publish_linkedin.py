@@ -122,6 +122,69 @@ class LinkedInPublishing(unittest.TestCase):
         self.assertEqual(st, 429)
         self.assertNotIn("retry-after", hs)
 
+    # -- comments (a post's second part is its first comment)
+    def comment_path(self, urn):
+        return f"/rest/socialActions/{quote(urn, safe='')}/comments"
+
+    def new_post(self, text="with a comment", author=None):
+        body = self.post_body(text) | ({"author": author} if author else {})
+        st, _, hs = self.js("POST", "/rest/posts", body)
+        self.assertEqual(st, 201)
+        return hs["x-restli-id"]
+
+    def test_first_comment_is_created_and_stored(self):
+        urn = self.new_post()
+        body = {"actor": self.me, "object": urn, "message": {"text": "More (details) #here"}}
+        st, data, hs = self.js("POST", self.comment_path(urn), body)
+        self.assertEqual(st, 201, data)
+        self.assertEqual(data["$URN"], f"urn:li:comment:({urn},{hs['x-restli-id']})")
+        self.assertEqual((data["actor"], data["object"], data["message"]),
+                         (self.me, urn, {"text": "More (details) #here"}))
+        got = self.admin("comments")
+        self.assertEqual(len(got), 1)
+        self.assertEqual(got[0]["$URN"], data["$URN"])
+        # An organization's post, commented on as the organization.
+        org = "urn:li:organization:2414183"
+        urn2 = self.new_post("page post", author=org)
+        st, data, _ = self.js("POST", self.comment_path(urn2),
+                              {"actor": org, "object": urn2, "message": {"text": "from the page"}})
+        self.assertEqual(st, 201, data)
+
+    def test_comment_is_strict(self):
+        urn = self.new_post()
+        ok = {"actor": self.me, "object": urn, "message": {"text": "hi"}}
+        path = self.comment_path(urn)
+        # Versioned headers.
+        st, data, _ = self.js("POST", path, ok, headers={})
+        self.assertEqual((st, data["code"]), (400, "VERSION_MISSING"))
+        # The URN in the path must be encoded; an unknown post is 404.
+        st, data, _ = self.js("POST", f"/rest/socialActions/{urn}/comments", ok)
+        self.assertEqual((st, data["code"]), (400, "ILLEGAL_ARGUMENT"))
+        gone = "urn:li:share:1"
+        st, data, _ = self.js("POST", self.comment_path(gone), ok | {"object": gone})
+        self.assertEqual((st, data["code"]), (404, "NOT_FOUND"))
+        # object must be the post in the path.
+        st, _, _ = self.js("POST", path, ok | {"object": gone})
+        self.assertEqual(st, 400)
+        # Missing and extra fields, wrong types, too long, not JSON.
+        for bad in ({"actor": self.me, "object": urn}, {"object": urn, "message": {"text": "x"}},
+                    ok | {"parentComment": "urn:li:comment:(x,1)"}, ok | {"message": {}},
+                    ok | {"message": {"text": "x", "attributes": []}}, ok | {"message": {"text": ""}},
+                    ok | {"message": {"text": 5}}, ok | {"message": {"text": "a" * 1251}}):
+            st, data, _ = self.js("POST", path, bad)
+            self.assertEqual((st, data["code"], data["status"]), (422, "UNPROCESSABLE_ENTITY", 422), bad)
+        st, data, _ = self.call("POST", path, b"actor=x", "application/x-www-form-urlencoded")
+        self.assertEqual((st, data["code"]), (400, "ILLEGAL_ARGUMENT"))
+        self.assertEqual(self.js("POST", path, ok | {"message": {"text": "a" * 1250}})[0], 201)
+        # The actor: someone the member cannot act as, an organization not administered, or not the author.
+        for actor in ("urn:li:person:someoneelse", "urn:li:organization:999", "urn:li:organization:2414183"):
+            st, data, _ = self.js("POST", path, ok | {"actor": actor})
+            self.assertEqual((st, data["code"]), (403, "ACCESS_DENIED"), actor)
+        # Token.
+        st, _, _ = self.js("POST", path, ok, token=None)
+        self.assertEqual(st, 401)
+        self.assertEqual(len(self.admin("comments")), 1, "only the valid comment was stored")
+
     # -- images
     def test_image_upload_then_post(self):
         st, data, _ = self.js("POST", "/rest/images", {"initializeUploadRequest": {"owner": self.me}},

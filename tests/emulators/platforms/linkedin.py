@@ -45,6 +45,8 @@ UPLOAD_HOST = "https://www.linkedin.com"  # upload URLs point at LinkedIn's uplo
 VIDEO_PART = 4 * 1024 * 1024  # the part size LinkedIn's uploadInstructions use
 MAX_IMAGE = 36 * 1024 * 1024
 MAX_COMMENTARY = 3000
+# [decision] LinkedIn's UI caps a comment at 1250 characters; the Comments API reference states no number.
+MAX_COMMENT = 1250
 # "little text" reserved characters: a literal one must be backslash-escaped in `commentary`.
 RESERVED = set("|{}@[]()<>#\\*_~")
 IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a")
@@ -79,6 +81,8 @@ class Publishing:
 
     def reset(self):
         self.posts: list[dict] = []
+        self.comments: list[dict] = []
+        self.comment_ids = itertools.count(7100000000000000001)
         self.images: dict[str, dict] = {}
         self.videos: dict[str, dict] = {}
         self.uploads: dict[str, tuple] = {}  # upload id -> ("image", urn) | ("video", urn, part index)
@@ -103,6 +107,7 @@ class Publishing:
         return {
             "token": ("POST", self._admin_token),
             "posts": ("GET", lambda r: self.posts),
+            "comments": ("GET", lambda r: self.comments),
             "media": ("GET", lambda r: {"images": list(self.images.values()),
                                         "videos": [{k: v for k, v in x.items() if k != "data"}
                                                    for x in self.videos.values()]}),
@@ -380,6 +385,70 @@ class Publishing:
                            "media": media, "body": b})
         return Response(201, b"", None, [("x-restli-id", urn), ("x-linkedin-id", urn)])
 
+    def create_comment(self, req: Request) -> Response:
+        """`POST /rest/socialActions/{post URN}/comments` (Comments API): a comment on a post, by an actor
+        the member may act as, who must be the post's author (Outpost only writes first comments on its own
+        posts). [decision] the real API lets anyone comment; the emulator refuses another actor with 403 so a
+        client that comments as the wrong identity fails. `message.text` is plain text (not little text)."""
+        t, err = self.publish_guard(req, None)
+        if err:
+            return err
+        raw = req.match.group(1)
+        if ":" in raw:  # Rest.li 2.0: URNs in paths are URL-encoded
+            return rest_error(400, "ILLEGAL_ARGUMENT", "The URN in the path must be URL-encoded")
+        target = unquote(raw)
+        if not req.is_json():
+            return rest_error(400, "ILLEGAL_ARGUMENT", "Content-Type must be application/json")
+        try:
+            b = req.json()
+        except Exception:
+            b = None
+        if not isinstance(b, dict):
+            return rest_error(400, "ILLEGAL_ARGUMENT", "The body must be a JSON object")
+
+        def unprocessable(msg):
+            return rest_error(422, "UNPROCESSABLE_ENTITY", msg)
+
+        for k in ("actor", "object", "message"):
+            if k not in b:
+                return unprocessable(f"Field Value validation failed in REQUEST_BODY: Data Processing Exception "
+                                     f"while processing fields [/{k}]")
+        extra = sorted(set(b) - {"actor", "object", "message"})
+        if extra:
+            return unprocessable(f"Field Value validation failed in REQUEST_BODY: Unrecognized field [/{extra[0]}]")
+        m = b["message"]
+        if not isinstance(m, dict) or "text" not in m:
+            return unprocessable("Field Value validation failed in REQUEST_BODY: Data Processing Exception "
+                                 "while processing fields [/message/text]")
+        extra = sorted(set(m) - {"text"})
+        if extra:
+            return unprocessable(f"Field Value validation failed in REQUEST_BODY: Unrecognized field "
+                                 f"[/message/{extra[0]}]")
+        if not isinstance(m["text"], str) or not m["text"].strip():
+            return unprocessable("message.text must be a non-empty string")
+        if len(m["text"]) > MAX_COMMENT:
+            return unprocessable(f"message.text is longer than {MAX_COMMENT} characters")
+        if b["object"] != target:
+            return rest_error(400, "ILLEGAL_ARGUMENT", f"object {b['object']} does not match the path's {target}")
+        post = next((p for p in self.posts if p["id"] == target), None)
+        if post is None:
+            return rest_error(404, "NOT_FOUND", f"Post {target} not found")
+        actor = b["actor"]
+        t, err = self.publish_guard(req, actor)
+        if err:
+            return err
+        if actor != post["author"]:
+            return rest_error(403, "ACCESS_DENIED", f"{actor} is not the author of {target}", 100)
+        cid = str(next(self.comment_ids))
+        urn = f"urn:li:comment:({target},{cid})"
+        now = int(self.emu.now() * 1000)
+        comment = {"actor": actor, "object": target, "message": {"text": m["text"]}, "id": cid, "$URN": urn,
+                   "commentUrn": urn, "created": {"actor": actor, "time": now},
+                   "lastModified": {"actor": actor, "time": now}}
+        self.comments.append(comment)
+        # [decision] as the Comments API: x-restli-id is the comment's id, the URN is in the body.
+        return json_response(201, comment, headers=[("x-restli-id", cid)])
+
 
 class LinkedIn(Publishing, Platform):
     name = "linkedin"
@@ -395,6 +464,7 @@ class LinkedIn(Publishing, Platform):
         self.route("POST", r"/rest/images", self.images_action)
         self.route("POST", r"/rest/videos", self.videos_action)
         self.route("GET", r"/rest/videos/([^/]+)", self.get_video)
+        self.route("POST", r"/rest/socialActions/([^/]+)/comments", self.create_comment)
         self.route("PUT", r"/dms-uploads/([A-Za-z0-9_-]+)", self.upload)
         self.reset()
 

@@ -361,14 +361,38 @@ async fn invalid_posts_are_refused_before_any_request() {
         "{err:?}"
     );
 
+    // A post takes one first comment, not a thread.
     let mut thread = text_post("one");
-    thread.parts.push(PostPart {
-        text: "two".into(),
-        media: vec![],
-    });
+    for t in ["two", "three"] {
+        thread.parts.push(PostPart {
+            text: t.into(),
+            media: vec![],
+        });
+    }
     let err = publish(&e, &tokens, &thread).await.unwrap_err();
     assert!(
         matches!(err, Error::Rejected { ref reason, .. } if reason.contains("no_threads")),
+        "{err:?}"
+    );
+    // The first comment is text only, and at most 1250 characters.
+    let mut comment_media = text_post("one");
+    comment_media.parts.push(PostPart {
+        text: "look".into(),
+        media: vec![MediaFile::inspect(&file_with(dir.path(), "c.png", PNG, 2000), None).unwrap()],
+    });
+    let err = publish(&e, &tokens, &comment_media).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { ref reason, .. } if reason.contains("comment_media")),
+        "{err:?}"
+    );
+    let mut long_comment = text_post("one");
+    long_comment.parts.push(PostPart {
+        text: "a".repeat(1251),
+        media: vec![],
+    });
+    let err = publish(&e, &tokens, &long_comment).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { ref reason, .. } if reason.contains("text_too_long")),
         "{err:?}"
     );
 
@@ -389,4 +413,83 @@ async fn invalid_posts_are_refused_before_any_request() {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
 
     assert!(e.log().await.is_empty(), "nothing reached LinkedIn");
+}
+
+async fn comments(e: &Emulator) -> Vec<Value> {
+    e.admin_get("comments").await.as_array().unwrap().clone()
+}
+
+fn with_comment(post: &str, comment: &str) -> Post {
+    let mut p = text_post(post);
+    p.parts.push(PostPart {
+        text: comment.into(),
+        media: vec![],
+    });
+    p
+}
+
+#[tokio::test]
+async fn second_part_is_the_first_comment_by_the_same_author() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    // Comments are plain text: reserved "little text" characters are sent as written.
+    let text = "Link in the comments (as promised) #docs @you";
+    let p = publish(&e, &tokens, &with_comment("The post", text))
+        .await
+        .unwrap();
+    let got = posts(&e).await;
+    assert_eq!(got.len(), 1, "one post");
+    assert_eq!(got[0]["id"], p.id.as_str());
+    let c = comments(&e).await;
+    assert_eq!(c.len(), 1, "one comment");
+    assert_eq!(c[0]["actor"], "urn:li:person:782bbtaQ");
+    assert_eq!(c[0]["object"], p.id.as_str());
+    assert_eq!(c[0]["message"]["text"], text);
+    let urn = c[0]["$URN"].as_str().unwrap();
+    assert!(
+        urn.starts_with(&format!("urn:li:comment:({},", p.id)),
+        "{urn}"
+    );
+    assert_eq!(p.thread, vec![p.id.clone(), urn.to_string()]);
+    let req = &e
+        .requests(
+            "POST",
+            &format!("/rest/socialActions/{}/comments", p.id.replace(':', "%3A")),
+        )
+        .await[0];
+    assert_eq!(req["headers"]["linkedin-version"], "202510");
+    assert_eq!(req["headers"]["x-restli-protocol-version"], "2.0.0");
+
+    // On a page's post, the page comments.
+    let org = "urn:li:organization:2414183";
+    let tokens = setup(&e, Some(org)).await;
+    let p = publish(&e, &tokens, &with_comment("Page post", "Page comment"))
+        .await
+        .unwrap();
+    let c = comments(&e).await;
+    assert_eq!((c.len(), c[1]["actor"].as_str()), (2, Some(org)));
+    assert_eq!(c[1]["object"], p.id.as_str());
+    assert_eq!(p.thread.len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_comment_leaves_the_post_published_and_is_not_retried() {
+    let e = Emulator::start(Platform::Linkedin);
+    let tokens = setup(&e, None).await;
+    // The emulator's first post URN is known; its comment call fails.
+    let path = "/rest/socialActions/urn%3Ali%3Ashare%3A7000000000000000001/comments";
+    e.admin("fail", json!({"path": path, "status": 500})).await;
+    let p = publish(&e, &tokens, &with_comment("Live anyway", "lost"))
+        .await
+        .unwrap();
+    assert_eq!(p.id, "urn:li:share:7000000000000000001");
+    assert_eq!(p.thread, vec![p.id.clone()], "no comment in the thread");
+    assert_eq!(posts(&e).await.len(), 1, "the post was not sent again");
+    assert_eq!(e.requests("POST", "/rest/posts").await.len(), 1);
+    assert_eq!(
+        e.requests("POST", path).await.len(),
+        1,
+        "the comment was tried once"
+    );
+    assert!(comments(&e).await.is_empty());
 }

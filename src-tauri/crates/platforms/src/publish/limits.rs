@@ -44,6 +44,9 @@ pub struct Limits {
     pub max_alt: usize,
     /// Whether a thread (replies to itself) can be published.
     pub threads: bool,
+    /// LinkedIn: no threads, but a second part is published as the first comment on the post, by
+    /// the same author. Exactly one extra part, text only, at most [`FIRST_COMMENT_MAX`] characters.
+    pub first_comment: bool,
     /// YouTube: a post is a video.
     pub requires_video: bool,
     /// YouTube: title length (required when set).
@@ -57,12 +60,18 @@ pub struct Violation {
     pub part: usize,
     /// `text_too_long`, `text_too_large`, `too_many_images`, `media_type`, `media_too_large`,
     /// `video_too_long`, `video_too_short`, `mixed_media`, `alt_too_long`, `no_threads`,
-    /// `video_required`, `title_required`, `title_too_long`, `empty`.
+    /// `video_required`, `title_required`, `title_too_long`, `empty`, `comment_media`.
     pub rule: String,
     pub message: String,
 }
 
 const MB: u64 = 1024 * 1024;
+
+/// The longest first comment (LinkedIn comments), counted in Unicode scalar values.
+/// [decision] LinkedIn's UI caps a comment at 1250 characters and the Comments API reference states
+/// no number; the UI's cap is used so a comment that would be cut or refused is caught before
+/// anything is published.
+pub const FIRST_COMMENT_MAX: usize = 1250;
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| (*x).to_string()).collect()
@@ -89,6 +98,7 @@ impl Limits {
             max_video_ms: None,
             max_alt: 1000,
             threads: false,
+            first_comment: false,
             requires_video: false,
             max_title: None,
         };
@@ -148,6 +158,7 @@ impl Limits {
                 // [U] LinkedIn's Videos API pages do not state a cap in the reference; 5 GB as its UI says.
                 max_video_bytes: 5 * 1024 * MB,
                 max_alt: 4086,
+                first_comment: true,
                 ..base
             },
             Platform::Youtube => Limits {
@@ -197,7 +208,37 @@ impl Limits {
         if post.parts.is_empty() {
             v(0, "empty", "The post is empty".into());
         }
-        if post.parts.len() > 1 && !self.threads {
+        if self.first_comment && !self.threads {
+            // The second part becomes the first comment: one only, text only, a comment's length.
+            if post.parts.len() > 2 {
+                v(
+                    2,
+                    "no_threads",
+                    format!(
+                        "{name} does not support threads; a post takes at most one first comment"
+                    ),
+                );
+            }
+            if let Some(c) = post.parts.get(1) {
+                if !c.media.is_empty() {
+                    v(
+                        1,
+                        "comment_media",
+                        format!("The first comment on {name} is text only"),
+                    );
+                }
+                let n = self.count(&c.text);
+                if n > FIRST_COMMENT_MAX {
+                    v(
+                        1,
+                        "text_too_long",
+                        format!(
+                            "The first comment counts {n} on {name}; the limit is {FIRST_COMMENT_MAX}"
+                        ),
+                    );
+                }
+            }
+        } else if post.parts.len() > 1 && !self.threads {
             v(
                 1,
                 "no_threads",
@@ -221,8 +262,10 @@ impl Limits {
             }
         }
         for (i, part) in post.parts.iter().enumerate() {
+            // A first comment's length and media were checked above.
+            let comment = self.first_comment && !self.threads && i == 1;
             let n = self.count(&part.text);
-            if n > self.max_text {
+            if n > self.max_text && !comment {
                 v(
                     i,
                     "text_too_long",
@@ -243,6 +286,12 @@ impl Limits {
                         part.text.len()
                     ),
                 );
+            }
+            if comment {
+                if part.text.trim().is_empty() {
+                    v(i, "empty", "The first comment needs text".into());
+                }
+                continue;
             }
             if part.text.trim().is_empty() && part.media.is_empty() {
                 v(i, "empty", "A post needs text or media".into());
@@ -408,13 +457,56 @@ mod tests {
             text: "two".into(),
             media: vec![],
         });
+        // Two parts are a post and its first comment; a third is a thread.
+        p.parts.push(PostPart {
+            text: "three".into(),
+            media: vec![],
+        });
         assert!(l.check(&p).iter().any(|v| v.rule == "no_threads"));
         let y = Limits::for_platform(Platform::Youtube);
+        assert!(!y.first_comment && !Limits::for_platform(Platform::X).first_comment);
         let rules: Vec<String> = y.check(&post("desc")).into_iter().map(|v| v.rule).collect();
         assert!(
             rules.contains(&"title_required".to_string())
                 && rules.contains(&"video_required".to_string()),
             "{rules:?}"
+        );
+    }
+
+    #[test]
+    fn linkedin_second_part_is_a_text_only_first_comment() {
+        let l = Limits::for_platform(Platform::Linkedin);
+        assert!(l.first_comment && !l.threads);
+        let comment = |text: &str, media: Vec<crate::publish::MediaFile>| {
+            let mut p = post("the post");
+            p.parts.push(PostPart {
+                text: text.into(),
+                media,
+            });
+            p
+        };
+        assert!(l.check(&comment("first!", vec![])).is_empty());
+        assert!(l.check(&comment(&"é".repeat(1250), vec![])).is_empty());
+        let long = l.check(&comment(&"é".repeat(1251), vec![]));
+        assert_eq!(long.len(), 1, "{long:?}");
+        assert_eq!((long[0].part, long[0].rule.as_str()), (1, "text_too_long"));
+        assert_eq!(l.check(&comment("  ", vec![]))[0].rule, "empty");
+
+        let m = crate::publish::MediaFile {
+            path: "a.png".into(),
+            mime: "image/png".into(),
+            kind: MediaKind::Image,
+            bytes: 100,
+            width: Some(16),
+            height: Some(16),
+            duration_ms: None,
+            alt: None,
+        };
+        let with_media = l.check(&comment("look", vec![m]));
+        assert_eq!(with_media.len(), 1, "{with_media:?}");
+        assert_eq!(
+            (with_media[0].part, with_media[0].rule.as_str()),
+            (1, "comment_media")
         );
     }
 }

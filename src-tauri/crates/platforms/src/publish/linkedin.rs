@@ -10,7 +10,11 @@
 //! - Video: `POST /rest/videos?action=initializeUpload` with the size → `uploadInstructions[]` (byte
 //!   ranges) → `PUT` each range read from disk, collecting `ETag`s → `POST
 //!   /rest/videos?action=finalizeUpload` → poll `GET /rest/videos/{urn}` until `AVAILABLE` → post.
-//! - No threads (limits say so). Uploads are retried on network errors/5xx (a re-sent part cannot
+//! - No threads. A second part is the post's first comment (`Limits::first_comment`: text only, at
+//!   most 1250 characters): `POST /rest/socialActions/{post URN}/comments` with the same author as
+//!   `actor`, plain text (comments are not "little text"), the comment URN in `x-restli-id`
+//!   (or the body's `$URN`). If it fails the post is still returned: it is live and must not be
+//!   published again; a warning is logged. Uploads are retried on network errors/5xx (a re-sent part cannot
 //!   double anything); the final `POST /rest/posts` never is — the error goes back to the caller.
 
 use std::sync::Arc;
@@ -132,9 +136,22 @@ impl Publisher for LinkedinPublisher {
             .filter(|s| s.starts_with("urn:li:"))
             .ok_or_else(|| invalid("the created post has no x-restli-id"))?;
         progress(total, total);
+        let mut thread = vec![id.clone()];
+        if let Some(c) = post.parts.get(1) {
+            // The post is live: a failed comment is reported in the log, never by failing (the
+            // caller would publish the post again).
+            match comment(ctx, tokens, &author, &id, &c.text).await {
+                Ok(urn) => thread.push(urn),
+                Err(e) => tracing::warn!(
+                    post = %id,
+                    error = %e,
+                    "LinkedIn: the post is published but its first comment was not"
+                ),
+            }
+        }
         Ok(Published {
             url: Some(format!("https://www.linkedin.com/feed/update/{id}/")),
-            thread: vec![id.clone()],
+            thread,
             id,
         })
     }
@@ -167,6 +184,40 @@ fn author(tokens: &TokenSet) -> Result<String> {
                 .into(),
         )),
     }
+}
+
+/// Creates the first comment on `post` as `author` and returns its URN. Not retried: after a
+/// network error the comment may exist.
+async fn comment(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    author: &str,
+    post: &str,
+    text: &str,
+) -> Result<String> {
+    let body = json!({
+        "actor": author,
+        "object": post,
+        "message": { "text": text },
+    });
+    let path = format!("/rest/socialActions/{}/comments", encode_urn(post));
+    let rb = rest(ctx, tokens, Method::POST, &path)?
+        .header("Content-Type", "application/json")
+        .body(body.to_string());
+    let r = send_raw(ctx.http, P, rb).await?;
+    if r.status != 201 && r.status != 200 {
+        return Err(classify(&r));
+    }
+    let from_body = || {
+        serde_json::from_slice::<Value>(&r.body)
+            .ok()
+            .and_then(|v| v["$URN"].as_str().map(str::to_string))
+    };
+    header(&r, "x-restli-id")
+        .filter(|s| s.starts_with("urn:li:"))
+        .or_else(from_body)
+        .filter(|s| s.starts_with("urn:li:comment:"))
+        .ok_or_else(|| invalid("the created comment has no URN"))
 }
 
 /// `commentary` in LinkedIn's "little text" format: every reserved character escaped.
