@@ -172,6 +172,7 @@ async fn main() {
         http: &http,
         endpoints: &endpoints,
         app: &app,
+        media_host: None,
     };
     let published = YoutubePublisher
         .publish(ctx, &tokens, &post, &|_, _| {})

@@ -82,6 +82,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app,
+            media_host: None,
         }
     }
 

@@ -25,6 +25,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
+            media_host: None,
         };
         Ok(pubr.server_limits(ctx).await?)
     }
@@ -56,6 +57,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
+            media_host: None,
         };
         let limits = pubr.server_limits(ctx).await?;
         let broken = pubr.validate(post, &limits);

@@ -41,6 +41,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
+            media_host: None,
         };
         match provider(p).revoke(ctx, tokens).await {
             Ok(Revocation::Revoked) => ("revoked".into(), None),

@@ -148,6 +148,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
+            media_host: None,
         };
         let base = self.channels_state().retry_base;
         let mut attempt = 0u32;
@@ -224,6 +225,7 @@ impl Outpost {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
+            media_host: None,
         };
         let mut refreshed = false;
         loop {

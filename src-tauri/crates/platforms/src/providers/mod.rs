@@ -45,6 +45,8 @@ pub struct Ctx<'a> {
     pub http: &'a HttpClient,
     pub endpoints: &'a Endpoints,
     pub app: &'a AppCredentials,
+    /// The user's media host, where a platform fetches media from a public URL (None: not set up).
+    pub media_host: Option<&'a dyn crate::publish::MediaHost>,
 }
 
 /// The outcome of an upstream revocation.

@@ -4,6 +4,7 @@
 //! until, needs re-auth, rejected with the platform's message).
 
 pub mod bluesky;
+pub mod hosting;
 pub mod limits;
 pub mod linkedin;
 pub mod mastodon;
@@ -19,6 +20,7 @@ use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
 
+pub use hosting::{HostedMedia, MediaHost};
 pub use limits::{Limits, Violation};
 pub use media::{MediaFile, MediaKind};
 
@@ -105,6 +107,40 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         tokens: &TokenSet,
         post: &Post,
     ) -> Result<Option<Published>>;
+
+    /// Whether the platform can hold a post and publish it at `options.publish_at` itself
+    /// (native scheduling handoff: the post goes out with the laptop closed).
+    fn native_scheduling(&self) -> bool {
+        false
+    }
+
+    /// Moves a natively scheduled post (`scheduled` is what [`Publisher::publish`] returned for it)
+    /// to `publish_at` (unix s).
+    async fn reschedule_native(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _scheduled: &Published,
+        _publish_at: i64,
+    ) -> Result<()> {
+        Err(crate::Error::Unsupported {
+            platform: self.platform(),
+            what: "moving a scheduled post",
+        })
+    }
+
+    /// Cancels a natively scheduled post before it goes out (a post that is already gone is fine).
+    async fn cancel_native(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _scheduled: &Published,
+    ) -> Result<()> {
+        Err(crate::Error::Unsupported {
+            platform: self.platform(),
+            what: "cancelling a scheduled post",
+        })
+    }
 }
 
 /// The publisher of `platform`, for the platforms that have one.

@@ -142,6 +142,7 @@ pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCrede
         http,
         endpoints,
         app,
+        media_host: None,
     }
 }
 
