@@ -591,6 +591,11 @@ impl Publisher for BlueskyPublisher {
     /// Finds the records of `post` by their derived keys. `Some` only when every part exists: a
     /// thread cut short by a crash is `None`, and publishing again completes it (parts that exist are
     /// found, not duplicated).
+    /// Record keys derive from `post.key`: an existing record is found before any create.
+    fn retry_is_safe(&self) -> bool {
+        true
+    }
+
     async fn lookup(
         &self,
         ctx: Ctx<'_>,

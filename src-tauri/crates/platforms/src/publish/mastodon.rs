@@ -444,6 +444,11 @@ impl Publisher for MastodonPublisher {
     /// Beyond it, this reads the account's 40 most recent statuses and matches the first part's
     /// text (the server renders it as HTML; tags are stripped before comparing). A thread is
     /// reported by its first status only.
+    /// Idempotency-Key per part: Mastodon returns the first status for a repeat within an hour.
+    fn retry_is_safe(&self) -> bool {
+        true
+    }
+
     async fn lookup(
         &self,
         ctx: Ctx<'_>,

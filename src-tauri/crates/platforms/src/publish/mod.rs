@@ -108,6 +108,13 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         post: &Post,
     ) -> Result<Option<Published>>;
 
+    /// Whether publishing the same post again (same `post.key`) after an unknown outcome cannot
+    /// create a second copy (an idempotency key, client-chosen record keys). The scheduler retries
+    /// ambiguous failures only where this is true; elsewhere it looks the post up or asks the user.
+    fn retry_is_safe(&self) -> bool {
+        false
+    }
+
     /// Whether the platform can hold a post and publish it at `options.publish_at` itself
     /// (native scheduling handoff: the post goes out with the laptop closed).
     fn native_scheduling(&self) -> bool {
