@@ -54,11 +54,13 @@ pub enum ErrorCode {
     ReconnectNeeded,
     /// The platform refused the request or answered something unreadable.
     PlatformRejected,
+    /// Another Outpost process (the desktop app or `outpost run`) already publishes from this data directory.
+    SchedulerBusy,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -81,6 +83,7 @@ impl ErrorCode {
         ErrorCode::PlatformUnavailable,
         ErrorCode::ReconnectNeeded,
         ErrorCode::PlatformRejected,
+        ErrorCode::SchedulerBusy,
     ];
 }
 
@@ -112,6 +115,8 @@ pub enum Error {
     Platform(#[from] outpost_platforms::Error),
     #[error("{0}")]
     AppNotConfigured(String),
+    #[error("{0}")]
+    SchedulerBusy(String),
     #[error("{0}")]
     PlatformUnavailable(String),
     #[error("{context}: {source}")]
@@ -158,6 +163,7 @@ impl Error {
             Error::ArchiveTooNew { .. } => ErrorCode::ArchiveTooNew,
             Error::ProfileNotEmpty { .. } => ErrorCode::ProfileNotEmpty,
             Error::AppNotConfigured(_) => ErrorCode::AppNotConfigured,
+            Error::SchedulerBusy(_) => ErrorCode::SchedulerBusy,
             Error::PlatformUnavailable(_) => ErrorCode::PlatformUnavailable,
             Error::Platform(e) => {
                 use outpost_platforms::Error as P;
@@ -206,6 +212,7 @@ mod tests {
             PlatformUnavailable => 19,
             ReconnectNeeded => 20,
             PlatformRejected => 21,
+            SchedulerBusy => 22,
         }
     }
 

@@ -9,7 +9,9 @@ pub mod doctor;
 pub mod error;
 pub mod logging;
 pub mod paths;
+pub mod posts;
 pub mod privacy;
+pub mod scheduler;
 pub mod secrets;
 
 use std::sync::Arc;
@@ -86,6 +88,7 @@ struct Inner {
     /// Held while a secret is sealed and written, and for a whole master-key rotation.
     secrets_lock: tokio::sync::Mutex<()>,
     channels: channels::ChannelsState,
+    sched: scheduler::SchedSignals,
 }
 
 impl Outpost {
@@ -113,6 +116,7 @@ impl Outpost {
                     options.retry_base,
                 ),
                 options,
+                sched: scheduler::SchedSignals::default(),
             }),
         })
     }
@@ -124,6 +128,10 @@ impl Outpost {
     /// The keychain service this profile's master key lives under.
     pub fn keychain_service(&self) -> &str {
         &self.inner.options.keychain_service
+    }
+
+    pub(crate) fn sched(&self) -> &scheduler::SchedSignals {
+        &self.inner.sched
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

@@ -1,33 +1,66 @@
-//! Publishing one post on one channel now: fresh tokens, the platform's publisher, and on a
-//! refused access token one refresh and one retry before the channel is marked "reconnect
-//! needed". The scheduler drives this; it never retries a failure that could double-post.
+//! Publishing one post on one channel: fresh tokens, the platform's publisher, and on a refused
+//! access token one refresh and one retry before the channel is marked "reconnect needed". The
+//! scheduler drives this and needs to know whether a failure happened before anything reached the
+//! platform (then a retry cannot double-post).
 
-use outpost_platforms::publish::{Limits, Post, Progress, Published, publisher};
-use outpost_platforms::{Error as PErr, provider};
+use outpost_platforms::publish::{Limits, Post, Progress, Published, Publisher, publisher};
+use outpost_platforms::{AppCredentials, Ctx, Error as PErr, TokenSet, provider};
 use outpost_store::ChannelStatus;
-use outpost_store::channels;
+use outpost_store::channels::{self, Channel};
 
 use super::to_platform;
 use super::tokens::RefreshOutcome;
+use crate::scheduler::AttemptError;
 use crate::{Error, Outpost, Result};
 
+/// An error that happened before any request about the post was sent.
+fn before(error: impl Into<Error>) -> AttemptError {
+    AttemptError {
+        error: error.into(),
+        reached_platform: false,
+    }
+}
+
 impl Outpost {
+    pub(crate) fn ctx_for<'a>(&'a self, app: &'a AppCredentials) -> Ctx<'a> {
+        Ctx {
+            http: self.http(),
+            endpoints: &self.channels_state().endpoints,
+            app,
+            media_host: None,
+        }
+    }
+
+    fn channel_publisher(c: &Channel) -> Result<&'static dyn Publisher> {
+        let p = to_platform(c.platform);
+        Ok(publisher(p).ok_or(PErr::Unsupported {
+            platform: p,
+            what: "publishing yet",
+        })?)
+    }
+
+    /// Fresh tokens (with the author filled in), the app credentials and the channel.
+    pub(crate) async fn publish_context(
+        &self,
+        channel_id: &str,
+    ) -> Result<(TokenSet, AppCredentials, Channel)> {
+        let c = channels::get(self.store().pool(), channel_id).await?;
+        let app = self.credentials_for(&c).await?;
+        let mut tokens = self.fresh_tokens(channel_id).await?;
+        // Who posts: the member or organization URN (LinkedIn), the account the tokens belong to.
+        tokens
+            .extra
+            .entry("author".into())
+            .or_insert_with(|| c.platform_account_id.clone());
+        Ok((tokens, app, c))
+    }
+
     /// The limits that apply on a channel (Mastodon: its server's).
     pub async fn channel_limits(&self, channel_id: &str) -> Result<Limits> {
         let c = channels::get(self.store().pool(), channel_id).await?;
-        let p = to_platform(c.platform);
-        let pubr = publisher(p).ok_or(PErr::Unsupported {
-            platform: p,
-            what: "publishing yet",
-        })?;
+        let pubr = Self::channel_publisher(&c)?;
         let app = self.credentials_for(&c).await?;
-        let ctx = outpost_platforms::Ctx {
-            http: self.http(),
-            endpoints: &self.channels_state().endpoints,
-            app: &app,
-            media_host: None,
-        };
-        Ok(pubr.server_limits(ctx).await?)
+        Ok(pubr.server_limits(self.ctx_for(&app)).await?)
     }
 
     /// Publishes `post` on the channel now.
@@ -37,29 +70,41 @@ impl Outpost {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let c = channels::get(self.store().pool(), channel_id).await?;
+        self.publish_attempt(channel_id, post, progress)
+            .await
+            .map_err(|e| e.error)
+    }
+
+    /// Finds a post published earlier (reconciliation), where the platform makes that possible.
+    pub(crate) async fn lookup_post(&self, channel_id: &str, post: &Post) -> Result<Option<Published>> {
+        let (tokens, app, c) = self.publish_context(channel_id).await?;
+        let pubr = Self::channel_publisher(&c)?;
+        Ok(pubr.lookup(self.ctx_for(&app), &tokens, post).await?)
+    }
+
+    /// One publishing attempt; the error says whether anything may have reached the platform.
+    pub(crate) async fn publish_attempt(
+        &self,
+        channel_id: &str,
+        post: &Post,
+        progress: Progress<'_>,
+    ) -> std::result::Result<Published, AttemptError> {
+        let c = channels::get(self.store().pool(), channel_id)
+            .await
+            .map_err(before)?;
         let p = to_platform(c.platform);
         if c.status != ChannelStatus::Connected {
-            return Err(PErr::NeedsReauth {
+            return Err(before(PErr::NeedsReauth {
                 platform: p,
                 reason: c
                     .status_reason
                     .unwrap_or_else(|| "the channel is not connected".into()),
-            }
-            .into());
+            }));
         }
-        let pubr = publisher(p).ok_or(PErr::Unsupported {
-            platform: p,
-            what: "publishing yet",
-        })?;
-        let app = self.credentials_for(&c).await?;
-        let ctx = outpost_platforms::Ctx {
-            http: self.http(),
-            endpoints: &self.channels_state().endpoints,
-            app: &app,
-            media_host: None,
-        };
-        let limits = pubr.server_limits(ctx).await?;
+        let pubr = Self::channel_publisher(&c).map_err(before)?;
+        let app = self.credentials_for(&c).await.map_err(before)?;
+        let ctx = self.ctx_for(&app);
+        let limits = pubr.server_limits(ctx).await.map_err(before)?;
         let broken = pubr.validate(post, &limits);
         if let Some(first) = broken.first() {
             let more = if broken.len() > 1 {
@@ -67,31 +112,26 @@ impl Outpost {
             } else {
                 String::new()
             };
-            return Err(Error::InvalidInput(format!("{}{more}", first.message)));
+            return Err(before(Error::InvalidInput(format!("{}{more}", first.message))));
         }
         let mut refreshed = false;
         loop {
-            let mut tokens = self.fresh_tokens(channel_id).await?;
-            // Who posts: the member or organization URN (LinkedIn), the account the tokens belong to.
-            tokens
-                .extra
-                .entry("author".into())
-                .or_insert_with(|| c.platform_account_id.clone());
+            let (tokens, _, _) = self.publish_context(channel_id).await.map_err(before)?;
             match pubr.publish(ctx, &tokens, post, progress).await {
                 Ok(done) => {
                     tracing::info!(platform = p.id(), channel = %channel_id, id = %done.id, "published");
                     return Ok(done);
                 }
+                // A refused token: nothing was published; refresh once and try again.
                 Err(e) if e.needs_reauth() && !refreshed && provider(p).can_refresh(&tokens) => {
                     refreshed = true;
                     if let RefreshOutcome::ReconnectNeeded(reason) =
-                        self.refresh_channel(channel_id, true).await?
+                        self.refresh_channel(channel_id, true).await.map_err(before)?
                     {
-                        return Err(PErr::NeedsReauth {
+                        return Err(before(PErr::NeedsReauth {
                             platform: p,
                             reason,
-                        }
-                        .into());
+                        }));
                     }
                 }
                 Err(e) if e.needs_reauth() => {
@@ -99,10 +139,19 @@ impl Outpost {
                         PErr::NeedsReauth { reason, .. } => reason.clone(),
                         other => other.to_string(),
                     };
-                    self.mark_reconnect_needed(&c, &reason).await?;
-                    return Err(e.into());
+                    self.mark_reconnect_needed(&c, &reason).await.map_err(before)?;
+                    return Err(before(e));
                 }
-                Err(e) => return Err(e.into()),
+                // 429 and refusals mean the platform did not accept the post.
+                Err(e @ (PErr::RateLimited { .. } | PErr::Rejected { .. } | PErr::Config(_) | PErr::Unsupported { .. })) => {
+                    return Err(before(e));
+                }
+                Err(e) => {
+                    return Err(AttemptError {
+                        error: e.into(),
+                        reached_platform: true,
+                    });
+                }
             }
         }
     }

@@ -1,0 +1,504 @@
+//! Posts as the scheduler and the front-ends see them: creating a post for one or more channels
+//! (every rule checked before anything is stored), its per-channel publish jobs, its history
+//! (every state change and attempt), rescheduling, cancelling and deleting, and what to do about a
+//! post whose outcome is unknown.
+
+mod media;
+mod types;
+
+use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher};
+use outpost_store::jobs::{self, PublishJob, attempts};
+use outpost_store::media::post_media;
+use outpost_store::posts::{self, targets};
+use outpost_store::{ChannelStatus, JobState, PostStatus, channels, new_id, now_ms};
+
+pub use types::*;
+
+use crate::channels::to_platform;
+use crate::scheduler::time;
+use crate::{Error, Outpost, Result};
+
+/// A post may be scheduled at most this far in the past and still count as "now" (clock skew,
+/// typing time); earlier is refused.
+const PAST_TOLERANCE_MS: i64 = 60_000;
+/// Setting: the creator's IANA time zone.
+pub const TIME_ZONE_SETTING: &str = "scheduler.time_zone";
+
+impl Outpost {
+    /// The creator's time zone (Settings; the computer's zone until set).
+    pub async fn time_zone(&self) -> Result<String> {
+        match outpost_store::settings::get(self.store().pool(), TIME_ZONE_SETTING).await? {
+            Some(serde_json::Value::String(z)) if time::zone(&z).is_ok() => Ok(z),
+            _ => Ok(time::system_zone()),
+        }
+    }
+
+    pub async fn set_time_zone(&self, zone: &str) -> Result<()> {
+        time::zone(zone)?;
+        outpost_store::settings::set(
+            self.store().pool(),
+            TIME_ZONE_SETTING,
+            &serde_json::Value::String(zone.to_string()),
+            now_ms(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Creates a post with one target and one publish job per channel. Every channel must be
+    /// connected, every file readable and within each platform's rules, the time valid and not
+    /// past — or nothing is created and the error says which rule failed.
+    pub async fn create_post(&self, new: NewPost) -> Result<PostDetail> {
+        if new.channels.is_empty() {
+            return Err(Error::InvalidInput("choose at least one channel".into()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &new.channels {
+            if !seen.insert(c) {
+                return Err(Error::InvalidInput("a channel is listed twice".into()));
+            }
+        }
+        let zone_name = match &new.time_zone {
+            Some(z) => z.clone(),
+            None => self.time_zone().await?,
+        };
+        let tz = time::zone(&zone_name)?;
+        let now = now_ms();
+        let when = match &new.at {
+            None if new.draft => None,
+            None => Some((now, time::local_of(now, tz))),
+            Some(input) => {
+                let (ms, local) = time::parse_when(input, tz)?;
+                if ms < now - PAST_TOLERANCE_MS && !new.draft {
+                    return Err(Error::InvalidInput(format!(
+                        "{} has already passed; choose a later time or publish now",
+                        local.replace('T', " ")
+                    )));
+                }
+                Some((ms.max(now), local))
+            }
+        };
+        // Media first: inspected (type from content), then copied into the library.
+        let mut files = Vec::new();
+        for m in &new.media {
+            files.push(MediaFile::inspect(&m.path, m.alt.clone())?);
+        }
+        // Channels and the platform rules, before anything is written.
+        let mut chans = Vec::new();
+        for id in &new.channels {
+            let c = channels::find(self.store().pool(), id)
+                .await?
+                .ok_or_else(|| Error::InvalidInput(format!("there is no channel {id}")))?;
+            let p = to_platform(c.platform);
+            if c.status != ChannelStatus::Connected && !new.draft {
+                return Err(Error::InvalidInput(format!(
+                    "{} on {} needs to be reconnected before posts can be scheduled on it{}",
+                    label(&c),
+                    p.name(),
+                    c.status_reason
+                        .as_deref()
+                        .map(|r| format!(" ({r})"))
+                        .unwrap_or_default()
+                )));
+            }
+            let pubr = publisher(p).ok_or_else(|| {
+                Error::InvalidInput(format!("Outpost cannot publish on {} yet", p.name()))
+            })?;
+            let limits = pubr.limits();
+            let variant = new.variants.iter().find(|v| v.channel_id == c.id);
+            if let Some(v) = variant.filter(|v| !v.options.is_null()) {
+                serde_json::from_value::<PostOptions>(v.options.clone()).map_err(|e| {
+                    Error::InvalidInput(format!("the {} options are not valid: {e}", p.name()))
+                })?;
+            }
+            let preview = platform_post(&new.text, variant, &files, "preview");
+            if !new.draft {
+                if let Some(v) = pubr.validate(&preview, &limits).first() {
+                    return Err(Error::InvalidInput(format!("{} ({}): {}", p.name(), label(&c), v.message)));
+                }
+            }
+            if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
+                return Err(Error::InvalidInput(format!(
+                    "{} has no scheduler of its own to hand this post to",
+                    p.name()
+                )));
+            }
+            chans.push(c);
+        }
+        let assets = self.import_media(&files).await?;
+
+        let mut tx = self.store().begin().await?;
+        let post = posts::Post {
+            id: new_id(),
+            body: new.text.clone(),
+            status: if when.is_some() {
+                PostStatus::Scheduled
+            } else {
+                PostStatus::Draft
+            },
+            scheduled_at: when.as_ref().map(|w| w.0),
+            time_zone: when.as_ref().map(|_| zone_name.clone()),
+            local_time: when.as_ref().map(|w| w.1.clone()),
+            created_at: now,
+            updated_at: now,
+            ..Default::default()
+        };
+        posts::insert(&mut *tx, &post).await?;
+        for (i, asset) in assets.iter().enumerate() {
+            post_media::insert(
+                &mut *tx,
+                &post_media::PostMedia {
+                    id: new_id(),
+                    post_id: post.id.clone(),
+                    target_id: None,
+                    media_id: asset.clone(),
+                    position: i64::try_from(i).unwrap_or(0),
+                    created_at: now,
+                },
+            )
+            .await?;
+        }
+        for c in &chans {
+            let v = new.variants.iter().find(|v| v.channel_id == c.id);
+            let target = targets::PostTarget {
+                id: new_id(),
+                post_id: post.id.clone(),
+                channel_id: c.id.clone(),
+                caption: v.and_then(|v| v.caption.clone()),
+                title: v.and_then(|v| v.title.clone()),
+                thumbnail_media_id: None,
+                first_comment: v.and_then(|v| v.first_comment.clone()),
+                thread_parts: outpost_store::json(serde_json::json!(
+                    v.map(|v| v.thread_parts.clone()).unwrap_or_default()
+                )),
+                options: outpost_store::json(
+                    v.map(|v| v.options.clone())
+                        .filter(|o| o.is_object())
+                        .unwrap_or_else(|| serde_json::json!({})),
+                ),
+                native_scheduling: v.is_some_and(|v| v.native_scheduling),
+                created_at: now,
+                updated_at: now,
+            };
+            targets::insert(&mut *tx, &target).await?;
+            if let Some((due, _)) = &when {
+                // A post handed to the platform's scheduler is handed over at once.
+                let due = if target.native_scheduling
+                    && *due - now > crate::scheduler::NATIVE_MIN_LEAD_MS
+                {
+                    now
+                } else {
+                    *due
+                };
+                jobs::insert(
+                    &mut *tx,
+                    &PublishJob {
+                        id: new_id(),
+                        post_target_id: target.id.clone(),
+                        state: JobState::Scheduled,
+                        due_at: due,
+                        created_at: now,
+                        updated_at: now,
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        self.scheduler_changed();
+        self.post_detail(&post.id).await
+    }
+
+    /// A post with its targets, their jobs and every attempt.
+    pub async fn post_detail(&self, id: &str) -> Result<PostDetail> {
+        let pool = self.store().pool();
+        let post = posts::find(pool, id).await?.ok_or_else(|| Error::NotFound {
+            what: format!("post {id}"),
+        })?;
+        let mut out = Vec::new();
+        for t in targets::list_for_post(pool, id).await? {
+            let c = channels::get(pool, &t.channel_id).await?;
+            let job = jobs::find_by_target(pool, &t.id).await?;
+            let attempts = match &job {
+                Some(j) => attempts::list_for_job(pool, &j.id).await?,
+                None => vec![],
+            };
+            out.push(TargetDetail {
+                target_id: t.id.clone(),
+                channel_id: c.id.clone(),
+                platform: to_platform(c.platform),
+                channel_name: label(&c),
+                native_scheduling: t.native_scheduling,
+                job: job.map(JobView::from),
+                attempts: attempts.into_iter().map(AttemptView::from).collect(),
+            });
+        }
+        let media = post_media::list_for_post(pool, id).await?.len();
+        Ok(PostDetail {
+            post: PostView::from(post),
+            media_count: u32::try_from(media).unwrap_or(u32::MAX),
+            targets: out,
+        })
+    }
+
+    /// Posts, newest change first.
+    pub async fn list_posts(&self, limit: i64, offset: i64) -> Result<Vec<PostSummary>> {
+        let pool = self.store().pool();
+        let page = posts::list_page(pool, limit, offset).await?;
+        let mut out = Vec::with_capacity(page.len());
+        for p in page {
+            let ts = targets::list_for_post(pool, &p.id).await?;
+            let mut states = Vec::new();
+            for t in &ts {
+                if let Some(j) = jobs::find_by_target(pool, &t.id).await? {
+                    states.push(j.state.as_str().to_string());
+                }
+            }
+            out.push(PostSummary {
+                channel_ids: ts.iter().map(|t| t.channel_id.clone()).collect(),
+                job_states: states,
+                post: PostView::from(p),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Deletes a post and its history. A post being published right now cannot be deleted (its
+    /// outcome would be lost); natively scheduled copies are cancelled on the platform first.
+    pub async fn delete_post(&self, id: &str) -> Result<()> {
+        let detail = self.post_detail(id).await?;
+        if detail
+            .targets
+            .iter()
+            .any(|t| t.job.as_ref().is_some_and(|j| j.state == "publishing"))
+        {
+            return Err(Error::InvalidInput(
+                "this post is being published right now; wait a moment and try again".into(),
+            ));
+        }
+        self.cancel_native_copies(&detail).await?;
+        posts::delete(self.store().pool(), id).await?;
+        self.scheduler_changed();
+        Ok(())
+    }
+
+    /// Moves a post to another time (every job that has not gone out yet follows).
+    pub async fn reschedule_post(&self, id: &str, at: &str, zone: Option<&str>) -> Result<PostDetail> {
+        let zone_name = match zone {
+            Some(z) => z.to_string(),
+            None => self.time_zone().await?,
+        };
+        let tz = time::zone(&zone_name)?;
+        let (ms, local) = time::parse_when(at, tz)?;
+        let now = now_ms();
+        if ms < now - PAST_TOLERANCE_MS {
+            return Err(Error::InvalidInput(format!(
+                "{} has already passed; choose a later time",
+                local.replace('T', " ")
+            )));
+        }
+        let detail = self.post_detail(id).await?;
+        self.reschedule_native_copies(&detail, ms).await?;
+        let mut tx = self.store().begin().await?;
+        posts::reschedule(&mut *tx, id, Some(ms), Some(&zone_name), Some(&local), now).await?;
+        sqlx::query(
+            "UPDATE publish_jobs SET due_at = ?2, updated_at = ?3
+             WHERE state IN ('scheduled','held') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
+        )
+        .bind(id)
+        .bind(ms)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        self.scheduler_changed();
+        self.post_detail(id).await
+    }
+
+    /// Cancels every job of a post that has not gone out (the post stays, as a draft).
+    pub async fn cancel_post(&self, id: &str) -> Result<PostDetail> {
+        let detail = self.post_detail(id).await?;
+        self.cancel_native_copies(&detail).await?;
+        let now = now_ms();
+        let mut tx = self.store().begin().await?;
+        sqlx::query(
+            "UPDATE publish_jobs SET state = 'cancelled', updated_at = ?2
+             WHERE state IN ('scheduled','held','failed') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        self.refresh_post_status(id).await?;
+        self.scheduler_changed();
+        self.post_detail(id).await
+    }
+
+    /// What the user decided about a held, failed or unconfirmed job.
+    pub async fn resolve_job(&self, job_id: &str, action: JobAction) -> Result<PostDetail> {
+        let pool = self.store().pool();
+        let job = jobs::get(pool, job_id).await?;
+        let target = targets::get(pool, &job.post_target_id).await?;
+        let now = now_ms();
+        match (action, job.state) {
+            (JobAction::PublishNow, JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Cancelled) => {
+                jobs::set_state(pool, job_id, JobState::Scheduled, now, None, None, now).await?;
+            }
+            (JobAction::MarkPublished { url }, JobState::Unconfirmed | JobState::Failed | JobState::Held) => {
+                jobs::mark_published(pool, job_id, "", url.as_deref(), now).await?;
+            }
+            (JobAction::Cancel, JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Scheduled) => {
+                jobs::set_state(pool, job_id, JobState::Cancelled, job.due_at, None, None, now).await?;
+            }
+            (_, state) => {
+                return Err(Error::InvalidInput(format!(
+                    "this post is {} on that channel; that action does not apply",
+                    state.as_str()
+                )));
+            }
+        }
+        self.refresh_post_status(&target.post_id).await?;
+        self.scheduler_changed();
+        self.post_detail(&target.post_id).await
+    }
+
+    /// Recomputes a post's overall status from its jobs.
+    pub(crate) async fn refresh_post_status(&self, post_id: &str) -> Result<()> {
+        let pool = self.store().pool();
+        let states: Vec<(JobState,)> = sqlx::query_as(
+            "SELECT j.state FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id WHERE t.post_id = ?1",
+        )
+        .bind(post_id)
+        .fetch_all(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let states: Vec<JobState> = states.into_iter().map(|s| s.0).collect();
+        let status = aggregate(&states);
+        posts::set_status(pool, post_id, status, now_ms()).await?;
+        Ok(())
+    }
+
+    /// What a job publishes: the platform post built from its target, post and media.
+    pub(crate) async fn platform_post_for(&self, job: &PublishJob) -> Result<(String, PlatformPost)> {
+        let pool = self.store().pool();
+        let target = targets::get(pool, &job.post_target_id).await?;
+        let post = posts::get(pool, &target.post_id).await?;
+        let mut files = Vec::new();
+        for pm in post_media::list_for_post(pool, &post.id).await? {
+            if pm.target_id.as_deref().is_some_and(|t| t != target.id) {
+                continue;
+            }
+            files.push(self.media_file(&pm.media_id).await?);
+        }
+        let variant = TargetVariant::from_target(&target);
+        let mut out = platform_post(&post.body, Some(&variant), &files, &target.id);
+        // Hand the post to the platform's scheduler only when it is due comfortably later
+        // (platforms refuse times a few minutes ahead); otherwise it is published at its time.
+        if let Some(at) = post.scheduled_at.filter(|at| {
+            target.native_scheduling
+                && job.native_schedule_id.is_none()
+                && *at - now_ms() > crate::scheduler::NATIVE_MIN_LEAD_MS
+        }) {
+            out.options.publish_at = Some(at / 1000);
+        }
+        Ok((target.channel_id, out))
+    }
+
+    async fn cancel_native_copies(&self, detail: &PostDetail) -> Result<()> {
+        for t in &detail.targets {
+            if let Some(j) = &t.job {
+                if j.native_schedule_id.is_some() && j.state == "scheduled" {
+                    self.cancel_native(&j.id).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn reschedule_native_copies(&self, detail: &PostDetail, at_ms: i64) -> Result<()> {
+        for t in &detail.targets {
+            if let Some(j) = &t.job {
+                if j.native_schedule_id.is_some() && j.state == "scheduled" {
+                    self.reschedule_native(&j.id, at_ms).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The post's status from its jobs' states.
+pub fn aggregate(states: &[JobState]) -> PostStatus {
+    use JobState::*;
+    let live: Vec<&JobState> = states.iter().filter(|s| **s != Cancelled).collect();
+    if live.is_empty() {
+        return PostStatus::Draft;
+    }
+    let count = |f: &dyn Fn(&JobState) -> bool| live.iter().filter(|s| f(s)).count();
+    let published = count(&|s| *s == Published);
+    let publishing = count(&|s| *s == Publishing);
+    let failed = count(&|s| matches!(s, Failed | Unconfirmed));
+    if published == live.len() {
+        PostStatus::Published
+    } else if publishing > 0 {
+        PostStatus::Publishing
+    } else if failed > 0 && failed + published == live.len() {
+        if published > 0 {
+            PostStatus::PartiallyPublished
+        } else {
+            PostStatus::Failed
+        }
+    } else {
+        PostStatus::Scheduled
+    }
+}
+
+fn label(c: &channels::Channel) -> String {
+    if c.handle.is_empty() {
+        c.display_name.clone()
+    } else {
+        c.handle.clone()
+    }
+}
+
+/// The platform post for a target: its caption (or the base text) with the media, then thread
+/// parts, then the first comment where the platform publishes one as a second part.
+fn platform_post(base: &str, v: Option<&TargetVariant>, files: &[MediaFile], key: &str) -> PlatformPost {
+    let text = v
+        .and_then(|v| v.caption.clone())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| base.to_string());
+    let mut parts = vec![PostPart {
+        text,
+        media: files.to_vec(),
+    }];
+    if let Some(v) = v {
+        for t in &v.thread_parts {
+            parts.push(PostPart {
+                text: t.clone(),
+                media: vec![],
+            });
+        }
+        if let Some(c) = v.first_comment.as_ref().filter(|c| !c.is_empty()) {
+            parts.push(PostPart {
+                text: c.clone(),
+                media: vec![],
+            });
+        }
+    }
+    let mut options: PostOptions = v
+        .and_then(|v| serde_json::from_value(v.options.clone()).ok())
+        .unwrap_or_default();
+    if let Some(title) = v.and_then(|v| v.title.clone()) {
+        options.title = Some(title);
+    }
+    PlatformPost {
+        key: key.to_string(),
+        parts,
+        options,
+    }
+}

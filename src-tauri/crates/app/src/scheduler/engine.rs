@@ -1,0 +1,705 @@
+//! The dispatcher: one timer for the next due job, re-armed by every change, and the rules that
+//! make a post go out exactly once.
+//!
+//! - A job is claimed (`scheduled → publishing`, attempt row with its idempotency key) in a committed
+//!   transaction before the platform is called, so a crash leaves evidence, never a silent re-run.
+//! - After a failure only outcomes where nothing can have been published are retried (connection
+//!   refused before sending, 429); an ambiguous one (timeout, reset, 5xx, unreadable answer) is
+//!   retried only on platforms where a repeat cannot duplicate (Mastodon's `Idempotency-Key`,
+//!   Bluesky's derived record keys); elsewhere the post is looked up, and if it cannot be found the
+//!   job becomes `unconfirmed` and the user is asked.
+//! - One post at a time per channel (threads and order stay intact), bounded concurrency overall,
+//!   each channel within its documented rate; a 429 parks that channel only.
+//! - Posts that fell due while Outpost was not running (or the computer slept) are published if
+//!   less than the grace period late, otherwise held and announced — never a silent stale burst.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use outpost_platforms::Platform;
+use outpost_platforms::publish::{Published, publisher};
+use outpost_store::jobs::{self, PublishJob, attempts};
+use outpost_store::{AttemptOutcome, JobState, new_id};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use super::clock::Clock;
+use super::rates::{Limiter, post_rate};
+use super::{SchedulerEvent, grace_ms};
+use crate::channels::to_platform;
+use crate::{Error, Outpost, Result};
+
+/// How the scheduler behaves (defaults suit the desktop app and `outpost run`).
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    pub clock: Arc<dyn Clock>,
+    /// Posts published at the same time, across channels.
+    pub concurrency: usize,
+    /// First retry delay (doubles per attempt, ±20 % jitter, capped at 30 minutes).
+    pub retry_base_ms: i64,
+    /// Attempts before a retryable failure becomes `failed`.
+    pub max_attempts: i64,
+}
+
+impl SchedulerConfig {
+    pub fn new(clock: Arc<dyn Clock>) -> Self {
+        SchedulerConfig {
+            clock,
+            concurrency: 4,
+            retry_base_ms: 30_000,
+            max_attempts: 8,
+        }
+    }
+}
+
+/// A natively scheduled post is confirmed this long after its time.
+pub(crate) const NATIVE_CONFIRM_MS: i64 = 60_000;
+/// A post is handed to the platform's scheduler only when it is due later than this.
+pub(crate) const NATIVE_MIN_LEAD_MS: i64 = 15 * 60_000;
+/// Mastodon keeps an `Idempotency-Key` for an hour; a retry after that is no longer safe.
+const IDEMPOTENCY_WINDOW_MS: i64 = 50 * 60_000;
+/// A timer that fires this much late means the computer slept: jobs due meanwhile count as missed.
+const SLEEP_DETECT_MS: i64 = 60_000;
+
+/// What `run_once` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct OnceReport {
+    pub published: u32,
+    pub failed: u32,
+    pub unconfirmed: u32,
+    pub held: u32,
+    pub retry_later: u32,
+    /// Jobs still scheduled (not due yet, or waiting for a rate limit).
+    pub still_scheduled: u32,
+}
+
+/// The scheduler of one profile.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    outpost: Outpost,
+    cfg: SchedulerConfig,
+    permits: Arc<Semaphore>,
+    rt: std::sync::Mutex<Runtime>,
+    /// Jobs due before this instant were due while Outpost was not running (or asleep).
+    awake_since: AtomicI64,
+}
+
+#[derive(Debug, Default)]
+struct Runtime {
+    /// Channels waiting until (unix ms): a 429, or their own rate window.
+    parked: HashMap<String, i64>,
+    /// Channels with a post in flight.
+    busy: HashSet<String>,
+    limiter: Limiter,
+}
+
+/// How an attempt ended, for the state machine.
+enum Settle {
+    Published(Published),
+    /// Nothing can have been published: try again at `at`.
+    Retry { at: i64, outcome: AttemptOutcome, why: String },
+    /// The channel is limited until `until`; the job keeps its place.
+    Park { until: i64, why: String },
+    Hold(String),
+    Fail(String),
+    Unconfirmed(String),
+}
+
+impl Scheduler {
+    pub fn new(outpost: Outpost, cfg: SchedulerConfig) -> Self {
+        let now = cfg.clock.now_ms();
+        Scheduler {
+            inner: Arc::new(Inner {
+                permits: Arc::new(Semaphore::new(cfg.concurrency.max(1))),
+                outpost,
+                cfg,
+                rt: std::sync::Mutex::new(Runtime::default()),
+                awake_since: AtomicI64::new(now),
+            }),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.cfg.clock.now_ms()
+    }
+
+    fn rt(&self) -> std::sync::MutexGuard<'_, Runtime> {
+        self.inner
+            .rt
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs until `stop` turns true; then finishes the posts in flight and returns.
+    pub async fn run(&self, mut stop: watch::Receiver<bool>) -> Result<()> {
+        let outpost = &self.inner.outpost;
+        let wake = outpost.scheduler_wake();
+        self.recover().await?;
+        let mut tasks = JoinSet::new();
+        tracing::info!("scheduler started");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            while tasks.try_join_next().is_some() {}
+            let next = if outpost.scheduler_paused().await? {
+                None
+            } else {
+                self.dispatch_ready(&mut tasks).await?
+            };
+            outpost.emit_scheduler(SchedulerEvent::Armed { next_at: next });
+            let clock = self.inner.cfg.clock.clone();
+            let timer = async move {
+                match next {
+                    Some(at) => {
+                        clock.sleep_until(at).await;
+                        Some(at)
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = wake.notified() => {}
+                fired = timer => {
+                    if let Some(at) = fired {
+                        let now = self.now();
+                        if now - at > SLEEP_DETECT_MS {
+                            // The computer slept through the timer: what fell due meanwhile was missed.
+                            tracing::info!(late_ms = now - at, "woke up late; applying the missed-post policy");
+                            self.inner.awake_since.store(now, Ordering::SeqCst);
+                        }
+                    }
+                }
+                _ = stop.changed() => {}
+                Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+            }
+        }
+        tracing::info!(in_flight = tasks.len(), "scheduler stopping; finishing posts in flight");
+        while tasks.join_next().await.is_some() {}
+        Ok(())
+    }
+
+    /// Publishes what is due now and returns when nothing due is left that may go out now.
+    pub async fn run_once(&self) -> Result<OnceReport> {
+        self.recover().await?;
+        let mut tasks = JoinSet::new();
+        loop {
+            let now = self.now();
+            let before = tasks.len();
+            self.dispatch_ready(&mut tasks).await?;
+            if tasks.len() == before && tasks.is_empty() {
+                break;
+            }
+            if tasks.join_next().await.is_none() {
+                break;
+            }
+            // Everything due at `now` and allowed has been started once the loop sees no new task.
+            let _ = now;
+        }
+        while tasks.join_next().await.is_some() {}
+        self.once_report().await
+    }
+
+    async fn once_report(&self) -> Result<OnceReport> {
+        let mut r = OnceReport::default();
+        for (state, n) in jobs::count_by_state(self.inner.outpost.store().pool()).await? {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            match state {
+                JobState::Published => r.published = n,
+                JobState::Failed => r.failed = n,
+                JobState::Unconfirmed => r.unconfirmed = n,
+                JobState::Held => r.held = n,
+                JobState::Scheduled => r.still_scheduled = n,
+                _ => {}
+            }
+        }
+        Ok(r)
+    }
+
+    /// Starts every job that may go out now; returns when the timer should fire next.
+    async fn dispatch_ready(&self, tasks: &mut JoinSet<()>) -> Result<Option<i64>> {
+        let now = self.now();
+        let pool = self.inner.outpost.store().pool().clone();
+        let grace = grace_ms(&self.inner.outpost).await?;
+        let mut excluded: Vec<String> = {
+            let mut rt = self.rt();
+            rt.parked.retain(|_, until| *until > now);
+            rt.parked.keys().chain(rt.busy.iter()).cloned().collect()
+        };
+        loop {
+            if self.inner.permits.available_permits() == 0 {
+                break;
+            }
+            let Some(c) = next_candidate(&pool, now, &excluded).await? else {
+                break;
+            };
+            excluded.push(c.channel_id.clone());
+            let awake_since = self.inner.awake_since.load(Ordering::SeqCst);
+            if c.due_at + grace < now && c.due_at < awake_since && c.native_schedule_id.is_none() {
+                self.hold_missed(&c, now).await?;
+                // The channel may have more due jobs: look again.
+                excluded.pop();
+                continue;
+            }
+            let platform = Platform::from_id(&c.platform).unwrap_or(Platform::X);
+            let rate = post_rate(platform);
+            {
+                let mut rt = self.rt();
+                let allowed = rt.limiter.next_allowed(&c.channel_id, rate, now);
+                if allowed > now {
+                    rt.parked.insert(c.channel_id.clone(), allowed);
+                    continue;
+                }
+                rt.limiter.record(&c.channel_id, rate, now);
+                rt.busy.insert(c.channel_id.clone());
+            }
+            let Ok(permit) = self.inner.permits.clone().try_acquire_owned() else {
+                self.rt().busy.remove(&c.channel_id);
+                break;
+            };
+            let me = self.clone();
+            tasks.spawn(async move {
+                let channel = c.channel_id.clone();
+                if let Err(e) = me.dispatch(&c).await {
+                    tracing::error!(job = %c.job_id, error = %e, "dispatch failed");
+                }
+                me.rt().busy.remove(&channel);
+                drop(permit);
+                me.inner.outpost.scheduler_changed();
+            });
+        }
+        // The next moment something can change: the next due job, or a parked channel's release.
+        let next_due = next_due_after(&pool, now).await?;
+        let next_park = self.rt().parked.values().copied().min();
+        Ok(match (next_due, next_park) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    async fn hold_missed(&self, c: &Candidate, now: i64) -> Result<()> {
+        let late_min = (now - c.due_at) / 60_000;
+        let reason = format!(
+            "Missed: Outpost was not running when this post was due ({} late). Publish it now, reschedule or cancel it.",
+            human_minutes(late_min)
+        );
+        let pool = self.inner.outpost.store().pool();
+        jobs::set_state(pool, &c.job_id, JobState::Held, c.due_at, None, Some(&reason), now).await?;
+        self.inner.outpost.refresh_post_status(&c.post_id).await?;
+        self.emit_job(c, JobState::Held, Some(reason));
+        Ok(())
+    }
+
+    fn emit_job(&self, c: &Candidate, state: JobState, message: Option<String>) {
+        self.inner.outpost.emit_scheduler(SchedulerEvent::Job {
+            job_id: c.job_id.clone(),
+            post_id: c.post_id.clone(),
+            channel_id: c.channel_id.clone(),
+            state: state.as_str().to_string(),
+            message,
+        });
+    }
+
+    /// One job: claim, publish, settle.
+    async fn dispatch(&self, c: &Candidate) -> Result<()> {
+        let o = &self.inner.outpost;
+        let pool = o.store().pool();
+        let now = self.now();
+        let job = jobs::get(pool, &c.job_id).await?;
+        if job.native_schedule_id.is_some() {
+            return self.confirm_native(c, &job).await;
+        }
+        // Build the post before claiming: a vanished file holds the job, nothing is sent.
+        let (channel_id, post) = match o.platform_post_for(&job).await {
+            Ok(p) => p,
+            Err(e) => {
+                let reason = e.to_string();
+                jobs::set_state(pool, &job.id, JobState::Held, job.due_at, None, Some(&reason), now)
+                    .await?;
+                o.refresh_post_status(&c.post_id).await?;
+                self.emit_job(c, JobState::Held, Some(reason));
+                return Ok(());
+            }
+        };
+        // Claim in a committed transaction, with the attempt and its idempotency key.
+        let attempt_id = new_id();
+        let mut tx = o.store().begin().await?;
+        let Some(claimed) = jobs::claim(&mut *tx, &job.id, now).await? else {
+            return Ok(());
+        };
+        attempts::insert(
+            &mut *tx,
+            &attempts::PublishAttempt {
+                id: attempt_id.clone(),
+                job_id: job.id.clone(),
+                attempt_no: claimed.attempt_count,
+                started_at: now,
+                idempotency_key: Some(post.key.clone()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        o.refresh_post_status(&c.post_id).await?;
+        self.emit_job(c, JobState::Publishing, None);
+
+        let events = o.clone();
+        let (job_id, post_id) = (job.id.clone(), c.post_id.clone());
+        let progress = move |sent: u64, total: u64| {
+            events.emit_scheduler(SchedulerEvent::Progress {
+                job_id: job_id.clone(),
+                post_id: post_id.clone(),
+                sent,
+                total,
+            });
+        };
+        let native = post.options.publish_at.is_some();
+        let result = o.publish_attempt(&channel_id, &post, &progress).await;
+        let settle = self.classify(&claimed, &channel_id, &post, result).await;
+        self.settle(c, &claimed, &attempt_id, native, settle).await
+    }
+
+    /// Turns a publish result into the next state, looking the post up where the outcome is unknown.
+    async fn classify(
+        &self,
+        job: &PublishJob,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+        result: std::result::Result<Published, AttemptError>,
+    ) -> Settle {
+        use outpost_platforms::Error as P;
+        let now = self.now();
+        let e = match result {
+            Ok(p) => return Settle::Published(p),
+            Err(e) => e,
+        };
+        let retry_at = |n: i64| now + backoff(self.inner.cfg.retry_base_ms, n);
+        let give_up = job.attempt_count >= self.inner.cfg.max_attempts;
+        let (err, reached) = (e.error, e.reached_platform);
+        let msg = err.to_string();
+        match &err {
+            Error::Platform(P::RateLimited { retry_at: at, .. }) => Settle::Park {
+                until: at.map_or_else(|| retry_at(job.attempt_count), |s| s * 1000).max(now + 1_000),
+                why: msg,
+            },
+            Error::Platform(P::NeedsReauth { .. }) => Settle::Hold(msg),
+            Error::Platform(P::Rejected { .. } | P::Unsupported { .. }) | Error::InvalidInput(_) => {
+                Settle::Fail(msg)
+            }
+            Error::Platform(P::Config(_)) | Error::AppNotConfigured(_) | Error::Vault(_) => {
+                Settle::Hold(msg)
+            }
+            Error::Platform(P::Network { source, .. }) if !reached || source.nothing_was_sent() => {
+                if give_up {
+                    Settle::Fail(format!("Gave up after {} attempts: {msg}", job.attempt_count))
+                } else {
+                    Settle::Retry {
+                        at: retry_at(job.attempt_count),
+                        outcome: AttemptOutcome::RetryableError,
+                        why: msg,
+                    }
+                }
+            }
+            _ if !reached => {
+                if give_up {
+                    Settle::Fail(msg)
+                } else {
+                    Settle::Retry {
+                        at: retry_at(job.attempt_count),
+                        outcome: AttemptOutcome::RetryableError,
+                        why: msg,
+                    }
+                }
+            }
+            // Ambiguous: the platform may have published.
+            _ => self.reconcile(job, channel_id, post, &msg).await,
+        }
+    }
+
+    /// After an ambiguous outcome: retry where a repeat cannot duplicate, else look the post up.
+    async fn reconcile(
+        &self,
+        job: &PublishJob,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+        why: &str,
+    ) -> Settle {
+        let o = &self.inner.outpost;
+        let now = self.now();
+        let platform = o.channel_platform(channel_id).await.ok();
+        let safe = platform
+            .and_then(publisher)
+            .is_some_and(|p| p.retry_is_safe());
+        if safe && job.attempt_count < self.inner.cfg.max_attempts {
+            return Settle::Retry {
+                at: now + backoff(self.inner.cfg.retry_base_ms, job.attempt_count),
+                outcome: AttemptOutcome::Unknown,
+                why: why.to_string(),
+            };
+        }
+        match o.lookup_post(channel_id, post).await {
+            Ok(Some(p)) => Settle::Published(p),
+            _ => Settle::Unconfirmed(format!(
+                "Outpost cannot tell whether this post went out ({why}). Check the channel, then mark it published or publish it again."
+            )),
+        }
+    }
+
+    async fn settle(
+        &self,
+        c: &Candidate,
+        job: &PublishJob,
+        attempt_id: &str,
+        native: bool,
+        settle: Settle,
+    ) -> Result<()> {
+        let o = &self.inner.outpost;
+        let now = self.now();
+        let mut tx = o.store().begin().await?;
+        let (state, message) = match settle {
+            Settle::Published(p) if native => {
+                // Handed to the platform's scheduler: track it, confirm after its time.
+                let due = o.post_time(&c.post_id).await?.unwrap_or(job.due_at) + NATIVE_CONFIRM_MS;
+                sqlx::query(
+                    "UPDATE publish_jobs SET state = 'scheduled', native_schedule_id = ?2, platform_url = ?3,
+                         due_at = ?4, updated_at = ?5, last_error = NULL, hold_reason = NULL WHERE id = ?1",
+                )
+                .bind(&job.id)
+                .bind(&p.id)
+                .bind(&p.url)
+                .bind(due)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(outpost_store::Error::from)?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Success, None, Some("handed to the platform's scheduler")).await?;
+                (JobState::Scheduled, Some("Handed to the platform's own scheduler".to_string()))
+            }
+            Settle::Published(p) => {
+                jobs::mark_published(&mut *tx, &job.id, &p.id, p.url.as_deref(), now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Success, None, p.url.as_deref()).await?;
+                (JobState::Published, p.url)
+            }
+            Settle::Retry { at, outcome, why } => {
+                jobs::set_state(&mut *tx, &job.id, JobState::Scheduled, at, Some(&why), None, now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, outcome, None, Some(&why)).await?;
+                (JobState::Scheduled, Some(why))
+            }
+            Settle::Park { until, why } => {
+                jobs::set_state(&mut *tx, &job.id, JobState::Scheduled, job.due_at, Some(&why), None, now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::RateLimited, Some(429), Some(&why)).await?;
+                self.rt().parked.insert(c.channel_id.clone(), until);
+                (JobState::Scheduled, Some(why))
+            }
+            Settle::Hold(why) => {
+                jobs::set_state(&mut *tx, &job.id, JobState::Held, job.due_at, Some(&why), Some(&why), now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::NeedsReauth, None, Some(&why)).await?;
+                (JobState::Held, Some(why))
+            }
+            Settle::Fail(why) => {
+                jobs::set_state(&mut *tx, &job.id, JobState::Failed, job.due_at, Some(&why), None, now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Rejected, None, Some(&why)).await?;
+                (JobState::Failed, Some(why))
+            }
+            Settle::Unconfirmed(why) => {
+                jobs::set_state(&mut *tx, &job.id, JobState::Unconfirmed, job.due_at, Some(&why), None, now).await?;
+                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Unknown, None, Some(&why)).await?;
+                (JobState::Unconfirmed, Some(why))
+            }
+        };
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        o.refresh_post_status(&c.post_id).await?;
+        self.emit_job(c, state, message);
+        Ok(())
+    }
+
+    /// A natively scheduled post's time has passed: record it as published.
+    async fn confirm_native(&self, c: &Candidate, job: &PublishJob) -> Result<()> {
+        let o = &self.inner.outpost;
+        let now = self.now();
+        let id = job.native_schedule_id.clone().unwrap_or_default();
+        let (channel_id, post) = o.platform_post_for(job).await?;
+        // Where the live post has its own id (Mastodon), find it; else the scheduled id is the post.
+        let found = o.lookup_post(&channel_id, &post).await.ok().flatten();
+        let (pid, url) = match found {
+            Some(p) => (p.id, p.url),
+            None => (id, job.platform_url.clone()),
+        };
+        jobs::mark_published(o.store().pool(), &job.id, &pid, url.as_deref(), now).await?;
+        o.refresh_post_status(&c.post_id).await?;
+        self.emit_job(c, JobState::Published, url);
+        Ok(())
+    }
+
+    /// At start: every job left `publishing` by a crash is reconciled (never blindly re-sent).
+    pub async fn recover(&self) -> Result<()> {
+        let o = &self.inner.outpost;
+        let pool = o.store().pool();
+        let now = self.now();
+        let stuck = jobs::list_by_state(pool, JobState::Publishing).await?;
+        if stuck.is_empty() {
+            return Ok(());
+        }
+        tracing::warn!(count = stuck.len(), "reconciling posts interrupted while publishing");
+        for job in stuck {
+            let open = attempts::list_for_job(pool, &job.id)
+                .await?
+                .into_iter()
+                .rfind(|a| a.outcome.is_none());
+            let started = open.as_ref().map_or(job.updated_at, |a| a.started_at);
+            if let Some(a) = &open {
+                attempts::finish(pool, &a.id, now, AttemptOutcome::Interrupted, None, Some("Outpost stopped while publishing")).await?;
+            }
+            let (channel_id, post) = match o.platform_post_for(&job).await {
+                Ok(x) => x,
+                Err(e) => {
+                    let why = format!("Outpost stopped while publishing and cannot check the post now: {e}");
+                    jobs::set_state(pool, &job.id, JobState::Unconfirmed, job.due_at, Some(&why), None, now).await?;
+                    continue;
+                }
+            };
+            let post_id = outpost_store::posts::targets::get(pool, &job.post_target_id).await?.post_id;
+            let platform = o.channel_platform(&channel_id).await.ok();
+            let safe = platform.and_then(publisher).is_some_and(|p| p.retry_is_safe())
+                && now - started < IDEMPOTENCY_WINDOW_MS
+                && post.options.publish_at.is_none();
+            if safe {
+                // A repeat with the same key cannot duplicate: publish again right away.
+                jobs::set_state(pool, &job.id, JobState::Scheduled, now, Some("resumed after Outpost stopped while publishing"), None, now).await?;
+                continue;
+            }
+            let c = Candidate {
+                job_id: job.id.clone(),
+                post_id,
+                channel_id: channel_id.clone(),
+                platform: String::new(),
+                due_at: job.due_at,
+                native_schedule_id: None,
+            };
+            let attempt_id = new_id();
+            attempts::insert(
+                pool,
+                &attempts::PublishAttempt {
+                    id: attempt_id.clone(),
+                    job_id: job.id.clone(),
+                    attempt_no: job.attempt_count + 1,
+                    started_at: now,
+                    response_summary: Some("reconciliation: looking the post up".into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            let settle = match o.lookup_post(&channel_id, &post).await {
+                Ok(Some(p)) => Settle::Published(p),
+                _ => Settle::Unconfirmed(
+                    "Outpost stopped while publishing this post and cannot tell whether it went out. Check the channel, then mark it published or publish it again.".into(),
+                ),
+            };
+            self.settle(&c, &job, &attempt_id, false, settle).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A failed attempt: the error, and whether the request may have reached the platform.
+#[derive(Debug)]
+pub(crate) struct AttemptError {
+    pub error: Error,
+    pub reached_platform: bool,
+}
+
+/// A job ready to go, with what the dispatcher needs to order and limit it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct Candidate {
+    job_id: String,
+    post_id: String,
+    channel_id: String,
+    platform: String,
+    due_at: i64,
+    native_schedule_id: Option<String>,
+}
+
+async fn next_candidate(
+    pool: &sqlx::SqlitePool,
+    now: i64,
+    excluded: &[String],
+) -> Result<Option<Candidate>> {
+    let excluded = serde_json::to_string(excluded).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as::<_, Candidate>(
+        "SELECT j.id AS job_id, t.post_id, t.channel_id, c.platform, j.due_at, j.native_schedule_id
+         FROM publish_jobs j
+         JOIN post_targets t ON t.id = j.post_target_id
+         JOIN channels c ON c.id = t.channel_id
+         WHERE j.state = 'scheduled' AND j.due_at <= ?1
+           AND t.channel_id NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY j.due_at, j.id LIMIT 1",
+    )
+    .bind(now)
+    .bind(excluded)
+    .fetch_optional(pool)
+    .await
+    .map_err(outpost_store::Error::from)?)
+}
+
+async fn next_due_after(pool: &sqlx::SqlitePool, now: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT due_at FROM publish_jobs WHERE state = 'scheduled' AND due_at > ?1 ORDER BY state, due_at LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(outpost_store::Error::from)?)
+}
+
+/// Exponential back-off with ±20 % jitter, capped at 30 minutes.
+fn backoff(base_ms: i64, attempt: i64) -> i64 {
+    use rand::Rng;
+    let exp = base_ms.saturating_mul(1_i64 << attempt.clamp(1, 16).saturating_sub(1));
+    let capped = exp.min(30 * 60_000);
+    let jitter = rand::thread_rng().gen_range(-capped / 5..=capped / 5);
+    (capped + jitter).max(1_000)
+}
+
+fn human_minutes(m: i64) -> String {
+    if m < 120 {
+        format!("{m} min")
+    } else if m < 48 * 60 {
+        format!("{} h", m / 60)
+    } else {
+        format!("{} days", m / (24 * 60))
+    }
+}
+
+/// The platform of a channel.
+impl Outpost {
+    pub(crate) async fn channel_platform(&self, channel_id: &str) -> Result<Platform> {
+        let c = outpost_store::channels::get(self.store().pool(), channel_id).await?;
+        Ok(to_platform(c.platform))
+    }
+
+    pub(crate) async fn post_time(&self, post_id: &str) -> Result<Option<i64>> {
+        Ok(outpost_store::posts::get(self.store().pool(), post_id)
+            .await?
+            .scheduled_at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        for attempt in 1..20 {
+            let b = backoff(30_000, attempt);
+            let nominal = (30_000_i64 << (attempt.clamp(1, 16) - 1)).min(1_800_000);
+            assert!(b >= nominal * 4 / 5 && b <= nominal * 6 / 5, "{attempt}: {b}");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! How many posts a channel may publish in a window, from each platform's documented limits, and a
+//! limiter that spreads a burst in order within them. A 429 from the platform parks the channel until
+//! the time it gave (see the engine); this is the limit Outpost keeps itself so it rarely gets one.
+
+use std::collections::{HashMap, VecDeque};
+
+use outpost_platforms::Platform;
+
+/// At most `count` posts in any `window_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub count: usize,
+    pub window_ms: i64,
+}
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+const DAY: i64 = 24 * HOUR;
+
+/// The post-creation limit per channel (`reference/platform-apis.md`; `[U]` where the docs give none).
+pub fn post_rate(platform: Platform) -> Rate {
+    let (count, window_ms) = match platform {
+        // POST /2/tweets: 100 per 15 minutes per user.
+        Platform::X => (100, 15 * MINUTE),
+        // 150 posts per day per member [3P].
+        Platform::Linkedin => (150, DAY),
+        // Facebook Pages: BUC limits are dynamic (usage headers) [U]; keep well inside them.
+        Platform::Facebook => (50, HOUR),
+        // content_publishing_limit: 100 API-published posts per 24 h (read again at runtime).
+        Platform::Instagram => (100, DAY),
+        // threads_publishing_limit: 250 posts per 24 h (read again at runtime).
+        Platform::Threads => (250, DAY),
+        // videos.insert has its own bucket of 100 calls per day.
+        Platform::Youtube => (100, DAY),
+        // Content posting init endpoints: 6 requests per minute per user token.
+        Platform::Tiktok => (6, MINUTE),
+        // Standard access, org_write category per user per app [U]: conservative.
+        Platform::Pinterest => (10, MINUTE),
+        // PDS writes: 5,000 points/h, a create costs 3 (a post may be a thread of several).
+        Platform::Bluesky => (300, HOUR),
+        // 300 requests / 5 min per account; a post with media takes several requests.
+        Platform::Mastodon => (60, 5 * MINUTE),
+    };
+    Rate { count, window_ms }
+}
+
+/// Sliding-window limiter per channel: at most `count` dispatches in any `window_ms`.
+#[derive(Debug, Default)]
+pub struct Limiter {
+    sent: HashMap<String, VecDeque<i64>>,
+}
+
+impl Limiter {
+    /// When the channel may dispatch next (`now` if it may now).
+    pub fn next_allowed(&mut self, channel: &str, rate: Rate, now: i64) -> i64 {
+        let Some(q) = self.sent.get_mut(channel) else {
+            return now;
+        };
+        while q.front().is_some_and(|t| *t <= now - rate.window_ms) {
+            q.pop_front();
+        }
+        if q.len() < rate.count {
+            now
+        } else {
+            q.front().map_or(now, |t| t + rate.window_ms)
+        }
+    }
+
+    /// Records a dispatch.
+    pub fn record(&mut self, channel: &str, rate: Rate, now: i64) {
+        let q = self.sent.entry(channel.to_string()).or_default();
+        q.push_back(now);
+        while q.len() > rate.count {
+            q.pop_front();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_is_spread_within_the_window() {
+        let rate = Rate {
+            count: 3,
+            window_ms: 1_000,
+        };
+        let mut l = Limiter::default();
+        for t in [0, 10, 20] {
+            assert_eq!(l.next_allowed("c", rate, t), t);
+            l.record("c", rate, t);
+        }
+        assert_eq!(l.next_allowed("c", rate, 30), 1_000);
+        assert_eq!(l.next_allowed("other", rate, 30), 30);
+        assert_eq!(l.next_allowed("c", rate, 1_000), 1_000);
+        l.record("c", rate, 1_000);
+        assert_eq!(l.next_allowed("c", rate, 1_001), 1_010);
+    }
+
+    #[test]
+    fn every_platform_has_a_rate() {
+        for p in Platform::ALL {
+            let r = post_rate(p);
+            assert!(r.count > 0 && r.window_ms > 0, "{p:?}");
+        }
+    }
+}
