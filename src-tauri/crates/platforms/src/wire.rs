@@ -562,6 +562,78 @@ mod tests {
     }
 
     #[test]
+    fn meta_errors_are_classified_in_one_place() {
+        let api = |code: &str| c(Platform::Instagram, Phase::Api, 400, code);
+        assert!(matches!(
+            api(r#"{"error":{"message":"An unknown error occurred","code":1,"fbtrace_id":"x"}}"#),
+            Error::Unavailable { status: 400, .. }
+        ));
+        assert!(api(r#"{"error":{"message":"x","code":2}}"#).is_transient());
+        assert!(matches!(
+            api(r#"{"error":{"message":"x","code":80002}}"#),
+            Error::RateLimited { .. }
+        ));
+        assert!(api(r#"{"error":{"message":"(#10) no permission","code":10}}"#).needs_reauth());
+        match api(
+            r#"{"error":{"message":"(#100) Invalid parameter","code":100,"error_user_msg":"The image could not be fetched"}}"#,
+        ) {
+            Error::Rejected { reason, .. } => assert_eq!(reason, "The image could not be fetched"),
+            other => panic!("{other:?}"),
+        }
+        match api(r#"{"error":{"message":"(#100) Invalid parameter","code":100}}"#) {
+            Error::Rejected { reason, .. } => assert_eq!(reason, "Invalid parameter"),
+            other => panic!("{other:?}"),
+        }
+        // Sign-in keeps its rules: code 1 there is a wrong client secret, not an outage.
+        assert!(matches!(
+            c(
+                Platform::Threads,
+                Phase::Exchange,
+                400,
+                r#"{"error":{"message":"Error validating client secret.","code":1}}"#
+            ),
+            Error::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn meta_usage_headers_give_the_retry_time() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let h = |k: &'static str, v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(k, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        let now = 1_000_000;
+        let buc = r#"{"123":[{"type":"pages","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":15},{"type":"pages","call_count":3,"estimated_time_to_regain_access":2}]}"#;
+        assert_eq!(
+            meta_usage_retry_at(&h("x-business-use-case-usage", buc), now),
+            Some(now + 900)
+        );
+        assert_eq!(
+            meta_usage_retry_at(
+                &h(
+                    "x-app-usage",
+                    r#"{"call_count":100,"total_cputime":1,"total_time":1}"#
+                ),
+                now
+            ),
+            Some(now + 3600)
+        );
+        assert_eq!(
+            meta_usage_retry_at(
+                &h(
+                    "x-app-usage",
+                    r#"{"call_count":40,"total_cputime":1,"total_time":1}"#
+                ),
+                now
+            ),
+            None
+        );
+        assert_eq!(meta_usage_retry_at(&h("x-app-usage", "garbage"), now), None);
+    }
+
+    #[test]
     fn rfc3339_timestamps_parse() {
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(

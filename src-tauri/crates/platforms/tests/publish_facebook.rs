@@ -86,10 +86,21 @@ async fn text_post_with_a_link_and_a_first_comment() {
     let comments = e.admin_get("comments").await;
     assert_eq!(comments[0]["message"], "Open until 6pm");
     assert_eq!(comments[0]["post"], done.id.as_str());
-    assert_eq!(done.thread, vec![done.id.clone(), comments[0]["id"].as_str().unwrap().to_string()]);
+    assert_eq!(
+        done.thread,
+        vec![
+            done.id.clone(),
+            comments[0]["id"].as_str().unwrap().to_string()
+        ]
+    );
     // The page token travels in the Authorization header, never in the URL.
     let req = &e.requests("POST", "/v23.0/104857600000001/feed").await[0];
-    assert!(req["headers"]["authorization"].as_str().unwrap().starts_with("Bearer "));
+    assert!(
+        req["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer ")
+    );
     assert!(req["query"].get("access_token").is_none());
 }
 
@@ -117,7 +128,11 @@ async fn one_photo_with_alt_text_and_several_photos_as_attached_media() {
     assert_eq!(seen.lock().unwrap().last(), Some(&(5000, 5000)));
     let got = posts(&e).await;
     assert_eq!(got[0]["kind"], "photo");
-    assert_eq!(got[0]["id"], done.id.as_str(), "the post id, not the photo id");
+    assert_eq!(
+        got[0]["id"],
+        done.id.as_str(),
+        "the post id, not the photo id"
+    );
     assert_eq!(got[0]["photos"][0]["alt"], "Loaf 0");
     assert_eq!(
         got[0]["photos"][0]["sha256"],
@@ -176,7 +191,10 @@ async fn video_goes_up_in_the_ranges_facebook_asks_for() {
     let uploads = e.requests("POST", "/v23.0/104857600000001/videos").await;
     assert_eq!(uploads.len(), 5, "start, three transfers, finish");
     let seen = seen.into_inner().unwrap();
-    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "progress never goes back");
+    assert!(
+        seen.windows(2).all(|w| w[0].0 <= w[1].0),
+        "progress never goes back"
+    );
     assert_eq!(seen.last(), Some(&(len as u64, len as u64)));
     assert!(done.url.unwrap().contains("/videos/"));
 }
@@ -195,7 +213,10 @@ async fn native_scheduling_reschedule_and_cancel() {
     let mut p = post(&["Soon"]);
     p.options.publish_at = Some(now() + 60);
     let err = publish(&e, &tokens, &p).await.unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("10 minutes")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("10 minutes")),
+        "{err:?}"
+    );
     assert!(e.log().await.is_empty());
 
     let at = now() + 3600;
@@ -217,10 +238,16 @@ async fn native_scheduling_reschedule_and_cancel() {
         .unwrap_err();
     assert!(matches!(err, Error::Rejected { .. }), "{err:?}");
 
-    FacebookPublisher.cancel_native(c, &tokens, &done).await.unwrap();
+    FacebookPublisher
+        .cancel_native(c, &tokens, &done)
+        .await
+        .unwrap();
     assert_eq!(posts(&e).await[0]["deleted"], true);
     // Already gone is fine.
-    FacebookPublisher.cancel_native(c, &tokens, &done).await.unwrap();
+    FacebookPublisher
+        .cancel_native(c, &tokens, &done)
+        .await
+        .unwrap();
 
     // A scheduled post with photos uploads them as temporary.
     let dir = tempfile::tempdir().unwrap();
@@ -237,12 +264,21 @@ async fn native_scheduling_reschedule_and_cancel() {
         .collect();
     publish(&e, &tokens, &multi).await.unwrap();
     let photos = e.admin_get("photos").await;
-    assert!(photos.as_array().unwrap().iter().all(|p| p["temporary"] == true));
+    assert!(
+        photos
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["temporary"] == true)
+    );
     // A scheduled post cannot take a first comment.
     let mut with_comment = post(&["Later", "comment"]);
     with_comment.options.publish_at = Some(at);
     let err = publish(&e, &tokens, &with_comment).await.unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("scheduled_comment")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("scheduled_comment")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -253,7 +289,10 @@ async fn a_revoked_token_needs_reauth_and_a_user_token_is_refused() {
     let t = e.admin("token", json!({})).await;
     user.access_token = t["user_token"].as_str().unwrap().to_string().into();
     let err = publish(&e, &user, &post(&["x"])).await.unwrap_err();
-    assert!(err.needs_reauth(), "a missing Page permission (#200): {err:?}");
+    assert!(
+        err.needs_reauth(),
+        "a missing Page permission (#200): {err:?}"
+    );
     e.admin("revoke-all", json!({})).await;
     let err = publish(&e, &tokens, &post(&["x"])).await.unwrap_err();
     assert!(matches!(err, Error::NeedsReauth { .. }), "190: {err:?}");
@@ -264,7 +303,8 @@ async fn a_revoked_token_needs_reauth_and_a_user_token_is_refused() {
 async fn throttling_is_rate_limited_until_the_usage_headers_say() {
     let e = Emulator::start(Platform::Facebook);
     let tokens = setup(&e).await;
-    e.admin("throttle", json!({"code": 32, "minutes": 15})).await;
+    e.admin("throttle", json!({"code": 32, "minutes": 15}))
+        .await;
     let before = now();
     match publish(&e, &tokens, &post(&["x"])).await.unwrap_err() {
         Error::RateLimited {
@@ -272,15 +312,19 @@ async fn throttling_is_rate_limited_until_the_usage_headers_say() {
         } => assert!((before + 900..=now() + 901).contains(&at), "{at}"),
         other => panic!("{other:?}"),
     }
-    e.admin("throttle", json!({"code": 4, "header": "app"})).await;
+    e.admin("throttle", json!({"code": 4, "header": "app"}))
+        .await;
     match publish(&e, &tokens, &post(&["x"])).await.unwrap_err() {
         Error::RateLimited {
             retry_at: Some(at), ..
         } => assert!((before + 3600..=now() + 3601).contains(&at), "{at}"),
         other => panic!("{other:?}"),
     }
-    e.admin("fail", json!({"path": "/v23.0/104857600000001/feed", "status": 500}))
-        .await;
+    e.admin(
+        "fail",
+        json!({"path": "/v23.0/104857600000001/feed", "status": 500}),
+    )
+    .await;
     let err = publish(&e, &tokens, &post(&["x"])).await.unwrap_err();
     assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
     assert!(posts(&e).await.is_empty());

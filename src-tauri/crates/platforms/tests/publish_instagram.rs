@@ -7,7 +7,9 @@ mod support;
 use std::time::Duration;
 
 use outpost_platforms::publish::instagram::InstagramPublisher;
-use outpost_platforms::publish::{HostedMedia, MediaFile, MediaHost, Post, PostPart, Published, Publisher};
+use outpost_platforms::publish::{
+    HostedMedia, MediaFile, MediaHost, Post, PostPart, Published, Publisher,
+};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -71,7 +73,9 @@ async fn publish(
     let app = no_app();
     let mut c = ctx(&h, &ep, &app);
     c.media_host = host;
-    InstagramPublisher.publish(c, tokens, post, &|_, _| {}).await
+    InstagramPublisher
+        .publish(c, tokens, post, &|_, _| {})
+        .await
 }
 
 async fn media(e: &Emulator) -> Vec<Value> {
@@ -96,11 +100,19 @@ async fn image_with_alt_text_is_fetched_from_the_media_host_then_removed() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0]["id"], done.id.as_str());
     assert_eq!(got[0]["text"], "Morning #bakery");
-    assert_eq!(got[0]["items"][0]["sha256"], sha(&img.path).as_str(), "the emulator fetched the very file");
+    assert_eq!(
+        got[0]["items"][0]["sha256"],
+        sha(&img.path).as_str(),
+        "the emulator fetched the very file"
+    );
     assert_eq!(got[0]["items"][0]["alt_text"], "A croissant");
     assert_eq!(got[0]["comments"][0]["message"], "First!");
     assert_eq!(done.thread.len(), 2);
-    assert!(done.url.unwrap().starts_with("https://www.instagram.com/p/"));
+    assert!(
+        done.url
+            .unwrap()
+            .starts_with("https://www.instagram.com/p/")
+    );
     // The publishing limit was read before the container was made.
     let log = e.log().await;
     let paths: Vec<&str> = log.iter().map(|r| r["path"].as_str().unwrap()).collect();
@@ -117,9 +129,14 @@ async fn reel_and_carousel_publish_with_every_object_removed() {
     let host = TestMediaHost::start().await;
     let f = Files::new();
     let reel = f.mp4(0);
-    publish(&e, &tokens, &post("A reel", vec![reel.clone()]), Some(&host))
-        .await
-        .unwrap();
+    publish(
+        &e,
+        &tokens,
+        &post("A reel", vec![reel.clone()]),
+        Some(&host),
+    )
+    .await
+    .unwrap();
     let got = media(&e).await;
     assert_eq!(got[0]["media_type"], "REELS");
     assert_eq!(got[0]["items"][0]["sha256"], sha(&reel.path).as_str());
@@ -156,20 +173,34 @@ async fn container_error_and_expiry_are_typed_and_the_media_is_removed() {
     let tokens = setup(&e).await;
     let host = TestMediaHost::start().await;
     let f = Files::new();
-    e.admin("processing", json!({"polls": 1, "outcome": "ERROR"})).await;
+    e.admin("processing", json!({"polls": 1, "outcome": "ERROR"}))
+        .await;
     let err = publish(&e, &tokens, &post("x", vec![f.jpeg(0, None)]), Some(&host))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("could not use the media")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("could not use the media")),
+        "{err:?}"
+    );
     assert_eq!(host.live(), 0);
     e.admin("processing", json!({"outcome": "EXPIRED"})).await;
     let err = publish(&e, &tokens, &post("x", vec![f.mp4(1)]), Some(&host))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("expired")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("expired")),
+        "{err:?}"
+    );
     assert_eq!((host.puts(), host.live()), (2, 0));
     assert!(media(&e).await.is_empty());
-    assert!(e.requests("POST", &format!("/v23.0/{}/media_publish", tokens.extra("author").unwrap())).await.is_empty());
+    assert!(
+        e.requests(
+            "POST",
+            &format!("/v23.0/{}/media_publish", tokens.extra("author").unwrap())
+        )
+        .await
+        .is_empty()
+    );
 }
 
 /// A media host whose URLs lead nowhere: the platform cannot fetch, nothing is published.
@@ -199,7 +230,10 @@ async fn media_the_platform_cannot_fetch_is_never_published() {
     let err = publish(&e, &tokens, &post("x", vec![f.jpeg(0, None)]), Some(&dead))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("could not be fetched")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("could not be fetched")),
+        "{err:?}"
+    );
     let err = publish(&e, &tokens, &post("x", vec![f.mp4(0)]), Some(&dead))
         .await
         .unwrap_err();
@@ -216,7 +250,10 @@ async fn no_media_host_is_a_config_error_before_any_call() {
     let err = publish(&e, &tokens, &post("x", vec![f.jpeg(0, None)]), None)
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Config(m) if m.contains("Settings → Media host")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Config(m) if m.contains("Settings → Media host")),
+        "{err:?}"
+    );
     assert!(e.log().await.is_empty());
 }
 
@@ -230,14 +267,26 @@ async fn used_quota_reauth_and_throttling_are_typed() {
 
     e.admin("quota", json!({"usage": 50, "total": 50})).await;
     let err = publish(&e, &tokens, &p, Some(&host)).await.unwrap_err();
-    assert!(matches!(err, Error::RateLimited { retry_at: Some(_), .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::RateLimited {
+                retry_at: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(host.puts(), 0, "nothing hosted when the quota is used");
     e.admin("quota", json!({"usage": 0})).await;
 
     let before = outpost_now();
-    e.admin("throttle", json!({"code": 80002, "minutes": 30})).await;
+    e.admin("throttle", json!({"code": 80002, "minutes": 30}))
+        .await;
     match publish(&e, &tokens, &p, Some(&host)).await.unwrap_err() {
-        Error::RateLimited { retry_at: Some(at), .. } => {
+        Error::RateLimited {
+            retry_at: Some(at), ..
+        } => {
             assert!((before + 1800..=outpost_now() + 1801).contains(&at), "{at}")
         }
         other => panic!("{other:?}"),
@@ -245,11 +294,22 @@ async fn used_quota_reauth_and_throttling_are_typed() {
 
     // Too many hashtags: refused before anything is sent.
     let n = e.log().await.len();
-    let tags = (0..31).map(|i| format!("#t{i}")).collect::<Vec<_>>().join(" ");
-    let err = publish(&e, &tokens, &post(&tags, vec![f.jpeg(1, None)]), Some(&host))
-        .await
-        .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("too_many_hashtags")), "{err:?}");
+    let tags = (0..31)
+        .map(|i| format!("#t{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let err = publish(
+        &e,
+        &tokens,
+        &post(&tags, vec![f.jpeg(1, None)]),
+        Some(&host),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("too_many_hashtags")),
+        "{err:?}"
+    );
     assert_eq!(e.log().await.len(), n);
 
     e.admin("revoke-all", json!({})).await;

@@ -66,7 +66,11 @@ async fn media(e: &Emulator) -> Vec<Value> {
 async fn a_text_thread_is_a_reply_chain() {
     let e = Emulator::start(Platform::Threads);
     let tokens = setup(&e).await;
-    let p = post(vec![part("One", vec![]), part("Two", vec![]), part("Three", vec![])]);
+    let p = post(vec![
+        part("One", vec![]),
+        part("Two", vec![]),
+        part("Three", vec![]),
+    ]);
     // No media: no media host needed.
     let done = publish(&e, &tokens, &p, None).await.unwrap();
     let got = media(&e).await;
@@ -93,8 +97,11 @@ async fn image_video_and_carousel_are_fetched_then_removed() {
         .unwrap()
     };
     let vid = |n: usize| {
-        MediaFile::inspect(&file_with(dir.path(), &format!("v{n}.mp4"), MP4, 40_000 + n), None)
-            .unwrap()
+        MediaFile::inspect(
+            &file_with(dir.path(), &format!("v{n}.mp4"), MP4, 40_000 + n),
+            None,
+        )
+        .unwrap()
     };
     let p = post(vec![
         part("A photo", vec![img(0)]),
@@ -105,7 +112,9 @@ async fn image_video_and_carousel_are_fetched_then_removed() {
     assert_eq!((host.puts(), host.live()), (5, 0));
     let got = media(&e).await;
     assert_eq!(
-        got.iter().map(|m| m["media_type"].as_str().unwrap()).collect::<Vec<_>>(),
+        got.iter()
+            .map(|m| m["media_type"].as_str().unwrap())
+            .collect::<Vec<_>>(),
         ["IMAGE", "VIDEO", "CAROUSEL"]
     );
     assert_eq!(got[0]["items"][0]["alt_text"], "image 0");
@@ -128,10 +137,18 @@ async fn over_500_characters_is_refused_before_anything_is_sent() {
         .await
         .unwrap();
     let n = e.log().await.len();
-    let err = publish(&e, &tokens, &post(vec![part(&format!("{ok}a"), vec![])]), None)
-        .await
-        .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("text_too_long")), "{err:?}");
+    let err = publish(
+        &e,
+        &tokens,
+        &post(vec![part(&format!("{ok}a"), vec![])]),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("text_too_long")),
+        "{err:?}"
+    );
     assert_eq!(e.log().await.len(), n);
 }
 
@@ -150,29 +167,47 @@ async fn quotas_errors_and_missing_media_host_are_typed() {
     assert!(e.log().await.is_empty());
 
     // Replies come from their own quota: a 3-part thread needs 2.
-    e.admin("quota", json!({"reply_usage": 999, "reply_total": 1000})).await;
-    let three = post(vec![part("a", vec![]), part("b", vec![]), part("c", vec![])]);
+    e.admin("quota", json!({"reply_usage": 999, "reply_total": 1000}))
+        .await;
+    let three = post(vec![
+        part("a", vec![]),
+        part("b", vec![]),
+        part("c", vec![]),
+    ]);
     let err = publish(&e, &tokens, &three, None).await.unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     assert!(media(&e).await.is_empty());
-    e.admin("quota", json!({"usage": 250, "total": 250, "reply_usage": 0})).await;
+    e.admin(
+        "quota",
+        json!({"usage": 250, "total": 250, "reply_usage": 0}),
+    )
+    .await;
     let err = publish(&e, &tokens, &post(vec![part("a", vec![])]), None)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RateLimited { .. }), "{err:?}");
     e.admin("quota", json!({"usage": 0})).await;
 
-    e.admin("processing", json!({"polls": 0, "outcome": "ERROR"})).await;
-    let err = publish(&e, &tokens, &post(vec![part("v", vec![vid.clone()])]), Some(&host))
-        .await
-        .unwrap_err();
+    e.admin("processing", json!({"polls": 0, "outcome": "ERROR"}))
+        .await;
+    let err = publish(
+        &e,
+        &tokens,
+        &post(vec![part("v", vec![vid.clone()])]),
+        Some(&host),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, Error::Rejected { .. }), "{err:?}");
     assert_eq!((host.puts(), host.live()), (1, 0));
     e.admin("processing", json!({"outcome": "EXPIRED"})).await;
     let err = publish(&e, &tokens, &post(vec![part("t", vec![])]), None)
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Rejected { reason, .. } if reason.contains("expired")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Rejected { reason, .. } if reason.contains("expired")),
+        "{err:?}"
+    );
 
     e.admin("revoke-all", json!({})).await;
     let err = publish(&e, &tokens, &post(vec![part("t", vec![])]), None)

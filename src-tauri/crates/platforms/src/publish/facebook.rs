@@ -156,8 +156,17 @@ impl Publisher for FacebookPublisher {
                 GRAPH.id(&v)?
             }
             [m] if m.kind == MediaKind::Video => {
-                upload_video(ctx, tokens, &page, m, &part.text, &post.options, &state, progress)
-                    .await?
+                upload_video(
+                    ctx,
+                    tokens,
+                    &page,
+                    m,
+                    &part.text,
+                    &post.options,
+                    &state,
+                    progress,
+                )
+                .await?
             }
             [m] => {
                 let mut fields = vec![("message", part.text.clone())];
@@ -374,15 +383,21 @@ async fn upload_video(
             ("upload_session_id", session.clone()),
             ("start_offset", from.to_string()),
         ];
-        let (ctype, len, body) =
-            multipart(&fields, "video_file_chunk", m, from, to - from, counter.clone()).await?;
+        let (ctype, len, body) = multipart(
+            &fields,
+            "video_file_chunk",
+            m,
+            from,
+            to - from,
+            counter.clone(),
+        )
+        .await?;
         let rb = VIDEO_GRAPH
             .request(ctx, tokens, Method::POST, &path)?
             .header("Content-Type", ctype)
             .header("Content-Length", len.to_string())
             .body(body);
-        let r = with_progress(send_raw(ctx.http, P, rb), &counter, from, m.bytes, progress)
-            .await?;
+        let r = with_progress(send_raw(ctx.http, P, rb), &counter, from, m.bytes, progress).await?;
         if !(200..300).contains(&r.status) {
             return Err(super::meta_graph::classify(P, &r));
         }
@@ -399,7 +414,12 @@ async fn upload_video(
         ("upload_session_id", session),
         ("description", description.to_string()),
     ];
-    if let Some(t) = options.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(t) = options
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         params.push(("title", t.to_string()));
     }
     params.extend(state.iter().cloned());
@@ -437,6 +457,9 @@ mod tests {
         assert!(schedule_problem(now + 600, now).is_none());
         assert!(schedule_problem(now + 30 * 86_400, now).is_none());
         assert!(schedule_problem(now + 30 * 86_400 + 1, now).is_some());
-        assert_eq!(GRAPH_VERSION, "v23.0", "the Graph base URLs pin this version");
+        assert_eq!(
+            GRAPH_VERSION, "v23.0",
+            "the Graph base URLs pin this version"
+        );
     }
 }

@@ -183,7 +183,13 @@ impl Limits {
                 max_images: 10,
                 max_gifs: 1,
                 max_videos: 1,
-                image_types: s(&["image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"]),
+                image_types: s(&[
+                    "image/jpeg",
+                    "image/png",
+                    "image/gif",
+                    "image/bmp",
+                    "image/tiff",
+                ]),
                 video_types: s(&["video/mp4", "video/quicktime"]),
                 // [U] Page photos: 10 MB; videos 10 GB and 240 minutes (Video API guides).
                 max_image_bytes: 10 * MB,

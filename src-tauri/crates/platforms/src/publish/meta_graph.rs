@@ -13,13 +13,13 @@ use outpost_net::reqwest::{self, Method};
 use serde_json::Value;
 
 use super::youtube::{Raw, range_stream, send_raw};
-use tokio_util::bytes::Bytes;
 use super::{HostedMedia, MediaFile, MediaHost, Post};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
 use crate::wire::{self, Phase};
+use tokio_util::bytes::Bytes;
 
 /// How long a media host URL must stay valid: container creation and Meta's fetch.
 pub(crate) const HOSTED_TTL: Duration = Duration::from_secs(3600);
@@ -47,8 +47,10 @@ impl Graph {
         method: Method,
         path_and_query: &str,
     ) -> Result<reqwest::RequestBuilder> {
-        Ok(wire::request(ctx.http, method, self.url(ctx, path_and_query)?)
-            .bearer_auth(tokens.access_token.expose()))
+        Ok(
+            wire::request(ctx.http, method, self.url(ctx, path_and_query)?)
+                .bearer_auth(tokens.access_token.expose()),
+        )
     }
 
     /// Sends and returns the JSON body of a 2xx answer, or Meta's classified error.
@@ -60,7 +62,12 @@ impl Graph {
         serde_json::from_slice(&r.body).map_err(|_| self.invalid("the body is not JSON"))
     }
 
-    pub async fn get(&self, ctx: Ctx<'_>, tokens: &TokenSet, path_and_query: &str) -> Result<Value> {
+    pub async fn get(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        path_and_query: &str,
+    ) -> Result<Value> {
         let rb = self.request(ctx, tokens, Method::GET, path_and_query)?;
         self.call(ctx, rb).await
     }
@@ -295,7 +302,9 @@ impl Containers {
 /// One quota of a publishing-limit answer: used and total.
 pub(crate) fn quota(v: &Value, usage: &str, config: &str) -> Option<(i64, i64)> {
     let used = wire::opt_i64(v, usage)?;
-    let total = v.get(config).and_then(|c| wire::opt_i64(c, "quota_total"))?;
+    let total = v
+        .get(config)
+        .and_then(|c| wire::opt_i64(c, "quota_total"))?;
     Some((used, total))
 }
 

@@ -189,7 +189,13 @@ async fn container(
                 *sent += m.bytes;
                 progress(*sent, all);
                 let v = GRAPH
-                    .form(ctx, tokens, Method::POST, &path, &media_params(m, url, true))
+                    .form(
+                        ctx,
+                        tokens,
+                        Method::POST,
+                        &path,
+                        &media_params(m, url, true),
+                    )
                     .await?;
                 let id = GRAPH.id(&v)?;
                 CONTAINERS.wait_finished(ctx, tokens, &id).await?;

@@ -221,7 +221,11 @@ impl TestMediaHost {
                             Ok(n) => head.extend_from_slice(&buf[..n]),
                         }
                     }
-                    let line = String::from_utf8_lossy(&head).lines().next().unwrap_or("").to_string();
+                    let line = String::from_utf8_lossy(&head)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
                     let mut it = line.split(' ');
                     let (method, target) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
                     let key = target.trim_start_matches('/').to_string();
@@ -299,7 +303,8 @@ impl outpost_platforms::publish::MediaHost for TestMediaHost {
         hosted: &outpost_platforms::publish::HostedMedia,
     ) -> outpost_platforms::Result<()> {
         if self.files.lock().unwrap().remove(&hosted.key).is_some() {
-            self.removed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.removed
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(())
     }
