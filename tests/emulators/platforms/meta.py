@@ -7,6 +7,7 @@ import secrets
 import time
 
 from core import Platform, Request, Response, json_response
+from .meta_publish import FacebookPublishing, InstagramPublishing, ThreadsPublishing
 
 GRAPH_VERSION = "v23.0"  # [decision] WIRE.md pins Graph v23.0; other versions are not routed (404)
 THREADS_VERSION = "v1.0"
@@ -121,7 +122,7 @@ class MetaBase(Platform):
 # ---------------------------------------------------------------------------------------------------
 
 
-class Facebook(MetaBase):
+class Facebook(FacebookPublishing, MetaBase):
     name = "facebook"
 
     def setup(self):
@@ -131,6 +132,8 @@ class Facebook(MetaBase):
         self.route("GET", rf"/{v}/me", self.me)
         self.route("GET", rf"/{v}/me/accounts", self.accounts)
         self.route("DELETE", rf"/{v}/me/permissions", self.delete_permissions)
+        self.setup_publishing()
+        self.reset()
 
     def default_user(self):
         tasks = ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"]
@@ -246,7 +249,7 @@ def _id_json(v: str):
     return int(v) if v.isdigit() else v
 
 
-class Instagram(MetaBase):
+class Instagram(InstagramPublishing, MetaBase):
     name = "instagram"
 
     def setup(self):
@@ -255,6 +258,8 @@ class Instagram(MetaBase):
         self.route("GET", r"/access_token", lambda r: self.long_lived_exchange(r, "ig_exchange_token"))
         self.route("GET", r"/refresh_access_token", lambda r: self.long_lived_refresh(r, "ig_refresh_token"))
         self.route("GET", rf"/{GRAPH_VERSION.replace('.', chr(92) + '.')}/me", self.me)
+        self.setup_publishing()
+        self.reset()
 
     def default_user(self):
         return {"id": "17841400000000001", "name": "Outpost Tester", "username": "outpost.tester",
@@ -310,7 +315,7 @@ class Instagram(MetaBase):
         return json_response(200, out)
 
 
-class Threads(MetaBase):
+class Threads(ThreadsPublishing, MetaBase):
     name = "threads"
 
     def setup(self):
@@ -319,6 +324,8 @@ class Threads(MetaBase):
         self.route("GET", r"/access_token", lambda r: self.long_lived_exchange(r, "th_exchange_token"))
         self.route("GET", r"/refresh_access_token", lambda r: self.long_lived_refresh(r, "th_refresh_token"))
         self.route("GET", rf"/{THREADS_VERSION.replace('.', chr(92) + '.')}/me", self.me)
+        self.setup_publishing()
+        self.reset()
 
     def default_user(self):
         return {"id": "26012345678901234", "name": "Outpost Tester", "username": "outpost.tester",

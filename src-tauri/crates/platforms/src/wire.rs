@@ -121,10 +121,14 @@ pub(crate) async fn send_json(
     }
 }
 
-fn retry_at(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+/// When a throttled platform says it will take requests again (unix s), from its headers.
+pub(crate) fn retry_at(headers: &reqwest::header::HeaderMap) -> Option<i64> {
     let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(s) = get("retry-after").and_then(|v| v.parse::<i64>().ok()) {
         return Some(now_s() + s);
+    }
+    if let Some(at) = meta_usage_retry_at(headers, now_s()) {
+        return Some(at);
     }
     // X: x-rate-limit-reset (epoch s); Mastodon: X-RateLimit-Reset (RFC 3339 timestamp).
     get("x-rate-limit-reset")
@@ -136,6 +140,49 @@ fn retry_at(headers: &reqwest::header::HeaderMap) -> Option<i64> {
                 .and_then(|v| v.parse::<i64>().ok())
                 .map(|n| if n < 1_000_000_000 { now_s() + n } else { n })
         })
+}
+
+/// Meta's usage headers (Graph API rate limiting): `X-Business-Use-Case-Usage`
+/// `{"<business id>":[{"type","call_count","total_cputime","total_time","estimated_time_to_regain_access"}]}`
+/// (minutes) gives the time; `X-App-Usage` / `X-Page-Usage` `{"call_count","total_cputime","total_time"}`
+/// (percent) only say that a limit is reached: Meta counts over a rolling hour, so an exhausted
+/// app is retried an hour later **[decision]**. `None` when no header says the caller is throttled.
+pub(crate) fn meta_usage_retry_at(headers: &reqwest::header::HeaderMap, now: i64) -> Option<i64> {
+    let json = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+    };
+    let pct = |o: &Value| {
+        ["call_count", "total_cputime", "total_time"]
+            .iter()
+            .filter_map(|k| o.get(*k).and_then(Value::as_f64))
+            .fold(0.0f64, f64::max)
+    };
+    let mut minutes: Option<i64> = None;
+    let mut exhausted = false;
+    if let Some(Value::Object(buc)) = json("x-business-use-case-usage") {
+        for entries in buc.values() {
+            for e in entries.as_array().map(Vec::as_slice).unwrap_or_default() {
+                let m = opt_i64(e, "estimated_time_to_regain_access").unwrap_or(0);
+                if m > 0 {
+                    minutes = Some(minutes.map_or(m, |x| x.max(m)));
+                }
+                exhausted |= pct(e) >= 100.0;
+            }
+        }
+    }
+    for k in ["x-app-usage", "x-page-usage"] {
+        if let Some(o) = json(k) {
+            exhausted |= pct(&o) >= 100.0;
+        }
+    }
+    match minutes {
+        Some(m) => Some(now + m.min(24 * 60) * 60),
+        None if exhausted => Some(now + 3600),
+        None => None,
+    }
 }
 
 /// Unix seconds of an RFC 3339 timestamp (`2026-11-23T12:40:00.136285Z`, `…+01:00`); fractions are
@@ -230,13 +277,12 @@ pub(crate) fn classify_parts(
         }
     };
     let code_is = |names: &[&str]| code.as_deref().is_some_and(|c| names.contains(&c));
-    // Meta's throttling codes (4 app, 17 user, 32 page, 613, 80001/80002 BUC) come with HTTP 400/403.
     if matches!(
         platform,
         Platform::Facebook | Platform::Instagram | Platform::Threads
-    ) && code_is(&["4", "17", "32", "613", "80001", "80002"])
+    ) && let Some(e) = classify_meta(platform, phase, status, retry_at, body)
     {
-        return Error::RateLimited { platform, retry_at };
+        return e;
     }
     let grant_gone = match phase {
         // A refused refresh cannot be fixed by retrying: the user has to sign in again.
@@ -265,6 +311,60 @@ pub(crate) fn classify_parts(
             reason,
         }
     }
+}
+
+/// Meta's Graph error body `{"error":{"message","type","code","error_subcode","error_user_msg"?,
+/// "is_transient"?,"fbtrace_id"}}`: throttling codes (4 app, 17 user, 32 page, 613, 80000–80014
+/// business use case) → [`Error::RateLimited`]; 1/2 (unknown/temporary) or `is_transient` →
+/// [`Error::Unavailable`]; 190 (token) and 10/200–299 (a permission is missing: signing in again
+/// grants it) → [`Error::NeedsReauth`]; anything else → [`Error::Rejected`] with Meta's message
+/// (the user-facing one when given), without its `(#100)` prefix. `None` when the body is not Meta's.
+fn classify_meta(
+    platform: Platform,
+    phase: Phase,
+    status: u16,
+    retry_at: Option<i64>,
+    body: &[u8],
+) -> Option<Error> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let e = v.get("error").filter(|e| e.is_object())?;
+    let code = opt_i64(e, "code")?;
+    let user_msg = e.get("error_user_msg").and_then(Value::as_str);
+    let msg = user_msg
+        .or_else(|| e.get("message").and_then(Value::as_str))
+        .unwrap_or_default();
+    let msg = msg.trim();
+    let msg = match msg.strip_prefix("(#") {
+        Some(rest) => rest.split_once(')').map_or(msg, |(_, m)| m.trim()),
+        None => msg,
+    };
+    let reason = {
+        let m = clean(msg, 200);
+        if m.is_empty() {
+            format!("error {code}")
+        } else {
+            m
+        }
+    };
+    if matches!(code, 4 | 17 | 32 | 613) || (80000..=80014).contains(&code) {
+        return Some(Error::RateLimited { platform, retry_at });
+    }
+    // Sign-in phases keep the generic rules (a refused exchange is a failed sign-in; Meta also
+    // uses code 1 for a wrong client secret there).
+    if phase != Phase::Api {
+        return None;
+    }
+    if matches!(code, 1 | 2) || e.get("is_transient").and_then(Value::as_bool) == Some(true) {
+        return Some(Error::Unavailable { platform, status });
+    }
+    if code == 190 || code == 10 || (200..300).contains(&code) {
+        return Some(Error::NeedsReauth { platform, reason });
+    }
+    Some(Error::Rejected {
+        platform,
+        status: Some(status),
+        reason,
+    })
 }
 
 /// Reads a required string field (numbers are accepted and turned into text: ids are often numbers).
@@ -459,6 +559,80 @@ mod tests {
             ),
             Error::Rejected { .. }
         ));
+    }
+
+    #[test]
+    fn meta_errors_are_classified_in_one_place() {
+        let api = |code: &str| c(Platform::Instagram, Phase::Api, 400, code);
+        assert!(matches!(
+            api(r#"{"error":{"message":"An unknown error occurred","code":1,"fbtrace_id":"x"}}"#),
+            Error::Unavailable { status: 400, .. }
+        ));
+        assert!(api(r#"{"error":{"message":"x","code":2}}"#).is_transient());
+        assert!(matches!(
+            api(r#"{"error":{"message":"x","code":80002}}"#),
+            Error::RateLimited { .. }
+        ));
+        assert!(api(r#"{"error":{"message":"(#10) no permission","code":10}}"#).needs_reauth());
+        match api(
+            r#"{"error":{"message":"(#100) Invalid parameter","code":100,"error_user_msg":"The image could not be fetched"}}"#,
+        ) {
+            Error::Rejected { reason, .. } => assert_eq!(reason, "The image could not be fetched"),
+            other => panic!("{other:?}"),
+        }
+        match api(r#"{"error":{"message":"(#100) Invalid parameter","code":100}}"#) {
+            Error::Rejected { reason, .. } => assert_eq!(reason, "Invalid parameter"),
+            other => panic!("{other:?}"),
+        }
+        // Sign-in keeps its rules: code 1 there is a wrong client secret, not an outage.
+        assert!(matches!(
+            c(
+                Platform::Threads,
+                Phase::Exchange,
+                400,
+                r#"{"error":{"message":"Error validating client secret.","code":1}}"#
+            ),
+            Error::Rejected { .. }
+        ));
+    }
+
+    #[test]
+    fn meta_usage_headers_give_the_retry_time() {
+        use reqwest::header::{HeaderMap, HeaderValue};
+        let h = |k: &'static str, v: &str| {
+            let mut m = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_str(v) {
+                m.insert(k, value);
+            }
+            m
+        };
+        let now = 1_000_000;
+        let buc = r#"{"123":[{"type":"pages","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":15},{"type":"pages","call_count":3,"estimated_time_to_regain_access":2}]}"#;
+        assert_eq!(
+            meta_usage_retry_at(&h("x-business-use-case-usage", buc), now),
+            Some(now + 900)
+        );
+        assert_eq!(
+            meta_usage_retry_at(
+                &h(
+                    "x-app-usage",
+                    r#"{"call_count":100,"total_cputime":1,"total_time":1}"#
+                ),
+                now
+            ),
+            Some(now + 3600)
+        );
+        assert_eq!(
+            meta_usage_retry_at(
+                &h(
+                    "x-app-usage",
+                    r#"{"call_count":40,"total_cputime":1,"total_time":1}"#
+                ),
+                now
+            ),
+            None
+        );
+        assert_eq!(meta_usage_retry_at(&h("x-app-usage", "garbage"), now), None);
     }
 
     #[test]

@@ -176,7 +176,75 @@ impl Limits {
                 max_title: Some(100),
                 ..base
             },
-            // Publishing for the Meta family, TikTok and Pinterest comes with their clients.
+            Platform::Facebook => Limits {
+                // [U] third-party figure (reference §3).
+                max_text: 63_206,
+                // [U] attached_media states no maximum; 10 photos per post [decision].
+                max_images: 10,
+                max_gifs: 1,
+                max_videos: 1,
+                image_types: s(&[
+                    "image/jpeg",
+                    "image/png",
+                    "image/gif",
+                    "image/bmp",
+                    "image/tiff",
+                ]),
+                video_types: s(&["video/mp4", "video/quicktime"]),
+                // [U] Page photos: 10 MB; videos 10 GB and 240 minutes (Video API guides).
+                max_image_bytes: 10 * MB,
+                max_gif_bytes: 10 * MB,
+                max_video_bytes: 10 * 1024 * MB,
+                max_video_ms: Some(240 * 60 * 1000),
+                // [U] no documented cap on alt_text_custom.
+                max_alt: 1000,
+                // A second part is the Page's first comment on the post.
+                first_comment: true,
+                ..base
+            },
+            Platform::Instagram => Limits {
+                // Caption 2,200 characters [3P]; 30 hashtags and 10 carousel items are checked by
+                // the publisher's validation.
+                max_text: 2200,
+                max_images: 10,
+                max_gifs: 0,
+                max_videos: 10,
+                // A carousel mixes photos and videos.
+                mixed_media: true,
+                // image_url: "JPEG is the only image format supported" [U: newer pages add PNG].
+                image_types: s(&["image/jpeg"]),
+                video_types: s(&["video/mp4", "video/quicktime"]),
+                // [U] images 8 MB; reels 300 MB, 3 s to 15 min.
+                max_image_bytes: 8 * MB,
+                max_gif_bytes: 0,
+                max_video_bytes: 300 * MB,
+                min_video_ms: Some(3000),
+                max_video_ms: Some(15 * 60 * 1000),
+                // [U] alt_text length undocumented.
+                max_alt: 1000,
+                first_comment: true,
+                ..base
+            },
+            Platform::Threads => Limits {
+                // 500 characters [U: the reference notes emoji count as their UTF-8 bytes; counted
+                // as characters here].
+                max_text: 500,
+                max_images: 20,
+                max_gifs: 0,
+                max_videos: 20,
+                mixed_media: true,
+                image_types: s(&["image/jpeg", "image/png"]),
+                video_types: s(&["video/mp4", "video/quicktime"]),
+                // [U] images 8 MB; videos 1 GB and 5 minutes.
+                max_image_bytes: 8 * MB,
+                max_gif_bytes: 0,
+                max_video_bytes: 1024 * MB,
+                max_video_ms: Some(5 * 60 * 1000),
+                max_alt: 1000,
+                threads: true,
+                ..base
+            },
+            // Publishing for TikTok and Pinterest comes with their clients.
             _ => base,
         }
     }

@@ -4,11 +4,15 @@
 //! until, needs re-auth, rejected with the platform's message).
 
 pub mod bluesky;
+pub mod facebook;
 pub mod hosting;
+pub mod instagram;
 pub mod limits;
 pub mod linkedin;
 pub mod mastodon;
 pub mod media;
+pub(crate) mod meta_graph;
+pub mod threads;
 pub mod x;
 pub mod youtube;
 
@@ -42,7 +46,11 @@ pub struct PostOptions {
     pub visibility: Option<String>,
     /// Mastodon content warning.
     pub content_warning: Option<String>,
-    /// Mastodon/YouTube native scheduling, unix seconds.
+    /// Facebook: the link a feed post shares (`/{page-id}/feed` `link`); a post has either a link
+    /// or media.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Mastodon/YouTube/Facebook native scheduling, unix seconds.
     pub publish_at: Option<i64>,
     /// YouTube thumbnail image.
     pub thumbnail: Option<MediaFile>,
@@ -158,6 +166,9 @@ pub fn publisher(platform: Platform) -> Option<&'static dyn Publisher> {
         Platform::Mastodon => Some(&mastodon::MastodonPublisher),
         Platform::Linkedin => Some(&linkedin::LinkedinPublisher),
         Platform::Youtube => Some(&youtube::YoutubePublisher),
+        Platform::Facebook => Some(&facebook::FacebookPublisher),
+        Platform::Instagram => Some(&instagram::InstagramPublisher),
+        Platform::Threads => Some(&threads::ThreadsPublisher),
         _ => None,
     }
 }

@@ -550,18 +550,32 @@ pub(crate) async fn range_body(
     len: u64,
     counter: Arc<AtomicU64>,
 ) -> Result<reqwest::Body> {
+    Ok(reqwest::Body::wrap_stream(
+        range_stream(path, start, len, counter).await?,
+    ))
+}
+
+/// The stream behind [`range_body`] (for bodies that frame the file, such as multipart).
+pub(crate) async fn range_stream(
+    path: &Path,
+    start: u64,
+    len: u64,
+    counter: Arc<AtomicU64>,
+) -> Result<
+    impl futures_util::Stream<Item = std::io::Result<tokio_util::bytes::Bytes>> + Send + 'static,
+> {
     let name = path.display().to_string();
     let unreadable = |e: std::io::Error| Error::Config(format!("{name}: cannot be read ({e})"));
     let mut f = tokio::fs::File::open(path).await.map_err(unreadable)?;
     f.seek(SeekFrom::Start(start)).await.map_err(unreadable)?;
-    let stream =
+    Ok(
         tokio_util::io::ReaderStream::with_capacity(f.take(len), 64 * 1024).map(move |r| {
             if let Ok(b) = &r {
                 counter.fetch_add(b.len() as u64, Ordering::Relaxed);
             }
             r
-        });
-    Ok(reqwest::Body::wrap_stream(stream))
+        }),
+    )
 }
 
 /// Runs `fut` (a request streaming a body) and reports `base + counter` every 100 ms.

@@ -183,3 +183,129 @@ pub fn file_with(dir: &std::path::Path, name: &str, magic: &[u8], len: usize) ->
     std::fs::write(&p, bytes).unwrap();
     p
 }
+
+/// A media host for the tests of platforms that fetch media from a URL (Instagram, Threads): a
+/// local HTTP server on 127.0.0.1 serving each `put` file under a random key until `remove`.
+/// Counts puts and removals so a test can assert every object was removed.
+#[derive(Debug)]
+pub struct TestMediaHost {
+    pub origin: String,
+    files: Arc<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>>,
+    puts: std::sync::atomic::AtomicUsize,
+    removed: std::sync::atomic::AtomicUsize,
+    /// Every URL handed out (for assertions).
+    pub urls: std::sync::Mutex<Vec<String>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestMediaHost {
+    pub async fn start() -> TestMediaHost {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://{}", listener.local_addr().unwrap());
+        let files: Arc<std::sync::Mutex<std::collections::HashMap<String, PathBuf>>> =
+            Arc::default();
+        let served = files.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut sock, _)) = listener.accept().await else {
+                    return;
+                };
+                let files = served.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 1024];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16384 {
+                        match sock.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let line = String::from_utf8_lossy(&head)
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
+                    let mut it = line.split(' ');
+                    let (method, target) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
+                    let key = target.trim_start_matches('/').to_string();
+                    let path = files.lock().unwrap().get(&key).cloned();
+                    let resp = match (method, path) {
+                        ("GET", Some(p)) => {
+                            let body = tokio::fs::read(&p).await.unwrap_or_default();
+                            let mut r = format!(
+                                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n",
+                                body.len()
+                            )
+                            .into_bytes();
+                            r.extend_from_slice(&body);
+                            r
+                        }
+                        _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec(),
+                    };
+                    let _ = sock.write_all(&resp).await;
+                    let _ = sock.shutdown().await;
+                });
+            }
+        });
+        TestMediaHost {
+            origin,
+            files,
+            puts: Default::default(),
+            removed: Default::default(),
+            urls: Default::default(),
+            task,
+        }
+    }
+
+    /// Objects put so far.
+    pub fn puts(&self) -> usize {
+        self.puts.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Objects still served (put and not removed).
+    pub fn live(&self) -> usize {
+        self.files.lock().unwrap().len()
+    }
+
+    pub fn removed(&self) -> usize {
+        self.removed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for TestMediaHost {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+#[async_trait::async_trait]
+impl outpost_platforms::publish::MediaHost for TestMediaHost {
+    async fn put(
+        &self,
+        file: &outpost_platforms::publish::MediaFile,
+        _ttl: Duration,
+    ) -> outpost_platforms::Result<outpost_platforms::publish::HostedMedia> {
+        let n = self.puts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let key = format!("m{n}-{:016x}", rand::random::<u64>());
+        self.files
+            .lock()
+            .unwrap()
+            .insert(key.clone(), file.path.clone());
+        let url = format!("{}/{key}", self.origin);
+        self.urls.lock().unwrap().push(url.clone());
+        Ok(outpost_platforms::publish::HostedMedia { key, url })
+    }
+
+    async fn remove(
+        &self,
+        hosted: &outpost_platforms::publish::HostedMedia,
+    ) -> outpost_platforms::Result<()> {
+        if self.files.lock().unwrap().remove(&hosted.key).is_some() {
+            self.removed
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
