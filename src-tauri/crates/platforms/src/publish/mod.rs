@@ -9,6 +9,8 @@ pub mod limits;
 pub mod linkedin;
 pub mod mastodon;
 pub mod media;
+pub mod pinterest;
+pub mod tiktok;
 pub mod x;
 pub mod youtube;
 
@@ -38,7 +40,8 @@ pub struct PostOptions {
     pub title: Option<String>,
     /// YouTube tags.
     pub tags: Vec<String>,
-    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`.
+    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`; TikTok
+    /// `public|friends|followers|only_me` (see `tiktok::privacy_level`).
     pub visibility: Option<String>,
     /// Mastodon content warning.
     pub content_warning: Option<String>,
@@ -48,6 +51,21 @@ pub struct PostOptions {
     pub thumbnail: Option<MediaFile>,
     /// BCP 47 language of the text.
     pub language: Option<String>,
+    /// Pinterest: the board the Pin is saved to (required there; `pinterest::boards` lists them).
+    #[serde(default)]
+    pub board_id: Option<String>,
+    /// Pinterest: the Pin's destination link (http or https, at most 2048 characters).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// TikTok: turn comments off for this post (must be on when the creator turned comments off).
+    #[serde(default)]
+    pub disable_comment: bool,
+    /// TikTok: turn Duet off for this video (must be on when the creator turned Duet off).
+    #[serde(default)]
+    pub disable_duet: bool,
+    /// TikTok: turn Stitch off for this video (must be on when the creator turned Stitch off).
+    #[serde(default)]
+    pub disable_stitch: bool,
 }
 
 /// What to publish on one channel.
@@ -151,6 +169,8 @@ pub fn publisher(platform: Platform) -> Option<&'static dyn Publisher> {
         Platform::Mastodon => Some(&mastodon::MastodonPublisher),
         Platform::Linkedin => Some(&linkedin::LinkedinPublisher),
         Platform::Youtube => Some(&youtube::YoutubePublisher),
+        Platform::Tiktok => Some(&tiktok::TiktokPublisher),
+        Platform::Pinterest => Some(&pinterest::PinterestPublisher),
         _ => None,
     }
 }
