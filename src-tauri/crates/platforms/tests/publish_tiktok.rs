@@ -11,11 +11,10 @@ use outpost_platforms::publish::tiktok::{
     CHUNK, Chunking, MAX_CHUNK, MAX_CHUNKS, MAX_LAST_CHUNK, MIN_CHUNK, TiktokPublisher,
 };
 use outpost_platforms::publish::{MediaFile, MediaKind, Post, PostOptions, PostPart, Publisher};
-use outpost_platforms::{Ctx, Error, Platform, TokenSet};
+use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use support::{Emulator, ctx, http, no_app};
-use tiny_host::TinyHost;
+use tiny_host::{TinyHost, publish_via, sha};
 
 const MP4: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
 
@@ -63,27 +62,13 @@ fn post(text: &str, media: Vec<MediaFile>, visibility: &str) -> Post {
     }
 }
 
-fn sha(path: &std::path::Path) -> String {
-    Sha256::digest(std::fs::read(path).unwrap())
-        .iter()
-        .map(|x| format!("{x:02x}"))
-        .collect()
-}
-
 async fn publish_with(
     e: &Emulator,
     tokens: &TokenSet,
     p: &Post,
     host: Option<&TinyHost>,
 ) -> Result<outpost_platforms::publish::Published, Error> {
-    let h = http();
-    let ep = e.endpoints();
-    let app = no_app();
-    let c = Ctx {
-        media_host: host.map(|x| x as &dyn outpost_platforms::publish::MediaHost),
-        ..ctx(&h, &ep, &app)
-    };
-    TiktokPublisher.publish(c, tokens, p, &|_, _| {}).await
+    publish_via(&TiktokPublisher, e, tokens, p, host).await
 }
 
 async fn paths(e: &Emulator) -> Vec<String> {
@@ -113,8 +98,15 @@ fn chunking_follows_tiktoks_rules_at_the_edges() {
         20 * 1024 * MIB,
     ] {
         let c = Chunking::for_size(size).unwrap();
-        assert!(c.total_chunk_count >= 2 && c.total_chunk_count <= MAX_CHUNKS, "{size}");
-        assert_eq!(c.total_chunk_count, size / c.chunk_size, "count = floor(size/chunk)");
+        assert!(
+            c.total_chunk_count >= 2 && c.total_chunk_count <= MAX_CHUNKS,
+            "{size}"
+        );
+        assert_eq!(
+            c.total_chunk_count,
+            size / c.chunk_size,
+            "count = floor(size/chunk)"
+        );
         assert!(c.chunk_size >= MIN_CHUNK && c.chunk_size <= MAX_CHUNK);
         let mut next = 0;
         for i in 0..c.total_chunk_count {
@@ -191,7 +183,10 @@ async fn large_video_goes_in_ordered_chunks_the_last_one_larger() {
     let mut p = post("", vec![v.clone()], "only_me");
     p.options.disable_duet = true;
     let out = publish_with(&e, &tokens, &p, None).await.unwrap();
-    assert!(out.id.starts_with("v_pub_file~"), "a private post keeps its publish id: {out:?}");
+    assert!(
+        out.id.starts_with("v_pub_file~"),
+        "a private post keeps its publish id: {out:?}"
+    );
     assert_eq!(out.url, None);
     let stored = &e.admin_get("posts").await[0];
     assert_eq!(stored["sha256"], sha(&v.path).as_str());
@@ -242,7 +237,10 @@ async fn creator_info_violations_are_refused_before_any_upload() {
     ] {
         assert!(reason.contains(want), "{want} in {reason}");
     }
-    assert_eq!(paths(&e).await, vec!["/v2/post/publish/creator_info/query/"]);
+    assert_eq!(
+        paths(&e).await,
+        vec!["/v2/post/publish/creator_info/query/"]
+    );
 }
 
 #[tokio::test]
@@ -353,11 +351,12 @@ async fn photos_are_pulled_from_the_media_host_and_removed_after() {
     for (i, m) in photos.iter().enumerate() {
         assert_eq!(stored["photos"][i]["sha256"], sha(&m.path).as_str());
     }
-    let s = host.state.lock().unwrap();
-    assert_eq!(s.fetched.len(), 2, "TikTok fetched both");
-    assert_eq!(s.removed, s.put, "every hosted photo was removed");
-    assert!(s.objects.is_empty());
-    drop(s);
+    {
+        let s = host.state.lock().unwrap();
+        assert_eq!(s.fetched.len(), 2, "TikTok fetched both");
+        assert_eq!(s.removed, s.put, "every hosted photo was removed");
+        assert!(s.objects.is_empty());
+    }
 
     // A pull that fails still cleans up, and the failure is typed.
     e.admin(
@@ -365,7 +364,10 @@ async fn photos_are_pulled_from_the_media_host_and_removed_after() {
         json!({"verified_url_prefixes": ["https://media.example/"]}),
     )
     .await;
-    match publish_with(&e, &tokens, &p, Some(&host)).await.unwrap_err() {
+    match publish_with(&e, &tokens, &p, Some(&host))
+        .await
+        .unwrap_err()
+    {
         Error::Rejected { reason, .. } => assert!(reason.contains("verif"), "{reason}"),
         other => panic!("{other:?}"),
     }

@@ -153,20 +153,11 @@ impl Publisher for PinterestPublisher {
                 );
             }
         }
-        if let Some(p) = post.parts.first() {
-            if p.media.is_empty() {
-                v(
-                    "media_required",
-                    "A Pin is an image, 2–5 images or a video".into(),
-                );
-            }
-            let images = p.media.iter().filter(|m| m.kind != MediaKind::Video).count();
-            if images > 1
-                && let Some(m) = p.media.iter().find(|m| m.bytes > BASE64_MAX)
-            {
-                // Carousels go one way or the other: all inline or all through the media host.
-                tracing::debug!(file = %m.name(), "Pinterest: a carousel image goes through the media host");
-            }
+        if post.parts.first().is_some_and(|p| p.media.is_empty()) {
+            v(
+                "media_required",
+                "A Pin is an image, 2–5 images or a video".into(),
+            );
         }
         if let Some(th) = &o.thumbnail
             && !matches!(th.mime.as_str(), "image/jpeg" | "image/png")
@@ -218,7 +209,8 @@ impl Publisher for PinterestPublisher {
         let marker = format!("outpost-b64-{:032x}", rand::random::<u128>());
         let mut inline: Vec<(String, &MediaFile)> = Vec::new();
         let mut hosted: Vec<HostedMedia> = Vec::new();
-        let total: u64 = part.media.iter().map(|m| m.bytes).sum::<u64>() + thumb.map_or(0, |t| t.bytes);
+        let total: u64 =
+            part.media.iter().map(|m| m.bytes).sum::<u64>() + thumb.map_or(0, |t| t.bytes);
         progress(0, total);
         let mut sent = 0u64;
 
@@ -352,19 +344,17 @@ fn streamed_json(
     let mut len = 0u64;
     let mut pos = 0;
     for (at, m, path, bytes) in found {
-        let head = text[pos..at].as_bytes().to_vec();
+        let head = text.as_bytes()[pos..at].to_vec();
         len += head.len() as u64 + bytes.div_ceil(3) * 4;
         pieces.push(Piece::Bytes(head));
         pieces.push(Piece::File(path));
         pos = at + m.len();
     }
-    let tail = text[pos..].as_bytes().to_vec();
+    let tail = text.as_bytes()[pos..].to_vec();
     len += tail.len() as u64;
     pieces.push(Piece::Bytes(tail));
     let stream = futures_util::stream::iter(pieces).flat_map(move |p| match p {
-        Piece::Bytes(b) => {
-            futures_util::stream::once(async move { Ok(Bytes::from(b)) }).boxed()
-        }
+        Piece::Bytes(b) => futures_util::stream::once(async move { Ok(Bytes::from(b)) }).boxed(),
         Piece::File(path) => base64_file(path, counter.clone()).boxed(),
     });
     Ok((reqwest::Body::wrap_stream(stream), len))
@@ -488,7 +478,13 @@ async fn post_form(
     let filename: String = video
         .name()
         .chars()
-        .map(|c| if c.is_control() || c == '"' || c == '\\' { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '"' || c == '\\' {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     head.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
@@ -500,7 +496,9 @@ async fn post_form(
     let c2 = counter.clone();
     let unreadable =
         |e: std::io::Error| Error::Config(format!("{}: cannot be read ({e})", video.name()));
-    let f = tokio::fs::File::open(&video.path).await.map_err(unreadable)?;
+    let f = tokio::fs::File::open(&video.path)
+        .await
+        .map_err(unreadable)?;
     let stream = futures_util::stream::once(async move {
         Ok::<_, std::io::Error>(Bytes::from(head.into_bytes()))
     })
@@ -541,7 +539,11 @@ async fn post_form(
                 Some(text[a..b].to_string())
             };
             let reason = match (pick("Code"), pick("Message")) {
-                (Some(c), Some(m)) => format!("the video upload was refused: {} ({})", clean(&m, 200), clean(&c, 60)),
+                (Some(c), Some(m)) => format!(
+                    "the video upload was refused: {} ({})",
+                    clean(&m, 200),
+                    clean(&c, 60)
+                ),
                 _ => format!("the video upload was refused (HTTP {s})"),
             };
             Err(Error::Rejected {
@@ -630,7 +632,10 @@ pub fn pinterest_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
         };
     }
     let v: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let message = clean(v.get("message").and_then(Value::as_str).unwrap_or_default(), 200);
+    let message = clean(
+        v.get("message").and_then(Value::as_str).unwrap_or_default(),
+        200,
+    );
     let reason = match (message.is_empty(), v.get("code").and_then(Value::as_i64)) {
         (true, _) => format!("HTTP {status}"),
         (false, Some(c)) => format!("{message} (code {c})"),

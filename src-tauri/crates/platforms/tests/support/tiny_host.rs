@@ -86,7 +86,11 @@ impl TinyHost {
 
 #[async_trait]
 impl MediaHost for TinyHost {
-    async fn put(&self, file: &MediaFile, _ttl: Duration) -> outpost_platforms::Result<HostedMedia> {
+    async fn put(
+        &self,
+        file: &MediaFile,
+        _ttl: Duration,
+    ) -> outpost_platforms::Result<HostedMedia> {
         let key = format!("o/{:016x}-{}", rand_u64(), file.name());
         let mut s = self.state.lock().unwrap();
         s.objects.insert(key.clone(), file.path.clone());
@@ -109,4 +113,31 @@ fn rand_u64() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(1);
     N.fetch_add(1, Ordering::Relaxed) ^ u64::from(std::process::id()) << 32
+}
+
+/// Publishes `post` with `publisher` against the emulator `e`, with `host` as the media host.
+pub async fn publish_via(
+    publisher: &dyn outpost_platforms::publish::Publisher,
+    e: &crate::support::Emulator,
+    tokens: &outpost_platforms::TokenSet,
+    post: &outpost_platforms::publish::Post,
+    host: Option<&TinyHost>,
+) -> outpost_platforms::Result<outpost_platforms::publish::Published> {
+    let h = crate::support::http();
+    let ep = e.endpoints();
+    let app = crate::support::no_app();
+    let c = outpost_platforms::Ctx {
+        media_host: host.map(|x| x as &dyn MediaHost),
+        ..crate::support::ctx(&h, &ep, &app)
+    };
+    publisher.publish(c, tokens, post, &|_, _| {}).await
+}
+
+/// The SHA-256 of a file, hex.
+pub fn sha(path: &std::path::Path) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(std::fs::read(path).unwrap())
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
