@@ -244,8 +244,41 @@ impl Limits {
                 threads: true,
                 ..base
             },
-            // Publishing for TikTok and Pinterest comes with their clients.
-            _ => base,
+            Platform::Tiktok => Limits {
+                // The caption: a video's `title` (2200 UTF-16 units) or a photo post's
+                // `description` (4000); the smaller is the rule [decision]. A photo post's own title
+                // (90) is checked by the TikTok publisher.
+                max_text: 2200,
+                // Photo posts: up to 35 JPEG/WebP images, 20 MB each (no PNG, no GIF).
+                max_images: 35,
+                max_videos: 1,
+                image_types: s(&["image/jpeg", "image/webp"]),
+                video_types: s(&["video/mp4", "video/quicktime", "video/webm"]),
+                max_image_bytes: 20 * MB,
+                max_video_bytes: 4 * 1024 * MB,
+                // [U] 3 s minimum as third-party guides say; the maximum is the creator's
+                // `max_video_post_duration_sec` (creator_info), 10 minutes at most here [U].
+                min_video_ms: Some(3000),
+                max_video_ms: Some(10 * 60 * 1000),
+                // TikTok has no alt text field: alt text is not sent (and not a violation).
+                ..base
+            },
+            Platform::Pinterest => Limits {
+                // The Pin description.
+                max_text: 800,
+                // One image, a carousel of 2–5, or one video.
+                max_images: 5,
+                max_videos: 1,
+                image_types: s(&["image/jpeg", "image/png"]),
+                video_types: s(&["video/mp4", "video/quicktime", "video/x-m4v"]),
+                // [U] Pinterest's help pages: images up to 20 MB, videos up to 2 GB, 4 s – 15 min.
+                max_image_bytes: 20 * MB,
+                max_video_bytes: 2 * 1024 * MB,
+                min_video_ms: Some(4000),
+                max_video_ms: Some(15 * 60 * 1000),
+                max_alt: 500,
+                ..base
+            },
         }
     }
 

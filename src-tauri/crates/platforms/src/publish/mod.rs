@@ -13,6 +13,8 @@ pub mod mastodon;
 pub mod media;
 pub(crate) mod meta_graph;
 pub mod threads;
+pub mod pinterest;
+pub mod tiktok;
 pub mod x;
 pub mod youtube;
 
@@ -42,20 +44,33 @@ pub struct PostOptions {
     pub title: Option<String>,
     /// YouTube tags.
     pub tags: Vec<String>,
-    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`.
+    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`; TikTok
+    /// `public|friends|followers|only_me` (see `tiktok::privacy_level`).
     pub visibility: Option<String>,
     /// Mastodon content warning.
     pub content_warning: Option<String>,
-    /// Facebook: the link a feed post shares (`/{page-id}/feed` `link`); a post has either a link
-    /// or media.
-    #[serde(default)]
-    pub link: Option<String>,
     /// Mastodon/YouTube/Facebook native scheduling, unix seconds.
     pub publish_at: Option<i64>,
     /// YouTube thumbnail image.
     pub thumbnail: Option<MediaFile>,
     /// BCP 47 language of the text.
     pub language: Option<String>,
+    /// Pinterest: the board the Pin is saved to (required there; `pinterest::boards` lists them).
+    #[serde(default)]
+    pub board_id: Option<String>,
+    /// Facebook: the link a feed post shares (`/{page-id}/feed` `link`; a post has either a link or
+    /// media). Pinterest: the Pin's destination link (http or https, at most 2048 characters).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// TikTok: turn comments off for this post (must be on when the creator turned comments off).
+    #[serde(default)]
+    pub disable_comment: bool,
+    /// TikTok: turn Duet off for this video (must be on when the creator turned Duet off).
+    #[serde(default)]
+    pub disable_duet: bool,
+    /// TikTok: turn Stitch off for this video (must be on when the creator turned Stitch off).
+    #[serde(default)]
+    pub disable_stitch: bool,
 }
 
 /// What to publish on one channel.
@@ -169,6 +184,7 @@ pub fn publisher(platform: Platform) -> Option<&'static dyn Publisher> {
         Platform::Facebook => Some(&facebook::FacebookPublisher),
         Platform::Instagram => Some(&instagram::InstagramPublisher),
         Platform::Threads => Some(&threads::ThreadsPublisher),
-        _ => None,
+        Platform::Tiktok => Some(&tiktok::TiktokPublisher),
+        Platform::Pinterest => Some(&pinterest::PinterestPublisher),
     }
 }
