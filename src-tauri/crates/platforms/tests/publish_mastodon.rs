@@ -620,7 +620,10 @@ async fn a_scheduled_post_is_moved_then_cancelled_on_the_server() {
     let path = format!("/api/v1/scheduled_statuses/{}", p.id);
     let puts = s.emu.requests("PUT", &path).await;
     assert_eq!(puts.len(), 1);
-    assert_eq!(puts[0]["json"], json!({"scheduled_at": rfc3339(now + 7200)}));
+    assert_eq!(
+        puts[0]["json"],
+        json!({"scheduled_at": rfc3339(now + 7200)})
+    );
     assert!(
         puts[0]["headers"]["authorization"]
             .as_str()
@@ -630,12 +633,22 @@ async fn a_scheduled_post_is_moved_then_cancelled_on_the_server() {
     assert_eq!(puts[0]["status"], 200);
 
     s.cancel(&p).await.unwrap();
-    assert!(s.emu.admin_get("scheduled").await.as_array().unwrap().is_empty());
+    assert!(
+        s.emu
+            .admin_get("scheduled")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert!(s.posts().await.is_empty(), "nothing was published");
     // Cancelling again: the server answers 404, which is success.
     s.cancel(&p).await.unwrap();
     let deletes = s.emu.requests("DELETE", &path).await;
-    let codes: Vec<u64> = deletes.iter().map(|d| d["status"].as_u64().unwrap()).collect();
+    let codes: Vec<u64> = deletes
+        .iter()
+        .map(|d| d["status"].as_u64().unwrap())
+        .collect();
     assert_eq!(codes, vec![200, 404]);
     // Moving a post that is no longer scheduled says so.
     match s.reschedule(&p, now + 9000).await.unwrap_err() {
@@ -643,7 +656,10 @@ async fn a_scheduled_post_is_moved_then_cancelled_on_the_server() {
             status: Some(404),
             reason,
             ..
-        } => assert!(reason.contains("already published or cancelled"), "{reason}"),
+        } => assert!(
+            reason.contains("already published or cancelled"),
+            "{reason}"
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -661,11 +677,7 @@ async fn moving_a_post_5_minutes_ahead_or_less_is_refused_without_a_request() {
         );
     }
     assert!(
-        s.emu
-            .log()
-            .await
-            .iter()
-            .all(|e| e["method"] != "PUT"),
+        s.emu.log().await.iter().all(|e| e["method"] != "PUT"),
         "no request was sent"
     );
     // The server's own clock decides too: 10 minutes ahead here is too soon for a server whose

@@ -535,7 +535,9 @@ impl Publisher for MastodonPublisher {
         match reply.status {
             200..=299 => Ok(()),
             404 => {
-                tracing::info!("Mastodon: the scheduled post was already gone (published or cancelled)");
+                tracing::info!(
+                    "Mastodon: the scheduled post was already gone (published or cancelled)"
+                );
                 Ok(())
             }
             _ => Err(wire::classify(P, Phase::Api, &reply)),

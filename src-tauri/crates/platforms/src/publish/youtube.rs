@@ -59,7 +59,12 @@ const CATEGORY: &str = "22";
 /// videos.list / videos.update / videos.delete.
 const VIDEOS: &str = "https://www.googleapis.com/youtube/v3/videos";
 /// `video.status` fields YouTube computes (not sent back on update).
-const STATUS_READ_ONLY: &[&str] = &["uploadStatus", "failureReason", "rejectionReason", "madeForKids"];
+const STATUS_READ_ONLY: &[&str] = &[
+    "uploadStatus",
+    "failureReason",
+    "rejectionReason",
+    "madeForKids",
+];
 
 #[derive(Debug)]
 pub struct YoutubePublisher;
@@ -255,8 +260,8 @@ impl Publisher for YoutubePublisher {
         still_private(&status, "deleted")?;
         let mut url = ctx.endpoints.url(P, VIDEOS)?;
         url.query_pairs_mut().append_pair("id", id);
-        let rb = wire::request(ctx.http, Method::DELETE, url)
-            .bearer_auth(tokens.access_token.expose());
+        let rb =
+            wire::request(ctx.http, Method::DELETE, url).bearer_auth(tokens.access_token.expose());
         let r = send_raw(ctx.http, P, rb).await?;
         match r.status {
             200..=299 | 404 => Ok(()),
@@ -275,8 +280,7 @@ async fn video_status(
     url.query_pairs_mut()
         .append_pair("part", "status")
         .append_pair("id", id);
-    let rb =
-        wire::request(ctx.http, Method::GET, url).bearer_auth(tokens.access_token.expose());
+    let rb = wire::request(ctx.http, Method::GET, url).bearer_auth(tokens.access_token.expose());
     let r = send_raw(ctx.http, P, rb).await?;
     if !(200..300).contains(&r.status) {
         return Err(google_error(&r));
