@@ -124,6 +124,92 @@ class MastodonPublishTest(unittest.TestCase):
         self.assertEqual(st, 200)
         self.assertEqual(set(s), {"id", "scheduled_at", "params", "media_attachments"})
 
+    def schedule(self, offset, text="s", **extra):
+        at = self.emu.platform.iso(self.emu.now() + offset)
+        return self.status({"status": text, "scheduled_at": at, **extra})
+
+    def test_scheduled_statuses_list_get_update_delete(self):
+        st, s, _ = self.schedule(3600)
+        self.assertEqual(st, 200)
+        path = f"/api/v1/scheduled_statuses/{s['id']}"
+        st, lst, _ = self.req("GET", "/api/v1/scheduled_statuses", token=self.token)
+        self.assertEqual((st, [x["id"] for x in lst]), (200, [s["id"]]))
+        self.assertEqual(self.req("GET", "/api/v1/scheduled_statuses")[0], 401, "a token is required")
+        self.assertEqual(self.req("GET", path, token=self.token)[1], s)
+        # Mastodon refuses a time 5 minutes ahead or less, with its validation message (clock frozen for
+        # the exact boundary).
+        frozen = float(int(self.emu.now()))
+        self.emu.now = lambda: frozen
+        for too_soon in (60, 300):
+            at = self.emu.platform.iso(frozen + too_soon)
+            st, b, _ = self.req("PUT", path, {"scheduled_at": at}, token=self.token)
+            self.assertEqual((st, b), (422, {"error": "Validation failed: Scheduled at The scheduled date must be "
+                                                      "in the future"}))
+        st, b, _ = self.req("PUT", path, {"scheduled_at": self.emu.platform.iso(frozen + 301)}, token=self.token)
+        self.assertEqual(st, 200, "just over 5 minutes")
+        st, b, _ = self.req("PUT", path, {"scheduled_at": "next tuesday"}, token=self.token)
+        self.assertEqual(st, 422)
+        later = self.emu.platform.iso(self.emu.now() + 7200)
+        self.assertEqual(self.req("PUT", path, {"scheduled_at": later, "status": "y"}, token=self.token)[0], 422,
+                         "only scheduled_at can change")
+        read_only = self.req("POST", "/__emulator/token", {"scopes": ["read"]})[1]["access_token"]
+        self.assertEqual(self.req("PUT", path, {"scheduled_at": later}, token=read_only)[0], 403)
+        self.assertEqual(self.req("DELETE", path, token=read_only)[0], 403)
+        st, b, _ = self.req("PUT", path, {"scheduled_at": later}, token=self.token)
+        self.assertEqual((st, b["id"], b["scheduled_at"]), (200, s["id"], later))
+        self.assertEqual(self.req("GET", path, token=self.token)[1]["scheduled_at"], later)
+        # form-encoded, as the docs show
+        st, b, _ = self.req("PUT", path, raw=b"scheduled_at=" + later.replace(":", "%3A").encode(),
+                            ctype="application/x-www-form-urlencoded", token=self.token)
+        self.assertEqual((st, b["scheduled_at"]), (200, later))
+        self.assertEqual(self.req("DELETE", path, token=self.token)[:2], (200, {}))
+        self.assertEqual(self.req("GET", path, token=self.token)[:2], (404, {"error": "Record not found"}))
+        self.assertEqual(self.req("DELETE", path, token=self.token)[0], 404, "already gone")
+        self.assertEqual(self.req("PUT", path, {"scheduled_at": later}, token=self.token)[0], 404)
+        self.assertEqual(self.req("GET", "/__emulator/scheduled")[1], [])
+
+    def test_another_accounts_scheduled_status_is_not_found(self):
+        _, s, _ = self.schedule(3600)
+        self.req("POST", "/__emulator/user", {"id": "42", "name": "Other", "username": "other"})
+        other = self.req("POST", "/__emulator/token", {})[1]["access_token"]
+        path = f"/api/v1/scheduled_statuses/{s['id']}"
+        self.assertEqual(self.req("GET", path, token=other)[0], 404)
+        self.assertEqual(self.req("DELETE", path, token=other)[0], 404)
+        self.assertEqual(self.req("GET", "/api/v1/scheduled_statuses", token=other)[1], [])
+
+    def test_a_scheduled_status_is_published_when_the_clock_passes(self):
+        _, img, _ = self.upload(PNG)
+        _, s, _ = self.schedule(600, "later", media_ids=[img["id"]])
+        self.assertEqual(self.req("GET", "/__emulator/posts")[1], [])
+        self.req("POST", "/__emulator/clock", {"advance_seconds": 599})
+        self.assertEqual(len(self.req("GET", "/api/v1/scheduled_statuses", token=self.token)[1]), 1)
+        self.req("POST", "/__emulator/clock", {"advance_seconds": 2})
+        self.assertEqual(self.req("GET", "/api/v1/scheduled_statuses", token=self.token)[1], [])
+        self.assertEqual(self.req("GET", f"/api/v1/scheduled_statuses/{s['id']}", token=self.token)[0], 404)
+        posts = self.req("GET", "/__emulator/posts")[1]
+        self.assertEqual(len(posts), 1)
+        self.assertEqual((posts[0]["text"], posts[0]["from_scheduled"]), ("later", s["id"]))
+        self.assertNotEqual(posts[0]["id"], s["id"], "the status has its own id")
+        self.assertEqual(self.req("GET", "/__emulator/media")[1][0]["status_id"], posts[0]["id"])
+
+    def test_scheduled_limits_per_day(self):
+        self.emu.platform.SCHEDULED_DAILY_LIMIT = 2
+        day = 86400 * 3
+        base = self.emu.now() + day - (self.emu.now() + day) % 86400 + 3600  # 01:00 UTC, three days ahead
+        at = lambda t: self.emu.platform.iso(t)  # noqa: E731
+        self.assertEqual(self.status({"status": "a", "scheduled_at": at(base)})[0], 200)
+        _, b, _ = self.status({"status": "b", "scheduled_at": at(base + 60)})
+        st, e, _ = self.status({"status": "c", "scheduled_at": at(base + 120)})
+        self.assertEqual((st, e["error"]), (422, "Validation failed: You have exceeded the limit of 2 scheduled "
+                                                 "posts for today"))
+        self.assertEqual(self.status({"status": "c", "scheduled_at": at(base + 86400)})[0], 200, "another day")
+        path = f"/api/v1/scheduled_statuses/{b['id']}"
+        self.assertEqual(self.req("PUT", path, {"scheduled_at": at(base + 300)}, token=self.token)[0], 200,
+                         "moving within its own day does not count itself")
+        self.assertEqual(self.status({"status": "d", "scheduled_at": at(base + 86400 + 30)})[0], 200)
+        self.assertEqual(self.req("PUT", path, {"scheduled_at": at(base + 86400 + 60)}, token=self.token)[0], 422,
+                         "the other day is full")
+
     def test_rate_limit_headers_and_garble(self):
         self.req("POST", "/__emulator/fail", {"path": "/api/v1/statuses", "status": 429})
         st, b, r = self.status({"status": "x"})

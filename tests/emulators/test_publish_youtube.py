@@ -155,5 +155,115 @@ class YouTubePublishing(unittest.TestCase):
         self.assertEqual(self.admin("videos")[0]["thumbnail"]["bytes"], len(png))
 
 
+    # -- videos.list / videos.update / videos.delete (scheduling handoff)
+    MANAGE = ["https://www.googleapis.com/auth/youtube.force-ssl"]
+
+    def video(self, status):
+        meta = {"snippet": {"title": "T"}, "status": status}
+        s = self.session(4, meta=meta)
+        st, v, _ = self.put(s, b"abcd", 0, 4)
+        self.assertEqual(st, 200, v)
+        return v["id"]
+
+    def iso(self, offset):
+        from datetime import datetime, timezone
+        return datetime.fromtimestamp(self.emu.now() + offset, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def update(self, body, token, part="status"):
+        return self.call("PUT", "/youtube/v3/videos?part=" + part, json.dumps(body).encode(),
+                         {"Content-Type": "application/json"}, token=token)
+
+    def listed(self, vid, token=None):
+        st, data, _ = self.call("GET", f"/youtube/v3/videos?part=status&id={vid}", token=token or self.token)
+        self.assertEqual(st, 200, data)
+        return data["items"]
+
+    def test_list_status(self):
+        vid = self.video({"privacyStatus": "private", "publishAt": self.iso(3600), "embeddable": False})
+        items = self.listed(vid)
+        self.assertEqual([i["id"] for i in items], [vid])
+        st = items[0]["status"]
+        self.assertEqual((st["privacyStatus"], st["publishAt"], st["embeddable"]), ("private", self.iso(3600), False))
+        self.assertEqual(self.listed("nope"), [], "an unknown id is absent, not an error")
+        self.assertEqual(self.call("GET", "/youtube/v3/videos?part=status")[0], 400, "a filter is required")
+        self.assertEqual(self.call("GET", f"/youtube/v3/videos?id={vid}")[0], 400, "part is required")
+        self.assertEqual(self.call("GET", f"/youtube/v3/videos?part=bogus&id={vid}")[0], 400)
+        upload_only = self.admin("token", {"scopes": ["https://www.googleapis.com/auth/youtube.upload"]})
+        self.assertEqual(self.call("GET", f"/youtube/v3/videos?part=status&id={vid}",
+                                   token=upload_only["access_token"])[0], 403)
+        self.assertEqual(self.admin("quota")["videos.list"], 2, "1 unit per successful call")
+
+    def test_update_status_rules(self):
+        vid = self.video({"privacyStatus": "private", "publishAt": self.iso(3600), "embeddable": False,
+                          "selfDeclaredMadeForKids": False})
+        tok = self.admin("token", {"scopes": self.MANAGE})["access_token"]
+        later = self.iso(7200)
+
+        def reason(resp):
+            return resp[1]["error"]["errors"][0]["reason"]
+        # youtube.upload alone cannot update
+        self.assertEqual(self.update({"id": vid, "status": {"privacyStatus": "private", "publishAt": later}},
+                                     self.token)[0], 403)
+        # publishAt only with privacyStatus private (an omitted privacyStatus reverts to public)
+        for st in ({"privacyStatus": "public", "publishAt": later}, {"publishAt": later}):
+            r = self.update({"id": vid, "status": st}, tok)
+            self.assertEqual((r[0], reason(r)), (400, "invalidPublishAt"), st)
+        r = self.update({"id": vid, "status": {"privacyStatus": "private", "publishAt": self.iso(-5)}}, tok)
+        self.assertEqual((r[0], reason(r)), (400, "invalidPublishAt"), "in the past")
+        r = self.update({"id": vid, "status": {"privacyStatus": "private", "publishAt": "tomorrow"}}, tok)
+        self.assertEqual(r[0], 400)
+        r = self.update({"id": vid, "status": {"privacyStatus": "private", "bogus": 1}}, tok)
+        self.assertEqual((r[0], reason(r)), (400, "invalid"), "unknown field")
+        r = self.update({"id": vid, "status": {"privacyStatus": "private", "embeddable": "no"}}, tok)
+        self.assertEqual(r[0], 400, "a boolean field")
+        r = self.update({"id": vid, "snippet": {"title": "x"}, "status": {"privacyStatus": "private"}}, tok)
+        self.assertEqual(r[0], 400, "a part the part parameter does not name")
+        self.assertEqual(self.update({"status": {"privacyStatus": "private"}}, tok)[0], 400, "no id")
+        r = self.update({"id": "nope", "status": {"privacyStatus": "private", "publishAt": later}}, tok)
+        self.assertEqual((r[0], reason(r)), (404, "videoNotFound"))
+        self.assertEqual(self.listed(vid)[0]["status"]["publishAt"], self.iso(3600), "nothing changed so far")
+        # The whole part is replaced: fields left out revert (embeddable back to true).
+        st, v, _ = self.update({"id": vid, "status": {"privacyStatus": "private", "publishAt": later,
+                                                      "uploadStatus": "processed"}}, tok)
+        self.assertEqual(st, 200, v)
+        self.assertEqual((v["status"]["publishAt"], v["status"]["embeddable"]), (later, True))
+        self.assertEqual(v["status"]["uploadStatus"], "uploaded", "read-only fields are ignored")
+        self.assertNotIn("selfDeclaredMadeForKids", v["status"])
+        st, v, _ = self.update({"id": vid, "status": {"privacyStatus": "private", "publishAt": later,
+                                                      "embeddable": False}}, tok)
+        self.assertEqual(self.listed(vid)[0]["status"]["embeddable"], False)
+        self.assertEqual(self.admin("quota")["videos.update"], 100)
+
+    def test_scheduled_video_goes_public_when_the_clock_passes(self):
+        vid = self.video({"privacyStatus": "private", "publishAt": self.iso(600)})
+        self.admin("clock", {"advance_seconds": 599})
+        self.assertEqual(self.listed(vid)[0]["status"]["privacyStatus"], "private")
+        self.admin("clock", {"advance_seconds": 2})
+        st = self.listed(vid)[0]["status"]
+        self.assertEqual(st["privacyStatus"], "public")
+        self.assertNotIn("publishAt", st)
+        self.assertEqual(self.admin("videos")[0]["status"]["privacyStatus"], "public")
+
+    def test_delete(self):
+        vid = self.video({"privacyStatus": "private", "publishAt": self.iso(3600)})
+        tok = self.admin("token", {"scopes": self.MANAGE})["access_token"]
+        self.assertEqual(self.call("DELETE", f"/youtube/v3/videos?id={vid}")[0], 403, "youtube.upload alone")
+        self.assertEqual(self.call("DELETE", "/youtube/v3/videos", token=tok)[0], 400, "no id")
+        self.admin("user", {"id": "UCsomeoneElse0000000000001", "name": "B", "username": "b"})
+        other = self.admin("token", {"scopes": self.MANAGE})["access_token"]
+        self.assertEqual(self.call("DELETE", f"/youtube/v3/videos?id={vid}", token=other)[0], 403)
+        self.assertEqual(self.listed(vid, other), [], "another channel's private video is not listed")
+        st, body, _ = self.call("DELETE", f"/youtube/v3/videos?id={vid}", token=tok)
+        self.assertEqual((st, body), (204, b""))
+        st, body, _ = self.call("DELETE", f"/youtube/v3/videos?id={vid}", token=tok)
+        self.assertEqual((st, body["error"]["errors"][0]["reason"]), (404, "videoNotFound"))
+        self.assertEqual(self.admin("videos"), [])
+        self.assertEqual([v["id"] for v in self.admin("deleted-videos")], [vid])
+        self.admin("youtube-publishing", {"quota_exceeded": True})
+        st, body, _ = self.call("DELETE", f"/youtube/v3/videos?id={vid}", token=tok)
+        self.assertEqual((st, body["error"]["errors"][0]["reason"]), (403, "quotaExceeded"))
+        self.assertEqual(self.admin("quota")["videos.delete"], 50)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -6,7 +6,7 @@ import hashlib
 import itertools
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 
 from core import Grant, Platform, Request, Response, json_response
 
@@ -35,8 +35,46 @@ CHUNK_UNIT = 256 * 1024  # every chunk but the last is a multiple of 256 KiB
 MAX_CHUNK = 64 * 1024 * 1024  # [decision] the emulator's cap on one PUT
 MAX_THUMBNAIL = 2 * 1024 * 1024
 UPLOAD_SCOPES = {YT + "youtube.upload", YT + "youtube", YT + "youtube.force-ssl"}
+# videos.update and videos.delete: youtube.upload alone is not enough
+MANAGE_SCOPES = {YT + "youtube", YT + "youtube.force-ssl", YT + "youtubepartner"}
+# Quota units per call (determine_quota_cost): videos.list 1, videos.update 50, videos.delete 50.
+QUOTA_COST = {"videos.list": 1, "videos.update": 50, "videos.delete": 50}
+VIDEO_PARTS = {"id", "snippet", "status", "contentDetails", "statistics", "player", "topicDetails",
+               "recordingDetails", "fileDetails", "processingDetails", "suggestions", "liveStreamingDetails",
+               "localizations", "paidProductPlacementDetails"}
+# video.status: what videos.update can set, and what YouTube computes (accepted and ignored on update)
+STATUS_WRITABLE = {"privacyStatus", "publishAt", "license", "embeddable", "publicStatsViewable",
+                   "selfDeclaredMadeForKids", "containsSyntheticMedia"}
+STATUS_READ_ONLY = {"uploadStatus", "failureReason", "rejectionReason", "madeForKids"}
+# [decision] what an omitted mutable property reverts to ("the existing value will be removed")
+STATUS_DEFAULTS = {"privacyStatus": "public", "license": "youtube", "embeddable": True, "publicStatsViewable": True}
 AUTH_ERROR = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other "
               "valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.")
+
+
+def quota_error() -> Response:
+    return api_error(403, "The request cannot be completed because you have exceeded your "
+                     "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "quotaExceeded",
+                     "PERMISSION_DENIED", domain="youtube.quota")
+
+
+def parse_time(value) -> float | None:
+    """An RFC 3339 time with an offset as unix seconds; None when absent or unparsable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        t = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return t.timestamp() if t.tzinfo is not None else None
+
+
+def iso(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def invalid_publish_at(message="The request metadata specifies an invalid scheduled publishing time.") -> Response:
+    return api_error(400, message, "invalidPublishAt", "INVALID_ARGUMENT")
 
 
 class Publishing:
@@ -50,11 +88,16 @@ class Publishing:
         # uploadLimitExceeded; drop_after: total stored bytes after which a chunk is cut (connection dropped).
         self.publishing = {"quota_exceeded": False, "upload_limit": None, "drop_after": None,
                            "no_location": False, "chunk_failures": 0}
+        self.deleted: list[dict] = []
+        self.quota = {k: 0 for k in QUOTA_COST}  # units spent per method
 
     def admin_routes(self) -> dict:
         return {
             "token": ("POST", self._admin_token),
-            "videos": ("GET", lambda r: self.videos),
+            "videos": ("GET", lambda r: self.publish_due() or self.videos),
+            "deleted-videos": ("GET", lambda r: self.deleted),
+            "quota": ("GET", lambda r: self.quota),
+            "video-status": ("POST", self._admin_video_status),
             "sessions": ("GET", lambda r: [{k: v for k, v in x.items() if k != "hash"} for x in self.sessions.values()]),
             "youtube-publishing": ("POST", self._admin_publishing),
         }
@@ -78,6 +121,32 @@ class Publishing:
                 self.publishing[k] = None if b[k] is None else int(b[k])
         return self.publishing
 
+    def _admin_video_status(self, req):
+        """Changes a video's status as its owner could in YouTube Studio: `{"id", "status": {...}}` (null removes)."""
+        v = next(x for x in self.videos if x["id"] == req.admin_body["id"])
+        for k, val in req.admin_body["status"].items():
+            if k not in STATUS_WRITABLE | STATUS_READ_ONLY:
+                raise ValueError(f"unknown status field {k}")
+            if val is None:
+                v["status"].pop(k, None)
+            else:
+                v["status"][k] = val
+        return v["status"]
+
+    def dispatch(self, req):
+        self.publish_due()
+        return super().dispatch(req)
+
+    def publish_due(self):
+        """A private video whose publishAt the emulator clock has passed becomes public (publishAt is cleared)."""
+        now = self.emu.now()
+        for v in self.videos:
+            st = v["status"]
+            at = parse_time(st.get("publishAt"))
+            if st.get("privacyStatus") == "private" and at is not None and at <= now:
+                st["privacyStatus"] = "public"
+                st.pop("publishAt")
+
     def max_body(self, method: str, path: str) -> int:
         if method == "PUT" and path == "/upload/youtube/v3/videos":
             return MAX_CHUNK
@@ -85,12 +154,13 @@ class Publishing:
             return MAX_THUMBNAIL + 1
         return super().max_body(method, path)
 
-    def _auth(self, req: Request):
+    def _auth(self, req: Request, scopes: set[str] = UPLOAD_SCOPES):
+        """(token, None) or (None, 401 authError / 403 insufficientPermissions)."""
         t, why = self.emu.access(req)
         if why:
             return None, api_error(401, AUTH_ERROR, "authError", "UNAUTHENTICATED", location="Authorization",
                                    locationType="header")
-        if not (UPLOAD_SCOPES & set(t.scopes)):
+        if not (scopes & set(t.scopes)):
             return None, api_error(403, "Request had insufficient authentication scopes.", "insufficientPermissions",
                                    "PERMISSION_DENIED")
         return t, None
@@ -108,9 +178,7 @@ class Publishing:
             return api_error(400, "Required parameter: part", "required", "INVALID_ARGUMENT", location="part",
                              locationType="parameter")
         if self.publishing["quota_exceeded"]:
-            return api_error(403, "The request cannot be completed because you have exceeded your "
-                             "<a href=\"/youtube/v3/getting-started#quota\">quota</a>.", "quotaExceeded",
-                             "PERMISSION_DENIED", domain="youtube.quota")
+            return quota_error()
         length = req.header("X-Upload-Content-Length")
         if length is None or not length.isdigit() or int(length) <= 0:
             return api_error(400, "X-Upload-Content-Length must be the file size", "badRequest", "INVALID_ARGUMENT")
@@ -148,25 +216,9 @@ class Publishing:
         if cat is not None and (not isinstance(cat, str) or not cat.isdigit()):
             return api_error(400, "The video category specified is invalid.", "invalidCategoryId",
                              "INVALID_ARGUMENT")
-        privacy = st.get("privacyStatus", "public")
-        if privacy not in ("public", "unlisted", "private"):
-            return api_error(400, "The request metadata specifies an invalid privacy status.", "invalidVideoMetadata",
-                             "INVALID_ARGUMENT")
-        publish_at = st.get("publishAt")
-        if publish_at is not None:
-            try:
-                when = datetime.fromisoformat(str(publish_at).replace("Z", "+00:00"))
-            except ValueError:
-                when = None
-            if when is None or when.tzinfo is None:
-                return api_error(400, "The request metadata specifies an invalid scheduled publishing time.",
-                                 "invalidPublishAt", "INVALID_ARGUMENT")
-            if privacy != "private":  # "can be set only if the privacy status of the video is private"
-                return api_error(400, "The request metadata specifies an invalid scheduled publishing time.",
-                                 "invalidPublishAt", "INVALID_ARGUMENT")
-            if when.timestamp() <= self.emu.now():
-                return api_error(400, "The scheduled publishing time must be in the future.", "invalidPublishAt",
-                                 "INVALID_ARGUMENT")
+        problem = self.status_problem(st)
+        if problem:
+            return problem
         limit = self.publishing["upload_limit"]
         if limit is not None and sum(1 for v in self.videos if v["channel"] == t.user["id"]) >= limit:
             return api_error(400, "The user has exceeded the number of videos they may upload.",
@@ -180,6 +232,147 @@ class Publishing:
                               "done": None, "status_queries": 0}
         loc = f"{UPLOAD_ORIGIN}/upload/youtube/v3/videos?uploadType=resumable&upload_id={sid}"
         return Response(200, b"", None, [("Location", loc), ("X-GUploader-UploadID", sid)])
+
+    def status_problem(self, st: dict) -> Response | None:
+        """The rules of video.status shared by videos.insert and videos.update."""
+        privacy = st.get("privacyStatus", "public")
+        if privacy not in ("public", "unlisted", "private"):
+            return api_error(400, "The request metadata specifies an invalid privacy status.", "invalidVideoMetadata",
+                             "INVALID_ARGUMENT")
+        if "publishAt" in st:
+            when = parse_time(st["publishAt"])
+            if when is None:
+                return invalid_publish_at()
+            if privacy != "private":  # "can be set only if the privacy status of the video is private"
+                return invalid_publish_at()
+            if when <= self.emu.now():
+                return invalid_publish_at("The scheduled publishing time must be in the future.")
+        return None
+
+    # -- videos.list / videos.update / videos.delete (GET|PUT|DELETE https://www.googleapis.com/youtube/v3/videos)
+    def _manage_auth(self, req: Request, scopes: set[str]):
+        t, err = self._auth(req, scopes)
+        if err is None and self.publishing["quota_exceeded"]:
+            return None, quota_error()
+        return t, err
+
+    def _parts(self, req: Request, allowed: set[str]):
+        part = req.q("part")
+        if not part:
+            return None, api_error(400, "Required parameter: part", "required", "INVALID_ARGUMENT", location="part",
+                                   locationType="parameter")
+        parts = part.split(",")
+        bad = [p for p in parts if p not in allowed]
+        if bad:
+            return None, api_error(400, f"'{bad[0]}'", "unknownPart", "INVALID_ARGUMENT", location="part",
+                                   locationType="parameter")
+        return parts, None
+
+    def _video_json(self, v: dict, parts: list[str]) -> dict:
+        out = {"kind": "youtube#video", "etag": secrets.token_urlsafe(12), "id": v["id"]}
+        if "snippet" in parts:
+            out["snippet"] = v["snippet"]
+        if "status" in parts:
+            out["status"] = dict(v["status"])
+        return out
+
+    def videos_list(self, req: Request) -> Response:
+        t, err = self._manage_auth(req, READ_SCOPES)
+        if err:
+            return err
+        parts, err = self._parts(req, VIDEO_PARTS)
+        if err:
+            return err
+        filters = [f for f in ("chart", "id", "myRating") if req.q(f) is not None]
+        if not filters:
+            return api_error(400, "No filter selected. Expected one of: myRating, chart, id",
+                             "missingRequiredParameter", "INVALID_ARGUMENT", location="parameters.",
+                             locationType="other")
+        if len(filters) > 1 or filters != ["id"]:
+            return api_error(400, "Incompatible parameters specified in the request: " + ", ".join(filters),
+                             "incompatibleParameters", "INVALID_ARGUMENT")  # [decision] only id= is emulated
+        self.quota["videos.list"] += QUOTA_COST["videos.list"]
+        ids = req.q("id").split(",")
+        # Another channel's video is listed only when it is public; an unknown id is simply absent.
+        items = [self._video_json(v, parts) for i in ids for v in self.videos
+                 if v["id"] == i and (v["channel"] == t.user["id"] or v["status"]["privacyStatus"] == "public")]
+        return json_response(200, {"kind": "youtube#videoListResponse", "etag": secrets.token_urlsafe(12),
+                                   "items": items, "pageInfo": {"totalResults": len(items),
+                                                                "resultsPerPage": len(items)}})
+
+    def videos_update(self, req: Request) -> Response:
+        t, err = self._manage_auth(req, MANAGE_SCOPES)
+        if err:
+            return err
+        parts, err = self._parts(req, {"snippet", "status", "recordingDetails", "localizations", "id"})
+        if err:
+            return err
+        if req.content_type != "application/json":
+            return api_error(400, "The request body must be application/json", "badContent", "INVALID_ARGUMENT")
+        body = req.json()
+        if not isinstance(body, dict):
+            return api_error(400, "The request metadata is invalid.", "invalidVideoMetadata", "INVALID_ARGUMENT")
+        if parts != ["status"]:  # [decision] the emulator updates the status part only
+            return api_error(400, "This emulator updates part=status only", "unexpectedPart", "INVALID_ARGUMENT")
+        extra = set(body) - {"id", "kind", "etag", "status"}
+        if extra:
+            return api_error(400, f"The part parameter does not name '{sorted(extra)[0]}'", "unexpectedPart",
+                             "INVALID_ARGUMENT")
+        vid, st = body.get("id"), body.get("status")
+        if not isinstance(vid, str) or not vid:
+            return api_error(400, "Required parameter: id", "required", "INVALID_ARGUMENT", location="resource.id",
+                             locationType="other")
+        if not isinstance(st, dict):
+            return api_error(400, "The request metadata is invalid.", "invalidVideoMetadata", "INVALID_ARGUMENT")
+        for k, val in st.items():
+            if k not in STATUS_WRITABLE | STATUS_READ_ONLY:
+                return api_error(400, f"Invalid JSON payload received. Unknown name \"{k}\" at 'resource.status': "
+                                 "Cannot find field.", "invalid", "INVALID_ARGUMENT")
+            if k in ("embeddable", "publicStatsViewable", "selfDeclaredMadeForKids", "containsSyntheticMedia") \
+                    and not isinstance(val, bool):
+                return api_error(400, f"Invalid value at 'resource.status.{k}' (TYPE_BOOL)", "invalid",
+                                 "INVALID_ARGUMENT")
+        if "license" in st and st["license"] not in ("youtube", "creativeCommon"):
+            return api_error(400, "The request metadata specifies an invalid license.", "invalidVideoMetadata",
+                             "INVALID_ARGUMENT")
+        v = next((x for x in self.videos if x["id"] == vid and x["channel"] == t.user["id"]), None)
+        if v is None:
+            return api_error(404, "The video that you are trying to update cannot be found. Check the value of the "
+                             "id field in the request body to ensure that it is correct.", "videoNotFound",
+                             "NOT_FOUND", domain="youtube.video")
+        problem = self.status_problem(st)
+        if problem:
+            return problem
+        self.quota["videos.update"] += QUOTA_COST["videos.update"]
+        # The whole part is replaced: an omitted mutable property is removed (reverts to its default).
+        new = {k: val for k, val in v["status"].items() if k in STATUS_READ_ONLY}
+        new |= STATUS_DEFAULTS | {k: val for k, val in st.items() if k in STATUS_WRITABLE}
+        if "publishAt" in new:
+            new["publishAt"] = iso(parse_time(new["publishAt"]))
+        v["status"] = new
+        v.setdefault("updates", []).append(body)
+        return json_response(200, self._video_json(v, ["status"]))
+
+    def videos_delete(self, req: Request) -> Response:
+        t, err = self._manage_auth(req, MANAGE_SCOPES)
+        if err:
+            return err
+        vid = req.q("id")
+        if not vid:
+            return api_error(400, "Required parameter: id", "required", "INVALID_ARGUMENT", location="id",
+                             locationType="parameter")
+        v = next((x for x in self.videos if x["id"] == vid), None)
+        if v is None:
+            return api_error(404, "The video that you are trying to delete cannot be found. Check the value of the "
+                             "id parameter in the request to ensure that it is correct.", "videoNotFound",
+                             "NOT_FOUND", domain="youtube.video")
+        if v["channel"] != t.user["id"]:
+            return api_error(403, "The video that you are trying to delete cannot be deleted. The request might "
+                             "not be properly authorized.", "forbidden", "PERMISSION_DENIED", domain="youtube.video")
+        self.quota["videos.delete"] += QUOTA_COST["videos.delete"]
+        self.videos.remove(v)
+        self.deleted.append(v)
+        return Response(204)
 
     def upload_chunk(self, req: Request) -> Response:
         sid = req.q("upload_id")
@@ -251,9 +444,7 @@ class Publishing:
     def _finish(self, s) -> Response:
         vid = "vid" + f"{next(self.video_ids):08d}"
         meta = s["metadata"]
-        status = dict(meta.get("status") or {})
-        status.setdefault("privacyStatus", "public")
-        status.update(uploadStatus="uploaded", license="youtube", embeddable=True, publicStatsViewable=True)
+        status = STATUS_DEFAULTS | (meta.get("status") or {}) | {"uploadStatus": "uploaded"}
         sn = dict(meta["snippet"])
         sn.update(publishedAt=datetime.utcfromtimestamp(self.emu.now()).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   channelId=s["user"], categoryId=sn.get("categoryId", "22"))
@@ -262,7 +453,10 @@ class Publishing:
         s["done"] = resource
         self.videos.append({"id": vid, "channel": s["user"], "bytes": s["received"],
                             "sha256": s["hash"].hexdigest(), "content_type": s["content_type"], "metadata": meta,
-                            "chunks": s["chunks"], "status_queries": s["status_queries"], "thumbnail": None})
+                            "chunks": s["chunks"], "status_queries": s["status_queries"], "thumbnail": None,
+                            "snippet": sn, "status": dict(status, madeForKids=False)})
+        if "publishAt" in status:  # stored as YouTube answers it
+            self.videos[-1]["status"]["publishAt"] = iso(parse_time(status["publishAt"]))
         return json_response(200, resource)
 
     def set_thumbnail(self, req: Request) -> Response:
@@ -301,6 +495,9 @@ class YouTube(Publishing, Platform):
         self.route("POST", r"/upload/youtube/v3/videos", self.start_upload)
         self.route("PUT", r"/upload/youtube/v3/videos", self.upload_chunk)
         self.route("POST", r"/upload/youtube/v3/thumbnails/set", self.set_thumbnail)
+        self.route("GET", r"/youtube/v3/videos", self.videos_list)
+        self.route("PUT", r"/youtube/v3/videos", self.videos_update)
+        self.route("DELETE", r"/youtube/v3/videos", self.videos_delete)
         self.reset()
 
     def default_user(self):

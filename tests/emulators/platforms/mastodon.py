@@ -45,6 +45,11 @@ class Mastodon(Platform):
         self.route("POST", r"/api/v1/statuses", self.post_status)
         self.route("GET", r"/api/v1/statuses/(\w+)", self.get_status)
         self.route("GET", r"/api/v1/accounts/(\w+)/statuses", self.account_statuses)
+        # scheduled statuses (methods/scheduled_statuses.md)
+        self.route("GET", r"/api/v1/scheduled_statuses", self.scheduled_list)
+        self.route("GET", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_get)
+        self.route("PUT", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_update)
+        self.route("DELETE", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_delete)
         self.reset()
 
     def default_user(self):
@@ -221,7 +226,10 @@ class Mastodon(Platform):
         "sync_image_bytes": 1024 * 1024,
     }
     IDEMPOTENCY_TTL = 3600
-    MIN_SCHEDULE = 300
+    MIN_SCHEDULE = 300  # ScheduledStatusValidator::MINIMUM_OFFSET: scheduled_at <= now + 5 min is too soon
+    SCHEDULED_TOTAL_LIMIT = 300  # ScheduledStatusValidator::TOTAL_LIMIT
+    SCHEDULED_DAILY_LIMIT = 25  # ScheduledStatusValidator::DAILY_LIMIT (per UTC day of scheduled_at)
+    TOO_SOON = "Validation failed: Scheduled at The scheduled date must be in the future"
     RATE_LIMIT = 300
     RATE_PERIOD = 300
 
@@ -241,9 +249,10 @@ class Mastodon(Platform):
     def admin_routes(self):
         return {
             "posts": ("GET", lambda r: [self.status_json(s) | {"idempotency_key": s["idempotency_key"],
-                                                                "text": s["text"]}
-                                        for s in self.statuses.values()]),
-            "scheduled": ("GET", lambda r: [self.scheduled_json(s) for s in self.scheduled.values()]),
+                                                                "text": s["text"],
+                                                                "from_scheduled": s.get("from_scheduled")}
+                                        for s in self.promoted(self.statuses).values()]),
+            "scheduled": ("GET", lambda r: [self.scheduled_json(s) for s in self.promoted(self.scheduled).values()]),
             "media": ("GET", lambda r: [self.media_admin_json(m) for m in self.media.values()]),
             "instance": ("POST", self._admin_instance),
             "token": ("POST", self._admin_token),
@@ -267,6 +276,7 @@ class Mastodon(Platform):
         return {"path": path, "times": self.garbled[path]}
 
     def dispatch(self, req):
+        self.publish_due()
         resp = super().dispatch(req)
         left = self.garbled.get(req.path, 0)
         if left > 0 and 200 <= resp.status < 300:
@@ -456,6 +466,9 @@ class Mastodon(Platform):
         if key:
             hit = self.idempotency.get((user["id"], key))
             if hit and now - hit[0] < self.IDEMPOTENCY_TTL:
+                store = self.scheduled if hit[2][0] == "scheduled" else self.statuses
+                if hit[2][1] not in store:  # the scheduled status was published or cancelled since
+                    return json_response(404, {"error": "Record not found"})
                 return json_response(hit[1], self.lookup_entity(hit[2]))
         p = self.status_params(req)
         unknown = set(p) - {"status", "media_ids", "poll", "in_reply_to_id", "sensitive", "spoiler_text",
@@ -506,15 +519,15 @@ class Mastodon(Platform):
         scheduled_at = p.get("scheduled_at")
         when = None
         if scheduled_at:
-            try:
-                when = datetime.datetime.fromisoformat(str(scheduled_at).replace("Z", "+00:00")).timestamp()
-            except ValueError:
+            when = self.parse_time(scheduled_at)
+            if when is None:
                 return json_response(422, {"error": "Validation failed: Scheduled at is invalid"})
             if when <= now:
                 when = None  # in the past: published now (PostStatusService)
-            elif when < now + self.MIN_SCHEDULE:
-                return json_response(422, {
-                    "error": "Validation failed: Scheduled at The scheduled date must be in the future"})
+            else:
+                problem = self.schedule_problem(user["id"], when, None)
+                if problem:
+                    return json_response(422, {"error": problem})
         record = {"text": text, "media_ids": [m["id"] for m in media], "in_reply_to_id": reply_to,
                   "sensitive": self.boolean(p.get("sensitive")) or bool(spoiler), "spoiler_text": spoiler,
                   "visibility": visibility, "language": language, "idempotency_key": key, "account": user,
@@ -586,3 +599,110 @@ class Mastodon(Platform):
         mine = [s for s in self.statuses.values() if s["account"]["id"] == aid]
         mine.sort(key=lambda s: int(s["id"]), reverse=True)
         return json_response(200, [self.status_json(s) for s in mine[:min(int(limit), 40)]])
+
+    # -- scheduled statuses (methods/scheduled_statuses.md; ScheduledStatusValidator)
+    @staticmethod
+    def parse_time(value) -> float | None:
+        """A Mastodon datetime (ISO 8601 with an offset or Z) as unix seconds; None when unparsable."""
+        try:
+            t = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if t.tzinfo is None:  # [decision] Rails would read it in the server's zone (UTC)
+            t = t.replace(tzinfo=datetime.timezone.utc)
+        return t.timestamp()
+
+    def schedule_problem(self, account_id: str, when: float, own_id: str | None) -> str | None:
+        """ScheduledStatusValidator: too soon, over the total limit, over the daily limit (UTC day)."""
+        if when <= self.emu.now() + self.MIN_SCHEDULE:
+            return self.TOO_SOON
+        mine = [s for s in self.scheduled.values() if s["account"]["id"] == account_id and s["id"] != own_id]
+        if len(mine) >= self.SCHEDULED_TOTAL_LIMIT:
+            return f"Validation failed: You have exceeded the limit of {self.SCHEDULED_TOTAL_LIMIT} scheduled posts"
+        day = datetime.datetime.fromtimestamp(when, datetime.timezone.utc).date()
+        same_day = [s for s in mine
+                    if datetime.datetime.fromtimestamp(s["scheduled_at"], datetime.timezone.utc).date() == day]
+        if len(same_day) >= self.SCHEDULED_DAILY_LIMIT:
+            return (f"Validation failed: You have exceeded the limit of {self.SCHEDULED_DAILY_LIMIT} scheduled "
+                    f"posts for today")
+        return None
+
+    def publish_due(self):
+        """Scheduled statuses whose time the emulator clock has passed become real statuses (new ids; the
+        ScheduledStatus is gone, as after PublishScheduledStatusWorker)."""
+        now = self.emu.now()
+        for sid in sorted((k for k, s in self.scheduled.items() if s["scheduled_at"] <= now),
+                          key=lambda k: self.scheduled[k]["scheduled_at"]):
+            rec = self.scheduled.pop(sid)
+            new = dict(rec, id=self.new_id(), created_at=rec["scheduled_at"], from_scheduled=sid)
+            new.pop("scheduled_at")
+            if new["in_reply_to_id"] not in self.statuses:
+                new["in_reply_to_id"] = None
+            self.statuses[new["id"]] = new
+            for mid in new["media_ids"]:
+                self.media[mid]["status_id"] = new["id"]
+
+    def promoted(self, store: dict) -> dict:
+        self.publish_due()
+        return store
+
+    def own_scheduled(self, req: Request, scopes: set[str]):
+        """(token, record, None) or (None, None, error): 404 for another account's or an unknown id."""
+        t, err = self.api_token(req, scopes)
+        if err:
+            return None, None, err
+        s = self.scheduled.get(req.match.group(1))
+        if s is None or s["account"]["id"] != t.user["id"]:
+            return None, None, json_response(404, {"error": "Record not found"})
+        return t, s, None
+
+    def scheduled_list(self, req: Request) -> Response:
+        t, err = self.api_token(req, {"read", "read:statuses"})
+        if err:
+            return err
+        limit = req.q("limit") or "20"
+        if not limit.isdigit():
+            raise BadRequest("limit must be a number")
+        mine = sorted((s for s in self.scheduled.values() if s["account"]["id"] == t.user["id"]),
+                      key=lambda s: int(s["id"]), reverse=True)
+        for bound, keep in (("max_id", lambda s, b: int(s["id"]) < b), ("since_id", lambda s, b: int(s["id"]) > b),
+                            ("min_id", lambda s, b: int(s["id"]) > b)):
+            v = req.q(bound)
+            if v is not None:
+                if not v.isdigit():
+                    return json_response(404, {"error": "Record not found"})
+                mine = [s for s in mine if keep(s, int(v))]
+        n = max(1, min(int(limit), 40))
+        return json_response(200, [self.scheduled_json(s) for s in mine[:n]])
+
+    def scheduled_get(self, req: Request) -> Response:
+        _, s, err = self.own_scheduled(req, {"read", "read:statuses"})
+        return err or json_response(200, self.scheduled_json(s))
+
+    def scheduled_update(self, req: Request) -> Response:
+        t, s, err = self.own_scheduled(req, {"write", "write:statuses"})
+        if err:
+            return err
+        p = self.status_params(req)
+        unknown = set(p) - {"scheduled_at"}
+        if unknown:  # [decision] Rails would drop unpermitted parameters; strict here to catch client bugs
+            raise BadRequest(f"unknown parameter {sorted(unknown)[0]}")
+        if "scheduled_at" not in p:  # params.permit(:scheduled_at) is empty: nothing changes
+            return json_response(200, self.scheduled_json(s))
+        when = self.parse_time(p["scheduled_at"]) if p["scheduled_at"] else None
+        if when is None:
+            return json_response(422, {"error": "Validation failed: Scheduled at can't be blank"})
+        problem = self.schedule_problem(t.user["id"], when, s["id"])
+        if problem:
+            return json_response(422, {"error": problem})
+        s["scheduled_at"] = when
+        return json_response(200, self.scheduled_json(s))
+
+    def scheduled_delete(self, req: Request) -> Response:
+        _, s, err = self.own_scheduled(req, {"write", "write:statuses"})
+        if err:
+            return err
+        del self.scheduled[s["id"]]
+        for mid in s["media_ids"]:  # has_many :media_attachments, dependent: :nullify
+            self.media[mid]["status_id"] = None
+        return json_response(200, {})

@@ -562,3 +562,196 @@ async fn lookup_finds_a_published_post_by_its_text() {
         .unwrap();
     assert_eq!(found, Some(published));
 }
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn unix_of(v: &Value) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+        .unwrap()
+        .timestamp()
+}
+
+fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl Setup {
+    async fn schedule(&self, key: &str, at: i64) -> outpost_platforms::publish::Published {
+        let mut post = text_post(key, &[key]);
+        post.options.publish_at = Some(at);
+        self.publish(&post).await.unwrap()
+    }
+
+    async fn reschedule(
+        &self,
+        p: &outpost_platforms::publish::Published,
+        at: i64,
+    ) -> Result<(), Error> {
+        MastodonPublisher
+            .reschedule_native(self.ctx(), &self.tokens, p, at)
+            .await
+    }
+
+    async fn cancel(&self, p: &outpost_platforms::publish::Published) -> Result<(), Error> {
+        MastodonPublisher
+            .cancel_native(self.ctx(), &self.tokens, p)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_scheduled_post_is_moved_then_cancelled_on_the_server() {
+    let s = Setup::new().await;
+    assert!(MastodonPublisher.native_scheduling());
+    let now = unix_now();
+    let p = s.schedule("move-me", now + 3600).await;
+    s.reschedule(&p, now + 7200).await.unwrap();
+    let sched = s.emu.admin_get("scheduled").await;
+    assert_eq!(sched.as_array().unwrap().len(), 1);
+    assert_eq!(sched[0]["id"], p.id.as_str());
+    assert_eq!(unix_of(&sched[0]["scheduled_at"]), now + 7200);
+    let path = format!("/api/v1/scheduled_statuses/{}", p.id);
+    let puts = s.emu.requests("PUT", &path).await;
+    assert_eq!(puts.len(), 1);
+    assert_eq!(
+        puts[0]["json"],
+        json!({"scheduled_at": rfc3339(now + 7200)})
+    );
+    assert!(
+        puts[0]["headers"]["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer ")
+    );
+    assert_eq!(puts[0]["status"], 200);
+
+    s.cancel(&p).await.unwrap();
+    assert!(
+        s.emu
+            .admin_get("scheduled")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(s.posts().await.is_empty(), "nothing was published");
+    // Cancelling again: the server answers 404, which is success.
+    s.cancel(&p).await.unwrap();
+    let deletes = s.emu.requests("DELETE", &path).await;
+    let codes: Vec<u64> = deletes
+        .iter()
+        .map(|d| d["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(codes, vec![200, 404]);
+    // Moving a post that is no longer scheduled says so.
+    match s.reschedule(&p, now + 9000).await.unwrap_err() {
+        Error::Rejected {
+            status: Some(404),
+            reason,
+            ..
+        } => assert!(
+            reason.contains("already published or cancelled"),
+            "{reason}"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn moving_a_post_5_minutes_ahead_or_less_is_refused_without_a_request() {
+    let s = Setup::new().await;
+    let now = unix_now();
+    let p = s.schedule("soon", now + 3600).await;
+    for at in [now - 60, now + 120, now + 300] {
+        let err = s.reschedule(&p, at).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Rejected { status: None, reason, .. } if reason.contains("5 minutes")),
+            "{err:?}"
+        );
+    }
+    assert!(
+        s.emu.log().await.iter().all(|e| e["method"] != "PUT"),
+        "no request was sent"
+    );
+    // The server's own clock decides too: 10 minutes ahead here is too soon for a server whose
+    // clock runs 50 minutes ahead; its 422 comes back with its message.
+    s.emu.admin("clock", json!({"advance_seconds": 3000})).await;
+    match s.reschedule(&p, now + 600).await.unwrap_err() {
+        Error::Rejected {
+            status: Some(422),
+            reason,
+            ..
+        } => assert_eq!(
+            reason,
+            "Validation failed: Scheduled at The scheduled date must be in the future"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        unix_of(&s.emu.admin_get("scheduled").await[0]["scheduled_at"]),
+        now + 3600,
+        "unchanged"
+    );
+}
+
+#[tokio::test]
+async fn a_post_that_went_out_cannot_be_moved_and_cancelling_it_is_ok() {
+    let s = Setup::new().await;
+    let now = unix_now();
+    let p = s.schedule("goes-out", now + 600).await;
+    s.emu.admin("clock", json!({"advance_seconds": 601})).await;
+    let posts = s.posts().await;
+    assert_eq!(posts.len(), 1, "the server published it");
+    assert_eq!(posts[0]["from_scheduled"], p.id.as_str());
+    assert!(matches!(
+        s.reschedule(&p, now + 7200).await,
+        Err(Error::Rejected {
+            status: Some(404),
+            ..
+        })
+    ));
+    // 404: already published — Mastodon cannot tell it from cancelled; the live post stays.
+    s.cancel(&p).await.unwrap();
+    assert_eq!(s.posts().await.len(), 1);
+}
+
+#[tokio::test]
+async fn moving_and_cancelling_errors_are_classified() {
+    let s = Setup::new().await;
+    let now = unix_now();
+    let p = s.schedule("errs", now + 3600).await;
+    let path = format!("/api/v1/scheduled_statuses/{}", p.id);
+    s.emu
+        .admin("fail", json!({"path": path, "status": 503}))
+        .await;
+    assert!(matches!(
+        s.cancel(&p).await,
+        Err(Error::Unavailable { status: 503, .. })
+    ));
+    s.emu
+        .admin("fail", json!({"path": path, "status": 429}))
+        .await;
+    assert!(matches!(
+        s.reschedule(&p, now + 7200).await,
+        Err(Error::RateLimited { .. })
+    ));
+    let bad = Setup {
+        tokens: TokenSet::new("not-a-token", 0),
+        ..Setup::new().await
+    };
+    assert!(bad.cancel(&p).await.unwrap_err().needs_reauth());
+    assert!(
+        bad.reschedule(&p, now + 7200)
+            .await
+            .unwrap_err()
+            .needs_reauth()
+    );
+    assert_eq!(s.emu.admin_get("scheduled").await[0]["id"], p.id.as_str());
+}

@@ -409,3 +409,200 @@ fn outpost_now() -> i64 {
     )
     .unwrap()
 }
+
+/// A token with the scopes Outpost's sign-in asks for (`youtube.force-ssl` manages videos).
+async fn full_token(e: &Emulator) -> TokenSet {
+    let t = e
+        .admin(
+            "token",
+            json!({"scopes": [
+                "https://www.googleapis.com/auth/youtube.upload",
+                "https://www.googleapis.com/auth/youtube.readonly",
+                "https://www.googleapis.com/auth/youtube.force-ssl"]}),
+        )
+        .await;
+    TokenSet::new(t["access_token"].as_str().unwrap(), 0)
+}
+
+fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// An emulator with a video scheduled natively `ahead` seconds from now (`now` is returned).
+struct Scheduled {
+    e: Emulator,
+    tokens: TokenSet,
+    now: i64,
+    p: Published,
+    _dir: tempfile::TempDir,
+}
+
+async fn scheduled(ahead: i64) -> Scheduled {
+    let e = Emulator::start(Platform::Youtube);
+    let tokens = full_token(&e).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = video_file(dir.path(), 5000);
+    let mut post = video_post(&path, "Scheduled");
+    let now = outpost_now();
+    post.options.publish_at = Some(now + ahead);
+    let p = publish(&e, &tokens, &post).await.unwrap();
+    Scheduled {
+        e,
+        tokens,
+        now,
+        p,
+        _dir: dir,
+    }
+}
+
+async fn reschedule(e: &Emulator, tokens: &TokenSet, p: &Published, at: i64) -> Result<(), Error> {
+    let (h, ep, app) = (http(), e.endpoints(), no_app());
+    YoutubePublisher
+        .reschedule_native(ctx(&h, &ep, &app), tokens, p, at)
+        .await
+}
+
+async fn cancel(e: &Emulator, tokens: &TokenSet, p: &Published) -> Result<(), Error> {
+    let (h, ep, app) = (http(), e.endpoints(), no_app());
+    YoutubePublisher
+        .cancel_native(ctx(&h, &ep, &app), tokens, p)
+        .await
+}
+
+#[tokio::test]
+async fn a_scheduled_video_is_moved_keeping_its_other_status_fields() {
+    assert!(YoutubePublisher.native_scheduling());
+    let Scheduled {
+        e, tokens, now, p, ..
+    } = scheduled(3600).await;
+    // The owner changed other settings in YouTube Studio meanwhile: the update must keep them.
+    e.admin(
+        "video-status",
+        json!({"id": p.id, "status": {"embeddable": false, "license": "creativeCommon"}}),
+    )
+    .await;
+    reschedule(&e, &tokens, &p, now + 7200).await.unwrap();
+    let st = &videos(&e).await[0]["status"];
+    assert_eq!(st["publishAt"], rfc3339(now + 7200).as_str());
+    assert_eq!(st["privacyStatus"], "private");
+    assert_eq!(st["embeddable"], false);
+    assert_eq!(st["license"], "creativeCommon");
+    assert_eq!(st["selfDeclaredMadeForKids"], false);
+    assert_eq!(st["publicStatsViewable"], true);
+
+    let list = &e.requests("GET", "/youtube/v3/videos").await[0];
+    assert_eq!(list["query"], json!({"part": "status", "id": p.id}));
+    let put = &e.requests("PUT", "/youtube/v3/videos").await[0];
+    assert_eq!(put["query"], json!({"part": "status"}));
+    assert_eq!(put["json"]["id"], p.id.as_str());
+    let sent = put["json"]["status"].as_object().unwrap();
+    for computed in ["uploadStatus", "madeForKids"] {
+        assert!(!sent.contains_key(computed), "{computed} is not sent back");
+    }
+    assert_eq!(
+        e.admin_get("quota").await,
+        json!({"videos.list": 1, "videos.update": 50, "videos.delete": 0})
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_video_is_deleted_and_cancelling_again_is_ok() {
+    let Scheduled {
+        e, tokens, now, p, ..
+    } = scheduled(3600).await;
+    cancel(&e, &tokens, &p).await.unwrap();
+    assert!(videos(&e).await.is_empty());
+    assert_eq!(e.admin_get("deleted-videos").await[0]["id"], p.id.as_str());
+    let del = e.requests("DELETE", "/youtube/v3/videos").await;
+    assert_eq!(del.len(), 1);
+    assert_eq!(del[0]["query"], json!({"id": p.id}));
+    assert_eq!(del[0]["status"], 204);
+    // Already gone: fine, and nothing more is deleted.
+    cancel(&e, &tokens, &p).await.unwrap();
+    assert_eq!(e.requests("DELETE", "/youtube/v3/videos").await.len(), 1);
+    // Moving a deleted video says so.
+    match reschedule(&e, &tokens, &p, now + 7200).await.unwrap_err() {
+        Error::Rejected {
+            status: Some(404),
+            reason,
+            ..
+        } => assert!(reason.contains("no longer on YouTube"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_video_that_went_out_is_neither_moved_nor_deleted() {
+    let Scheduled {
+        e, tokens, now, p, ..
+    } = scheduled(600).await;
+    e.admin("clock", json!({"advance_seconds": 601})).await;
+    assert_eq!(videos(&e).await[0]["status"]["privacyStatus"], "public");
+    for err in [
+        reschedule(&e, &tokens, &p, now + 7200).await.unwrap_err(),
+        cancel(&e, &tokens, &p).await.unwrap_err(),
+    ] {
+        assert!(
+            matches!(&err, Error::Rejected { status: None, reason, .. } if reason.contains("already public")),
+            "{err:?}"
+        );
+    }
+    assert!(e.requests("PUT", "/youtube/v3/videos").await.is_empty());
+    assert!(e.requests("DELETE", "/youtube/v3/videos").await.is_empty());
+    assert_eq!(videos(&e).await.len(), 1, "the live video stays");
+}
+
+#[tokio::test]
+async fn moving_to_the_past_is_refused_without_a_request_and_errors_are_classified() {
+    let Scheduled {
+        e, tokens, now, p, ..
+    } = scheduled(3600).await;
+    let before = e.log().await.len();
+    let err = reschedule(&e, &tokens, &p, now - 10).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Rejected { status: None, ref reason, .. } if reason.contains("future")),
+        "{err:?}"
+    );
+    assert_eq!(e.log().await.len(), before, "nothing was sent");
+
+    // youtube.upload alone cannot update: YouTube's refusal comes back as it is.
+    let upload_only = token(&e).await;
+    match reschedule(&e, &upload_only, &p, now + 7200)
+        .await
+        .unwrap_err()
+    {
+        Error::Rejected {
+            status: Some(403),
+            reason,
+            ..
+        } => assert_eq!(reason, "Request had insufficient authentication scopes."),
+        other => panic!("{other:?}"),
+    }
+    // Daily quota → wait for the reset.
+    e.admin("youtube-publishing", json!({"quota_exceeded": true}))
+        .await;
+    assert!(matches!(
+        cancel(&e, &tokens, &p).await,
+        Err(Error::RateLimited {
+            retry_at: Some(_),
+            ..
+        })
+    ));
+    e.admin("youtube-publishing", json!({"quota_exceeded": false}))
+        .await;
+    e.admin("fail", json!({"path": "/youtube/v3/videos", "status": 503}))
+        .await;
+    assert!(matches!(
+        reschedule(&e, &tokens, &p, now + 7200).await,
+        Err(Error::Unavailable { status: 503, .. })
+    ));
+    e.admin("revoke-all", json!({})).await;
+    assert!(cancel(&e, &tokens, &p).await.unwrap_err().needs_reauth());
+    assert_eq!(
+        videos(&e).await[0]["status"]["publishAt"],
+        rfc3339(now + 3600).as_str(),
+        "unchanged"
+    );
+}

@@ -9,7 +9,13 @@
 //!   the i-th reply of a thread). The server keeps the key for an hour, so publishing the same post
 //!   again within the hour returns the statuses already made instead of duplicating them — a thread
 //!   interrupted half-way resumes where it stopped. Replies chain with `in_reply_to_id`.
-//! - Native scheduling: `scheduled_at` ≥ 5 minutes ahead returns a ScheduledStatus.
+//! - Native scheduling: `scheduled_at` more than 5 minutes ahead returns a ScheduledStatus (its id is
+//!   [`Published::id`]; it has no URL yet). The server publishes it itself at that time, as a new
+//!   status with its own id, and the ScheduledStatus is gone. Moving it:
+//!   `PUT /api/v1/scheduled_statuses/:id` `{"scheduled_at"}` (the same 5-minute rule, checked here
+//!   before any request); cancelling: `DELETE /api/v1/scheduled_statuses/:id`. Both answer 404 once
+//!   the status was published or cancelled — Mastodon cannot tell which: a cancel then succeeds (the
+//!   post may have gone out), a move fails with that explanation.
 //!
 //! No call is retried here: every failure is classified ([`Error`]) and the scheduler decides.
 
@@ -33,6 +39,7 @@ use crate::wire::{self, Phase};
 const P: Platform = Platform::Mastodon;
 /// Mastodon refuses `scheduled_at` less than 5 minutes ahead.
 const MIN_SCHEDULE_S: i64 = 5 * 60;
+const TOO_SOON: &str = "Mastodon schedules posts more than 5 minutes ahead";
 /// Visibilities a status can have.
 const VISIBILITIES: &[&str] = &["public", "unlisted", "private", "direct"];
 /// How long a processing medium is waited for.
@@ -128,6 +135,20 @@ fn limits_from_instance(v: &Value) -> Result<Limits> {
     Ok(l)
 }
 
+/// Mastodon refuses a `scheduled_at` 5 minutes ahead or less (`ScheduledStatusValidator`).
+fn too_soon(at: i64, now: i64) -> bool {
+    at <= now + MIN_SCHEDULE_S
+}
+
+/// `/api/v1/scheduled_statuses/:id`, the id percent-encoded as one path segment.
+fn scheduled_url(origin: &Url, id: &str) -> Result<Url> {
+    let mut url = api(origin, "/api/v1/scheduled_statuses")?;
+    url.path_segments_mut()
+        .map_err(|_| Error::Config("bad server URL".into()))?
+        .push(id);
+    Ok(url)
+}
+
 /// Why `post` cannot be published as it is, before anything goes out.
 fn check_options(post: &Post, limits: &Limits, now: i64) -> Option<String> {
     // The server counts the content warning together with the text.
@@ -156,8 +177,8 @@ fn check_options(post: &Post, limits: &Limits, now: i64) -> Option<String> {
     if let Some(at) = post.options.publish_at
         && at > now
     {
-        if at < now + MIN_SCHEDULE_S {
-            return Some("Mastodon schedules posts at least 5 minutes ahead".into());
+        if too_soon(at, now) {
+            return Some(TOO_SOON.into());
         }
         if post.parts.len() > 1 {
             return Some("Mastodon cannot schedule a thread; schedule its first post only".into());
@@ -447,6 +468,80 @@ impl Publisher for MastodonPublisher {
     /// Idempotency-Key per part: Mastodon returns the first status for a repeat within an hour.
     fn retry_is_safe(&self) -> bool {
         true
+    }
+
+    fn native_scheduling(&self) -> bool {
+        true
+    }
+
+    /// `PUT /api/v1/scheduled_statuses/:id`; a time 5 minutes ahead or less is refused here,
+    /// without a request. A 404 means the status already went out (or was cancelled).
+    async fn reschedule_native(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        scheduled: &Published,
+        publish_at: i64,
+    ) -> Result<()> {
+        if too_soon(publish_at, wire::now_s()) {
+            return Err(Error::Rejected {
+                platform: P,
+                status: None,
+                reason: format!("{TOO_SOON}; pick a later time or publish it now"),
+            });
+        }
+        let url = scheduled_url(&origin(ctx)?, &scheduled.id)?;
+        let rb = authed(ctx, Method::PUT, url, tokens)
+            .json(&json!({ "scheduled_at": wire::rfc3339(publish_at) }));
+        let reply = wire::send(ctx.http, P, rb).await?;
+        match reply.status {
+            200..=299 => {
+                let v = reply.json(P)?;
+                let at = v
+                    .get("scheduled_at")
+                    .and_then(Value::as_str)
+                    .and_then(wire::parse_rfc3339);
+                if at == Some(publish_at) {
+                    Ok(())
+                } else {
+                    Err(Error::InvalidResponse {
+                        platform: P,
+                        what: "the scheduled post came back with another time".into(),
+                    })
+                }
+            }
+            404 => Err(Error::Rejected {
+                platform: P,
+                status: Some(404),
+                reason: "The post is no longer scheduled on the server: it was already published \
+                         or cancelled"
+                    .into(),
+            }),
+            _ => Err(wire::classify(P, Phase::Api, &reply)),
+        }
+    }
+
+    /// `DELETE /api/v1/scheduled_statuses/:id`. A 404 is success: the scheduled status is gone,
+    /// either cancelled already or **already published** (Mastodon does not say which; the
+    /// published status, if any, is left alone).
+    async fn cancel_native(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        scheduled: &Published,
+    ) -> Result<()> {
+        let url = scheduled_url(&origin(ctx)?, &scheduled.id)?;
+        let reply = wire::send(ctx.http, P, authed(ctx, Method::DELETE, url, tokens)).await?;
+        match reply.status {
+            200..=299 => Ok(()),
+            404 => {
+                tracing::info!(
+                    "Mastodon: the scheduled post was already gone (published or cancelled)"
+                );
+                Ok(())
+            }
+            _ => Err(wire::classify(P, Phase::Api, &reply)),
+        }
     }
 
     async fn lookup(

@@ -15,6 +15,18 @@
 //!
 //! Scheduling: `options.publish_at` sets `status.publishAt`, which YouTube accepts only with
 //! `privacyStatus: private` — so a scheduled video is uploaded private, whatever the visibility.
+//! YouTube makes it public at that time by itself ([`Published::id`] is the video id).
+//! - Moving it: `GET https://www.googleapis.com/youtube/v3/videos?part=status&id=` (1 quota unit),
+//!   then `PUT https://www.googleapis.com/youtube/v3/videos?part=status` with `{"id","status"}`
+//!   (50 units). The update replaces the whole `status` part, so the status read is sent back with
+//!   only `privacyStatus: private` and `publishAt` changed (YouTube's computed fields left out).
+//! - Cancelling: the same read, then `DELETE https://www.googleapis.com/youtube/v3/videos?id=`
+//!   (50 units; 204). A video that is gone (404, or absent from the list) counts as cancelled.
+//! - A video that is no longer private (it went out, or its owner published it in YouTube Studio) is
+//!   neither moved nor deleted: both refuse with [`Error::Rejected`] rather than take a live video
+//!   back or delete it.
+//! - Both need the `youtube.force-ssl` (or `youtube`) scope: `youtube.upload` alone cannot update
+//!   or delete.
 
 use std::io::SeekFrom;
 use std::path::Path;
@@ -29,7 +41,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
 use super::{Limits, MediaFile, Post, Progress, Published, Publisher, Violation};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, clean};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
@@ -44,6 +56,15 @@ const MAX_INTERRUPTIONS: u32 = 5;
 const MAX_THUMBNAIL: u64 = 2 * 1024 * 1024;
 /// "People & Blogs", the category YouTube Studio preselects.
 const CATEGORY: &str = "22";
+/// videos.list / videos.update / videos.delete.
+const VIDEOS: &str = "https://www.googleapis.com/youtube/v3/videos";
+/// `video.status` fields YouTube computes (not sent back on update).
+const STATUS_READ_ONLY: &[&str] = &[
+    "uploadStatus",
+    "failureReason",
+    "rejectionReason",
+    "madeForKids",
+];
 
 #[derive(Debug)]
 pub struct YoutubePublisher;
@@ -171,6 +192,139 @@ impl Publisher for YoutubePublisher {
         _post: &Post,
     ) -> Result<Option<Published>> {
         Ok(None)
+    }
+
+    fn native_scheduling(&self) -> bool {
+        true
+    }
+
+    /// Reads the video's status and sends it back with the new `publishAt` (51 quota units).
+    async fn reschedule_native(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        scheduled: &Published,
+        publish_at: i64,
+    ) -> Result<()> {
+        if publish_at <= wire::now_s() {
+            return Err(Error::Rejected {
+                platform: P,
+                status: None,
+                reason: "YouTube schedules a video only for a time in the future".into(),
+            });
+        }
+        let id = scheduled.id.as_str();
+        let Some(mut status) = video_status(ctx, tokens, id).await? else {
+            return Err(video_gone());
+        };
+        still_private(&status, "moved")?;
+        status.retain(|k, _| !STATUS_READ_ONLY.contains(&k.as_str()));
+        status.insert("privacyStatus".into(), json!("private"));
+        status.insert("publishAt".into(), json!(wire::rfc3339(publish_at)));
+        let mut url = ctx.endpoints.url(P, VIDEOS)?;
+        url.query_pairs_mut().append_pair("part", "status");
+        let rb = wire::request(ctx.http, Method::PUT, url)
+            .bearer_auth(tokens.access_token.expose())
+            .json(&json!({ "id": id, "status": status }));
+        let r = send_raw(ctx.http, P, rb).await?;
+        match r.status {
+            200..=299 => {
+                let v: Value = serde_json::from_slice(&r.body)
+                    .map_err(|_| invalid("the updated video is not JSON"))?;
+                let at = v["status"]["publishAt"]
+                    .as_str()
+                    .and_then(wire::parse_rfc3339);
+                if at == Some(publish_at) {
+                    Ok(())
+                } else {
+                    Err(invalid("the updated video has another publishAt"))
+                }
+            }
+            404 => Err(video_gone()),
+            _ => Err(google_error(&r)),
+        }
+    }
+
+    /// Deletes the video while it is still private (1 + 50 quota units); a video already gone is
+    /// fine, a video already out is left alone and refused.
+    async fn cancel_native(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        scheduled: &Published,
+    ) -> Result<()> {
+        let id = scheduled.id.as_str();
+        let Some(status) = video_status(ctx, tokens, id).await? else {
+            return Ok(());
+        };
+        still_private(&status, "deleted")?;
+        let mut url = ctx.endpoints.url(P, VIDEOS)?;
+        url.query_pairs_mut().append_pair("id", id);
+        let rb =
+            wire::request(ctx.http, Method::DELETE, url).bearer_auth(tokens.access_token.expose());
+        let r = send_raw(ctx.http, P, rb).await?;
+        match r.status {
+            200..=299 | 404 => Ok(()),
+            _ => Err(google_error(&r)),
+        }
+    }
+}
+
+/// `videos.list?part=status&id=`: the video's status, or `None` when YouTube no longer lists it.
+async fn video_status(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    id: &str,
+) -> Result<Option<serde_json::Map<String, Value>>> {
+    let mut url = ctx.endpoints.url(P, VIDEOS)?;
+    url.query_pairs_mut()
+        .append_pair("part", "status")
+        .append_pair("id", id);
+    let rb = wire::request(ctx.http, Method::GET, url).bearer_auth(tokens.access_token.expose());
+    let r = send_raw(ctx.http, P, rb).await?;
+    if !(200..300).contains(&r.status) {
+        return Err(google_error(&r));
+    }
+    let v: Value =
+        serde_json::from_slice(&r.body).map_err(|_| invalid("the video list is not JSON"))?;
+    let items = v
+        .get("items")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid("the video list has no `items`"))?;
+    let Some(item) = items
+        .iter()
+        .find(|i| i.get("id").and_then(Value::as_str) == Some(id))
+    else {
+        return Ok(None);
+    };
+    let status = item
+        .get("status")
+        .and_then(Value::as_object)
+        .filter(|s| s.get("privacyStatus").and_then(Value::as_str).is_some())
+        .ok_or_else(|| invalid("the video has no `status.privacyStatus`"))?;
+    Ok(Some(status.clone()))
+}
+
+/// A scheduled video is private until YouTube publishes it; anything else is out already.
+fn still_private(status: &serde_json::Map<String, Value>, what: &str) -> Result<()> {
+    match status.get("privacyStatus").and_then(Value::as_str) {
+        Some("private") => Ok(()),
+        other => Err(Error::Rejected {
+            platform: P,
+            status: None,
+            reason: format!(
+                "The video is already {} on YouTube, so it is not {what}; change it in YouTube Studio",
+                clean(other.unwrap_or("published"), 20)
+            ),
+        }),
+    }
+}
+
+fn video_gone() -> Error {
+    Error::Rejected {
+        platform: P,
+        status: Some(404),
+        reason: "The video is no longer on YouTube (it was deleted)".into(),
     }
 }
 
