@@ -54,11 +54,51 @@ enum Command {
     /// Connected accounts, pages and organizations.
     #[command(subcommand)]
     Channels(ChannelsCommand),
+    /// Posts: create, list, show, delete.
+    #[command(subcommand)]
+    Posts(PostsCommand),
+    /// Run the scheduler headless until stopped (SIGTERM/Ctrl-C finish in-flight posts first).
+    Run {
+        /// Publish what is due now, then exit.
+        #[arg(long)]
+        once: bool,
+    },
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PostsCommand {
+    /// Create a post for one or more channels (due at once without --at or --draft).
+    Create {
+        #[arg(long = "channel", value_name = "ID", required = true)]
+        channels: Vec<String>,
+        #[arg(long)]
+        text: String,
+        #[arg(long = "media", value_name = "FILE")]
+        media: Vec<PathBuf>,
+        /// RFC 3339, or a local date-time in the configured time zone.
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// Save without scheduling.
+        #[arg(long)]
+        draft: bool,
+    },
+    /// List posts, newest change first.
+    List,
+    /// One post with its channels, publish states and every attempt.
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Delete a post and its history.
+    Delete {
+        #[arg(value_name = "ID")]
+        id: String,
     },
 }
 
@@ -198,6 +238,8 @@ async fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Apps(cmd) => apps(cmd, cli.data_dir, cli.json).await,
+        Command::Posts(cmd) => posts(cmd, cli.data_dir, cli.json).await,
+        Command::Run { once } => run_scheduler(once, cli.data_dir, cli.json).await,
         Command::Channels(cmd) => channels(cmd, cli.data_dir, cli.json).await,
     }
 }
@@ -272,6 +314,117 @@ async fn channels(cmd: ChannelsCommand, data_dir: Option<PathBuf>, json: bool) -
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        PostsCommand::Create {
+            channels,
+            text,
+            media,
+            at,
+            draft,
+        } => {
+            let new = outpost_app::posts::NewPost {
+                text,
+                channels,
+                media: media
+                    .into_iter()
+                    .map(|path| outpost_app::posts::NewMedia { path, alt: None })
+                    .collect(),
+                at,
+                draft,
+                ..Default::default()
+            };
+            outpost
+                .create_post(new)
+                .await
+                .map(|d| output::post(&d, json))
+        }
+        PostsCommand::List => outpost
+            .list_posts(1000, 0)
+            .await
+            .map(|l| output::posts(&l, json)),
+        PostsCommand::Show { id } => outpost
+            .post_detail(&id)
+            .await
+            .map(|d| output::post(&d, json)),
+        PostsCommand::Delete { id } => outpost
+            .delete_post(&id)
+            .await
+            .map(|()| output::deleted_post(&id, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+/// `outpost run [--once]`: the same scheduler as the desktop app, owning the data directory's lock.
+async fn run_scheduler(once: bool, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    use outpost_app::scheduler::{Scheduler, SchedulerConfig, SchedulerLock, SystemClock};
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let _lock = match SchedulerLock::acquire(outpost.paths()) {
+        Ok(l) => l,
+        Err(e) => return output::fail(&e.to_string()),
+    };
+    let scheduler = Scheduler::new(
+        outpost.clone(),
+        SchedulerConfig::new(std::sync::Arc::new(SystemClock)),
+    );
+    let mut events = outpost.scheduler_events();
+    let printer = tokio::spawn(async move {
+        while let Ok(e) = events.recv().await {
+            output::scheduler_event(&e, json);
+        }
+    });
+    let result = if once {
+        scheduler
+            .run_once()
+            .await
+            .map(|r| output::once_report(&r, json))
+    } else {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let refresher = tokio::spawn(outpost.clone().run_token_refresher());
+        tokio::spawn(async move {
+            wait_for_stop_signal().await;
+            let _ = stop_tx.send(true);
+        });
+        let r = scheduler.run(stop_rx).await.map(|()| ExitCode::SUCCESS);
+        refresher.abort();
+        r
+    };
+    printer.abort();
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+/// SIGTERM or Ctrl-C.
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Opens the profile (with file logging when `log`), or the exit code of a one-line failure.

@@ -219,3 +219,131 @@ pub fn disconnected(r: &outpost_app::channels::DisconnectReport, json: bool) -> 
     }
     ExitCode::SUCCESS
 }
+
+fn when(ms: Option<i64>, zone: Option<&str>, local: Option<&str>) -> String {
+    match (ms, local) {
+        (Some(_), Some(l)) => format!("{} {}", l.replace('T', " "), zone.unwrap_or("")),
+        (Some(ms), None) => format!("{ms}"),
+        _ => "unscheduled".into(),
+    }
+}
+
+pub fn post(d: &outpost_app::posts::PostDetail, json: bool) -> ExitCode {
+    if json {
+        return print_json(d);
+    }
+    let p = &d.post;
+    println!(
+        "{}  {}  {}",
+        p.id,
+        p.status,
+        when(
+            p.scheduled_at,
+            p.time_zone.as_deref(),
+            p.local_time.as_deref()
+        )
+    );
+    println!("  {}", p.text.lines().next().unwrap_or(""));
+    for t in &d.targets {
+        let (state, extra) = match &t.job {
+            Some(j) => (
+                j.state.clone(),
+                j.platform_url
+                    .clone()
+                    .or_else(|| j.hold_reason.clone())
+                    .or_else(|| j.last_error.clone())
+                    .unwrap_or_default(),
+            ),
+            None => ("draft".into(), String::new()),
+        };
+        println!(
+            "  {} {} ({}): {state} {extra}",
+            t.platform.name(),
+            t.channel_name,
+            t.channel_id
+        );
+        for a in &t.attempts {
+            println!(
+                "    attempt {}: {} {}",
+                a.attempt_no,
+                a.outcome.as_deref().unwrap_or("in flight"),
+                a.summary.as_deref().unwrap_or("")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn posts(list: &[outpost_app::posts::PostSummary], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No posts yet. Create one: outpost posts create --channel ID --text TEXT");
+    }
+    for s in list {
+        let p = &s.post;
+        let text: String = p.text.chars().take(50).collect();
+        println!(
+            "{}  {:<19}  {:<28}  {} channel(s)  {text}",
+            p.id,
+            p.status,
+            when(
+                p.scheduled_at,
+                p.time_zone.as_deref(),
+                p.local_time.as_deref()
+            ),
+            s.channel_ids.len()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn deleted_post(id: &str, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "deleted": id }));
+    } else {
+        println!("Deleted post {id}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// One line per scheduler event (JSON lines with --json).
+pub fn scheduler_event(e: &outpost_app::scheduler::SchedulerEvent, json: bool) {
+    use outpost_app::scheduler::SchedulerEvent as E;
+    if json {
+        if !matches!(e, E::Progress { .. }) {
+            if let Ok(s) = serde_json::to_string(e) {
+                println!("{s}");
+            }
+        }
+        return;
+    }
+    match e {
+        E::Job {
+            post_id,
+            channel_id,
+            state,
+            message,
+            ..
+        } => println!(
+            "post {post_id} on {channel_id}: {state}{}",
+            message
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
+        ),
+        E::Progress { .. } | E::Armed { .. } => {}
+    }
+}
+
+pub fn once_report(r: &outpost_app::scheduler::OnceReport, json: bool) -> ExitCode {
+    if json {
+        return print_json(r);
+    }
+    println!(
+        "published {}, failed {}, unconfirmed {}, held {}, still scheduled {}",
+        r.published, r.failed, r.unconfirmed, r.held, r.still_scheduled
+    );
+    ExitCode::SUCCESS
+}

@@ -76,7 +76,11 @@ impl Outpost {
     }
 
     /// Finds a post published earlier (reconciliation), where the platform makes that possible.
-    pub(crate) async fn lookup_post(&self, channel_id: &str, post: &Post) -> Result<Option<Published>> {
+    pub(crate) async fn lookup_post(
+        &self,
+        channel_id: &str,
+        post: &Post,
+    ) -> Result<Option<Published>> {
         let (tokens, app, c) = self.publish_context(channel_id).await?;
         let pubr = Self::channel_publisher(&c)?;
         Ok(pubr.lookup(self.ctx_for(&app), &tokens, post).await?)
@@ -112,7 +116,10 @@ impl Outpost {
             } else {
                 String::new()
             };
-            return Err(before(Error::InvalidInput(format!("{}{more}", first.message))));
+            return Err(before(Error::InvalidInput(format!(
+                "{}{more}",
+                first.message
+            ))));
         }
         let mut refreshed = false;
         loop {
@@ -125,8 +132,10 @@ impl Outpost {
                 // A refused token: nothing was published; refresh once and try again.
                 Err(e) if e.needs_reauth() && !refreshed && provider(p).can_refresh(&tokens) => {
                     refreshed = true;
-                    if let RefreshOutcome::ReconnectNeeded(reason) =
-                        self.refresh_channel(channel_id, true).await.map_err(before)?
+                    if let RefreshOutcome::ReconnectNeeded(reason) = self
+                        .refresh_channel(channel_id, true)
+                        .await
+                        .map_err(before)?
                     {
                         return Err(before(PErr::NeedsReauth {
                             platform: p,
@@ -139,11 +148,18 @@ impl Outpost {
                         PErr::NeedsReauth { reason, .. } => reason.clone(),
                         other => other.to_string(),
                     };
-                    self.mark_reconnect_needed(&c, &reason).await.map_err(before)?;
+                    self.mark_reconnect_needed(&c, &reason)
+                        .await
+                        .map_err(before)?;
                     return Err(before(e));
                 }
                 // 429 and refusals mean the platform did not accept the post.
-                Err(e @ (PErr::RateLimited { .. } | PErr::Rejected { .. } | PErr::Config(_) | PErr::Unsupported { .. })) => {
+                Err(
+                    e @ (PErr::RateLimited { .. }
+                    | PErr::Rejected { .. }
+                    | PErr::Config(_)
+                    | PErr::Unsupported { .. }),
+                ) => {
                     return Err(before(e));
                 }
                 Err(e) => {

@@ -6,7 +6,9 @@
 mod media;
 mod types;
 
-use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher};
+use outpost_platforms::publish::{
+    MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher,
+};
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};
@@ -114,7 +116,12 @@ impl Outpost {
             let preview = platform_post(&new.text, variant, &files, "preview");
             if !new.draft {
                 if let Some(v) = pubr.validate(&preview, &limits).first() {
-                    return Err(Error::InvalidInput(format!("{} ({}): {}", p.name(), label(&c), v.message)));
+                    return Err(Error::InvalidInput(format!(
+                        "{} ({}): {}",
+                        p.name(),
+                        label(&c),
+                        v.message
+                    )));
                 }
             }
             if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
@@ -213,9 +220,11 @@ impl Outpost {
     /// A post with its targets, their jobs and every attempt.
     pub async fn post_detail(&self, id: &str) -> Result<PostDetail> {
         let pool = self.store().pool();
-        let post = posts::find(pool, id).await?.ok_or_else(|| Error::NotFound {
-            what: format!("post {id}"),
-        })?;
+        let post = posts::find(pool, id)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("post {id}"),
+            })?;
         let mut out = Vec::new();
         for t in targets::list_for_post(pool, id).await? {
             let c = channels::get(pool, &t.channel_id).await?;
@@ -284,7 +293,12 @@ impl Outpost {
     }
 
     /// Moves a post to another time (every job that has not gone out yet follows).
-    pub async fn reschedule_post(&self, id: &str, at: &str, zone: Option<&str>) -> Result<PostDetail> {
+    pub async fn reschedule_post(
+        &self,
+        id: &str,
+        at: &str,
+        zone: Option<&str>,
+    ) -> Result<PostDetail> {
         let zone_name = match zone {
             Some(z) => z.to_string(),
             None => self.time_zone().await?,
@@ -345,14 +359,32 @@ impl Outpost {
         let target = targets::get(pool, &job.post_target_id).await?;
         let now = now_ms();
         match (action, job.state) {
-            (JobAction::PublishNow, JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Cancelled) => {
+            (
+                JobAction::PublishNow,
+                JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Cancelled,
+            ) => {
                 jobs::set_state(pool, job_id, JobState::Scheduled, now, None, None, now).await?;
             }
-            (JobAction::MarkPublished { url }, JobState::Unconfirmed | JobState::Failed | JobState::Held) => {
+            (
+                JobAction::MarkPublished { url },
+                JobState::Unconfirmed | JobState::Failed | JobState::Held,
+            ) => {
                 jobs::mark_published(pool, job_id, "", url.as_deref(), now).await?;
             }
-            (JobAction::Cancel, JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Scheduled) => {
-                jobs::set_state(pool, job_id, JobState::Cancelled, job.due_at, None, None, now).await?;
+            (
+                JobAction::Cancel,
+                JobState::Held | JobState::Failed | JobState::Unconfirmed | JobState::Scheduled,
+            ) => {
+                jobs::set_state(
+                    pool,
+                    job_id,
+                    JobState::Cancelled,
+                    job.due_at,
+                    None,
+                    None,
+                    now,
+                )
+                .await?;
             }
             (_, state) => {
                 return Err(Error::InvalidInput(format!(
@@ -383,7 +415,10 @@ impl Outpost {
     }
 
     /// What a job publishes: the platform post built from its target, post and media.
-    pub(crate) async fn platform_post_for(&self, job: &PublishJob) -> Result<(String, PlatformPost)> {
+    pub(crate) async fn platform_post_for(
+        &self,
+        job: &PublishJob,
+    ) -> Result<(String, PlatformPost)> {
         let pool = self.store().pool();
         let target = targets::get(pool, &job.post_target_id).await?;
         let post = posts::get(pool, &target.post_id).await?;
@@ -467,7 +502,12 @@ fn label(c: &channels::Channel) -> String {
 
 /// The platform post for a target: its caption (or the base text) with the media, then thread
 /// parts, then the first comment where the platform publishes one as a second part.
-fn platform_post(base: &str, v: Option<&TargetVariant>, files: &[MediaFile], key: &str) -> PlatformPost {
+fn platform_post(
+    base: &str,
+    v: Option<&TargetVariant>,
+    files: &[MediaFile],
+    key: &str,
+) -> PlatformPost {
     let text = v
         .and_then(|v| v.caption.clone())
         .filter(|c| !c.is_empty())

@@ -207,6 +207,8 @@ pub enum JobAction {
     /// Try again now (held, failed, unconfirmed after checking it is not live, cancelled).
     PublishNow,
     /// It is live (an unconfirmed post the user found on the platform).
-    MarkPublished { url: Option<String> },
+    MarkPublished {
+        url: Option<String>,
+    },
     Cancel,
 }

@@ -69,7 +69,6 @@ pub struct OnceReport {
     pub failed: u32,
     pub unconfirmed: u32,
     pub held: u32,
-    pub retry_later: u32,
     /// Jobs still scheduled (not due yet, or waiting for a rate limit).
     pub still_scheduled: u32,
 }
@@ -103,9 +102,16 @@ struct Runtime {
 enum Settle {
     Published(Published),
     /// Nothing can have been published: try again at `at`.
-    Retry { at: i64, outcome: AttemptOutcome, why: String },
+    Retry {
+        at: i64,
+        outcome: AttemptOutcome,
+        why: String,
+    },
     /// The channel is limited until `until`; the job keeps its place.
-    Park { until: i64, why: String },
+    Park {
+        until: i64,
+        why: String,
+    },
     Hold(String),
     Fail(String),
     Unconfirmed(String),
@@ -180,7 +186,10 @@ impl Scheduler {
                 Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             }
         }
-        tracing::info!(in_flight = tasks.len(), "scheduler stopping; finishing posts in flight");
+        tracing::info!(
+            in_flight = tasks.len(),
+            "scheduler stopping; finishing posts in flight"
+        );
         while tasks.join_next().await.is_some() {}
         Ok(())
     }
@@ -290,7 +299,16 @@ impl Scheduler {
             human_minutes(late_min)
         );
         let pool = self.inner.outpost.store().pool();
-        jobs::set_state(pool, &c.job_id, JobState::Held, c.due_at, None, Some(&reason), now).await?;
+        jobs::set_state(
+            pool,
+            &c.job_id,
+            JobState::Held,
+            c.due_at,
+            None,
+            Some(&reason),
+            now,
+        )
+        .await?;
         self.inner.outpost.refresh_post_status(&c.post_id).await?;
         self.emit_job(c, JobState::Held, Some(reason));
         Ok(())
@@ -320,8 +338,16 @@ impl Scheduler {
             Ok(p) => p,
             Err(e) => {
                 let reason = e.to_string();
-                jobs::set_state(pool, &job.id, JobState::Held, job.due_at, None, Some(&reason), now)
-                    .await?;
+                jobs::set_state(
+                    pool,
+                    &job.id,
+                    JobState::Held,
+                    job.due_at,
+                    None,
+                    Some(&reason),
+                    now,
+                )
+                .await?;
                 o.refresh_post_status(&c.post_id).await?;
                 self.emit_job(c, JobState::Held, Some(reason));
                 return Ok(());
@@ -385,19 +411,23 @@ impl Scheduler {
         let msg = err.to_string();
         match &err {
             Error::Platform(P::RateLimited { retry_at: at, .. }) => Settle::Park {
-                until: at.map_or_else(|| retry_at(job.attempt_count), |s| s * 1000).max(now + 1_000),
+                until: at
+                    .map_or_else(|| retry_at(job.attempt_count), |s| s * 1000)
+                    .max(now + 1_000),
                 why: msg,
             },
             Error::Platform(P::NeedsReauth { .. }) => Settle::Hold(msg),
-            Error::Platform(P::Rejected { .. } | P::Unsupported { .. }) | Error::InvalidInput(_) => {
-                Settle::Fail(msg)
-            }
+            Error::Platform(P::Rejected { .. } | P::Unsupported { .. })
+            | Error::InvalidInput(_) => Settle::Fail(msg),
             Error::Platform(P::Config(_)) | Error::AppNotConfigured(_) | Error::Vault(_) => {
                 Settle::Hold(msg)
             }
             Error::Platform(P::Network { source, .. }) if !reached || source.nothing_was_sent() => {
                 if give_up {
-                    Settle::Fail(format!("Gave up after {} attempts: {msg}", job.attempt_count))
+                    Settle::Fail(format!(
+                        "Gave up after {} attempts: {msg}",
+                        job.attempt_count
+                    ))
                 } else {
                     Settle::Retry {
                         at: retry_at(job.attempt_count),
@@ -478,38 +508,134 @@ impl Scheduler {
                 .execute(&mut *tx)
                 .await
                 .map_err(outpost_store::Error::from)?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Success, None, Some("handed to the platform's scheduler")).await?;
-                (JobState::Scheduled, Some("Handed to the platform's own scheduler".to_string()))
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::Success,
+                    None,
+                    Some("handed to the platform's scheduler"),
+                )
+                .await?;
+                (
+                    JobState::Scheduled,
+                    Some("Handed to the platform's own scheduler".to_string()),
+                )
             }
             Settle::Published(p) => {
                 jobs::mark_published(&mut *tx, &job.id, &p.id, p.url.as_deref(), now).await?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Success, None, p.url.as_deref()).await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::Success,
+                    None,
+                    p.url.as_deref(),
+                )
+                .await?;
                 (JobState::Published, p.url)
             }
             Settle::Retry { at, outcome, why } => {
-                jobs::set_state(&mut *tx, &job.id, JobState::Scheduled, at, Some(&why), None, now).await?;
+                jobs::set_state(
+                    &mut *tx,
+                    &job.id,
+                    JobState::Scheduled,
+                    at,
+                    Some(&why),
+                    None,
+                    now,
+                )
+                .await?;
                 attempts::finish(&mut *tx, attempt_id, now, outcome, None, Some(&why)).await?;
                 (JobState::Scheduled, Some(why))
             }
             Settle::Park { until, why } => {
-                jobs::set_state(&mut *tx, &job.id, JobState::Scheduled, job.due_at, Some(&why), None, now).await?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::RateLimited, Some(429), Some(&why)).await?;
+                jobs::set_state(
+                    &mut *tx,
+                    &job.id,
+                    JobState::Scheduled,
+                    job.due_at,
+                    Some(&why),
+                    None,
+                    now,
+                )
+                .await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::RateLimited,
+                    Some(429),
+                    Some(&why),
+                )
+                .await?;
                 self.rt().parked.insert(c.channel_id.clone(), until);
                 (JobState::Scheduled, Some(why))
             }
             Settle::Hold(why) => {
-                jobs::set_state(&mut *tx, &job.id, JobState::Held, job.due_at, Some(&why), Some(&why), now).await?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::NeedsReauth, None, Some(&why)).await?;
+                jobs::set_state(
+                    &mut *tx,
+                    &job.id,
+                    JobState::Held,
+                    job.due_at,
+                    Some(&why),
+                    Some(&why),
+                    now,
+                )
+                .await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::NeedsReauth,
+                    None,
+                    Some(&why),
+                )
+                .await?;
                 (JobState::Held, Some(why))
             }
             Settle::Fail(why) => {
-                jobs::set_state(&mut *tx, &job.id, JobState::Failed, job.due_at, Some(&why), None, now).await?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Rejected, None, Some(&why)).await?;
+                jobs::set_state(
+                    &mut *tx,
+                    &job.id,
+                    JobState::Failed,
+                    job.due_at,
+                    Some(&why),
+                    None,
+                    now,
+                )
+                .await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::Rejected,
+                    None,
+                    Some(&why),
+                )
+                .await?;
                 (JobState::Failed, Some(why))
             }
             Settle::Unconfirmed(why) => {
-                jobs::set_state(&mut *tx, &job.id, JobState::Unconfirmed, job.due_at, Some(&why), None, now).await?;
-                attempts::finish(&mut *tx, attempt_id, now, AttemptOutcome::Unknown, None, Some(&why)).await?;
+                jobs::set_state(
+                    &mut *tx,
+                    &job.id,
+                    JobState::Unconfirmed,
+                    job.due_at,
+                    Some(&why),
+                    None,
+                    now,
+                )
+                .await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::Unknown,
+                    None,
+                    Some(&why),
+                )
+                .await?;
                 (JobState::Unconfirmed, Some(why))
             }
         };
@@ -546,7 +672,10 @@ impl Scheduler {
         if stuck.is_empty() {
             return Ok(());
         }
-        tracing::warn!(count = stuck.len(), "reconciling posts interrupted while publishing");
+        tracing::warn!(
+            count = stuck.len(),
+            "reconciling posts interrupted while publishing"
+        );
         for job in stuck {
             let open = attempts::list_for_job(pool, &job.id)
                 .await?
@@ -554,24 +683,56 @@ impl Scheduler {
                 .rfind(|a| a.outcome.is_none());
             let started = open.as_ref().map_or(job.updated_at, |a| a.started_at);
             if let Some(a) = &open {
-                attempts::finish(pool, &a.id, now, AttemptOutcome::Interrupted, None, Some("Outpost stopped while publishing")).await?;
+                attempts::finish(
+                    pool,
+                    &a.id,
+                    now,
+                    AttemptOutcome::Interrupted,
+                    None,
+                    Some("Outpost stopped while publishing"),
+                )
+                .await?;
             }
             let (channel_id, post) = match o.platform_post_for(&job).await {
                 Ok(x) => x,
                 Err(e) => {
-                    let why = format!("Outpost stopped while publishing and cannot check the post now: {e}");
-                    jobs::set_state(pool, &job.id, JobState::Unconfirmed, job.due_at, Some(&why), None, now).await?;
+                    let why = format!(
+                        "Outpost stopped while publishing and cannot check the post now: {e}"
+                    );
+                    jobs::set_state(
+                        pool,
+                        &job.id,
+                        JobState::Unconfirmed,
+                        job.due_at,
+                        Some(&why),
+                        None,
+                        now,
+                    )
+                    .await?;
                     continue;
                 }
             };
-            let post_id = outpost_store::posts::targets::get(pool, &job.post_target_id).await?.post_id;
+            let post_id = outpost_store::posts::targets::get(pool, &job.post_target_id)
+                .await?
+                .post_id;
             let platform = o.channel_platform(&channel_id).await.ok();
-            let safe = platform.and_then(publisher).is_some_and(|p| p.retry_is_safe())
+            let safe = platform
+                .and_then(publisher)
+                .is_some_and(|p| p.retry_is_safe())
                 && now - started < IDEMPOTENCY_WINDOW_MS
                 && post.options.publish_at.is_none();
             if safe {
                 // A repeat with the same key cannot duplicate: publish again right away.
-                jobs::set_state(pool, &job.id, JobState::Scheduled, now, Some("resumed after Outpost stopped while publishing"), None, now).await?;
+                jobs::set_state(
+                    pool,
+                    &job.id,
+                    JobState::Scheduled,
+                    now,
+                    Some("resumed after Outpost stopped while publishing"),
+                    None,
+                    now,
+                )
+                .await?;
                 continue;
             }
             let c = Candidate {
@@ -699,7 +860,10 @@ mod tests {
         for attempt in 1..20 {
             let b = backoff(30_000, attempt);
             let nominal = (30_000_i64 << (attempt.clamp(1, 16) - 1)).min(1_800_000);
-            assert!(b >= nominal * 4 / 5 && b <= nominal * 6 / 5, "{attempt}: {b}");
+            assert!(
+                b >= nominal * 4 / 5 && b <= nominal * 6 / 5,
+                "{attempt}: {b}"
+            );
         }
     }
 }

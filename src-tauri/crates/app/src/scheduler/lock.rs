@@ -32,7 +32,9 @@ impl SchedulerLock {
             return Err(Error::SchedulerBusy(if owner.is_empty() {
                 "another Outpost process is already publishing from this data directory".into()
             } else {
-                format!("another Outpost process ({owner}) is already publishing from this data directory")
+                format!(
+                    "another Outpost process ({owner}) is already publishing from this data directory"
+                )
             }));
         }
         let _ = file.set_len(0);
@@ -41,7 +43,12 @@ impl SchedulerLock {
             file,
             "pid {} ({})",
             std::process::id(),
-            std::env::args().next().unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or("outpost")
+            std::env::args()
+                .next()
+                .unwrap_or_default()
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("outpost")
         );
         let _ = file.flush();
         Ok(SchedulerLock { _file: file })

@@ -12,8 +12,8 @@ pub mod time;
 use serde::{Deserialize, Serialize};
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use engine::{OnceReport, Scheduler, SchedulerConfig};
 pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
+pub use engine::{OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
 
 use crate::{Outpost, Result};
@@ -103,10 +103,12 @@ impl Outpost {
     }
 
     pub async fn scheduler_paused(&self) -> Result<bool> {
-        Ok(outpost_store::settings::get(self.store().pool(), PAUSED_SETTING)
-            .await?
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false))
+        Ok(
+            outpost_store::settings::get(self.store().pool(), PAUSED_SETTING)
+                .await?
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        )
     }
 
     pub async fn scheduler_settings(&self) -> Result<SchedulerSettings> {

@@ -11,13 +11,18 @@ impl Outpost {
     async fn native_parts(
         &self,
         job_id: &str,
-    ) -> Result<(jobs::PublishJob, String, Published, &'static dyn outpost_platforms::publish::Publisher)> {
+    ) -> Result<(
+        jobs::PublishJob,
+        String,
+        Published,
+        &'static dyn outpost_platforms::publish::Publisher,
+    )> {
         let job = jobs::get(self.store().pool(), job_id).await?;
-        let id = job
-            .native_schedule_id
-            .clone()
-            .ok_or_else(|| Error::InvalidInput("this post is not held by the platform's scheduler".into()))?;
-        let target = outpost_store::posts::targets::get(self.store().pool(), &job.post_target_id).await?;
+        let id = job.native_schedule_id.clone().ok_or_else(|| {
+            Error::InvalidInput("this post is not held by the platform's scheduler".into())
+        })?;
+        let target =
+            outpost_store::posts::targets::get(self.store().pool(), &job.post_target_id).await?;
         let p = self.channel_platform(&target.channel_id).await?;
         let pubr = publisher(p).ok_or(outpost_platforms::Error::Unsupported {
             platform: p,
@@ -35,9 +40,19 @@ impl Outpost {
     pub(crate) async fn cancel_native(&self, job_id: &str) -> Result<()> {
         let (job, channel_id, scheduled, pubr) = self.native_parts(job_id).await?;
         let (tokens, app, _) = self.publish_context(&channel_id).await?;
-        pubr.cancel_native(self.ctx_for(&app), &tokens, &scheduled).await?;
+        pubr.cancel_native(self.ctx_for(&app), &tokens, &scheduled)
+            .await?;
         let now = outpost_store::now_ms();
-        jobs::set_state(self.store().pool(), &job.id, outpost_store::JobState::Cancelled, job.due_at, None, None, now).await?;
+        jobs::set_state(
+            self.store().pool(),
+            &job.id,
+            outpost_store::JobState::Cancelled,
+            job.due_at,
+            None,
+            None,
+            now,
+        )
+        .await?;
         sqlx::query("UPDATE publish_jobs SET native_schedule_id = NULL WHERE id = ?1")
             .bind(&job.id)
             .execute(self.store().pool())
@@ -50,7 +65,8 @@ impl Outpost {
     pub(crate) async fn reschedule_native(&self, job_id: &str, at_ms: i64) -> Result<()> {
         let (job, channel_id, scheduled, pubr) = self.native_parts(job_id).await?;
         let (tokens, app, _) = self.publish_context(&channel_id).await?;
-        pubr.reschedule_native(self.ctx_for(&app), &tokens, &scheduled, at_ms / 1000).await?;
+        pubr.reschedule_native(self.ctx_for(&app), &tokens, &scheduled, at_ms / 1000)
+            .await?;
         sqlx::query("UPDATE publish_jobs SET due_at = ?2, updated_at = ?3 WHERE id = ?1")
             .bind(&job.id)
             .bind(at_ms + NATIVE_CONFIRM_MS)

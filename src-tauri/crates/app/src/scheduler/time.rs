@@ -148,7 +148,147 @@ pub fn next_weekly(tz: Tz, slot: WeeklyTime, after_ms: i64) -> i64 {
 fn shift_over_gap(tz: Tz, local: NaiveDateTime) -> i64 {
     use chrono::Offset;
     let offset = (1..=6)
-        .find_map(|h| tz.from_local_datetime(&(local - Duration::hours(h))).earliest())
+        .find_map(|h| {
+            tz.from_local_datetime(&(local - Duration::hours(h)))
+                .earliest()
+        })
         .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc()));
     local.and_utc().timestamp_millis() - offset * 1000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn local(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    fn utc(ms: i64) -> String {
+        DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// (zone, a time in its spring gap, one in its autumn overlap, a normal summer time → UTC).
+    const ZONES: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "Europe/Berlin",
+            "2030-03-31 02:30",
+            "2030-10-27 02:30",
+            "2030-07-01 09:00",
+            "2030-07-01 07:00",
+        ),
+        (
+            "America/New_York",
+            "2030-03-10 02:30",
+            "2030-11-03 01:30",
+            "2030-07-01 09:00",
+            "2030-07-01 13:00",
+        ),
+        (
+            "Australia/Sydney",
+            "2030-10-06 02:30",
+            "2030-04-07 02:30",
+            "2030-01-10 09:00",
+            "2030-01-09 22:00",
+        ),
+        (
+            "America/Sao_Paulo",
+            "",
+            "",
+            "2030-07-01 09:00",
+            "2030-07-01 12:00",
+        ),
+        (
+            "Asia/Kolkata",
+            "",
+            "",
+            "2030-07-01 09:00",
+            "2030-07-01 03:30",
+        ),
+        (
+            "Pacific/Auckland",
+            "2030-09-29 02:30",
+            "2030-04-07 02:30",
+            "2030-01-10 09:00",
+            "2030-01-09 20:00",
+        ),
+        (
+            "Europe/London",
+            "2030-03-31 01:30",
+            "2030-10-27 01:30",
+            "2030-07-01 09:00",
+            "2030-07-01 08:00",
+        ),
+    ];
+
+    #[test]
+    fn gaps_and_overlaps_are_refused_normal_times_resolve() {
+        for (zone_name, gap, overlap, normal, normal_utc) in ZONES {
+            let tz = zone(zone_name).unwrap();
+            if !gap.is_empty() {
+                let e = resolve_local(tz, local(gap)).unwrap_err().to_string();
+                assert!(e.contains("does not exist"), "{zone_name}: {e}");
+            }
+            if !overlap.is_empty() {
+                let e = resolve_local(tz, local(overlap)).unwrap_err().to_string();
+                assert!(
+                    e.contains("happens twice") && e.contains("UTC"),
+                    "{zone_name}: {e}"
+                );
+            }
+            assert_eq!(
+                utc(resolve_local(tz, local(normal)).unwrap()),
+                *normal_utc,
+                "{zone_name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_weekly_slot_keeps_its_wall_clock_time_across_dst() {
+        // 09:00 every Monday in Berlin: 08:00 UTC in winter, 07:00 UTC in summer.
+        let tz = zone("Europe/Berlin").unwrap();
+        let slot = WeeklyTime {
+            weekday: Weekday::Mon,
+            time: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        };
+        let start = resolve_local(tz, local("2030-03-20 12:00")).unwrap();
+        let a = next_weekly(tz, slot, start);
+        let b = next_weekly(tz, slot, a);
+        assert_eq!(utc(a), "2030-03-25 08:00");
+        assert_eq!(utc(b), "2030-04-01 07:00");
+        // New York, across the November change.
+        let ny = zone("America/New_York").unwrap();
+        let start = resolve_local(ny, local("2030-10-29 12:00")).unwrap();
+        let a = next_weekly(ny, slot, start);
+        let b = next_weekly(ny, slot, a);
+        assert_eq!(utc(a), "2030-11-04 14:00");
+        assert_eq!(utc(b), "2030-11-11 14:00");
+        // A slot inside the gap moves forward by the gap; inside the overlap it fires once.
+        let gap_slot = WeeklyTime {
+            weekday: Weekday::Sun,
+            time: NaiveTime::from_hms_opt(2, 30, 0).unwrap(),
+        };
+        let start = resolve_local(tz, local("2030-03-30 12:00")).unwrap();
+        assert_eq!(utc(next_weekly(tz, gap_slot, start)), "2030-03-31 01:30");
+        let start = resolve_local(tz, local("2030-10-26 12:00")).unwrap();
+        let first = next_weekly(tz, gap_slot, start);
+        assert_eq!(utc(first), "2030-10-27 00:30");
+        assert_eq!(utc(next_weekly(tz, gap_slot, first)), "2030-11-03 01:30");
+    }
+
+    #[test]
+    fn typed_times_parse_with_offsets_or_in_the_zone() {
+        let tz = zone("Europe/Berlin").unwrap();
+        let (ms, l) = parse_when("2030-10-27T02:30:00+01:00", tz).unwrap();
+        assert_eq!(utc(ms), "2030-10-27 01:30");
+        assert_eq!(l, "2030-10-27T02:30:00");
+        let (ms, _) = parse_when("2030-07-01 09:00", tz).unwrap();
+        assert_eq!(utc(ms), "2030-07-01 07:00");
+        assert!(parse_when("soon", tz).is_err());
+        assert!(zone("Mars/Olympus").is_err());
+    }
 }
