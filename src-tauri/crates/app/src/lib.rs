@@ -8,6 +8,7 @@ pub mod deeplink;
 pub mod doctor;
 pub mod error;
 pub mod logging;
+pub mod media_host;
 pub mod paths;
 pub mod privacy;
 pub mod secrets;
@@ -101,7 +102,7 @@ impl Outpost {
         let store = Store::open(&options.paths.database()).await?;
         let http = activity::start(store.clone());
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
-        Ok(Outpost {
+        let outpost = Outpost {
             inner: Arc::new(Inner {
                 store,
                 http,
@@ -114,7 +115,9 @@ impl Outpost {
                 ),
                 options,
             }),
-        })
+        };
+        outpost.sweep_media_host_in_background();
+        Ok(outpost)
     }
 
     pub fn paths(&self) -> &Paths {

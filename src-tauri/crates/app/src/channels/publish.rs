@@ -53,11 +53,12 @@ impl Outpost {
             what: "publishing yet",
         })?;
         let app = self.credentials_for(&c).await?;
+        let media_host = self.media_host().await?;
         let ctx = outpost_platforms::Ctx {
             http: self.http(),
             endpoints: &self.channels_state().endpoints,
             app: &app,
-            media_host: None,
+            media_host: media_host.as_deref(),
         };
         let limits = pubr.server_limits(ctx).await?;
         let broken = pubr.validate(post, &limits);
