@@ -168,9 +168,10 @@ impl Error {
             Error::Platform(e) => {
                 use outpost_platforms::Error as P;
                 match e {
-                    P::Network { .. } | P::Unavailable { .. } | P::RateLimited { .. } => {
-                        ErrorCode::PlatformUnavailable
-                    }
+                    P::Network { .. }
+                    | P::Unavailable { .. }
+                    | P::RateLimited { .. }
+                    | P::MediaHostUnavailable(_) => ErrorCode::PlatformUnavailable,
                     P::NeedsReauth { .. } => ErrorCode::ReconnectNeeded,
                     P::Rejected { .. } | P::InvalidResponse { .. } => ErrorCode::PlatformRejected,
                     P::Callback(_) | P::Listener { .. } => ErrorCode::SignInFailed,

@@ -8,6 +8,7 @@ pub mod deeplink;
 pub mod doctor;
 pub mod error;
 pub mod logging;
+pub mod media_host;
 pub mod paths;
 pub mod posts;
 pub mod privacy;
@@ -104,7 +105,7 @@ impl Outpost {
         let store = Store::open(&options.paths.database()).await?;
         let http = activity::start(store.clone());
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
-        Ok(Outpost {
+        let outpost = Outpost {
             inner: Arc::new(Inner {
                 store,
                 http,
@@ -118,7 +119,9 @@ impl Outpost {
                 options,
                 sched: scheduler::SchedSignals::default(),
             }),
-        })
+        };
+        outpost.sweep_media_host_in_background();
+        Ok(outpost)
     }
 
     pub fn paths(&self) -> &Paths {

@@ -55,6 +55,10 @@ pub enum Error {
     /// Something Outpost was given (an app id, a server URL, an override) is not usable.
     #[error("{0}")]
     Config(String),
+    /// The user's media host (their S3-compatible bucket) could not be reached or is failing
+    /// (network, 5xx); a retry later may succeed. Refusals (credentials, bucket) are `Config`.
+    #[error("The media host is unavailable: {0}")]
+    MediaHostUnavailable(String),
     #[error("{platform} does not offer {what}")]
     Unsupported {
         platform: Platform,
@@ -67,7 +71,10 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
-            Error::Network { .. } | Error::Unavailable { .. } | Error::RateLimited { .. }
+            Error::Network { .. }
+                | Error::Unavailable { .. }
+                | Error::RateLimited { .. }
+                | Error::MediaHostUnavailable(_)
         )
     }
 

@@ -107,7 +107,12 @@ impl Outpost {
         }
         let pubr = Self::channel_publisher(&c).map_err(before)?;
         let app = self.credentials_for(&c).await.map_err(before)?;
-        let ctx = self.ctx_for(&app);
+        // Where a platform fetches media from a URL, the user's media host serves it meanwhile.
+        let media_host = self.media_host().await.map_err(before)?;
+        let ctx = Ctx {
+            media_host: media_host.as_deref(),
+            ..self.ctx_for(&app)
+        };
         let limits = pubr.server_limits(ctx).await.map_err(before)?;
         let broken = pubr.validate(post, &limits);
         if let Some(first) = broken.first() {

@@ -419,7 +419,9 @@ impl Scheduler {
             Error::Platform(P::NeedsReauth { .. }) => Settle::Hold(msg),
             Error::Platform(P::Rejected { .. } | P::Unsupported { .. })
             | Error::InvalidInput(_) => Settle::Fail(msg),
-            Error::Platform(P::Config(_)) | Error::AppNotConfigured(_) | Error::Vault(_) => {
+            Error::Platform(P::Config(_) | P::MediaHostUnavailable(_))
+            | Error::AppNotConfigured(_)
+            | Error::Vault(_) => {
                 Settle::Hold(msg)
             }
             Error::Platform(P::Network { source, .. }) if !reached || source.nothing_was_sent() => {
