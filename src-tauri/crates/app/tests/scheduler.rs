@@ -108,10 +108,9 @@ async fn a_future_post_waits_for_its_time_on_one_timer() {
         loop {
             if let outpost_app::scheduler::SchedulerEvent::Job { state, .. } =
                 events.recv().await.unwrap()
+                && state == "published"
             {
-                if state == "published" {
-                    break;
-                }
+                break;
             }
         }
     })

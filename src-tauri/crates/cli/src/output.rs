@@ -312,10 +312,10 @@ pub fn deleted_post(id: &str, json: bool) -> ExitCode {
 pub fn scheduler_event(e: &outpost_app::scheduler::SchedulerEvent, json: bool) {
     use outpost_app::scheduler::SchedulerEvent as E;
     if json {
-        if !matches!(e, E::Progress { .. }) {
-            if let Ok(s) = serde_json::to_string(e) {
-                println!("{s}");
-            }
+        if !matches!(e, E::Progress { .. })
+            && let Ok(s) = serde_json::to_string(e)
+        {
+            println!("{s}");
         }
         return;
     }

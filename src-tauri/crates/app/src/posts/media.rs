@@ -22,11 +22,11 @@ impl Outpost {
             let hash = tokio::task::spawn_blocking(move || sha256_file(&src))
                 .await
                 .map_err(|e| Error::InvalidInput(format!("hashing a file failed: {e}")))??;
-            if let Some(existing) = media::find_by_sha256(self.store().pool(), &hash).await? {
-                if dir.join(&existing.file_path).is_file() {
-                    ids.push(existing.id);
-                    continue;
-                }
+            if let Some(existing) = media::find_by_sha256(self.store().pool(), &hash).await?
+                && dir.join(&existing.file_path).is_file()
+            {
+                ids.push(existing.id);
+                continue;
             }
             let ext = f
                 .path

@@ -114,15 +114,15 @@ impl Outpost {
                 })?;
             }
             let preview = platform_post(&new.text, variant, &files, "preview");
-            if !new.draft {
-                if let Some(v) = pubr.validate(&preview, &limits).first() {
-                    return Err(Error::InvalidInput(format!(
-                        "{} ({}): {}",
-                        p.name(),
-                        label(&c),
-                        v.message
-                    )));
-                }
+            if !new.draft
+                && let Some(v) = pubr.validate(&preview, &limits).first()
+            {
+                return Err(Error::InvalidInput(format!(
+                    "{} ({}): {}",
+                    p.name(),
+                    label(&c),
+                    v.message
+                )));
             }
             if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
                 return Err(Error::InvalidInput(format!(
@@ -445,10 +445,11 @@ impl Outpost {
 
     async fn cancel_native_copies(&self, detail: &PostDetail) -> Result<()> {
         for t in &detail.targets {
-            if let Some(j) = &t.job {
-                if j.native_schedule_id.is_some() && j.state == "scheduled" {
-                    self.cancel_native(&j.id).await?;
-                }
+            if let Some(j) = &t.job
+                && j.native_schedule_id.is_some()
+                && j.state == "scheduled"
+            {
+                self.cancel_native(&j.id).await?;
             }
         }
         Ok(())
@@ -456,10 +457,11 @@ impl Outpost {
 
     async fn reschedule_native_copies(&self, detail: &PostDetail, at_ms: i64) -> Result<()> {
         for t in &detail.targets {
-            if let Some(j) = &t.job {
-                if j.native_schedule_id.is_some() && j.state == "scheduled" {
-                    self.reschedule_native(&j.id, at_ms).await?;
-                }
+            if let Some(j) = &t.job
+                && j.native_schedule_id.is_some()
+                && j.state == "scheduled"
+            {
+                self.reschedule_native(&j.id, at_ms).await?;
             }
         }
         Ok(())

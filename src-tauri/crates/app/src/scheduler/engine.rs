@@ -421,9 +421,7 @@ impl Scheduler {
             | Error::InvalidInput(_) => Settle::Fail(msg),
             Error::Platform(P::Config(_) | P::MediaHostUnavailable(_))
             | Error::AppNotConfigured(_)
-            | Error::Vault(_) => {
-                Settle::Hold(msg)
-            }
+            | Error::Vault(_) => Settle::Hold(msg),
             Error::Platform(P::Network { source, .. }) if !reached || source.nothing_was_sent() => {
                 if give_up {
                     Settle::Fail(format!(
@@ -854,6 +852,7 @@ impl Outpost {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 

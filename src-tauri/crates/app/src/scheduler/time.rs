@@ -157,6 +157,7 @@ fn shift_over_gap(tz: Tz, local: NaiveDateTime) -> i64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
