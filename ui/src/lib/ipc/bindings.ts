@@ -221,7 +221,7 @@ deepLinkEvent: "deep-link-event"
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy"] as const;
 
 /** user-defined types **/
 
@@ -624,7 +624,11 @@ export type ErrorCode =
 /**
  * The platform refused the request or answered something unreadable.
  */
-"platform_rejected"
+"platform_rejected" | 
+/**
+ * Another Outpost process (the desktop app or `outpost run`) already publishes from this data directory.
+ */
+"scheduler_busy"
 /**
  * What an export wrote.
  */
