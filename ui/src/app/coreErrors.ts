@@ -110,6 +110,7 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
     case 'platform_unavailable':
     case 'reconnect_needed':
     case 'platform_rejected':
+    case 'scheduler_busy':
       return {
         title: 'Outpost could not start',
         steps: ['Quit and open Outpost again. If this keeps happening, the log directory has the details.'],
