@@ -66,6 +66,10 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::channels::connect_bluesky,
             crate::commands::channels::check_channel,
             crate::commands::channels::disconnect_channel,
+            crate::commands::media_host::media_host_settings,
+            crate::commands::media_host::save_media_host,
+            crate::commands::media_host::remove_media_host,
+            crate::commands::media_host::test_media_host,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -1,6 +1,7 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
 pub mod channels;
+pub mod media_host;
 pub mod privacy;
 
 use tauri::State;

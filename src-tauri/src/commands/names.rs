@@ -22,4 +22,8 @@ pub const COMMANDS: &[&str] = &[
     "connect_bluesky",
     "check_channel",
     "disconnect_channel",
+    "media_host_settings",
+    "save_media_host",
+    "remove_media_host",
+    "test_media_host",
 ];

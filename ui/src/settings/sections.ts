@@ -1,4 +1,5 @@
 import type { LucideIcon } from '@lucide/svelte';
+import CloudUpload from '@lucide/svelte/icons/cloud-upload';
 import Info from '@lucide/svelte/icons/info';
 import KeyRound from '@lucide/svelte/icons/key-round';
 import Palette from '@lucide/svelte/icons/palette';
@@ -26,6 +27,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'Developer apps',
     description: 'Your own app credentials for the platforms that require one, with a setup guide for each.',
     icon: KeyRound,
+  },
+  {
+    id: 'media-host',
+    label: 'Media host',
+    description: 'Your own S3-compatible bucket, for platforms that fetch photos and videos from a link.',
+    icon: CloudUpload,
   },
   { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
 ];

@@ -203,6 +203,50 @@ async disconnectChannel(channelId: string) : Promise<Result<DisconnectReport, Ip
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The saved media host settings (without the secret).
+ */
+async mediaHostSettings() : Promise<Result<MediaHostSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_host_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the settings; `secret_access_key` `null` keeps the saved secret.
+ */
+async saveMediaHost(config: MediaHostConfig, secretAccessKey: string | null) : Promise<Result<MediaHostSettings, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_media_host", { config, secretAccessKey }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Forgets the media host (settings and secret).
+ */
+async removeMediaHost() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_media_host") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Uploads, fetches and deletes a tiny test file with the saved settings.
+ */
+async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("test_media_host") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -670,6 +714,48 @@ channels_needing_reconnect: number }
  */
 export type IpcError = { code: ErrorCode; message: string }
 /**
+ * The media host settings (everything but the secret access key).
+ */
+export type MediaHostConfig = { provider?: Provider; 
+/**
+ * The S3 API endpoint (`https://<account>.r2.cloudflarestorage.com`, …); empty for AWS S3,
+ * whose endpoint follows from the region.
+ */
+endpoint?: string; 
+/**
+ * The bucket's region (`us-east-1`, `auto` for R2, `us-west-004` for B2, …).
+ */
+region: string; bucket: string; 
+/**
+ * `https://endpoint/bucket/key` instead of `https://bucket.endpoint/key` (MinIO, IP endpoints).
+ */
+path_style?: boolean; access_key_id: string; 
+/**
+ * A public base URL serving the bucket's objects (an R2 public bucket domain, a CDN): the
+ * platform then fetches `<base>/<key>` instead of a presigned GET URL.
+ */
+public_base_url?: string | null }
+/**
+ * What the settings page shows: the settings, and whether a secret is saved (never the secret).
+ */
+export type MediaHostSettings = { 
+/**
+ * `None` when no media host is set up.
+ */
+config: MediaHostConfig | null; has_secret: boolean }
+/**
+ * The outcome of "Test connection".
+ */
+export type MediaHostTestReport = { ok: boolean; 
+/**
+ * The step that failed (upload, fetch, delete, list).
+ */
+failed_step: TestStep | null; 
+/**
+ * A sentence for people: what worked, or what failed and why.
+ */
+message: string }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -683,6 +769,15 @@ export type ProfileSummary = {
  */
 counts: EntityCount[] }
 /**
+ * Which kind of S3-compatible service the bucket is on (a label for the settings page: the
+ * presets fill endpoint, region and addressing style; the behaviour comes from those fields).
+ */
+export type Provider = "aws" | "cloudflare_r2" | "backblaze_b2" | 
+/**
+ * MinIO or any other S3-compatible server.
+ */
+"custom"
+/**
  * Where a sign-in's redirect comes back.
  */
 export type RedirectKind = 
@@ -694,6 +789,26 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * A step of [`S3Host::test_connection`].
+ */
+export type TestStep = 
+/**
+ * Writing a small object to the bucket.
+ */
+"upload" | 
+/**
+ * Fetching it back through the URL platforms would get (presigned or public base URL).
+ */
+"fetch" | 
+/**
+ * Deleting it.
+ */
+"delete" | 
+/**
+ * Listing Outpost's prefix (needed to sweep leftovers).
+ */
+"list"
 /**
  * Which vault backend protects this profile's secrets.
  */

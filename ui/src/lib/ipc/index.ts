@@ -36,10 +36,15 @@ import type {
   DoctorReport,
   ErrorCode,
   IpcError,
+  MediaHostConfig,
+  MediaHostSettings,
+  MediaHostTestReport,
   Page,
   Platform,
+  Provider,
   RedirectKind,
   Result,
+  TestStep,
   VaultBackend,
 } from './bindings';
 
@@ -71,9 +76,14 @@ export type {
   DoctorReport,
   ErrorCode,
   IpcError,
+  MediaHostConfig,
+  MediaHostSettings,
+  MediaHostTestReport,
   Page,
   Platform,
+  Provider,
   RedirectKind,
+  TestStep,
   VaultBackend,
 };
 
@@ -257,6 +267,30 @@ export const ipc = {
   async removeDeveloperApp(platform: Platform): Promise<void> {
     if (isPreview()) throw new PreviewModeError();
     await call(() => commands.removeDeveloperApp(platform));
+  },
+
+  /** Settings → Media host: the saved settings and whether a secret is saved (never the secret). */
+  async mediaHostSettings(): Promise<MediaHostSettings> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.mediaHostSettings());
+  },
+
+  /** Saves the media host settings; `secretAccessKey` null keeps the saved secret. */
+  async saveMediaHost(config: MediaHostConfig, secretAccessKey: string | null): Promise<MediaHostSettings> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.saveMediaHost(config, secretAccessKey));
+  },
+
+  /** Forgets the media host (settings and secret). */
+  async removeMediaHost(): Promise<void> {
+    if (isPreview()) throw new PreviewModeError();
+    await call(() => commands.removeMediaHost());
+  },
+
+  /** Uploads, fetches and deletes a tiny file with the saved settings; says which step failed. */
+  async testMediaHost(): Promise<MediaHostTestReport> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.testMediaHost());
   },
 
   /** Every connected (or reconnect-needed) channel. Empty in preview mode: there is no core to ask. */
