@@ -535,108 +535,36 @@ impl Scheduler {
                 .await?;
                 (JobState::Published, p.url)
             }
-            Settle::Retry { at, outcome, why } => {
-                jobs::set_state(
-                    &mut *tx,
-                    &job.id,
-                    JobState::Scheduled,
-                    at,
-                    Some(&why),
-                    None,
-                    now,
-                )
-                .await?;
-                attempts::finish(&mut *tx, attempt_id, now, outcome, None, Some(&why)).await?;
-                (JobState::Scheduled, Some(why))
-            }
-            Settle::Park { until, why } => {
-                jobs::set_state(
-                    &mut *tx,
-                    &job.id,
-                    JobState::Scheduled,
-                    job.due_at,
-                    Some(&why),
-                    None,
-                    now,
-                )
-                .await?;
-                attempts::finish(
-                    &mut *tx,
-                    attempt_id,
-                    now,
-                    AttemptOutcome::RateLimited,
-                    Some(429),
-                    Some(&why),
-                )
-                .await?;
-                self.rt().parked.insert(c.channel_id.clone(), until);
-                (JobState::Scheduled, Some(why))
-            }
-            Settle::Hold(why) => {
-                jobs::set_state(
-                    &mut *tx,
-                    &job.id,
-                    JobState::Held,
-                    job.due_at,
-                    Some(&why),
-                    Some(&why),
-                    now,
-                )
-                .await?;
-                attempts::finish(
-                    &mut *tx,
-                    attempt_id,
-                    now,
-                    AttemptOutcome::NeedsReauth,
-                    None,
-                    Some(&why),
-                )
-                .await?;
-                (JobState::Held, Some(why))
-            }
-            Settle::Fail(why) => {
-                jobs::set_state(
-                    &mut *tx,
-                    &job.id,
-                    JobState::Failed,
-                    job.due_at,
-                    Some(&why),
-                    None,
-                    now,
-                )
-                .await?;
-                attempts::finish(
-                    &mut *tx,
-                    attempt_id,
-                    now,
-                    AttemptOutcome::Rejected,
-                    None,
-                    Some(&why),
-                )
-                .await?;
-                (JobState::Failed, Some(why))
-            }
-            Settle::Unconfirmed(why) => {
-                jobs::set_state(
-                    &mut *tx,
-                    &job.id,
-                    JobState::Unconfirmed,
-                    job.due_at,
-                    Some(&why),
-                    None,
-                    now,
-                )
-                .await?;
-                attempts::finish(
-                    &mut *tx,
-                    attempt_id,
-                    now,
-                    AttemptOutcome::Unknown,
-                    None,
-                    Some(&why),
-                )
-                .await?;
-                (JobState::Unconfirmed, Some(why))
+            other => {
+                // Every other outcome: the job's next state and due time, the attempt's outcome.
+                let (state, due, outcome, status, hold, why) = match other {
+                    Settle::Retry { at, outcome, why } => {
+                        (JobState::Scheduled, at, outcome, None, false, why)
+                    }
+                    Settle::Park { until, why } => {
+                        self.rt().parked.insert(c.channel_id.clone(), until);
+                        let o = AttemptOutcome::RateLimited;
+                        (JobState::Scheduled, job.due_at, o, Some(429), false, why)
+                    }
+                    Settle::Hold(why) => {
+                        let o = AttemptOutcome::NeedsReauth;
+                        (JobState::Held, job.due_at, o, None, true, why)
+                    }
+                    Settle::Fail(why) => {
+                        let o = AttemptOutcome::Rejected;
+                        (JobState::Failed, job.due_at, o, None, false, why)
+                    }
+                    Settle::Unconfirmed(why) => {
+                        let o = AttemptOutcome::Unknown;
+                        (JobState::Unconfirmed, job.due_at, o, None, false, why)
+                    }
+                    Settle::Published(_) => unreachable!("published outcomes are settled above"),
+                };
+                let hold_reason = hold.then_some(why.as_str());
+                jobs::set_state(&mut *tx, &job.id, state, due, Some(&why), hold_reason, now)
+                    .await?;
+                attempts::finish(&mut *tx, attempt_id, now, outcome, status, Some(&why)).await?;
+                (state, Some(why))
             }
         };
         tx.commit().await.map_err(outpost_store::Error::from)?;
