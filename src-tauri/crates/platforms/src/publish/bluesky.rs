@@ -534,10 +534,6 @@ impl Publisher for BlueskyPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     async fn publish(
         &self,
         ctx: Ctx<'_>,

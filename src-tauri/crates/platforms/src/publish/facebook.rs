@@ -71,10 +71,6 @@ impl Publisher for FacebookPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         let mut v = |part: usize, rule: &str, message: String| {
@@ -236,17 +232,9 @@ impl Publisher for FacebookPublisher {
         })
     }
 
-    /// Always `Ok(None)`: the Graph API has no idempotency key and nothing Outpost can attach to a
-    /// Page post without showing it to readers; matching the feed by text would mistake an older
-    /// post with the same words for this one. The caller treats the outcome as unknown.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: the Graph API has no idempotency key and nothing Outpost can attach to a
+    // Page post without showing it to readers; matching the feed by text would mistake an older
+    // post with the same words for this one. The caller treats the outcome as unknown.
 
     fn native_scheduling(&self) -> bool {
         true

@@ -73,10 +73,6 @@ impl Publisher for InstagramPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         if let Some(p) = post.parts.first() {
@@ -179,16 +175,8 @@ impl Publisher for InstagramPublisher {
         })
     }
 
-    /// Always `Ok(None)`: a container has no client key and the media list cannot be searched by
-    /// one; a crash between `media_publish` and recording its answer leaves an unknown outcome.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: a container has no client key and the media list cannot be searched by
+    // one; a crash between `media_publish` and recording its answer leaves an unknown outcome.
 }
 
 /// Creates the post's container (and a carousel's children), hosting every file first; returns

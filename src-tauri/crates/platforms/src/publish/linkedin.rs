@@ -28,7 +28,7 @@ use serde_json::{Value, json};
 use super::youtube::{
     Raw, check_unchanged, range_body, rejected_by_rules, send_raw, with_progress,
 };
-use super::{Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher};
+use super::{MediaFile, MediaKind, Post, Progress, Published, Publisher};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
@@ -54,10 +54,6 @@ pub struct LinkedinPublisher;
 impl Publisher for LinkedinPublisher {
     fn platform(&self) -> Platform {
         P
-    }
-
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
     }
 
     async fn publish(
@@ -156,17 +152,9 @@ impl Publisher for LinkedinPublisher {
         })
     }
 
-    /// Always `Ok(None)`: the Posts API has no idempotency key and no search by content, so a
-    /// post created before a crash cannot be recognised here; the caller has to treat the outcome
-    /// as unknown rather than publish again.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: the Posts API has no idempotency key and no search by content, so a
+    // post created before a crash cannot be recognised here; the caller has to treat the outcome
+    // as unknown rather than publish again.
 }
 
 /// The author URN the app put in the token set.

@@ -360,10 +360,6 @@ impl Publisher for MastodonPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     async fn server_limits(&self, ctx: Ctx<'_>) -> Result<Limits> {
         let url = api(&origin(ctx)?, "/api/v2/instance")?;
         let v = wire::send_json(

@@ -101,7 +101,9 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     fn platform(&self) -> Platform;
 
     /// The platform's limits (Mastodon: the server's, after [`Publisher::server_limits`]).
-    fn limits(&self) -> Limits;
+    fn limits(&self) -> Limits {
+        Limits::for_platform(self.platform())
+    }
 
     /// Limits read from the server where they are per server (Mastodon `/api/v2/instance`).
     async fn server_limits(&self, _ctx: Ctx<'_>) -> Result<Limits> {
@@ -123,13 +125,15 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     ) -> Result<Published>;
 
     /// Finds a post published earlier with `post.key` (reconciliation after a crash), where the
-    /// platform makes that possible.
+    /// platform makes that possible; `Ok(None)` where it does not (no client key, no search).
     async fn lookup(
         &self,
-        ctx: Ctx<'_>,
-        tokens: &TokenSet,
-        post: &Post,
-    ) -> Result<Option<Published>>;
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _post: &Post,
+    ) -> Result<Option<Published>> {
+        Ok(None)
+    }
 
     /// Whether publishing the same post again (same `post.key`) after an unknown outcome cannot
     /// create a second copy (an idempotency key, client-chosen record keys). The scheduler retries

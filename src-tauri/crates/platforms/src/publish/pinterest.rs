@@ -111,10 +111,6 @@ impl Publisher for PinterestPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         let mut v = |rule: &str, message: String| {
@@ -284,16 +280,8 @@ impl Publisher for PinterestPublisher {
         })
     }
 
-    /// Always `Ok(None)`: Pins take no idempotency key and nothing Outpost chooses is searchable,
-    /// so a Pin created before a crash cannot be recognised; the outcome stays unknown.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: Pins take no idempotency key and nothing Outpost chooses is searchable,
+    // so a Pin created before a crash cannot be recognised; the outcome stays unknown.
 }
 
 /// `POST /v5/pins`; the `inline` files replace their markers as streamed base64. Not retried (a

@@ -52,10 +52,6 @@ impl Publisher for ThreadsPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         for (i, p) in post.parts.iter().enumerate() {
@@ -148,16 +144,8 @@ impl Publisher for ThreadsPublisher {
         })
     }
 
-    /// Always `Ok(None)`: Threads has no client key on a post and no search by one; a crash
-    /// between `threads_publish` and recording its answer leaves an unknown outcome.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: Threads has no client key on a post and no search by one; a crash
+    // between `threads_publish` and recording its answer leaves an unknown outcome.
 }
 
 /// One part's container (a carousel's items first), `FINISHED`.

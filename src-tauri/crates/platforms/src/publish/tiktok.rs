@@ -276,10 +276,6 @@ impl Publisher for TiktokPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         let mut v = |rule: &str, message: String| {
@@ -390,17 +386,9 @@ impl Publisher for TiktokPublisher {
         })
     }
 
-    /// Always `Ok(None)`: TikTok has no idempotency key and no way to find a post by anything
-    /// Outpost chose; the status endpoint needs the `publish_id`, which only exists in memory during
-    /// the publish. After a crash the outcome is unknown and must not be published again blindly.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: TikTok has no idempotency key and no way to find a post by anything
+    // Outpost chose; the status endpoint needs the `publish_id`, which only exists in memory during
+    // the publish. After a crash the outcome is unknown and must not be published again blindly.
 }
 
 fn no_media_host() -> Error {

@@ -29,7 +29,7 @@ use outpost_net::reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 
-use super::{Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher};
+use super::{MediaFile, MediaKind, Post, Progress, Published, Publisher};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
@@ -331,10 +331,6 @@ impl Publisher for XPublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     async fn publish(
         &self,
         ctx: Ctx<'_>,
@@ -417,16 +413,8 @@ impl Publisher for XPublisher {
         })
     }
 
-    /// Always `Ok(None)`: X has no idempotency key and no client-chosen ids, and its posts carry
-    /// nothing Outpost could search for reliably (duplicate text is refused, but text is not a key).
-    /// Reconciliation for X relies on the scheduler's attempt log (an attempt whose `POST /2/tweets`
-    /// got no answer must not be retried blindly).
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: X has no idempotency key and no client-chosen ids, and its posts carry
+    // nothing Outpost could search for reliably (duplicate text is refused, but text is not a key).
+    // Reconciliation for X relies on the scheduler's attempt log (an attempt whose `POST /2/tweets`
+    // got no answer must not be retried blindly).
 }

@@ -75,10 +75,6 @@ impl Publisher for YoutubePublisher {
         P
     }
 
-    fn limits(&self) -> Limits {
-        Limits::for_platform(P)
-    }
-
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         let mut v = |rule: &str, message: String| {
@@ -182,17 +178,9 @@ impl Publisher for YoutubePublisher {
         })
     }
 
-    /// Always `Ok(None)`: finding the video again would need `search.list` (its own small daily
-    /// bucket) and nothing ties a video to `post.key`. A crash mid-upload leaves no video (the
-    /// session is not persisted), and the final chunk's outcome is confirmed by the status query.
-    async fn lookup(
-        &self,
-        _ctx: Ctx<'_>,
-        _tokens: &TokenSet,
-        _post: &Post,
-    ) -> Result<Option<Published>> {
-        Ok(None)
-    }
+    // `lookup` is the trait's `Ok(None)`: finding the video again would need `search.list` (its own small daily
+    // bucket) and nothing ties a video to `post.key`. A crash mid-upload leaves no video (the
+    // session is not persisted), and the final chunk's outcome is confirmed by the status query.
 
     fn native_scheduling(&self) -> bool {
         true
