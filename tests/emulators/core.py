@@ -110,6 +110,7 @@ class Request:
         self.body = body
         self._form: dict[str, list[str]] | None = None
         self.match: re.Match | None = None
+        self.entry: dict | None = None  # its log entry, once handled
 
     # -- headers
     def header(self, name: str) -> str | None:
@@ -331,6 +332,7 @@ class Emulator:
         self.tokens: dict[str, Token] = {}
         self.consent = "approve"
         self.fails: dict[str, dict] = {}
+        self.delays: dict[str, dict] = {}
         self.log: list[dict] = []
         self.counters = {"codes_issued": 0, "codes_redeemed": 0, "revoked": 0, "refreshes": 0}
         if hasattr(self, "platform"):
@@ -449,6 +451,7 @@ class Emulator:
         routes = {
             "apps": ("POST", self._admin_apps), "consent": ("POST", self._admin_consent),
             "user": ("POST", self._admin_user), "fail": ("POST", self._admin_fail),
+            "delay": ("POST", self._admin_delay),
             "revoke-all": ("POST", self._admin_revoke_all), "expire-access-tokens": ("POST", self._admin_expire),
             "clock": ("POST", self._admin_clock), "log": ("GET", lambda r: self.log),
             "state": ("GET", lambda r: self.state()), "reset": ("POST", self._admin_reset),
@@ -516,6 +519,57 @@ class Emulator:
         self.fails[path] = {"status": status, "times": times, "mode": mode}
         return {"path": path, **self.fails[path]}
 
+    @staticmethod
+    def _delay_range(v, name: str) -> tuple[float, float]:
+        """A delay in ms: a number, or [low, high] for a uniformly random delay per request."""
+        if isinstance(v, bool):
+            raise ValueError(f"{name} must be milliseconds or [low, high]")
+        if isinstance(v, (int, float)):
+            lo = hi = float(v)
+        elif isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                                         for x in v):
+            lo, hi = float(v[0]), float(v[1])
+        else:
+            raise ValueError(f"{name} must be milliseconds or [low, high]")
+        if lo < 0 or hi < lo or hi > 60_000:
+            raise ValueError(f"{name} must be within 0..60000 ms with low <= high")
+        return lo, hi
+
+    def _admin_delay(self, req):
+        """Delay (and optionally cut off) requests on a path, so a client can be killed inside the
+        dangerous windows: `before_ms` before the request is handled (nothing happened yet),
+        `after_ms` after the platform-side effect but before the answer is written; `drop_after`
+        then closes the connection without any answer. `times` limits how many requests (-1: all)."""
+        b = req.admin_body
+        path = b["path"]
+        if not isinstance(path, str) or not path.startswith("/") or path.startswith("/__emulator/"):
+            raise ValueError("path must be a platform path such as /2/tweets")
+        rule = {"before_ms": self._delay_range(b.get("before_ms", 0), "before_ms"),
+                "after_ms": self._delay_range(b.get("after_ms", 0), "after_ms"),
+                "drop_after": b.get("drop_after", False), "times": b.get("times", -1)}
+        if not isinstance(rule["drop_after"], bool):
+            raise ValueError("drop_after must be true or false")
+        if not isinstance(rule["times"], int) or isinstance(rule["times"], bool) or rule["times"] < -1:
+            raise ValueError("times must be -1 (every request) or a count")
+        if rule["before_ms"] == rule["after_ms"] == (0.0, 0.0) and not rule["drop_after"] or rule["times"] == 0:
+            self.delays.pop(path, None)
+            return {"path": path, "removed": True}
+        self.delays[path] = rule
+        return {"path": path, **rule}
+
+    def take_delay(self, path: str) -> tuple[float, float, bool] | None:
+        """The (before, after) seconds and drop flag for one request on `path`, if a rule applies."""
+        with self.lock:
+            rule = self.delays.get(path)
+            if rule is None:
+                return None
+            if rule["times"] > 0:
+                rule["times"] -= 1
+                if rule["times"] == 0:
+                    del self.delays[path]
+            pick = lambda r: (r[0] + (r[1] - r[0]) * secrets.randbelow(1_000_001) / 1_000_000) / 1000
+            return pick(rule["before_ms"]), pick(rule["after_ms"]), rule["drop_after"]
+
     def _admin_revoke_all(self, req):
         for gid in list(self.grants):
             self.revoke_grant(gid, "removed")
@@ -549,6 +603,7 @@ class Emulator:
                 return self.admin(req)
             entry = req.log_entry()
             self.log.append(entry)
+            req.entry = entry
             f = self.fails.get(req.path)
             if f and f["times"] > 0:
                 f["times"] -= 1
@@ -816,7 +871,19 @@ class Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         req = Request(self.command, self.path, self.headers, body)
+        # Delay injection (`/__emulator/delay`): outside the emulator lock, so other requests and the
+        # admin endpoints go on meanwhile. A client killed during `before` still gets its request
+        # handled afterwards (as a real server would); one killed during `after` leaves the effect.
+        delay = None if req.path.startswith("/__emulator/") else self.emulator.take_delay(req.path)
+        if delay:
+            time.sleep(delay[0])
         resp = self.emulator.handle(req)
+        if delay:
+            time.sleep(delay[1])
+            if delay[2] and not resp.drop:
+                resp.drop = True
+                if req.entry is not None:
+                    req.entry["dropped_after_effect"] = True
         if resp.drop:
             self.close_connection = True
             try:

@@ -290,3 +290,401 @@ async fn bad_input_is_refused_at_scheduling_time_and_nothing_is_created() {
         "nothing half-created"
     );
 }
+
+/// Sets a job's state directly (the state a previous run left behind).
+async fn force_state(s: &Setup, job: &str, state: &str) {
+    sqlx::query("UPDATE publish_jobs SET state = ?2 WHERE id = ?1")
+        .bind(job)
+        .bind(state)
+        .execute(s.o.store().pool())
+        .await
+        .unwrap();
+}
+
+fn job_id(d: &PostDetail) -> String {
+    d.targets[0].job.as_ref().unwrap().id.clone()
+}
+
+/// Polls until `f` holds (the scheduler runs on its own task), at most 20 s.
+async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !f().await {
+        assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_in_every_state_does_the_right_thing_for_each() {
+    let (s, ch) = connected_x().await;
+    let mut ids = Vec::new();
+    for state in [
+        "scheduled",
+        "publishing",
+        "published",
+        "failed",
+        "unconfirmed",
+        "held",
+        "cancelled",
+    ] {
+        let d =
+            s.o.create_post(post(&ch, &format!("left {state}"), None))
+                .await
+                .unwrap();
+        force_state(&s, &job_id(&d), state).await;
+        ids.push((state, d.post.id.clone(), job_id(&d)));
+    }
+    // The kill came after the claim of the `publishing` one, before its answer was recorded
+    // (attempt 1 open), and — as an older version left it — during a first reconciliation
+    // (attempt 2 open, the count still at 1).
+    let publishing = &ids[1].2;
+    sqlx::query("UPDATE publish_jobs SET attempt_count = 1 WHERE id = ?1")
+        .bind(publishing)
+        .execute(s.o.store().pool())
+        .await
+        .unwrap();
+    for (id, n, outcome) in [("a1", 1, Some("interrupted")), ("a2", 2, None)] {
+        sqlx::query(
+            "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at, outcome) VALUES (?1, ?2, ?3, 0, ?4)",
+        )
+        .bind(id)
+        .bind(publishing)
+        .bind(n)
+        .bind(outcome)
+        .execute(s.o.store().pool())
+        .await
+        .unwrap();
+    }
+    let clock = Arc::new(ManualClock::new(outpost_store::now_ms() + 1_000));
+    for restart in 0..2 {
+        sched(&s.o, clock.clone()).run_once().await.unwrap();
+        let expect = [
+            ("scheduled", "published"),
+            ("publishing", "unconfirmed"),
+            ("published", "published"),
+            ("failed", "failed"),
+            ("unconfirmed", "unconfirmed"),
+            ("held", "held"),
+            ("cancelled", "cancelled"),
+        ];
+        for ((left, post_id, _), (_, now)) in ids.iter().zip(expect) {
+            let d = s.o.post_detail(post_id).await.unwrap();
+            assert_eq!(job_state(&d), now, "restart {restart}: left {left}");
+        }
+        assert_eq!(
+            tweets(&s).await,
+            1,
+            "restart {restart}: only the scheduled one was sent"
+        );
+    }
+    let d = s.o.post_detail(&ids[1].1).await.unwrap();
+    let outcomes: Vec<_> = d.targets[0]
+        .attempts
+        .iter()
+        .map(|a| (a.attempt_no, a.outcome.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (1, "interrupted".to_string()),
+            (2, "interrupted".to_string()),
+            (3, "unknown".to_string())
+        ]
+    );
+    // The user checked: not there. Publishing it again gets a fresh attempt number and goes out.
+    s.o.resolve_job(&ids[1].2, JobAction::PublishNow)
+        .await
+        .unwrap();
+    clock.advance(Duration::from_secs(1));
+    sched(&s.o, clock.clone()).run_once().await.unwrap();
+    let d = s.o.post_detail(&ids[1].1).await.unwrap();
+    assert_eq!(job_state(&d), "published");
+    assert_eq!(d.post.status, "published");
+    assert_eq!(d.targets[0].attempts.last().unwrap().attempt_no, 4);
+    assert_eq!(tweets(&s).await, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_storm_parks_the_channel_and_loses_nothing_doubles_nothing() {
+    let (s, ch) = connected_x().await;
+    // The scheduler's clock starts before the posts are due: they are not "missed" however long
+    // the storm lasts.
+    let clock = ManualClock::new(outpost_store::now_ms() - 1_000);
+    let mut posts = Vec::new();
+    for i in 0..5 {
+        let d =
+            s.o.create_post(post(&ch, &format!("storm {i}"), None))
+                .await
+                .unwrap();
+        posts.push(d.post.id.clone());
+        tokio::time::sleep(Duration::from_millis(3)).await; // distinct due times: a strict order
+    }
+    let storm = 12;
+    s.emu
+        .admin(
+            "fail",
+            json!({"path": "/2/tweets", "status": 429, "times": storm}),
+        )
+        .await;
+    let sch = sched(&s.o, Arc::new(clock.clone()));
+    clock.advance(Duration::from_secs(2));
+    let mut rounds = 0;
+    loop {
+        let r = sch.run_once().await.unwrap();
+        if r.still_scheduled == 0 {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds <= storm + 5, "{r:?}");
+        // Parked: nothing more is sent until X's reset time (emulator now + 900 s).
+        let before = s.emu.requests("POST", "/2/tweets").await.len();
+        sch.run_once().await.unwrap();
+        assert_eq!(
+            s.emu.requests("POST", "/2/tweets").await.len(),
+            before,
+            "a parked channel waits"
+        );
+        clock.advance(Duration::from_secs(901));
+    }
+    let log = s.emu.requests("POST", "/2/tweets").await;
+    assert_eq!(
+        log.iter().filter(|e| e["status"] == 429).count(),
+        storm as usize
+    );
+    let live: Vec<String> = s
+        .emu
+        .admin_get("posts")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap().to_string())
+        .collect();
+    let want: Vec<String> = (0..5).map(|i| format!("storm {i}")).collect();
+    assert_eq!(live, want, "each once, in order");
+    for id in &posts {
+        let d = s.o.post_detail(id).await.unwrap();
+        assert_eq!(job_state(&d), "published");
+        assert!(
+            d.targets[0]
+                .attempts
+                .iter()
+                .all(|a| matches!(a.outcome.as_deref(), Some("rate_limited" | "success")))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dst_transitions_in_five_zones_publish_at_the_wall_clock_time() {
+    let (s, ch) = connected_x().await;
+    // 09:00 local the day before and after the spring change, and the day after the autumn one:
+    // (zone, local time, the UTC instant it must go out at).
+    let cases = [
+        ("Europe/Berlin", "2030-03-30 09:00", "2030-03-30T08:00:00Z"),
+        ("Europe/Berlin", "2030-03-31 09:00", "2030-03-31T07:00:00Z"),
+        ("Europe/Berlin", "2030-10-28 09:00", "2030-10-28T08:00:00Z"),
+        (
+            "America/New_York",
+            "2030-03-09 09:00",
+            "2030-03-09T14:00:00Z",
+        ),
+        (
+            "America/New_York",
+            "2030-03-10 09:00",
+            "2030-03-10T13:00:00Z",
+        ),
+        (
+            "America/New_York",
+            "2030-11-04 09:00",
+            "2030-11-04T14:00:00Z",
+        ),
+        (
+            "Australia/Sydney",
+            "2030-10-05 09:00",
+            "2030-10-04T23:00:00Z",
+        ),
+        (
+            "Australia/Sydney",
+            "2030-10-06 09:00",
+            "2030-10-05T22:00:00Z",
+        ),
+        (
+            "Australia/Sydney",
+            "2030-04-08 09:00",
+            "2030-04-07T23:00:00Z",
+        ),
+        (
+            "Pacific/Auckland",
+            "2030-09-28 09:00",
+            "2030-09-27T21:00:00Z",
+        ),
+        (
+            "Pacific/Auckland",
+            "2030-09-29 09:00",
+            "2030-09-28T20:00:00Z",
+        ),
+        (
+            "Pacific/Auckland",
+            "2030-04-08 09:00",
+            "2030-04-07T21:00:00Z",
+        ),
+        ("Europe/London", "2030-03-30 09:00", "2030-03-30T09:00:00Z"),
+        ("Europe/London", "2030-03-31 09:00", "2030-03-31T08:00:00Z"),
+        ("Europe/London", "2030-10-28 09:00", "2030-10-28T09:00:00Z"),
+    ];
+    let mut due = Vec::new();
+    for (i, (zone, local, utc)) in cases.iter().enumerate() {
+        let d =
+            s.o.create_post(NewPost {
+                time_zone: Some((*zone).into()),
+                ..post(
+                    &ch,
+                    &format!("dst {i} {zone} {local}"),
+                    Some((*local).into()),
+                )
+            })
+            .await
+            .unwrap();
+        let want = chrono::DateTime::parse_from_rfc3339(utc)
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(d.post.scheduled_at, Some(want), "{zone} {local}");
+        due.push(want);
+    }
+    due.sort_unstable();
+    let clock = ManualClock::new(due[0] - 60_000);
+    let sch = sched(&s.o, Arc::new(clock.clone()));
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let run = tokio::spawn({
+        let sch = sch.clone();
+        async move { sch.run(stop_rx).await }
+    });
+    for (n, at) in due.iter().enumerate() {
+        clock.set(at - 1_000);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(tweets(&s).await, n, "nothing early (post {n})");
+        clock.set(*at);
+        eventually(&format!("post {n} at its time"), || async {
+            tweets(&s).await == n + 1
+        })
+        .await;
+    }
+    stop.send(true).unwrap();
+    run.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_computer_that_slept_through_posts_follows_the_missed_post_policy() {
+    let (s, ch) = connected_x().await;
+    let start = outpost_store::now_ms() + 60_000;
+    let at = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .unwrap()
+            .to_rfc3339()
+    };
+    let a =
+        s.o.create_post(post(
+            &ch,
+            "slept two hours past it",
+            Some(at(start + 600_000)),
+        ))
+        .await
+        .unwrap();
+    let b =
+        s.o.create_post(post(
+            &ch,
+            "slept ten minutes past it",
+            Some(at(start + 3 * 3_600_000)),
+        ))
+        .await
+        .unwrap();
+    let clock = ManualClock::new(start);
+    let sch = sched(&s.o, Arc::new(clock.clone()));
+    let (stop, stop_rx) = tokio::sync::watch::channel(false);
+    let run = tokio::spawn({
+        let sch = sch.clone();
+        async move { sch.run(stop_rx).await }
+    });
+    let state_of = |id: String| {
+        let o = s.o.clone();
+        async move { job_state(&o.post_detail(&id).await.unwrap()) }
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Suspended before A's time, resumed two hours after it: held, never sent.
+    clock.set(start + 600_000 + 2 * 3_600_000);
+    eventually("A held", || {
+        let st = state_of(a.post.id.clone());
+        async move { st.await == "held" }
+    })
+    .await;
+    // Suspended again, resumed ten minutes after B's time (within the 30-minute grace): sent.
+    clock.set(start + 3 * 3_600_000 + 600_000);
+    eventually("B published", || {
+        let st = state_of(b.post.id.clone());
+        async move { st.await == "published" }
+    })
+    .await;
+    stop.send(true).unwrap();
+    run.await.unwrap().unwrap();
+    assert_eq!(tweets(&s).await, 1, "no stale post");
+    let held = s.o.post_detail(&a.post.id).await.unwrap();
+    assert!(
+        held.targets[0]
+            .job
+            .as_ref()
+            .unwrap()
+            .hold_reason
+            .as_deref()
+            .unwrap()
+            .contains("Missed"),
+        "{held:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mastodon_repeat_after_its_key_expired_is_looked_up_never_sent_again() {
+    let s = setup(Platform::Mastodon).await;
+    let (_, visit, waited) = s.sign_in(Surface::Cli).await;
+    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
+    let ch = s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap()[0]
+        .id
+        .clone();
+    let clock = ManualClock::new(outpost_store::now_ms() - 1_000);
+    let d =
+        s.o.create_post(post(&ch, "Created, answer lost", None))
+            .await
+            .unwrap();
+    // The status is created, the answer never arrives: ambiguous, a keyed repeat is scheduled.
+    s.emu
+        .admin(
+            "delay",
+            json!({"path": "/api/v1/statuses", "drop_after": true, "times": 1}),
+        )
+        .await;
+    let sch = sched(&s.o, Arc::new(clock.clone()));
+    clock.advance(Duration::from_secs(2));
+    sch.run_once().await.unwrap();
+    let got = s.o.post_detail(&d.post.id).await.unwrap();
+    assert_eq!(job_state(&got), "scheduled", "{got:?}");
+    // The computer sleeps for an hour before the repeat: Mastodon has forgotten the key.
+    clock.advance(Duration::from_secs(3_660));
+    s.emu
+        .admin("clock", json!({"advance_seconds": 3_660}))
+        .await;
+    sch.run_once().await.unwrap();
+    let got = s.o.post_detail(&d.post.id).await.unwrap();
+    assert_eq!(job_state(&got), "published", "{got:?}");
+    let statuses = s.emu.requests("POST", "/api/v1/statuses").await;
+    assert_eq!(statuses.len(), 1, "not sent again with an expired key");
+    assert_eq!(s.emu.admin_get("posts").await.as_array().unwrap().len(), 1);
+    let outcomes: Vec<_> = got.targets[0]
+        .attempts
+        .iter()
+        .map(|a| a.outcome.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(outcomes, ["unknown", "success"]);
+}

@@ -99,15 +99,20 @@ pub async fn transition<'e, E: SqliteExecutor<'e>>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Atomically claims a due `scheduled` job for publishing: state -> `publishing`,
-/// `attempt_count + 1`. Returns the claimed job, or `None` if someone else got it.
+/// The next attempt number of a job (`?1`): past both its count and every attempt row it has (a
+/// profile written by an older version may hold a reconciliation attempt past the count).
+pub const NEXT_ATTEMPT_SQL: &str = "MAX(attempt_count, COALESCE((SELECT MAX(a.attempt_no) FROM publish_attempts a WHERE a.job_id = ?1), 0)) + 1";
+
+/// Atomically claims a due `scheduled` job for publishing: state -> `publishing`, `attempt_count`
+/// to the next attempt number ([`NEXT_ATTEMPT_SQL`]). Returns the claimed job, or `None` if
+/// someone else got it.
 pub async fn claim<'e, E: SqliteExecutor<'e>>(
     ex: E,
     id: &str,
     now: i64,
 ) -> Result<Option<PublishJob>> {
     Ok(sqlx::query_as::<_, PublishJob>(&format!(
-        "UPDATE publish_jobs SET state = 'publishing', attempt_count = attempt_count + 1, updated_at = ?2
+        "UPDATE publish_jobs SET state = 'publishing', attempt_count = {NEXT_ATTEMPT_SQL}, updated_at = ?2
          WHERE id = ?1 AND state = 'scheduled' RETURNING {}",
         PublishJob::COLUMNS.join(", ")
     ))

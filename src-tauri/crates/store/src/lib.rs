@@ -41,7 +41,7 @@ pub mod tags;
 pub mod templates;
 
 pub use error::{Error, Result};
-pub use store::{Store, TableCount, delete_everything, table_counts};
+pub use store::{FULL_CHECK_MAX_BYTES, Store, TableCount, delete_everything, table_counts};
 pub use types::*;
 
 /// A JSON column value (stored as TEXT, serialised transparently).

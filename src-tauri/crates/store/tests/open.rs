@@ -283,3 +283,56 @@ async fn empty_file_is_initialised() {
         Store::latest_schema_version()
     );
 }
+
+/// A file bigger than [`FULL_CHECK_MAX_BYTES`] gets the bounded check at open (start-up stays fast
+/// however big the profile): it still opens when healthy and is still refused, untouched, when
+/// truncated or its schema is damaged; `open_read_only_check` still checks every page.
+#[tokio::test]
+async fn a_big_file_gets_a_bounded_check_that_still_refuses_damage() {
+    let (dir, store) = fresh().await;
+    let mut tx = store.begin().await.unwrap();
+    sqlx::query("CREATE TABLE filler (b BLOB)")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let chunk = vec![0x5Au8; 1 << 20];
+    for _ in 0..(FULL_CHECK_MAX_BYTES >> 20) + 2 {
+        sqlx::query("INSERT INTO filler (b) VALUES (?1)")
+            .bind(&chunk)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let path = store.path().to_path_buf();
+    store.close().await;
+    let full = std::fs::read(&path).unwrap();
+    assert!(full.len() as u64 > FULL_CHECK_MAX_BYTES);
+    Store::open(&path).await.unwrap().close().await;
+    let full = std::fs::read(&path).unwrap();
+
+    // Damage deep inside a big table is beyond the bounded check; the full one (doctor) finds it.
+    let mut deep = full.clone();
+    let at = full.len() / 2;
+    for b in &mut deep[at..at + 4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &deep).unwrap();
+    assert!(Store::open_read_only_check(&path).await.is_err());
+
+    // Truncated: refused at open, untouched.
+    let truncated = full[..full.len() - 8 * 4096].to_vec();
+    std::fs::write(&path, &truncated).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &truncated);
+
+    // The schema's pages damaged: refused at open, untouched.
+    let mut schema = full.clone();
+    for b in &mut schema[100..4096] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &schema).unwrap();
+    let err = Store::open(&path).await.unwrap_err();
+    assert_corrupt_untouched(&path, err, &schema);
+    drop(dir);
+}

@@ -400,18 +400,13 @@ impl Outpost {
 
     /// Recomputes a post's overall status from its jobs.
     pub(crate) async fn refresh_post_status(&self, post_id: &str) -> Result<()> {
-        let pool = self.store().pool();
-        let states: Vec<(JobState,)> = sqlx::query_as(
-            "SELECT j.state FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id WHERE t.post_id = ?1",
-        )
-        .bind(post_id)
-        .fetch_all(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
-        let states: Vec<JobState> = states.into_iter().map(|s| s.0).collect();
-        let status = aggregate(&states);
-        posts::set_status(pool, post_id, status, now_ms()).await?;
-        Ok(())
+        let mut conn = self
+            .store()
+            .pool()
+            .acquire()
+            .await
+            .map_err(outpost_store::Error::from)?;
+        refresh_post_status_in(&mut conn, post_id).await
     }
 
     /// What a job publishes: the platform post built from its target, post and media.
@@ -466,6 +461,24 @@ impl Outpost {
         }
         Ok(())
     }
+}
+
+/// Recomputes a post's overall status from its jobs on `conn` — inside the transaction that changed
+/// a job, so a crash can never leave the post's status behind its jobs' states.
+pub(crate) async fn refresh_post_status_in(
+    conn: &mut sqlx::SqliteConnection,
+    post_id: &str,
+) -> Result<()> {
+    let states: Vec<(JobState,)> = sqlx::query_as(
+        "SELECT j.state FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id WHERE t.post_id = ?1",
+    )
+    .bind(post_id)
+    .fetch_all(&mut *conn)
+    .await
+    .map_err(outpost_store::Error::from)?;
+    let states: Vec<JobState> = states.into_iter().map(|s| s.0).collect();
+    posts::set_status(&mut *conn, post_id, aggregate(&states), now_ms()).await?;
+    Ok(())
 }
 
 /// The post's status from its jobs' states.

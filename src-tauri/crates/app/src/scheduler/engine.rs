@@ -28,6 +28,7 @@ use super::clock::Clock;
 use super::rates::{Limiter, post_rate};
 use super::{SchedulerEvent, grace_ms};
 use crate::channels::to_platform;
+use crate::posts::refresh_post_status_in;
 use crate::{Error, Outpost, Result};
 
 /// How the scheduler behaves (defaults suit the desktop app and `outpost run`).
@@ -298,19 +299,35 @@ impl Scheduler {
             "Missed: Outpost was not running when this post was due ({} late). Publish it now, reschedule or cancel it.",
             human_minutes(late_min)
         );
-        let pool = self.inner.outpost.store().pool();
+        self.set_job_state(c, JobState::Held, c.due_at, None, Some(&reason))
+            .await?;
+        self.emit_job(c, JobState::Held, Some(reason));
+        Ok(())
+    }
+
+    /// Sets a job's state, due time and texts, and its post's status, in one transaction.
+    async fn set_job_state(
+        &self,
+        c: &Candidate,
+        state: JobState,
+        due_at: i64,
+        last_error: Option<&str>,
+        hold_reason: Option<&str>,
+    ) -> Result<()> {
+        let o = &self.inner.outpost;
+        let mut tx = o.store().begin().await?;
         jobs::set_state(
-            pool,
+            &mut *tx,
             &c.job_id,
-            JobState::Held,
-            c.due_at,
-            None,
-            Some(&reason),
-            now,
+            state,
+            due_at,
+            last_error,
+            hold_reason,
+            self.now(),
         )
         .await?;
-        self.inner.outpost.refresh_post_status(&c.post_id).await?;
-        self.emit_job(c, JobState::Held, Some(reason));
+        refresh_post_status_in(&mut tx, &c.post_id).await?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
         Ok(())
     }
 
@@ -338,21 +355,19 @@ impl Scheduler {
             Ok(p) => p,
             Err(e) => {
                 let reason = e.to_string();
-                jobs::set_state(
-                    pool,
-                    &job.id,
-                    JobState::Held,
-                    job.due_at,
-                    None,
-                    Some(&reason),
-                    now,
-                )
-                .await?;
-                o.refresh_post_status(&c.post_id).await?;
+                self.set_job_state(c, JobState::Held, job.due_at, None, Some(&reason))
+                    .await?;
                 self.emit_job(c, JobState::Held, Some(reason));
                 return Ok(());
             }
         };
+        // An automatic repeat (a retry after an unknown outcome, or resumed after a crash: the job
+        // carries the reason; a user's "publish again" clears it) whose key has expired meanwhile —
+        // the computer slept, a rate limit parked it — must not be sent: it could be a second copy.
+        let (keyed, first_uncertain) = self.key_state(&job.id, &channel_id, &post).await?;
+        let key_expired = job.last_error.is_some()
+            && keyed
+            && first_uncertain.is_some_and(|t| now - t >= IDEMPOTENCY_WINDOW_MS);
         // Claim in a committed transaction, with the attempt and its idempotency key.
         let attempt_id = new_id();
         let mut tx = o.store().begin().await?;
@@ -371,8 +386,8 @@ impl Scheduler {
             },
         )
         .await?;
+        refresh_post_status_in(&mut tx, &c.post_id).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
-        o.refresh_post_status(&c.post_id).await?;
         self.emit_job(c, JobState::Publishing, None);
 
         let events = o.clone();
@@ -386,6 +401,15 @@ impl Scheduler {
             });
         };
         let native = post.options.publish_at.is_some();
+        if key_expired {
+            let settle = match o.lookup_post(&channel_id, &post).await {
+                Ok(Some(p)) => Settle::Published(p),
+                _ => Settle::Unconfirmed(
+                    "An earlier attempt may have published this post, and the platform no longer remembers its key, so Outpost did not send it again. Check the channel, then mark it published or publish it again.".into(),
+                ),
+            };
+            return self.settle(c, &claimed, &attempt_id, false, settle).await;
+        }
         let result = o.publish_attempt(&channel_id, &post, &progress).await;
         let settle = self.classify(&claimed, &channel_id, &post, result).await;
         self.settle(c, &claimed, &attempt_id, native, settle).await
@@ -461,14 +485,15 @@ impl Scheduler {
         why: &str,
     ) -> Settle {
         let o = &self.inner.outpost;
-        let now = self.now();
-        let platform = o.channel_platform(channel_id).await.ok();
-        let safe = platform
-            .and_then(publisher)
-            .is_some_and(|p| p.retry_is_safe());
-        if safe && job.attempt_count < self.inner.cfg.max_attempts {
+        let at = self.now() + backoff(self.inner.cfg.retry_base_ms, job.attempt_count);
+        if job.attempt_count < self.inner.cfg.max_attempts
+            && self
+                .repeat_is_safe(&job.id, channel_id, post, at)
+                .await
+                .unwrap_or(false)
+        {
             return Settle::Retry {
-                at: now + backoff(self.inner.cfg.retry_base_ms, job.attempt_count),
+                at,
                 outcome: AttemptOutcome::Unknown,
                 why: why.to_string(),
             };
@@ -567,8 +592,8 @@ impl Scheduler {
                 (state, Some(why))
             }
         };
+        refresh_post_status_in(&mut tx, &c.post_id).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
-        o.refresh_post_status(&c.post_id).await?;
         self.emit_job(c, state, message);
         Ok(())
     }
@@ -585,17 +610,65 @@ impl Scheduler {
             Some(p) => (p.id, p.url),
             None => (id, job.platform_url.clone()),
         };
-        jobs::mark_published(o.store().pool(), &job.id, &pid, url.as_deref(), now).await?;
-        o.refresh_post_status(&c.post_id).await?;
+        let mut tx = o.store().begin().await?;
+        jobs::mark_published(&mut *tx, &job.id, &pid, url.as_deref(), now).await?;
+        refresh_post_status_in(&mut tx, &c.post_id).await?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
         self.emit_job(c, JobState::Published, url);
         Ok(())
     }
 
+    /// Whether sending `post` again at `at` cannot create a second copy: the platform honours a
+    /// client key ([`Publisher::retry_is_safe`]) and `at` is within the key's lifetime counted from
+    /// the **first** attempt that may have reached the platform with it (a repeat that finds the key
+    /// does not extend it; Mastodon keeps it an hour).
+    ///
+    /// [`Publisher::retry_is_safe`]: outpost_platforms::publish::Publisher::retry_is_safe
+    async fn repeat_is_safe(
+        &self,
+        job_id: &str,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+        at: i64,
+    ) -> Result<bool> {
+        let (keyed, first) = self.key_state(job_id, channel_id, post).await?;
+        Ok(keyed && first.is_none_or(|t| at - t < IDEMPOTENCY_WINDOW_MS))
+    }
+
+    /// Whether the channel's platform honours a client key, and when the first attempt that may
+    /// have reached it with `post.key` started (outcome unknown, interrupted, or still open).
+    async fn key_state(
+        &self,
+        job_id: &str,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+    ) -> Result<(bool, Option<i64>)> {
+        let o = &self.inner.outpost;
+        let keyed = o
+            .channel_platform(channel_id)
+            .await
+            .ok()
+            .and_then(publisher)
+            .is_some_and(|p| p.retry_is_safe());
+        if !keyed {
+            return Ok((false, None));
+        }
+        let first: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(started_at) FROM publish_attempts
+             WHERE job_id = ?1 AND idempotency_key = ?2
+               AND (outcome IS NULL OR outcome IN ('unknown', 'interrupted'))",
+        )
+        .bind(job_id)
+        .bind(&post.key)
+        .fetch_one(o.store().pool())
+        .await
+        .map_err(outpost_store::Error::from)?;
+        Ok((true, first))
+    }
+
     /// At start: every job left `publishing` by a crash is reconciled (never blindly re-sent).
     pub async fn recover(&self) -> Result<()> {
-        let o = &self.inner.outpost;
-        let pool = o.store().pool();
-        let now = self.now();
+        let pool = self.inner.outpost.store().pool();
         let stuck = jobs::list_by_state(pool, JobState::Publishing).await?;
         if stuck.is_empty() {
             return Ok(());
@@ -605,94 +678,94 @@ impl Scheduler {
             "reconciling posts interrupted while publishing"
         );
         for job in stuck {
-            let open = attempts::list_for_job(pool, &job.id)
-                .await?
-                .into_iter()
-                .rfind(|a| a.outcome.is_none());
-            let started = open.as_ref().map_or(job.updated_at, |a| a.started_at);
-            if let Some(a) = &open {
-                attempts::finish(
-                    pool,
-                    &a.id,
-                    now,
-                    AttemptOutcome::Interrupted,
-                    None,
-                    Some("Outpost stopped while publishing"),
-                )
-                .await?;
-            }
-            let (channel_id, post) = match o.platform_post_for(&job).await {
-                Ok(x) => x,
-                Err(e) => {
-                    let why = format!(
-                        "Outpost stopped while publishing and cannot check the post now: {e}"
-                    );
-                    jobs::set_state(
-                        pool,
-                        &job.id,
-                        JobState::Unconfirmed,
-                        job.due_at,
-                        Some(&why),
-                        None,
-                        now,
-                    )
-                    .await?;
-                    continue;
-                }
-            };
-            let post_id = outpost_store::posts::targets::get(pool, &job.post_target_id)
-                .await?
-                .post_id;
-            let platform = o.channel_platform(&channel_id).await.ok();
-            let safe = platform
-                .and_then(publisher)
-                .is_some_and(|p| p.retry_is_safe())
-                && now - started < IDEMPOTENCY_WINDOW_MS
-                && post.options.publish_at.is_none();
-            if safe {
-                // A repeat with the same key cannot duplicate: publish again right away.
-                jobs::set_state(
-                    pool,
-                    &job.id,
-                    JobState::Scheduled,
-                    now,
-                    Some("resumed after Outpost stopped while publishing"),
-                    None,
-                    now,
-                )
-                .await?;
-                continue;
-            }
-            let c = Candidate {
-                job_id: job.id.clone(),
-                post_id,
-                channel_id: channel_id.clone(),
-                platform: String::new(),
-                due_at: job.due_at,
-                native_schedule_id: None,
-            };
-            let attempt_id = new_id();
-            attempts::insert(
-                pool,
-                &attempts::PublishAttempt {
-                    id: attempt_id.clone(),
-                    job_id: job.id.clone(),
-                    attempt_no: job.attempt_count + 1,
-                    started_at: now,
-                    response_summary: Some("reconciliation: looking the post up".into()),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            let settle = match o.lookup_post(&channel_id, &post).await {
-                Ok(Some(p)) => Settle::Published(p),
-                _ => Settle::Unconfirmed(
-                    "Outpost stopped while publishing this post and cannot tell whether it went out. Check the channel, then mark it published or publish it again.".into(),
-                ),
-            };
-            self.settle(&c, &job, &attempt_id, false, settle).await?;
+            self.recover_job(job).await?;
         }
         Ok(())
+    }
+
+    async fn recover_job(&self, job: PublishJob) -> Result<()> {
+        let o = &self.inner.outpost;
+        let pool = o.store().pool();
+        let now = self.now();
+        sqlx::query(
+            "UPDATE publish_attempts SET finished_at = ?2, outcome = 'interrupted',
+                 response_summary = 'Outpost stopped while publishing'
+             WHERE job_id = ?1 AND outcome IS NULL",
+        )
+        .bind(&job.id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let target = outpost_store::posts::targets::get(pool, &job.post_target_id).await?;
+        let mut c = Candidate {
+            job_id: job.id.clone(),
+            post_id: target.post_id,
+            channel_id: target.channel_id,
+            platform: String::new(),
+            due_at: job.due_at,
+            native_schedule_id: None,
+        };
+        let (channel_id, post) = match o.platform_post_for(&job).await {
+            Ok(x) => x,
+            Err(e) => {
+                let why =
+                    format!("Outpost stopped while publishing and cannot check the post now: {e}");
+                self.set_job_state(&c, JobState::Unconfirmed, job.due_at, Some(&why), None)
+                    .await?;
+                self.emit_job(&c, JobState::Unconfirmed, Some(why));
+                return Ok(());
+            }
+        };
+        c.channel_id.clone_from(&channel_id);
+        if post.options.publish_at.is_none()
+            && self
+                .repeat_is_safe(&job.id, &channel_id, &post, now)
+                .await?
+        {
+            // A repeat with the same key cannot duplicate: publish again right away.
+            let why = "resumed after Outpost stopped while publishing";
+            self.set_job_state(&c, JobState::Scheduled, now, Some(why), None)
+                .await?;
+            return Ok(());
+        }
+        // Look the post up, as an attempt of its own (numbered like every attempt of the job).
+        let attempt_id = new_id();
+        let mut tx = o.store().begin().await?;
+        let attempt_no: i64 = sqlx::query_scalar(&format!(
+            "UPDATE publish_jobs SET attempt_count = {}, updated_at = ?2
+             WHERE id = ?1 RETURNING attempt_count",
+            jobs::NEXT_ATTEMPT_SQL
+        ))
+        .bind(&job.id)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        attempts::insert(
+            &mut *tx,
+            &attempts::PublishAttempt {
+                id: attempt_id.clone(),
+                job_id: job.id.clone(),
+                attempt_no,
+                started_at: now,
+                response_summary: Some("reconciliation: looking the post up".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        let job = PublishJob {
+            attempt_count: attempt_no,
+            ..job
+        };
+        let settle = match o.lookup_post(&channel_id, &post).await {
+            Ok(Some(p)) => Settle::Published(p),
+            _ => Settle::Unconfirmed(
+                "Outpost stopped while publishing this post and cannot tell whether it went out. Check the channel, then mark it published or publish it again.".into(),
+            ),
+        };
+        self.settle(&c, &job, &attempt_id, false, settle).await
     }
 }
 

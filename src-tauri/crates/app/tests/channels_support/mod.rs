@@ -388,27 +388,7 @@ pub async fn setup_with(platform: Platform, with_secret: bool) -> Setup {
     let o = Outpost::open(options(dir.path(), endpoints, browser.clone()))
         .await
         .unwrap();
-    let mut port = None;
-    let mut redirect_uri = None;
-    if platform.needs_developer_app() {
-        let secret = with_secret.then(|| Secret::new(CLIENT_SECRET));
-        o.save_developer_app(platform, CLIENT_ID, secret)
-            .await
-            .unwrap();
-        if platform.redirect_policy() == outpost_platforms::platform::RedirectPolicy::FixedLoopback
-        {
-            let p = free_port();
-            o.set_loopback_port(platform, p).await.unwrap();
-            port = Some(p);
-        }
-        let uri = o.redirect_uri(platform, Surface::Cli).await.unwrap();
-        let mut app = json!({"client_id": CLIENT_ID, "redirect_uris": [uri]});
-        if with_secret {
-            app["client_secret"] = json!(CLIENT_SECRET);
-        }
-        emu.admin("apps", app).await;
-        redirect_uri = Some(uri);
-    }
+    let (port, redirect_uri) = register_app(&o, &emu, platform, with_secret).await;
     Setup {
         emu,
         o,
@@ -418,6 +398,75 @@ pub async fn setup_with(platform: Platform, with_secret: bool) -> Setup {
         port,
         browser,
     }
+}
+
+/// Saves the developer app in the profile (client secret when `with_secret`; a private loopback
+/// port where the port is fixed) and registers it in the emulator with the redirect URI Outpost
+/// says to register. Returns (port, redirect URI); both `None` where no developer app is needed.
+pub async fn register_app(
+    o: &Outpost,
+    emu: &Emulator,
+    platform: Platform,
+    with_secret: bool,
+) -> (Option<u16>, Option<String>) {
+    if !platform.needs_developer_app() {
+        return (None, None);
+    }
+    let mut port = None;
+    let secret = with_secret.then(|| Secret::new(CLIENT_SECRET));
+    o.save_developer_app(platform, CLIENT_ID, secret)
+        .await
+        .unwrap();
+    if platform.redirect_policy() == outpost_platforms::platform::RedirectPolicy::FixedLoopback {
+        let p = free_port();
+        o.set_loopback_port(platform, p).await.unwrap();
+        port = Some(p);
+    }
+    let uri = o.redirect_uri(platform, Surface::Cli).await.unwrap();
+    let mut app = json!({"client_id": CLIENT_ID, "redirect_uris": [uri]});
+    if with_secret {
+        app["client_secret"] = json!(CLIENT_SECRET);
+    }
+    emu.admin("apps", app).await;
+    (port, Some(uri))
+}
+
+/// Connects `n` accounts of `platform` (the emulator's user switched before each sign-in, ids
+/// from `first_user_id` on) and returns their channel ids.
+pub async fn connect_accounts(
+    o: &Outpost,
+    emu: &Emulator,
+    platform: Platform,
+    n: usize,
+    first_user_id: usize,
+) -> Vec<String> {
+    let instance = (platform == Platform::Mastodon).then(|| emu.origin.clone());
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let uid = first_user_id + i;
+        emu.admin(
+            "user",
+            json!({"id": uid.to_string(), "name": format!("Account {uid}"), "username": format!("account{uid}")}),
+        )
+        .await;
+        let started = o
+            .connect_start_with_timeout(
+                platform,
+                instance.as_deref(),
+                Surface::Cli,
+                Duration::from_secs(20),
+            )
+            .await
+            .unwrap();
+        let (visit, waited) = sign_in_browser_step(o, &started).await;
+        let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
+        ids.push(
+            o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap()[0]
+                .id
+                .clone(),
+        );
+    }
+    ids
 }
 
 impl Setup {
