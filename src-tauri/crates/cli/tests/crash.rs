@@ -28,10 +28,12 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use channels_support::{Emulator, NoBrowser, connect_accounts, options, register_app, uses_secret};
+use channels_support::{
+    Emulator, NoBrowser, connect_accounts, endpoints_for, options, register_app, uses_secret,
+};
 use outpost_app::Outpost;
 use outpost_app::posts::NewPost;
-use outpost_platforms::{Endpoints, Platform, Secret};
+use outpost_platforms::{Platform, Secret};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -78,11 +80,7 @@ struct Rig {
 async fn rig(platform: Platform) -> Rig {
     let emu = Emulator::start(platform.id());
     let dir = tempfile::tempdir().unwrap();
-    let endpoints = if platform == Platform::Mastodon {
-        Endpoints::default()
-    } else {
-        Endpoints::default().with(platform, &emu.origin).unwrap()
-    };
+    let endpoints = endpoints_for(platform, &emu);
     let mut opts = options(dir.path(), endpoints, Arc::new(NoBrowser::default()));
     opts.passphrase = Some(Secret::new(PASSPHRASE));
     let o = Outpost::open(opts).await.unwrap();

@@ -376,14 +376,20 @@ pub async fn setup(platform: Platform) -> Setup {
     setup_with(platform, uses_secret(platform)).await
 }
 
-pub async fn setup_with(platform: Platform, with_secret: bool) -> Setup {
-    let emu = Emulator::start(platform.id());
-    let dir = tempfile::tempdir().unwrap();
-    let endpoints = if platform == Platform::Mastodon {
+/// The platform origins a profile uses to reach `emu` (Mastodon: none, its server URL is the
+/// channel's instance).
+pub fn endpoints_for(platform: Platform, emu: &Emulator) -> Endpoints {
+    if platform == Platform::Mastodon {
         Endpoints::default()
     } else {
         Endpoints::default().with(platform, &emu.origin).unwrap()
-    };
+    }
+}
+
+pub async fn setup_with(platform: Platform, with_secret: bool) -> Setup {
+    let emu = Emulator::start(platform.id());
+    let dir = tempfile::tempdir().unwrap();
+    let endpoints = endpoints_for(platform, &emu);
     let browser = Arc::new(NoBrowser::default());
     let o = Outpost::open(options(dir.path(), endpoints, browser.clone()))
         .await
