@@ -111,7 +111,7 @@ async fn deleting_a_column_moves_its_cards_and_undo_restores_it() {
     let d = o.delete_column(drafting, Some(review)).await.unwrap();
     assert_eq!(d.kind, DeletedKind::Column);
     assert!(
-        d.message.contains("2 cards moved to \"In review\""),
+        d.message.contains("2 cards moved to “In review”"),
         "{}",
         d.message
     );
@@ -485,7 +485,7 @@ async fn tag_and_campaign_names_are_unique_and_assignments_checked() {
     let t = o.create_tag("Launch", "").await.unwrap();
     let e = o.create_tag("LAUNCH", "").await.unwrap_err();
     assert!(
-        e.to_string().contains("already a tag called \"Launch\""),
+        e.to_string().contains("already a tag called “Launch”"),
         "{e}"
     );
     let t2 = o.create_tag("Promo", "#f00").await.unwrap();

@@ -549,7 +549,7 @@ impl Outpost {
             })?,
             None => others.first().cloned().ok_or_else(|| {
                 Error::InvalidInput(format!(
-                    "{:?} is the board's only column; add another column before deleting it",
+                    "“{}” is the board's only column; add another column before deleting it",
                     col.name
                 ))
             })?,
@@ -565,13 +565,13 @@ impl Outpost {
         write_column_order(&mut tx, &ids, now_ms()).await?;
         tx.commit().await.map_err(db)?;
         let message = match cards.len() {
-            0 => format!("Deleted the column {:?}", col.name),
+            0 => format!("Deleted the column “{}”", col.name),
             1 => format!(
-                "Deleted the column {:?}; its card moved to {:?}",
+                "Deleted the column “{}”; its card moved to “{}”",
                 col.name, target.name
             ),
             n => format!(
-                "Deleted the column {:?}; its {n} cards moved to {:?}",
+                "Deleted the column “{}”; its {n} cards moved to “{}”",
                 col.name, target.name
             ),
         };
@@ -652,5 +652,5 @@ pub(super) async fn restore_column(
         }
     }
     relocate(tx, &existing, &column.id, 0).await?;
-    Ok(format!("Restored the column {:?}", column.name))
+    Ok(format!("Restored the column “{}”", column.name))
 }

@@ -272,7 +272,7 @@ impl Outpost {
         ideas::delete(&mut *tx, id).await?;
         tx.commit().await.map_err(db)?;
         let message = format!(
-            "Deleted the idea {:?}",
+            "Deleted the idea “{}”",
             super::board::shorten(&idea.title, 60)
         );
         Ok(self.workspace().undo.put(
@@ -421,7 +421,7 @@ pub(super) async fn restore_idea(
         relocate(tx, &[idea_card(&idea.id)], &col, at).await?;
     }
     Ok(format!(
-        "Restored the idea {:?}",
+        "Restored the idea “{}”",
         super::board::shorten(&idea.title, 60)
     ))
 }

@@ -91,7 +91,7 @@ fn clean_date(what: &str, date: Option<&str>) -> Result<Option<String>> {
     };
     chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
         .map(|day| Some(day.format("%Y-%m-%d").to_string()))
-        .map_err(|_| Error::InvalidInput(format!("the {what} {d:?} is not a date (YYYY-MM-DD)")))
+        .map_err(|_| Error::InvalidInput(format!("the {what} “{d}” is not a date (YYYY-MM-DD)")))
 }
 
 async fn tag_view(conn: &mut SqliteConnection, t: Tag) -> Result<TagView> {
@@ -201,9 +201,9 @@ impl Outpost {
         tx.commit().await.map_err(db)?;
         let n = post_ids.len() + idea_ids.len();
         let message = match n {
-            0 => format!("Deleted the tag {:?}", tag.name),
-            1 => format!("Deleted the tag {:?} (removed from 1 item)", tag.name),
-            n => format!("Deleted the tag {:?} (removed from {n} items)", tag.name),
+            0 => format!("Deleted the tag “{}”", tag.name),
+            1 => format!("Deleted the tag “{}” (removed from 1 item)", tag.name),
+            n => format!("Deleted the tag “{}” (removed from {n} items)", tag.name),
         };
         Ok(self.workspace().undo.put(
             DeletedKind::Tag,
@@ -313,13 +313,13 @@ impl Outpost {
         tx.commit().await.map_err(db)?;
         let n = post_ids.len() + idea_ids.len();
         let message = match n {
-            0 => format!("Deleted the campaign {:?}", campaign.name),
+            0 => format!("Deleted the campaign “{}”", campaign.name),
             1 => format!(
-                "Deleted the campaign {:?} (1 item left without a campaign)",
+                "Deleted the campaign “{}” (1 item left without a campaign)",
                 campaign.name
             ),
             n => format!(
-                "Deleted the campaign {:?} ({n} items left without a campaign)",
+                "Deleted the campaign “{}” ({n} items left without a campaign)",
                 campaign.name
             ),
         };
@@ -470,7 +470,7 @@ pub(super) async fn restore_tag(
             .await
             .map_err(db)?;
     }
-    Ok(format!("Restored the tag {:?}", tag.name))
+    Ok(format!("Restored the tag “{}”", tag.name))
 }
 
 /// Brings a deleted campaign back onto the posts and ideas that have no campaign since.
@@ -499,5 +499,5 @@ pub(super) async fn restore_campaign(
             .await
             .map_err(db)?;
     }
-    Ok(format!("Restored the campaign {:?}", campaign.name))
+    Ok(format!("Restored the campaign “{}”", campaign.name))
 }

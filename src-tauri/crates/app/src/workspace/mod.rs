@@ -91,7 +91,7 @@ fn clean_colour(colour: &str, index: usize) -> Result<String> {
         Ok(format!("#{}", hex.to_ascii_lowercase()))
     } else {
         Err(Error::InvalidInput(format!(
-            "{c:?} is not a colour; use #rgb or #rrggbb, e.g. #2563eb"
+            "“{c}” is not a colour; use #rgb or #rrggbb, e.g. #2563eb"
         )))
     }
 }
@@ -114,7 +114,7 @@ async fn check_unique_name(
     .map_err(db)?;
     match clash {
         Some((existing,)) => Err(Error::InvalidInput(format!(
-            "there is already a {what} called {existing:?}"
+            "there is already a {what} called “{existing}”"
         ))),
         None => Ok(()),
     }

@@ -225,7 +225,7 @@ impl Outpost {
             .ok_or_else(|| not_found("template", id))?;
         templates::delete(&mut *tx, id).await?;
         tx.commit().await.map_err(db)?;
-        let message = format!("Deleted the template {:?}", t.name);
+        let message = format!("Deleted the template “{}”", t.name);
         Ok(self
             .workspace()
             .undo
@@ -248,7 +248,7 @@ pub(super) async fn restore_template(
 ) -> Result<String> {
     check_template_name(tx, &t.name, None).await?;
     templates::insert(&mut **tx, t).await?;
-    Ok(format!("Restored the template {:?}", t.name))
+    Ok(format!("Restored the template “{}”", t.name))
 }
 
 #[cfg(test)]
