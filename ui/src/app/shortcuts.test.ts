@@ -93,4 +93,14 @@ describe('modifierLabel', () => {
     expect(modifierLabel('Linux x86_64')).toBe('Ctrl');
     expect(modifierLabel('Win32')).toBe('Ctrl');
   });
+
+  it('opens the palette with Ctrl/Cmd-K, even from a text field', () => {
+    const handler = new ShortcutHandler();
+    expect(handler.handle(key('k', { ctrlKey: true }), 0)).toEqual({ kind: 'palette' });
+    expect(handler.handle(key('K', { metaKey: true }), 0)).toEqual({ kind: 'palette' });
+    const input = document.createElement('input');
+    expect(handler.handle(key('k', { ctrlKey: true, target: input }), 0)).toEqual({ kind: 'palette' });
+    expect(handler.handle(key('k', { ctrlKey: true, shiftKey: true }), 0)).toBeNull();
+    expect(handler.handle(key('k'), 0)).toBeNull();
+  });
 });

@@ -4,12 +4,13 @@
  * - Ctrl/Cmd + 1…7 opens the seven pages.
  * - `g` then a letter (c, b, n, i, a, h, s) does the same, within a short window.
  * - `?` opens the shortcuts dialog.
+ * - Ctrl/Cmd + K opens the command palette (search), also from inside a text field.
  * Keys typed into text fields are never taken.
  */
 import type { Page } from '$lib/ipc';
 import { PAGE_INFO } from './pages';
 
-export type ShortcutAction = { kind: 'navigate'; page: Page } | { kind: 'help' };
+export type ShortcutAction = { kind: 'navigate'; page: Page } | { kind: 'help' } | { kind: 'palette' };
 
 export interface KeyInput {
   key: string;
@@ -49,6 +50,10 @@ export class ShortcutHandler {
 
   /** Returns the action for this key press, or null when the key is not a shortcut. */
   handle(input: KeyInput, now: number): ShortcutAction | null {
+    if ((input.ctrlKey || input.metaKey) && !input.altKey && !input.shiftKey && (input.key.toLowerCase() === 'k' || input.code === 'KeyK')) {
+      this.pendingSince = null;
+      return { kind: 'palette' };
+    }
     if (isEditableTarget(input.target)) {
       this.pendingSince = null;
       return null;

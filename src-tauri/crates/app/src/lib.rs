@@ -14,6 +14,7 @@ pub mod posts;
 pub mod privacy;
 pub mod scheduler;
 pub mod secrets;
+pub mod workspace;
 
 use std::sync::Arc;
 
@@ -90,6 +91,7 @@ struct Inner {
     secrets_lock: tokio::sync::Mutex<()>,
     channels: channels::ChannelsState,
     sched: scheduler::SchedSignals,
+    workspace: workspace::WorkspaceState,
 }
 
 impl Outpost {
@@ -118,6 +120,7 @@ impl Outpost {
                 ),
                 options,
                 sched: scheduler::SchedSignals::default(),
+                workspace: workspace::WorkspaceState::default(),
             }),
         };
         outpost.sweep_media_host_in_background();

@@ -18,7 +18,8 @@ pub struct SearchHit {
     pub id: String,
     /// Idea title, template name, or the matching variant's title for posts (often `''`).
     pub title: String,
-    /// Text around the match with [`MATCH_START`]/[`MATCH_END`] around matched terms.
+    /// Body text around the match with [`MATCH_START`]/[`MATCH_END`] around matched terms (the
+    /// start of the body when only the title matched).
     pub snippet: String,
     /// bm25 rank (lower is better).
     pub rank: f64,
@@ -63,7 +64,7 @@ pub async fn search<'e, E: SqliteExecutor<'e>>(
     let limit = limit.clamp(1, 1000);
     let rows = sqlx::query_as::<_, SearchHit>(
         "SELECT d.kind AS kind, d.item_id AS id, search_fts.title AS title,
-                snippet(search_fts, -1, char(2), char(3), '…', 16) AS snippet, search_fts.rank AS rank
+                snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet, search_fts.rank AS rank
          FROM search_fts JOIN search_docs AS d ON d.rowid = search_fts.rowid
          WHERE search_fts MATCH ?1
            AND search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT ?2)

@@ -247,6 +247,357 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The board: columns (defaults created on first use) and the cards matching the filter.
+ */
+async board(filter: BoardFilter) : Promise<Result<Board, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("board", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The board's columns in order, with card counts.
+ */
+async boardColumns() : Promise<Result<BoardColumnView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("board_columns") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a column at the end; an empty colour picks one.
+ */
+async createBoardColumn(name: string, colour: string) : Promise<Result<BoardColumnView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_board_column", { name, colour }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Renames and recolours a column.
+ */
+async updateBoardColumn(id: string, name: string, colour: string) : Promise<Result<BoardColumnView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_board_column", { id, name, colour }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a column to `index` (0-based); returns the columns in their new order.
+ */
+async moveBoardColumn(id: string, index: number) : Promise<Result<BoardColumnView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_board_column", { id, index }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a column; its cards move to `move_cards_to` (default: the first remaining column).
+ */
+async deleteBoardColumn(id: string, moveCardsTo: string | null) : Promise<Result<Deleted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_board_column", { id, moveCardsTo }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a card to `index` in a column (one transaction, positions stay gap-free).
+ */
+async moveCard(card: CardRef, columnId: string, index: number) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_card", { card, columnId, index }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Puts a post or idea on the board (end of the column; default the first); returns its column.
+ */
+async placeOnBoard(card: CardRef, columnId: string | null) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("place_on_board", { card, columnId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Takes a card off the board (the post or idea stays).
+ */
+async removeFromBoard(card: CardRef) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_from_board", { card }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every idea, newest change first.
+ */
+async ideas() : Promise<Result<IdeaView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ideas") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async idea(id: string) : Promise<Result<IdeaView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("idea", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates an idea at the end of a column (default: the first).
+ */
+async createIdea(input: IdeaInput, columnId: string | null) : Promise<Result<IdeaView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_idea", { input, columnId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updateIdea(id: string, input: IdeaInput) : Promise<Result<IdeaView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_idea", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteIdea(id: string) : Promise<Result<Deleted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_idea", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Turns an idea into a draft post (text, attachments, tags, campaign; linked to the idea).
+ */
+async promoteIdea(id: string) : Promise<Result<Promoted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("promote_idea", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async templates() : Promise<Result<TemplateView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("templates") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createTemplate(name: string, body: string) : Promise<Result<TemplateView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_template", { name, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updateTemplate(id: string, name: string, body: string) : Promise<Result<TemplateView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_template", { id, name, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteTemplate(id: string) : Promise<Result<Deleted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_template", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The template's text with every variable filled; names a missing or unknown variable.
+ */
+async fillTemplate(id: string, values: Partial<{ [key in string]: string }>) : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("fill_template", { id, values }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The `{{variables}}` of a body being edited (or why it does not parse).
+ */
+async templateVariables(body: string) : Promise<Result<string[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("template_variables", { body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async tags() : Promise<Result<TagView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("tags") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createTag(name: string, colour: string) : Promise<Result<TagView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_tag", { name, colour }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updateTag(id: string, name: string, colour: string) : Promise<Result<TagView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_tag", { id, name, colour }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteTag(id: string) : Promise<Result<Deleted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_tag", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async campaigns() : Promise<Result<CampaignView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("campaigns") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createCampaign(input: CampaignInput) : Promise<Result<CampaignView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_campaign", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updateCampaign(id: string, input: CampaignInput) : Promise<Result<CampaignView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_campaign", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteCampaign(id: string) : Promise<Result<Deleted, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_campaign", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a post's tags.
+ */
+async setPostTags(postId: string, tagIds: string[]) : Promise<Result<Label[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_post_tags", { postId, tagIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces an idea's tags.
+ */
+async setIdeaTags(ideaId: string, tagIds: string[]) : Promise<Result<Label[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_idea_tags", { ideaId, tagIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets (or with `null` clears) a post's campaign.
+ */
+async setPostCampaign(postId: string, campaignId: string | null) : Promise<Result<Label | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_post_campaign", { postId, campaignId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets (or with `null` clears) an idea's campaign.
+ */
+async setIdeaCampaign(ideaId: string, campaignId: string | null) : Promise<Result<Label | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_idea_campaign", { ideaId, campaignId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A post's tags and campaign.
+ */
+async postLabels(postId: string) : Promise<Result<PostLabels, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_labels", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Full-text search across posts, ideas and templates (best first, at most `limit`).
+ */
+async searchWorkspace(query: string, limit: number) : Promise<Result<SearchResult[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("search_workspace", { query, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restores what a delete removed (within the undo window).
+ */
+async undoDelete(undoToken: string) : Promise<Result<Undone, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("undo_delete", { undoToken }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -293,6 +644,78 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * The board: columns in order and the cards matching the filter, by column then position.
+ */
+export type Board = { columns: BoardColumnView[]; cards: BoardCard[] }
+/**
+ * A card as the board draws it.
+ */
+export type BoardCard = { kind: CardKind; id: string; column_id: string; 
+/**
+ * 0-based, gap-free within the column (ideas and posts share one order).
+ */
+position: number; 
+/**
+ * The idea's title, or the post's first line.
+ */
+title: string; 
+/**
+ * The idea's notes or the rest of the post, shortened.
+ */
+excerpt: string; 
+/**
+ * Posts: `draft`, `scheduled`, `publishing`, `published`, `partially_published`, `failed`.
+ */
+status: string | null; 
+/**
+ * Posts: the platforms of the channels it goes to.
+ */
+platforms: Platform[]; tags: Label[]; campaign: Label | null; 
+/**
+ * Posts: unix ms.
+ */
+scheduled_at: number | null; media_count: number; 
+/**
+ * Posts: the idea it was promoted from.
+ */
+idea_id: string | null; updated_at: number }
+/**
+ * A board column with how many cards it holds (unfiltered).
+ */
+export type BoardColumnView = { id: string; name: string; colour: string; 
+/**
+ * 0-based, gap-free.
+ */
+position: number; card_count: number }
+/**
+ * Which cards the board shows: every listed tag must be on the card; the campaign must match.
+ */
+export type BoardFilter = { tag_ids?: string[]; campaign_id: string | null }
+/**
+ * A campaign's editable fields.
+ */
+export type CampaignInput = { name: string; 
+/**
+ * Empty picks a colour.
+ */
+colour?: string; start_date: string | null; end_date: string | null }
+/**
+ * A campaign with how often it is used.
+ */
+export type CampaignView = { id: string; name: string; colour: string; 
+/**
+ * `YYYY-MM-DD`, inclusive.
+ */
+start_date: string | null; end_date: string | null; post_count: number; idea_count: number }
+/**
+ * What a board card is.
+ */
+export type CardKind = "idea" | "post"
+/**
+ * A card on the board: an idea or a post.
+ */
+export type CardRef = { kind: CardKind; id: string }
 /**
  * The revocation result of one channel, as delete-all and disconnect report it.
  */
@@ -454,6 +877,22 @@ export type DeleteAllReport = { deleted: boolean;
  * the platform's site.
  */
 revocation: ChannelRevocation[] }
+/**
+ * A delete that can be undone with `undo_token` until `undo_until`.
+ */
+export type Deleted = { kind: DeletedKind; id: string; undo_token: string; 
+/**
+ * Unix ms.
+ */
+undo_until: number; 
+/**
+ * What happened, for a toast ("Deleted the column Drafting; its 3 cards moved to Ideas").
+ */
+message: string }
+/**
+ * What can be deleted with undo.
+ */
+export type DeletedKind = "column" | "idea" | "template" | "tag" | "campaign"
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */
@@ -694,6 +1133,30 @@ media_files: number;
  */
 bytes: number }
 /**
+ * An idea's editable fields (create and update).
+ */
+export type IdeaInput = { title: string; notes?: string; campaign_id: string | null; tag_ids?: string[]; 
+/**
+ * Attachments already in the media library, in order (on update: the ones kept).
+ */
+media_ids?: string[]; 
+/**
+ * Files to copy into the media library and attach after `media_ids`.
+ */
+new_media?: NewMedia[] }
+/**
+ * An idea with its labels, attachments and the drafts promoted from it.
+ */
+export type IdeaView = { id: string; title: string; notes: string; campaign: Label | null; tags: Label[]; media: MediaItem[]; 
+/**
+ * `None` once promoted (the draft takes its place on the board).
+ */
+column_id: string | null; 
+/**
+ * Posts created from this idea.
+ */
+post_ids: string[]; created_at: number; updated_at: number }
+/**
  * What an import brought in.
  */
 export type ImportSummary = { 
@@ -713,6 +1176,14 @@ channels_needing_reconnect: number }
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
+/**
+ * A tag's or campaign's name and colour, as shown on a card or chip.
+ */
+export type Label = { id: string; name: string; 
+/**
+ * `#rrggbb` or `#rgb`.
+ */
+colour: string }
 /**
  * The media host settings (everything but the secret access key).
  */
@@ -756,6 +1227,14 @@ failed_step: TestStep | null;
  */
 message: string }
 /**
+ * A file in the media library attached to an idea.
+ */
+export type MediaItem = { id: string; original_name: string; mime: string; bytes: number; alt_text: string }
+/**
+ * A file to attach, with its alt text.
+ */
+export type NewMedia = { path: string; alt: string | null }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -763,11 +1242,23 @@ export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "c
  * A platform Outpost publishes to.
  */
 export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
+/**
+ * A post's tags and campaign (for the composer).
+ */
+export type PostLabels = { tags: Label[]; campaign: Label | null }
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.
  */
 counts: EntityCount[] }
+/**
+ * The draft an idea became.
+ */
+export type Promoted = { idea_id: string; post_id: string; 
+/**
+ * The column the draft was placed in (where the idea was).
+ */
+column_id: string }
 /**
  * Which kind of S3-compatible service the bucket is on (a label for the settings page: the
  * presets fill endpoint, region and addressing style; the behaviour comes from those fields).
@@ -790,6 +1281,38 @@ export type RedirectKind =
  */
 "deep_link"
 /**
+ * What a search result is.
+ */
+export type SearchItemKind = "post" | "idea" | "template"
+/**
+ * One search result.
+ */
+export type SearchResult = { kind: SearchItemKind; id: string; 
+/**
+ * Idea title, template name, or the post's first line.
+ */
+title: string; 
+/**
+ * Text around the match; matched terms are wrapped in U+0002 … U+0003 (never HTML).
+ */
+snippet: string; 
+/**
+ * Posts: their status.
+ */
+status: string | null }
+/**
+ * A tag with how often it is used.
+ */
+export type TagView = { id: string; name: string; colour: string; post_count: number; idea_count: number }
+/**
+ * A template with the variables its body uses.
+ */
+export type TemplateView = { id: string; name: string; body: string; 
+/**
+ * `{{variable}}` names in order of first appearance.
+ */
+variables: string[]; created_at: number; updated_at: number }
+/**
  * A step of [`S3Host::test_connection`].
  */
 export type TestStep = 
@@ -809,6 +1332,10 @@ export type TestStep =
  * Listing Outpost's prefix (needed to sweep leftovers).
  */
 "list"
+/**
+ * What an undo brought back.
+ */
+export type Undone = { kind: DeletedKind; id: string; message: string }
 /**
  * Which vault backend protects this profile's secrets.
  */

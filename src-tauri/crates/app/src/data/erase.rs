@@ -253,6 +253,8 @@ impl Outpost {
             .await
             .map_err(|e| Error::InvalidInput(format!("the vault task failed: {e}")))??;
         self.forget_vault().await;
+        // Undo snapshots of deleted items must not outlive "delete all my data".
+        self.inner.workspace.clear();
 
         self.store().delete_everything().await?;
         // Tables a later migration adds are emptied too, whether or not the store lists them.
