@@ -26,4 +26,11 @@ pub const COMMANDS: &[&str] = &[
     "save_media_host",
     "remove_media_host",
     "test_media_host",
+    "scheduling",
+    "time_zones",
+    "set_publishing_paused",
+    "set_time_zone",
+    "set_missed_grace_minutes",
+    "set_desktop_prefs",
+    "set_start_at_login",
 ];

@@ -247,6 +247,72 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async scheduling() : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("scheduling") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every IANA time zone, sorted, for the picker.
+ */
+async timeZones() : Promise<string[]> {
+    return await TAURI_INVOKE("time_zones");
+},
+/**
+ * Pauses or resumes publishing (due posts wait; after resuming, the missed-post rule applies).
+ */
+async setPublishingPaused(paused: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_publishing_paused", { paused }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setTimeZone(timeZone: string) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_time_zone", { timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Posts missed while Outpost was off are published if at most this many minutes late.
+ */
+async setMissedGraceMinutes(minutes: number) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_missed_grace_minutes", { minutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Notifications on/off, keep running in the tray when the window closes.
+ */
+async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_desktop_prefs", { prefs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts Outpost (hidden, in the tray) when the user logs in.
+ */
+async setStartAtLogin(enabled: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_start_at_login", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -256,11 +322,15 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
 export const events = __makeEvents__<{
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
-deepLinkEvent: DeepLinkEvent
+deepLinkEvent: DeepLinkEvent,
+schedulerActivity: SchedulerActivity,
+schedulingChanged: SchedulingChanged
 }>({
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
-deepLinkEvent: "deep-link-event"
+deepLinkEvent: "deep-link-event",
+schedulerActivity: "scheduler-activity",
+schedulingChanged: "scheduling-changed"
 })
 
 /** user-defined constants **/
@@ -454,6 +524,10 @@ export type DeleteAllReport = { deleted: boolean;
  * the platform's site.
  */
 revocation: ChannelRevocation[] }
+/**
+ * The desktop app's own preferences (both on by default).
+ */
+export type DesktopPrefs = { notifications: boolean; close_to_tray: boolean }
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */
@@ -694,6 +768,30 @@ media_files: number;
  */
 bytes: number }
 /**
+ * What the host is doing.
+ */
+export type HostState = 
+/**
+ * Not running yet.
+ */
+{ state: "starting" } | 
+/**
+ * This process owns the lock and runs the scheduler (publishing may still be paused).
+ */
+{ state: "running" } | 
+/**
+ * Another Outpost process holds the lock; retried periodically.
+ */
+{ state: "elsewhere"; owner: string } | 
+/**
+ * The scheduler stopped with an error; retried periodically.
+ */
+{ state: "failed"; message: string } | 
+/**
+ * Stopped for good (the app is quitting).
+ */
+{ state: "stopped" }
+/**
  * What an import brought in.
  */
 export type ImportSummary = { 
@@ -756,6 +854,10 @@ failed_step: TestStep | null;
  */
 message: string }
 /**
+ * The next post due, for the tray.
+ */
+export type NextPost = { post_id: string; due_at: number; excerpt: string; channels: number }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -789,6 +891,54 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * Every scheduler event (a job changed state, upload progress, the timer re-armed).
+ */
+export type SchedulerActivity = { event: SchedulerEvent }
+/**
+ * What the scheduler tells the front-ends.
+ */
+export type SchedulerEvent = 
+/**
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+ */
+{ kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
+/**
+ * Upload progress of a job's media.
+ */
+{ kind: "progress"; job_id: string; post_id: string; sent: number; total: number } | 
+/**
+ * The timer is armed for `next_at` (unix ms), or idle.
+ */
+{ kind: "armed"; next_at: number | null }
+/**
+ * The scheduling state changed (host state, pause, preferences): reload Settings → Scheduling.
+ */
+export type SchedulingChanged = { host: HostState; paused: boolean }
+/**
+ * Everything Settings → Scheduling shows.
+ */
+export type SchedulingView = { 
+/**
+ * Whether this app publishes, or another process does.
+ */
+host: HostState; 
+/**
+ * One line: running / paused / handled by another process / next post at ….
+ */
+status_line: string; paused: boolean; missed_grace_minutes: number; 
+/**
+ * The configured IANA zone (the computer's until set).
+ */
+time_zone: string; 
+/**
+ * The computer's zone, for "use this computer's zone".
+ */
+system_time_zone: string; prefs: DesktopPrefs; 
+/**
+ * Start at login; `null` when the OS setting cannot be read.
+ */
+start_at_login: boolean | null; next_post: NextPost | null }
 /**
  * A step of [`S3Host::test_connection`].
  */
