@@ -106,11 +106,20 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::workspace::post_labels,
             crate::commands::workspace::search_workspace,
             crate::commands::workspace::undo_delete,
+            crate::commands::scheduling::scheduling,
+            crate::commands::scheduling::time_zones,
+            crate::commands::scheduling::set_publishing_paused,
+            crate::commands::scheduling::set_time_zone,
+            crate::commands::scheduling::set_missed_grace_minutes,
+            crate::commands::scheduling::set_desktop_prefs,
+            crate::commands::scheduling::set_start_at_login,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
             crate::commands::privacy::DataProgressEvent,
-            crate::commands::channels::ChannelsChanged
+            crate::commands::channels::ChannelsChanged,
+            crate::desktop::SchedulerActivity,
+            crate::desktop::SchedulingChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

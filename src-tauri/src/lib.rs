@@ -2,9 +2,11 @@
 //! application services in `outpost-app`. No product logic lives here.
 
 mod commands;
+mod desktop;
 mod dialogs;
 pub mod ipc;
 mod shell;
+mod tray;
 
 use outpost_app::{OpenOptions, Outpost, Paths};
 use tauri::Manager;
@@ -40,22 +42,30 @@ pub fn run() {
         .ok()
     });
     let options = OpenOptions::new(paths);
+    // Started by "start at login": stay in the tray.
+    let hidden = std::env::args().any(|a| a == desktop::HIDDEN_ARG);
+    let runtime_handle = runtime.handle().clone();
 
     let specta = ipc::specta_builder();
     let app = tauri::Builder::default()
         // Must be first: a second launch hands its arguments (and deep link) to this instance and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            desktop::show_window(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![desktop::HIDDEN_ARG]),
+        ))
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                desktop::on_close_requested(window, api);
+            }
+        })
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             // Plugins are set up by now, so a second instance has already handed over its deep
@@ -71,12 +81,27 @@ pub fn run() {
             }
             app.manage(Shell::new(options, core));
             specta.mount_events(app);
+            // Publishing: the same scheduler as `outpost run`, the tray and notifications.
+            desktop::setup(app.handle(), &runtime_handle);
+            if hidden && let Some(window) = app.get_webview_window("main") {
+                let _ = window.hide();
+            }
             setup_deep_links(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"));
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            // Closing the last window (close-to-tray off) or Quit: posts in flight finish first.
+            if let tauri::RunEvent::ExitRequested { api, .. } = event
+                && app
+                    .try_state::<desktop::Desktop>()
+                    .is_some_and(|d| !d.may_exit())
+            {
+                api.prevent_exit();
+                desktop::quit(app);
+            }
+        }),
         Err(e) => fatal(&format!("the window could not be created: {e}")),
     }
 }

@@ -4,6 +4,7 @@ pub mod channels;
 pub mod media_host;
 pub mod privacy;
 pub mod workspace;
+pub mod scheduling;
 
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;

@@ -62,4 +62,11 @@ pub const COMMANDS: &[&str] = &[
     "post_labels",
     "search_workspace",
     "undo_delete",
+    "scheduling",
+    "time_zones",
+    "set_publishing_paused",
+    "set_time_zone",
+    "set_missed_grace_minutes",
+    "set_desktop_prefs",
+    "set_start_at_login",
 ];

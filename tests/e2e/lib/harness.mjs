@@ -1,6 +1,7 @@
 // Drives the real Outpost binary through WebDriver: tauri-driver in front of Debian's WebKitWebDriver.
 // Each test gets its own data directory; screenshots go to tests/e2e/screenshots/ for people to look at.
 import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -224,6 +225,33 @@ export function dbQuery(dataDir, sql) {
   const r = spawnSync('python3', ['-c', code, join(dataDir, 'outpost.sqlite3'), sql], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** Starts a strict platform emulator (tests/emulators/serve.py) on a free port.
+ * Returns its origin, an `admin(path, body?)` for its `/__emulator/` test controls, and `stop()`. */
+export async function startEmulator(platform) {
+  const child = spawn('python3', [join(repoRoot, 'tests/emulators/serve.py'), '--platform', platform, '--port', '0'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the ${platform} emulator exited (${code})`)));
+  });
+  const origin = JSON.parse(line).origin;
+  const admin = async (path, body) => {
+    const res = await fetch(`${origin}/__emulator/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`emulator ${path}: HTTP ${res.status}`);
+    return res.json();
+  };
+  const stop = () => {
+    child.stdin.end();
+    child.kill('SIGTERM');
+  };
+  return { origin, admin, stop };
 }
 
 /** Launches a second instance of the app with a deep link exactly as the OS does on a click

@@ -3,12 +3,10 @@
 // strict X emulator, see the grant refused upstream turn into "reconnect needed", then disconnect.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { launch, stopDriver, freshDataDir, dbQuery, repoRoot } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, dbQuery, repoRoot, startEmulator } from '../lib/harness.mjs';
 
 /** The single value of a one-row, one-column query ('' when no row). */
 const dbValue = (dataDir, sql) => String(dbQuery(dataDir, sql)[0]?.[0] ?? '');
@@ -17,27 +15,12 @@ const CLIENT_ID = 'e2e-x-client';
 const REDIRECT = 'http://127.0.0.1:47863/oauth/x/callback';
 let emulator;
 let origin;
+let admin;
 const browserLog = join(tmpdir(), `outpost-e2e-browser-${process.pid}.log`);
 
-async function admin(path, body) {
-  const res = await fetch(`${origin}/__emulator/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(res.ok, `emulator ${path}: HTTP ${res.status}`);
-  return res.json();
-}
-
 before(async () => {
-  emulator = spawn('python3', [join(repoRoot, 'tests/emulators/serve.py'), '--platform', 'x', '--port', '0'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve, reject) => {
-    createInterface({ input: emulator.stdout }).once('line', resolve);
-    emulator.once('exit', (code) => reject(new Error(`the X emulator exited (${code})`)));
-  });
-  origin = JSON.parse(line).origin;
+  emulator = await startEmulator('x');
+  ({ origin, admin } = emulator);
   await admin('apps', { client_id: CLIENT_ID, redirect_uris: [REDIRECT] });
   await admin('user', { id: '2244994945', name: 'Ada Studio', username: 'adastudio', avatar_url: 'https://pbs.twimg.com/profile_images/ada.png' });
   // The app (started by tauri-driver, which inherits this environment) talks to the emulator and
@@ -49,8 +32,7 @@ before(async () => {
 
 after(() => {
   stopDriver();
-  emulator?.stdin.end();
-  emulator?.kill('SIGTERM');
+  emulator?.stop();
 });
 
 test('set up the X app, connect X through the browser, reconnect needed after an upstream revoke, disconnect', async () => {

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod channels;
 pub mod data;
 pub mod deeplink;
+pub mod desktop;
 pub mod doctor;
 pub mod error;
 pub mod logging;

@@ -31,19 +31,25 @@ import type {
   ProfileSummary,
   DeepLinkAction,
   DeepLinkEvent,
+  DesktopPrefs,
   DeveloperAppView,
   DisconnectReport,
   DoctorReport,
   ErrorCode,
+  HostState,
   IpcError,
   MediaHostConfig,
   MediaHostSettings,
   MediaHostTestReport,
+  NextPost,
   Page,
   Platform,
   Provider,
   RedirectKind,
   Result,
+  SchedulerEvent,
+  SchedulingChanged,
+  SchedulingView,
   TestStep,
   VaultBackend,
 } from './bindings';
@@ -71,18 +77,24 @@ export type {
   ProfileSummary,
   DeepLinkAction,
   DeepLinkEvent,
+  DesktopPrefs,
   DeveloperAppView,
   DisconnectReport,
   DoctorReport,
   ErrorCode,
+  HostState,
   IpcError,
   MediaHostConfig,
   MediaHostSettings,
   MediaHostTestReport,
+  NextPost,
   Page,
   Platform,
   Provider,
   RedirectKind,
+  SchedulerEvent,
+  SchedulingChanged,
+  SchedulingView,
   TestStep,
   VaultBackend,
 };
@@ -351,6 +363,60 @@ export const ipc = {
   async onChannelsChanged(handler: (event: ChannelsChangedEvent) => void): Promise<() => void> {
     if (isPreview()) return () => {};
     return callPlain(() => events.channelsChanged.listen((e) => handler(e.payload)));
+  },
+
+  /** Settings → Scheduling: who publishes, pause, time zone, grace period, tray and login options. */
+  async scheduling(): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.scheduling());
+  },
+
+  /** Every IANA time zone the core knows, sorted. Empty in preview mode. */
+  async timeZones(): Promise<string[]> {
+    if (isPreview()) return [];
+    return callPlain(() => commands.timeZones());
+  },
+
+  /** Pauses or resumes publishing; resolves to the new view. */
+  async setPublishingPaused(paused: boolean): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setPublishingPaused(paused));
+  },
+
+  /** Sets the IANA time zone local times are read in (rejects an unknown name). */
+  async setTimeZone(timeZone: string): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setTimeZone(timeZone));
+  },
+
+  /** Posts missed while Outpost was off go out if at most this many minutes late (0–10080). */
+  async setMissedGraceMinutes(minutes: number): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setMissedGraceMinutes(minutes));
+  },
+
+  /** Notifications on/off and keep running in the tray when the window is closed. */
+  async setDesktopPrefs(prefs: DesktopPrefs): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setDesktopPrefs(prefs));
+  },
+
+  /** Start Outpost (in the tray) when the user logs in. */
+  async setStartAtLogin(enabled: boolean): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setStartAtLogin(enabled));
+  },
+
+  /** Scheduling state changed (who publishes, pause); resolves to an unsubscribe function. */
+  async onSchedulingChanged(handler: (event: SchedulingChanged) => void): Promise<() => void> {
+    if (isPreview()) return () => {};
+    return callPlain(() => events.schedulingChanged.listen((e) => handler(e.payload)));
+  },
+
+  /** Every scheduler event (job state, progress, timer); resolves to an unsubscribe function. */
+  async onSchedulerActivity(handler: (event: SchedulerEvent) => void): Promise<() => void> {
+    if (isPreview()) return () => {};
+    return callPlain(() => events.schedulerActivity.listen((e) => handler(e.payload.event)));
   },
 
   /** Subscribes to deep links delivered while the app runs; resolves to an unsubscribe function. */

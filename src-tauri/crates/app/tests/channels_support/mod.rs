@@ -369,6 +369,16 @@ pub fn uses_secret(p: Platform) -> bool {
     p.secret_required()
 }
 
+/// `setup` plus one connected account (signed in through the CLI surface); returns its channel id.
+pub async fn connected(platform: Platform) -> (Setup, String) {
+    let s = setup(platform).await;
+    let (_, visit, waited) = s.sign_in(Surface::Cli).await;
+    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
+    let v = s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap();
+    let id = v[0].id.clone();
+    (s, id)
+}
+
 /// An emulator for `platform`, a profile pointed at it with the developer app saved (client
 /// secret where the platform needs one), a private loopback port where the port is fixed, and
 /// the app registered in the emulator with the redirect URI Outpost says to register.

@@ -1,0 +1,182 @@
+// Scheduling in the real app: Settings → Scheduling shows and changes the core's scheduler settings
+// (pause, time zone, grace period, notifications, close to tray); the desktop app runs the same
+// scheduler as `outpost run` — it publishes a post due now to the strict X emulator, holds the data
+// directory's lock so `outpost run` refuses to start, and while `outpost run` holds the lock the app
+// publishes nothing and says so.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launch, stopDriver, freshDataDir, dbQuery, cli, cliBinary, repoRoot, startEmulator, KEY as HARNESS_KEY } from '../lib/harness.mjs';
+
+const KEY = { ...HARNESS_KEY, NULL: '\uE000', BACKSPACE: '\uE003' };
+
+const dbValue = (dataDir, sql) => String(dbQuery(dataDir, sql)[0]?.[0] ?? '');
+const setting = (dataDir, key) => dbValue(dataDir, `SELECT value FROM settings WHERE key = '${key}'`);
+
+const CLIENT_ID = 'e2e-sched-client';
+const REDIRECT = 'http://127.0.0.1:47863/oauth/x/callback';
+let emulator;
+const tweets = async () => (await emulator.admin('log')).filter((e) => e.method === 'POST' && e.path === '/2/tweets');
+
+before(async () => {
+  emulator = await startEmulator('x');
+  await emulator.admin('apps', { client_id: CLIENT_ID, redirect_uris: [REDIRECT] });
+  await emulator.admin('user', { id: '2244994945', name: 'Ada Studio', username: 'adastudio' });
+  // The app (through tauri-driver) and the CLI inherit this environment.
+  process.env.OUTPOST_ENDPOINT_X = emulator.origin;
+  process.env.OUTPOST_BROWSER = `python3 ${join(repoRoot, 'tests/emulators/browser.py')}`;
+  process.env.OUTPOST_TEST_BROWSER_LOG = join(tmpdir(), `outpost-e2e-sched-browser-${process.pid}.log`);
+});
+
+after(() => {
+  stopDriver();
+  emulator?.stop();
+});
+
+/** A profile with X connected through the CLI; returns the channel id. */
+function connectX(dataDir) {
+  const set = cli(dataDir, 'apps', 'set', 'x', '--client-id', CLIENT_ID);
+  assert.equal(set.status, 0, set.stderr);
+  const c = cli(dataDir, '--json', 'channels', 'connect', 'x');
+  assert.equal(c.status, 0, c.stderr);
+  return JSON.parse(c.stdout)[0].id;
+}
+
+async function openScheduling(app) {
+  await app.click('nav-settings');
+  await app.click('settings-scheduling');
+  await app.waitFor('scheduling-status', 15_000);
+}
+
+test('Settings → Scheduling shows and changes the scheduler settings; outpost run refuses while the app publishes', async () => {
+  const dataDir = freshDataDir('scheduling');
+  const app = await launch({ dataDir });
+  try {
+    await openScheduling(app);
+    await app.waitForText('scheduling-status', (t) => t === 'Running — nothing scheduled');
+    assert.match(await app.text('scheduling-badge'), /Running/);
+    await app.waitFor('scheduling-next-empty');
+    assert.ok((await app.text('scheduling-zone')).length > 0, 'a time zone is shown (the computer’s)');
+    assert.equal(await app.script('return document.querySelector(\'[data-testid="scheduling-grace"]\').value'), '30');
+
+    // The app holds the data directory's scheduler lock: `outpost run` refuses to start.
+    const run = cli(dataDir, 'run', '--once');
+    assert.notEqual(run.status, 0, 'outpost run must not start while the app publishes');
+    assert.match(run.stderr, /another Outpost process .* is already publishing/);
+
+    // Pause: the core's setting changes, and survives a reload of the window.
+    await app.click('scheduling-pause');
+    await app.waitForText('scheduling-badge', (t) => t.includes('Paused'));
+    assert.equal(setting(dataDir, 'scheduler.paused'), 'true');
+    assert.equal(await app.text('scheduling-status'), 'Publishing paused');
+
+    // The time zone: search, pick.
+    await app.type('scheduling-zone-search', 'tokyo');
+    await app.waitFor('scheduling-zone-option');
+    await app.click('scheduling-zone-option');
+    await app.waitForText('scheduling-zone', (t) => t === 'Asia/Tokyo');
+    assert.equal(setting(dataDir, 'scheduler.time_zone'), '"Asia/Tokyo"');
+
+    // The grace period: a bad value is refused in the window, a good one saved.
+    // Select all and type over it, like a user.
+    const retype = (value) => app.type('scheduling-grace', `${KEY.CONTROL}a${KEY.NULL}${KEY.BACKSPACE}${value}`);
+    await retype('20000');
+    await app.click('scheduling-grace-save');
+    await app.waitForText('scheduling-grace-card', (t) => t.includes('At most 7 days'));
+    assert.equal(setting(dataDir, 'scheduler.missed_grace_minutes'), '');
+    await retype('45');
+    await app.click('scheduling-grace-save');
+    await app.waitForText('scheduling-grace-card', (t) => t.includes('Now: 45 minutes'));
+    assert.equal(setting(dataDir, 'scheduler.missed_grace_minutes'), '45');
+
+    // Notifications off.
+    await app.click('scheduling-notifications');
+    for (const deadline = Date.now() + 5_000; setting(dataDir, 'desktop.notifications') !== 'false'; ) {
+      if (Date.now() > deadline) throw new Error('notifications were not turned off in the core');
+      await sleep(100);
+    }
+
+    await app.screenshot('scheduling');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('settings-scheduling');
+    await app.waitFor('scheduling-status');
+    await app.screenshot('scheduling-dark');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
+
+    // After a reload the window shows the core's state again.
+    await app.script('location.reload()');
+    await app.waitFor('nav-settings', 15_000);
+    await openScheduling(app);
+    assert.equal(await app.text('scheduling-pause'), 'Resume publishing');
+    assert.equal(await app.text('scheduling-zone'), 'Asia/Tokyo');
+    assert.equal(await app.script('return document.querySelector(\'[data-testid="scheduling-notifications"]\').checked'), false);
+
+    // Resume.
+    await app.click('scheduling-pause');
+    await app.waitForText('scheduling-badge', (t) => t.includes('Running'));
+    assert.equal(setting(dataDir, 'scheduler.paused'), 'false');
+  } finally {
+    await app.close();
+  }
+});
+
+test('the desktop app publishes a post that is due, exactly once', async () => {
+  const dataDir = freshDataDir('sched-publish');
+  const channel = connectX(dataDir);
+  const before = (await tweets()).length;
+  const created = cli(dataDir, '--json', 'posts', 'create', '--channel', channel, '--text', 'Published by the desktop app');
+  assert.equal(created.status, 0, created.stderr);
+  const postId = JSON.parse(created.stdout).post.id;
+  assert.equal(dbValue(dataDir, `SELECT status FROM posts WHERE id = '${postId}'`), 'scheduled');
+
+  const app = await launch({ dataDir });
+  try {
+    for (const deadline = Date.now() + 20_000; dbValue(dataDir, `SELECT status FROM posts WHERE id = '${postId}'`) !== 'published'; ) {
+      if (Date.now() > deadline) throw new Error('the desktop app did not publish the due post');
+      await sleep(200);
+    }
+    const sent = (await tweets()).slice(before);
+    assert.equal(sent.length, 1, 'exactly one POST /2/tweets');
+    await openScheduling(app);
+    await app.waitForText('scheduling-status', (t) => t === 'Running — nothing scheduled');
+    // The lock is the app's: `outpost run` refuses, and publishes nothing.
+    const run = cli(dataDir, 'run', '--once');
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /already publishing/);
+    assert.equal((await tweets()).length - before, 1, 'never twice');
+  } finally {
+    await app.close();
+  }
+});
+
+test('while outpost run publishes, the app does not and says so', async () => {
+  const dataDir = freshDataDir('sched-elsewhere');
+  cli(dataDir, 'doctor');
+  const headless = spawn(cliBinary, ['--data-dir', dataDir, 'run'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    // Wait until `outpost run` holds the lock.
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const probe = cli(dataDir, 'run', '--once');
+      if (probe.status !== 0 && /already publishing/.test(probe.stderr)) break;
+      if (Date.now() > deadline) throw new Error('outpost run did not take the lock');
+      await sleep(200);
+    }
+    const app = await launch({ dataDir });
+    try {
+      await openScheduling(app);
+      await app.waitForText('scheduling-status', (t) => t === 'Publishing is handled by another Outpost process (outpost run)');
+      await app.waitFor('scheduling-elsewhere');
+      assert.match(await app.text('scheduling-badge'), /Another process/);
+      await app.screenshot('scheduling-elsewhere');
+    } finally {
+      await app.close();
+    }
+  } finally {
+    headless.kill('SIGTERM');
+  }
+});
