@@ -70,6 +70,15 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::media_host::save_media_host,
             crate::commands::media_host::remove_media_host,
             crate::commands::media_host::test_media_host,
+            crate::commands::slots::posting_slots,
+            crate::commands::slots::add_posting_slot,
+            crate::commands::slots::set_posting_slots,
+            crate::commands::slots::remove_posting_slot,
+            crate::commands::slots::next_free_slot,
+            crate::commands::slots::add_to_queue,
+            crate::commands::csv::csv_import_preview,
+            crate::commands::csv::csv_import_commit,
+            crate::commands::csv::csv_export,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -70,6 +70,7 @@ pub fn run() {
                 tauri::async_runtime::spawn(core.clone().run_token_refresher());
             }
             app.manage(Shell::new(options, core));
+            app.manage(commands::csv::PendingCsv::default());
             specta.mount_events(app);
             setup_deep_links(app.handle());
             Ok(())

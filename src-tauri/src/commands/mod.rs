@@ -1,8 +1,10 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
 pub mod channels;
+pub mod csv;
 pub mod media_host;
 pub mod privacy;
+pub mod slots;
 
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;

@@ -26,4 +26,13 @@ pub const COMMANDS: &[&str] = &[
     "save_media_host",
     "remove_media_host",
     "test_media_host",
+    "posting_slots",
+    "add_posting_slot",
+    "set_posting_slots",
+    "remove_posting_slot",
+    "next_free_slot",
+    "add_to_queue",
+    "csv_import_preview",
+    "csv_import_commit",
+    "csv_export",
 ];

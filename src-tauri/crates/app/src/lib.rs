@@ -3,8 +3,10 @@
 
 pub mod activity;
 pub mod channels;
+pub mod csv_posts;
 pub mod data;
 pub mod deeplink;
+pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod logging;
@@ -14,6 +16,7 @@ pub mod posts;
 pub mod privacy;
 pub mod scheduler;
 pub mod secrets;
+pub mod slots;
 
 use std::sync::Arc;
 

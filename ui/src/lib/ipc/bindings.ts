@@ -247,6 +247,106 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * A channel's weekly posting slots, Monday first.
+ */
+async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posting_slots", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a weekly slot (in the creator's time zone).
+ */
+async addPostingSlot(channelId: string, slot: WeeklySlot) : Promise<Result<PostingSlotView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_posting_slot", { channelId, slot }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces every slot of a channel at once.
+ */
+async setPostingSlots(channelId: string, slots: WeeklySlot[]) : Promise<Result<PostingSlotView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_posting_slots", { channelId, slots }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes one slot.
+ */
+async removePostingSlot(slotId: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_posting_slot", { slotId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The earliest slot of these channels after `after` (unix ms; default now) that none of them uses.
+ */
+async nextFreeSlot(channelIds: string[], after: number | null) : Promise<Result<FreeSlot, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("next_free_slot", { channelIds, after }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates the post at the next free slot of its channels (every rule of creating a post applies).
+ */
+async addToQueue(post: NewPost) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_to_queue", { post }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for a CSV file and checks every row (nothing is created). `None` when cancelled.
+ */
+async csvImportPreview() : Promise<Result<CsvPreview | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_import_preview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks the previewed file again and creates its posts: every row, or with `skip_invalid` the
+ * valid rows only (the user confirmed the preview listing the others).
+ */
+async csvImportCommit(skipInvalid: boolean) : Promise<Result<CsvImportSummary, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_import_commit", { skipInvalid }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to save, then writes every post to a CSV file. `None` when cancelled.
+ */
+async csvExport() : Promise<Result<CsvExportSummary | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_export") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -293,6 +393,15 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * One try at publishing.
+ */
+export type AttemptView = { attempt_no: number; started_at: number; finished_at: number | null; 
+/**
+ * `success`, `retryable_error`, `rate_limited`, `needs_reauth`, `rejected`, `unknown`,
+ * `interrupted`; `None` while in flight.
+ */
+outcome: string | null; summary: string | null }
 /**
  * The revocation result of one channel, as delete-all and disconnect report it.
  */
@@ -401,6 +510,81 @@ given_where: string }
  * Whether the core opened; when it did not, the UI shows this error instead of the app.
  */
 export type CoreStatus = { ready: boolean; error: IpcError | null }
+/**
+ * What an export wrote.
+ */
+export type CsvExportSummary = { path: string; posts: number; bytes: number }
+/**
+ * What an import created.
+ */
+export type CsvImportSummary = { created: number; post_ids: string[]; 
+/**
+ * Rows not imported (only with `skip_invalid`), with their problems.
+ */
+skipped: CsvIssue[]; skipped_rows: number; tags_created: string[] }
+/**
+ * One problem found in the file: where (spreadsheet row, header = row 1; column) and what.
+ */
+export type CsvIssue = { 
+/**
+ * Spreadsheet row number (the header is row 1, the first post row 2); `None` for the file as
+ * a whole (size, encoding, header).
+ */
+row: number | null; 
+/**
+ * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`,
+ * `first_comment`), `None` when it concerns the row or file as a whole.
+ */
+column: string | null; message: string }
+/**
+ * The dry run: every row checked, nothing created.
+ */
+export type CsvPreview = { file_name: string; 
+/**
+ * The zone local times are read in.
+ */
+time_zone: string; total_rows: number; valid_rows: number; invalid_rows: number; 
+/**
+ * Problems with the file as a whole (then nothing can be imported).
+ */
+file_errors: CsvIssue[]; rows: CsvRowPreview[]; 
+/**
+ * Tags the import would create (named in the file, not existing yet).
+ */
+new_tags: string[] }
+/**
+ * A row as it would be imported, with its problems.
+ */
+export type CsvRowPreview = { 
+/**
+ * Spreadsheet row number (header = 1).
+ */
+row: number; text: string; 
+/**
+ * The channels as written in the file.
+ */
+channels: string[]; 
+/**
+ * Resolved channel labels (`Platform @handle`), for the channels that were found.
+ */
+channel_labels: string[]; 
+/**
+ * The time as written; empty for a draft.
+ */
+time: string; 
+/**
+ * The wall-clock time the post would be scheduled at (`YYYY-MM-DD HH:MM` in `time_zone`),
+ * `None` for a draft or an unreadable time.
+ */
+local_time: string | null; media: string[]; tags: string[]; first_comment: string; 
+/**
+ * True when the row has no time: it becomes a draft.
+ */
+draft: boolean; 
+/**
+ * Empty when the row can be imported.
+ */
+errors: CsvIssue[] }
 /**
  * Which long operation a progress event belongs to.
  */
@@ -694,6 +878,30 @@ media_files: number;
  */
 bytes: number }
 /**
+ * The next free posting slot.
+ */
+export type FreeSlot = { 
+/**
+ * The instant, unix ms.
+ */
+at: number; 
+/**
+ * The slot's zone.
+ */
+time_zone: string; 
+/**
+ * The wall-clock time of `at` in `time_zone`, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string; 
+/**
+ * The slot's own time `HH:MM` (differs from `local_time`'s time when a DST gap moved it).
+ */
+slot_time: string; 
+/**
+ * Channels (of those asked) that have this slot.
+ */
+channel_ids: string[] }
+/**
  * What an import brought in.
  */
 export type ImportSummary = { 
@@ -713,6 +921,19 @@ channels_needing_reconnect: number }
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
+/**
+ * A publish job (one post on one channel).
+ */
+export type JobView = { id: string; 
+/**
+ * `scheduled`, `publishing`, `published`, `failed`, `unconfirmed`, `held`, `cancelled`.
+ */
+state: string; due_at: number; attempt_count: number; hold_reason: string | null; last_error: string | null; platform_post_id: string | null; platform_url: string | null; 
+/**
+ * Set while the platform's own scheduler holds the post.
+ */
+native_schedule_id: string | null; published_at: number | null }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * The media host settings (everything but the secret access key).
  */
@@ -756,6 +977,26 @@ failed_step: TestStep | null;
  */
 message: string }
 /**
+ * A file to attach, with its alt text.
+ */
+export type NewMedia = { path: string; alt: string | null }
+/**
+ * A post to create.
+ */
+export type NewPost = { text: string; channels: string[]; media?: NewMedia[]; 
+/**
+ * RFC 3339, or a local date-time in `time_zone`; `None`: now (or no time for a draft).
+ */
+at: string | null; 
+/**
+ * IANA zone; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; 
+/**
+ * Save without scheduling.
+ */
+draft?: boolean; variants?: TargetVariant[] }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -763,6 +1004,42 @@ export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "c
  * A platform Outpost publishes to.
  */
 export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
+/**
+ * A post with everything about its publishing.
+ */
+export type PostDetail = { post: PostView; media_count: number; targets: TargetDetail[] }
+/**
+ * A post's own fields.
+ */
+export type PostView = { id: string; text: string; 
+/**
+ * `draft`, `scheduled`, `publishing`, `published`, `partially_published`, `failed`.
+ */
+status: string; 
+/**
+ * Unix ms; `None` for an unscheduled draft.
+ */
+scheduled_at: number | null; time_zone: string | null; 
+/**
+ * The wall-clock time in `time_zone`, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string | null; created_at: number; updated_at: number }
+/**
+ * A weekly posting time of a channel.
+ */
+export type PostingSlotView = { id: string; channel_id: string; 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * Wall-clock time `HH:MM` in `time_zone`.
+ */
+local_time: string; 
+/**
+ * IANA zone the time is meant in (the creator's zone when the slot was added).
+ */
+time_zone: string }
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.
@@ -789,6 +1066,31 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * A post on one channel, with its job and history.
+ */
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
+/**
+ * What differs on one channel.
+ */
+export type TargetVariant = { channel_id: string; 
+/**
+ * Replaces the base text on this channel.
+ */
+caption: string | null; title: string | null; first_comment: string | null; 
+/**
+ * Replies after the first post (a thread).
+ */
+thread_parts?: string[]; 
+/**
+ * Platform options (`outpost_platforms::publish::PostOptions` as JSON: visibility, tags,
+ * content warning, board id, …).
+ */
+options?: JsonValue; 
+/**
+ * Hand the post to the platform's own scheduler (Facebook Pages, YouTube, Mastodon).
+ */
+native_scheduling?: boolean }
 /**
  * A step of [`S3Host::test_connection`].
  */
@@ -821,6 +1123,18 @@ export type VaultBackend =
  * The master key is unlocked by `OUTPOST_VAULT_PASSPHRASE` (Argon2id).
  */
 "passphrase"
+/**
+ * A weekday and time to add (the zone is the creator's).
+ */
+export type WeeklySlot = { 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * `HH:MM` (24-hour; `9:00` is accepted).
+ */
+local_time: string }
 
 /** tauri-specta globals **/
 
