@@ -16,6 +16,8 @@ pub const FILE_DIALOG_ENV: &str = "OUTPOST_FILE_DIALOG";
 pub enum FileDialog {
     SaveArchive { suggested_name: String },
     OpenArchive,
+    SaveCsv { suggested_name: String },
+    OpenCsv,
 }
 
 fn io_error(message: String) -> IpcError {
@@ -30,8 +32,10 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
     if let Some(command) = std::env::var_os(FILE_DIALOG_ENV).filter(|c| !c.is_empty()) {
         let mut cmd = tokio::process::Command::new(command);
         match &dialog {
-            FileDialog::SaveArchive { suggested_name } => cmd.arg("save").arg(suggested_name),
-            FileDialog::OpenArchive => cmd.arg("open"),
+            FileDialog::SaveArchive { suggested_name } | FileDialog::SaveCsv { suggested_name } => {
+                cmd.arg("save").arg(suggested_name)
+            }
+            FileDialog::OpenArchive | FileDialog::OpenCsv => cmd.arg("open"),
         };
         let out = cmd
             .output()
@@ -41,14 +45,19 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
         return Ok((!chosen.is_empty()).then(|| PathBuf::from(chosen)));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let builder = app.dialog().file().add_filter("Outpost archive", &["zip"]);
+    let builder = match &dialog {
+        FileDialog::SaveCsv { .. } | FileDialog::OpenCsv => {
+            app.dialog().file().add_filter("CSV file", &["csv"])
+        }
+        _ => app.dialog().file().add_filter("Outpost archive", &["zip"]),
+    };
     match dialog {
-        FileDialog::SaveArchive { suggested_name } => {
+        FileDialog::SaveArchive { suggested_name } | FileDialog::SaveCsv { suggested_name } => {
             builder.set_file_name(suggested_name).save_file(move |p| {
                 let _ = tx.send(p);
             })
         }
-        FileDialog::OpenArchive => builder.pick_file(move |p| {
+        FileDialog::OpenArchive | FileDialog::OpenCsv => builder.pick_file(move |p| {
             let _ = tx.send(p);
         }),
     }

@@ -113,6 +113,15 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::scheduling::set_missed_grace_minutes,
             crate::commands::scheduling::set_desktop_prefs,
             crate::commands::scheduling::set_start_at_login,
+            crate::commands::slots::posting_slots,
+            crate::commands::slots::add_posting_slot,
+            crate::commands::slots::set_posting_slots,
+            crate::commands::slots::remove_posting_slot,
+            crate::commands::slots::next_free_slot,
+            crate::commands::slots::add_to_queue,
+            crate::commands::csv::csv_import_preview,
+            crate::commands::csv::csv_import_commit,
+            crate::commands::csv::csv_export,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

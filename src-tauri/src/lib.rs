@@ -80,6 +80,7 @@ pub fn run() {
                 tauri::async_runtime::spawn(core.clone().run_token_refresher());
             }
             app.manage(Shell::new(options, core));
+            app.manage(commands::csv::PendingCsv::default());
             specta.mount_events(app);
             // Publishing: the same scheduler as `outpost run`, the tray and notifications.
             desktop::setup(app.handle(), &runtime_handle);

@@ -1,10 +1,12 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
 pub mod channels;
+pub mod csv;
 pub mod media_host;
 pub mod privacy;
 pub mod workspace;
 pub mod scheduling;
+pub mod slots;
 
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;

@@ -69,4 +69,13 @@ pub const COMMANDS: &[&str] = &[
     "set_missed_grace_minutes",
     "set_desktop_prefs",
     "set_start_at_login",
+    "posting_slots",
+    "add_posting_slot",
+    "set_posting_slots",
+    "remove_posting_slot",
+    "next_free_slot",
+    "add_to_queue",
+    "csv_import_preview",
+    "csv_import_commit",
+    "csv_export",
 ];

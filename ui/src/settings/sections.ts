@@ -1,5 +1,7 @@
 import type { LucideIcon } from '@lucide/svelte';
 import CloudUpload from '@lucide/svelte/icons/cloud-upload';
+import CalendarClock from '@lucide/svelte/icons/calendar-clock';
+import FileSpreadsheet from '@lucide/svelte/icons/file-spreadsheet';
 import Info from '@lucide/svelte/icons/info';
 import KeyRound from '@lucide/svelte/icons/key-round';
 import Palette from '@lucide/svelte/icons/palette';
@@ -33,6 +35,18 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'Media host',
     description: 'Your own S3-compatible bucket, for platforms that fetch photos and videos from a link.',
     icon: CloudUpload,
+  },
+  {
+    id: 'posting-times',
+    label: 'Posting times',
+    description: 'Each channel’s weekly rhythm: “Add to queue” schedules a post at the next free time.',
+    icon: CalendarClock,
+  },
+  {
+    id: 'csv',
+    label: 'CSV import & export',
+    description: 'Bring many posts in from a spreadsheet, with a preview first, or take them all out.',
+    icon: FileSpreadsheet,
   },
   { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
 ];

@@ -3,9 +3,11 @@
 
 pub mod activity;
 pub mod channels;
+pub mod csv_posts;
 pub mod data;
 pub mod deeplink;
 pub mod desktop;
+pub mod demo;
 pub mod doctor;
 pub mod error;
 pub mod logging;
@@ -16,6 +18,7 @@ pub mod privacy;
 pub mod scheduler;
 pub mod secrets;
 pub mod workspace;
+pub mod slots;
 
 use std::sync::Arc;
 

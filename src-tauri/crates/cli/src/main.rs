@@ -63,12 +63,95 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// Bulk CSV import and export of posts (columns: CSV_FORMAT.md).
+    #[command(subcommand)]
+    Csv(CsvCommand),
+    /// The demo workspace (for trying Outpost, screenshots and benchmarks).
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Weekly posting slots of a channel (its queue).
+    #[command(subcommand)]
+    Slots(SlotsCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum CsvCommand {
+    /// Check every row, then create the posts: all rows or none (see --skip-invalid).
+    Import {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only check and list the rows with their errors; create nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create the valid rows and skip the rows with errors.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Write every post to a CSV file in the columns the import reads.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Fill an empty profile with demo channels (which never publish), posts, ideas and more.
+    Seed {
+        /// How many posts to create (spread over last, this and next month).
+        #[arg(long, default_value_t = outpost_app::demo::DEFAULT_POSTS)]
+        posts: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SlotsCommand {
+    /// A channel's weekly slots.
+    List {
+        #[arg(long, value_name = "ID")]
+        channel: String,
+    },
+    /// Add a weekly slot in the configured time zone.
+    Add {
+        #[arg(long, value_name = "ID")]
+        channel: String,
+        /// 1 = Monday … 7 = Sunday, or mon, tue, …
+        #[arg(long, value_parser = parse_weekday)]
+        weekday: u8,
+        /// HH:MM (24-hour).
+        #[arg(long, value_name = "HH:MM")]
+        time: String,
+    },
+    /// Remove a slot.
+    Remove {
+        #[arg(value_name = "SLOT_ID")]
+        id: String,
+    },
+    /// The next slot none of these channels uses yet.
+    Next {
+        #[arg(long = "channel", value_name = "ID", required = true)]
+        channels: Vec<String>,
+    },
+}
+
+fn parse_weekday(s: &str) -> Result<u8, String> {
+    let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let lower = s.trim().to_ascii_lowercase();
+    if let Some(i) = names.iter().position(|n| lower.starts_with(n)) {
+        return u8::try_from(i + 1).map_err(|e| e.to_string());
+    }
+    match lower.parse::<u8>() {
+        Ok(n @ 1..=7) => Ok(n),
+        _ => Err(format!(
+            "\"{s}\" is not a weekday: use 1-7 (1 = Monday) or mon … sun"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -241,7 +324,100 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Posts(cmd) => posts(cmd, cli.data_dir, cli.json).await,
         Command::Run { once } => run_scheduler(once, cli.data_dir, cli.json).await,
         Command::Channels(cmd) => channels(cmd, cli.data_dir, cli.json).await,
+        Command::Csv(cmd) => csv(cmd, cli.data_dir, cli.json).await,
+        Command::Demo(DemoCommand::Seed { posts }) => {
+            let (outpost, _log) = match open_profile(cli.data_dir, true).await {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            let result = outpost.seed_demo(posts).await;
+            outpost.close().await;
+            match result {
+                Ok(summary) => output::demo_seeded(&summary, cli.json),
+                Err(e) => output::fail(&e.to_string()),
+            }
+        }
+        Command::Slots(cmd) => slots(cmd, cli.data_dir, cli.json).await,
     }
+}
+
+async fn csv(cmd: CsvCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        CsvCommand::Import {
+            file,
+            dry_run: true,
+            ..
+        } => outpost
+            .preview_csv(&file)
+            .await
+            .map(|p| output::csv_preview(&p, json)),
+        CsvCommand::Import {
+            file, skip_invalid, ..
+        } => {
+            let mode = if skip_invalid {
+                outpost_app::csv_posts::CsvImportMode::SkipInvalid
+            } else {
+                outpost_app::csv_posts::CsvImportMode::AllOrNothing
+            };
+            match outpost.import_csv(&file, mode).await {
+                Ok(s) => Ok(output::csv_imported(&s, json)),
+                Err(e) => {
+                    // List every row error before the one-line failure.
+                    if let Ok(p) = outpost.preview_csv(&file).await {
+                        output::csv_issues(&p.issues());
+                    }
+                    Err(e)
+                }
+            }
+        }
+        CsvCommand::Export { out } => outpost
+            .export_csv(&out)
+            .await
+            .map(|s| output::csv_exported(&s, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn slots(cmd: SlotsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        SlotsCommand::List { channel } => outpost
+            .posting_slots(&channel)
+            .await
+            .map(|l| output::slots(&l, json)),
+        SlotsCommand::Add {
+            channel,
+            weekday,
+            time,
+        } => outpost
+            .add_posting_slot(
+                &channel,
+                &outpost_app::slots::WeeklySlot {
+                    weekday,
+                    local_time: time,
+                },
+            )
+            .await
+            .map(|s| output::slots(std::slice::from_ref(&s), json)),
+        SlotsCommand::Remove { id } => outpost
+            .remove_posting_slot(&id)
+            .await
+            .map(|()| output::slot_removed(&id, json)),
+        SlotsCommand::Next { channels } => outpost
+            .next_free_slot(&channels, None)
+            .await
+            .map(|s| output::free_slot(&s, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
 async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

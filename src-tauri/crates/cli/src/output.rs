@@ -347,3 +347,164 @@ pub fn once_report(r: &outpost_app::scheduler::OnceReport, json: bool) -> ExitCo
     );
     ExitCode::SUCCESS
 }
+
+/// Prints one JSON line; `Some(failure)` when it cannot be encoded.
+fn json_line<T: serde::Serialize>(value: &T) -> Option<ExitCode> {
+    match serde_json::to_string(value) {
+        Ok(s) => {
+            println!("{s}");
+            None
+        }
+        Err(e) => Some(fail(&format!("cannot encode the result: {e}"))),
+    }
+}
+
+fn issue_line(i: &outpost_app::csv_posts::CsvIssue) -> String {
+    let at = match (i.row, i.column.as_deref()) {
+        (Some(r), Some(c)) => format!("row {r}, {c}"),
+        (Some(r), None) => format!("row {r}"),
+        (None, _) => "file".to_string(),
+    };
+    format!("{at}: {}", i.message)
+}
+
+/// Row errors of a refused import, on stderr before the one-line failure.
+pub fn csv_issues(issues: &[outpost_app::csv_posts::CsvIssue]) {
+    for i in issues {
+        eprintln!("  {}", issue_line(i));
+    }
+}
+
+/// The dry run. Exit status 1 when any row (or the file) has an error.
+pub fn csv_preview(p: &outpost_app::csv_posts::CsvPreview, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(p) {
+            return code;
+        }
+    } else {
+        println!(
+            "{}: {} rows, {} valid, {} with errors (times in {})",
+            p.file_name, p.total_rows, p.valid_rows, p.invalid_rows, p.time_zone
+        );
+        for r in &p.rows {
+            let when = r
+                .local_time
+                .clone()
+                .unwrap_or_else(|| if r.draft { "draft".into() } else { "?".into() });
+            let mark = if r.errors.is_empty() { "ok " } else { "ERR" };
+            let text: String = r.text.chars().take(48).collect();
+            println!("  {mark} row {:<5} {when:<16}  {text}", r.row);
+        }
+        for i in p.issues() {
+            println!("  {}", issue_line(&i));
+        }
+        if !p.new_tags.is_empty() {
+            println!("New tags: {}", p.new_tags.join(", "));
+        }
+    }
+    let issues = p.issues();
+    match issues.first() {
+        None => ExitCode::SUCCESS,
+        Some(first) => fail(&format!(
+            "{} of {} rows have errors (first: {})",
+            p.invalid_rows.max(u32::from(!p.file_errors.is_empty())),
+            p.total_rows,
+            issue_line(first)
+        )),
+    }
+}
+
+pub fn csv_imported(s: &outpost_app::csv_posts::CsvImportSummary, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(s) {
+            return code;
+        }
+    } else {
+        println!("Created {} posts", s.created);
+        if s.skipped_rows > 0 {
+            println!("Skipped {} rows:", s.skipped_rows);
+            for i in &s.skipped {
+                println!("  {}", issue_line(i));
+            }
+        }
+        if !s.tags_created.is_empty() {
+            println!("New tags: {}", s.tags_created.join(", "));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn csv_exported(s: &outpost_app::csv_posts::CsvExportSummary, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(s) {
+            return code;
+        }
+    } else {
+        println!(
+            "Exported {} posts to {} ({} bytes)",
+            s.posts, s.path, s.bytes
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn demo_seeded(s: &outpost_app::demo::DemoSummary, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(s) {
+            return code;
+        }
+    } else {
+        println!(
+            "Demo workspace ready: {} channels (demo, never publish), {} posts, {} ideas, {} templates, {} tags, {} campaigns, {} images, {} posting slots (times in {})",
+            s.channels,
+            s.posts,
+            s.ideas,
+            s.templates,
+            s.tags,
+            s.campaigns,
+            s.media_files,
+            s.slots,
+            s.time_zone
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn slots(list: &[outpost_app::slots::PostingSlotView], json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(&list) {
+            return code;
+        }
+    } else {
+        for s in list {
+            println!(
+                "{}  {:<9} {}  ({})",
+                s.id,
+                outpost_app::slots::weekday_name(i64::from(s.weekday)),
+                s.local_time,
+                s.time_zone
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn slot_removed(id: &str, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "deleted": id }));
+    } else {
+        println!("Removed slot {id}");
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn free_slot(s: &outpost_app::slots::FreeSlot, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(s) {
+            return code;
+        }
+    } else {
+        println!("{} ({})", s.local_time.replace('T', " "), s.time_zone);
+    }
+    ExitCode::SUCCESS
+}

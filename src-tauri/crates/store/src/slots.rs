@@ -29,3 +29,61 @@ pub async fn list_for_channel<'e, E: SqliteExecutor<'e>>(
     .fetch_all(ex)
     .await?)
 }
+
+/// Slots of several channels, in week order.
+pub async fn list_for_channels<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_ids: &[String],
+) -> Result<Vec<PostingSlot>> {
+    if channel_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "{} WHERE channel_id IN ({}) ORDER BY weekday, local_time, id",
+        select_sql(),
+        placeholders(channel_ids.len())
+    );
+    let mut q = sqlx::query_as::<_, PostingSlot>(&sql);
+    for id in channel_ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_all(ex).await?)
+}
+
+/// The instants (unix ms) in `[from, to)` at which one of the channels already has a post that is
+/// scheduled or out (drafts and posts whose every job was cancelled do not occupy a slot), in order.
+/// One range scan on `posts_scheduled_at`, joined to the targets of these channels.
+pub async fn occupied<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_ids: &[String],
+    from: i64,
+    to: i64,
+) -> Result<Vec<i64>> {
+    if channel_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT DISTINCT p.scheduled_at FROM posts p
+         JOIN post_targets t ON t.post_id = p.id
+         WHERE p.scheduled_at >= ?1 AND p.scheduled_at < ?2 AND p.status <> 'draft'
+           AND t.channel_id IN ({})
+         ORDER BY p.scheduled_at",
+        placeholders_from(channel_ids.len(), 3)
+    );
+    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(from).bind(to);
+    for id in channel_ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_all(ex).await?)
+}
+
+fn placeholders(n: usize) -> String {
+    placeholders_from(n, 1)
+}
+
+fn placeholders_from(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

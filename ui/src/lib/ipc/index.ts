@@ -159,7 +159,7 @@ export function unwrap<T>(result: Result<T, IpcError>): T {
   throw new AppError(result.error.code, result.error.message);
 }
 
-async function call<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
+export async function call<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
   let result: Result<T, IpcError>;
   try {
     result = await run();

@@ -212,3 +212,39 @@ pub enum JobAction {
     },
     Cancel,
 }
+
+/// Which part of a post broke a rule (so a CSV row error can name its column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PostField {
+    Channels,
+    Time,
+    Media,
+    /// The text, media and the platform's limits together.
+    Content,
+    Options,
+}
+
+/// A rule a post to be created breaks, with the field it concerns.
+#[derive(Debug)]
+pub(crate) struct FieldError {
+    pub field: PostField,
+    pub error: crate::Error,
+}
+
+impl FieldError {
+    pub(crate) fn new(field: PostField, error: crate::Error) -> Self {
+        FieldError { field, error }
+    }
+}
+
+/// A post whose every rule was checked; nothing is written yet.
+#[derive(Debug, Clone)]
+pub(crate) struct PreparedPost {
+    pub new: NewPost,
+    pub zone_name: String,
+    /// The instant (unix ms) and wall-clock intent; `None` for a draft without a time.
+    pub when: Option<(i64, String)>,
+    pub files: Vec<outpost_platforms::publish::MediaFile>,
+    pub channels: Vec<outpost_store::channels::Channel>,
+    pub now: i64,
+}

@@ -1,0 +1,155 @@
+//! CSV export of posts, in the columns the import reads (so an export imports back).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use super::parse::{COLUMNS, channel_reference};
+use crate::scheduler::time;
+use crate::{Error, Outpost, Result};
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CsvExportSummary {
+    pub path: String,
+    pub posts: u32,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub bytes: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    body: String,
+    scheduled_at: Option<i64>,
+    time_zone: Option<String>,
+    status: String,
+}
+
+impl Outpost {
+    /// Writes every post (scheduled ones by time, then drafts) to a CSV file: text, channels
+    /// (`platform:handle`, or the id when the handle is not unique), time (RFC 3339 with the
+    /// offset of the post's zone; empty for a draft), media (paths of the library files), tags
+    /// and first comment. The file is written next to its destination and renamed into place.
+    pub async fn export_csv(&self, path: &Path) -> Result<CsvExportSummary> {
+        let pool = self.store().pool();
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, body, scheduled_at, time_zone, status FROM posts
+             ORDER BY scheduled_at IS NULL, scheduled_at, created_at, id",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let channels = outpost_store::channels::list_all(pool).await?;
+        let refs: HashMap<String, String> = channels
+            .iter()
+            .map(|c| (c.id.clone(), channel_reference(c, &channels)))
+            .collect();
+        let targets: Vec<(String, String, Option<String>)> = sqlx::query_as(
+            "SELECT post_id, channel_id, first_comment FROM post_targets ORDER BY post_id, created_at, id",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let mut by_post: HashMap<&str, (Vec<String>, String)> = HashMap::new();
+        for (post, chan, comment) in &targets {
+            let e = by_post.entry(post.as_str()).or_default();
+            e.0.push(refs.get(chan).cloned().unwrap_or_else(|| chan.clone()));
+            if e.1.is_empty()
+                && let Some(c) = comment.as_ref().filter(|c| !c.is_empty())
+            {
+                e.1 = c.clone();
+            }
+        }
+        let tags: Vec<(String, String)> = sqlx::query_as(
+            "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id ORDER BY t.name COLLATE NOCASE",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let mut tags_by_post: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (post, name) in &tags {
+            tags_by_post.entry(post.as_str()).or_default().push(name);
+        }
+        let media: Vec<(String, String)> = sqlx::query_as(
+            "SELECT pm.post_id, m.file_path FROM post_media pm JOIN media_assets m ON m.id = pm.media_id
+             WHERE pm.target_id IS NULL ORDER BY pm.post_id, pm.position",
+        )
+        .fetch_all(pool)
+        .await
+        .map_err(outpost_store::Error::from)?;
+        let media_dir = self.paths().media_dir();
+        let mut media_by_post: HashMap<&str, Vec<String>> = HashMap::new();
+        for (post, file) in &media {
+            media_by_post
+                .entry(post.as_str())
+                .or_default()
+                .push(media_dir.join(file).to_string_lossy().into_owned());
+        }
+        let default_zone = self.time_zone().await?;
+
+        let tmp = path.with_extension("csv.part");
+        let write = || -> std::result::Result<u32, csv::Error> {
+            let mut w = csv::Writer::from_path(&tmp)?;
+            w.write_record(COLUMNS)?;
+            let mut n = 0u32;
+            for r in &rows {
+                let (chans, comment) = by_post.get(r.id.as_str()).cloned().unwrap_or_default();
+                let time = match (r.scheduled_at, r.status.as_str()) {
+                    (Some(at), s) if s != "draft" => {
+                        let zone = r.time_zone.as_deref().unwrap_or(&default_zone);
+                        let tz = time::zone(zone)
+                            .or_else(|_| time::zone("UTC"))
+                            .unwrap_or(chrono_tz::UTC);
+                        tz.timestamp_millis_opt(at)
+                            .single()
+                            .map(|t| t.to_rfc3339())
+                            .unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
+                w.write_record([
+                    r.body.as_str(),
+                    &chans.join("; "),
+                    &time,
+                    &media_by_post
+                        .get(r.id.as_str())
+                        .map(|m| m.join("; "))
+                        .unwrap_or_default(),
+                    &tags_by_post
+                        .get(r.id.as_str())
+                        .map(|t| t.join("; "))
+                        .unwrap_or_default(),
+                    &comment,
+                ])?;
+                n += 1;
+            }
+            w.flush()?;
+            Ok(n)
+        };
+        let posts = match write() {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::InvalidInput(format!(
+                    "the CSV file cannot be written to {}: {e}",
+                    path.display()
+                )));
+            }
+        };
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(format!("cannot write {}", path.display()), e)
+        })?;
+        let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        tracing::info!(posts, bytes, "CSV export");
+        Ok(CsvExportSummary {
+            path: path.to_string_lossy().into_owned(),
+            posts,
+            bytes,
+        })
+    }
+}
