@@ -229,7 +229,7 @@ struct Burst {
     elapsed: Duration,
 }
 
-async fn burst(dir: &Path, posts: usize, window_ms: i64) -> Burst {
+async fn burst(dir: &Path, posts: usize, window_ms: i64, scale: f64) -> Burst {
     use channels_support::{Emulator, NoBrowser, connect_accounts, register_app};
     let x = Emulator::start("x");
     let masto = Emulator::start("mastodon");
@@ -238,14 +238,16 @@ async fn burst(dir: &Path, posts: usize, window_ms: i64) -> Burst {
     opts.passphrase = Some(Secret::new(PASSPHRASE));
     let o = Outpost::open(opts).await.unwrap();
     register_app(&o, &x, Platform::X, false).await;
-    // Half the posts on each platform, as many channels as their per-channel rates need.
+    // Half the posts on each platform, as many channels as their per-channel rates need at full
+    // scale (a smaller run keeps the channels, so each carries the same load per second).
     let share = [
         (Platform::X, posts / 2),
         (Platform::Mastodon, posts - posts / 2),
     ];
     let mut channels: Vec<(Platform, String)> = Vec::new();
     for (platform, n) in share {
-        let need = n.div_ceil(post_rate(platform).count).max(1);
+        let full = (n as f64 / scale.min(1.0)).ceil() as usize;
+        let need = full.div_ceil(post_rate(platform).count).clamp(1, n.max(1));
         let emu = if platform == Platform::X { &x } else { &masto };
         for ch in connect_accounts(&o, emu, platform, need, 9_000).await {
             channels.push((platform, ch));
@@ -471,7 +473,7 @@ async fn bench() {
     // 2. A burst due within one minute.
     let posts = ((1_000.0 * scale) as usize).max(20);
     let window_ms = ((60_000.0 * scale) as i64).max(3_000);
-    let b = burst(&tmp.path().join("burst"), posts, window_ms).await;
+    let b = burst(&tmp.path().join("burst"), posts, window_ms, scale).await;
     let mut channels: Vec<String> = b
         .channels
         .iter()
