@@ -1,6 +1,6 @@
 import type { LucideIcon } from '@lucide/svelte';
-import CloudUpload from '@lucide/svelte/icons/cloud-upload';
 import CalendarClock from '@lucide/svelte/icons/calendar-clock';
+import CloudUpload from '@lucide/svelte/icons/cloud-upload';
 import FileSpreadsheet from '@lucide/svelte/icons/file-spreadsheet';
 import Info from '@lucide/svelte/icons/info';
 import KeyRound from '@lucide/svelte/icons/key-round';
@@ -18,6 +18,12 @@ export interface SectionInfo {
 /** Settings sections, in sub-nav order. */
 export const SECTIONS: readonly SectionInfo[] = [
   { id: 'about', label: 'About', description: 'Version, storage and health of this installation.', icon: Info },
+  {
+    id: 'scheduling',
+    label: 'Scheduling',
+    description: 'Your time zone, posts missed while Outpost was off, and how Outpost keeps publishing in the background.',
+    icon: CalendarClock,
+  },
   {
     id: 'privacy',
     label: 'Privacy & data',
