@@ -1,5 +1,5 @@
 //! Native file dialogs, with the `OUTPOST_FILE_DIALOG` test seam: when set, that command is run
-//! instead (arguments: `save <suggested name>` or `open`) and the path it prints is the choice; an
+//! instead (arguments: `save <suggested name>`, `open` or `open-media`) and the path it prints is the choice; an
 //! empty output means "cancelled". Like `OUTPOST_BROWSER`, it lets end-to-end tests drive flows that
 //! would otherwise stop at a window the WebDriver cannot reach.
 
@@ -14,8 +14,12 @@ pub const FILE_DIALOG_ENV: &str = "OUTPOST_FILE_DIALOG";
 
 #[derive(Debug, Clone)]
 pub enum FileDialog {
-    SaveArchive { suggested_name: String },
+    SaveArchive {
+        suggested_name: String,
+    },
     OpenArchive,
+    /// An image or video to attach (to an idea).
+    OpenMedia,
 }
 
 fn io_error(message: String) -> IpcError {
@@ -32,6 +36,7 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
         match &dialog {
             FileDialog::SaveArchive { suggested_name } => cmd.arg("save").arg(suggested_name),
             FileDialog::OpenArchive => cmd.arg("open"),
+            FileDialog::OpenMedia => cmd.arg("open-media"),
         };
         let out = cmd
             .output()
@@ -41,14 +46,22 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
         return Ok((!chosen.is_empty()).then(|| PathBuf::from(chosen)));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let builder = app.dialog().file().add_filter("Outpost archive", &["zip"]);
+    let builder = match dialog {
+        FileDialog::OpenMedia => app.dialog().file().add_filter(
+            "Images and videos",
+            &[
+                "jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "webm", "m4v",
+            ],
+        ),
+        _ => app.dialog().file().add_filter("Outpost archive", &["zip"]),
+    };
     match dialog {
         FileDialog::SaveArchive { suggested_name } => {
             builder.set_file_name(suggested_name).save_file(move |p| {
                 let _ = tx.send(p);
             })
         }
-        FileDialog::OpenArchive => builder.pick_file(move |p| {
+        FileDialog::OpenArchive | FileDialog::OpenMedia => builder.pick_file(move |p| {
             let _ = tx.send(p);
         }),
     }

@@ -106,6 +106,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::workspace::post_labels,
             crate::commands::workspace::search_workspace,
             crate::commands::workspace::undo_delete,
+            crate::commands::workspace::pick_media_file,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -62,4 +62,5 @@ pub const COMMANDS: &[&str] = &[
     "post_labels",
     "search_workspace",
     "undo_delete",
+    "pick_media_file",
 ];
