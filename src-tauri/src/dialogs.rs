@@ -1,5 +1,5 @@
 //! Native file dialogs, with the `OUTPOST_FILE_DIALOG` test seam: when set, that command is run
-//! instead (arguments: `save <suggested name>` or `open`) and the path it prints is the choice; an
+//! instead (arguments: `save <suggested name>`, `open` or `open-media`) and the path it prints is the choice; an
 //! empty output means "cancelled". Like `OUTPOST_BROWSER`, it lets end-to-end tests drive flows that
 //! would otherwise stop at a window the WebDriver cannot reach.
 
@@ -14,10 +14,14 @@ pub const FILE_DIALOG_ENV: &str = "OUTPOST_FILE_DIALOG";
 
 #[derive(Debug, Clone)]
 pub enum FileDialog {
-    SaveArchive { suggested_name: String },
+    SaveArchive {
+        suggested_name: String,
+    },
     OpenArchive,
     SaveCsv { suggested_name: String },
     OpenCsv,
+    /// An image or video to attach (to an idea).
+    OpenMedia,
 }
 
 fn io_error(message: String) -> IpcError {
@@ -36,6 +40,7 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
                 cmd.arg("save").arg(suggested_name)
             }
             FileDialog::OpenArchive | FileDialog::OpenCsv => cmd.arg("open"),
+            FileDialog::OpenMedia => cmd.arg("open-media"),
         };
         let out = cmd
             .output()
@@ -49,6 +54,12 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
         FileDialog::SaveCsv { .. } | FileDialog::OpenCsv => {
             app.dialog().file().add_filter("CSV file", &["csv"])
         }
+        FileDialog::OpenMedia => app.dialog().file().add_filter(
+            "Images and videos",
+            &[
+                "jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "webm", "m4v",
+            ],
+        ),
         _ => app.dialog().file().add_filter("Outpost archive", &["zip"]),
     };
     match dialog {
@@ -57,7 +68,7 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
                 let _ = tx.send(p);
             })
         }
-        FileDialog::OpenArchive | FileDialog::OpenCsv => builder.pick_file(move |p| {
+        FileDialog::OpenArchive | FileDialog::OpenCsv | FileDialog::OpenMedia => builder.pick_file(move |p| {
             let _ = tx.send(p);
         }),
     }

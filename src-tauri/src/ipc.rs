@@ -122,6 +122,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::csv::csv_import_preview,
             crate::commands::csv::csv_import_commit,
             crate::commands::csv::csv_export,
+            crate::commands::workspace::pick_media_file,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -78,4 +78,5 @@ pub const COMMANDS: &[&str] = &[
     "csv_import_preview",
     "csv_import_commit",
     "csv_export",
+    "pick_media_file",
 ];

@@ -8,6 +8,7 @@ use outpost_app::workspace::{
 };
 use tauri::State;
 
+use crate::dialogs::{self, FileDialog};
 use crate::ipc::IpcError;
 use crate::shell::Shell;
 
@@ -344,4 +345,14 @@ pub async fn search_workspace(
 #[specta::specta]
 pub async fn undo_delete(shell: State<'_, Shell>, undo_token: String) -> Result<Undone, IpcError> {
     Ok(shell.core()?.undo_delete(&undo_token).await?)
+}
+
+/// Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
+/// The file is only read when the idea is saved (`IdeaInput.new_media`).
+#[tauri::command]
+#[specta::specta]
+pub async fn pick_media_file(app: tauri::AppHandle) -> Result<Option<String>, IpcError> {
+    Ok(dialogs::pick(&app, FileDialog::OpenMedia)
+        .await?
+        .map(|p| p.to_string_lossy().into_owned()))
 }

@@ -4,7 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { launch, stopDriver, freshDataDir, dbQuery, KEY } from '../lib/harness.mjs';
+import { join } from 'node:path';
+import { launch, stopDriver, freshDataDir, dbQuery, answerFileDialog, askedFileDialog, repoRoot, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
@@ -73,6 +74,11 @@ test('board: ideas, drag and keyboard moves, columns, library, Ctrl-K search (li
     await app.waitForText('idea-error', (t) => /title/i.test(t));
     await app.type('idea-title', 'Launch teaser video');
     await app.type('idea-notes', 'Thirty seconds of the quokka mascot unboxing the product');
+    // An attachment from a file (the native dialog is answered by the test).
+    answerFileDialog(join(repoRoot, 'icons/128x128.png'));
+    await app.click('idea-attach');
+    await app.waitForText('idea-media', (t) => t.includes('128x128.png'));
+    assert.match(askedFileDialog(), /open-media/);
     await app.click('idea-save');
     await app.waitForCount('idea-dialog', 0);
     await addIdea(app, 'Customer story: Ana', 'Interview notes and three quotes');
@@ -82,6 +88,7 @@ test('board: ideas, drag and keyboard moves, columns, library, Ctrl-K search (li
     assert.deepEqual(cols.map((c) => c.name), ['Ideas', 'Drafting', 'In review', 'Scheduled', 'Published']);
     assert.deepEqual(cols[0].cards, ['Launch teaser video', 'Customer story: Ana', 'Behind the scenes']);
     assert.equal(cols[0].count, '3');
+    assert.equal(dbQuery(dataDir, "SELECT COUNT(*) FROM idea_media m JOIN ideas i ON i.id = m.idea_id WHERE i.title = 'Launch teaser video'")[0][0], 1);
 
     // Drag with the pointer: "Customer story" to the second column.
     const source = await card(app, 'Customer story: Ana');
@@ -200,6 +207,8 @@ test('board: ideas, drag and keyboard moves, columns, library, Ctrl-K search (li
     await app.waitFor('idea-dialog');
     const title = await app.script('return document.querySelector(\'[data-testid="idea-title"]\').value;');
     assert.equal(title, 'Launch teaser video');
+    await app.waitForText('idea-media', (t) => t.includes('128x128.png'));
+    await app.screenshot('idea-dialog');
     await app.keys(KEY.ESCAPE);
     await app.waitForCount('idea-dialog', 0);
     // A command from the palette.

@@ -598,6 +598,18 @@ async undoDelete(undoToken: string) : Promise<Result<Undone, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
+ * The file is only read when the idea is saved (`IdeaInput.new_media`).
+ */
+async pickMediaFile() : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_media_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 

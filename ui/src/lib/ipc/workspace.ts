@@ -121,6 +121,8 @@ export const workspace = {
 
   /** Ranked full-text search across posts, ideas and templates. */
   search: (query: string, limit: number) => read<SearchResult[]>([], () => commands.searchWorkspace(query, limit)),
+  /** Asks for an image or video to attach (native dialog); null when cancelled. */
+  pickMediaFile: () => call(() => commands.pickMediaFile()),
   /** Restores what a delete removed (while its undo window lasts). */
   undoDelete: (token: string) => call(() => commands.undoDelete(token)),
 };
