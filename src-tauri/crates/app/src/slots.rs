@@ -281,8 +281,10 @@ impl Outpost {
         }
         let after = after.unwrap_or(0).max(now_ms());
         let until = after + HORIZON_WEEKS * WEEK_MS;
-        let taken = slots::occupied(pool, channel_ids, after, until).await?;
-        for (at, which) in occurrences(&all, after, until)? {
+        let candidates = occurrences(&all, after, until)?;
+        let instants: Vec<i64> = candidates.iter().map(|(at, _)| *at).collect();
+        let taken = slots::occupied(pool, channel_ids, &instants).await?;
+        for (at, which) in candidates {
             if taken.binary_search(&at).is_ok() {
                 continue;
             }

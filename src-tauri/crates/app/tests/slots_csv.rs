@@ -354,7 +354,7 @@ fn write(folder: &Path, name: &str, body: &str) -> PathBuf {
     p
 }
 
-fn row<'a>(p: &'a CsvPreview, n: u32) -> &'a outpost_app::csv_posts::CsvRowPreview {
+fn row(p: &CsvPreview, n: u32) -> &outpost_app::csv_posts::CsvRowPreview {
     p.rows.iter().find(|r| r.row == n).unwrap()
 }
 

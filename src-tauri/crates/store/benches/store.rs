@@ -233,6 +233,57 @@ async fn main() {
         took,
         floor: Some(floor_q),
     });
+    // The queue: slots of both channels, and the instants already taken in the next 26 weeks
+    // (what next_free_slot reads).
+    for c in &channels {
+        for (weekday, time) in [(1, "09:00"), (3, "12:30"), (5, "17:00")] {
+            slots::insert(
+                db,
+                &slots::PostingSlot {
+                    id: new_id(),
+                    channel_id: c.id.clone(),
+                    weekday,
+                    local_time: time.into(),
+                    time_zone: "Europe/Berlin".into(),
+                    created_at: T0,
+                },
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let channel_ids: Vec<String> = channels.iter().map(|c| c.id.clone()).collect();
+    let (took, rows) = median(21, || async {
+        slots::list_for_channels(db, &channel_ids)
+            .await
+            .unwrap()
+            .len()
+    })
+    .await;
+    out.push(Row {
+        name: "slots::list_for_channels (2 channels)",
+        rows,
+        took,
+        floor: Some(floor_q),
+    });
+    // Three slot times a day for 26 weeks, on the posts' 10-minute grid (posts every 10 minutes, so
+    // most are taken).
+    let candidates: Vec<i64> = (0..26 * 7)
+        .flat_map(|d| [9 * 60, 12 * 60 + 30, 17 * 60].map(|m| mid + d * DAY + m * 60_000))
+        .collect();
+    let (took, rows) = median(21, || async {
+        slots::occupied(db, &channel_ids, &candidates)
+            .await
+            .unwrap()
+            .len()
+    })
+    .await;
+    out.push(Row {
+        name: "slots::occupied (546 candidates, 2 channels)",
+        rows,
+        took,
+        floor: Some(floor_q),
+    });
     let (took, rows) = median(21, || async {
         search::search(db, "giveaway recipe", 20)
             .await

@@ -50,27 +50,29 @@ pub async fn list_for_channels<'e, E: SqliteExecutor<'e>>(
     Ok(q.fetch_all(ex).await?)
 }
 
-/// The instants (unix ms) in `[from, to)` at which one of the channels already has a post that is
-/// scheduled or out (drafts and posts whose every job was cancelled do not occupy a slot), in order.
-/// One range scan on `posts_scheduled_at`, joined to the targets of these channels.
+/// Which of `instants` (unix ms) one of the channels already uses: a post that is scheduled or
+/// out at exactly that instant (drafts do not occupy a slot). One index lookup per candidate on
+/// `posts_scheduled_at`, so the cost follows the number of slot occurrences, not of posts.
 pub async fn occupied<'e, E: SqliteExecutor<'e>>(
     ex: E,
     channel_ids: &[String],
-    from: i64,
-    to: i64,
+    instants: &[i64],
 ) -> Result<Vec<i64>> {
-    if channel_ids.is_empty() {
+    if channel_ids.is_empty() || instants.is_empty() {
         return Ok(vec![]);
     }
     let sql = format!(
         "SELECT DISTINCT p.scheduled_at FROM posts p
          JOIN post_targets t ON t.post_id = p.id
-         WHERE p.scheduled_at >= ?1 AND p.scheduled_at < ?2 AND p.status <> 'draft'
-           AND t.channel_id IN ({})
+         WHERE p.scheduled_at IN ({}) AND p.status <> 'draft' AND t.channel_id IN ({})
          ORDER BY p.scheduled_at",
-        placeholders_from(channel_ids.len(), 3)
+        placeholders_from(instants.len(), 1),
+        placeholders_from(channel_ids.len(), instants.len() + 1)
     );
-    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(from).bind(to);
+    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    for at in instants {
+        q = q.bind(at);
+    }
     for id in channel_ids {
         q = q.bind(id);
     }

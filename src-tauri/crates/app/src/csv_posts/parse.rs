@@ -308,6 +308,7 @@ pub(super) fn tag_colour(name: &str) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

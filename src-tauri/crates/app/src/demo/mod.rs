@@ -403,10 +403,10 @@ impl Outpost {
                     .await?;
                 }
             }
-            if roll % 3 == 0 {
+            if roll.is_multiple_of(3) {
                 tags::tag_post(&mut *tx, &post.id, &tag_ids[i_us % tag_ids.len()]).await?;
             }
-            if roll % 5 == 0 {
+            if roll.is_multiple_of(5) {
                 tags::tag_post(&mut *tx, &post.id, &tag_ids[(i_us + 3) % tag_ids.len()]).await?;
             }
         }
