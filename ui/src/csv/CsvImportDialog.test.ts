@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import type { CsvPreview, CsvRowPreview } from '$lib/ipc/workspace';
+import type { CsvPreview, CsvRowPreview } from '$lib/ipc/slotsCsv';
 import CsvImportDialog from './CsvImportDialog.svelte';
 
 const ok = (row: number): CsvRowPreview => ({

@@ -16,8 +16,8 @@ vi.mock('$lib/ipc', async (importOriginal) => ({
   ipc: { channels: mocks.channels },
   isPreview: () => false,
 }));
-vi.mock('$lib/ipc/workspace', () => ({
-  workspaceIpc: {
+vi.mock('$lib/ipc/slotsCsv', () => ({
+  slotsCsvIpc: {
     postingSlots: mocks.postingSlots,
     addPostingSlot: mocks.addPostingSlot,
     removePostingSlot: mocks.removePostingSlot,
@@ -27,7 +27,7 @@ vi.mock('$lib/ipc/workspace', () => ({
 }));
 
 import { AppError, type ChannelView } from '$lib/ipc';
-import type { PostingSlotView } from '$lib/ipc/workspace';
+import type { PostingSlotView } from '$lib/ipc/slotsCsv';
 import QueueSection from './QueueSection.svelte';
 
 const channel = {
