@@ -2,6 +2,7 @@
 
 pub mod channels;
 pub mod media_host;
+pub mod posts;
 pub mod privacy;
 
 use tauri::State;

@@ -4,12 +4,13 @@
  * - Ctrl/Cmd + 1…7 opens the seven pages.
  * - `g` then a letter (c, b, n, i, a, h, s) does the same, within a short window.
  * - `?` opens the shortcuts dialog.
+ * - `n` (on its own) opens a fresh composer.
  * Keys typed into text fields are never taken.
  */
 import type { Page } from '$lib/ipc';
 import { PAGE_INFO } from './pages';
 
-export type ShortcutAction = { kind: 'navigate'; page: Page } | { kind: 'help' };
+export type ShortcutAction = { kind: 'navigate'; page: Page } | { kind: 'help' } | { kind: 'new-post' };
 
 export interface KeyInput {
   key: string;
@@ -78,6 +79,7 @@ export class ShortcutHandler {
     }
 
     if (input.key === '?') return { kind: 'help' };
+    if ((input.key === 'n' || input.key === 'N') && !input.shiftKey && !input.repeat) return { kind: 'new-post' };
     if ((input.key === 'g' || input.key === 'G') && !input.shiftKey && !input.repeat) {
       this.pendingSince = now;
       return null;

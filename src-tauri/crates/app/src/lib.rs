@@ -90,6 +90,8 @@ struct Inner {
     secrets_lock: tokio::sync::Mutex<()>,
     channels: channels::ChannelsState,
     sched: scheduler::SchedSignals,
+    /// Recently deleted posts, for undo.
+    trash: posts::Trash,
 }
 
 impl Outpost {
@@ -118,6 +120,7 @@ impl Outpost {
                 ),
                 options,
                 sched: scheduler::SchedSignals::default(),
+                trash: posts::Trash::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -135,6 +138,10 @@ impl Outpost {
 
     pub(crate) fn sched(&self) -> &scheduler::SchedSignals {
         &self.inner.sched
+    }
+
+    pub(crate) fn trash(&self) -> &posts::Trash {
+        &self.inner.trash
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

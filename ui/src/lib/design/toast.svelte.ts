@@ -11,6 +11,13 @@ export interface Toast {
   message?: string;
   /** Milliseconds until it leaves on its own; null keeps it until dismissed. */
   timeout: number | null;
+  /** A button on the toast (e.g. Undo); the toast leaves when it is pressed. */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run: () => void;
 }
 
 export interface ToastInput {
@@ -18,6 +25,7 @@ export interface ToastInput {
   title: string;
   message?: string;
   timeout?: number | null;
+  action?: ToastAction;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -33,7 +41,7 @@ export class ToastStore {
     const tone = input.tone ?? 'info';
     const timeout =
       input.timeout !== undefined ? input.timeout : tone === 'error' ? ERROR_TIMEOUT_MS : DEFAULT_TIMEOUT_MS;
-    const toast: Toast = { id: this.nextId++, tone, title: input.title, message: input.message, timeout };
+    const toast: Toast = { id: this.nextId++, tone, title: input.title, message: input.message, timeout, action: input.action };
     const next = [...this.items, toast];
     while (next.length > MAX_TOASTS) {
       const dropped = next.shift();

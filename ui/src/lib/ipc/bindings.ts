@@ -247,6 +247,201 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Creates a post (scheduled, due now, or a draft).
+ */
+async createPost(input: ComposeInput) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_post", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a post that has not gone out.
+ */
+async updatePost(id: string, input: ComposeInput) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_post", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A post as the composer opens it.
+ */
+async composerPost(id: string) : Promise<Result<ComposerPost, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a post; `restore_post` with the token undoes it for a while.
+ */
+async deletePost(id: string) : Promise<Result<DeletedPost, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Undoes a delete.
+ */
+async restorePost(undoToken: string) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_post", { undoToken }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a post to a time (`at`: RFC 3339 or local in `time_zone`).
+ */
+async reschedulePost(id: string, at: string, timeZone: string | null) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reschedule_post", { id, at, timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a post to another day, keeping its time of day (calendar drag).
+ */
+async movePostToDate(id: string, date: string) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_post_to_date", { id, date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Posts in a calendar range.
+ */
+async calendarPosts(query: CalendarQuery) : Promise<Result<CalendarPage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_posts", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Live per-channel counts, limits and rule violations.
+ */
+async previewPost(input: ComposeInput) : Promise<Result<ChannelPreview[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_post", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a dropped file (a path from the window's drag-and-drop event).
+ */
+async importMediaPath(path: string) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_media_path", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds pasted bytes.
+ */
+async importMediaBytes(name: string, bytes: number[]) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_media_bytes", { name, bytes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Lets the user choose files, then adds them; an empty list when cancelled.
+ */
+async pickMedia() : Promise<Result<MediaItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_media") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A library item with its thumbnail.
+ */
+async mediaItem(id: string) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A library item's thumbnail as a data URL (`null` for videos).
+ */
+async mediaThumbnail(id: string) : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_thumbnail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keeps the composer as typed.
+ */
+async composerAutosave(draft: ComposerDraft) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_autosave", { draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The composer as last typed, if not sent.
+ */
+async composerAutosaved() : Promise<Result<ComposerDraft | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_autosaved") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async composerDiscardAutosave() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_discard_autosave") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The creator's time zone (Settings; the computer's until set).
+ */
+async creatorTimeZone() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("creator_time_zone") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -256,11 +451,13 @@ async testMediaHost() : Promise<Result<MediaHostTestReport, IpcError>> {
 export const events = __makeEvents__<{
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
-deepLinkEvent: DeepLinkEvent
+deepLinkEvent: DeepLinkEvent,
+postsChanged: PostsChanged
 }>({
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
-deepLinkEvent: "deep-link-event"
+deepLinkEvent: "deep-link-event",
+postsChanged: "posts-changed"
 })
 
 /** user-defined constants **/
@@ -293,6 +490,91 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * One try at publishing.
+ */
+export type AttemptView = { attempt_no: number; started_at: number; finished_at: number | null; 
+/**
+ * `success`, `retryable_error`, `rate_limited`, `needs_reauth`, `rejected`, `unknown`,
+ * `interrupted`; `None` while in flight.
+ */
+outcome: string | null; summary: string | null }
+/**
+ * A channel on a calendar card.
+ */
+export type CalendarChannel = { id: string; platform: Platform; name: string }
+/**
+ * A post on the calendar.
+ */
+export type CalendarItem = { id: string; status: string; scheduled_at: number; 
+/**
+ * The local date and time in the calendar's zone, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string; 
+/**
+ * The zone the post was scheduled in.
+ */
+time_zone: string | null; 
+/**
+ * The first 160 characters of the text.
+ */
+excerpt: string; channels: CalendarChannel[]; 
+/**
+ * Each channel's job state (`scheduled`, `published`, `failed`, …), in channel order.
+ */
+job_states: string[]; media_count: number; 
+/**
+ * The first attachment (for a thumbnail through `media_thumbnail`).
+ */
+first_media_id: string | null; first_media_kind: string | null; campaign_id: string | null }
+/**
+ * A calendar range's posts, in time order.
+ */
+export type CalendarPage = { time_zone: string; items: CalendarItem[] }
+/**
+ * The posts of a calendar range.
+ */
+export type CalendarQuery = { 
+/**
+ * First local date shown, `YYYY-MM-DD` (inclusive).
+ */
+from: string; 
+/**
+ * Local date after the last one shown, `YYYY-MM-DD` (exclusive).
+ */
+to: string; 
+/**
+ * The zone the dates are in; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; 
+/**
+ * Only posts on any of these channels (empty: all).
+ */
+channel_ids: string[]; 
+/**
+ * Only these post statuses (empty: all).
+ */
+statuses: string[]; 
+/**
+ * Only posts with any of these tags (empty: all).
+ */
+tag_ids: string[]; campaign_id: string | null }
+/**
+ * The live preview of a post on one channel.
+ */
+export type ChannelPreview = { channel_id: string; platform: Platform; display_name: string; handle: string; avatar_url: string | null; 
+/**
+ * `weighted` (X: twitter-text, URLs 23, CJK/emoji 2), `graphemes` (Bluesky) or `chars`.
+ */
+counting: string; 
+/**
+ * One sentence for the counter's tooltip.
+ */
+counting_rule: string; 
+/**
+ * The text this channel publishes (its caption, or the base text).
+ */
+text: string; title: string | null; max_title: number | null; max_images: number; threads: boolean; first_comment: boolean; requires_video: boolean; parts: PartCount[]; violations: RuleViolation[] }
 /**
  * The revocation result of one channel, as delete-all and disconnect report it.
  */
@@ -345,6 +627,38 @@ connected_at: number; updated_at: number }
  * Channels changed (connected, refreshed, reconnect needed, disconnected): reload the list.
  */
 export type ChannelsChanged = { channel_ids: string[]; reason: string }
+/**
+ * What the composer creates or saves.
+ */
+export type ComposeInput = { text: string; channels: string[]; media: ComposeMedia[]; 
+/**
+ * RFC 3339, or a local date-time in `time_zone`; `None`: now (or no time for a draft).
+ */
+at: string | null; 
+/**
+ * IANA zone; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; draft: boolean; variants: TargetVariant[] }
+/**
+ * An attachment from the media library, in the order given, with its alt text.
+ */
+export type ComposeMedia = { media_id: string; alt: string | null }
+/**
+ * The composer as it was last typed, kept so a crash never loses it.
+ */
+export type ComposerDraft = { 
+/**
+ * The post being edited; `None` for a new post.
+ */
+post_id: string | null; input: ComposeInput; saved_at: number }
+/**
+ * A post as the composer edits it.
+ */
+export type ComposerPost = { detail: PostDetail; input: ComposeInput; media: MediaItem[]; 
+/**
+ * False once any channel is publishing or published: the post can no longer change.
+ */
+editable: boolean }
 /**
  * An account or page the signed-in user can post to, offered for selection.
  */
@@ -454,6 +768,14 @@ export type DeleteAllReport = { deleted: boolean;
  * the platform's site.
  */
 revocation: ChannelRevocation[] }
+/**
+ * A deleted post that can still be restored (`restore_post` with `undo_token`).
+ */
+export type DeletedPost = { post_id: string; undo_token: string; 
+/**
+ * Seconds the undo stays possible.
+ */
+undo_seconds: number }
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */
@@ -714,6 +1036,19 @@ channels_needing_reconnect: number }
  */
 export type IpcError = { code: ErrorCode; message: string }
 /**
+ * A publish job (one post on one channel).
+ */
+export type JobView = { id: string; 
+/**
+ * `scheduled`, `publishing`, `published`, `failed`, `unconfirmed`, `held`, `cancelled`.
+ */
+state: string; due_at: number; attempt_count: number; hold_reason: string | null; last_error: string | null; platform_post_id: string | null; platform_url: string | null; 
+/**
+ * Set while the platform's own scheduler holds the post.
+ */
+native_schedule_id: string | null; published_at: number | null }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
+/**
  * The media host settings (everything but the secret access key).
  */
 export type MediaHostConfig = { provider?: Provider; 
@@ -756,13 +1091,61 @@ failed_step: TestStep | null;
  */
 message: string }
 /**
+ * A media library item as the composer shows it.
+ */
+export type MediaItem = { id: string; original_name: string; mime: string; 
+/**
+ * `image`, `gif` or `video`.
+ */
+kind: string; bytes: number; width: number | null; height: number | null; duration_ms: number | null; alt: string; 
+/**
+ * A `data:image/jpeg;base64,…` thumbnail; `None` for videos and images too large to decode.
+ */
+thumbnail: string | null }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
 /**
+ * One part's length as the platform counts it.
+ */
+export type PartCount = { 
+/**
+ * `post`, `thread` (a reply in a thread) or `first_comment`.
+ */
+kind: string; count: number; max: number }
+/**
  * A platform Outpost publishes to.
  */
 export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
+/**
+ * A post with everything about its publishing.
+ */
+export type PostDetail = { post: PostView; media_count: number; targets: TargetDetail[] }
+/**
+ * A post's own fields.
+ */
+export type PostView = { id: string; text: string; 
+/**
+ * `draft`, `scheduled`, `publishing`, `published`, `partially_published`, `failed`.
+ */
+status: string; 
+/**
+ * Unix ms; `None` for an unscheduled draft.
+ */
+scheduled_at: number | null; time_zone: string | null; 
+/**
+ * The wall-clock time in `time_zone`, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string | null; created_at: number; updated_at: number }
+/**
+ * Posts changed (created, edited, moved, deleted, restored, or a channel's publishing moved on).
+ */
+export type PostsChanged = { post_ids: string[]; 
+/**
+ * `created`, `updated`, `moved`, `deleted`, `restored` or `job`.
+ */
+reason: string }
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.
@@ -789,6 +1172,35 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * A broken rule.
+ */
+export type RuleViolation = { part: number; rule: string; message: string }
+/**
+ * A post on one channel, with its job and history.
+ */
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
+/**
+ * What differs on one channel.
+ */
+export type TargetVariant = { channel_id: string; 
+/**
+ * Replaces the base text on this channel.
+ */
+caption: string | null; title: string | null; first_comment: string | null; 
+/**
+ * Replies after the first post (a thread).
+ */
+thread_parts?: string[]; 
+/**
+ * Platform options (`outpost_platforms::publish::PostOptions` as JSON: visibility, tags,
+ * content warning, board id, …).
+ */
+options?: JsonValue; 
+/**
+ * Hand the post to the platform's own scheduler (Facebook Pages, YouTube, Mastodon).
+ */
+native_scheduling?: boolean }
 /**
  * A step of [`S3Host::test_connection`].
  */

@@ -3,18 +3,24 @@
 //! (every state change and attempt), rescheduling, cancelling and deleting, and what to do about a
 //! post whose outcome is unknown.
 
+mod calendar;
+mod compose;
+mod library;
 mod media;
 mod types;
 
-use outpost_platforms::publish::{
-    MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher,
-};
+use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart};
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};
-use outpost_store::{ChannelStatus, JobState, PostStatus, channels, new_id, now_ms};
+use outpost_store::{JobState, PostStatus, channels, now_ms};
 
+pub use calendar::*;
+pub use compose::*;
+pub use library::*;
 pub use types::*;
+
+pub(crate) use compose::Trash;
 
 use crate::channels::to_platform;
 use crate::scheduler::time;
@@ -51,170 +57,7 @@ impl Outpost {
     /// connected, every file readable and within each platform's rules, the time valid and not
     /// past — or nothing is created and the error says which rule failed.
     pub async fn create_post(&self, new: NewPost) -> Result<PostDetail> {
-        if new.channels.is_empty() {
-            return Err(Error::InvalidInput("choose at least one channel".into()));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for c in &new.channels {
-            if !seen.insert(c) {
-                return Err(Error::InvalidInput("a channel is listed twice".into()));
-            }
-        }
-        let zone_name = match &new.time_zone {
-            Some(z) => z.clone(),
-            None => self.time_zone().await?,
-        };
-        let tz = time::zone(&zone_name)?;
-        let now = now_ms();
-        let when = match &new.at {
-            None if new.draft => None,
-            None => Some((now, time::local_of(now, tz))),
-            Some(input) => {
-                let (ms, local) = time::parse_when(input, tz)?;
-                if ms < now - PAST_TOLERANCE_MS && !new.draft {
-                    return Err(Error::InvalidInput(format!(
-                        "{} has already passed; choose a later time or publish now",
-                        local.replace('T', " ")
-                    )));
-                }
-                Some((ms.max(now), local))
-            }
-        };
-        // Media first: inspected (type from content), then copied into the library.
-        let mut files = Vec::new();
-        for m in &new.media {
-            files.push(MediaFile::inspect(&m.path, m.alt.clone())?);
-        }
-        // Channels and the platform rules, before anything is written.
-        let mut chans = Vec::new();
-        for id in &new.channels {
-            let c = channels::find(self.store().pool(), id)
-                .await?
-                .ok_or_else(|| Error::InvalidInput(format!("there is no channel {id}")))?;
-            let p = to_platform(c.platform);
-            if c.status != ChannelStatus::Connected && !new.draft {
-                return Err(Error::InvalidInput(format!(
-                    "{} on {} needs to be reconnected before posts can be scheduled on it{}",
-                    label(&c),
-                    p.name(),
-                    c.status_reason
-                        .as_deref()
-                        .map(|r| format!(" ({r})"))
-                        .unwrap_or_default()
-                )));
-            }
-            let pubr = publisher(p).ok_or_else(|| {
-                Error::InvalidInput(format!("Outpost cannot publish on {} yet", p.name()))
-            })?;
-            let limits = pubr.limits();
-            let variant = new.variants.iter().find(|v| v.channel_id == c.id);
-            if let Some(v) = variant.filter(|v| !v.options.is_null()) {
-                serde_json::from_value::<PostOptions>(v.options.clone()).map_err(|e| {
-                    Error::InvalidInput(format!("the {} options are not valid: {e}", p.name()))
-                })?;
-            }
-            let preview = platform_post(&new.text, variant, &files, "preview");
-            if !new.draft
-                && let Some(v) = pubr.validate(&preview, &limits).first()
-            {
-                return Err(Error::InvalidInput(format!(
-                    "{} ({}): {}",
-                    p.name(),
-                    label(&c),
-                    v.message
-                )));
-            }
-            if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
-                return Err(Error::InvalidInput(format!(
-                    "{} has no scheduler of its own to hand this post to",
-                    p.name()
-                )));
-            }
-            chans.push(c);
-        }
-        let assets = self.import_media(&files).await?;
-
-        let mut tx = self.store().begin().await?;
-        let post = posts::Post {
-            id: new_id(),
-            body: new.text.clone(),
-            status: if when.is_some() {
-                PostStatus::Scheduled
-            } else {
-                PostStatus::Draft
-            },
-            scheduled_at: when.as_ref().map(|w| w.0),
-            time_zone: when.as_ref().map(|_| zone_name.clone()),
-            local_time: when.as_ref().map(|w| w.1.clone()),
-            created_at: now,
-            updated_at: now,
-            ..Default::default()
-        };
-        posts::insert(&mut *tx, &post).await?;
-        for (i, asset) in assets.iter().enumerate() {
-            post_media::insert(
-                &mut *tx,
-                &post_media::PostMedia {
-                    id: new_id(),
-                    post_id: post.id.clone(),
-                    target_id: None,
-                    media_id: asset.clone(),
-                    position: i64::try_from(i).unwrap_or(0),
-                    created_at: now,
-                },
-            )
-            .await?;
-        }
-        for c in &chans {
-            let v = new.variants.iter().find(|v| v.channel_id == c.id);
-            let target = targets::PostTarget {
-                id: new_id(),
-                post_id: post.id.clone(),
-                channel_id: c.id.clone(),
-                caption: v.and_then(|v| v.caption.clone()),
-                title: v.and_then(|v| v.title.clone()),
-                thumbnail_media_id: None,
-                first_comment: v.and_then(|v| v.first_comment.clone()),
-                thread_parts: outpost_store::json(serde_json::json!(
-                    v.map(|v| v.thread_parts.clone()).unwrap_or_default()
-                )),
-                options: outpost_store::json(
-                    v.map(|v| v.options.clone())
-                        .filter(|o| o.is_object())
-                        .unwrap_or_else(|| serde_json::json!({})),
-                ),
-                native_scheduling: v.is_some_and(|v| v.native_scheduling),
-                created_at: now,
-                updated_at: now,
-            };
-            targets::insert(&mut *tx, &target).await?;
-            if let Some((due, _)) = &when {
-                // A post handed to the platform's scheduler is handed over at once.
-                let due = if target.native_scheduling
-                    && *due - now > crate::scheduler::NATIVE_MIN_LEAD_MS
-                {
-                    now
-                } else {
-                    *due
-                };
-                jobs::insert(
-                    &mut *tx,
-                    &PublishJob {
-                        id: new_id(),
-                        post_target_id: target.id.clone(),
-                        state: JobState::Scheduled,
-                        due_at: due,
-                        created_at: now,
-                        updated_at: now,
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-        }
-        tx.commit().await.map_err(outpost_store::Error::from)?;
-        self.scheduler_changed();
-        self.post_detail(&post.id).await
+        self.create_from_files(new).await
     }
 
     /// A post with its targets, their jobs and every attempt.
@@ -313,6 +156,15 @@ impl Outpost {
             )));
         }
         let detail = self.post_detail(id).await?;
+        if detail.targets.iter().any(|t| {
+            t.job
+                .as_ref()
+                .is_some_and(|j| matches!(j.state.as_str(), "publishing" | "published"))
+        }) {
+            return Err(Error::InvalidInput(
+                "this post is being published or already went out; it cannot be moved".into(),
+            ));
+        }
         self.reschedule_native_copies(&detail, ms).await?;
         let mut tx = self.store().begin().await?;
         posts::reschedule(&mut *tx, id, Some(ms), Some(&zone_name), Some(&local), now).await?;
