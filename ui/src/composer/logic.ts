@@ -108,7 +108,7 @@ export function move<T>(items: readonly T[], from: number, to: number): T[] {
 export function localInputIn(zone: string, minutesAhead: number, now: Date = new Date()): string {
   const t = new Date(now.getTime() + minutesAhead * 60_000);
   try {
-    const parts = new Intl.DateTimeFormat('en-CA', {
+    const parts = new Intl.DateTimeFormat('en-US', {
       timeZone: zone,
       year: 'numeric',
       month: '2-digit',
