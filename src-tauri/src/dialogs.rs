@@ -83,3 +83,42 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
             .map_err(|e| io_error(format!("That location cannot be used: {e}"))),
     }
 }
+
+/// Lets the user choose images and videos to attach; an empty list when they cancelled. The test
+/// seam's command gets the argument `open-media` and prints one path per line.
+pub async fn pick_media(app: &AppHandle) -> Result<Vec<PathBuf>, IpcError> {
+    if let Some(command) = std::env::var_os(FILE_DIALOG_ENV).filter(|c| !c.is_empty()) {
+        let out = tokio::process::Command::new(command)
+            .arg("open-media")
+            .output()
+            .await
+            .map_err(|e| io_error(format!("The file chooser could not run: {e}")))?;
+        return Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(PathBuf::from)
+            .collect());
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .add_filter(
+            "Images and videos",
+            &["jpg", "jpeg", "png", "gif", "webp", "mp4", "mov", "webm"],
+        )
+        .pick_files(move |p| {
+            let _ = tx.send(p);
+        });
+    let chosen = rx
+        .await
+        .map_err(|_| io_error("The file chooser closed unexpectedly.".into()))?;
+    chosen
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            p.into_path()
+                .map_err(|e| io_error(format!("That file cannot be used: {e}")))
+        })
+        .collect()
+}

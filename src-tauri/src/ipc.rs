@@ -123,6 +123,24 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::csv::csv_import_commit,
             crate::commands::csv::csv_export,
             crate::commands::workspace::pick_media_file,
+            crate::commands::posts::create_post,
+            crate::commands::posts::update_post,
+            crate::commands::posts::composer_post,
+            crate::commands::posts::delete_post,
+            crate::commands::posts::restore_post,
+            crate::commands::posts::reschedule_post,
+            crate::commands::posts::move_post_to_date,
+            crate::commands::posts::calendar_posts,
+            crate::commands::posts::preview_post,
+            crate::commands::posts::import_media_path,
+            crate::commands::posts::import_media_bytes,
+            crate::commands::posts::pick_media,
+            crate::commands::posts::media_item,
+            crate::commands::posts::media_thumbnail,
+            crate::commands::posts::composer_autosave,
+            crate::commands::posts::composer_autosaved,
+            crate::commands::posts::composer_discard_autosave,
+            crate::commands::posts::creator_time_zone,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
@@ -130,6 +148,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::channels::ChannelsChanged,
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged
+            crate::commands::posts::PostsChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

@@ -3,6 +3,7 @@
 pub mod channels;
 pub mod csv;
 pub mod media_host;
+pub mod posts;
 pub mod privacy;
 pub mod workspace;
 pub mod scheduling;

@@ -25,9 +25,21 @@ vi.mock('$lib/ipc', async (importOriginal) => {
         throw new original.AppError('core_unavailable', 'not in this test');
       },
       revealDataDir: async () => {},
+      channels: async () => [],
+      onChannelsChanged: async () => () => {},
     },
   };
 });
+
+vi.mock('$lib/ipc/posts', () => ({
+  posts: {
+    timeZone: async () => 'UTC',
+    calendar: async () => ({ time_zone: 'UTC', items: [] }),
+    onChanged: async () => () => {},
+    onFileDrop: async () => () => {},
+    autosaved: async () => null,
+  },
+}));
 
 import App from './App.svelte';
 import { toasts } from '$lib/design/toast.svelte';
@@ -56,7 +68,7 @@ describe('App', () => {
     render(App);
     const page = await screen.findByTestId('page-calendar');
     expect(page.querySelector('h1')).toHaveTextContent('Calendar');
-    expect(screen.getByTestId('empty-state')).toBeInTheDocument();
+    expect(await screen.findByTestId('empty-state')).toBeInTheDocument();
 
     await user.keyboard('{Control>}3{/Control}');
     expect(await screen.findByTestId('page-compose')).toBeInTheDocument();

@@ -19,6 +19,13 @@ describe('ShortcutHandler', () => {
     });
   });
 
+  it('opens a fresh composer with n, while g then n still navigates to Compose', () => {
+    expect(handler.handle(key('n'), 0)).toEqual({ kind: 'new-post' });
+    expect(handler.handle(key('n', { repeat: true }), 0)).toBeNull();
+    expect(handler.handle(key('g'), 0)).toBeNull();
+    expect(handler.handle(key('n'), 100)).toEqual({ kind: 'navigate', page: 'compose' });
+  });
+
   it('uses the physical digit key when the layout produces another character', () => {
     expect(handler.handle(key('&', { code: 'Digit1', ctrlKey: true }), 0)).toEqual({ kind: 'navigate', page: 'calendar' });
   });

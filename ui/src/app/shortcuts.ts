@@ -5,12 +5,17 @@
  * - `g` then a letter (c, b, n, i, a, h, s) does the same, within a short window.
  * - `?` opens the shortcuts dialog.
  * - Ctrl/Cmd + K opens the command palette (search), also from inside a text field.
+ * - `n` (on its own) opens a fresh composer.
  * Keys typed into text fields are never taken.
  */
 import type { Page } from '$lib/ipc';
 import { PAGE_INFO } from './pages';
 
-export type ShortcutAction = { kind: 'navigate'; page: Page } | { kind: 'help' } | { kind: 'palette' };
+export type ShortcutAction =
+  | { kind: 'navigate'; page: Page }
+  | { kind: 'help' }
+  | { kind: 'palette' }
+  | { kind: 'new-post' };
 
 export interface KeyInput {
   key: string;
@@ -83,6 +88,7 @@ export class ShortcutHandler {
     }
 
     if (input.key === '?') return { kind: 'help' };
+    if ((input.key === 'n' || input.key === 'N') && !input.shiftKey && !input.repeat) return { kind: 'new-post' };
     if ((input.key === 'g' || input.key === 'G') && !input.shiftKey && !input.repeat) {
       this.pendingSince = now;
       return null;

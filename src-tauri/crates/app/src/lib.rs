@@ -96,6 +96,8 @@ struct Inner {
     channels: channels::ChannelsState,
     sched: scheduler::SchedSignals,
     workspace: workspace::WorkspaceState,
+    /// Recently deleted posts, for undo.
+    trash: posts::Trash,
 }
 
 impl Outpost {
@@ -125,6 +127,7 @@ impl Outpost {
                 options,
                 sched: scheduler::SchedSignals::default(),
                 workspace: workspace::WorkspaceState::default(),
+                trash: posts::Trash::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -142,6 +145,10 @@ impl Outpost {
 
     pub(crate) fn sched(&self) -> &scheduler::SchedSignals {
         &self.inner.sched
+    }
+
+    pub(crate) fn trash(&self) -> &posts::Trash {
+        &self.inner.trash
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

@@ -159,6 +159,11 @@ export function unwrap<T>(result: Result<T, IpcError>): T {
   throw new AppError(result.error.code, result.error.message);
 }
 
+/** Runs a command and unwraps its result (for the per-domain facades beside this file). */
+export async function callCore<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
+  return call(run);
+}
+
 export async function call<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
   let result: Result<T, IpcError>;
   try {

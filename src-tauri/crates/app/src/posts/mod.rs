@@ -3,18 +3,24 @@
 //! (every state change and attempt), rescheduling, cancelling and deleting, and what to do about a
 //! post whose outcome is unknown.
 
+mod calendar;
+mod compose;
+mod library;
 mod media;
 mod types;
 
-use outpost_platforms::publish::{
-    MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher,
-};
+use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher};
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};
 use outpost_store::{ChannelStatus, JobState, PostStatus, channels, new_id, now_ms};
 
+pub use calendar::*;
+pub use compose::*;
+pub use library::*;
 pub use types::*;
+
+pub(crate) use compose::Trash;
 
 use crate::channels::to_platform;
 use crate::scheduler::time;
@@ -51,13 +57,7 @@ impl Outpost {
     /// connected, every file readable and within each platform's rules, the time valid and not
     /// past — or nothing is created and the error says which rule failed.
     pub async fn create_post(&self, new: NewPost) -> Result<PostDetail> {
-        let prepared = self.prepare_post(&new).await.map_err(|e| e.error)?;
-        let assets = self.import_media(&prepared.files).await?;
-        let mut tx = self.store().begin().await?;
-        let id = write_post(&mut tx, &prepared, &assets).await?;
-        tx.commit().await.map_err(outpost_store::Error::from)?;
-        self.scheduler_changed();
-        self.post_detail(&id).await
+        self.create_from_files(new).await
     }
 
     /// Checks every rule [`Outpost::create_post`] checks, writing nothing: the channels, the time,
@@ -286,6 +286,15 @@ impl Outpost {
             )));
         }
         let detail = self.post_detail(id).await?;
+        if detail.targets.iter().any(|t| {
+            t.job
+                .as_ref()
+                .is_some_and(|j| matches!(j.state.as_str(), "publishing" | "published"))
+        }) {
+            return Err(Error::InvalidInput(
+                "this post is being published or already went out; it cannot be moved".into(),
+            ));
+        }
         self.reschedule_native_copies(&detail, ms).await?;
         let mut tx = self.store().begin().await?;
         posts::reschedule(&mut *tx, id, Some(ms), Some(&zone_name), Some(&local), now).await?;
