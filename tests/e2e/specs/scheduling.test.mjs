@@ -42,7 +42,9 @@ function connectX(dataDir) {
   assert.equal(set.status, 0, set.stderr);
   const c = cli(dataDir, '--json', 'channels', 'connect', 'x');
   assert.equal(c.status, 0, c.stderr);
-  return JSON.parse(c.stdout)[0].id;
+  // The headless browser the CLI starts shares its stdout: the JSON array is the line starting with `[`.
+  const json = c.stdout.slice(c.stdout.search(/^\[/m));
+  return JSON.parse(json)[0].id;
 }
 
 async function openScheduling(app) {
