@@ -48,7 +48,8 @@ function connectX(dataDir) {
 async function openScheduling(app) {
   await app.click('nav-settings');
   await app.click('settings-scheduling');
-  await app.waitFor('scheduling-status', 15_000);
+  // Loaded (the status line itself is screen-reader-only while another process publishes).
+  await app.waitFor('scheduling-pause', 15_000);
 }
 
 test('Settings → Scheduling shows and changes the scheduler settings; outpost run refuses while the app publishes', async () => {
@@ -108,7 +109,7 @@ test('Settings → Scheduling shows and changes the scheduler settings; outpost 
     await app.click('settings-appearance');
     await app.click('appearance-dark');
     await app.click('settings-scheduling');
-    await app.waitFor('scheduling-status');
+    await app.waitFor('scheduling-pause');
     await app.screenshot('scheduling-dark');
     await app.click('settings-appearance');
     await app.click('appearance-system');
