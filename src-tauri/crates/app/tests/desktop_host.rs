@@ -29,10 +29,11 @@ fn due_now(channel: &str, text: &str) -> NewPost {
 }
 
 fn quick() -> HostConfig {
-    let mut cfg = HostConfig::default();
-    cfg.retry_lock_every = Duration::from_millis(100);
-    cfg.stop_timeout = Duration::from_secs(10);
-    cfg
+    HostConfig {
+        retry_lock_every: Duration::from_millis(100),
+        stop_timeout: Duration::from_secs(10),
+        ..Default::default()
+    }
 }
 
 async fn wait_for_state(host: &SchedulerHost, want: impl Fn(&HostState) -> bool) -> HostState {
@@ -114,8 +115,10 @@ async fn while_another_process_publishes_the_host_waits_then_takes_over() {
 async fn stopping_a_host_that_waits_for_the_lock_is_immediate() {
     let (s, _) = connected_x().await;
     let _other = SchedulerLock::acquire(s.o.paths()).unwrap();
-    let mut cfg = quick();
-    cfg.retry_lock_every = Duration::from_secs(3600);
+    let cfg = HostConfig {
+        retry_lock_every: Duration::from_secs(3600),
+        ..quick()
+    };
     let host = SchedulerHost::start(s.o.clone(), cfg, &tokio::runtime::Handle::current());
     wait_for_state(&host, |st| matches!(st, HostState::Elsewhere { .. })).await;
     let stopped = tokio::time::timeout(Duration::from_secs(2), host.stop()).await;
