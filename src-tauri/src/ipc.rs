@@ -147,7 +147,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::privacy::DataProgressEvent,
             crate::commands::channels::ChannelsChanged,
             crate::desktop::SchedulerActivity,
-            crate::desktop::SchedulingChanged
+            crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged
         ])
         .typ::<ErrorCode>()

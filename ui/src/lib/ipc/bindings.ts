@@ -599,6 +599,172 @@ async undoDelete(undoToken: string) : Promise<Result<Undone, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async scheduling() : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("scheduling") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every IANA time zone, sorted, for the picker.
+ */
+async timeZones() : Promise<string[]> {
+    return await TAURI_INVOKE("time_zones");
+},
+/**
+ * Pauses or resumes publishing (due posts wait; after resuming, the missed-post rule applies).
+ */
+async setPublishingPaused(paused: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_publishing_paused", { paused }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async setTimeZone(timeZone: string) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_time_zone", { timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Posts missed while Outpost was off are published if at most this many minutes late.
+ */
+async setMissedGraceMinutes(minutes: number) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_missed_grace_minutes", { minutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Notifications on/off, keep running in the tray when the window closes.
+ */
+async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_desktop_prefs", { prefs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Starts Outpost (hidden, in the tray) when the user logs in.
+ */
+async setStartAtLogin(enabled: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_start_at_login", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A channel's weekly posting slots, Monday first.
+ */
+async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("posting_slots", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a weekly slot (in the creator's time zone).
+ */
+async addPostingSlot(channelId: string, slot: WeeklySlot) : Promise<Result<PostingSlotView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_posting_slot", { channelId, slot }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces every slot of a channel at once.
+ */
+async setPostingSlots(channelId: string, slots: WeeklySlot[]) : Promise<Result<PostingSlotView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_posting_slots", { channelId, slots }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Removes one slot.
+ */
+async removePostingSlot(slotId: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_posting_slot", { slotId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The earliest slot of these channels after `after` (unix ms; default now) that none of them uses.
+ */
+async nextFreeSlot(channelIds: string[], after: number | null) : Promise<Result<FreeSlot, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("next_free_slot", { channelIds, after }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates the post at the next free slot of its channels (every rule of creating a post applies).
+ */
+async addToQueue(post: NewPost) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_to_queue", { post }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for a CSV file and checks every row (nothing is created). `None` when cancelled.
+ */
+async csvImportPreview() : Promise<Result<CsvPreview | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_import_preview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Checks the previewed file again and creates its posts: every row, or with `skip_invalid` the
+ * valid rows only (the user confirmed the preview listing the others).
+ */
+async csvImportCommit(skipInvalid: boolean) : Promise<Result<CsvImportSummary, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_import_commit", { skipInvalid }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to save, then writes every post to a CSV file. `None` when cancelled.
+ */
+async csvExport() : Promise<Result<CsvExportSummary | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("csv_export") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 /**
  * Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
  * The file is only read when the idea is saved (`IdeaInput.new_media`).
@@ -606,6 +772,201 @@ async undoDelete(undoToken: string) : Promise<Result<Undone, IpcError>> {
 async pickMediaFile() : Promise<Result<string | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("pick_media_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a post (scheduled, due now, or a draft).
+ */
+async createPost(input: ComposeInput) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_post", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces a post that has not gone out.
+ */
+async updatePost(id: string, input: ComposeInput) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_post", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A post as the composer opens it.
+ */
+async composerPost(id: string) : Promise<Result<ComposerPost, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a post; `restore_post` with the token undoes it for a while.
+ */
+async deletePost(id: string) : Promise<Result<DeletedPost, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Undoes a delete.
+ */
+async restorePost(undoToken: string) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_post", { undoToken }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a post to a time (`at`: RFC 3339 or local in `time_zone`).
+ */
+async reschedulePost(id: string, at: string, timeZone: string | null) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reschedule_post", { id, at, timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Moves a post to another day, keeping its time of day (calendar drag).
+ */
+async movePostToDate(id: string, date: string) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_post_to_date", { id, date }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Posts in a calendar range.
+ */
+async calendarPosts(query: CalendarQuery) : Promise<Result<CalendarPage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("calendar_posts", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Live per-channel counts, limits and rule violations.
+ */
+async previewPost(input: ComposeInput) : Promise<Result<ChannelPreview[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_post", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a dropped file (a path from the window's drag-and-drop event).
+ */
+async importMediaPath(path: string) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_media_path", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds pasted bytes.
+ */
+async importMediaBytes(name: string, bytes: number[]) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_media_bytes", { name, bytes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Lets the user choose files, then adds them; an empty list when cancelled.
+ */
+async pickMedia() : Promise<Result<MediaItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_media") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A library item with its thumbnail.
+ */
+async mediaItem(id: string) : Promise<Result<MediaItem, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A library item's thumbnail as a data URL (`null` for videos).
+ */
+async mediaThumbnail(id: string) : Promise<Result<string | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("media_thumbnail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keeps the composer as typed.
+ */
+async composerAutosave(draft: ComposerDraft) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_autosave", { draft }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The composer as last typed, if not sent.
+ */
+async composerAutosaved() : Promise<Result<ComposerDraft | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_autosaved") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async composerDiscardAutosave() : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("composer_discard_autosave") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The creator's time zone (Settings; the computer's until set).
+ */
+async creatorTimeZone() : Promise<Result<string, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("creator_time_zone") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -619,11 +980,17 @@ async pickMediaFile() : Promise<Result<string | null, IpcError>> {
 export const events = __makeEvents__<{
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
-deepLinkEvent: DeepLinkEvent
+deepLinkEvent: DeepLinkEvent,
+postsChanged: PostsChanged,
+schedulerActivity: SchedulerActivity,
+schedulingChanged: SchedulingChanged
 }>({
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
-deepLinkEvent: "deep-link-event"
+deepLinkEvent: "deep-link-event",
+postsChanged: "posts-changed",
+schedulerActivity: "scheduler-activity",
+schedulingChanged: "scheduling-changed"
 })
 
 /** user-defined constants **/
@@ -656,6 +1023,15 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * One try at publishing.
+ */
+export type AttemptView = { attempt_no: number; started_at: number; finished_at: number | null; 
+/**
+ * `success`, `retryable_error`, `rate_limited`, `needs_reauth`, `rejected`, `unknown`,
+ * `interrupted`; `None` while in flight.
+ */
+outcome: string | null; summary: string | null }
 /**
  * The board: columns in order and the cards matching the filter, by column then position.
  */
@@ -705,6 +1081,66 @@ position: number; card_count: number }
  */
 export type BoardFilter = { tag_ids?: string[]; campaign_id: string | null }
 /**
+ * A channel on a calendar card.
+ */
+export type CalendarChannel = { id: string; platform: Platform; name: string }
+/**
+ * A post on the calendar.
+ */
+export type CalendarItem = { id: string; status: string; scheduled_at: number; 
+/**
+ * The local date and time in the calendar's zone, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string; 
+/**
+ * The zone the post was scheduled in.
+ */
+time_zone: string | null; 
+/**
+ * The first 160 characters of the text.
+ */
+excerpt: string; channels: CalendarChannel[]; 
+/**
+ * Each channel's job state (`scheduled`, `published`, `failed`, …), in channel order.
+ */
+job_states: string[]; media_count: number; 
+/**
+ * The first attachment (for a thumbnail through `media_thumbnail`).
+ */
+first_media_id: string | null; first_media_kind: string | null; campaign_id: string | null }
+/**
+ * A calendar range's posts, in time order.
+ */
+export type CalendarPage = { time_zone: string; items: CalendarItem[] }
+/**
+ * The posts of a calendar range.
+ */
+export type CalendarQuery = { 
+/**
+ * First local date shown, `YYYY-MM-DD` (inclusive).
+ */
+from: string; 
+/**
+ * Local date after the last one shown, `YYYY-MM-DD` (exclusive).
+ */
+to: string; 
+/**
+ * The zone the dates are in; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; 
+/**
+ * Only posts on any of these channels (empty: all).
+ */
+channel_ids: string[]; 
+/**
+ * Only these post statuses (empty: all).
+ */
+statuses: string[]; 
+/**
+ * Only posts with any of these tags (empty: all).
+ */
+tag_ids: string[]; campaign_id: string | null }
+/**
  * A campaign's editable fields.
  */
 export type CampaignInput = { name: string; 
@@ -728,6 +1164,22 @@ export type CardKind = "idea" | "post"
  * A card on the board: an idea or a post.
  */
 export type CardRef = { kind: CardKind; id: string }
+/**
+ * The live preview of a post on one channel.
+ */
+export type ChannelPreview = { channel_id: string; platform: Platform; display_name: string; handle: string; avatar_url: string | null; 
+/**
+ * `weighted` (X: twitter-text, URLs 23, CJK/emoji 2), `graphemes` (Bluesky) or `chars`.
+ */
+counting: string; 
+/**
+ * One sentence for the counter's tooltip.
+ */
+counting_rule: string; 
+/**
+ * The text this channel publishes (its caption, or the base text).
+ */
+text: string; title: string | null; max_title: number | null; max_images: number; threads: boolean; first_comment: boolean; requires_video: boolean; parts: PartCount[]; violations: RuleViolation[] }
 /**
  * The revocation result of one channel, as delete-all and disconnect report it.
  */
@@ -780,6 +1232,38 @@ connected_at: number; updated_at: number }
  * Channels changed (connected, refreshed, reconnect needed, disconnected): reload the list.
  */
 export type ChannelsChanged = { channel_ids: string[]; reason: string }
+/**
+ * What the composer creates or saves.
+ */
+export type ComposeInput = { text: string; channels: string[]; media: ComposeMedia[]; 
+/**
+ * RFC 3339, or a local date-time in `time_zone`; `None`: now (or no time for a draft).
+ */
+at: string | null; 
+/**
+ * IANA zone; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; draft: boolean; variants: TargetVariant[] }
+/**
+ * An attachment from the media library, in the order given, with its alt text.
+ */
+export type ComposeMedia = { media_id: string; alt: string | null }
+/**
+ * The composer as it was last typed, kept so a crash never loses it.
+ */
+export type ComposerDraft = { 
+/**
+ * The post being edited; `None` for a new post.
+ */
+post_id: string | null; input: ComposeInput; saved_at: number }
+/**
+ * A post as the composer edits it.
+ */
+export type ComposerPost = { detail: PostDetail; input: ComposeInput; media: MediaItem[]; 
+/**
+ * False once any channel is publishing or published: the post can no longer change.
+ */
+editable: boolean }
 /**
  * An account or page the signed-in user can post to, offered for selection.
  */
@@ -836,6 +1320,81 @@ given_where: string }
  * Whether the core opened; when it did not, the UI shows this error instead of the app.
  */
 export type CoreStatus = { ready: boolean; error: IpcError | null }
+/**
+ * What an export wrote.
+ */
+export type CsvExportSummary = { path: string; posts: number; bytes: number }
+/**
+ * What an import created.
+ */
+export type CsvImportSummary = { created: number; post_ids: string[]; 
+/**
+ * Rows not imported (only with `skip_invalid`), with their problems.
+ */
+skipped: CsvIssue[]; skipped_rows: number; tags_created: string[] }
+/**
+ * One problem found in the file: where (spreadsheet row, header = row 1; column) and what.
+ */
+export type CsvIssue = { 
+/**
+ * Spreadsheet row number (the header is row 1, the first post row 2); `None` for the file as
+ * a whole (size, encoding, header).
+ */
+row: number | null; 
+/**
+ * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`,
+ * `first_comment`), `None` when it concerns the row or file as a whole.
+ */
+column: string | null; message: string }
+/**
+ * The dry run: every row checked, nothing created.
+ */
+export type CsvPreview = { file_name: string; 
+/**
+ * The zone local times are read in.
+ */
+time_zone: string; total_rows: number; valid_rows: number; invalid_rows: number; 
+/**
+ * Problems with the file as a whole (then nothing can be imported).
+ */
+file_errors: CsvIssue[]; rows: CsvRowPreview[]; 
+/**
+ * Tags the import would create (named in the file, not existing yet).
+ */
+new_tags: string[] }
+/**
+ * A row as it would be imported, with its problems.
+ */
+export type CsvRowPreview = { 
+/**
+ * Spreadsheet row number (header = 1).
+ */
+row: number; text: string; 
+/**
+ * The channels as written in the file.
+ */
+channels: string[]; 
+/**
+ * Resolved channel labels (`Platform @handle`), for the channels that were found.
+ */
+channel_labels: string[]; 
+/**
+ * The time as written; empty for a draft.
+ */
+time: string; 
+/**
+ * The wall-clock time the post would be scheduled at (`YYYY-MM-DD HH:MM` in `time_zone`),
+ * `None` for a draft or an unreadable time.
+ */
+local_time: string | null; media: string[]; tags: string[]; first_comment: string; 
+/**
+ * True when the row has no time: it becomes a draft.
+ */
+draft: boolean; 
+/**
+ * Empty when the row can be imported.
+ */
+errors: CsvIssue[] }
 /**
  * Which long operation a progress event belongs to.
  */
@@ -905,6 +1464,18 @@ message: string }
  * What can be deleted with undo.
  */
 export type DeletedKind = "column" | "idea" | "template" | "tag" | "campaign"
+/**
+ * A deleted post that can still be restored (`restore_post` with `undo_token`).
+ */
+export type DeletedPost = { post_id: string; undo_token: string; 
+/**
+ * Seconds the undo stays possible.
+ */
+undo_seconds: number }
+/**
+ * The desktop app's own preferences (both on by default).
+ */
+export type DesktopPrefs = { notifications: boolean; close_to_tray: boolean }
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */
@@ -1145,6 +1716,54 @@ media_files: number;
  */
 bytes: number }
 /**
+ * The next free posting slot.
+ */
+export type FreeSlot = { 
+/**
+ * The instant, unix ms.
+ */
+at: number; 
+/**
+ * The slot's zone.
+ */
+time_zone: string; 
+/**
+ * The wall-clock time of `at` in `time_zone`, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string; 
+/**
+ * The slot's own time `HH:MM` (differs from `local_time`'s time when a DST gap moved it).
+ */
+slot_time: string; 
+/**
+ * Channels (of those asked) that have this slot.
+ */
+channel_ids: string[] }
+/**
+ * What the host is doing.
+ */
+export type HostState = 
+/**
+ * Not running yet.
+ */
+{ state: "starting" } | 
+/**
+ * This process owns the lock and runs the scheduler (publishing may still be paused).
+ */
+{ state: "running" } | 
+/**
+ * Another Outpost process holds the lock; retried periodically.
+ */
+{ state: "elsewhere"; owner: string } | 
+/**
+ * The scheduler stopped with an error; retried periodically.
+ */
+{ state: "failed"; message: string } | 
+/**
+ * Stopped for good (the app is quitting).
+ */
+{ state: "stopped" }
+/**
  * An idea's editable fields (create and update).
  */
 export type IdeaInput = { title: string; notes?: string; campaign_id: string | null; tag_ids?: string[]; 
@@ -1188,6 +1807,19 @@ channels_needing_reconnect: number }
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
+/**
+ * A publish job (one post on one channel).
+ */
+export type JobView = { id: string; 
+/**
+ * `scheduled`, `publishing`, `published`, `failed`, `unconfirmed`, `held`, `cancelled`.
+ */
+state: string; due_at: number; attempt_count: number; hold_reason: string | null; last_error: string | null; platform_post_id: string | null; platform_url: string | null; 
+/**
+ * Set while the platform's own scheduler holds the post.
+ */
+native_schedule_id: string | null; published_at: number | null }
+export type JsonValue = null | boolean | number | string | JsonValue[] | Partial<{ [key in string]: JsonValue }>
 /**
  * A tag's or campaign's name and colour, as shown on a card or chip.
  */
@@ -1239,6 +1871,18 @@ failed_step: TestStep | null;
  */
 message: string }
 /**
+ * A media library item as the composer shows it.
+ */
+export type MediaItem = { id: string; original_name: string; mime: string; 
+/**
+ * `image`, `gif` or `video`.
+ */
+kind: string; bytes: number; width: number | null; height: number | null; duration_ms: number | null; alt: string; 
+/**
+ * A `data:image/jpeg;base64,…` thumbnail; `None` for videos and images too large to decode.
+ */
+thumbnail: string | null }
+/**
  * A file in the media library attached to an idea.
  */
 export type MediaItem = { id: string; original_name: string; mime: string; bytes: number; alt_text: string }
@@ -1247,17 +1891,89 @@ export type MediaItem = { id: string; original_name: string; mime: string; bytes
  */
 export type NewMedia = { path: string; alt: string | null }
 /**
+ * A post to create.
+ */
+export type NewPost = { text: string; channels: string[]; media?: NewMedia[]; 
+/**
+ * RFC 3339, or a local date-time in `time_zone`; `None`: now (or no time for a draft).
+ */
+at: string | null; 
+/**
+ * IANA zone; `None`: the creator's zone from Settings.
+ */
+time_zone: string | null; 
+/**
+ * Save without scheduling.
+ */
+draft?: boolean; variants?: TargetVariant[] }
+/**
+ * The next post due, for the tray.
+ */
+export type NextPost = { post_id: string; due_at: number; excerpt: string; channels: number }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
+/**
+ * One part's length as the platform counts it.
+ */
+export type PartCount = { 
+/**
+ * `post`, `thread` (a reply in a thread) or `first_comment`.
+ */
+kind: string; count: number; max: number }
 /**
  * A platform Outpost publishes to.
  */
 export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
 /**
+ * A post with everything about its publishing.
+ */
+export type PostDetail = { post: PostView; media_count: number; targets: TargetDetail[] }
+/**
  * A post's tags and campaign (for the composer).
  */
 export type PostLabels = { tags: Label[]; campaign: Label | null }
+/**
+ * A post's own fields.
+ */
+export type PostView = { id: string; text: string; 
+/**
+ * `draft`, `scheduled`, `publishing`, `published`, `partially_published`, `failed`.
+ */
+status: string; 
+/**
+ * Unix ms; `None` for an unscheduled draft.
+ */
+scheduled_at: number | null; time_zone: string | null; 
+/**
+ * The wall-clock time in `time_zone`, `YYYY-MM-DDTHH:MM:SS`.
+ */
+local_time: string | null; created_at: number; updated_at: number }
+/**
+ * A weekly posting time of a channel.
+ */
+export type PostingSlotView = { id: string; channel_id: string; 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * Wall-clock time `HH:MM` in `time_zone`.
+ */
+local_time: string; 
+/**
+ * IANA zone the time is meant in (the creator's zone when the slot was added).
+ */
+time_zone: string }
+/**
+ * Posts changed (created, edited, moved, deleted, restored, or a channel's publishing moved on).
+ */
+export type PostsChanged = { post_ids: string[]; 
+/**
+ * `created`, `updated`, `moved`, `deleted`, `restored` or `job`.
+ */
+reason: string }
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.
@@ -1293,6 +2009,58 @@ export type RedirectKind =
  */
 "deep_link"
 /**
+ * A broken rule.
+ */
+export type RuleViolation = { part: number; rule: string; message: string }
+/**
+ * Every scheduler event (a job changed state, upload progress, the timer re-armed).
+ */
+export type SchedulerActivity = { event: SchedulerEvent }
+/**
+ * What the scheduler tells the front-ends.
+ */
+export type SchedulerEvent = 
+/**
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+ */
+{ kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
+/**
+ * Upload progress of a job's media.
+ */
+{ kind: "progress"; job_id: string; post_id: string; sent: number; total: number } | 
+/**
+ * The timer is armed for `next_at` (unix ms), or idle.
+ */
+{ kind: "armed"; next_at: number | null }
+/**
+ * The scheduling state changed (host state, pause, preferences): reload Settings → Scheduling.
+ */
+export type SchedulingChanged = { host: HostState; paused: boolean }
+/**
+ * Everything Settings → Scheduling shows.
+ */
+export type SchedulingView = { 
+/**
+ * Whether this app publishes, or another process does.
+ */
+host: HostState; 
+/**
+ * One line: running / paused / handled by another process / next post at ….
+ */
+status_line: string; paused: boolean; missed_grace_minutes: number; 
+/**
+ * The configured IANA zone (the computer's until set).
+ */
+time_zone: string; 
+/**
+ * The computer's zone, for "use this computer's zone".
+ */
+system_time_zone: string; prefs: DesktopPrefs; 
+/**
+ * Start at login; `null` when the OS setting cannot be read.
+ */
+start_at_login: boolean | null; next_post: NextPost | null }
+/**
  * What a search result is.
  */
 export type SearchItemKind = "post" | "idea" | "template"
@@ -1316,6 +2084,31 @@ status: string | null }
  * A tag with how often it is used.
  */
 export type TagView = { id: string; name: string; colour: string; post_count: number; idea_count: number }
+/**
+ * A post on one channel, with its job and history.
+ */
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
+/**
+ * What differs on one channel.
+ */
+export type TargetVariant = { channel_id: string; 
+/**
+ * Replaces the base text on this channel.
+ */
+caption: string | null; title: string | null; first_comment: string | null; 
+/**
+ * Replies after the first post (a thread).
+ */
+thread_parts?: string[]; 
+/**
+ * Platform options (`outpost_platforms::publish::PostOptions` as JSON: visibility, tags,
+ * content warning, board id, …).
+ */
+options?: JsonValue; 
+/**
+ * Hand the post to the platform's own scheduler (Facebook Pages, YouTube, Mastodon).
+ */
+native_scheduling?: boolean }
 /**
  * A template with the variables its body uses.
  */
@@ -1360,6 +2153,18 @@ export type VaultBackend =
  * The master key is unlocked by `OUTPOST_VAULT_PASSPHRASE` (Argon2id).
  */
 "passphrase"
+/**
+ * A weekday and time to add (the zone is the creator's).
+ */
+export type WeeklySlot = { 
+/**
+ * ISO weekday: 1 = Monday … 7 = Sunday.
+ */
+weekday: number; 
+/**
+ * `HH:MM` (24-hour; `9:00` is accepted).
+ */
+local_time: string }
 
 /** tauri-specta globals **/
 
