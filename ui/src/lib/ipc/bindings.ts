@@ -1764,6 +1764,10 @@ export type HostState =
  */
 { state: "stopped" }
 /**
+ * A file in the media library attached to an idea.
+ */
+export type IdeaAttachment = { id: string; original_name: string; mime: string; bytes: number; alt_text: string }
+/**
  * An idea's editable fields (create and update).
  */
 export type IdeaInput = { title: string; notes?: string; campaign_id: string | null; tag_ids?: string[]; 
@@ -1778,7 +1782,7 @@ new_media?: NewMedia[] }
 /**
  * An idea with its labels, attachments and the drafts promoted from it.
  */
-export type IdeaView = { id: string; title: string; notes: string; campaign: Label | null; tags: Label[]; media: MediaItem[]; 
+export type IdeaView = { id: string; title: string; notes: string; campaign: Label | null; tags: Label[]; media: IdeaAttachment[]; 
 /**
  * `None` once promoted (the draft takes its place on the board).
  */
@@ -1882,10 +1886,6 @@ kind: string; bytes: number; width: number | null; height: number | null; durati
  * A `data:image/jpeg;base64,…` thumbnail; `None` for videos and images too large to decode.
  */
 thumbnail: string | null }
-/**
- * A file in the media library attached to an idea.
- */
-export type MediaItem = { id: string; original_name: string; mime: string; bytes: number; alt_text: string }
 /**
  * A file to attach, with its alt text.
  */

@@ -15,7 +15,7 @@ use super::labels::{campaign_label, check_campaign, check_tags, tag_labels};
 use super::undo::Snapshot;
 use super::{
     CardKind, CardRef, Deleted, DeletedKind, IdeaInput, IdeaView, MAX_TEXT_CHARS, MAX_TITLE_CHARS,
-    MediaItem, Promoted, check_len, db, not_found,
+    IdeaAttachment, Promoted, check_len, db, not_found,
 };
 use crate::{Error, Outpost, Result};
 
@@ -94,7 +94,7 @@ pub(super) async fn idea_view(conn: &mut SqliteConnection, id: &str) -> Result<I
     let mut items = Vec::new();
     for m in idea_media::list_for_idea(&mut *conn, id).await? {
         if let Some(a) = media::find(&mut *conn, &m.media_id).await? {
-            items.push(MediaItem {
+            items.push(IdeaAttachment {
                 id: a.id,
                 original_name: a.original_name,
                 mime: a.mime,

@@ -139,7 +139,7 @@ pub struct Undone {
 /// A file in the media library attached to an idea.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct MediaItem {
+pub struct IdeaAttachment {
     pub id: String,
     pub original_name: String,
     pub mime: String,
@@ -157,7 +157,7 @@ pub struct IdeaView {
     pub notes: String,
     pub campaign: Option<Label>,
     pub tags: Vec<Label>,
-    pub media: Vec<MediaItem>,
+    pub media: Vec<IdeaAttachment>,
     /// `None` once promoted (the draft takes its place on the board).
     pub column_id: Option<String>,
     /// Posts created from this idea.
