@@ -18,7 +18,9 @@ pub enum FileDialog {
         suggested_name: String,
     },
     OpenArchive,
-    SaveCsv { suggested_name: String },
+    SaveCsv {
+        suggested_name: String,
+    },
     OpenCsv,
     /// An image or video to attach (to an idea).
     OpenMedia,
@@ -68,9 +70,11 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
                 let _ = tx.send(p);
             })
         }
-        FileDialog::OpenArchive | FileDialog::OpenCsv | FileDialog::OpenMedia => builder.pick_file(move |p| {
-            let _ = tx.send(p);
-        }),
+        FileDialog::OpenArchive | FileDialog::OpenCsv | FileDialog::OpenMedia => {
+            builder.pick_file(move |p| {
+                let _ = tx.send(p);
+            })
+        }
     }
     let chosen = rx
         .await

@@ -5,9 +5,9 @@ pub mod csv;
 pub mod media_host;
 pub mod posts;
 pub mod privacy;
-pub mod workspace;
 pub mod scheduling;
 pub mod slots;
+pub mod workspace;
 
 use tauri::State;
 use tauri_plugin_opener::OpenerExt;

@@ -10,7 +10,7 @@
 //
 // Selectors (stable data-testid names the views agree on): the sidebar links `nav-calendar`,
 // `nav-board`; the month grid `calendar-month`, the board `board`; the command palette opens with
-// Ctrl+K, its input is `palette-input` and its result list `palette-results`. A view is "filled"
+// Ctrl+K, its input is `palette-input` and its result list `palette-result` items. A view is "filled"
 // when its element is shown, has text, and holds nothing `aria-busy="true"`. A view that does not
 // exist in this build is reported as "not in this build".
 import { spawnSync } from 'node:child_process';
@@ -80,8 +80,8 @@ function check() {
     input.dispatchEvent(new Event('input', { bubbles: true }));
     typed = true;
   }
-  const results = q('palette-results');
-  if (typed && results && results.children.length > 0 && results.textContent.trim().length > 0) {
+  const results = document.querySelectorAll('[data-testid="palette-result"]');
+  if (typed && results.length > 0 && results[0].textContent.trim().length > 0) {
     requestAnimationFrame(() => done(performance.now() - t0));
     return;
   }

@@ -6,8 +6,8 @@ pub mod channels;
 pub mod csv_posts;
 pub mod data;
 pub mod deeplink;
-pub mod desktop;
 pub mod demo;
+pub mod desktop;
 pub mod doctor;
 pub mod error;
 pub mod logging;
@@ -17,8 +17,8 @@ pub mod posts;
 pub mod privacy;
 pub mod scheduler;
 pub mod secrets;
-pub mod workspace;
 pub mod slots;
+pub mod workspace;
 
 use std::sync::Arc;
 

@@ -9,7 +9,9 @@ mod library;
 mod media;
 mod types;
 
-use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher};
+use outpost_platforms::publish::{
+    MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher,
+};
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};

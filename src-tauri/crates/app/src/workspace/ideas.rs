@@ -14,8 +14,8 @@ use super::board::{card_column, column_cards, first_column, relocate, take_off};
 use super::labels::{campaign_label, check_campaign, check_tags, tag_labels};
 use super::undo::Snapshot;
 use super::{
-    CardKind, CardRef, Deleted, DeletedKind, IdeaInput, IdeaView, MAX_TEXT_CHARS, MAX_TITLE_CHARS,
-    IdeaAttachment, Promoted, check_len, db, not_found,
+    CardKind, CardRef, Deleted, DeletedKind, IdeaAttachment, IdeaInput, IdeaView, MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS, Promoted, check_len, db, not_found,
 };
 use crate::{Error, Outpost, Result};
 
