@@ -176,7 +176,13 @@ pub fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         if p.is_dir() {
             out.extend(files_under(&p));
         } else {
-            out.push((p.clone(), std::fs::read(&p).unwrap()));
+            // A live profile creates and removes short-lived files (SQLite's, the logger's);
+            // one gone between listing and reading holds nothing any more.
+            match std::fs::read(&p) {
+                Ok(bytes) => out.push((p.clone(), bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("{}: {e}", p.display()),
+            }
         }
     }
     out.sort();
