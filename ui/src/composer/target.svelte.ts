@@ -1,5 +1,6 @@
 /**
- * Which post the composer shows: the calendar opens a post, the shortcut opens a fresh composer.
+ * Which post the composer shows: the calendar, the board and the palette open a post, the shortcut
+ * opens a fresh composer. The one way to open a post in the composer.
  * The composer page reads `postId` and `generation` when it mounts or when they change.
  */
 class ComposerTarget {
