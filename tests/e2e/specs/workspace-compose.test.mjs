@@ -83,6 +83,12 @@ test('write a post for two channels with an image, schedule it, find it in the c
     { at: `${day(-5)}T12:15:00`, text: 'New case study: how a two-person team ships weekly', channel: 'ch-li' },
   ]);
   const photo = image(dataDir, 'launch.png', '#4b4fd6', '#f2c4ff');
+  const seeded = spawnSync(
+    'sqlite3',
+    [join(dataDir, 'outpost.sqlite3'), "INSERT INTO templates (id, name, body, created_at, updated_at) VALUES ('tpl-sign-off', 'Sign-off', ' See you there, {{name}}!', 0, 0)"],
+    { encoding: 'utf8' },
+  );
+  assert.equal(seeded.status, 0, seeded.stderr);
   const planned = [
     [1, '08:30', ['ch-x'], 'Morning thread: five tools we use every day 🧵'],
     [1, '16:00', ['ch-li'], 'We are hiring a product designer — remote, EU time zones.'],
@@ -158,6 +164,15 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForCount('media-item', 1);
     const at = await app.script(`return document.querySelector('[data-testid="schedule-at"]').value`);
     assert.equal(at, `${target}T10:30`);
+    // A tag and a campaign from the side panel, both created on the spot (not autosaved, so chosen last).
+    await app.type('tag-input', 'launch');
+    await app.click('tag-create');
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.click('campaign-trigger');
+    await app.type('campaign-input', 'Studio opening');
+    await app.click('campaign-create');
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
+    await app.screenshot('composer-labels');
 
     await app.click('composer-submit');
     await app.waitFor('calendar-month', 15_000);
@@ -169,6 +184,8 @@ test('write a post for two channels with an image, schedule it, find it in the c
     assert.match(zone, /UTC$/);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM post_targets WHERE post_id = '${postId}'`)[0][0], 2);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM post_media WHERE post_id = '${postId}'`)[0][0], 1);
+    assert.deepEqual(dbQuery(dataDir, `SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = '${postId}'`), [['launch']]);
+    assert.deepEqual(dbQuery(dataDir, `SELECT c.name FROM posts p JOIN campaigns c ON c.id = p.campaign_id WHERE p.id = '${postId}'`), [['Studio opening']]);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM settings WHERE key = 'composer.autosave'`)[0][0], 0, 'the autosave is cleared once sent');
 
     // Found in the calendar on its day.
@@ -223,6 +240,21 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForText('composer-text', () => true);
     const opened = await app.script(`return document.querySelector('[data-testid="composer-text"]').value`);
     assert.equal(opened, text);
+    // It comes back with its tag and campaign; a template goes in at the cursor.
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
+    await app.script(`const el = document.querySelector('[data-testid="composer-text"]'); el.focus(); el.setSelectionRange(el.value.length, el.value.length);`);
+    await app.click('template-picker-open');
+    await app.click('template-choice');
+    await app.type('template-var-name', 'Ada');
+    await app.click('template-insert');
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="composer-text"]').value`);
+      if (value === `${text} See you there, Ada!`) break;
+      if (Date.now() > deadline) throw new Error(`template not inserted: ${value}`);
+      await sleep(100);
+    }
+    await app.screenshot('composer-template-labels');
     await app.click('nav-calendar');
 
     for (const theme of ['light', 'dark']) {
