@@ -105,6 +105,13 @@ test('write a post for two channels with an image, schedule it, find it in the c
     assert.equal(r.status, 0, r.stderr);
   }
 
+  // A posting time for X only (Bluesky has none).
+  const slot = cli(dataDir, 'slots', 'add', '--channel', 'ch-x', '--weekday', 'wed', '--time', '07:45', '--json');
+  assert.equal(slot.status, 0, slot.stderr);
+  const next = cli(dataDir, 'slots', 'next', '--channel', 'ch-x', '--channel', 'ch-bsky', '--json');
+  assert.equal(next.status, 0, next.stderr);
+  const freeSlot = JSON.parse(next.stdout.slice(next.stdout.indexOf('{')));
+
   const app = await launch({ dataDir });
   try {
     await app.click('nav-compose');
@@ -122,6 +129,24 @@ test('write a post for two channels with an image, schedule it, find it in the c
       `return [...document.querySelectorAll('[data-testid="channel-chip"]')].map(c => c.dataset.platform + ':' + c.getAttribute('aria-pressed')).sort()`,
     );
     assert.deepEqual(chips, ['bluesky:true', 'linkedin:false', 'x:true']);
+
+    // "Next free slot" fills the picker with X's posting time; Bluesky alone has none and says so.
+    await app.click('next-free-slot');
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="schedule-at"]').value`);
+      if (value === freeSlot.local_time.slice(0, 16)) break;
+      if (Date.now() > deadline) throw new Error(`the picker shows ${value}, not the free slot ${freeSlot.local_time}`);
+      await sleep(100);
+    }
+    const xChip = async () => {
+      const el = await app.client.findElement('css selector', '[data-testid="channel-chip"][data-platform="x"]');
+      return el[W3C] ?? el.ELEMENT;
+    };
+    await app.client.elementClick(await xChip());
+    await app.click('next-free-slot');
+    await app.waitForText('no-slots', (t) => t.includes('Settings → Posting times'));
+    await app.screenshot('composer-no-slots');
+    await app.client.elementClick(await xChip());
 
     const text = 'Our new studio opens today! Tour at https://example.com/studio #launch';
     await app.type('composer-text', text);
