@@ -171,6 +171,14 @@ test('write a post for two channels with an image, schedule it, find it in the c
       `${target}T10:30`,
     );
     assert.match(await app.script(`return document.querySelector('[data-testid="schedule-zone"]').value`), /UTC$/, "the creator's zone");
+    // A tag and a campaign from the side panel, both created on the spot.
+    await app.type('tag-input', 'launch');
+    await app.click('tag-create');
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.click('campaign-trigger');
+    await app.type('campaign-input', 'Studio opening');
+    await app.click('campaign-create');
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
     await app.screenshot('composer');
 
     await app.click('nav-settings');
@@ -181,6 +189,9 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForText('composer-restored', (t) => t.length > 0);
     await app.waitForCount('media-item', 1);
     await app.waitForText('counter-x', (t) => t === '67 / 280');
+    // The unsaved tag and campaign came back too.
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
     await app.screenshot('composer-dark');
     await app.click('nav-settings');
     await app.click('settings-appearance');
@@ -189,15 +200,6 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForCount('media-item', 1);
     const at = await app.script(`return document.querySelector('[data-testid="schedule-at"]').value`);
     assert.equal(at, `${target}T10:30`);
-    // A tag and a campaign from the side panel, both created on the spot (not autosaved, so chosen last).
-    await app.type('tag-input', 'launch');
-    await app.click('tag-create');
-    await app.waitForText('tag-picker', (t) => t.includes('launch'));
-    await app.click('campaign-trigger');
-    await app.type('campaign-input', 'Studio opening');
-    await app.click('campaign-create');
-    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
-    await app.screenshot('composer-labels');
 
     await app.click('composer-submit');
     await app.waitFor('calendar-month', 15_000);
