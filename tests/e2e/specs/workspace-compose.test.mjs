@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, stopDriver, freshDataDir, seedProfile, dbQuery, cli, answerFileDialog } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, seedProfile, dbQuery, cli, answerFileDialog, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
@@ -282,6 +282,17 @@ test('write a post for two channels with an image, schedule it, find it in the c
       await sleep(100);
     }
     await app.screenshot('composer-template-labels');
+    // Ctrl-K finds another post and opens it in the composer.
+    await app.keys(KEY.CONTROL, 'k');
+    await app.type('palette-input', 'pricing');
+    await app.waitForCount('palette-result', 1);
+    await app.keys(KEY.ENTER);
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="composer-text"]')?.value ?? ''`);
+      if (value === 'Our pricing is changing next month. Here is why.') break;
+      if (Date.now() > deadline) throw new Error(`the palette did not open the post: ${value}`);
+      await sleep(100);
+    }
     await app.click('nav-calendar');
 
     for (const theme of ['light', 'dark']) {
