@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, stopDriver, freshDataDir, seedProfile, dbQuery, cli, answerFileDialog } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, seedProfile, dbQuery, cli, answerFileDialog, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
@@ -83,6 +83,12 @@ test('write a post for two channels with an image, schedule it, find it in the c
     { at: `${day(-5)}T12:15:00`, text: 'New case study: how a two-person team ships weekly', channel: 'ch-li' },
   ]);
   const photo = image(dataDir, 'launch.png', '#4b4fd6', '#f2c4ff');
+  const seeded = spawnSync(
+    'sqlite3',
+    [join(dataDir, 'outpost.sqlite3'), "INSERT INTO templates (id, name, body, created_at, updated_at) VALUES ('tpl-sign-off', 'Sign-off', ' See you there, {{name}}!', 0, 0)"],
+    { encoding: 'utf8' },
+  );
+  assert.equal(seeded.status, 0, seeded.stderr);
   const planned = [
     [1, '08:30', ['ch-x'], 'Morning thread: five tools we use every day 🧵'],
     [1, '16:00', ['ch-li'], 'We are hiring a product designer — remote, EU time zones.'],
@@ -98,6 +104,13 @@ test('write a post for two channels with an image, schedule it, find it in the c
     const r = cli(dataDir, ...args);
     assert.equal(r.status, 0, r.stderr);
   }
+
+  // A posting time for X only (Bluesky has none).
+  const slot = cli(dataDir, 'slots', 'add', '--channel', 'ch-x', '--weekday', 'wed', '--time', '07:45', '--json');
+  assert.equal(slot.status, 0, slot.stderr);
+  const next = cli(dataDir, 'slots', 'next', '--channel', 'ch-x', '--channel', 'ch-bsky', '--json');
+  assert.equal(next.status, 0, next.stderr);
+  const freeSlot = JSON.parse(next.stdout.slice(next.stdout.indexOf('{')));
 
   const app = await launch({ dataDir });
   try {
@@ -116,6 +129,24 @@ test('write a post for two channels with an image, schedule it, find it in the c
       `return [...document.querySelectorAll('[data-testid="channel-chip"]')].map(c => c.dataset.platform + ':' + c.getAttribute('aria-pressed')).sort()`,
     );
     assert.deepEqual(chips, ['bluesky:true', 'linkedin:false', 'x:true']);
+
+    // "Next free slot" fills the picker with X's posting time; Bluesky alone has none and says so.
+    await app.click('next-free-slot');
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="schedule-at"]').value`);
+      if (value === freeSlot.local_time.slice(0, 16)) break;
+      if (Date.now() > deadline) throw new Error(`the picker shows ${value}, not the free slot ${freeSlot.local_time}`);
+      await sleep(100);
+    }
+    const xChip = async () => {
+      const el = await app.client.findElement('css selector', '[data-testid="channel-chip"][data-platform="x"]');
+      return el[W3C] ?? el.ELEMENT;
+    };
+    await app.client.elementClick(await xChip());
+    await app.click('next-free-slot');
+    await app.waitForText('no-slots', (t) => t.includes('Settings → Posting times'));
+    await app.screenshot('composer-no-slots');
+    await app.client.elementClick(await xChip());
 
     const text = 'Our new studio opens today! Tour at https://example.com/studio #launch';
     await app.type('composer-text', text);
@@ -140,6 +171,14 @@ test('write a post for two channels with an image, schedule it, find it in the c
       `${target}T10:30`,
     );
     assert.match(await app.script(`return document.querySelector('[data-testid="schedule-zone"]').value`), /UTC$/, "the creator's zone");
+    // A tag and a campaign from the side panel, both created on the spot.
+    await app.type('tag-input', 'launch');
+    await app.click('tag-create');
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.click('campaign-trigger');
+    await app.type('campaign-input', 'Studio opening');
+    await app.click('campaign-create');
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
     await app.screenshot('composer');
 
     await app.click('nav-settings');
@@ -150,6 +189,9 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForText('composer-restored', (t) => t.length > 0);
     await app.waitForCount('media-item', 1);
     await app.waitForText('counter-x', (t) => t === '67 / 280');
+    // The unsaved tag and campaign came back too.
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
     await app.screenshot('composer-dark');
     await app.click('nav-settings');
     await app.click('settings-appearance');
@@ -169,6 +211,8 @@ test('write a post for two channels with an image, schedule it, find it in the c
     assert.match(zone, /UTC$/);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM post_targets WHERE post_id = '${postId}'`)[0][0], 2);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM post_media WHERE post_id = '${postId}'`)[0][0], 1);
+    assert.deepEqual(dbQuery(dataDir, `SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = '${postId}'`), [['launch']]);
+    assert.deepEqual(dbQuery(dataDir, `SELECT c.name FROM posts p JOIN campaigns c ON c.id = p.campaign_id WHERE p.id = '${postId}'`), [['Studio opening']]);
     assert.equal(dbQuery(dataDir, `SELECT COUNT(*) FROM settings WHERE key = 'composer.autosave'`)[0][0], 0, 'the autosave is cleared once sent');
 
     // Found in the calendar on its day.
@@ -223,6 +267,32 @@ test('write a post for two channels with an image, schedule it, find it in the c
     await app.waitForText('composer-text', () => true);
     const opened = await app.script(`return document.querySelector('[data-testid="composer-text"]').value`);
     assert.equal(opened, text);
+    // It comes back with its tag and campaign; a template goes in at the cursor.
+    await app.waitForText('tag-picker', (t) => t.includes('launch'));
+    await app.waitForText('campaign-trigger', (t) => t.includes('Studio opening'));
+    await app.script(`const el = document.querySelector('[data-testid="composer-text"]'); el.focus(); el.setSelectionRange(el.value.length, el.value.length);`);
+    await app.click('template-picker-open');
+    await app.click('template-choice');
+    await app.type('template-var-name', 'Ada');
+    await app.click('template-insert');
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="composer-text"]').value`);
+      if (value === `${text} See you there, Ada!`) break;
+      if (Date.now() > deadline) throw new Error(`template not inserted: ${value}`);
+      await sleep(100);
+    }
+    await app.screenshot('composer-template-labels');
+    // Ctrl-K finds another post and opens it in the composer.
+    await app.keys(KEY.CONTROL, 'k');
+    await app.type('palette-input', 'pricing');
+    await app.waitForCount('palette-result', 1);
+    await app.keys(KEY.ENTER);
+    for (const deadline = Date.now() + 10_000; ; ) {
+      const value = await app.script(`return document.querySelector('[data-testid="composer-text"]')?.value ?? ''`);
+      if (value === 'Our pricing is changing next month. Here is why.') break;
+      if (Date.now() > deadline) throw new Error(`the palette did not open the post: ${value}`);
+      await sleep(100);
+    }
     await app.click('nav-calendar');
 
     for (const theme of ['light', 'dark']) {

@@ -41,6 +41,11 @@ vi.mock('$lib/ipc/posts', () => ({
   },
 }));
 
+vi.mock('$lib/ipc/workspace', async (importOriginal) => {
+  const original = await importOriginal<typeof import('$lib/ipc/workspace')>();
+  return { ...original, workspace: { ...original.workspace, tags: async () => [], campaigns: async () => [] } };
+});
+
 import App from './App.svelte';
 import { toasts } from '$lib/design/toast.svelte';
 

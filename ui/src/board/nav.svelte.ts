@@ -27,18 +27,4 @@ class BoardNav {
 
 export const boardNav = new BoardNav();
 
-/**
- * A post the composer should open (set by the board, the palette and "promote to draft"). The
- * composer takes it once with `takePostToOpen()` when it mounts or when it changes.
- */
-class ComposeTarget {
-  postId = $state<string | null>(null);
-}
-
-export const composeTarget = new ComposeTarget();
-
-export function takePostToOpen(): string | null {
-  const id = composeTarget.postId;
-  composeTarget.postId = null;
-  return id;
-}
+// Posts open in the composer through `composerTarget` (../composer/target.svelte).

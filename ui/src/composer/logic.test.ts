@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { counterDisplay, debounce, localInputIn, move, pasteRefusal, segments } from './logic';
+import { counterDisplay, debounce, labelWrites, localInputIn, move, NO_LABELS, pasteRefusal, segments, slotToPicker } from './logic';
 
 describe('counterDisplay', () => {
   it('is ok well under the limit', () => {
@@ -81,5 +81,34 @@ describe('localInputIn', () => {
     const now = new Date('2026-03-29T00:30:00Z');
     expect(localInputIn('Europe/Berlin', 60, now)).toBe('2026-03-29T03:30');
     expect(localInputIn('America/New_York', 0, now)).toBe('2026-03-28T20:30');
+  });
+});
+
+describe('labelWrites', () => {
+  it('writes nothing for a new post without labels', () => {
+    expect(labelWrites(NO_LABELS, { tagIds: [], campaignId: null })).toEqual({ tagIds: null, campaign: false });
+  });
+  it('writes the tags and the campaign chosen for a new post', () => {
+    expect(labelWrites(NO_LABELS, { tagIds: ['t1', 't2'], campaignId: 'c1' })).toEqual({ tagIds: ['t1', 't2'], campaign: true });
+  });
+  it('ignores the order of unchanged tags and drops duplicates', () => {
+    const before = { tagIds: ['t1', 't2'], campaignId: 'c1' };
+    expect(labelWrites(before, { tagIds: ['t2', 't1'], campaignId: 'c1' })).toEqual({ tagIds: null, campaign: false });
+    expect(labelWrites(before, { tagIds: ['t1', 't1'], campaignId: 'c1' })).toEqual({ tagIds: ['t1'], campaign: false });
+  });
+  it('clears tags and the campaign of an existing post', () => {
+    expect(labelWrites({ tagIds: ['t1'], campaignId: 'c1' }, { tagIds: [], campaignId: null })).toEqual({ tagIds: [], campaign: true });
+  });
+});
+
+describe('slotToPicker', () => {
+  const at = Date.UTC(2026, 11, 7, 9, 30);
+  it('shows a slot instant in the given zone', () => {
+    expect(slotToPicker(at, 'UTC')).toBe('2026-12-07T09:30');
+    expect(slotToPicker(at, 'Europe/Berlin')).toBe('2026-12-07T10:30');
+    expect(slotToPicker(at, 'America/New_York')).toBe('2026-12-07T04:30');
+  });
+  it('crosses midnight into the zone\'s date', () => {
+    expect(slotToPicker(Date.UTC(2026, 11, 7, 23, 15), 'Asia/Tokyo')).toBe('2026-12-08T08:15');
   });
 });

@@ -130,3 +130,31 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** A post's tags and campaign as the composer holds them. */
+export interface LabelChoice {
+  tagIds: string[];
+  campaignId: string | null;
+}
+
+export const NO_LABELS: LabelChoice = { tagIds: [], campaignId: null };
+
+/** What saving a post must write about its labels: only the parts that changed since `before`. */
+export interface LabelWrites {
+  /** The post's new tag ids (duplicates dropped), or null when the tags did not change. */
+  tagIds: string[] | null;
+  /** Whether the campaign changed (then `campaignId` of `after` is written, null clears it). */
+  campaign: boolean;
+}
+
+export function labelWrites(before: LabelChoice, after: LabelChoice): LabelWrites {
+  const next = [...new Set(after.tagIds)];
+  const prev = new Set(before.tagIds);
+  const sameTags = next.length === prev.size && next.every((id) => prev.has(id));
+  return { tagIds: sameTags ? null : next, campaign: before.campaignId !== after.campaignId };
+}
+
+/** The schedule picker's value (`YYYY-MM-DDTHH:MM`) showing the instant `at` (unix ms) in `zone`. */
+export function slotToPicker(at: number, zone: string): string {
+  return localInputIn(zone, 0, new Date(at));
+}
