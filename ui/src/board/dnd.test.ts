@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnAt, dropIndex, isNoop, keyboardTarget, layoutOf, locate, moveInLayout, type ColumnLayout } from './dnd';
+import { CARDS_PER_PAGE, columnAt, dropIndex, isNoop, keyboardTarget, layoutOf, locate, moveInLayout, visibleCount, type ColumnLayout } from './dnd';
 
 const idea = (id: string) => ({ kind: 'idea' as const, id });
 const post = (id: string) => ({ kind: 'post' as const, id });
@@ -95,5 +95,19 @@ describe('layoutOf / locate', () => {
     ]);
     expect(l.map((c) => c.cards.map((k) => k.id))).toEqual([['2'], ['1', '3']]);
     expect(locate(l, idea('3'))).toEqual({ column: 1, index: 1 });
+  });
+});
+
+describe('visibleCount', () => {
+  const cards = Array.from({ length: 120 }, (_, i) => i);
+  it('draws one page, then more pages, never more than there are', () => {
+    expect(visibleCount(cards, 1, null)).toBe(CARDS_PER_PAGE);
+    expect(visibleCount(cards, 2, null)).toBe(2 * CARDS_PER_PAGE);
+    expect(visibleCount(cards, 3, null)).toBe(120);
+    expect(visibleCount([1, 2], 1, null)).toBe(2);
+  });
+  it('always includes the card being moved', () => {
+    expect(visibleCount(cards, 1, (c) => c === 99)).toBe(100);
+    expect(visibleCount(cards, 1, (c) => c === 3)).toBe(CARDS_PER_PAGE);
   });
 });

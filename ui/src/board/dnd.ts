@@ -105,3 +105,19 @@ export function keyboardTarget<C extends CardKey>(layout: ColumnLayout<C>[], car
 export function layoutOf<C extends CardKey & { column_id: string }>(columns: { id: string }[], cards: C[]): ColumnLayout<C>[] {
   return columns.map((c) => ({ id: c.id, cards: cards.filter((k) => k.column_id === c.id) }));
 }
+
+/** Cards a column draws per page: thousands of cards would make the board slow to open. */
+export const CARDS_PER_PAGE = 50;
+
+/**
+ * How many of a column's cards to draw: `pages` pages of them, and always far enough to include
+ * the card being moved (`isMoving`), so a card moved down a long column never disappears.
+ */
+export function visibleCount<C>(cards: C[], pages: number, isMoving: ((c: C) => boolean) | null): number {
+  let n = Math.min(cards.length, Math.max(1, pages) * CARDS_PER_PAGE);
+  if (isMoving) {
+    const at = cards.findIndex(isMoving);
+    if (at >= n) n = at + 1;
+  }
+  return n;
+}
