@@ -16,7 +16,7 @@ use outpost_store::posts::{self, targets};
 use outpost_store::{ChannelStatus, JobState, channels, new_id, now_ms};
 use serde::{Deserialize, Serialize};
 
-use super::{PostDetail, TargetVariant, label, platform_post};
+use super::{FieldError, PostDetail, PostField, TargetVariant, label, platform_post};
 use crate::channels::to_platform;
 use crate::scheduler::time;
 use crate::{Error, Outpost, Result};
@@ -146,10 +146,10 @@ pub(crate) struct Trash {
 }
 
 /// Channels and time checked against every rule, before anything is written.
-struct Plan {
-    zone_name: String,
-    when: Option<(i64, String)>,
-    chans: Vec<channels::Channel>,
+pub(super) struct Plan {
+    pub(super) zone_name: String,
+    pub(super) when: Option<(i64, String)>,
+    pub(super) chans: Vec<channels::Channel>,
 }
 
 /// A post is editable while none of its channels is publishing or published.
@@ -198,9 +198,11 @@ fn counting_rule(c: Counting, max: usize) -> (String, String) {
 }
 
 impl Outpost {
-    /// Checks channels, options, platform rules and the time; nothing is written.
+    /// Checks channels, options, platform rules and the time; nothing is written. The one place
+    /// the rules of a new or edited post live (the composer, `create_post` and the CSV import all
+    /// come here); the error names the field that broke a rule.
     #[allow(clippy::too_many_arguments)]
-    async fn plan(
+    pub(super) async fn plan(
         &self,
         text: &str,
         channel_ids: &[String],
@@ -209,33 +211,42 @@ impl Outpost {
         draft: bool,
         variants: &[TargetVariant],
         files: &[MediaFile],
-    ) -> Result<Plan> {
+    ) -> std::result::Result<Plan, FieldError> {
+        use PostField::*;
+        let invalid = |field: PostField, m: String| FieldError::new(field, Error::InvalidInput(m));
         if channel_ids.is_empty() {
-            return Err(Error::InvalidInput("choose at least one channel".into()));
+            return Err(invalid(Channels, "choose at least one channel".into()));
         }
-        check_text_size(text, variants)?;
+        check_text_size(text, variants).map_err(|e| FieldError::new(Content, e))?;
         let mut seen = std::collections::HashSet::new();
         for c in channel_ids {
             if !seen.insert(c) {
-                return Err(Error::InvalidInput("a channel is listed twice".into()));
+                return Err(invalid(Channels, "a channel is listed twice".into()));
             }
         }
         let zone_name = match time_zone {
             Some(z) => z.to_string(),
-            None => self.time_zone().await?,
+            None => self
+                .time_zone()
+                .await
+                .map_err(|e| FieldError::new(Time, e))?,
         };
-        let tz = time::zone(&zone_name)?;
+        let tz = time::zone(&zone_name).map_err(|e| FieldError::new(Time, e))?;
         let now = now_ms();
         let when = match at {
             None if draft => None,
             None => Some((now, time::local_of(now, tz))),
             Some(input) => {
-                let (ms, local) = time::parse_when(input, tz)?;
+                let (ms, local) =
+                    time::parse_when(input, tz).map_err(|e| FieldError::new(Time, e))?;
                 if ms < now - super::PAST_TOLERANCE_MS && !draft {
-                    return Err(Error::InvalidInput(format!(
-                        "{} has already passed; choose a later time or publish now",
-                        local.replace('T', " ")
-                    )));
+                    return Err(invalid(
+                        Time,
+                        format!(
+                            "{} has already passed; choose a later time or publish now",
+                            local.replace('T', " ")
+                        ),
+                    ));
                 }
                 Some((ms.max(now), local))
             }
@@ -243,44 +254,55 @@ impl Outpost {
         let mut chans = Vec::new();
         for id in channel_ids {
             let c = channels::find(self.store().pool(), id)
-                .await?
-                .ok_or_else(|| Error::InvalidInput(format!("there is no channel {id}")))?;
+                .await
+                .map_err(|e| FieldError::new(Channels, e.into()))?
+                .ok_or_else(|| invalid(Channels, format!("there is no channel {id}")))?;
             let p = to_platform(c.platform);
             if c.status != ChannelStatus::Connected && !draft {
-                return Err(Error::InvalidInput(format!(
-                    "{} on {} needs to be reconnected before posts can be scheduled on it{}",
-                    label(&c),
-                    p.name(),
-                    c.status_reason
-                        .as_deref()
-                        .map(|r| format!(" ({r})"))
-                        .unwrap_or_default()
-                )));
+                return Err(invalid(
+                    Channels,
+                    format!(
+                        "{} on {} needs to be reconnected before posts can be scheduled on it{}",
+                        label(&c),
+                        p.name(),
+                        c.status_reason
+                            .as_deref()
+                            .map(|r| format!(" ({r})"))
+                            .unwrap_or_default()
+                    ),
+                ));
             }
             let pubr = publisher(p).ok_or_else(|| {
-                Error::InvalidInput(format!("Outpost cannot publish on {} yet", p.name()))
+                invalid(
+                    Channels,
+                    format!("Outpost cannot publish on {} yet", p.name()),
+                )
             })?;
             let limits = pubr.limits();
             let variant = variants.iter().find(|v| v.channel_id == c.id);
             if let Some(v) = variant.filter(|v| !v.options.is_null()) {
                 serde_json::from_value::<PostOptions>(v.options.clone()).map_err(|e| {
-                    Error::InvalidInput(format!("the {} options are not valid: {e}", p.name()))
+                    invalid(
+                        Options,
+                        format!("the {} options are not valid: {e}", p.name()),
+                    )
                 })?;
             }
             let preview = platform_post(text, variant, files, "preview");
             if !draft && let Some(v) = pubr.validate(&preview, &limits).first() {
-                return Err(Error::InvalidInput(format!(
-                    "{} ({}): {}",
-                    p.name(),
-                    label(&c),
-                    v.message
-                )));
+                return Err(invalid(
+                    Content,
+                    format!("{} ({}): {}", p.name(), label(&c), v.message),
+                ));
             }
             if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
-                return Err(Error::InvalidInput(format!(
-                    "{} has no scheduler of its own to hand this post to",
-                    p.name()
-                )));
+                return Err(invalid(
+                    Options,
+                    format!(
+                        "{} has no scheduler of its own to hand this post to",
+                        p.name()
+                    ),
+                ));
             }
             chans.push(c);
         }

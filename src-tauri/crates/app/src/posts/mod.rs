@@ -9,13 +9,11 @@ mod library;
 mod media;
 mod types;
 
-use outpost_platforms::publish::{
-    MediaFile, Post as PlatformPost, PostOptions, PostPart, publisher,
-};
+use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart};
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};
-use outpost_store::{ChannelStatus, JobState, PostStatus, channels, new_id, now_ms};
+use outpost_store::{JobState, PostStatus, channels, new_id, now_ms};
 
 pub use calendar::*;
 pub use compose::*;
@@ -62,133 +60,37 @@ impl Outpost {
         self.create_from_files(new).await
     }
 
-    /// Checks every rule [`Outpost::create_post`] checks, writing nothing: the channels, the time,
-    /// the files and each platform's limits. The error names the field that broke a rule.
+    /// Checks every rule [`Outpost::create_post`] checks (the composer's [`Outpost::plan`]),
+    /// writing nothing; the files are inspected first. The error names the field that broke a rule.
     pub(crate) async fn prepare_post(
         &self,
         new: &NewPost,
     ) -> std::result::Result<PreparedPost, FieldError> {
-        use PostField::*;
-        if new.channels.is_empty() {
-            return Err(FieldError::new(
-                Channels,
-                Error::InvalidInput("choose at least one channel".into()),
-            ));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for c in &new.channels {
-            if !seen.insert(c) {
-                return Err(FieldError::new(
-                    Channels,
-                    Error::InvalidInput("a channel is listed twice".into()),
-                ));
-            }
-        }
-        let zone_name = match &new.time_zone {
-            Some(z) => z.clone(),
-            None => self
-                .time_zone()
-                .await
-                .map_err(|e| FieldError::new(Time, e))?,
-        };
-        let tz = time::zone(&zone_name).map_err(|e| FieldError::new(Time, e))?;
-        let now = now_ms();
-        let when = match &new.at {
-            None if new.draft => None,
-            None => Some((now, time::local_of(now, tz))),
-            Some(input) => {
-                let (ms, local) =
-                    time::parse_when(input, tz).map_err(|e| FieldError::new(Time, e))?;
-                if ms < now - PAST_TOLERANCE_MS && !new.draft {
-                    return Err(FieldError::new(
-                        Time,
-                        Error::InvalidInput(format!(
-                            "{} has already passed; choose a later time or publish now",
-                            local.replace('T', " ")
-                        )),
-                    ));
-                }
-                Some((ms.max(now), local))
-            }
-        };
-        // Media first: inspected (type from content), then copied into the library on write.
         let mut files = Vec::new();
         for m in &new.media {
             files.push(
                 MediaFile::inspect(&m.path, m.alt.clone())
-                    .map_err(|e| FieldError::new(Media, e.into()))?,
+                    .map_err(|e| FieldError::new(PostField::Media, e.into()))?,
             );
         }
-        // Channels and the platform rules, before anything is written.
-        let mut chans = Vec::new();
-        for id in &new.channels {
-            let c = channels::find(self.store().pool(), id)
-                .await
-                .map_err(|e| FieldError::new(Channels, e.into()))?
-                .ok_or_else(|| {
-                    FieldError::new(
-                        Channels,
-                        Error::InvalidInput(format!("there is no channel {id}")),
-                    )
-                })?;
-            let p = to_platform(c.platform);
-            if c.status != ChannelStatus::Connected && !new.draft {
-                return Err(FieldError::new(
-                    Channels,
-                    Error::InvalidInput(format!(
-                        "{} on {} needs to be reconnected before posts can be scheduled on it{}",
-                        label(&c),
-                        p.name(),
-                        c.status_reason
-                            .as_deref()
-                            .map(|r| format!(" ({r})"))
-                            .unwrap_or_default()
-                    )),
-                ));
-            }
-            let pubr = publisher(p).ok_or_else(|| {
-                FieldError::new(
-                    Channels,
-                    Error::InvalidInput(format!("Outpost cannot publish on {} yet", p.name())),
-                )
-            })?;
-            let limits = pubr.limits();
-            let variant = new.variants.iter().find(|v| v.channel_id == c.id);
-            if let Some(v) = variant.filter(|v| !v.options.is_null()) {
-                serde_json::from_value::<PostOptions>(v.options.clone()).map_err(|e| {
-                    FieldError::new(
-                        Options,
-                        Error::InvalidInput(format!("the {} options are not valid: {e}", p.name())),
-                    )
-                })?;
-            }
-            let preview = platform_post(&new.text, variant, &files, "preview");
-            if !new.draft
-                && let Some(v) = pubr.validate(&preview, &limits).first()
-            {
-                return Err(FieldError::new(
-                    Content,
-                    Error::InvalidInput(format!("{} ({}): {}", p.name(), label(&c), v.message)),
-                ));
-            }
-            if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
-                return Err(FieldError::new(
-                    Options,
-                    Error::InvalidInput(format!(
-                        "{} has no scheduler of its own to hand this post to",
-                        p.name()
-                    )),
-                ));
-            }
-            chans.push(c);
-        }
+        let plan = self
+            .plan(
+                &new.text,
+                &new.channels,
+                new.at.as_deref(),
+                new.time_zone.as_deref(),
+                new.draft,
+                &new.variants,
+                &files,
+            )
+            .await?;
         Ok(PreparedPost {
             new: new.clone(),
-            zone_name,
-            when,
+            zone_name: plan.zone_name,
+            when: plan.when,
             files,
-            channels: chans,
-            now,
+            channels: plan.chans,
+            now: now_ms(),
         })
     }
 

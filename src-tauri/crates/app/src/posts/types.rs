@@ -237,6 +237,12 @@ impl FieldError {
     }
 }
 
+impl From<FieldError> for crate::Error {
+    fn from(e: FieldError) -> Self {
+        e.error
+    }
+}
+
 /// A post whose every rule was checked; nothing is written yet.
 #[derive(Debug, Clone)]
 pub(crate) struct PreparedPost {
