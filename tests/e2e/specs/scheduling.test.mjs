@@ -163,15 +163,32 @@ test('the desktop app publishes a post that is due, exactly once', async () => {
 test('while outpost run publishes, the app does not and says so', async () => {
   const dataDir = freshDataDir('sched-elsewhere');
   cli(dataDir, 'doctor');
-  const headless = spawn(cliBinary, ['--data-dir', dataDir, 'run'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // `--json` prints `{"kind":"armed",…}` once the scheduler runs, which is after it took the lock.
+  // (Probing with `outpost run --once` raced: a probe holding the lock for a moment made the
+  // headless run refuse to start.)
+  const headless = spawn(cliBinary, ['--data-dir', dataDir, '--json', 'run'], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    // Wait until `outpost run` holds the lock.
-    for (const deadline = Date.now() + 10_000; ; ) {
-      const probe = cli(dataDir, 'run', '--once');
-      if (probe.status !== 0 && /already publishing/.test(probe.stderr)) break;
-      if (Date.now() > deadline) throw new Error('outpost run did not take the lock');
-      await sleep(200);
-    }
+    await new Promise((resolve, reject) => {
+      let out = '';
+      let err = '';
+      const timer = setTimeout(() => reject(new Error(`outpost run did not start publishing: ${err}`)), 30_000);
+      headless.stderr.on('data', (d) => (err += d));
+      headless.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('"kind":"armed"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      headless.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`outpost run exited (${code}): ${err}`));
+      });
+    });
+    headless.stdout.resume();
+    const probe = cli(dataDir, 'run', '--once');
+    assert.notEqual(probe.status, 0);
+    assert.match(probe.stderr, /already publishing/);
     const app = await launch({ dataDir });
     try {
       await openScheduling(app);
