@@ -253,7 +253,11 @@ mod tests {
             "app.outpost.desktop://approval/OA1.a%20b.c",
             "app.outpost.desktop://approval/OA1.a/b.c",
         ] {
-            assert_eq!(parse(bad).unwrap_err(), DeepLinkError::BadApprovalCode, "{bad}");
+            assert_eq!(
+                parse(bad).unwrap_err(),
+                DeepLinkError::BadApprovalCode,
+                "{bad}"
+            );
         }
         assert!(matches!(
             parse("app.outpost.desktop://approval/OA1.a.b?x=1").unwrap_err(),

@@ -530,7 +530,10 @@ pub fn preview_created(c: &outpost_app::approvals::CreatedPreview, json: bool) -
     if json {
         return print_json(c);
     }
-    println!("Preview {} written to {} ({} bytes)", c.preview.id, c.path, c.bytes);
+    println!(
+        "Preview {} written to {} ({} bytes)",
+        c.preview.id, c.path, c.bytes
+    );
     println!(
         "It can be answered until {}. Send the file and, separately, the password.",
         rfc3339(c.preview.expires_at)
@@ -546,7 +549,11 @@ pub fn previews(list: &[outpost_app::approvals::PreviewView], json: bool) -> Exi
         println!("No previews.");
     }
     for p in list {
-        let edited = if p.content_current { "" } else { " (post edited since)" };
+        let edited = if p.content_current {
+            ""
+        } else {
+            " (post edited since)"
+        };
         println!(
             "{}  {:<8}  post {}  expires {}{}  {}",
             p.id,
@@ -567,7 +574,10 @@ pub fn preview_revoked(p: &outpost_app::approvals::PreviewView, json: bool) -> E
     if json {
         return print_json(p);
     }
-    println!("Preview {} revoked; its decision code will be refused.", p.id);
+    println!(
+        "Preview {} revoked; its decision code will be refused.",
+        p.id
+    );
     ExitCode::SUCCESS
 }
 
@@ -575,7 +585,10 @@ pub fn decision_applied(d: &outpost_app::approvals::AppliedDecision, json: bool)
     if json {
         return print_json(d);
     }
-    println!("Post {} {} (preview {}).", d.post_id, d.decision, d.preview_id);
+    println!(
+        "Post {} {} (preview {}).",
+        d.post_id, d.decision, d.preview_id
+    );
     if !d.feedback.is_empty() {
         println!("Feedback: {}", d.feedback);
     }

@@ -119,10 +119,11 @@ pub async fn post_needs_approval<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str
 
 /// The post's own "needs approval" setting (`None`: its channels' default).
 pub async fn post_setting<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> Result<Option<bool>> {
-    let v: Option<Option<i64>> = sqlx::query_scalar("SELECT needs_approval FROM posts WHERE id = ?1")
-        .bind(post_id)
-        .fetch_optional(ex)
-        .await?;
+    let v: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT needs_approval FROM posts WHERE id = ?1")
+            .bind(post_id)
+            .fetch_optional(ex)
+            .await?;
     match v {
         Some(v) => Ok(v.map(|v| v != 0)),
         None => Err(Error::NotFound {
@@ -169,11 +170,10 @@ pub async fn any_channel_requires<'e, E: SqliteExecutor<'e>>(
 
 /// The channel's default: whether its posts need approval.
 pub async fn channel_requires<'e, E: SqliteExecutor<'e>>(ex: E, channel_id: &str) -> Result<bool> {
-    let v: Option<i64> =
-        sqlx::query_scalar("SELECT requires_approval FROM channels WHERE id = ?1")
-            .bind(channel_id)
-            .fetch_optional(ex)
-            .await?;
+    let v: Option<i64> = sqlx::query_scalar("SELECT requires_approval FROM channels WHERE id = ?1")
+        .bind(channel_id)
+        .fetch_optional(ex)
+        .await?;
     v.map(|v| v != 0).ok_or_else(|| Error::NotFound {
         what: "channel",
         id: channel_id.to_owned(),

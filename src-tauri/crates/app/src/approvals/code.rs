@@ -37,8 +37,7 @@ pub struct ParsedCode {
 pub fn plausible_chars(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_CODE_LEN
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
@@ -132,7 +131,14 @@ mod tests {
     #[test]
     fn round_trip_and_damage() {
         let key = [7u8; 32];
-        let code = sign(&key, "h1", "pv", "po", Decision::Rejected, "more \"red\"\nplease ✨");
+        let code = sign(
+            &key,
+            "h1",
+            "pv",
+            "po",
+            Decision::Rejected,
+            "more \"red\"\nplease ✨",
+        );
         let p = parse(&code).unwrap();
         assert_eq!((p.preview_id.as_str(), p.post_id.as_str()), ("pv", "po"));
         assert_eq!(p.decision, Decision::Rejected);

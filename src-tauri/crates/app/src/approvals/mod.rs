@@ -154,7 +154,12 @@ fn refused(reason: Refusal, message: impl Into<String>) -> Error {
 /// SHA-256 (hex) of what a client approves: text, channels, media (and alt texts) and every
 /// per-channel variant. Times and draft state are not content.
 pub fn content_hash(input: &ComposeInput) -> String {
-    let opt = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let opt = |s: &Option<String>| {
+        s.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     // The same content hashes the same whether it comes from the composer or from the database:
     // one entry per channel, empty values as absent, options `{}` when unset.
     let variants: Vec<serde_json::Value> = input
@@ -333,7 +338,10 @@ impl Outpost {
         }
         let hash = content_hash(&composer.input);
         let channels = self.preview_post(&composer.input).await?;
-        let when = match (&composer.detail.post.local_time, &composer.detail.post.time_zone) {
+        let when = match (
+            &composer.detail.post.local_time,
+            &composer.detail.post.time_zone,
+        ) {
             (Some(l), Some(z)) if composer.detail.post.status != "draft" => {
                 Some(format!("{} ({z})", l.replace('T', " ")))
             }
@@ -342,11 +350,17 @@ impl Outpost {
         let cards: Vec<serde_json::Value> = channels
             .iter()
             .map(|c| {
-                let variant = composer.input.variants.iter().find(|v| v.channel_id == c.channel_id);
+                let variant = composer
+                    .input
+                    .variants
+                    .iter()
+                    .find(|v| v.channel_id == c.channel_id);
                 let mut extra = Vec::new();
                 if let Some(v) = variant {
                     for (i, t) in v.thread_parts.iter().enumerate() {
-                        extra.push(serde_json::json!({"label": format!("Part {}", i + 2), "text": t}));
+                        extra.push(
+                            serde_json::json!({"label": format!("Part {}", i + 2), "text": t}),
+                        );
                     }
                     if let Some(fc) = v.first_comment.as_ref().filter(|s| !s.is_empty()) {
                         extra.push(serde_json::json!({"label": "First comment", "text": fc}));
@@ -463,7 +477,9 @@ impl Outpost {
         match state_of(&p, now) {
             PreviewState::Waiting | PreviewState::Expired => {}
             PreviewState::Revoked => {
-                return Err(Error::InvalidInput("this preview is already revoked".into()));
+                return Err(Error::InvalidInput(
+                    "this preview is already revoked".into(),
+                ));
             }
             PreviewState::Approved | PreviewState::Rejected => {
                 return Err(Error::InvalidInput(
@@ -527,7 +543,10 @@ impl Outpost {
             ));
         };
         let key = Zeroizing::new(URL_SAFE_NO_PAD.decode(key_text.expose()).map_err(|_| {
-            refused(Refusal::KeyUnavailable, "This preview's key is damaged. Send a new preview.")
+            refused(
+                Refusal::KeyUnavailable,
+                "This preview's key is damaged. Send a new preview.",
+            )
         })?);
         if !parsed.verify(&key, &p.content_hash) || parsed.post_id != p.post_id {
             return Err(refused(
@@ -608,7 +627,12 @@ impl Outpost {
         };
         let status = match &latest {
             None => "none",
-            Some(v) if !v.content_current && matches!(v.state, PreviewState::Approved | PreviewState::Rejected) => "outdated",
+            Some(v)
+                if !v.content_current
+                    && matches!(v.state, PreviewState::Approved | PreviewState::Rejected) =>
+            {
+                "outdated"
+            }
             Some(v) => match v.state {
                 PreviewState::Waiting => "waiting",
                 PreviewState::Approved => "approved",
@@ -638,7 +662,11 @@ impl Outpost {
     }
 
     /// Sets a channel's default: whether its posts need approval.
-    pub async fn set_channel_requires_approval(&self, channel_id: &str, requires: bool) -> Result<()> {
+    pub async fn set_channel_requires_approval(
+        &self,
+        channel_id: &str,
+        requires: bool,
+    ) -> Result<()> {
         approvals::set_channel_requires(self.store().pool(), channel_id, requires).await?;
         Ok(())
     }

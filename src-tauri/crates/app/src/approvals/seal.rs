@@ -123,7 +123,10 @@ pub fn seal(
 
 /// The CSP source for the page's one inline script.
 pub fn script_hash() -> String {
-    format!("sha256-{}", STANDARD.encode(Sha256::digest(SCRIPT.as_bytes())))
+    format!(
+        "sha256-{}",
+        STANDARD.encode(Sha256::digest(SCRIPT.as_bytes()))
+    )
 }
 
 /// The self-contained HTML page for a sealed file.
