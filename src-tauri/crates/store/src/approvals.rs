@@ -180,6 +180,15 @@ pub async fn channel_requires<'e, E: SqliteExecutor<'e>>(ex: E, channel_id: &str
     })
 }
 
+/// Ids of the channels whose posts need approval by default.
+pub async fn channels_requiring<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM channels WHERE requires_approval = 1 ORDER BY id")
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
 /// Sets the channel's default.
 pub async fn set_channel_requires<'e, E: SqliteExecutor<'e>>(
     ex: E,

@@ -671,6 +671,11 @@ impl Outpost {
         Ok(())
     }
 
+    /// Ids of the channels whose posts need approval by default.
+    pub async fn channels_requiring_approval(&self) -> Result<Vec<String>> {
+        Ok(approvals::channels_requiring(self.store().pool()).await?)
+    }
+
     /// Whether a channel's posts need approval by default.
     pub async fn channel_requires_approval(&self, channel_id: &str) -> Result<bool> {
         Ok(approvals::channel_requires(self.store().pool(), channel_id).await?)
