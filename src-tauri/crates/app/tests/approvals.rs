@@ -487,6 +487,13 @@ async fn previews_travel_in_exports_without_their_keys_and_delete_all_removes_th
     let list = q.o.approval_previews().await.unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].state, PreviewState::Waiting);
+    let hashes: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM approval_previews WHERE password_hash IS NOT NULL",
+    )
+    .fetch_one(q.o.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(hashes, 0, "the password hash does not travel");
     let code = client_code(&html, PW, Decision::Approved, "");
     assert_eq!(
         refusal(q.o.apply_approval_code(&code, None).await.unwrap_err()),
