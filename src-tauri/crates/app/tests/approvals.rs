@@ -2,7 +2,7 @@
 //! decision codes applied, and every refusal (damaged, cut off, altered, another post, another or
 //! unknown preview, revoked, expired, key not in this profile, already decided, post edited since)
 //! saying which and changing nothing. Plus the "needs approval" gate on scheduling, purge, export.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use std::time::Duration;
 
