@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,8 @@ const BIN =
 const CHROMIUM = process.env.OUTPOST_CHROMIUM ?? '/usr/bin/chromium';
 const DRIVER = process.env.OUTPOST_CHROMEDRIVER ?? '/usr/bin/chromedriver';
 const PASSWORD = 'tulip-harbour-42';
+// Next to the app's screenshots (look at them): tests/e2e/screenshots/approval-page-*.png.
+const SHOTS = process.env.OUTPOST_SCREENSHOT_DIR ?? join(ROOT, 'tests/e2e/screenshots');
 const FEEDBACK = 'Love it — but please say “Monday”, not “Mon”.';
 
 const work = mkdtempSync(join(tmpdir(), 'outpost-approvals-'));
@@ -130,6 +132,11 @@ async function visible(testId) {
   for (const id of els) if (await client.isElementDisplayed(id)) return id;
   return null;
 }
+async function shot(name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await new Promise((r) => setTimeout(r, 200));
+  writeFileSync(join(SHOTS, `approval-page-${name}.png`), Buffer.from(await client.takeScreenshot(), 'base64'));
+}
 async function type(id, text) {
   await client.elementClear(id);
   await client.elementSendKeys(id, text);
@@ -155,7 +162,9 @@ test('a client opens the sealed preview offline, approves with feedback, and the
 
   client = await startBrowser();
   await client.navigateTo(pathToFileURL(file).href);
+  await client.setWindowRect(null, null, 1100, 900);
   await waitUntil('the unlock form', () => visible('password'));
+  await shot('locked');
 
   // Wrong password: refused, nothing shown.
   await type(await one('password'), 'not-the-password');
@@ -163,6 +172,7 @@ test('a client opens the sealed preview offline, approves with feedback, and the
   const error = await waitUntil('the error', () => visible('error'));
   assert.match(await client.getElementText(error), /password is not right/i);
   assert.equal((await all('post')).length, 0, 'no post is shown after a wrong password');
+  await shot('wrong-password');
   const pageText = await client.executeScript('return document.body.innerText', []);
   assert.ok(!pageText.includes(firstLine));
 
@@ -179,6 +189,7 @@ test('a client opens the sealed preview offline, approves with feedback, and the
   const cards = await client.executeScript('return document.querySelectorAll(\'[data-testid="post"] article.card\').length', []);
   assert.ok(cards >= 1, 'one card per channel');
   assert.equal(await visible('error'), null, 'the error is gone');
+  await shot('unlocked');
 
   // Approve with feedback; the page shows the decision code.
   await type(await one('feedback'), FEEDBACK);
@@ -186,6 +197,7 @@ test('a client opens the sealed preview offline, approves with feedback, and the
   const codeEl = await waitUntil('the decision code', () => visible('decision-code'));
   const code = await client.getElementProperty(codeEl, 'value');
   assert.match(code, /^OA1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+  await shot('decided');
   const mailto = await client.executeScript('return document.querySelector(\'[data-testid="decision-mailto"]\').href', []);
   assert.ok(mailto.startsWith('mailto:') && mailto.includes(encodeURIComponent(code)));
 

@@ -118,7 +118,7 @@
     var names = el('span', 'names');
     names.appendChild(el('strong', null, name));
     var handle = c.handle && c.handle.charAt(0) !== '@' ? '@' + c.handle : c.handle;
-    names.appendChild(el('span', 'handle', layout === 'feed' ? 'Now · 🌐' : handle));
+    names.appendChild(el('span', 'handle', layout === 'feed' ? 'Now · Public' : handle));
     who.appendChild(names);
     top.appendChild(who);
     top.appendChild(el('span', 'platform', c.platform_name));
