@@ -7,7 +7,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, stopDriver, freshDataDir, cli, answerFileDialog, KEY } from '../lib/harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { launch, stopDriver, freshDataDir, cli, cliBinary, answerFileDialog, launchSecondInstance, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
@@ -113,12 +114,39 @@ test('send for approval from the composer, paste the decision code, see it on th
     const state = await app.script(`return document.querySelector('[data-testid="approval-preview"]').dataset.state`);
     assert.equal(state, 'approved');
     await app.screenshot('approvals-settings');
-    await sleep(100);
+
+    // A second preview (made with the CLI), answered "changes requested"; the code arrives as a deep
+    // link (a click in the client's e-mail): the running window opens the apply dialog with it.
+    const file2 = join(dataDir, '..', `preview2-${process.pid}.html`);
+    const made = spawnSync(cliBinary, ['--data-dir', dataDir, 'approvals', 'create', postId, '--out', file2, '--password-stdin', '--json'], {
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+    });
+    assert.equal(made.status, 0, made.stderr);
+    const code2 = await clientDecision(readFileSync(file2, 'utf8'), PASSWORD, 'rejected', 'Warmer colours, please.');
+    launchSecondInstance(dataDir, `app.outpost.desktop://approval/${code2}`);
+    await app.waitFor('approval-apply-dialog');
+    const prefilled = await app.script(`return document.querySelector('[data-testid="approval-code-input"]').value`);
+    assert.equal(prefilled, code2);
+    await app.click('approval-apply-submit');
+    await app.waitForText('approval-apply-result', (t) => t.includes('Warmer colours'));
+    await app.screenshot('approvals-deep-link-applied');
+    await app.click('approval-apply-close');
+    await app.waitForCount('approval-preview', 2);
+    await app.screenshot('approvals-settings-two');
+    // A link that is not a code is refused with a message.
+    launchSecondInstance(dataDir, 'app.outpost.desktop://approval/not%20a%20code');
+    await sleep(1500);
+    assert.equal(await app.count('approval-apply-dialog'), 0);
   } finally {
     await app.close();
   }
   const list = JSON.parse(cli(dataDir, 'approvals', 'list', '--json').stdout);
-  assert.equal(list[0].state, 'approved');
-  assert.equal(list[0].post_id, postId);
-  assert.equal(list[0].feedback, FEEDBACK);
+  assert.deepEqual(
+    list.map((p) => [p.state, p.post_id, p.feedback]),
+    [
+      ['rejected', postId, 'Warmer colours, please.'],
+      ['approved', postId, FEEDBACK],
+    ],
+  );
 });

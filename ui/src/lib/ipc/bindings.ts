@@ -2060,7 +2060,11 @@ approved: boolean;
 /**
  * The newest preview of the post.
  */
-latest: PreviewView | null }
+latest: PreviewView | null; 
+/**
+ * Every preview of the post, newest first: its approval history.
+ */
+history: PreviewView[] }
 /**
  * A post with everything about its publishing.
  */

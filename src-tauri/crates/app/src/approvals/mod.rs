@@ -142,6 +142,8 @@ pub struct PostApproval {
     pub approved: bool,
     /// The newest preview of the post.
     pub latest: Option<PreviewView>,
+    /// Every preview of the post, newest first: its approval history.
+    pub history: Vec<PreviewView>,
 }
 
 fn refused(reason: Refusal, message: impl Into<String>) -> Error {
@@ -621,10 +623,11 @@ impl Outpost {
         let approved = previews
             .iter()
             .any(|p| p.decision == Some(Decision::Approved) && p.content_hash == current);
-        let latest = match previews.first() {
-            Some(p) => Some(self.preview_view(p, now).await?),
-            None => None,
-        };
+        let mut history = Vec::with_capacity(previews.len());
+        for p in &previews {
+            history.push(self.preview_view(p, now).await?);
+        }
+        let latest = history.first().cloned();
         let status = match &latest {
             None => "none",
             Some(v)
@@ -648,6 +651,7 @@ impl Outpost {
             status,
             approved,
             latest,
+            history,
         })
     }
 
