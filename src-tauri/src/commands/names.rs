@@ -97,4 +97,12 @@ pub const COMMANDS: &[&str] = &[
     "composer_autosaved",
     "composer_discard_autosave",
     "creator_time_zone",
+    "create_approval_preview",
+    "approval_previews",
+    "revoke_approval_preview",
+    "apply_approval_code",
+    "post_approval",
+    "set_post_needs_approval",
+    "set_channel_requires_approval",
+    "channels_requiring_approval",
 ];
