@@ -171,7 +171,11 @@ pub async fn place_card<'e, E: SqliteExecutor<'e>>(
 }
 
 /// Takes a card off the board (`updated_at` untouched).
-pub async fn clear_card<'e, E: SqliteExecutor<'e>>(ex: E, table: CardTable, id: &str) -> Result<()> {
+pub async fn clear_card<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    table: CardTable,
+    id: &str,
+) -> Result<()> {
     sqlx::query(&format!(
         "UPDATE {} SET board_column_id = NULL, board_position = 0 WHERE id = ?1",
         table.name()

@@ -39,18 +39,22 @@ pub async fn usage<'e, E: SqliteExecutor<'e>>(ex: E, campaign_id: &str) -> Resul
 
 /// Ids of the posts of a campaign.
 pub async fn post_ids<'e, E: SqliteExecutor<'e>>(ex: E, campaign_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT id FROM posts WHERE campaign_id = ?1")
-        .bind(campaign_id)
-        .fetch_all(ex)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM posts WHERE campaign_id = ?1")
+            .bind(campaign_id)
+            .fetch_all(ex)
+            .await?,
+    )
 }
 
 /// Ids of the ideas of a campaign.
 pub async fn idea_ids<'e, E: SqliteExecutor<'e>>(ex: E, campaign_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar("SELECT id FROM ideas WHERE campaign_id = ?1")
-        .bind(campaign_id)
-        .fetch_all(ex)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT id FROM ideas WHERE campaign_id = ?1")
+            .bind(campaign_id)
+            .fetch_all(ex)
+            .await?,
+    )
 }
 
 /// Puts a post back into a campaign unless it has another one by now (`updated_at` untouched).

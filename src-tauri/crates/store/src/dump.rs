@@ -103,13 +103,14 @@ pub async fn delete_by_id<'e, E: SqliteExecutor<'e>>(
     } else {
         ""
     };
-    Ok(
-        sqlx::query(&format!("DELETE FROM {} WHERE id = ?1{filter}", quote(table)))
-            .bind(id)
-            .execute(ex)
-            .await?
-            .rows_affected(),
-    )
+    Ok(sqlx::query(&format!(
+        "DELETE FROM {} WHERE id = ?1{filter}",
+        quote(table)
+    ))
+    .bind(id)
+    .execute(ex)
+    .await?
+    .rows_affected())
 }
 
 /// Checks foreign keys only at the end of the current transaction.
@@ -167,7 +168,8 @@ fn value_of(raw: sqlx::sqlite::SqliteValueRef<'_>) -> Result<Value> {
         return Ok(Value::Null);
     }
     let kind = raw.type_info().name().to_string();
-    let fail = |e: sqlx::error::BoxDynError| Error::Invalid(format!("cannot read a {kind} value: {e}"));
+    let fail =
+        |e: sqlx::error::BoxDynError| Error::Invalid(format!("cannot read a {kind} value: {e}"));
     Ok(match kind.as_str() {
         "INTEGER" => Value::Int(<i64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?),
         "REAL" => Value::Real(<f64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?),
@@ -191,7 +193,11 @@ pub async fn insert_rows<'e, E: SqliteExecutor<'e>>(
     let sql = format!(
         "INSERT INTO {} ({}) VALUES {}",
         quote(table),
-        columns.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","),
+        columns
+            .iter()
+            .map(|c| quote(c))
+            .collect::<Vec<_>>()
+            .join(","),
         vec![placeholders; rows.len()].join(",")
     );
     let mut q = sqlx::query(&sql);

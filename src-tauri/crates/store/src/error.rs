@@ -101,9 +101,9 @@ impl Error {
     /// whole message.
     pub fn detail(&self) -> String {
         match self {
-            Error::Conflict { detail } | Error::Corrupt { detail, .. } | Error::Io { detail, .. } => {
-                detail.clone()
-            }
+            Error::Conflict { detail }
+            | Error::Corrupt { detail, .. }
+            | Error::Io { detail, .. } => detail.clone(),
             Error::Database(e) => db_message(e),
             other => other.to_string(),
         }

@@ -102,12 +102,12 @@ pub async fn list_file_paths<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<Opt
 }
 
 /// Every library item's thumbnail path (`None` where there is none).
-pub async fn list_thumbnail_paths<'e, E: SqliteExecutor<'e>>(
-    ex: E,
-) -> Result<Vec<Option<String>>> {
-    Ok(sqlx::query_scalar("SELECT \"thumbnail_path\" FROM media_assets")
-        .fetch_all(ex)
-        .await?)
+pub async fn list_thumbnail_paths<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<Option<String>>> {
+    Ok(
+        sqlx::query_scalar("SELECT \"thumbnail_path\" FROM media_assets")
+            .fetch_all(ex)
+            .await?,
+    )
 }
 
 /// Ordered media of posts (optionally only for one target).

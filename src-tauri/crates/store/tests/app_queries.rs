@@ -62,10 +62,16 @@ async fn names_clash_case_insensitively_except_the_row_itself() {
     let t = tag("Launch");
     tags::insert(db, &t).await.unwrap();
     assert_eq!(
-        tags::name_clash(db, "launch", None).await.unwrap().as_deref(),
+        tags::name_clash(db, "launch", None)
+            .await
+            .unwrap()
+            .as_deref(),
         Some("Launch")
     );
-    assert_eq!(tags::name_clash(db, "LAUNCH", Some(&t.id)).await.unwrap(), None);
+    assert_eq!(
+        tags::name_clash(db, "LAUNCH", Some(&t.id)).await.unwrap(),
+        None
+    );
     assert_eq!(tags::name_clash(db, "other", None).await.unwrap(), None);
 
     let c = campaign("Spring");
@@ -77,7 +83,12 @@ async fn names_clash_case_insensitively_except_the_row_itself() {
             .as_deref(),
         Some("Spring")
     );
-    assert_eq!(campaigns::name_clash(db, "spring", Some(&c.id)).await.unwrap(), None);
+    assert_eq!(
+        campaigns::name_clash(db, "spring", Some(&c.id))
+            .await
+            .unwrap(),
+        None
+    );
 
     let tpl = templates::Template {
         id: new_id(),
@@ -94,15 +105,26 @@ async fn names_clash_case_insensitively_except_the_row_itself() {
             .as_deref(),
         Some("Weekly")
     );
-    assert_eq!(templates::name_clash(db, "weekly", Some(&tpl.id)).await.unwrap(), None);
+    assert_eq!(
+        templates::name_clash(db, "weekly", Some(&tpl.id))
+            .await
+            .unwrap(),
+        None
+    );
 
     let col = column("Ideas", 0);
     board::insert(db, &col).await.unwrap();
     assert_eq!(
-        board::name_clash(db, "IDEAS", None).await.unwrap().as_deref(),
+        board::name_clash(db, "IDEAS", None)
+            .await
+            .unwrap()
+            .as_deref(),
         Some("Ideas")
     );
-    assert_eq!(board::name_clash(db, "ideas", Some(&col.id)).await.unwrap(), None);
+    assert_eq!(
+        board::name_clash(db, "ideas", Some(&col.id)).await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -128,8 +150,14 @@ async fn tags_count_list_clear_and_restore_their_links() {
         sorted(tags::post_ids(db, &t1.id).await.unwrap()),
         sorted(vec![p1.id.clone(), p2.id.clone()])
     );
-    assert_eq!(tags::idea_ids(db, &t1.id).await.unwrap(), vec![i1.id.clone()]);
-    assert_eq!(tags::ids_for_idea(db, &i1.id).await.unwrap(), vec![t1.id.clone()]);
+    assert_eq!(
+        tags::idea_ids(db, &t1.id).await.unwrap(),
+        vec![i1.id.clone()]
+    );
+    assert_eq!(
+        tags::ids_for_idea(db, &i1.id).await.unwrap(),
+        vec![t1.id.clone()]
+    );
 
     // Names by tag name, case-insensitively.
     let names = tags::post_tag_names(db).await.unwrap();
@@ -140,7 +168,9 @@ async fn tags_count_list_clear_and_restore_their_links() {
     // An idea's tags copied onto a new post.
     let p3 = post("three", None);
     posts::insert(db, &p3).await.unwrap();
-    tags::copy_idea_tags_to_post(db, &i1.id, &p3.id).await.unwrap();
+    tags::copy_idea_tags_to_post(db, &i1.id, &p3.id)
+        .await
+        .unwrap();
     assert_eq!(tags::for_post(db, &p3.id).await.unwrap(), vec![t1.clone()]);
 
     tags::clear_post(db, &p1.id).await.unwrap();
@@ -150,24 +180,36 @@ async fn tags_count_list_clear_and_restore_their_links() {
     assert!(tags::for_idea(db, &i1.id).await.unwrap().is_empty());
 
     // Restoring: only onto rows that exist, only with tags that exist, never twice.
-    tags::retag_post_if_present(db, &p1.id, &t2.id).await.unwrap();
-    tags::retag_post_if_present(db, &p1.id, &t2.id).await.unwrap();
+    tags::retag_post_if_present(db, &p1.id, &t2.id)
+        .await
+        .unwrap();
+    tags::retag_post_if_present(db, &p1.id, &t2.id)
+        .await
+        .unwrap();
     tags::retag_post_if_present(db, "no-such-post", &t2.id)
         .await
         .unwrap();
     assert_eq!(tags::for_post(db, &p1.id).await.unwrap(), vec![t2.clone()]);
-    tags::retag_idea_if_present(db, &i1.id, &t2.id).await.unwrap();
+    tags::retag_idea_if_present(db, &i1.id, &t2.id)
+        .await
+        .unwrap();
     tags::retag_idea_if_present(db, "no-such-idea", &t2.id)
         .await
         .unwrap();
     assert_eq!(tags::for_idea(db, &i1.id).await.unwrap(), vec![t2.clone()]);
-    tags::tag_post_if_tag_exists(db, &p2.id, &t2.id).await.unwrap();
-    tags::tag_post_if_tag_exists(db, &p2.id, &t2.id).await.unwrap();
+    tags::tag_post_if_tag_exists(db, &p2.id, &t2.id)
+        .await
+        .unwrap();
+    tags::tag_post_if_tag_exists(db, &p2.id, &t2.id)
+        .await
+        .unwrap();
     tags::tag_post_if_tag_exists(db, &p2.id, "no-such-tag")
         .await
         .unwrap();
     assert_eq!(tags::for_post(db, &p2.id).await.unwrap().len(), 2);
-    tags::tag_idea_if_tag_exists(db, &i1.id, &t1.id).await.unwrap();
+    tags::tag_idea_if_tag_exists(db, &i1.id, &t1.id)
+        .await
+        .unwrap();
     tags::tag_idea_if_tag_exists(db, &i1.id, "no-such-tag")
         .await
         .unwrap();
@@ -193,12 +235,20 @@ async fn campaigns_count_list_and_restore_without_overwriting() {
 
     assert_eq!(campaigns::usage(db, &c1.id).await.unwrap(), (1, 1));
     assert_eq!(campaigns::usage(db, &c2.id).await.unwrap(), (0, 0));
-    assert_eq!(campaigns::post_ids(db, &c1.id).await.unwrap(), vec![p.id.clone()]);
-    assert_eq!(campaigns::idea_ids(db, &c1.id).await.unwrap(), vec![i.id.clone()]);
+    assert_eq!(
+        campaigns::post_ids(db, &c1.id).await.unwrap(),
+        vec![p.id.clone()]
+    );
+    assert_eq!(
+        campaigns::idea_ids(db, &c1.id).await.unwrap(),
+        vec![i.id.clone()]
+    );
 
     // Restoring fills only an empty campaign and leaves updated_at alone.
     campaigns::restore_on_post(db, &p.id, &c2.id).await.unwrap();
-    campaigns::restore_on_post(db, &other.id, &c2.id).await.unwrap();
+    campaigns::restore_on_post(db, &other.id, &c2.id)
+        .await
+        .unwrap();
     campaigns::restore_on_idea(db, &i.id, &c2.id).await.unwrap();
     let got = posts::get(db, &p.id).await.unwrap();
     assert_eq!(got.campaign_id.as_deref(), Some(c1.id.as_str()));
@@ -212,9 +262,15 @@ async fn campaigns_count_list_and_restore_without_overwriting() {
     let mut bare = idea("bare", T0);
     bare.campaign_id = None;
     ideas::insert(db, &bare).await.unwrap();
-    campaigns::restore_on_idea(db, &bare.id, &c2.id).await.unwrap();
+    campaigns::restore_on_idea(db, &bare.id, &c2.id)
+        .await
+        .unwrap();
     assert_eq!(
-        ideas::get(db, &bare.id).await.unwrap().campaign_id.as_deref(),
+        ideas::get(db, &bare.id)
+            .await
+            .unwrap()
+            .campaign_id
+            .as_deref(),
         Some(c2.id.as_str())
     );
 }
@@ -276,9 +332,16 @@ async fn posts_and_ideas_touch_set_campaign_and_link_ideas() {
         posts::ids_for_idea(db, &i1.id).await.unwrap(),
         vec![b.id.clone(), a.id.clone()]
     );
-    posts::link_idea_if_unlinked(db, &a.id, &i2.id).await.unwrap();
-    posts::link_idea_if_unlinked(db, &p.id, &i2.id).await.unwrap();
-    assert_eq!(posts::ids_for_idea(db, &i2.id).await.unwrap(), vec![p.id.clone()]);
+    posts::link_idea_if_unlinked(db, &a.id, &i2.id)
+        .await
+        .unwrap();
+    posts::link_idea_if_unlinked(db, &p.id, &i2.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        posts::ids_for_idea(db, &i2.id).await.unwrap(),
+        vec![p.id.clone()]
+    );
     assert_eq!(posts::ids_for_idea(db, &i1.id).await.unwrap().len(), 2);
 
     // Search summary: the first 300 characters and the status.
@@ -312,11 +375,17 @@ async fn post_views_for_notices_export_and_the_next_post() {
             "Account 1".to_string()
         ))
     );
-    assert_eq!(posts::notice_parts(db, &sooner.id, "gone").await.unwrap(), None);
+    assert_eq!(
+        posts::notice_parts(db, &sooner.id, "gone").await.unwrap(),
+        None
+    );
 
     let rows = posts::list_for_export(db).await.unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, [sooner.id.as_str(), later.id.as_str(), draft.id.as_str()]);
+    assert_eq!(
+        ids,
+        [sooner.id.as_str(), later.id.as_str(), draft.id.as_str()]
+    );
     assert_eq!(rows[2].scheduled_at, None);
     assert_eq!(rows[2].status, "draft");
     assert_eq!(rows[0].time_zone.as_deref(), Some("Europe/Berlin"));
@@ -486,25 +555,45 @@ async fn targets_attachments_and_library_items() {
     let rows = posts::targets::list_channel_comments(db).await.unwrap();
     assert_eq!(rows.len(), 3);
     let of_p: Vec<_> = rows.iter().filter(|r| r.0 == p.id).collect();
-    assert_eq!(of_p[0], &(p.id.clone(), a.id.clone(), Some("first!".into())));
+    assert_eq!(
+        of_p[0],
+        &(p.id.clone(), a.id.clone(), Some("first!".into()))
+    );
     assert_eq!(of_p[1], &(p.id.clone(), b.id.clone(), None));
 
     posts::targets::delete_for_post(db, &p.id).await.unwrap();
-    assert!(posts::targets::list_for_post(db, &p.id).await.unwrap().is_empty());
-    assert_eq!(posts::targets::list_for_post(db, &q.id).await.unwrap().len(), 1);
+    assert!(
+        posts::targets::list_for_post(db, &p.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        posts::targets::list_for_post(db, &q.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert_eq!(jobs::count_all(db).await.unwrap(), 0, "jobs cascade");
 
     // Library items: alt text, thumbnail, paths and their uses.
     let (m1, m2) = (media(1), media(2));
     media::insert(db, &m1).await.unwrap();
     media::insert(db, &m2).await.unwrap();
-    media::set_alt_text(db, &m1.id, "a cat", T0 + 1).await.unwrap();
+    media::set_alt_text(db, &m1.id, "a cat", T0 + 1)
+        .await
+        .unwrap();
     media::set_thumbnail(db, &m1.id, "thumbs/1.png", T0 + 2)
         .await
         .unwrap();
     let got = media::get(db, &m1.id).await.unwrap();
     assert_eq!(
-        (got.alt_text.as_str(), got.thumbnail_path.as_deref(), got.updated_at),
+        (
+            got.alt_text.as_str(),
+            got.thumbnail_path.as_deref(),
+            got.updated_at
+        ),
         ("a cat", Some("thumbs/1.png"), T0 + 2)
     );
     assert_eq!(
@@ -547,7 +636,10 @@ async fn targets_attachments_and_library_items() {
         .await
         .unwrap();
     assert_eq!(
-        media::post_media::list_for_post(db, &q.id).await.unwrap().len(),
+        media::post_media::list_for_post(db, &q.id)
+            .await
+            .unwrap()
+            .len(),
         3
     );
     assert_eq!(
@@ -644,7 +736,10 @@ async fn job_queries_of_the_scheduler() {
         None
     );
     assert_eq!(jobs::next_due_after(db, T0).await.unwrap(), Some(T0 + 50));
-    assert_eq!(jobs::next_due_after(db, T0 + 50).await.unwrap(), Some(T0 + 100));
+    assert_eq!(
+        jobs::next_due_after(db, T0 + 50).await.unwrap(),
+        Some(T0 + 100)
+    );
     assert_eq!(jobs::next_due_after(db, T0 + 100).await.unwrap(), None);
 
     // Rescheduling and cancelling touch only the open jobs of that post.
@@ -671,9 +766,17 @@ async fn job_queries_of_the_scheduler() {
 
     // Native hand-off, then forgetting it, then a new due time.
     let j = &qs[0];
-    jobs::set_state(db, &j.id, JobState::Publishing, T0, Some("held"), Some("err"), T0)
-        .await
-        .unwrap();
+    jobs::set_state(
+        db,
+        &j.id,
+        JobState::Publishing,
+        T0,
+        Some("held"),
+        Some("err"),
+        T0,
+    )
+    .await
+    .unwrap();
     jobs::mark_handed_to_platform(db, &j.id, "native-9", Some("https://x/9"), T0 + 900, T0 + 3)
         .await
         .unwrap();
@@ -693,23 +796,28 @@ async fn job_queries_of_the_scheduler() {
 
     // Attempt numbers go past both the count and the recorded attempts.
     assert_eq!(jobs::next_attempt_no(db, &j.id, T0 + 5).await.unwrap(), 1);
-    let attempt = |no: i64, outcome: Option<AttemptOutcome>, key: &str| jobs::attempts::PublishAttempt {
-        id: new_id(),
-        job_id: j.id.clone(),
-        attempt_no: no,
-        started_at: T0 + no,
-        outcome,
-        idempotency_key: Some(key.into()),
-        ..Default::default()
-    };
+    let attempt =
+        |no: i64, outcome: Option<AttemptOutcome>, key: &str| jobs::attempts::PublishAttempt {
+            id: new_id(),
+            job_id: j.id.clone(),
+            attempt_no: no,
+            started_at: T0 + no,
+            outcome,
+            idempotency_key: Some(key.into()),
+            ..Default::default()
+        };
     jobs::attempts::insert(db, &attempt(4, Some(AttemptOutcome::Unknown), "k1"))
         .await
         .unwrap();
-    jobs::attempts::insert(db, &attempt(2, None, "k1")).await.unwrap();
+    jobs::attempts::insert(db, &attempt(2, None, "k1"))
+        .await
+        .unwrap();
     jobs::attempts::insert(db, &attempt(3, Some(AttemptOutcome::Rejected), "k1"))
         .await
         .unwrap();
-    jobs::attempts::insert(db, &attempt(1, None, "k2")).await.unwrap();
+    jobs::attempts::insert(db, &attempt(1, None, "k2"))
+        .await
+        .unwrap();
     assert_eq!(jobs::next_attempt_no(db, &j.id, T0 + 6).await.unwrap(), 5);
     assert_eq!(jobs::get(db, &j.id).await.unwrap().attempt_count, 5);
 
@@ -725,7 +833,9 @@ async fn job_queries_of_the_scheduler() {
             .unwrap(),
         None
     );
-    jobs::attempts::interrupt_open(db, &j.id, T0 + 7).await.unwrap();
+    jobs::attempts::interrupt_open(db, &j.id, T0 + 7)
+        .await
+        .unwrap();
     let list = jobs::attempts::list_for_job(db, &j.id).await.unwrap();
     let open: Vec<_> = list
         .iter()
@@ -765,12 +875,22 @@ async fn a_hand_off_and_the_post_status_commit_or_roll_back_together() {
         .await
         .unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(jobs::get(db, &js[0].id).await.unwrap().native_schedule_id, None);
-    assert_eq!(posts::get(db, &p.id).await.unwrap().status, PostStatus::Scheduled);
+    assert_eq!(
+        jobs::get(db, &js[0].id).await.unwrap().native_schedule_id,
+        None
+    );
+    assert_eq!(
+        posts::get(db, &p.id).await.unwrap().status,
+        PostStatus::Scheduled
+    );
 
     let mut tx = store.begin().await.unwrap();
-    let no = jobs::next_attempt_no(&mut *tx, &js[0].id, T0).await.unwrap();
-    jobs::cancel_open_for_post(&mut *tx, &p.id, T0).await.unwrap();
+    let no = jobs::next_attempt_no(&mut *tx, &js[0].id, T0)
+        .await
+        .unwrap();
+    jobs::cancel_open_for_post(&mut *tx, &p.id, T0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(no, 1);
     let got = jobs::get(db, &js[0].id).await.unwrap();
@@ -885,12 +1005,22 @@ async fn board_cards_columns_and_positions() {
     assert_eq!((got.board_column_id, got.board_position), (None, 0));
     assert!(board::column_cards(db, &c1.id).await.unwrap().is_empty());
 
-    board::set_column_position(db, &c2.id, 0, T0 + 1).await.unwrap();
-    board::set_column_position(db, &c1.id, 1, T0 + 1).await.unwrap();
-    board::set_column_position(db, &c1.id, 1, T0 + 2).await.unwrap();
+    board::set_column_position(db, &c2.id, 0, T0 + 1)
+        .await
+        .unwrap();
+    board::set_column_position(db, &c1.id, 1, T0 + 1)
+        .await
+        .unwrap();
+    board::set_column_position(db, &c1.id, 1, T0 + 2)
+        .await
+        .unwrap();
     let cols = board::list_all(db).await.unwrap();
     assert_eq!(cols[0].id, c2.id);
-    assert_eq!(cols[1].updated_at, T0 + 1, "an unchanged position is not rewritten");
+    assert_eq!(
+        cols[1].updated_at,
+        T0 + 1,
+        "an unchanged position is not rewritten"
+    );
 }
 
 #[tokio::test]
@@ -970,7 +1100,10 @@ async fn whole_table_access_for_export_import_and_erase() {
     assert_eq!(rows.len(), 1);
     let value = |name: &str| rows[0][columns.iter().position(|c| c == name).unwrap()].clone();
     assert_eq!(value("id"), dump::Value::Text(c.id.clone()));
-    assert_eq!(value("status"), dump::Value::Text("reconnect_needed".into()));
+    assert_eq!(
+        value("status"),
+        dump::Value::Text("reconnect_needed".into())
+    );
     assert_eq!(
         value("status_reason"),
         dump::Value::Text("Imported from an export: sign in again".into())
@@ -978,17 +1111,33 @@ async fn whole_table_access_for_export_import_and_erase() {
     assert_eq!(value("token_expires_at"), dump::Value::Null);
     assert_eq!(value("created_at"), dump::Value::Int(T0));
     // A callback error stops the walk and comes back as is.
-    let stopped = dump::for_each_export_row(&mut conn, "posts", &["id".into()], &["id".into()], |_| {
-        Err(Error::Invalid("stop".into()))
-    })
-    .await;
+    let stopped =
+        dump::for_each_export_row(&mut conn, "posts", &["id".into()], &["id".into()], |_| {
+            Err(Error::Invalid("stop".into()))
+        })
+        .await;
     assert!(matches!(stopped, Err(Error::Invalid(m)) if m == "stop"));
     drop(conn);
 
     // Delete by id: drafts only when asked.
-    assert_eq!(dump::delete_by_id(db, "posts", &sched.id, true).await.unwrap(), 0);
-    assert_eq!(dump::delete_by_id(db, "posts", &draft.id, true).await.unwrap(), 1);
-    assert_eq!(dump::delete_by_id(db, "posts", &sched.id, false).await.unwrap(), 1);
+    assert_eq!(
+        dump::delete_by_id(db, "posts", &sched.id, true)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        dump::delete_by_id(db, "posts", &draft.id, true)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        dump::delete_by_id(db, "posts", &sched.id, false)
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(dump::count_rows(db, "posts").await.unwrap(), 0);
 
     // Import: multi-row insert with deferred foreign keys, then the overrides re-applied.
@@ -1075,7 +1224,11 @@ async fn whole_table_access_for_export_import_and_erase() {
     .await
     .unwrap_err();
     assert!(e.is_conflict());
-    assert!(e.detail().contains("UNIQUE constraint failed"), "{}", e.detail());
+    assert!(
+        e.detail().contains("UNIQUE constraint failed"),
+        "{}",
+        e.detail()
+    );
     assert_eq!(Error::Invalid("x".into()).detail(), "Invalid input: x.");
 
     // Erase: every row of a table.

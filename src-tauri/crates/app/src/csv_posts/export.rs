@@ -20,7 +20,6 @@ pub struct CsvExportSummary {
     pub bytes: u64,
 }
 
-
 impl Outpost {
     /// Writes every post (scheduled ones by time, then drafts) to a CSV file: text, channels
     /// (`platform:handle`, or the id when the handle is not unique), time (RFC 3339 with the

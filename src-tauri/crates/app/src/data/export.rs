@@ -4,15 +4,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use outpost_store::dump;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use outpost_store::dump;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::{
-    DataStage, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry,
-    Progress, ProgressFn, TableInfo, db, exportable_tables, safe_relative_path, sha256_hex,
+    DataStage, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry, Progress,
+    ProgressFn, TableInfo, db, exportable_tables, safe_relative_path, sha256_hex,
 };
 use crate::Outpost;
 use crate::error::{Error, Result};

@@ -12,9 +12,9 @@ mod import;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
 use outpost_store::SqliteConnection;
 use outpost_store::dump;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 

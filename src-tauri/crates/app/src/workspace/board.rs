@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use outpost_store::board::{self, BoardColumn};
-use outpost_store::{new_id, now_ms};
 use outpost_store::{Sqlite, SqliteConnection, Transaction};
+use outpost_store::{new_id, now_ms};
 
 use super::undo::Snapshot;
 use super::{

@@ -344,7 +344,9 @@ pub(super) async fn restore_idea(
     row.board_position = 0;
     if row.campaign_id.is_some() {
         let exists = match &row.campaign_id {
-            Some(c) => outpost_store::campaigns::find(&mut **tx, c).await?.is_some(),
+            Some(c) => outpost_store::campaigns::find(&mut **tx, c)
+                .await?
+                .is_some(),
             None => false,
         };
         if !exists {

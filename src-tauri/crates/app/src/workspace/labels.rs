@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use outpost_store::campaigns::{self, Campaign};
 use outpost_store::tags::{self, Tag};
-use outpost_store::{new_id, now_ms};
 use outpost_store::{Sqlite, SqliteConnection, Transaction};
+use outpost_store::{new_id, now_ms};
 
 use super::undo::Snapshot;
 use super::{

@@ -4,8 +4,8 @@
 //! that every variable gets a value and that no value is given for a variable the template lacks.
 
 use outpost_store::templates::{self, Template};
-use outpost_store::{new_id, now_ms};
 use outpost_store::{Sqlite, SqliteConnection, Transaction};
+use outpost_store::{new_id, now_ms};
 
 use super::undo::Snapshot;
 use super::{
