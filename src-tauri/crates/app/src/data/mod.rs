@@ -223,8 +223,6 @@ pub(crate) async fn parent_first(
     Ok(done)
 }
 
-/// Quotes an SQL identifier (names only ever come from this database's own schema).
-
 /// Why a path from an archive or the database was refused (a sentence fragment, e.g. "the absolute
 /// path \"/etc/passwd\"").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
