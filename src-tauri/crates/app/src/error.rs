@@ -128,6 +128,9 @@ pub enum Error {
         reason: crate::approvals::Refusal,
         message: String,
     },
+    /// The browser (system default or `OUTPOST_BROWSER`) could not be opened; says why.
+    #[error("{0}")]
+    BrowserNotOpened(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -167,7 +170,7 @@ impl Error {
             Error::InvalidInput(_) => ErrorCode::InvalidInput,
             Error::DeepLink(_) => ErrorCode::InvalidDeepLink,
             Error::NotFound { .. } => ErrorCode::NotFound,
-            Error::Io { .. } => ErrorCode::Io,
+            Error::Io { .. } | Error::BrowserNotOpened(_) => ErrorCode::Io,
             Error::InvalidArchive { .. } => ErrorCode::InvalidArchive,
             Error::ArchiveTooNew { .. } => ErrorCode::ArchiveTooNew,
             Error::ProfileNotEmpty { .. } => ErrorCode::ProfileNotEmpty,

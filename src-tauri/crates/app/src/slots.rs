@@ -240,11 +240,7 @@ impl Outpost {
             });
         }
         let mut tx = self.store().begin().await?;
-        sqlx::query("DELETE FROM posting_slots WHERE channel_id = ?1")
-            .bind(channel_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(outpost_store::Error::from)?;
+        slots::delete_for_channel(&mut *tx, channel_id).await?;
         for r in &rows {
             slots::insert(&mut *tx, r).await?;
         }

@@ -176,17 +176,24 @@ enum SlotsCommand {
     },
 }
 
-fn parse_weekday(s: &str) -> Result<u8, String> {
+/// The CLI's one error type: a command-line value clap's parsers refused (clap prints the message).
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{0}")]
+    BadValue(String),
+}
+
+fn parse_weekday(s: &str) -> Result<u8, CliError> {
     let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let lower = s.trim().to_ascii_lowercase();
     if let Some(i) = names.iter().position(|n| lower.starts_with(n)) {
-        return u8::try_from(i + 1).map_err(|e| e.to_string());
+        return u8::try_from(i + 1).map_err(|e| CliError::BadValue(e.to_string()));
     }
     match lower.parse::<u8>() {
         Ok(n @ 1..=7) => Ok(n),
-        _ => Err(format!(
+        _ => Err(CliError::BadValue(format!(
             "\"{s}\" is not a weekday: use 1-7 (1 = Monday) or mon … sun"
-        )),
+        ))),
     }
 }
 
@@ -265,10 +272,10 @@ enum ChannelsCommand {
     },
 }
 
-fn parse_platform(s: &str) -> Result<Platform, String> {
+fn parse_platform(s: &str) -> Result<Platform, CliError> {
     Platform::from_id(&s.to_ascii_lowercase()).ok_or_else(|| {
         let ids: Vec<&str> = Platform::ALL.iter().map(|p| p.id()).collect();
-        format!("unknown platform; use one of: {}", ids.join(", "))
+        CliError::BadValue(format!("unknown platform; use one of: {}", ids.join(", ")))
     })
 }
 

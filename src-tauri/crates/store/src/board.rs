@@ -89,3 +89,197 @@ pub async fn cards<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<BoardCard>> {
     .fetch_all(ex)
     .await?)
 }
+
+/// The table a board card lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardTable {
+    /// `posts`.
+    Posts,
+    /// `ideas`.
+    Ideas,
+}
+
+impl CardTable {
+    fn name(self) -> &'static str {
+        match self {
+            CardTable::Posts => "posts",
+            CardTable::Ideas => "ideas",
+        }
+    }
+}
+
+/// The name of another column called `name` (case-insensitively), other than `except`.
+pub async fn name_clash<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    name: &str,
+    except: Option<&str>,
+) -> Result<Option<String>> {
+    crate::sql::name_clash(ex, "board_columns", name, except).await
+}
+
+/// The cards of a column as (`post` or `idea`, id, position), by position then id.
+pub async fn column_cards<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    column_id: &str,
+) -> Result<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT 'post' AS kind, id, board_position FROM posts WHERE board_column_id = ?1
+         UNION ALL
+         SELECT 'idea', id, board_position FROM ideas WHERE board_column_id = ?1
+         ORDER BY 3, 2",
+    )
+    .bind(column_id)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The column of a card: `None` when there is no such card, `Some(None)` when it is off the board.
+pub async fn card_column<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    table: CardTable,
+    id: &str,
+) -> Result<Option<Option<String>>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT board_column_id FROM {} WHERE id = ?1",
+        table.name()
+    ))
+    .bind(id)
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// Puts a card at a position of a column, writing only when something changes (`updated_at`
+/// untouched).
+pub async fn place_card<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    table: CardTable,
+    id: &str,
+    column_id: &str,
+    position: i64,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {} SET board_column_id = ?1, board_position = ?2
+         WHERE id = ?3 AND (board_column_id IS NOT ?1 OR board_position <> ?2)",
+        table.name()
+    ))
+    .bind(column_id)
+    .bind(position)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Takes a card off the board (`updated_at` untouched).
+pub async fn clear_card<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    table: CardTable,
+    id: &str,
+) -> Result<()> {
+    sqlx::query(&format!(
+        "UPDATE {} SET board_column_id = NULL, board_position = 0 WHERE id = ?1",
+        table.name()
+    ))
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Moves a column to a position, writing only when it changes.
+pub async fn set_column_position<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    position: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE board_columns SET position = ?2, updated_at = ?3 WHERE id = ?1 AND position <> ?2",
+    )
+    .bind(id)
+    .bind(position)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Every column as (id, name, colour, position, number of cards), in board order.
+pub async fn columns_with_counts<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+) -> Result<Vec<(String, String, String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.id, c.name, c.colour, c.position,
+                (SELECT COUNT(*) FROM posts p WHERE p.board_column_id = c.id)
+              + (SELECT COUNT(*) FROM ideas i WHERE i.board_column_id = c.id)
+         FROM board_columns c ORDER BY c.position, c.id",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
+/// A card as the board draws it: kind (`post`/`idea`), id, text (a post's first 800 characters;
+/// an idea's title, a line break and its notes, cut), post status, post time, campaign id, column
+/// id, position, the post's idea id, `updated_at`, number of attachments.
+pub type CardRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    i64,
+);
+
+/// Every post and idea on the board (text is cut in SQL so a huge post costs nothing).
+pub async fn card_rows<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<CardRow>> {
+    Ok(sqlx::query_as(
+        "SELECT 'post', p.id, substr(p.body, 1, 800), p.status, p.scheduled_at, p.campaign_id,
+                p.board_column_id, p.board_position, p.idea_id, p.updated_at,
+                (SELECT COUNT(*) FROM post_media m WHERE m.post_id = p.id)
+           FROM posts p WHERE p.board_column_id IS NOT NULL
+         UNION ALL
+         SELECT 'idea', i.id, substr(i.title, 1, 300) || char(10) || substr(i.notes, 1, 600), NULL, NULL,
+                i.campaign_id, i.board_column_id, i.board_position, NULL, i.updated_at,
+                (SELECT COUNT(*) FROM idea_media m WHERE m.idea_id = i.id)
+           FROM ideas i WHERE i.board_column_id IS NOT NULL",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The tags of every card on the board as (kind, card id, tag id, tag name, tag colour), by tag
+/// name (case-insensitively) then tag id.
+pub async fn card_tags<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+) -> Result<Vec<(String, String, String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT 'post', pt.post_id, t.id, t.name, t.colour FROM post_tags pt
+           JOIN tags t ON t.id = pt.tag_id JOIN posts p ON p.id = pt.post_id
+          WHERE p.board_column_id IS NOT NULL
+         UNION ALL
+         SELECT 'idea', it.idea_id, t.id, t.name, t.colour FROM idea_tags it
+           JOIN tags t ON t.id = it.tag_id JOIN ideas i ON i.id = it.idea_id
+          WHERE i.board_column_id IS NOT NULL
+         ORDER BY 4 COLLATE NOCASE, 3",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The platforms of every post on the board as (post id, platform), distinct, by post.
+pub async fn card_platforms<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+) -> Result<Vec<(String, crate::Platform)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT t.post_id, c.platform FROM post_targets t
+           JOIN channels c ON c.id = t.channel_id JOIN posts p ON p.id = t.post_id
+          WHERE p.board_column_id IS NOT NULL ORDER BY t.post_id, c.platform",
+    )
+    .fetch_all(ex)
+    .await?)
+}

@@ -96,6 +96,19 @@ impl Error {
         matches!(self, Error::NotFound { .. })
     }
 
+    /// What SQLite (or the operating system) said, without this crate's framing: the detail of
+    /// a conflict, corruption or I/O failure, SQLite's message for a database error, else the
+    /// whole message.
+    pub fn detail(&self) -> String {
+        match self {
+            Error::Conflict { detail }
+            | Error::Corrupt { detail, .. }
+            | Error::Io { detail, .. } => detail.clone(),
+            Error::Database(e) => db_message(e),
+            other => other.to_string(),
+        }
+    }
+
     /// True for [`Error::Conflict`].
     pub fn is_conflict(&self) -> bool {
         matches!(self, Error::Conflict { .. })

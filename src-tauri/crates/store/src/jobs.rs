@@ -213,6 +213,161 @@ pub async fn count_by_state<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<(Job
 }
 
 /// Attempts of publish jobs (an audit trail for exactly-once reasoning).
+/// Moves the open (`scheduled` or `held`) jobs of a post to a new due time.
+pub async fn reschedule_open_for_post<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+    due_at: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_jobs SET due_at = ?2, updated_at = ?3
+         WHERE state IN ('scheduled','held') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
+    )
+    .bind(post_id)
+    .bind(due_at)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Cancels the jobs of a post that have not gone out (`scheduled`, `held` or `failed`).
+pub async fn cancel_open_for_post<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_jobs SET state = 'cancelled', updated_at = ?2
+         WHERE state IN ('scheduled','held','failed') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
+    )
+    .bind(post_id)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// The states of every job of a post.
+pub async fn states_for_post<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+) -> Result<Vec<JobState>> {
+    Ok(sqlx::query_scalar(
+        "SELECT j.state FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id WHERE t.post_id = ?1",
+    )
+    .bind(post_id)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Records a hand-off to the platform's own scheduler: the job is `scheduled` again with the
+/// platform's schedule id and URL, due (for confirmation) at `due_at`; error and hold cleared.
+pub async fn mark_handed_to_platform<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    native_schedule_id: &str,
+    platform_url: Option<&str>,
+    due_at: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE publish_jobs SET state = 'scheduled', native_schedule_id = ?2, platform_url = ?3,
+             due_at = ?4, updated_at = ?5, last_error = NULL, hold_reason = NULL WHERE id = ?1",
+    )
+    .bind(id)
+    .bind(native_schedule_id)
+    .bind(platform_url)
+    .bind(due_at)
+    .bind(now)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a job's platform-side schedule id (`updated_at` untouched).
+pub async fn clear_native_schedule<'e, E: SqliteExecutor<'e>>(ex: E, id: &str) -> Result<()> {
+    sqlx::query("UPDATE publish_jobs SET native_schedule_id = NULL WHERE id = ?1")
+        .bind(id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Sets a job's due time.
+pub async fn set_due<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    due_at: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE publish_jobs SET due_at = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(id)
+        .bind(due_at)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Advances a job's `attempt_count` to the next attempt number ([`NEXT_ATTEMPT_SQL`]) without
+/// changing its state; returns that number.
+pub async fn next_attempt_no<'e, E: SqliteExecutor<'e>>(ex: E, id: &str, now: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(&format!(
+        "UPDATE publish_jobs SET attempt_count = {NEXT_ATTEMPT_SQL}, updated_at = ?2
+         WHERE id = ?1 RETURNING attempt_count"
+    ))
+    .bind(id)
+    .bind(now)
+    .fetch_one(ex)
+    .await?)
+}
+
+/// A due job with what the dispatcher needs to order and rate-limit it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct DueJob {
+    pub job_id: String,
+    pub post_id: String,
+    pub channel_id: String,
+    /// The channel's platform id.
+    pub platform: String,
+    pub due_at: i64,
+    pub native_schedule_id: Option<String>,
+}
+
+/// The earliest `scheduled` job due at or before `now` whose channel is not in `excluded`.
+pub async fn next_due_excluding<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    now: i64,
+    excluded: &[String],
+) -> Result<Option<DueJob>> {
+    let excluded = serde_json::to_string(excluded).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as::<_, DueJob>(
+        "SELECT j.id AS job_id, t.post_id, t.channel_id, c.platform, j.due_at, j.native_schedule_id
+         FROM publish_jobs j
+         JOIN post_targets t ON t.id = j.post_target_id
+         JOIN channels c ON c.id = t.channel_id
+         WHERE j.state = 'scheduled' AND j.due_at <= ?1
+           AND t.channel_id NOT IN (SELECT value FROM json_each(?2))
+         ORDER BY j.due_at, j.id LIMIT 1",
+    )
+    .bind(now)
+    .bind(excluded)
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// The due time of the earliest `scheduled` job due after `now`.
+pub async fn next_due_after<'e, E: SqliteExecutor<'e>>(ex: E, now: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT due_at FROM publish_jobs WHERE state = 'scheduled' AND due_at > ?1 ORDER BY state, due_at LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(ex)
+    .await?)
+}
+
 pub mod attempts {
     use sqlx::SqliteExecutor;
 
@@ -274,6 +429,42 @@ pub mod attempts {
                 id: id.to_owned(),
             });
         }
+        Ok(())
+    }
+
+    /// When the first attempt of a job with this idempotency key that may have reached the
+    /// platform (no outcome yet, `unknown` or `interrupted`) started.
+    pub async fn first_unsettled_start<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        job_id: &str,
+        idempotency_key: &str,
+    ) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT MIN(started_at) FROM publish_attempts
+             WHERE job_id = ?1 AND idempotency_key = ?2
+               AND (outcome IS NULL OR outcome IN ('unknown', 'interrupted'))",
+        )
+        .bind(job_id)
+        .bind(idempotency_key)
+        .fetch_one(ex)
+        .await?)
+    }
+
+    /// Closes a job's attempts still in flight as `interrupted` (Outpost stopped while publishing).
+    pub async fn interrupt_open<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        job_id: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE publish_attempts SET finished_at = ?2, outcome = 'interrupted',
+                 response_summary = 'Outpost stopped while publishing'
+             WHERE job_id = ?1 AND outcome IS NULL",
+        )
+        .bind(job_id)
+        .bind(now)
+        .execute(ex)
+        .await?;
         Ok(())
     }
 }

@@ -27,6 +27,7 @@ pub mod board;
 pub mod campaigns;
 pub mod channels;
 pub mod consents;
+pub mod dump;
 pub mod ideas;
 pub mod inbox;
 pub mod jobs;
@@ -43,6 +44,10 @@ pub mod templates;
 pub use error::{Error, Result};
 pub use store::{FULL_CHECK_MAX_BYTES, Store, TableCount, delete_everything, table_counts};
 pub use types::*;
+
+/// The SQLite types callers need to hold a connection or transaction and pass it to the
+/// repository functions (so the application crate needs no SQL library of its own).
+pub use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 /// A JSON column value (stored as TEXT, serialised transparently).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;

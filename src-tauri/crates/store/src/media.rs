@@ -39,6 +39,77 @@ pub async fn find_by_sha256<'e, E: SqliteExecutor<'e>>(
     .await?)
 }
 
+/// Sets a library item's alt text.
+pub async fn set_alt_text<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    alt_text: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE media_assets SET alt_text = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(id)
+        .bind(alt_text)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Records a library item's thumbnail file (relative to the media folder).
+pub async fn set_thumbnail<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    thumbnail_path: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE media_assets SET thumbnail_path = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(id)
+        .bind(thumbnail_path)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// A library item's file and thumbnail paths, if the item exists.
+pub async fn files_of<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+) -> Result<Option<(String, Option<String>)>> {
+    Ok(
+        sqlx::query_as("SELECT file_path, thumbnail_path FROM media_assets WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?,
+    )
+}
+
+/// How many library items use this path as their file or thumbnail.
+pub async fn count_path_uses<'e, E: SqliteExecutor<'e>>(ex: E, path: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM media_assets WHERE file_path = ?1 OR thumbnail_path = ?1",
+    )
+    .bind(path)
+    .fetch_one(ex)
+    .await?)
+}
+
+/// Every library item's file path.
+pub async fn list_file_paths<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<Option<String>>> {
+    Ok(sqlx::query_scalar("SELECT \"file_path\" FROM media_assets")
+        .fetch_all(ex)
+        .await?)
+}
+
+/// Every library item's thumbnail path (`None` where there is none).
+pub async fn list_thumbnail_paths<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<Option<String>>> {
+    Ok(
+        sqlx::query_scalar("SELECT \"thumbnail_path\" FROM media_assets")
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
 /// Ordered media of posts (optionally only for one target).
 pub mod post_media {
     use sqlx::SqliteExecutor;
@@ -67,6 +138,46 @@ pub mod post_media {
             select_sql()
         ))
         .bind(post_id)
+        .fetch_all(ex)
+        .await?)
+    }
+    /// Deletes every attachment of a post.
+    pub async fn delete_for_post<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM post_media WHERE post_id = ?1")
+            .bind(post_id)
+            .execute(ex)
+            .await?;
+        Ok(())
+    }
+
+    /// Inserts an attachment unless its library item is gone (then nothing happens).
+    pub async fn insert_if_media_exists<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        row: &PostMedia,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO post_media (id, post_id, target_id, media_id, position, created_at)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM media_assets WHERE id = ?4)",
+        )
+        .bind(&row.id)
+        .bind(&row.post_id)
+        .bind(&row.target_id)
+        .bind(&row.media_id)
+        .bind(row.position)
+        .bind(row.created_at)
+        .execute(ex)
+        .await?;
+        Ok(())
+    }
+
+    /// The shared attachments of every post as (post id, library file path), by post and position.
+    pub async fn list_shared_files<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT pm.post_id, m.file_path FROM post_media pm JOIN media_assets m ON m.id = pm.media_id
+             WHERE pm.target_id IS NULL ORDER BY pm.post_id, pm.position",
+        )
         .fetch_all(ex)
         .await?)
     }
@@ -146,5 +257,30 @@ pub mod idea_media {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM idea_media")
             .fetch_one(ex)
             .await?)
+    }
+
+    /// Removes every attachment of an idea.
+    pub async fn delete_for_idea<'e, E: SqliteExecutor<'e>>(ex: E, idea_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM idea_media WHERE idea_id = ?1")
+            .bind(idea_id)
+            .execute(ex)
+            .await?;
+        Ok(())
+    }
+
+    /// Attaches a library item to an idea unless the item is gone (or already attached).
+    pub async fn insert_if_media_exists<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        row: &IdeaMedia,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO idea_media (idea_id, media_id, position) SELECT ?1, id, ?3 FROM media_assets WHERE id = ?2",
+        )
+        .bind(&row.idea_id)
+        .bind(&row.media_id)
+        .bind(row.position)
+        .execute(ex)
+        .await?;
+        Ok(())
     }
 }

@@ -221,4 +221,228 @@ pub mod targets {
         .fetch_all(ex)
         .await?)
     }
+
+    /// Deletes every target of a post (their jobs and attempts cascade).
+    pub async fn delete_for_post<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> Result<()> {
+        sqlx::query("DELETE FROM post_targets WHERE post_id = ?1")
+            .bind(post_id)
+            .execute(ex)
+            .await?;
+        Ok(())
+    }
+
+    /// Every target as (post id, channel id, first comment), by post then creation.
+    pub async fn list_channel_comments<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+    ) -> Result<Vec<(String, String, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT post_id, channel_id, first_comment FROM post_targets ORDER BY post_id, created_at, id",
+        )
+        .fetch_all(ex)
+        .await?)
+    }
+}
+
+/// Sets `updated_at`; false when there is no such post.
+pub async fn touch<'e, E: SqliteExecutor<'e>>(ex: E, id: &str, now: i64) -> Result<bool> {
+    let done = sqlx::query("UPDATE posts SET updated_at = ?2 WHERE id = ?1")
+        .bind(id)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Sets or clears a post's campaign; false when there is no such post.
+pub async fn set_campaign<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+    campaign_id: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE posts SET campaign_id = ?2, updated_at = ?3 WHERE id = ?1")
+        .bind(id)
+        .bind(campaign_id)
+        .bind(now)
+        .execute(ex)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Ids of the posts made from an idea, oldest first.
+pub async fn ids_for_idea<'e, E: SqliteExecutor<'e>>(ex: E, idea_id: &str) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM posts WHERE idea_id = ?1 ORDER BY created_at, id")
+            .bind(idea_id)
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
+/// Links a post back to an idea unless it is linked to one by now (`updated_at` untouched).
+pub async fn link_idea_if_unlinked<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+    idea_id: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE posts SET idea_id = ?1 WHERE id = ?2 AND idea_id IS NULL")
+        .bind(idea_id)
+        .bind(post_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// The first 300 characters of a post's text and its status, for a search hit.
+pub async fn search_summary<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    id: &str,
+) -> Result<Option<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT substr(body, 1, 300), status FROM posts WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await?,
+    )
+}
+
+/// A post's text with a channel's platform id and display name (for a desktop notice); `None`
+/// when either is gone.
+pub async fn notice_parts<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+    channel_id: &str,
+) -> Result<Option<(String, String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.body, c.platform, c.display_name FROM posts p, channels c
+         WHERE p.id = ?1 AND c.id = ?2",
+    )
+    .bind(post_id)
+    .bind(channel_id)
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// A post as the CSV export writes it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: String,
+    pub body: String,
+    pub scheduled_at: Option<i64>,
+    pub time_zone: Option<String>,
+    pub status: String,
+}
+
+/// Every post for the CSV export: scheduled ones by time, then drafts, by creation.
+pub async fn list_for_export<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<ExportRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, body, scheduled_at, time_zone, status FROM posts
+         ORDER BY scheduled_at IS NULL, scheduled_at, created_at, id",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The next post waiting to go out (not handed to a platform's scheduler): (post id, due at,
+/// first 80 characters, number of targets).
+pub async fn next_waiting<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+) -> Result<Option<(String, i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, j.due_at, substr(p.body, 1, 80),
+                (SELECT COUNT(*) FROM post_targets t2 WHERE t2.post_id = p.id)
+         FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id JOIN posts p ON p.id = t.post_id
+         WHERE j.state = 'scheduled' AND j.native_schedule_id IS NULL
+         ORDER BY j.state, j.due_at LIMIT 1",
+    )
+    .fetch_optional(ex)
+    .await?)
+}
+
+/// Filters of [`calendar_items`]; empty lists filter nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CalendarFilter {
+    pub statuses: Vec<String>,
+    pub channel_ids: Vec<String>,
+    pub tag_ids: Vec<String>,
+    pub campaign_id: Option<String>,
+}
+
+/// One calendar entry: id, status, scheduled at, time zone, first 160 characters, campaign id,
+/// channels (`id US platform US label` joined by RS), job states (comma-joined, `draft` for a
+/// target without a job), attachment count, first attachment's media id and mime.
+pub type CalendarItemRow = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<String>,
+    Option<String>,
+);
+
+/// Posts scheduled in `[from_ms, to_ms)` matching the filter, by time, with what a calendar
+/// entry shows.
+pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    from_ms: i64,
+    to_ms: i64,
+    filter: &CalendarFilter,
+) -> Result<Vec<CalendarItemRow>> {
+    let mut sql = String::from(
+        "SELECT p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
+            (SELECT group_concat(c.id || char(31) || c.platform || char(31) ||
+                    CASE WHEN c.handle = '' THEN c.display_name ELSE c.handle END, char(30))
+               FROM post_targets t JOIN channels c ON c.id = t.channel_id WHERE t.post_id = p.id),
+            (SELECT group_concat(coalesce(j.state, 'draft'), ',')
+               FROM post_targets t LEFT JOIN publish_jobs j ON j.post_target_id = t.id WHERE t.post_id = p.id),
+            (SELECT count(*) FROM post_media m WHERE m.post_id = p.id),
+            (SELECT m.media_id FROM post_media m WHERE m.post_id = p.id ORDER BY m.position LIMIT 1),
+            (SELECT a.mime FROM post_media m JOIN media_assets a ON a.id = m.media_id
+               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)
+         FROM posts p INDEXED BY posts_scheduled_at
+         WHERE p.scheduled_at IS NOT NULL AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2",
+    );
+    let mut binds: Vec<String> = Vec::new();
+    let mut ph = |values: &[String]| -> String {
+        let start = 3 + binds.len();
+        binds.extend(values.iter().cloned());
+        (0..values.len())
+            .map(|i| format!("?{}", start + i))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    if !filter.statuses.is_empty() {
+        sql.push_str(&format!(" AND p.status IN ({})", ph(&filter.statuses)));
+    }
+    if !filter.channel_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.channel_id IN ({}))",
+            ph(&filter.channel_ids)
+        ));
+    }
+    if !filter.tag_ids.is_empty() {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM post_tags g WHERE g.post_id = p.id AND g.tag_id IN ({}))",
+            ph(&filter.tag_ids)
+        ));
+    }
+    if let Some(c) = &filter.campaign_id {
+        sql.push_str(&format!(
+            " AND p.campaign_id = {}",
+            ph(std::slice::from_ref(c))
+        ));
+    }
+    sql.push_str(" ORDER BY p.scheduled_at, p.id");
+    let mut query = sqlx::query_as::<_, CalendarItemRow>(&sql)
+        .bind(from_ms)
+        .bind(to_ms);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    Ok(query.fetch_all(ex).await?)
 }

@@ -94,3 +94,21 @@ pub async fn delete_for_owner<'e, E: SqliteExecutor<'e>>(
             .rows_affected(),
     )
 }
+
+/// Deletes one owner's sealed value for one purpose; returns how many (0 or 1).
+pub async fn delete_one<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    owner_kind: SecretOwnerKind,
+    owner_id: &str,
+    purpose: &str,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM sealed_secrets WHERE owner_kind = ?1 AND owner_id = ?2 AND purpose = ?3",
+    )
+    .bind(owner_kind)
+    .bind(owner_id)
+    .bind(purpose)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}

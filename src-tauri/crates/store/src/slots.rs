@@ -89,3 +89,12 @@ fn placeholders_from(n: usize, first: usize) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// Deletes every posting slot of a channel.
+pub async fn delete_for_channel<'e, E: SqliteExecutor<'e>>(ex: E, channel_id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM posting_slots WHERE channel_id = ?1")
+        .bind(channel_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}

@@ -21,3 +21,19 @@ pub(crate) fn update(table: &str, columns: &[&str]) -> String {
     let key = columns.first().copied().unwrap_or("id");
     format!("UPDATE {table} SET {} WHERE {key} = ?1", sets.join(", "))
 }
+
+/// The `name` of another row of `table` with this name (case-insensitively), other than `except`.
+pub(crate) async fn name_clash<'e, E: sqlx::SqliteExecutor<'e>>(
+    ex: E,
+    table: &'static str,
+    name: &str,
+    except: Option<&str>,
+) -> crate::Result<Option<String>> {
+    Ok(sqlx::query_scalar::<_, String>(&format!(
+        "SELECT name FROM {table} WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2"
+    ))
+    .bind(name)
+    .bind(except)
+    .fetch_optional(ex)
+    .await?)
+}

@@ -26,3 +26,12 @@ pub fn variables(body: &str) -> Vec<String> {
     }
     out
 }
+
+/// The name of another template called `name` (case-insensitively), other than `except`.
+pub async fn name_clash<'e, E: sqlx::SqliteExecutor<'e>>(
+    ex: E,
+    name: &str,
+    except: Option<&str>,
+) -> crate::Result<Option<String>> {
+    crate::sql::name_clash(ex, "templates", name, except).await
+}

@@ -596,12 +596,13 @@ impl Outpost {
         })?;
         // The key has done its job.
         self.purge_approvals().await.ok();
-        sqlx::query("DELETE FROM sealed_secrets WHERE owner_kind = 'app' AND owner_id = ?1 AND purpose = ?2")
-            .bind(&p.id)
-            .bind(KEY_PURPOSE)
-            .execute(self.store().pool())
-            .await
-            .map_err(outpost_store::Error::from)?;
+        outpost_store::secrets::delete_one(
+            self.store().pool(),
+            SecretOwnerKind::App,
+            &p.id,
+            KEY_PURPOSE,
+        )
+        .await?;
         tracing::info!(preview_id = %p.id, post_id = %p.post_id, decision = %parsed.decision, "client decision recorded");
         Ok(AppliedDecision {
             preview_id: p.id,

@@ -4,7 +4,7 @@
 /// Opens a URL for the user.
 pub trait Browser: Send + Sync + std::fmt::Debug {
     /// Opens `url`; an error says why (the UI then offers the URL to copy).
-    fn open(&self, url: &str) -> Result<(), String>;
+    fn open(&self, url: &str) -> crate::Result<()>;
 }
 
 /// `OUTPOST_BROWSER` when set, else the operating system's default browser.
@@ -15,13 +15,14 @@ pub struct SystemBrowser;
 pub const BROWSER_ENV: &str = "OUTPOST_BROWSER";
 
 impl Browser for SystemBrowser {
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> crate::Result<()> {
+        let fail = crate::Error::BrowserNotOpened;
         match std::env::var(BROWSER_ENV) {
             Ok(cmd) if !cmd.trim().is_empty() => {
                 let mut parts = shell_words::split(&cmd)
-                    .map_err(|_| format!("{BROWSER_ENV} is not a valid command line"))?;
+                    .map_err(|_| fail(format!("{BROWSER_ENV} is not a valid command line")))?;
                 if parts.is_empty() {
-                    return Err(format!("{BROWSER_ENV} is empty"));
+                    return Err(fail(format!("{BROWSER_ENV} is empty")));
                 }
                 let program = parts.remove(0);
                 std::process::Command::new(&program)
@@ -33,9 +34,10 @@ impl Browser for SystemBrowser {
                         // Reap it when it ends so no zombie is left behind.
                         std::thread::spawn(move || child.wait());
                     })
-                    .map_err(|e| format!("{BROWSER_ENV} ({program}) could not start: {e}"))
+                    .map_err(|e| fail(format!("{BROWSER_ENV} ({program}) could not start: {e}")))
             }
-            _ => opener::open_browser(url).map_err(|e| format!("no browser could be opened: {e}")),
+            _ => opener::open_browser(url)
+                .map_err(|e| fail(format!("no browser could be opened: {e}"))),
         }
     }
 }

@@ -178,7 +178,7 @@ impl Outpost {
         if let Err(why) = self.channels_state().browser.open(&url) {
             // The flow stays open: the user can copy the URL into a browser.
             // The URL carries the one-time state: never into the log.
-            let why = why.replace(&url, "<authorization URL>");
+            let why = why.to_string().replace(&url, "<authorization URL>");
             tracing::warn!(platform = platform.id(), "browser not opened: {why}");
         }
         Ok(ConnectStarted {

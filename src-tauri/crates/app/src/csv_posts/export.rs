@@ -20,15 +20,6 @@ pub struct CsvExportSummary {
     pub bytes: u64,
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: String,
-    body: String,
-    scheduled_at: Option<i64>,
-    time_zone: Option<String>,
-    status: String,
-}
-
 impl Outpost {
     /// Writes every post (scheduled ones by time, then drafts) to a CSV file: text, channels
     /// (`platform:handle`, or the id when the handle is not unique), time (RFC 3339 with the
@@ -36,24 +27,13 @@ impl Outpost {
     /// and first comment. The file is written next to its destination and renamed into place.
     pub async fn export_csv(&self, path: &Path) -> Result<CsvExportSummary> {
         let pool = self.store().pool();
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, body, scheduled_at, time_zone, status FROM posts
-             ORDER BY scheduled_at IS NULL, scheduled_at, created_at, id",
-        )
-        .fetch_all(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let rows = outpost_store::posts::list_for_export(pool).await?;
         let channels = outpost_store::channels::list_all(pool).await?;
         let refs: HashMap<String, String> = channels
             .iter()
             .map(|c| (c.id.clone(), channel_reference(c, &channels)))
             .collect();
-        let targets: Vec<(String, String, Option<String>)> = sqlx::query_as(
-            "SELECT post_id, channel_id, first_comment FROM post_targets ORDER BY post_id, created_at, id",
-        )
-        .fetch_all(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let targets = outpost_store::posts::targets::list_channel_comments(pool).await?;
         let mut by_post: HashMap<&str, (Vec<String>, String)> = HashMap::new();
         for (post, chan, comment) in &targets {
             let e = by_post.entry(post.as_str()).or_default();
@@ -64,23 +44,12 @@ impl Outpost {
                 e.1 = c.clone();
             }
         }
-        let tags: Vec<(String, String)> = sqlx::query_as(
-            "SELECT pt.post_id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id ORDER BY t.name COLLATE NOCASE",
-        )
-        .fetch_all(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let tags = outpost_store::tags::post_tag_names(pool).await?;
         let mut tags_by_post: HashMap<&str, Vec<&str>> = HashMap::new();
         for (post, name) in &tags {
             tags_by_post.entry(post.as_str()).or_default().push(name);
         }
-        let media: Vec<(String, String)> = sqlx::query_as(
-            "SELECT pm.post_id, m.file_path FROM post_media pm JOIN media_assets m ON m.id = pm.media_id
-             WHERE pm.target_id IS NULL ORDER BY pm.post_id, pm.position",
-        )
-        .fetch_all(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let media = outpost_store::media::post_media::list_shared_files(pool).await?;
         let media_dir = self.paths().media_dir();
         let mut media_by_post: HashMap<&str, Vec<String>> = HashMap::new();
         for (post, file) in &media {

@@ -190,7 +190,7 @@ impl Outpost {
                         preview.channel_labels.push(parse::channel_label(c));
                         channel_ids.push(c.id.clone());
                     }
-                    Err(m) => errors.push(issue("channels", m)),
+                    Err(m) => errors.push(issue("channels", m.to_string())),
                 }
             }
             // Media: relative paths are relative to the CSV file's folder.

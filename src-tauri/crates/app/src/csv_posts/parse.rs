@@ -255,20 +255,20 @@ pub(super) fn channel_reference(c: &Channel, all: &[Channel]) -> String {
 pub(super) fn resolve_channel<'a>(
     reference: &str,
     all: &'a [Channel],
-) -> Result<&'a Channel, String> {
+) -> crate::Result<&'a Channel> {
     if let Some(c) = all.iter().find(|c| c.id == reference) {
         return Ok(c);
     }
     let Some((platform, handle)) = reference.split_once(':') else {
-        return Err(format!(
+        return Err(crate::Error::InvalidInput(format!(
             "there is no channel \"{reference}\" (use a channel id or platform:handle, e.g. mastodon:@me@example.social)"
-        ));
+        )));
     };
     let platform = platform.trim().to_ascii_lowercase();
     let Some(p) = outpost_platforms::Platform::from_id(&platform) else {
-        return Err(format!(
+        return Err(crate::Error::InvalidInput(format!(
             "\"{platform}\" is not a platform (x, linkedin, facebook, instagram, threads, youtube, tiktok, pinterest, bluesky, mastodon)"
-        ));
+        )));
     };
     let handle = handle.trim().trim_start_matches('@');
     let found: Vec<&Channel> = all
@@ -282,11 +282,11 @@ pub(super) fn resolve_channel<'a>(
         .collect();
     match found.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!(
+        [] => Err(crate::Error::InvalidInput(format!(
             "there is no {} channel @{handle} in this profile (connect it first, or check the spelling)",
             p.name()
-        )),
-        many => Err(format!(
+        ))),
+        many => Err(crate::Error::InvalidInput(format!(
             "{} {} channels are @{handle}; use the channel id instead ({})",
             many.len(),
             p.name(),
@@ -294,7 +294,7 @@ pub(super) fn resolve_channel<'a>(
                 .map(|c| c.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
+        ))),
     }
 }
 

@@ -8,7 +8,7 @@ use outpost_store::channels::Channel;
 use outpost_vault::{Owner, Sealed, Secret, Vault};
 use serde::{Deserialize, Serialize};
 
-use super::{db, quote, safe_relative_path};
+use super::{db, safe_relative_path};
 use crate::Outpost;
 use crate::error::{Error, Result};
 
@@ -157,30 +157,14 @@ impl Outpost {
         let mut tx = self.store().begin().await?;
         let mut files = Vec::new();
         if kind == ItemKind::MediaAsset {
-            let row: Option<(String, Option<String>)> =
-                sqlx::query_as("SELECT file_path, thumbnail_path FROM media_assets WHERE id = ?1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db)?;
+            let row = outpost_store::media::files_of(&mut *tx, id).await?;
             if let Some((file, thumb)) = row {
                 files.extend(std::iter::once(file).chain(thumb));
             }
         }
-        let filter = if kind == ItemKind::Draft {
-            " AND status = 'draft'"
-        } else {
-            ""
-        };
-        let done = sqlx::query(&format!(
-            "DELETE FROM {} WHERE id = ?1{filter}",
-            quote(table)
-        ))
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if done.rows_affected() == 0 {
+        let deleted =
+            outpost_store::dump::delete_by_id(&mut *tx, table, id, kind == ItemKind::Draft).await?;
+        if deleted == 0 {
             return Err(Error::NotFound {
                 what: format!("The {what} {id}"),
             });
@@ -193,13 +177,7 @@ impl Outpost {
                 continue;
             }
             // A file shared by another row (same path) stays.
-            let still_used: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM media_assets WHERE file_path = ?1 OR thumbnail_path = ?1",
-            )
-            .bind(&f)
-            .fetch_one(self.store().pool())
-            .await
-            .map_err(db)?;
+            let still_used = outpost_store::media::count_path_uses(self.store().pool(), &f).await?;
             if still_used == 0 {
                 remove_file_if_exists(&media_dir.join(&f))?;
             }
@@ -219,16 +197,13 @@ impl Outpost {
         let channel = outpost_store::channels::get(self.store().pool(), id).await?;
         let revocation = self.revoke_channel(&channel, revoker).await;
         let mut tx = self.store().begin().await?;
-        sqlx::query("DELETE FROM sealed_secrets WHERE owner_kind = 'channel' AND owner_id = ?1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        sqlx::query("DELETE FROM channels WHERE id = ?1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        outpost_store::secrets::delete_for_owner(
+            &mut *tx,
+            outpost_store::SecretOwnerKind::Channel,
+            id,
+        )
+        .await?;
+        outpost_store::dump::delete_by_id(&mut *tx, "channels", id, false).await?;
         tx.commit().await.map_err(db)?;
         tracing::info!(platform = %revocation.platform, "channel disconnected");
         Ok(revocation)
@@ -259,15 +234,9 @@ impl Outpost {
         self.store().delete_everything().await?;
         // Tables a later migration adds are emptied too, whether or not the store lists them.
         let mut tx = self.store().begin().await?;
-        sqlx::query("PRAGMA defer_foreign_keys = ON")
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        outpost_store::dump::defer_foreign_keys(&mut *tx).await?;
         for (table, _) in super::non_empty_tables(&mut tx).await? {
-            sqlx::query(&format!("DELETE FROM {}", quote(&table)))
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+            outpost_store::dump::delete_all_rows(&mut *tx, &table).await?;
         }
         tx.commit().await.map_err(db)?;
         self.store().checkpoint_and_vacuum().await?;

@@ -4,16 +4,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use futures_util::TryStreamExt;
+use outpost_store::dump;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{Column, Row, TypeInfo, ValueRef};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
 use super::{
-    DataStage, EXPORT_OVERRIDES, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry,
-    Progress, ProgressFn, TableInfo, db, exportable_tables, quote, safe_relative_path, sha256_hex,
+    DataStage, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, MediaEntry, Progress,
+    ProgressFn, TableInfo, db, exportable_tables, safe_relative_path, sha256_hex,
 };
 use crate::Outpost;
 use crate::error::{Error, Result};
@@ -47,31 +46,18 @@ fn entry_options(method: CompressionMethod, size: u64) -> SimpleFileOptions {
 
 /// Encodes one SQLite value as JSON: NULL, integer, real and text map to JSON; a BLOB becomes
 /// `{"$base64": "..."}`.
-fn value_json(raw: sqlx::sqlite::SqliteValueRef<'_>) -> Result<serde_json::Value> {
+fn value_json(value: &dump::Value) -> serde_json::Value {
     use base64::Engine;
-    use sqlx::Decode;
-    if raw.is_null() {
-        return Ok(serde_json::Value::Null);
-    }
-    let kind = raw.type_info().name().to_string();
-    let fail = |e: sqlx::error::BoxDynError| {
-        Error::InvalidInput(format!("cannot read a {kind} value: {e}"))
-    };
-    Ok(match kind.as_str() {
-        "INTEGER" => {
-            serde_json::Value::from(<i64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?)
-        }
-        "REAL" => {
-            let f = <f64 as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?;
-            serde_json::Number::from_f64(f)
-                .map_or(serde_json::Value::Null, serde_json::Value::Number)
-        }
-        "BLOB" => {
-            let b = <Vec<u8> as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?;
+    match value {
+        dump::Value::Null => serde_json::Value::Null,
+        dump::Value::Int(i) => serde_json::Value::from(*i),
+        dump::Value::Real(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        dump::Value::Blob(b) => {
             serde_json::json!({ "$base64": base64::engine::general_purpose::STANDARD.encode(b) })
         }
-        _ => serde_json::Value::from(<String as Decode<sqlx::Sqlite>>::decode(raw).map_err(fail)?),
-    })
+        dump::Value::Text(s) => serde_json::Value::from(s.as_str()),
+    }
 }
 
 impl Outpost {
@@ -112,10 +98,7 @@ impl Outpost {
         let tables = exportable_tables(&mut tx).await?;
         let mut counts = BTreeMap::new();
         for t in &tables {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", quote(&t.name)))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
+            let n = dump::count_rows(&mut *tx, &t.name).await?;
             counts.insert(t.name.clone(), u64::try_from(n).unwrap_or(0));
         }
         let media_paths = media_paths(&mut tx, &tables).await?;
@@ -145,52 +128,30 @@ impl Outpost {
                 entry_options(CompressionMethod::Deflated, 0),
             )
             .map_err(zip_err)?;
-            let select = t
-                .columns
-                .iter()
-                .map(|c| {
-                    EXPORT_OVERRIDES
-                        .iter()
-                        .find(|(tab, col, _)| *tab == t.name && col == c)
-                        .map_or_else(
-                            || quote(c),
-                            |(_, _, expr)| format!("{expr} AS {}", quote(c)),
-                        )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let order = t
-                .key
-                .iter()
-                .map(|k| quote(k))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("SELECT {select} FROM {} ORDER BY {order}", quote(&t.name));
             let write = |zip: &mut ZipWriter<_>, bytes: &[u8]| {
                 zip.write_all(bytes)
                     .map_err(|e| Error::io("writing the export archive", e))
             };
             write(&mut zip, b"[")?;
             let mut first = true;
-            let mut rows = sqlx::query(&sql).fetch(&mut *tx);
-            while let Some(row) = rows.try_next().await.map_err(db)? {
+            dump::for_each_export_row(&mut tx, &t.name, &t.columns, &t.key, |values| {
                 line.clear();
                 line.extend_from_slice(if first { b"\n{" } else { b",\n{" });
                 first = false;
-                for (i, col) in row.columns().iter().enumerate() {
+                for (i, (name, value)) in t.columns.iter().zip(values).enumerate() {
                     if i > 0 {
                         line.push(b',');
                     }
-                    serde_json::to_writer(&mut line, col.name()).map_err(json_err)?;
+                    serde_json::to_writer(&mut line, name).map_err(json_err)?;
                     line.push(b':');
-                    let raw = row.try_get_raw(i).map_err(db)?;
-                    serde_json::to_writer(&mut line, &value_json(raw)?).map_err(json_err)?;
+                    serde_json::to_writer(&mut line, &value_json(value)).map_err(json_err)?;
                 }
                 line.push(b'}');
                 write(&mut zip, &line)?;
                 progress.advance(1, 0);
-            }
-            drop(rows);
+                Ok::<(), Error>(())
+            })
+            .await?;
             write(&mut zip, if first { b"]\n" } else { b"\n]\n" })?;
         }
         tx.commit().await.map_err(db)?;
@@ -274,7 +235,7 @@ fn json_err(e: serde_json::Error) -> Error {
 /// Every media file the library references (`media_assets.file_path` and `thumbnail_path`),
 /// relative to the media folder, sorted. A path that would escape the media folder is refused.
 async fn media_paths(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut outpost_store::SqliteConnection,
     tables: &[TableInfo],
 ) -> Result<Vec<String>> {
     let Some(t) = tables.iter().find(|t| t.name == "media_assets") else {
@@ -285,11 +246,11 @@ async fn media_paths(
         if !t.columns.iter().any(|c| c == col) {
             continue;
         }
-        let paths: Vec<Option<String>> =
-            sqlx::query_scalar(&format!("SELECT {} FROM media_assets", quote(col)))
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(db)?;
+        let paths = if col == "file_path" {
+            outpost_store::media::list_file_paths(&mut *conn).await?
+        } else {
+            outpost_store::media::list_thumbnail_paths(&mut *conn).await?
+        };
         for p in paths.into_iter().flatten() {
             safe_relative_path(&p).map_err(|e| {
                 Error::InvalidInput(format!("a media item has an unsafe file path: {e}"))

@@ -10,7 +10,7 @@ use zip::ZipArchive;
 
 use super::{
     DataStage, EXPORT_OVERRIDES, FORMAT_NAME, FORMAT_VERSION, MANIFEST_ENTRY, Manifest, Progress,
-    ProgressFn, TableInfo, db, exportable_tables, non_empty_tables, parent_first, quote,
+    ProgressFn, TableInfo, db, exportable_tables, non_empty_tables, parent_first,
     safe_relative_path, sha256_hex,
 };
 use crate::Outpost;
@@ -101,13 +101,7 @@ fn read_limited(
     Ok(out)
 }
 
-enum Bind {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-    Blob(Vec<u8>),
-}
+use outpost_store::dump::{self, Value as Bind};
 
 fn to_bind(v: serde_json::Value, table: &str, col: &str) -> Result<Bind> {
     use base64::Engine;
@@ -151,11 +145,8 @@ fn to_bind(v: serde_json::Value, table: &str, col: &str) -> Result<Bind> {
     })
 }
 
-fn describe_db_error(table: &str, e: sqlx::Error) -> Error {
-    let msg = match &e {
-        sqlx::Error::Database(d) => d.message().to_string(),
-        other => other.to_string(),
-    };
+fn describe_db_error(table: &str, e: outpost_store::Error) -> Error {
+    let msg = e.detail();
     if msg.contains("UNIQUE constraint failed") || msg.contains("PRIMARY KEY") {
         bad(format!(
             "data/{table}.json has a duplicate id or value ({msg})"
@@ -344,10 +335,7 @@ impl Outpost {
         }
         let all: Vec<TableInfo> = tables.values().cloned().collect();
         let order = parent_first(&mut tx, &all).await?;
-        sqlx::query("PRAGMA defer_foreign_keys = ON")
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        dump::defer_foreign_keys(&mut *tx).await?;
 
         let rows_total: u64 = manifest.counts.values().sum();
         let bytes_total: u64 = manifest.media.iter().map(|m| m.bytes).sum();
@@ -388,24 +376,7 @@ impl Outpost {
                 .is_some_and(|t| t.columns.iter().any(|c| c == col))
             {
                 // Re-apply what an export says about token-less rows, for archives edited by hand.
-                let sql = match (*table, *col) {
-                    ("channels", "status") => Some(
-                        "UPDATE channels SET status = 'reconnect_needed', status_reason = 'Imported from an export: sign in again' WHERE status = 'connected'",
-                    ),
-                    ("channels", "token_expires_at") => Some(
-                        "UPDATE channels SET token_expires_at = NULL WHERE token_expires_at IS NOT NULL",
-                    ),
-                    ("developer_apps", "has_client_secret") => Some(
-                        "UPDATE developer_apps SET has_client_secret = 0 WHERE has_client_secret <> 0",
-                    ),
-                    ("approval_previews", "password_hash") => Some(
-                        "UPDATE approval_previews SET password_hash = NULL WHERE password_hash IS NOT NULL",
-                    ),
-                    _ => None,
-                };
-                if let Some(sql) = sql {
-                    sqlx::query(sql).execute(&mut *tx).await.map_err(db)?;
-                }
+                dump::reapply_export_override(&mut *tx, table, col).await?;
             }
         }
 
@@ -471,7 +442,7 @@ impl Outpost {
         progress.stage(DataStage::Finishing);
         tx.commit()
             .await
-            .map_err(|e| describe_db_error("the archive", e))?;
+            .map_err(|e| describe_db_error("the archive", outpost_store::Error::from(e)))?;
         let media_dir = self.paths().media_dir();
         for m in &manifest.media {
             let from = staging.dir.join(&m.path);
@@ -528,7 +499,7 @@ impl Outpost {
 /// Inserts rows with multi-row INSERTs; names come from this database's schema only (`table`),
 /// an archive column not in it is an error.
 async fn insert_rows(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut outpost_store::SqliteConnection,
     table: &TableInfo,
     rows: Vec<serde_json::Map<String, serde_json::Value>>,
     progress: &mut Progress<'_>,
@@ -569,7 +540,7 @@ async fn insert_rows(
 }
 
 async fn flush(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut outpost_store::SqliteConnection,
     table: &str,
     cols: &[&String],
     batch: &mut Vec<Vec<Bind>>,
@@ -577,26 +548,7 @@ async fn flush(
     if batch.is_empty() {
         return Ok(());
     }
-    let placeholders = format!("({})", vec!["?"; cols.len()].join(","));
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES {}",
-        quote(table),
-        cols.iter().map(|c| quote(c)).collect::<Vec<_>>().join(","),
-        vec![placeholders; batch.len()].join(",")
-    );
-    let mut q = sqlx::query(&sql);
-    for row in batch.drain(..) {
-        for v in row {
-            q = match v {
-                Bind::Null => q.bind(None::<String>),
-                Bind::Int(i) => q.bind(i),
-                Bind::Real(f) => q.bind(f),
-                Bind::Text(s) => q.bind(s),
-                Bind::Blob(b) => q.bind(b),
-            };
-        }
-    }
-    q.execute(&mut *tx)
+    dump::insert_rows(&mut *tx, table, cols, std::mem::take(batch))
         .await
         .map_err(|e| describe_db_error(table, e))?;
     Ok(())

@@ -12,8 +12,9 @@ mod import;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use outpost_store::SqliteConnection;
+use outpost_store::dump;
 use serde::{Deserialize, Serialize};
-use sqlx::SqliteConnection;
 
 use crate::error::{Error, Result};
 
@@ -155,13 +156,7 @@ pub(crate) struct TableInfo {
 /// Every table of the main schema that holds user data (ordinary tables, not views, virtual
 /// tables, FTS shadow tables or SQLite's own), including the excluded ones.
 async fn user_tables(conn: &mut SqliteConnection) -> Result<Vec<String>> {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
-         AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let names = dump::user_tables(&mut *conn).await?;
     Ok(names
         .into_iter()
         .filter(|n| n != "_sqlx_migrations")
@@ -175,12 +170,7 @@ pub(crate) async fn exportable_tables(conn: &mut SqliteConnection) -> Result<Vec
         if EXCLUDED_TABLES.contains(&name.as_str()) {
             continue;
         }
-        let cols: Vec<(String, i64)> =
-            sqlx::query_as("SELECT name, pk FROM pragma_table_info(?1) ORDER BY cid")
-                .bind(&name)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(db)?;
+        let cols = dump::table_columns(&mut *conn, &name).await?;
         let mut key: Vec<(i64, String)> = cols
             .iter()
             .filter(|(_, pk)| *pk > 0)
@@ -207,12 +197,7 @@ pub(crate) async fn parent_first(
     let names: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let mut parents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for t in tables {
-        let refs: Vec<String> =
-            sqlx::query_scalar("SELECT \"table\" FROM pragma_foreign_key_list(?1)")
-                .bind(&t.name)
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(db)?;
+        let refs = dump::table_parents(&mut *conn, &t.name).await?;
         let set = refs
             .into_iter()
             .filter(|r| r != &t.name && names.contains(r.as_str()))
@@ -236,11 +221,6 @@ pub(crate) async fn parent_first(
         }
     }
     Ok(done)
-}
-
-/// Quotes an SQL identifier (names only ever come from this database's own schema).
-pub(crate) fn quote(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Why a path from an archive or the database was refused (a sentence fragment, e.g. "the absolute
@@ -284,10 +264,7 @@ pub(crate) fn safe_relative_path(path: &str) -> std::result::Result<(), UnsafePa
 pub(crate) async fn non_empty_tables(conn: &mut SqliteConnection) -> Result<Vec<(String, i64)>> {
     let mut out = Vec::new();
     for name in user_tables(conn).await? {
-        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", quote(&name)))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?;
+        let n = dump::count_rows(&mut *conn, &name).await?;
         if n > 0 {
             out.push((name, n));
         }
@@ -295,8 +272,8 @@ pub(crate) async fn non_empty_tables(conn: &mut SqliteConnection) -> Result<Vec<
     Ok(out)
 }
 
-pub(crate) fn db(e: sqlx::Error) -> Error {
-    Error::Store(outpost_store::Error::from(e))
+pub(crate) fn db(e: impl Into<outpost_store::Error>) -> Error {
+    Error::Store(e.into())
 }
 
 pub(crate) fn sha256_hex(digest: &[u8]) -> String {
@@ -309,25 +286,8 @@ pub(crate) fn sha256_hex(digest: &[u8]) -> String {
 
 /// Per-table column overrides applied on export (and re-applied on import): what a token-less
 /// copy of the row must say. Channels come back as "reconnect needed", developer apps without a
-/// client secret, since neither tokens nor client secrets are ever in an archive; client previews
-/// without their password hash.
-pub(crate) const EXPORT_OVERRIDES: &[(&str, &str, &str)] = &[
-    (
-        "channels",
-        "status",
-        "CASE WHEN \"status\" = 'connected' THEN 'reconnect_needed' ELSE \"status\" END",
-    ),
-    (
-        "channels",
-        "status_reason",
-        "CASE WHEN \"status\" = 'connected' THEN 'Imported from an export: sign in again' ELSE \"status_reason\" END",
-    ),
-    ("channels", "token_expires_at", "NULL"),
-    ("developer_apps", "has_client_secret", "0"),
-    // A client preview's password hash stays on this machine (and its decision key, a vault
-    // secret, is never exported): an imported preview is listed but cannot take a decision.
-    ("approval_previews", "password_hash", "NULL"),
-];
+/// client secret, since neither tokens nor client secrets are ever in an archive.
+pub(crate) use outpost_store::dump::EXPORT_OVERRIDES;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

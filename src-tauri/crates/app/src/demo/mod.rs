@@ -111,10 +111,7 @@ impl Outpost {
         let pool = self.store().pool();
         let mut filled = Vec::new();
         for t in CONTENT_TABLES {
-            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {t}"))
-                .fetch_one(pool)
-                .await
-                .map_err(outpost_store::Error::from)?;
+            let n = outpost_store::dump::count_rows(pool, t).await?;
             if n > 0 {
                 filled.push(format!("{t}: {n}"));
             }

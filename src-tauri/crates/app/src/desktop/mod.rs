@@ -119,15 +119,8 @@ impl Outpost {
             Some(k) => k,
             None => return Ok(None),
         };
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT p.body, c.platform, c.display_name FROM posts p, channels c
-             WHERE p.id = ?1 AND c.id = ?2",
-        )
-        .bind(post_id)
-        .bind(channel_id)
-        .fetch_optional(self.store().pool())
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let row =
+            outpost_store::posts::notice_parts(self.store().pool(), post_id, channel_id).await?;
         let Some((body, platform, channel)) = row else {
             return Ok(None);
         };

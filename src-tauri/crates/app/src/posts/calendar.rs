@@ -100,20 +100,6 @@ fn parse_date(s: &str) -> Result<NaiveDate> {
     })
 }
 
-type Row = (
-    String,
-    String,
-    i64,
-    Option<String>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<String>,
-    Option<String>,
-);
-
 impl Outpost {
     /// Posts scheduled in `[from, to)` (local dates in the zone), filtered, in time order.
     pub async fn calendar_posts(&self, q: &CalendarQuery) -> Result<CalendarPage> {
@@ -139,59 +125,15 @@ impl Outpost {
             }
         }
         let (from_ms, to_ms) = (day_start(tz, from), day_start(tz, to));
-        let mut sql = String::from(
-            "SELECT p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
-                (SELECT group_concat(c.id || char(31) || c.platform || char(31) ||
-                        CASE WHEN c.handle = '' THEN c.display_name ELSE c.handle END, char(30))
-                   FROM post_targets t JOIN channels c ON c.id = t.channel_id WHERE t.post_id = p.id),
-                (SELECT group_concat(coalesce(j.state, 'draft'), ',')
-                   FROM post_targets t LEFT JOIN publish_jobs j ON j.post_target_id = t.id WHERE t.post_id = p.id),
-                (SELECT count(*) FROM post_media m WHERE m.post_id = p.id),
-                (SELECT m.media_id FROM post_media m WHERE m.post_id = p.id ORDER BY m.position LIMIT 1),
-                (SELECT a.mime FROM post_media m JOIN media_assets a ON a.id = m.media_id
-                   WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)
-             FROM posts p INDEXED BY posts_scheduled_at
-             WHERE p.scheduled_at IS NOT NULL AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2",
-        );
-        let mut binds: Vec<String> = Vec::new();
-        let mut ph = |values: &[String]| -> String {
-            let start = 3 + binds.len();
-            binds.extend(values.iter().cloned());
-            (0..values.len())
-                .map(|i| format!("?{}", start + i))
-                .collect::<Vec<_>>()
-                .join(",")
+        let filter = outpost_store::posts::CalendarFilter {
+            statuses: q.statuses.clone(),
+            channel_ids: q.channel_ids.clone(),
+            tag_ids: q.tag_ids.clone(),
+            campaign_id: q.campaign_id.clone(),
         };
-        if !q.statuses.is_empty() {
-            sql.push_str(&format!(" AND p.status IN ({})", ph(&q.statuses)));
-        }
-        if !q.channel_ids.is_empty() {
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.channel_id IN ({}))",
-                ph(&q.channel_ids)
-            ));
-        }
-        if !q.tag_ids.is_empty() {
-            sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM post_tags g WHERE g.post_id = p.id AND g.tag_id IN ({}))",
-                ph(&q.tag_ids)
-            ));
-        }
-        if let Some(c) = &q.campaign_id {
-            sql.push_str(&format!(
-                " AND p.campaign_id = {}",
-                ph(std::slice::from_ref(c))
-            ));
-        }
-        sql.push_str(" ORDER BY p.scheduled_at, p.id");
-        let mut query = sqlx::query_as::<_, Row>(&sql).bind(from_ms).bind(to_ms);
-        for b in &binds {
-            query = query.bind(b);
-        }
-        let rows = query
-            .fetch_all(self.store().pool())
-            .await
-            .map_err(outpost_store::Error::from)?;
+        let rows =
+            outpost_store::posts::calendar_items(self.store().pool(), from_ms, to_ms, &filter)
+                .await?;
         let items = rows
             .into_iter()
             .map(

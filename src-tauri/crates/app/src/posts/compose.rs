@@ -343,16 +343,8 @@ impl Outpost {
         post.updated_at = now;
         if existing.is_some() {
             // Targets (with their jobs and attempts) and attachments are replaced as a whole.
-            sqlx::query("DELETE FROM post_media WHERE post_id = ?1")
-                .bind(&post.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(outpost_store::Error::from)?;
-            sqlx::query("DELETE FROM post_targets WHERE post_id = ?1")
-                .bind(&post.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(outpost_store::Error::from)?;
+            post_media::delete_for_post(&mut *tx, &post.id).await?;
+            targets::delete_for_post(&mut *tx, &post.id).await?;
             posts::update(&mut *tx, &post).await?;
         } else {
             posts::insert(&mut *tx, &post).await?;
@@ -468,13 +460,13 @@ impl Outpost {
 
     async fn save_alt_texts(&self, media: &[ComposeMedia]) -> Result<()> {
         for m in media {
-            sqlx::query("UPDATE media_assets SET alt_text = ?2, updated_at = ?3 WHERE id = ?1")
-                .bind(&m.media_id)
-                .bind(m.alt.as_deref().map(str::trim).unwrap_or(""))
-                .bind(now_ms())
-                .execute(self.store().pool())
-                .await
-                .map_err(outpost_store::Error::from)?;
+            outpost_store::media::set_alt_text(
+                self.store().pool(),
+                &m.media_id,
+                m.alt.as_deref().map(str::trim).unwrap_or(""),
+                now_ms(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -750,19 +742,7 @@ impl Outpost {
         }
         for m in &snap.media {
             // An attachment whose library item was removed meanwhile stays removed.
-            sqlx::query(
-                "INSERT INTO post_media (id, post_id, target_id, media_id, position, created_at)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM media_assets WHERE id = ?4)",
-            )
-            .bind(&m.id)
-            .bind(&m.post_id)
-            .bind(&m.target_id)
-            .bind(&m.media_id)
-            .bind(m.position)
-            .bind(m.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(outpost_store::Error::from)?;
+            post_media::insert_if_media_exists(&mut *tx, m).await?;
         }
         for j in &snap.jobs {
             let mut j = j.clone();
@@ -775,15 +755,7 @@ impl Outpost {
             attempts::insert(&mut *tx, a).await?;
         }
         for tag in &snap.tags {
-            sqlx::query(
-                "INSERT OR IGNORE INTO post_tags (post_id, tag_id)
-                 SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM tags WHERE id = ?2)",
-            )
-            .bind(&snap.post.id)
-            .bind(tag)
-            .execute(&mut *tx)
-            .await
-            .map_err(outpost_store::Error::from)?;
+            outpost_store::tags::tag_post_if_tag_exists(&mut *tx, &snap.post.id, tag).await?;
         }
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.scheduler_changed();

@@ -175,13 +175,7 @@ impl Outpost {
             tracing::debug!(media_id = %id, error = %e, "no thumbnail");
             return Ok(None);
         }
-        sqlx::query("UPDATE media_assets SET thumbnail_path = ?2, updated_at = ?3 WHERE id = ?1")
-            .bind(id)
-            .bind(&file_name)
-            .bind(now_ms())
-            .execute(self.store().pool())
-            .await
-            .map_err(outpost_store::Error::from)?;
+        outpost_store::media::set_thumbnail(self.store().pool(), id, &file_name, now_ms()).await?;
         Ok(Some(dest))
     }
 

@@ -214,16 +214,7 @@ impl Outpost {
         self.reschedule_native_copies(&detail, ms).await?;
         let mut tx = self.store().begin().await?;
         posts::reschedule(&mut *tx, id, Some(ms), Some(&zone_name), Some(&local), now).await?;
-        sqlx::query(
-            "UPDATE publish_jobs SET due_at = ?2, updated_at = ?3
-             WHERE state IN ('scheduled','held') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
-        )
-        .bind(id)
-        .bind(ms)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        outpost_store::jobs::reschedule_open_for_post(&mut *tx, id, ms, now).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.scheduler_changed();
         self.post_detail(id).await
@@ -235,15 +226,7 @@ impl Outpost {
         self.cancel_native_copies(&detail).await?;
         let now = now_ms();
         let mut tx = self.store().begin().await?;
-        sqlx::query(
-            "UPDATE publish_jobs SET state = 'cancelled', updated_at = ?2
-             WHERE state IN ('scheduled','held','failed') AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
-        )
-        .bind(id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        outpost_store::jobs::cancel_open_for_post(&mut *tx, id, now).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.refresh_post_status(id).await?;
         self.scheduler_changed();
@@ -370,17 +353,10 @@ impl Outpost {
 /// Recomputes a post's overall status from its jobs on `conn` — inside the transaction that changed
 /// a job, so a crash can never leave the post's status behind its jobs' states.
 pub(crate) async fn refresh_post_status_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut outpost_store::SqliteConnection,
     post_id: &str,
 ) -> Result<()> {
-    let states: Vec<(JobState,)> = sqlx::query_as(
-        "SELECT j.state FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id WHERE t.post_id = ?1",
-    )
-    .bind(post_id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(outpost_store::Error::from)?;
-    let states: Vec<JobState> = states.into_iter().map(|s| s.0).collect();
+    let states: Vec<JobState> = outpost_store::jobs::states_for_post(&mut *conn, post_id).await?;
     posts::set_status(&mut *conn, post_id, aggregate(&states), now_ms()).await?;
     Ok(())
 }
@@ -388,7 +364,7 @@ pub(crate) async fn refresh_post_status_in(
 /// Writes a checked post (see [`Outpost::prepare_post`]) in the caller's transaction: the post, its
 /// media links, one target and one publish job per channel. Returns the new post's id.
 pub(crate) async fn write_post(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut outpost_store::Transaction<'static, outpost_store::Sqlite>,
     prepared: &PreparedPost,
     assets: &[String],
 ) -> Result<String> {

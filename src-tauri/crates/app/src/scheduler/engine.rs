@@ -521,18 +521,8 @@ impl Scheduler {
             Settle::Published(p) if native => {
                 // Handed to the platform's scheduler: track it, confirm after its time.
                 let due = o.post_time(&c.post_id).await?.unwrap_or(job.due_at) + NATIVE_CONFIRM_MS;
-                sqlx::query(
-                    "UPDATE publish_jobs SET state = 'scheduled', native_schedule_id = ?2, platform_url = ?3,
-                         due_at = ?4, updated_at = ?5, last_error = NULL, hold_reason = NULL WHERE id = ?1",
-                )
-                .bind(&job.id)
-                .bind(&p.id)
-                .bind(&p.url)
-                .bind(due)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(outpost_store::Error::from)?;
+                jobs::mark_handed_to_platform(&mut *tx, &job.id, &p.id, p.url.as_deref(), due, now)
+                    .await?;
                 attempts::finish(
                     &mut *tx,
                     attempt_id,
@@ -653,16 +643,7 @@ impl Scheduler {
         if !keyed {
             return Ok((false, None));
         }
-        let first: Option<i64> = sqlx::query_scalar(
-            "SELECT MIN(started_at) FROM publish_attempts
-             WHERE job_id = ?1 AND idempotency_key = ?2
-               AND (outcome IS NULL OR outcome IN ('unknown', 'interrupted'))",
-        )
-        .bind(job_id)
-        .bind(&post.key)
-        .fetch_one(o.store().pool())
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let first = attempts::first_unsettled_start(o.store().pool(), job_id, &post.key).await?;
         Ok((true, first))
     }
 
@@ -687,16 +668,7 @@ impl Scheduler {
         let o = &self.inner.outpost;
         let pool = o.store().pool();
         let now = self.now();
-        sqlx::query(
-            "UPDATE publish_attempts SET finished_at = ?2, outcome = 'interrupted',
-                 response_summary = 'Outpost stopped while publishing'
-             WHERE job_id = ?1 AND outcome IS NULL",
-        )
-        .bind(&job.id)
-        .bind(now)
-        .execute(pool)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        attempts::interrupt_open(pool, &job.id, now).await?;
         let target = outpost_store::posts::targets::get(pool, &job.post_target_id).await?;
         let mut c = Candidate {
             job_id: job.id.clone(),
@@ -732,16 +704,7 @@ impl Scheduler {
         // Look the post up, as an attempt of its own (numbered like every attempt of the job).
         let attempt_id = new_id();
         let mut tx = o.store().begin().await?;
-        let attempt_no: i64 = sqlx::query_scalar(&format!(
-            "UPDATE publish_jobs SET attempt_count = {}, updated_at = ?2
-             WHERE id = ?1 RETURNING attempt_count",
-            jobs::NEXT_ATTEMPT_SQL
-        ))
-        .bind(&job.id)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let attempt_no = jobs::next_attempt_no(&mut *tx, &job.id, now).await?;
         attempts::insert(
             &mut *tx,
             &attempts::PublishAttempt {
@@ -777,46 +740,18 @@ pub(crate) struct AttemptError {
 }
 
 /// A job ready to go, with what the dispatcher needs to order and limit it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-struct Candidate {
-    job_id: String,
-    post_id: String,
-    channel_id: String,
-    platform: String,
-    due_at: i64,
-    native_schedule_id: Option<String>,
-}
+type Candidate = jobs::DueJob;
 
 async fn next_candidate(
-    pool: &sqlx::SqlitePool,
+    pool: &outpost_store::SqlitePool,
     now: i64,
     excluded: &[String],
 ) -> Result<Option<Candidate>> {
-    let excluded = serde_json::to_string(excluded).unwrap_or_else(|_| "[]".into());
-    Ok(sqlx::query_as::<_, Candidate>(
-        "SELECT j.id AS job_id, t.post_id, t.channel_id, c.platform, j.due_at, j.native_schedule_id
-         FROM publish_jobs j
-         JOIN post_targets t ON t.id = j.post_target_id
-         JOIN channels c ON c.id = t.channel_id
-         WHERE j.state = 'scheduled' AND j.due_at <= ?1
-           AND t.channel_id NOT IN (SELECT value FROM json_each(?2))
-         ORDER BY j.due_at, j.id LIMIT 1",
-    )
-    .bind(now)
-    .bind(excluded)
-    .fetch_optional(pool)
-    .await
-    .map_err(outpost_store::Error::from)?)
+    Ok(jobs::next_due_excluding(pool, now, excluded).await?)
 }
 
-async fn next_due_after(pool: &sqlx::SqlitePool, now: i64) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT due_at FROM publish_jobs WHERE state = 'scheduled' AND due_at > ?1 ORDER BY state, due_at LIMIT 1",
-    )
-    .bind(now)
-    .fetch_optional(pool)
-    .await
-    .map_err(outpost_store::Error::from)?)
+async fn next_due_after(pool: &outpost_store::SqlitePool, now: i64) -> Result<Option<i64>> {
+    Ok(jobs::next_due_after(pool, now).await?)
 }
 
 /// Exponential back-off with ±20 % jitter, capped at 30 minutes.

@@ -151,16 +151,7 @@ impl Outpost {
 
     /// The next post waiting to go out.
     pub async fn next_post(&self) -> Result<Option<NextPost>> {
-        let row: Option<(String, i64, String, i64)> = sqlx::query_as(
-            "SELECT p.id, j.due_at, substr(p.body, 1, 80),
-                    (SELECT COUNT(*) FROM post_targets t2 WHERE t2.post_id = p.id)
-             FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id JOIN posts p ON p.id = t.post_id
-             WHERE j.state = 'scheduled' AND j.native_schedule_id IS NULL
-             ORDER BY j.state, j.due_at LIMIT 1",
-        )
-        .fetch_optional(self.store().pool())
-        .await
-        .map_err(outpost_store::Error::from)?;
+        let row = outpost_store::posts::next_waiting(self.store().pool()).await?;
         Ok(row.map(|(post_id, due_at, excerpt, n)| NextPost {
             post_id,
             due_at,

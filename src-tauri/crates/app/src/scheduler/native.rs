@@ -53,11 +53,7 @@ impl Outpost {
             now,
         )
         .await?;
-        sqlx::query("UPDATE publish_jobs SET native_schedule_id = NULL WHERE id = ?1")
-            .bind(&job.id)
-            .execute(self.store().pool())
-            .await
-            .map_err(outpost_store::Error::from)?;
+        outpost_store::jobs::clear_native_schedule(self.store().pool(), &job.id).await?;
         Ok(())
     }
 
@@ -67,13 +63,13 @@ impl Outpost {
         let (tokens, app, _) = self.publish_context(&channel_id).await?;
         pubr.reschedule_native(self.ctx_for(&app), &tokens, &scheduled, at_ms / 1000)
             .await?;
-        sqlx::query("UPDATE publish_jobs SET due_at = ?2, updated_at = ?3 WHERE id = ?1")
-            .bind(&job.id)
-            .bind(at_ms + NATIVE_CONFIRM_MS)
-            .bind(outpost_store::now_ms())
-            .execute(self.store().pool())
-            .await
-            .map_err(outpost_store::Error::from)?;
+        outpost_store::jobs::set_due(
+            self.store().pool(),
+            &job.id,
+            at_ms + NATIVE_CONFIRM_MS,
+            outpost_store::now_ms(),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -4,8 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use outpost_store::board::{self, BoardColumn};
+use outpost_store::{Sqlite, SqliteConnection, Transaction};
 use outpost_store::{new_id, now_ms};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::undo::Snapshot;
 use super::{
@@ -24,10 +24,10 @@ pub const DEFAULT_COLUMNS: [(&str, &str); 5] = [
     ("Published", "#16a34a"),
 ];
 
-fn table(kind: CardKind) -> &'static str {
+fn table(kind: CardKind) -> board::CardTable {
     match kind {
-        CardKind::Idea => "ideas",
-        CardKind::Post => "posts",
+        CardKind::Idea => board::CardTable::Ideas,
+        CardKind::Post => board::CardTable::Posts,
     }
 }
 
@@ -60,16 +60,7 @@ pub(super) async fn column_cards(
     conn: &mut SqliteConnection,
     column_id: &str,
 ) -> Result<Vec<(CardRef, i64)>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT 'post' AS kind, id, board_position FROM posts WHERE board_column_id = ?1
-         UNION ALL
-         SELECT 'idea', id, board_position FROM ideas WHERE board_column_id = ?1
-         ORDER BY 3, 2",
-    )
-    .bind(column_id)
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let rows = board::column_cards(&mut *conn, column_id).await?;
     Ok(rows
         .into_iter()
         .map(|(kind, id, pos)| {
@@ -88,15 +79,8 @@ pub(super) async fn card_column(
     conn: &mut SqliteConnection,
     card: &CardRef,
 ) -> Result<Option<String>> {
-    let row: Option<(Option<String>,)> = sqlx::query_as(&format!(
-        "SELECT board_column_id FROM {} WHERE id = ?1",
-        table(card.kind)
-    ))
-    .bind(&card.id)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
-    row.map(|r| r.0)
+    board::card_column(&mut *conn, table(card.kind), &card.id)
+        .await?
         .ok_or_else(|| not_found(card.kind.as_str(), &card.id))
 }
 
@@ -107,17 +91,14 @@ async fn write_positions(
     cards: &[CardRef],
 ) -> Result<()> {
     for (i, c) in cards.iter().enumerate() {
-        sqlx::query(&format!(
-            "UPDATE {} SET board_column_id = ?1, board_position = ?2
-             WHERE id = ?3 AND (board_column_id IS NOT ?1 OR board_position <> ?2)",
-            table(c.kind)
-        ))
-        .bind(column_id)
-        .bind(i64::try_from(i).unwrap_or(i64::MAX))
-        .bind(&c.id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        board::place_card(
+            &mut *conn,
+            table(c.kind),
+            &c.id,
+            column_id,
+            i64::try_from(i).unwrap_or(i64::MAX),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -165,14 +146,7 @@ pub(super) async fn take_off(conn: &mut SqliteConnection, card: &CardRef) -> Res
     let Some(col) = card_column(conn, card).await? else {
         return Ok(());
     };
-    sqlx::query(&format!(
-        "UPDATE {} SET board_column_id = NULL, board_position = 0 WHERE id = ?1",
-        table(card.kind)
-    ))
-    .bind(&card.id)
-    .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    board::clear_card(&mut *conn, table(card.kind), &card.id).await?;
     let rest: Vec<CardRef> = column_cards(conn, &col)
         .await?
         .into_iter()
@@ -184,15 +158,8 @@ pub(super) async fn take_off(conn: &mut SqliteConnection, card: &CardRef) -> Res
 /// Renumbers the columns `0..n` in the given order.
 async fn write_column_order(conn: &mut SqliteConnection, ids: &[String], now: i64) -> Result<()> {
     for (i, id) in ids.iter().enumerate() {
-        sqlx::query(
-            "UPDATE board_columns SET position = ?2, updated_at = ?3 WHERE id = ?1 AND position <> ?2",
-        )
-        .bind(id)
-        .bind(i64::try_from(i).unwrap_or(i64::MAX))
-        .bind(now)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        board::set_column_position(&mut *conn, id, i64::try_from(i).unwrap_or(i64::MAX), now)
+            .await?;
     }
     Ok(())
 }
@@ -218,19 +185,11 @@ async fn check_column_name(
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    super::check_unique_name(conn, "board_columns", "column", name, except).await
+    super::refuse_clash("column", board::name_clash(&mut *conn, name, except).await?)
 }
 
 async fn column_views(conn: &mut SqliteConnection) -> Result<Vec<BoardColumnView>> {
-    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.name, c.colour, c.position,
-                (SELECT COUNT(*) FROM posts p WHERE p.board_column_id = c.id)
-              + (SELECT COUNT(*) FROM ideas i WHERE i.board_column_id = c.id)
-         FROM board_columns c ORDER BY c.position, c.id",
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(db)?;
+    let rows = board::columns_with_counts(&mut *conn).await?;
     Ok(rows
         .into_iter()
         .enumerate()
@@ -264,19 +223,7 @@ pub(super) fn shorten(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-type CardRow = (
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<String>,
-    String,
-    i64,
-    Option<String>,
-    i64,
-    i64,
-);
+use board::CardRow;
 
 impl Outpost {
     pub(super) fn workspace(&self) -> &super::WorkspaceState {
@@ -296,41 +243,9 @@ impl Outpost {
         let mut tx = self.store().begin_read().await?;
         let columns = column_views(&mut tx).await?;
         // Posts and ideas on the board; text is cut in SQL so a huge post costs nothing here.
-        let rows: Vec<CardRow> = sqlx::query_as(
-            "SELECT 'post', p.id, substr(p.body, 1, 800), p.status, p.scheduled_at, p.campaign_id,
-                    p.board_column_id, p.board_position, p.idea_id, p.updated_at,
-                    (SELECT COUNT(*) FROM post_media m WHERE m.post_id = p.id)
-               FROM posts p WHERE p.board_column_id IS NOT NULL
-             UNION ALL
-             SELECT 'idea', i.id, substr(i.title, 1, 300) || char(10) || substr(i.notes, 1, 600), NULL, NULL,
-                    i.campaign_id, i.board_column_id, i.board_position, NULL, i.updated_at,
-                    (SELECT COUNT(*) FROM idea_media m WHERE m.idea_id = i.id)
-               FROM ideas i WHERE i.board_column_id IS NOT NULL",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
-        let tag_rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT 'post', pt.post_id, t.id, t.name, t.colour FROM post_tags pt
-               JOIN tags t ON t.id = pt.tag_id JOIN posts p ON p.id = pt.post_id
-              WHERE p.board_column_id IS NOT NULL
-             UNION ALL
-             SELECT 'idea', it.idea_id, t.id, t.name, t.colour FROM idea_tags it
-               JOIN tags t ON t.id = it.tag_id JOIN ideas i ON i.id = it.idea_id
-              WHERE i.board_column_id IS NOT NULL
-             ORDER BY 4 COLLATE NOCASE, 3",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
-        let platform_rows: Vec<(String, outpost_store::Platform)> = sqlx::query_as(
-            "SELECT DISTINCT t.post_id, c.platform FROM post_targets t
-               JOIN channels c ON c.id = t.channel_id JOIN posts p ON p.id = t.post_id
-              WHERE p.board_column_id IS NOT NULL ORDER BY t.post_id, c.platform",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+        let rows: Vec<CardRow> = board::card_rows(&mut *tx).await?;
+        let tag_rows = board::card_tags(&mut *tx).await?;
+        let platform_rows = board::card_platforms(&mut *tx).await?;
         let campaigns: HashMap<String, Label> = outpost_store::campaigns::list_all(&mut *tx)
             .await?
             .into_iter()

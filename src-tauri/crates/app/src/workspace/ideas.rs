@@ -8,7 +8,7 @@ use outpost_store::ideas::{self, Idea};
 use outpost_store::media::{self, idea_media, post_media};
 use outpost_store::posts::{self, Post};
 use outpost_store::{PostStatus, new_id, now_ms};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use outpost_store::{Sqlite, SqliteConnection, Transaction};
 
 use super::board::{card_column, column_cards, first_column, relocate, take_off};
 use super::labels::{campaign_label, check_campaign, check_tags, tag_labels};
@@ -60,19 +60,11 @@ async fn write_links(
     tag_ids: &[String],
     media_ids: &[String],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM idea_tags WHERE idea_id = ?1")
-        .bind(idea_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    outpost_store::tags::clear_idea(&mut *conn, idea_id).await?;
     for t in tag_ids {
         outpost_store::tags::tag_idea(&mut *conn, idea_id, t).await?;
     }
-    sqlx::query("DELETE FROM idea_media WHERE idea_id = ?1")
-        .bind(idea_id)
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+    idea_media::delete_for_idea(&mut *conn, idea_id).await?;
     for (i, m) in media_ids.iter().enumerate() {
         idea_media::insert(
             &mut *conn,
@@ -103,12 +95,7 @@ pub(super) async fn idea_view(conn: &mut SqliteConnection, id: &str) -> Result<I
             });
         }
     }
-    let post_ids: Vec<(String,)> =
-        sqlx::query_as("SELECT id FROM posts WHERE idea_id = ?1 ORDER BY created_at, id")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(db)?;
+    let post_ids = outpost_store::posts::ids_for_idea(&mut *conn, id).await?;
     Ok(IdeaView {
         tags: tag_labels(conn, CardKind::Idea, id).await?,
         campaign: match &idea.campaign_id {
@@ -116,7 +103,7 @@ pub(super) async fn idea_view(conn: &mut SqliteConnection, id: &str) -> Result<I
             None => None,
         },
         media: items,
-        post_ids: post_ids.into_iter().map(|p| p.0).collect(),
+        post_ids,
         id: idea.id,
         title: idea.title,
         notes: idea.notes,
@@ -169,13 +156,9 @@ impl Outpost {
     /// Every idea (on the board or promoted), newest change first.
     pub async fn ideas(&self) -> Result<Vec<IdeaView>> {
         let mut conn = self.store().pool().acquire().await.map_err(db)?;
-        let ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM ideas ORDER BY updated_at DESC, id DESC")
-                .fetch_all(&mut *conn)
-                .await
-                .map_err(db)?;
+        let ids = ideas::ids_by_update(&mut *conn).await?;
         let mut out = Vec::with_capacity(ids.len());
-        for (id,) in ids {
+        for id in ids {
             out.push(idea_view(&mut conn, &id).await?);
         }
         Ok(out)
@@ -256,18 +239,9 @@ impl Outpost {
         let idea = ideas::find(&mut *tx, id)
             .await?
             .ok_or_else(|| not_found("idea", id))?;
-        let tag_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT tag_id FROM idea_tags WHERE idea_id = ?1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
+        let tag_ids = outpost_store::tags::ids_for_idea(&mut *tx, id).await?;
         let media_ids = idea_media::list_for_idea(&mut *tx, id).await?;
-        let post_ids: Vec<(String,)> = sqlx::query_as("SELECT id FROM posts WHERE idea_id = ?1")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
+        let post_ids = outpost_store::posts::ids_for_idea(&mut *tx, id).await?;
         take_off(&mut tx, &idea_card(id)).await?;
         ideas::delete(&mut *tx, id).await?;
         tx.commit().await.map_err(db)?;
@@ -281,9 +255,9 @@ impl Outpost {
             message,
             Snapshot::Idea {
                 idea,
-                tag_ids: tag_ids.into_iter().map(|t| t.0).collect(),
+                tag_ids,
                 media_ids: media_ids.into_iter().map(|m| m.media_id).collect(),
-                post_ids: post_ids.into_iter().map(|p| p.0).collect(),
+                post_ids,
             },
         ))
     }
@@ -327,12 +301,7 @@ impl Outpost {
             )
             .await?;
         }
-        sqlx::query("INSERT INTO post_tags (post_id, tag_id) SELECT ?1, tag_id FROM idea_tags WHERE idea_id = ?2")
-            .bind(&post.id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        outpost_store::tags::copy_idea_tags_to_post(&mut *tx, id, &post.id).await?;
         let card = idea_card(id);
         let (column, index) = match card_column(&mut tx, &card).await? {
             Some(col) => {
@@ -374,40 +343,33 @@ pub(super) async fn restore_idea(
     row.board_column_id = None;
     row.board_position = 0;
     if row.campaign_id.is_some() {
-        let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM campaigns WHERE id = ?1")
-            .bind(&row.campaign_id)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(db)?;
-        if exists.is_none() {
+        let exists = match &row.campaign_id {
+            Some(c) => outpost_store::campaigns::find(&mut **tx, c)
+                .await?
+                .is_some(),
+            None => false,
+        };
+        if !exists {
             row.campaign_id = None;
         }
     }
     ideas::insert(&mut **tx, &row).await?;
     for t in tag_ids {
-        sqlx::query("INSERT OR IGNORE INTO idea_tags (idea_id, tag_id) SELECT ?1, id FROM tags WHERE id = ?2")
-            .bind(&idea.id)
-            .bind(t)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        outpost_store::tags::tag_idea_if_tag_exists(&mut **tx, &idea.id, t).await?;
     }
     for (i, m) in media_ids.iter().enumerate() {
-        sqlx::query("INSERT OR IGNORE INTO idea_media (idea_id, media_id, position) SELECT ?1, id, ?3 FROM media_assets WHERE id = ?2")
-            .bind(&idea.id)
-            .bind(m)
-            .bind(i64::try_from(i).unwrap_or(0))
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        idea_media::insert_if_media_exists(
+            &mut **tx,
+            &idea_media::IdeaMedia {
+                idea_id: idea.id.clone(),
+                media_id: m.clone(),
+                position: i64::try_from(i).unwrap_or(0),
+            },
+        )
+        .await?;
     }
     for p in post_ids {
-        sqlx::query("UPDATE posts SET idea_id = ?1 WHERE id = ?2 AND idea_id IS NULL")
-            .bind(&idea.id)
-            .bind(p)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        outpost_store::posts::link_idea_if_unlinked(&mut **tx, p, &idea.id).await?;
     }
     if let Some(col) = &idea.board_column_id {
         let (col, at) = if outpost_store::board::find(&mut **tx, col).await?.is_some() {

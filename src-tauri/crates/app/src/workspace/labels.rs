@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use outpost_store::campaigns::{self, Campaign};
 use outpost_store::tags::{self, Tag};
+use outpost_store::{Sqlite, SqliteConnection, Transaction};
 use outpost_store::{new_id, now_ms};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::undo::Snapshot;
 use super::{
@@ -73,7 +73,7 @@ async fn check_tag_name(
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    super::check_unique_name(conn, "tags", "tag", name, except).await
+    super::refuse_clash("tag", tags::name_clash(&mut *conn, name, except).await?)
 }
 
 async fn check_campaign_name(
@@ -81,7 +81,10 @@ async fn check_campaign_name(
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    super::check_unique_name(conn, "campaigns", "campaign", name, except).await
+    super::refuse_clash(
+        "campaign",
+        campaigns::name_clash(&mut *conn, name, except).await?,
+    )
 }
 
 /// `YYYY-MM-DD` or nothing.
@@ -95,13 +98,7 @@ fn clean_date(what: &str, date: Option<&str>) -> Result<Option<String>> {
 }
 
 async fn tag_view(conn: &mut SqliteConnection, t: Tag) -> Result<TagView> {
-    let (posts, ideas): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM post_tags WHERE tag_id = ?1), (SELECT COUNT(*) FROM idea_tags WHERE tag_id = ?1)",
-    )
-    .bind(&t.id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    let (posts, ideas) = tags::usage(&mut *conn, &t.id).await?;
     Ok(TagView {
         id: t.id,
         name: t.name,
@@ -112,13 +109,7 @@ async fn tag_view(conn: &mut SqliteConnection, t: Tag) -> Result<TagView> {
 }
 
 async fn campaign_view(conn: &mut SqliteConnection, c: Campaign) -> Result<CampaignView> {
-    let (posts, ideas): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM posts WHERE campaign_id = ?1), (SELECT COUNT(*) FROM ideas WHERE campaign_id = ?1)",
-    )
-    .bind(&c.id)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    let (posts, ideas) = campaigns::usage(&mut *conn, &c.id).await?;
     Ok(CampaignView {
         id: c.id,
         name: c.name,
@@ -128,10 +119,6 @@ async fn campaign_view(conn: &mut SqliteConnection, c: Campaign) -> Result<Campa
         post_count: to_u32(posts),
         idea_count: to_u32(ideas),
     })
-}
-
-fn ids(rows: Vec<(String,)>) -> Vec<String> {
-    rows.into_iter().map(|r| r.0).collect()
 }
 
 impl Outpost {
@@ -185,18 +172,8 @@ impl Outpost {
         let tag = tags::find(&mut *tx, id)
             .await?
             .ok_or_else(|| not_found("tag", id))?;
-        let post_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT post_id FROM post_tags WHERE tag_id = ?1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
-        let idea_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT idea_id FROM idea_tags WHERE tag_id = ?1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
+        let post_ids = tags::post_ids(&mut *tx, id).await?;
+        let idea_ids = tags::idea_ids(&mut *tx, id).await?;
         tags::delete(&mut *tx, id).await?;
         tx.commit().await.map_err(db)?;
         let n = post_ids.len() + idea_ids.len();
@@ -211,8 +188,8 @@ impl Outpost {
             message,
             Snapshot::Tag {
                 tag,
-                post_ids: ids(post_ids),
-                idea_ids: ids(idea_ids),
+                post_ids,
+                idea_ids,
             },
         ))
     }
@@ -297,18 +274,8 @@ impl Outpost {
         let campaign = campaigns::find(&mut *tx, id)
             .await?
             .ok_or_else(|| not_found("campaign", id))?;
-        let post_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM posts WHERE campaign_id = ?1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
-        let idea_ids: Vec<(String,)> =
-            sqlx::query_as("SELECT id FROM ideas WHERE campaign_id = ?1")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(db)?;
+        let post_ids = campaigns::post_ids(&mut *tx, id).await?;
+        let idea_ids = campaigns::idea_ids(&mut *tx, id).await?;
         campaigns::delete(&mut *tx, id).await?;
         tx.commit().await.map_err(db)?;
         let n = post_ids.len() + idea_ids.len();
@@ -329,33 +296,26 @@ impl Outpost {
             message,
             Snapshot::Campaign {
                 campaign,
-                post_ids: ids(post_ids),
-                idea_ids: ids(idea_ids),
+                post_ids,
+                idea_ids,
             },
         ))
     }
 
     async fn set_tags(&self, kind: CardKind, id: &str, tag_ids: &[String]) -> Result<Vec<Label>> {
         let mut tx = self.store().begin().await?;
-        let (table, link, col) = match kind {
-            CardKind::Post => ("posts", "post_tags", "post_id"),
-            CardKind::Idea => ("ideas", "idea_tags", "idea_id"),
+        let found = match kind {
+            CardKind::Post => outpost_store::posts::touch(&mut *tx, id, now_ms()).await?,
+            CardKind::Idea => outpost_store::ideas::touch(&mut *tx, id, now_ms()).await?,
         };
-        let done = sqlx::query(&format!("UPDATE {table} SET updated_at = ?2 WHERE id = ?1"))
-            .bind(id)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        if done.rows_affected() == 0 {
+        if !found {
             return Err(not_found(kind.as_str(), id));
         }
         let tag_ids = check_tags(&mut tx, tag_ids).await?;
-        sqlx::query(&format!("DELETE FROM {link} WHERE {col} = ?1"))
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        match kind {
+            CardKind::Post => tags::clear_post(&mut *tx, id).await?,
+            CardKind::Idea => tags::clear_idea(&mut *tx, id).await?,
+        }
         for t in &tag_ids {
             match kind {
                 CardKind::Post => tags::tag_post(&mut *tx, id, t).await?,
@@ -375,20 +335,15 @@ impl Outpost {
     ) -> Result<Option<Label>> {
         let mut tx = self.store().begin().await?;
         check_campaign(&mut tx, campaign_id).await?;
-        let table = match kind {
-            CardKind::Post => "posts",
-            CardKind::Idea => "ideas",
+        let found = match kind {
+            CardKind::Post => {
+                outpost_store::posts::set_campaign(&mut *tx, id, campaign_id, now_ms()).await?
+            }
+            CardKind::Idea => {
+                outpost_store::ideas::set_campaign(&mut *tx, id, campaign_id, now_ms()).await?
+            }
         };
-        let done = sqlx::query(&format!(
-            "UPDATE {table} SET campaign_id = ?2, updated_at = ?3 WHERE id = ?1"
-        ))
-        .bind(id)
-        .bind(campaign_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if done.rows_affected() == 0 {
+        if !found {
             return Err(not_found(kind.as_str(), id));
         }
         let label = match campaign_id {
@@ -455,20 +410,10 @@ pub(super) async fn restore_tag(
     check_tag_name(tx, &tag.name, None).await?;
     tags::insert(&mut **tx, tag).await?;
     for p in post_ids {
-        sqlx::query("INSERT OR IGNORE INTO post_tags (post_id, tag_id) SELECT id, ?2 FROM posts WHERE id = ?1")
-            .bind(p)
-            .bind(&tag.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        tags::retag_post_if_present(&mut **tx, p, &tag.id).await?;
     }
     for i in idea_ids {
-        sqlx::query("INSERT OR IGNORE INTO idea_tags (idea_id, tag_id) SELECT id, ?2 FROM ideas WHERE id = ?1")
-            .bind(i)
-            .bind(&tag.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        tags::retag_idea_if_present(&mut **tx, i, &tag.id).await?;
     }
     Ok(format!("Restored the tag “{}”", tag.name))
 }
@@ -484,20 +429,10 @@ pub(super) async fn restore_campaign(
     campaigns::insert(&mut **tx, campaign).await?;
     let unique: HashSet<&String> = post_ids.iter().collect();
     for p in unique {
-        sqlx::query("UPDATE posts SET campaign_id = ?2 WHERE id = ?1 AND campaign_id IS NULL")
-            .bind(p)
-            .bind(&campaign.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        campaigns::restore_on_post(&mut **tx, p, &campaign.id).await?;
     }
     for i in idea_ids {
-        sqlx::query("UPDATE ideas SET campaign_id = ?2 WHERE id = ?1 AND campaign_id IS NULL")
-            .bind(i)
-            .bind(&campaign.id)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
+        campaigns::restore_on_idea(&mut **tx, i, &campaign.id).await?;
     }
     Ok(format!("Restored the campaign “{}”", campaign.name))
 }

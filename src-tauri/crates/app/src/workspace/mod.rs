@@ -41,8 +41,8 @@ pub const MAX_TITLE_CHARS: usize = 300;
 /// Longest idea notes or template body (characters).
 pub const MAX_TEXT_CHARS: usize = 100_000;
 
-fn db(e: sqlx::Error) -> Error {
-    Error::Store(outpost_store::Error::from(e))
+fn db(e: impl Into<outpost_store::Error>) -> Error {
+    Error::Store(e.into())
 }
 
 /// A trimmed, non-empty name of at most [`MAX_NAME_CHARS`] without control characters.
@@ -96,24 +96,11 @@ fn clean_colour(colour: &str, index: usize) -> Result<String> {
     }
 }
 
-/// Refuses a name another row of `table` already has (case-insensitively), naming the clash.
-async fn check_unique_name(
-    conn: &mut sqlx::SqliteConnection,
-    table: &'static str,
-    what: &str,
-    name: &str,
-    except: Option<&str>,
-) -> Result<()> {
-    let clash: Option<(String,)> = sqlx::query_as(&format!(
-        "SELECT name FROM {table} WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2"
-    ))
-    .bind(name)
-    .bind(except)
-    .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
+/// Refuses a name another row already has (case-insensitively; the store's `name_clash`),
+/// naming the clash.
+fn refuse_clash(what: &str, clash: Option<String>) -> Result<()> {
     match clash {
-        Some((existing,)) => Err(Error::InvalidInput(format!(
+        Some(existing) => Err(Error::InvalidInput(format!(
             "there is already a {what} called “{existing}”"
         ))),
         None => Ok(()),

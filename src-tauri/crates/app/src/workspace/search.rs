@@ -27,13 +27,7 @@ impl Outpost {
         for h in hits {
             let (kind, title, status) = match h.kind {
                 SearchKind::Post => {
-                    let row: Option<(String, String)> = sqlx::query_as(
-                        "SELECT substr(body, 1, 300), status FROM posts WHERE id = ?1",
-                    )
-                    .bind(&h.id)
-                    .fetch_optional(&mut *conn)
-                    .await
-                    .map_err(db)?;
+                    let row = outpost_store::posts::search_summary(&mut *conn, &h.id).await?;
                     let Some((body, status)) = row else { continue };
                     let title = if h.title.trim().is_empty() {
                         title_and_excerpt(&body).0

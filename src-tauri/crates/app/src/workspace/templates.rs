@@ -4,8 +4,8 @@
 //! that every variable gets a value and that no value is given for a variable the template lacks.
 
 use outpost_store::templates::{self, Template};
+use outpost_store::{Sqlite, SqliteConnection, Transaction};
 use outpost_store::{new_id, now_ms};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::undo::Snapshot;
 use super::{
@@ -151,7 +151,10 @@ async fn check_template_name(
     name: &str,
     except: Option<&str>,
 ) -> Result<()> {
-    super::check_unique_name(conn, "templates", "template", name, except).await
+    super::refuse_clash(
+        "template",
+        outpost_store::templates::name_clash(&mut *conn, name, except).await?,
+    )
 }
 
 fn check_body(body: &str) -> Result<()> {

@@ -323,7 +323,7 @@ pub struct NoBrowser {
 }
 
 impl Browser for NoBrowser {
-    fn open(&self, url: &str) -> Result<(), String> {
+    fn open(&self, url: &str) -> outpost_app::Result<()> {
         self.opened.lock().unwrap().push(url.to_string());
         Ok(())
     }
@@ -337,8 +337,9 @@ pub struct AutoBrowser {
 }
 
 impl Browser for AutoBrowser {
-    fn open(&self, url: &str) -> Result<(), String> {
-        let handle = tokio::runtime::Handle::try_current().map_err(|e| e.to_string())?;
+    fn open(&self, url: &str) -> outpost_app::Result<()> {
+        let handle = tokio::runtime::Handle::try_current()
+            .map_err(|e| outpost_app::Error::BrowserNotOpened(e.to_string()))?;
         let visits = self.visits.clone();
         let url = url.to_string();
         handle.spawn(async move {
