@@ -278,7 +278,7 @@ pub fn parse(bytes: &[u8], base_url: &str) -> Result<Parsed, String> {
         .collect();
     fill_json_feed_images(bytes, &mut items);
     if !items.is_empty() && items.iter().all(|i| i.published_at.is_some()) {
-        items.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+        items.sort_by_key(|i| std::cmp::Reverse(i.published_at));
     }
     Ok(Parsed { title, items })
 }
