@@ -8,6 +8,18 @@ import { launch, stopDriver, freshDataDir, cli, dbQuery } from '../lib/harness.m
 
 after(() => stopDriver());
 
+/** Waits until the SQL's first cell equals `want` (the core writes asynchronously to the UI). */
+async function waitForDb(dataDir, sql, want, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = dbQuery(dataDir, sql)[0]?.[0];
+    if (last === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`${sql}: ${last} (wanted ${want})`);
+}
+
 function rss(items) {
   const body = items
     .map(
@@ -55,21 +67,21 @@ test('a feed’s new items become drafts exactly once; a web page is reported as
     await app.waitForCount('feeds-preview-item', 2);
     await app.screenshot('feeds-form');
     await app.click('feeds-save');
-    await app.waitForText('toast', (t) => /1 new post/.test(t));
+    await waitForDb(dataDir, "SELECT COUNT(*) FROM feed_items", 2);
     const [[feedId]] = dbQuery(dataDir, 'SELECT id FROM feeds');
-    await app.waitForText(`feed-${feedId}`, (t) => /Roaster journal/.test(t));
+    await app.waitForText(`feed-${feedId}`, (t) => /Roaster journal/.test(t) && /2 items seen/.test(t));
     assert.deepEqual(dbQuery(dataDir, "SELECT status FROM posts WHERE body LIKE 'Second roast%'"), [['draft']]);
     assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE 'First roast%'"), [[0]]);
 
-    // Read again: a conditional request, nothing new.
+    // Read again: a conditional request (304), nothing new.
     await app.click(`feed-poll-${feedId}`);
-    await app.waitForText('toast', (t) => /No new items/.test(t));
+    await waitForDb(dataDir, 'SELECT last_status FROM feeds', 'not_modified');
     // A new item: exactly one more draft.
     server.state.feed = rss([[3, 'Third roast'], [2, 'Second roast'], [1, 'First roast']]);
     server.state.etag = '"b"';
     await app.click(`feed-poll-${feedId}`);
-    await app.waitForText('toast', (t) => /1 new post/.test(t));
-    assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE '%roast%'"), [[2]]);
+    await app.waitForText(`feed-${feedId}`, (t) => /3 items seen/.test(t));
+    assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE '%https://blog.example/p/%'"), [[2]]);
     await app.click(`feed-history-${feedId}`);
     await app.waitForCount('feed-item', 3);
     await app.screenshot('feeds');
@@ -78,7 +90,7 @@ test('a feed’s new items become drafts exactly once; a web page is reported as
     await app.click('feeds-add');
     await app.type('feeds-url', `${server.base}/page`);
     await app.click('feeds-save');
-    await app.waitForText('toast', (t) => /could not be read/.test(t));
+    await waitForDb(dataDir, "SELECT last_status FROM feeds WHERE url LIKE '%/page'", 'error');
     const [[pageId]] = dbQuery(dataDir, `SELECT id FROM feeds WHERE url LIKE '%/page'`);
     await app.waitForText(`feed-error-${pageId}`, (t) => /web page, not a feed/.test(t));
     await app.screenshot('feeds-error');
@@ -86,5 +98,5 @@ test('a feed’s new items become drafts exactly once; a web page is reported as
     await app.close();
     server.close();
   }
-  assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE '%roast%'"), [[2]]);
+  assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE '%https://blog.example/p/%'"), [[2]]);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EvergreenView, FeedItemView, FeedView } from '$lib/ipc/automation';
-import { feedName, feedStatus, formErrors, modeLabel, outcomeLabel, parseKeywords, templateProblem } from './feeds';
+import { addedMessage, feedName, feedStatus, formErrors, modeLabel, outcomeLabel, parseKeywords, templateProblem } from './feeds';
 import { evergreenSummary, parseDays } from './evergreen';
 
 const feed = (over: Partial<FeedView> = {}): FeedView => ({
@@ -52,6 +52,8 @@ describe('feed helpers', () => {
     expect(feedStatus(feed({ last_status: 'new' })).label).toBe('Not read yet');
     expect(feedStatus(feed({ last_error: 'some items ignored' })).tone).toBe('warning');
     expect(modeLabel('queue')).toBe('Add to queue');
+    expect(addedMessage({ items_seen: 3, mode: 'queue' })).toBe('3 items read; new items become queued posts.');
+    expect(addedMessage({ items_seen: 0, mode: 'draft' })).toBe('No items yet; new items become drafts.');
   });
 
   it('labels what an item became', () => {

@@ -116,3 +116,11 @@ export function formErrors(input: { url: string; channelIds: string[]; template:
   if (b && (!/^\d+$/.test(b) || Number(b) > 50)) errors.backfill = 'A number from 0 to 50.';
   return errors;
 }
+
+/** The toast after a feed is added and first read: what it read and what new items become. */
+export function addedMessage(feed: Pick<FeedView, 'items_seen' | 'mode'>): string {
+  const n = feed.items_seen;
+  const read = n === 0 ? 'No items yet' : `${n} item${n === 1 ? '' : 's'} read`;
+  const becomes = feed.mode === 'draft' ? 'drafts' : feed.mode === 'queue' ? 'queued posts' : 'posts published at once';
+  return `${read}; new items become ${becomes}.`;
+}
