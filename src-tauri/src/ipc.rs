@@ -159,7 +159,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::channels::ChannelsChanged,
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged,
-            crate::commands::posts::PostsChanged
+            crate::commands::posts::PostsChanged,
+            crate::commands::automation::FeedsChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

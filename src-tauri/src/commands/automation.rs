@@ -4,10 +4,48 @@
 use outpost_app::automation::{
     EvergreenInput, EvergreenView, FeedItemView, FeedPollReport, FeedPreview, FeedView, NewFeed,
 };
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use tauri::State;
+use tauri_specta::Event;
 
 use crate::ipc::IpcError;
 use crate::shell::Shell;
+
+/// Feeds were read in the background (the scheduler's host) or by a command: reload them.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct FeedsChanged {
+    pub feed_ids: Vec<String>,
+}
+
+/// Forwards automation's events: feed polls as `FeedsChanged`, posts it made as `PostsChanged`
+/// (so the calendar refreshes when a feed item or an evergreen repeat becomes a post).
+pub fn forward_events(app: &tauri::AppHandle, core: &outpost_app::Outpost) {
+    use outpost_app::automation::AutomationEvent;
+    let mut rx = core.automation_events();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let sent = match rx.recv().await {
+                Ok(AutomationEvent::FeedsPolled { feed_ids }) => {
+                    FeedsChanged { feed_ids }.emit(&app)
+                }
+                Ok(AutomationEvent::PostsCreated { post_ids }) => {
+                    crate::commands::posts::PostsChanged {
+                        post_ids,
+                        reason: "created".into(),
+                    }
+                    .emit(&app)
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if let Err(err) = sent {
+                tracing::warn!(error = %err, "automation event not delivered");
+            }
+        }
+    });
+}
 
 /// Every feed, oldest first.
 #[tauri::command]

@@ -11,6 +11,7 @@ const mocks = vi.hoisted(() => ({
   setFeedPaused: vi.fn(),
   removeFeed: vi.fn(),
   feedItems: vi.fn(),
+  onFeedsChanged: vi.fn(),
 }));
 
 vi.mock('$lib/ipc', async (importOriginal) => ({
@@ -27,6 +28,7 @@ vi.mock('$lib/ipc/automation', () => ({
     setFeedPaused: mocks.setFeedPaused,
     removeFeed: mocks.removeFeed,
     feedItems: mocks.feedItems,
+    onFeedsChanged: mocks.onFeedsChanged,
   },
 }));
 
@@ -72,7 +74,15 @@ const feed = (over: Partial<FeedView> = {}): FeedView => ({
   ...over,
 });
 
+let feedsChanged: ((e: { feed_ids: string[] }) => void) | null = null;
+
 beforeEach(() => {
+  mocks.onFeedsChanged.mockImplementation(async (handler: (e: { feed_ids: string[] }) => void) => {
+    feedsChanged = handler;
+    return () => {
+      feedsChanged = null;
+    };
+  });
   mocks.channels.mockResolvedValue([channel]);
   mocks.feeds.mockResolvedValue([]);
   mocks.pollFeeds.mockResolvedValue({ feeds: [{ feed_id: 'f2', url: '', status: 'ok', error: null, items: [] }], posts_created: 1 });
@@ -160,6 +170,18 @@ describe('the Feeds section', () => {
     await user.click(screen.getByTestId('feeds-preview'));
     await waitFor(() => expect(screen.getAllByTestId('feeds-preview-item')).toHaveLength(2));
     expect(screen.getByTestId('feeds-preview-list')).toHaveTextContent('excluded keyword');
+  });
+
+  it('reloads when the background host read a feed', async () => {
+    mocks.feeds.mockResolvedValue([feed({ items_seen: 1 })]);
+    render(FeedsSection);
+    await screen.findByTestId('feed-f1');
+    expect(screen.getByTestId('feed-f1')).toHaveTextContent('1 item seen');
+    mocks.feeds.mockResolvedValue([feed({ items_seen: 4, last_status: 'error', last_error: 'the feed did not answer within 20 seconds' })]);
+    await waitFor(() => expect(feedsChanged).not.toBeNull());
+    feedsChanged?.({ feed_ids: ['f1'] });
+    await waitFor(() => expect(screen.getByTestId('feed-f1')).toHaveTextContent('4 items seen'));
+    expect(screen.getByTestId('feed-error-f1')).toHaveTextContent('did not answer within 20 seconds');
   });
 
   it('says so when feeds cannot be loaded', async () => {

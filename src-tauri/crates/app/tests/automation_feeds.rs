@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use outpost_app::automation::{FeedMode, NewFeed};
+use outpost_app::automation::{AutomationEvent, FeedMode, NewFeed};
 use outpost_app::slots::WeeklySlot;
 use outpost_app::{ErrorCode, OpenOptions, Outpost, Paths, Secret};
 use outpost_store::{ChannelKind, ChannelStatus, Platform, channels, now_ms};
@@ -700,6 +700,7 @@ async fn the_scheduler_host_polls_due_feeds_on_its_own() {
         Arc::new(clock.clone()),
         stop_rx,
     ));
+    let mut events = o.automation_events();
     // Added while the loop waits: it wakes and reads the feed at once.
     let added = o
         .add_feed(feed(format!("{base}/rss.xml"), &ch, FeedMode::Draft))
@@ -714,6 +715,29 @@ async fn the_scheduler_host_polls_due_feeds_on_its_own() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(n, 1);
+    // The front-ends hear of it (the desktop shell forwards these as PostsChanged / FeedsChanged).
+    let post_id: String = sqlx::query_scalar("SELECT id FROM posts")
+        .fetch_one(o.store().pool())
+        .await
+        .unwrap();
+    let mut heard = Vec::new();
+    while let Ok(Ok(e)) = tokio::time::timeout(Duration::from_secs(2), events.recv()).await {
+        heard.push(e);
+        if heard.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(
+        heard,
+        vec![
+            AutomationEvent::PostsCreated {
+                post_ids: vec![post_id]
+            },
+            AutomationEvent::FeedsPolled {
+                feed_ids: vec![added.id.clone()]
+            },
+        ]
+    );
     let polled = o.feed(&added.id).await.unwrap();
     assert_eq!(
         polled.next_poll_at,

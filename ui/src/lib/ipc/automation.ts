@@ -2,7 +2,7 @@
  * Feeds and evergreen recycling: the facade over their generated commands, following `index.ts`
  * (results unwrapped into `AppError`, preview mode answers honestly).
  */
-import { commands } from './bindings';
+import { commands, events } from './bindings';
 import type {
   EvergreenCopyView,
   EvergreenInput,
@@ -13,10 +13,11 @@ import type {
   FeedPollResult,
   FeedPreview,
   FeedPreviewItem,
+  FeedsChanged,
   FeedView,
   NewFeed,
 } from './bindings';
-import { call, isPreview, PreviewModeError } from './index';
+import { call, isPreview, PreviewModeError, toAppError } from './index';
 
 export type {
   EvergreenCopyView,
@@ -28,6 +29,7 @@ export type {
   FeedPollResult,
   FeedPreview,
   FeedPreviewItem,
+  FeedsChanged,
   FeedView,
   NewFeed,
 };
@@ -92,6 +94,16 @@ export const automationIpc = {
   async setPostEvergreen(postId: string, rule: EvergreenInput): Promise<EvergreenView> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.setPostEvergreen(postId, rule));
+  },
+
+  /** Feeds were read (also in the background); resolves to an unsubscribe function. */
+  async onFeedsChanged(handler: (event: FeedsChanged) => void): Promise<() => void> {
+    if (isPreview()) return () => {};
+    try {
+      return await events.feedsChanged.listen((e) => handler(e.payload));
+    } catch (error) {
+      throw toAppError(error);
+    }
   },
 
   async clearPostEvergreen(postId: string): Promise<boolean> {

@@ -1102,6 +1102,7 @@ export const events = __makeEvents__<{
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
+feedsChanged: FeedsChanged,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
 schedulingChanged: SchedulingChanged
@@ -1109,6 +1110,7 @@ schedulingChanged: SchedulingChanged
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
+feedsChanged: "feeds-changed",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
 schedulingChanged: "scheduling-changed"
@@ -1984,6 +1986,10 @@ last_error: string | null; last_polled_at: number | null; next_poll_at: number |
  * Items seen so far (posted, skipped or failed).
  */
 items_seen: number; created_at: number }
+/**
+ * Feeds were read in the background (the scheduler's host) or by a command: reload them.
+ */
+export type FeedsChanged = { feed_ids: string[] }
 /**
  * The next free posting slot.
  */

@@ -232,8 +232,10 @@ impl Outpost {
                 }
             }
         }
-        if out.iter().any(|c| c.copy_post_id.is_some()) {
+        let post_ids: Vec<String> = out.iter().filter_map(|c| c.copy_post_id.clone()).collect();
+        if !post_ids.is_empty() {
             self.scheduler_changed();
+            self.emit_automation(super::AutomationEvent::PostsCreated { post_ids });
         }
         Ok(out)
     }

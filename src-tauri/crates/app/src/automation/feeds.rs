@@ -487,6 +487,17 @@ impl Outpost {
         }
         if report.posts_created > 0 {
             self.scheduler_changed();
+            let post_ids = report
+                .feeds
+                .iter()
+                .flat_map(|f| f.items.iter().filter_map(|i| i.post_id.clone()))
+                .collect();
+            self.emit_automation(super::AutomationEvent::PostsCreated { post_ids });
+        }
+        if !report.feeds.is_empty() {
+            self.emit_automation(super::AutomationEvent::FeedsPolled {
+                feed_ids: report.feeds.iter().map(|f| f.feed_id.clone()).collect(),
+            });
         }
         Ok(report)
     }

@@ -60,15 +60,46 @@ impl FeedMode {
     }
 }
 
-/// The automation's wake-up signal (a feed or rule changed).
-#[derive(Debug, Default)]
+/// What automation tells the front-ends (the desktop shell forwards it as events).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AutomationEvent {
+    /// Feeds were read (their status, items or errors changed).
+    FeedsPolled { feed_ids: Vec<String> },
+    /// Feed items or evergreen repeats became posts.
+    PostsCreated { post_ids: Vec<String> },
+}
+
+/// The automation's wake-up signal (a feed or rule changed) and its event channel.
+#[derive(Debug)]
 pub(crate) struct AutomationState {
     wake: Arc<Notify>,
+    events: tokio::sync::broadcast::Sender<AutomationEvent>,
     /// One poll or evergreen pass at a time in this process.
     pub(crate) busy: tokio::sync::Mutex<()>,
 }
 
+impl Default for AutomationState {
+    fn default() -> Self {
+        AutomationState {
+            wake: Arc::default(),
+            events: tokio::sync::broadcast::channel(64).0,
+            busy: tokio::sync::Mutex::default(),
+        }
+    }
+}
+
 impl Outpost {
+    /// Feed polls and posts made by automation, for the front-ends.
+    pub fn automation_events(&self) -> tokio::sync::broadcast::Receiver<AutomationEvent> {
+        self.automation_state().events.subscribe()
+    }
+
+    pub(crate) fn emit_automation(&self, e: AutomationEvent) {
+        let _ = self.automation_state().events.send(e);
+    }
+
     /// Tells the automation loop that feeds or evergreen rules changed.
     pub(crate) fn automation_changed(&self) {
         self.automation_state().wake.notify_one();
