@@ -768,3 +768,43 @@ async fn the_scheduler_host_polls_due_feeds_on_its_own() {
         .unwrap()
         .unwrap();
 }
+
+/// A big valid feed (2,000 items, about 700 KB): the first read posts only the backfill and
+/// remembers the rest; a full re-read (new validators, same items) posts nothing. Prints timings.
+#[tokio::test]
+async fn a_big_feed_is_read_once_and_remembered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, site) = serve().await;
+    let items: Vec<(u32, String)> = (1..=2000).rev().map(|n| (n, format!("Item {n}"))).collect();
+    let refs: Vec<(u32, &str)> = items.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let body = rss(&refs);
+    let bytes = body.len();
+    put(&site, "/big.xml", "application/rss+xml", body.clone(), "b1");
+    let o = open(tmp.path()).await;
+    let ch = channel(&o, Platform::Mastodon, "roaster").await;
+    let mut f = feed(format!("{base}/big.xml"), &ch, FeedMode::Draft);
+    f.backfill_limit = Some(5);
+    let added = o.add_feed(f).await.unwrap();
+
+    let t = std::time::Instant::now();
+    let r = o.poll_feeds(Some(&added.id)).await.unwrap();
+    let first = t.elapsed();
+    assert_eq!(r.posts_created, 5, "{:?}", r.feeds[0].error);
+    assert_eq!(o.feed(&added.id).await.unwrap().items_seen, 2000);
+
+    put(&site, "/big.xml", "application/rss+xml", body, "b2");
+    let t = std::time::Instant::now();
+    let r = o.poll_feeds(Some(&added.id)).await.unwrap();
+    let again = t.elapsed();
+    assert_eq!((r.posts_created, r.feeds[0].status.as_str()), (0, "ok"));
+
+    let t = std::time::Instant::now();
+    let r = o.poll_feeds(Some(&added.id)).await.unwrap();
+    let not_modified = t.elapsed();
+    assert_eq!(r.feeds[0].status, "not_modified");
+    assert_eq!(count(&o, "SELECT COUNT(*) FROM posts").await, 5);
+    println!(
+        "feed of 2000 items ({} KB): first read {first:?} (5 posts, 1995 remembered), full re-read {again:?}, 304 {not_modified:?}",
+        bytes / 1024
+    );
+}

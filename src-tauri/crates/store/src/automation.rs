@@ -92,6 +92,19 @@ pub mod items {
         Ok(n > 0)
     }
 
+    /// Every key and link the feed has seen (one query, for a whole poll's dedupe).
+    pub async fn known<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        feed_id: &str,
+    ) -> Result<Vec<(String, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT item_key, link FROM feed_items WHERE feed_id = ?1")
+                .bind(feed_id)
+                .fetch_all(ex)
+                .await?,
+        )
+    }
+
     /// The feed's items, newest first.
     pub async fn list_for_feed<'e, E: SqliteExecutor<'e>>(
         ex: E,

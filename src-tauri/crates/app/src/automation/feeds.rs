@@ -618,7 +618,17 @@ impl Outpost {
         let mode = FeedMode::parse(&feed.mode).unwrap_or_default();
         let include = strings(&feed.include_keywords);
         let exclude = strings(&feed.exclude_keywords);
-        let first_read = repo::items::count_for_feed(pool, &feed.id).await? == 0;
+        // What the feed has seen, read once; the unique index still guards every insert.
+        let known = repo::items::known(pool, &feed.id).await?;
+        let first_read = known.is_empty();
+        let mut keys: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut links: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for (k, l) in known {
+            keys.insert(k);
+            if let Some(l) = l {
+                links.insert(l);
+            }
+        }
         let mut unkeyed = 0usize;
         let mut fresh: Vec<(String, Item)> = Vec::new();
         for item in items {
@@ -626,10 +636,13 @@ impl Outpost {
                 unkeyed += 1;
                 continue;
             };
-            if fresh.iter().any(|(k, _)| *k == key)
-                || repo::items::seen(pool, &feed.id, &key, item.values.link.as_deref()).await?
-            {
+            let link_seen = item.values.link.as_ref().is_some_and(|l| links.contains(l));
+            if keys.contains(&key) || link_seen {
                 continue;
+            }
+            keys.insert(key.clone());
+            if let Some(l) = &item.values.link {
+                links.insert(l.clone());
             }
             fresh.push((key, item));
         }
@@ -637,17 +650,27 @@ impl Outpost {
         // Items come newest first; on the first read only the newest `backfill_limit` are posted.
         let backfill = usize::try_from(feed.backfill_limit).unwrap_or(0);
         let mut to_post = Vec::new();
+        let mut too_old = Vec::new();
         for (i, (key, item)) in fresh.into_iter().enumerate() {
             if first_read && i >= backfill {
-                let row = self
-                    .record_item(feed, &key, &item, "skipped", None, Some(format!(
-                        "skipped: older than the backfill limit ({backfill}) when the feed was first read"
-                    )))
-                    .await?;
-                out.items.extend(row);
+                too_old.push(item_row(feed, &key, &item, "skipped", None, Some(format!(
+                    "skipped: older than the backfill limit ({backfill}) when the feed was first read"
+                ))));
                 continue;
             }
             to_post.push((key, item));
+        }
+        if !too_old.is_empty() {
+            // One transaction for the whole back catalogue (a constraint failure only fails its row).
+            let mut tx = self.store().begin().await?;
+            for row in too_old {
+                match repo::items::insert(&mut *tx, &row).await {
+                    Ok(()) => out.items.push(row.into()),
+                    Err(outpost_store::Error::Conflict { .. }) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            tx.commit().await.map_err(outpost_store::Error::from)?;
         }
         if to_post.len() > MAX_NEW_PER_POLL {
             complete = false;
