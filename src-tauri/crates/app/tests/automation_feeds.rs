@@ -2,7 +2,7 @@
 //! XML, a huge body, a slow answer, redirects and a redirect loop, 304 on conditional requests) and
 //! a real SQLite profile: every item posted at most once — across polls, restarts (the profile is
 //! reopened) and edits of the feed — bad input reported on the feed with nothing posted.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
 use std::collections::HashMap;
 use std::path::Path;
