@@ -94,6 +94,15 @@ test('a feed’s new items become drafts exactly once; a web page is reported as
     const [[pageId]] = dbQuery(dataDir, `SELECT id FROM feeds WHERE url LIKE '%/page'`);
     await app.waitForText(`feed-error-${pageId}`, (t) => /web page, not a feed/.test(t));
     await app.screenshot('feeds-error');
+
+    // The same section in dark mode.
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('settings-feeds');
+    await app.waitFor(`feed-${feedId}`);
+    await app.click(`feed-history-${feedId}`);
+    await app.waitForCount('feed-item', 3);
+    await app.screenshot('feeds-dark');
   } finally {
     await app.close();
     server.close();
