@@ -24,6 +24,10 @@ pub enum FileDialog {
     OpenCsv,
     /// An image or video to attach (to an idea).
     OpenMedia,
+    /// Where to write a sealed approval preview (`.html`).
+    SavePreview {
+        suggested_name: String,
+    },
 }
 
 fn io_error(message: String) -> IpcError {
@@ -38,9 +42,9 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
     if let Some(command) = std::env::var_os(FILE_DIALOG_ENV).filter(|c| !c.is_empty()) {
         let mut cmd = tokio::process::Command::new(command);
         match &dialog {
-            FileDialog::SaveArchive { suggested_name } | FileDialog::SaveCsv { suggested_name } => {
-                cmd.arg("save").arg(suggested_name)
-            }
+            FileDialog::SaveArchive { suggested_name }
+            | FileDialog::SaveCsv { suggested_name }
+            | FileDialog::SavePreview { suggested_name } => cmd.arg("save").arg(suggested_name),
             FileDialog::OpenArchive | FileDialog::OpenCsv => cmd.arg("open"),
             FileDialog::OpenMedia => cmd.arg("open-media"),
         };
@@ -62,10 +66,16 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
                 "jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "webm", "m4v",
             ],
         ),
+        FileDialog::SavePreview { .. } => app
+            .dialog()
+            .file()
+            .add_filter("Web page (sealed preview)", &["html"]),
         _ => app.dialog().file().add_filter("Outpost archive", &["zip"]),
     };
     match dialog {
-        FileDialog::SaveArchive { suggested_name } | FileDialog::SaveCsv { suggested_name } => {
+        FileDialog::SaveArchive { suggested_name }
+        | FileDialog::SaveCsv { suggested_name }
+        | FileDialog::SavePreview { suggested_name } => {
             builder.set_file_name(suggested_name).save_file(move |p| {
                 let _ = tx.send(p);
             })

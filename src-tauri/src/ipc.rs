@@ -152,6 +152,14 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::automation::post_evergreen,
             crate::commands::automation::set_post_evergreen,
             crate::commands::automation::clear_post_evergreen,
+            crate::commands::approvals::create_approval_preview,
+            crate::commands::approvals::approval_previews,
+            crate::commands::approvals::revoke_approval_preview,
+            crate::commands::approvals::apply_approval_code,
+            crate::commands::approvals::post_approval,
+            crate::commands::approvals::set_post_needs_approval,
+            crate::commands::approvals::set_channel_requires_approval,
+            crate::commands::approvals::channels_requiring_approval,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -108,4 +108,12 @@ pub const COMMANDS: &[&str] = &[
     "post_evergreen",
     "set_post_evergreen",
     "clear_post_evergreen",
+    "create_approval_preview",
+    "approval_previews",
+    "revoke_approval_preview",
+    "apply_approval_code",
+    "post_approval",
+    "set_post_needs_approval",
+    "set_channel_requires_approval",
+    "channels_requiring_approval",
 ];

@@ -19,11 +19,16 @@ use crate::shell::Shell;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct PostsChanged {
     pub post_ids: Vec<String>,
-    /// `created`, `updated`, `moved`, `deleted`, `restored` or `job`.
+    /// `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
     pub reason: String,
 }
 
 fn changed(app: &tauri::AppHandle, id: &str, reason: &str) {
+    notify_changed(app, id, reason);
+}
+
+/// Emits `PostsChanged` for one post.
+pub(crate) fn notify_changed(app: &tauri::AppHandle, id: &str, reason: &str) {
     let e = PostsChanged {
         post_ids: vec![id.to_string()],
         reason: reason.to_string(),

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,31 +31,78 @@ export function askedFileDialog() {
   return existsSync(`${dialogAnswer}.asked`) ? readFileSync(`${dialogAnswer}.asked`, 'utf8') : '';
 }
 
+/** The tauri-driver the harness runs: the exact version pinned in tests/e2e/tools.json, installed by
+ * `.ci/deps --test` into a root of its own (OUTPOST_TAURI_DRIVER overrides the path). */
+export function pinnedDriver() {
+  const version = JSON.parse(readFileSync(join(here, '../tools.json'), 'utf8'))['tauri-driver'];
+  const root = join(process.env.OUTPOST_TOOLS_DIR ?? join(homedir(), '.cache/outpost-tools'), `tauri-driver-${version}`);
+  const bin = process.env.OUTPOST_TAURI_DRIVER ?? join(root, 'bin/tauri-driver');
+  if (!process.env.OUTPOST_TAURI_DRIVER) {
+    const installed = existsSync(join(root, '.crates2.json')) ? readFileSync(join(root, '.crates2.json'), 'utf8') : '';
+    if (!existsSync(bin) || !installed.includes(`"tauri-driver ${version} `)) {
+      throw new Error(`tauri-driver ${version} is not installed in ${root}: run .ci/deps --test`);
+    }
+  }
+  return bin;
+}
+
+// Set once the driver has died or stopped answering: every later launch fails at once with it,
+// instead of each test waiting for its own WebDriver timeout.
+let driverBroken = null;
+
 /** Starts tauri-driver once for the whole run. */
 export async function startDriver() {
+  if (driverBroken) throw new Error(driverBroken);
   if (driverProcess) return;
   if (!existsSync(appBinary)) throw new Error(`The app binary ${appBinary} does not exist: build it first.`);
-  driverProcess = spawn('tauri-driver', ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
+  const bin = pinnedDriver();
+  const child = spawn(bin, ['--port', String(driverPort), '--native-port', String(driverPort + 1)], {
     stdio: ['ignore', 'inherit', 'inherit'],
     // The app inherits this environment: file dialogs are answered by tests (see answerFileDialog).
     env: { ...process.env, OUTPOST_FILE_DIALOG: join(here, 'file-dialog.sh'), OUTPOST_E2E_DIALOG_ANSWER: dialogAnswer },
   });
+  driverProcess = child;
+  child.once('exit', (code, signal) => {
+    if (driverProcess === child) {
+      driverBroken = `tauri-driver (${bin}) exited (${signal ?? `code ${code}`}); the remaining end-to-end tests of this file cannot run`;
+      driverProcess = null;
+    }
+  });
+  child.once('error', (e) => {
+    driverBroken = `tauri-driver (${bin}) could not be started: ${e.message}`;
+  });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
+    if (driverBroken) throw new Error(driverBroken);
     try {
-      const res = await fetch(`http://127.0.0.1:${driverPort}/status`);
+      const res = await fetch(`http://127.0.0.1:${driverPort}/status`, { signal: AbortSignal.timeout(2_000) });
       if (res.ok || res.status < 500) return;
     } catch {
       /* not up yet */
     }
     await sleep(200);
   }
-  throw new Error('tauri-driver did not start within 20 s');
+  driverBroken = 'tauri-driver did not start within 20 s';
+  throw new Error(driverBroken);
+}
+
+/** Fails fast, with one clear error, when the driver died or stopped answering (a hung driver
+ * otherwise costs every later test its full WebDriver timeout). */
+async function checkDriver() {
+  if (driverBroken) throw new Error(driverBroken);
+  try {
+    await fetch(`http://127.0.0.1:${driverPort}/status`, { signal: AbortSignal.timeout(5_000) });
+  } catch (e) {
+    driverBroken = `tauri-driver stopped answering on 127.0.0.1:${driverPort} (${e.name === 'TimeoutError' ? 'no answer to /status within 5 s' : e.message}); the remaining end-to-end tests of this file cannot run`;
+    stopDriver();
+    throw new Error(driverBroken);
+  }
 }
 
 export function stopDriver() {
-  driverProcess?.kill('SIGTERM');
+  const child = driverProcess;
   driverProcess = null;
+  child?.kill('SIGTERM');
 }
 
 export function freshDataDir(label = 'e2e') {
@@ -65,11 +112,15 @@ export function freshDataDir(label = 'e2e') {
 /** Launches the app on a data directory and returns a small page-object client. */
 export async function launch({ dataDir = freshDataDir(), args = [] } = {}) {
   await startDriver();
+  await checkDriver();
   const client = await WebDriver.newSession({
     hostname: '127.0.0.1',
     port: driverPort,
     logLevel: 'warn',
     connectionRetryCount: 0,
+    // One command never legitimately takes this long; a driver that stopped answering fails the
+    // command here (and checkDriver then fails the later launches at once) instead of after 120 s.
+    connectionRetryTimeout: 45_000,
     capabilities: {
       browserName: 'wry',
       'wdio:enforceWebDriverClassic': true,

@@ -111,6 +111,7 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
     case 'reconnect_needed':
     case 'platform_rejected':
     case 'scheduler_busy':
+    case 'approval_refused':
       return {
         title: 'Outpost could not start',
         steps: ['Quit and open Outpost again. If this keeps happening, the log directory has the details.'],

@@ -5,6 +5,8 @@ import type { DeepLinkEvent, Page } from '$lib/ipc';
 
 export interface DeepLinkTarget {
   open(page: Page): void;
+  /** A client's decision code arrived (`app.outpost.desktop://approval/<code>`). */
+  approval(code: string): void;
   error(title: string, message: string): void;
 }
 
@@ -15,4 +17,5 @@ export function applyDeepLink(event: DeepLinkEvent, target: DeepLinkTarget): voi
   }
   const action = event.action;
   if (action && action.kind === 'open') target.open(action.page);
+  else if (action && action.kind === 'approval') target.approval(action.code);
 }

@@ -1,5 +1,6 @@
 import type { LucideIcon } from '@lucide/svelte';
 import CalendarClock from '@lucide/svelte/icons/calendar-clock';
+import BadgeCheck from '@lucide/svelte/icons/badge-check';
 import CloudUpload from '@lucide/svelte/icons/cloud-upload';
 import FileSpreadsheet from '@lucide/svelte/icons/file-spreadsheet';
 import Info from '@lucide/svelte/icons/info';
@@ -60,6 +61,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'CSV import & export',
     description: 'Bring many posts in from a spreadsheet, with a preview first, or take them all out.',
     icon: FileSpreadsheet,
+  },
+  {
+    id: 'approvals',
+    label: 'Client approvals',
+    description: 'Sealed previews sent to clients, their decisions, and which channels need approval.',
+    icon: BadgeCheck,
   },
   { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
 ];

@@ -64,6 +64,8 @@ pub enum DeepLink {
         provider: String,
         query: Vec<(String, String)>,
     },
+    /// `app.outpost.desktop://approval/<code>`: a client's decision code (checked when applied).
+    Approval { code: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -84,6 +86,8 @@ pub enum DeepLinkError {
     DuplicateParameter(String),
     #[error("The link's provider name is not valid.")]
     BadProvider,
+    #[error("The approval link does not carry a decision code.")]
+    BadApprovalCode,
     #[error(
         "This sign-in link arrived, but no sign-in is in progress. Start the connection again from Channels."
     )]
@@ -97,6 +101,8 @@ pub enum DeepLinkError {
 pub enum DeepLinkAction {
     /// Show this page.
     Open { page: Page },
+    /// Apply this client decision code (the window shows the outcome).
+    Approval { code: String },
 }
 
 /// Parses a deep link and decides what it means for the window. Sign-in callbacks are answered by
@@ -105,6 +111,7 @@ pub enum DeepLinkAction {
 pub fn route(raw: &str) -> Result<DeepLinkAction, DeepLinkError> {
     match parse(raw)? {
         DeepLink::Open { page } => Ok(DeepLinkAction::Open { page }),
+        DeepLink::Approval { code } => Ok(DeepLinkAction::Approval { code }),
         DeepLink::OauthCallback { .. } => Err(DeepLinkError::NoSignInInProgress),
     }
 }
@@ -168,6 +175,18 @@ pub fn parse(raw: &str) -> Result<DeepLink, DeepLinkError> {
                 query: pairs,
             })
         }
+        ["approval", code] => {
+            if let Some((k, _)) = pairs.first() {
+                return Err(DeepLinkError::UnexpectedParameter(short(k)));
+            }
+            if !crate::approvals::code::plausible_chars(code) {
+                return Err(DeepLinkError::BadApprovalCode);
+            }
+            Ok(DeepLink::Approval {
+                code: (*code).to_string(),
+            })
+        }
+        ["approval", ..] => Err(DeepLinkError::BadApprovalCode),
         _ => Err(DeepLinkError::UnknownRoute(route_text())),
     }
 }
@@ -219,6 +238,31 @@ mod tests {
             route("app.outpost.desktop://oauth/callback/x?code=a&state=b").unwrap_err(),
             DeepLinkError::NoSignInInProgress
         );
+    }
+
+    #[test]
+    fn approval_links_carry_a_code() {
+        assert_eq!(
+            route("app.outpost.desktop://approval/OA1.abc_-.xyz").unwrap(),
+            DeepLinkAction::Approval {
+                code: "OA1.abc_-.xyz".into()
+            }
+        );
+        for bad in [
+            "app.outpost.desktop://approval/",
+            "app.outpost.desktop://approval/OA1.a%20b.c",
+            "app.outpost.desktop://approval/OA1.a/b.c",
+        ] {
+            assert_eq!(
+                parse(bad).unwrap_err(),
+                DeepLinkError::BadApprovalCode,
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse("app.outpost.desktop://approval/OA1.a.b?x=1").unwrap_err(),
+            DeepLinkError::UnexpectedParameter(_)
+        ));
     }
 
     #[test]

@@ -56,11 +56,14 @@ pub enum ErrorCode {
     PlatformRejected,
     /// Another Outpost process (the desktop app or `outpost run`) already publishes from this data directory.
     SchedulerBusy,
+    /// A client's decision code was refused (damaged, altered, another post or preview, expired,
+    /// revoked, post edited since); nothing changed.
+    ApprovalRefused,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -84,6 +87,7 @@ impl ErrorCode {
         ErrorCode::ReconnectNeeded,
         ErrorCode::PlatformRejected,
         ErrorCode::SchedulerBusy,
+        ErrorCode::ApprovalRefused,
     ];
 }
 
@@ -119,6 +123,11 @@ pub enum Error {
     SchedulerBusy(String),
     #[error("{0}")]
     PlatformUnavailable(String),
+    #[error("{message}")]
+    ApprovalRefused {
+        reason: crate::approvals::Refusal,
+        message: String,
+    },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -165,6 +174,7 @@ impl Error {
             Error::AppNotConfigured(_) => ErrorCode::AppNotConfigured,
             Error::SchedulerBusy(_) => ErrorCode::SchedulerBusy,
             Error::PlatformUnavailable(_) => ErrorCode::PlatformUnavailable,
+            Error::ApprovalRefused { .. } => ErrorCode::ApprovalRefused,
             Error::Platform(e) => {
                 use outpost_platforms::Error as P;
                 match e {
@@ -214,6 +224,7 @@ mod tests {
             ReconnectNeeded => 20,
             PlatformRejected => 21,
             SchedulerBusy => 22,
+            ApprovalRefused => 23,
         }
     }
 

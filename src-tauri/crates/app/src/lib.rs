@@ -2,6 +2,7 @@
 //! tests call. It owns the data directory, the store and the vault, and knows nothing of Tauri.
 
 pub mod activity;
+pub mod approvals;
 pub mod automation;
 pub mod channels;
 pub mod csv_posts;
@@ -137,6 +138,10 @@ impl Outpost {
             }),
         };
         outpost.sweep_media_host_in_background();
+        // Expired previews lose their keys as soon as a profile opens (a cheap indexed query).
+        if let Err(e) = outpost.purge_approvals().await {
+            tracing::warn!(error = %e, "approval previews could not be purged");
+        }
         Ok(outpost)
     }
 

@@ -75,11 +75,47 @@ enum Command {
     /// Feeds (RSS, Atom, JSON Feed) whose new items become drafts, queued posts or posts.
     #[command(subcommand)]
     Feeds(FeedsCommand),
+    /// Client approvals with no server: sealed preview files and the decision codes that come back.
+    #[command(subcommand)]
+    Approvals(ApprovalsCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApprovalsCommand {
+    /// Write a sealed, password-protected preview of a post (one self-contained HTML file).
+    Create {
+        #[arg(value_name = "POST_ID")]
+        post_id: String,
+        /// The HTML file to write.
+        #[arg(long, value_name = "FILE.html")]
+        out: PathBuf,
+        /// Read the preview's password from standard input (one line; at least 8 characters).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// How long the client can answer: e.g. 24h, 90m, 1h30m (at most 24h, the default).
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+    },
+    /// Every preview with its state (waiting, approved, rejected, expired, revoked).
+    List,
+    /// Revoke a waiting preview: its key is deleted, its decision will be refused.
+    Revoke {
+        #[arg(value_name = "PREVIEW_ID")]
+        id: String,
+    },
+    /// Record the decision code a client sent back.
+    Apply {
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Refuse the code unless it is for this post.
+        #[arg(long, value_name = "POST_ID")]
+        post: Option<String>,
     },
 }
 
@@ -405,6 +441,7 @@ async fn run(cli: Cli) -> ExitCode {
         }
         Command::Slots(cmd) => slots(cmd, cli.data_dir, cli.json).await,
         Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
+        Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
     }
 }
 
@@ -445,6 +482,60 @@ async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .poll_feeds(None)
             .await
             .map(|r| output::feeds_polled(&r, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn approvals(cmd: ApprovalsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    // Read the password before anything else, so a missing one changes nothing.
+    let (password, expires_in) = match &cmd {
+        ApprovalsCommand::Create {
+            password_stdin,
+            expires_in,
+            ..
+        } => {
+            debug_assert!(*password_stdin);
+            let pw = match read_stdin_secret("preview password") {
+                Ok(p) => p,
+                Err(code) => return code,
+            };
+            let ttl = match expires_in
+                .as_deref()
+                .map(outpost_app::approvals::parse_duration)
+                .transpose()
+            {
+                Ok(t) => t,
+                Err(e) => return output::fail(&e.to_string()),
+            };
+            (Some(pw), ttl)
+        }
+        _ => (None, None),
+    };
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        ApprovalsCommand::Create { post_id, out, .. } => match password {
+            Some(pw) => outpost
+                .create_approval_preview(&post_id, &pw, expires_in, &out)
+                .await
+                .map(|c| output::preview_created(&c, json)),
+            None => Ok(output::fail("the preview password is missing")),
+        },
+        ApprovalsCommand::List => outpost
+            .approval_previews()
+            .await
+            .map(|l| output::previews(&l, json)),
+        ApprovalsCommand::Revoke { id } => outpost
+            .revoke_approval_preview(&id)
+            .await
+            .map(|p| output::preview_revoked(&p, json)),
+        ApprovalsCommand::Apply { code, post } => outpost
+            .apply_approval_code(&code, post.as_deref())
+            .await
+            .map(|d| output::decision_applied(&d, json)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))

@@ -509,6 +509,92 @@ pub fn free_slot(s: &outpost_app::slots::FreeSlot, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn preview_state(s: outpost_app::approvals::PreviewState) -> &'static str {
+    use outpost_app::approvals::PreviewState::*;
+    match s {
+        Waiting => "waiting",
+        Approved => "approved",
+        Rejected => "rejected",
+        Expired => "expired",
+        Revoked => "revoked",
+    }
+}
+
+fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_else(|| ms.to_string())
+}
+
+pub fn preview_created(c: &outpost_app::approvals::CreatedPreview, json: bool) -> ExitCode {
+    if json {
+        return print_json(c);
+    }
+    println!(
+        "Preview {} written to {} ({} bytes)",
+        c.preview.id, c.path, c.bytes
+    );
+    println!(
+        "It can be answered until {}. Send the file and, separately, the password.",
+        rfc3339(c.preview.expires_at)
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn previews(list: &[outpost_app::approvals::PreviewView], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No previews.");
+    }
+    for p in list {
+        let edited = if p.content_current {
+            ""
+        } else {
+            " (post edited since)"
+        };
+        println!(
+            "{}  {:<8}  post {}  expires {}{}  {}",
+            p.id,
+            preview_state(p.state),
+            p.post_id,
+            rfc3339(p.expires_at),
+            edited,
+            p.post_excerpt
+        );
+        if let Some(f) = p.feedback.as_deref() {
+            println!("    feedback: {f}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn preview_revoked(p: &outpost_app::approvals::PreviewView, json: bool) -> ExitCode {
+    if json {
+        return print_json(p);
+    }
+    println!(
+        "Preview {} revoked; its decision code will be refused.",
+        p.id
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn decision_applied(d: &outpost_app::approvals::AppliedDecision, json: bool) -> ExitCode {
+    if json {
+        return print_json(d);
+    }
+    println!(
+        "Post {} {} (preview {}).",
+        d.post_id, d.decision, d.preview_id
+    );
+    if !d.feedback.is_empty() {
+        println!("Feedback: {}", d.feedback);
+    }
+    ExitCode::SUCCESS
+}
+
 fn local(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| {

@@ -1092,6 +1092,95 @@ async clearPostEvergreen(postId: string) : Promise<Result<boolean, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Asks where to save, then writes the sealed preview of a post there. `None` when cancelled.
+ * The password is only used to seal the file (the app keeps an Argon2id hash of it).
+ */
+async createApprovalPreview(postId: string, password: string, expiresInMinutes: number | null) : Promise<Result<CreatedPreview | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_approval_preview", { postId, password, expiresInMinutes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every preview, newest first, with its state.
+ */
+async approvalPreviews() : Promise<Result<PreviewView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("approval_previews") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Revokes a waiting preview.
+ */
+async revokeApprovalPreview(id: string) : Promise<Result<PreviewView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("revoke_approval_preview", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Applies a client's decision code; with `post_id`, only a code for that post is accepted.
+ */
+async applyApprovalCode(code: string, postId: string | null) : Promise<Result<AppliedDecision, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("apply_approval_code", { code, postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A post's approval (card, composer).
+ */
+async postApproval(postId: string) : Promise<Result<PostApproval, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_approval", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets whether a post needs approval (`None`: follow its channels).
+ */
+async setPostNeedsApproval(postId: string, needs: boolean | null) : Promise<Result<PostApproval, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_post_needs_approval", { postId, needs }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets a channel's default: whether its posts need approval.
+ */
+async setChannelRequiresApproval(channelId: string, requires: boolean) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_channel_requires_approval", { channelId, requires }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Channels whose posts need approval by default (ids).
+ */
+async channelsRequiringApproval() : Promise<Result<string[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("channels_requiring_approval") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1118,7 +1207,7 @@ schedulingChanged: "scheduling-changed"
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused"] as const;
 
 /** user-defined types **/
 
@@ -1146,6 +1235,14 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * A decision that was recorded.
+ */
+export type AppliedDecision = { preview_id: string; post_id: string; 
+/**
+ * `approved` or `rejected`.
+ */
+decision: string; feedback: string; decided_at: number }
 /**
  * One try at publishing.
  */
@@ -1444,6 +1541,10 @@ given_where: string }
  */
 export type CoreStatus = { ready: boolean; error: IpcError | null }
 /**
+ * What `create` wrote.
+ */
+export type CreatedPreview = { preview: PreviewView; path: string; bytes: number }
+/**
  * What an export wrote.
  */
 export type CsvExportSummary = { path: string; posts: number; bytes: number }
@@ -1557,7 +1658,11 @@ export type DeepLinkAction =
 /**
  * Show this page.
  */
-{ kind: "open"; page: Page }
+{ kind: "open"; page: Page } | 
+/**
+ * Apply this client decision code (the window shows the outcome).
+ */
+{ kind: "approval"; code: string }
 /**
  * A deep link arrived: either what to do, or why it was refused.
  */
@@ -1817,7 +1922,12 @@ export type ErrorCode =
 /**
  * Another Outpost process (the desktop app or `outpost run`) already publishes from this data directory.
  */
-"scheduler_busy"
+"scheduler_busy" | 
+/**
+ * A client's decision code was refused (damaged, altered, another post or preview, expired,
+ * revoked, post edited since); nothing changed.
+ */
+"approval_refused"
 /**
  * One repeat of an evergreen post.
  */
@@ -2226,6 +2336,35 @@ kind: string; count: number; max: number }
  */
 export type Platform = "x" | "linkedin" | "facebook" | "instagram" | "threads" | "youtube" | "tiktok" | "pinterest" | "bluesky" | "mastodon"
 /**
+ * A post's approval as its card and the composer show it.
+ */
+export type PostApproval = { post_id: string; 
+/**
+ * Whether the post must be approved before it can be scheduled.
+ */
+needs_approval: boolean; 
+/**
+ * The post's own setting; `None` follows its channels.
+ */
+setting: boolean | null; 
+/**
+ * `none` (never sent), `waiting`, `approved`, `rejected`, or `outdated` (decided on content
+ * that has changed since).
+ */
+status: string; 
+/**
+ * Whether the current content is approved (what scheduling needs).
+ */
+approved: boolean; 
+/**
+ * The newest preview of the post.
+ */
+latest: PreviewView | null; 
+/**
+ * Every preview of the post, newest first: its approval history.
+ */
+history: PreviewView[] }
+/**
  * A post with everything about its publishing.
  */
 export type PostDetail = { post: PostView; media_count: number; targets: TargetDetail[] }
@@ -2270,9 +2409,25 @@ time_zone: string }
  */
 export type PostsChanged = { post_ids: string[]; 
 /**
- * `created`, `updated`, `moved`, `deleted`, `restored` or `job`.
+ * `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
  */
 reason: string }
+/**
+ * A preview's state in the list.
+ */
+export type PreviewState = "waiting" | "approved" | "rejected" | "expired" | "revoked"
+/**
+ * One preview as the list shows it.
+ */
+export type PreviewView = { id: string; post_id: string; 
+/**
+ * The first 80 characters of the post's text.
+ */
+post_excerpt: string; state: PreviewState; created_at: number; expires_at: number; decided_at: number | null; revoked_at: number | null; feedback: string | null; file_name: string; 
+/**
+ * False when the post was edited after the preview (a decision no longer applies).
+ */
+content_current: boolean }
 export type ProfileSummary = { 
 /**
  * Only kinds with at least one row, in a stable order.

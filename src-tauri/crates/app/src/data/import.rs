@@ -398,6 +398,9 @@ impl Outpost {
                     ("developer_apps", "has_client_secret") => Some(
                         "UPDATE developer_apps SET has_client_secret = 0 WHERE has_client_secret <> 0",
                     ),
+                    ("approval_previews", "password_hash") => Some(
+                        "UPDATE approval_previews SET password_hash = NULL WHERE password_hash IS NOT NULL",
+                    ),
                     _ => None,
                 };
                 if let Some(sql) = sql {

@@ -309,7 +309,8 @@ pub(crate) fn sha256_hex(digest: &[u8]) -> String {
 
 /// Per-table column overrides applied on export (and re-applied on import): what a token-less
 /// copy of the row must say. Channels come back as "reconnect needed", developer apps without a
-/// client secret, since neither tokens nor client secrets are ever in an archive.
+/// client secret, since neither tokens nor client secrets are ever in an archive; client previews
+/// without their password hash.
 pub(crate) const EXPORT_OVERRIDES: &[(&str, &str, &str)] = &[
     (
         "channels",
@@ -323,6 +324,9 @@ pub(crate) const EXPORT_OVERRIDES: &[(&str, &str, &str)] = &[
     ),
     ("channels", "token_expires_at", "NULL"),
     ("developer_apps", "has_client_secret", "0"),
+    // A client preview's password hash stays on this machine (and its decision key, a vault
+    // secret, is never exported): an imported preview is listed but cannot take a decision.
+    ("approval_previews", "password_hash", "NULL"),
 ];
 
 #[cfg(test)]

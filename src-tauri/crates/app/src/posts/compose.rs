@@ -521,6 +521,10 @@ impl Outpost {
                 &files,
             )
             .await?;
+        if !input.draft {
+            self.check_approval_gate(existing.map(|(p, _)| p.id.as_str()), &input)
+                .await?;
+        }
         if let Some((_, detail)) = existing {
             self.cancel_native_copies(detail).await?;
         }

@@ -84,6 +84,18 @@ impl Outpost {
                 &files,
             )
             .await?;
+        if !new.draft
+            && outpost_store::approvals::any_channel_requires(self.store().pool(), &new.channels)
+                .await
+                .map_err(|e| FieldError::new(PostField::Channels, e.into()))?
+        {
+            return Err(FieldError::new(
+                PostField::Channels,
+                Error::InvalidInput(
+                    "a channel of this post requires the client's approval first: create it as a draft, send it for approval, and schedule it once approved".into(),
+                ),
+            ));
+        }
         Ok(PreparedPost {
             new: new.clone(),
             zone_name: plan.zone_name,
