@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { launch, stopDriver, freshDataDir, cli, dbQuery } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, cli, dbQuery, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
@@ -108,4 +108,35 @@ test('a feed’s new items become drafts exactly once; a web page is reported as
     server.close();
   }
   assert.deepEqual(dbQuery(dataDir, "SELECT COUNT(*) FROM posts WHERE body LIKE '%https://blog.example/p/%'"), [[2]]);
+});
+
+test('the evergreen switch in the composer marks a saved post to come back every 7 days', async () => {
+  const dataDir = freshDataDir('evergreen');
+  const seeded = cli(dataDir, 'demo', 'seed', '--posts', '10', '--json');
+  assert.equal(seeded.status, 0, seeded.stderr);
+  const channels = JSON.parse(cli(dataDir, 'channels', 'list', '--json').stdout);
+  const masto = channels.find((c) => c.platform === 'mastodon').id;
+  const at = new Date(Date.now() + 3 * 86_400_000).toISOString();
+  const created = cli(dataDir, 'posts', 'create', '--channel', masto, '--text', 'Evergreen brew guide: grind, bloom, pour', '--at', at, '--json');
+  assert.equal(created.status, 0, created.stderr);
+  const postId = JSON.parse(created.stdout).post.id;
+  const app = await launch({ dataDir });
+  try {
+    await app.keys(KEY.CONTROL, 'k');
+    await app.type('palette-input', 'Evergreen brew');
+    await app.waitForCount('palette-result', 1);
+    await app.keys(KEY.ENTER);
+    await app.waitFor('composer-evergreen');
+    await app.click('evergreen-switch');
+    // Replace the default 30 days by 7 (two backspaces, then the digit).
+    await app.type('evergreen-every', '\uE003\uE0037');
+    await app.click('evergreen-save');
+    await app.waitForText('evergreen-summary', (t) => /Every 7 days/.test(t));
+    await app.screenshot('composer-evergreen');
+  } finally {
+    await app.close();
+  }
+  assert.deepEqual(dbQuery(dataDir, `SELECT every_days FROM evergreen_rules WHERE post_id = '${postId}'`), [[7]]);
+  const off = cli(dataDir, 'posts', 'recycle', postId, '--off', '--json');
+  assert.equal(JSON.parse(off.stdout).was_evergreen, true);
 });
