@@ -369,15 +369,60 @@ pub fn plain(html: &str) -> String {
             _ => {}
         }
     }
-    let out = out
-        .replace("&nbsp;", " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&");
+    let out = decode_entities(&out);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the HTML entities summaries carry: the common named ones and numeric `&#8217;` /
+/// `&#x2019;`. Anything else is left as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                "hellip" => Some('…'),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "rsquo" => Some('’'),
+                "lsquo" => Some('‘'),
+                "rdquo" => Some('”'),
+                "ldquo" => Some('“'),
+                _ => {
+                    let n = name.strip_prefix('#').and_then(|d| {
+                        match d.strip_prefix('x').or_else(|| d.strip_prefix('X')) {
+                            Some(h) => u32::from_str_radix(h, 16).ok(),
+                            None => d.parse::<u32>().ok(),
+                        }
+                    });
+                    n.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &tail[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// At most `max` characters, cut at a word boundary with "…".
@@ -401,6 +446,10 @@ mod tests {
     #[test]
     fn html_becomes_text_and_long_text_is_cut() {
         assert_eq!(plain("<p>Fish &amp; <b>chips</b></p>"), "Fish & chips");
+        assert_eq!(
+            plain("It&#8217;s &#x2014; &hellip; &bogus; AT&T"),
+            "It’s — … &bogus; AT&T"
+        );
         let s = shorten(&"word ".repeat(100), 20);
         assert!(s.chars().count() <= 20 && s.ends_with('…'), "{s}");
     }
