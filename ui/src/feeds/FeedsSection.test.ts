@@ -12,6 +12,7 @@ const mocks = vi.hoisted(() => ({
   removeFeed: vi.fn(),
   feedItems: vi.fn(),
   onFeedsChanged: vi.fn(),
+  updateFeed: vi.fn(),
 }));
 
 vi.mock('$lib/ipc', async (importOriginal) => ({
@@ -29,6 +30,7 @@ vi.mock('$lib/ipc/automation', () => ({
     removeFeed: mocks.removeFeed,
     feedItems: mocks.feedItems,
     onFeedsChanged: mocks.onFeedsChanged,
+    updateFeed: mocks.updateFeed,
   },
 }));
 
@@ -170,6 +172,34 @@ describe('the Feeds section', () => {
     await user.click(screen.getByTestId('feeds-preview'));
     await waitFor(() => expect(screen.getAllByTestId('feeds-preview-item')).toHaveLength(2));
     expect(screen.getByTestId('feeds-preview-list')).toHaveTextContent('excluded keyword');
+  });
+
+  it('edits a feed with its current settings filled in', async () => {
+    const user = userEvent.setup();
+    mocks.feeds.mockResolvedValue([feed({ include_keywords: ['espresso'], poll_every_minutes: 60 })]);
+    mocks.updateFeed.mockResolvedValue(feed({ title: 'Roaster blog', mode: 'now' }));
+    render(FeedsSection);
+    await user.click(await screen.findByTestId('feed-edit-f1'));
+    expect(screen.getByTestId('feeds-url')).toHaveValue('https://blog.example/feed.xml');
+    expect(screen.getByTestId('feeds-include')).toHaveValue('espresso');
+    expect(screen.getByTestId('feeds-save')).toHaveTextContent('Save feed');
+    await user.selectOptions(screen.getByTestId('feeds-mode'), 'now');
+    await user.click(screen.getByTestId('feeds-save'));
+    await waitFor(() =>
+      expect(mocks.updateFeed).toHaveBeenCalledWith('f1', {
+        url: 'https://blog.example/feed.xml',
+        channel_ids: ['c1'],
+        mode: 'now',
+        template: '{{title}} {{link}}',
+        include_keywords: ['espresso'],
+        exclude_keywords: [],
+        backfill_limit: 1,
+        poll_every_minutes: 60,
+      }),
+    );
+    await waitFor(() => expect(screen.queryByTestId('feeds-form')).not.toBeInTheDocument());
+    expect(screen.getByTestId('feed-f1')).toHaveTextContent('Publish at once');
+    expect(mocks.addFeed).not.toHaveBeenCalled();
   });
 
   it('reloads when the background host read a feed', async () => {
