@@ -141,6 +141,17 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::composer_autosaved,
             crate::commands::posts::composer_discard_autosave,
             crate::commands::posts::creator_time_zone,
+            crate::commands::automation::feeds,
+            crate::commands::automation::add_feed,
+            crate::commands::automation::update_feed,
+            crate::commands::automation::set_feed_paused,
+            crate::commands::automation::remove_feed,
+            crate::commands::automation::poll_feeds,
+            crate::commands::automation::feed_items,
+            crate::commands::automation::preview_feed,
+            crate::commands::automation::post_evergreen,
+            crate::commands::automation::set_post_evergreen,
+            crate::commands::automation::clear_post_evergreen,
             crate::commands::approvals::create_approval_preview,
             crate::commands::approvals::approval_previews,
             crate::commands::approvals::revoke_approval_preview,
@@ -156,7 +167,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::channels::ChannelsChanged,
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged,
-            crate::commands::posts::PostsChanged
+            crate::commands::posts::PostsChanged,
+            crate::commands::automation::FeedsChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

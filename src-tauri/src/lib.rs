@@ -78,6 +78,7 @@ pub fn run() {
             if let Ok(core) = &core {
                 commands::channels::forward_events(app.handle(), core);
                 commands::posts::forward_events(app.handle(), core);
+                commands::automation::forward_events(app.handle(), core);
                 tauri::async_runtime::spawn(core.clone().run_token_refresher());
             }
             app.manage(Shell::new(options, core));

@@ -1,6 +1,7 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
 pub mod approvals;
+pub mod automation;
 pub mod channels;
 pub mod csv;
 pub mod media_host;

@@ -6,6 +6,7 @@ import FileSpreadsheet from '@lucide/svelte/icons/file-spreadsheet';
 import Info from '@lucide/svelte/icons/info';
 import KeyRound from '@lucide/svelte/icons/key-round';
 import Palette from '@lucide/svelte/icons/palette';
+import Rss from '@lucide/svelte/icons/rss';
 import ShieldCheck from '@lucide/svelte/icons/shield-check';
 import type { SettingsSection } from '$app/routes';
 
@@ -48,6 +49,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'Posting times',
     description: 'Each channel’s weekly rhythm: “Add to queue” schedules a post at the next free time.',
     icon: CalendarClock,
+  },
+  {
+    id: 'feeds',
+    label: 'Feeds',
+    description: 'Your blog, newsletter or podcast feed: each new item becomes a draft, a queued post or a post — exactly once.',
+    icon: Rss,
   },
   {
     id: 'csv',

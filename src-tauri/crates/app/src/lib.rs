@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod approvals;
+pub mod automation;
 pub mod channels;
 pub mod csv_posts;
 pub mod data;
@@ -51,6 +52,8 @@ pub struct OpenOptions {
     pub browser: Arc<dyn channels::Browser>,
     /// First back-off delay when a token refresh fails transiently (doubles per attempt).
     pub retry_base: std::time::Duration,
+    /// How long one feed fetch may take (connect, answer and body), default 20 s.
+    pub feed_timeout: std::time::Duration,
 }
 
 impl OpenOptions {
@@ -62,6 +65,7 @@ impl OpenOptions {
             endpoints: None,
             browser: Arc::new(channels::SystemBrowser),
             retry_base: std::time::Duration::from_secs(2),
+            feed_timeout: std::time::Duration::from_secs(20),
         }
     }
 
@@ -99,6 +103,7 @@ struct Inner {
     workspace: workspace::WorkspaceState,
     /// Recently deleted posts, for undo.
     trash: posts::Trash,
+    automation: automation::AutomationState,
 }
 
 impl Outpost {
@@ -129,6 +134,7 @@ impl Outpost {
                 sched: scheduler::SchedSignals::default(),
                 workspace: workspace::WorkspaceState::default(),
                 trash: posts::Trash::default(),
+                automation: automation::AutomationState::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -150,6 +156,15 @@ impl Outpost {
 
     pub(crate) fn sched(&self) -> &scheduler::SchedSignals {
         &self.inner.sched
+    }
+
+    pub(crate) fn automation_state(&self) -> &automation::AutomationState {
+        &self.inner.automation
+    }
+
+    /// How long one feed fetch may take.
+    pub(crate) fn feed_timeout(&self) -> std::time::Duration {
+        self.inner.options.feed_timeout
     }
 
     pub(crate) fn trash(&self) -> &posts::Trash {

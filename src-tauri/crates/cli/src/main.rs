@@ -72,6 +72,9 @@ enum Command {
     /// Weekly posting slots of a channel (its queue).
     #[command(subcommand)]
     Slots(SlotsCommand),
+    /// Feeds (RSS, Atom, JSON Feed) whose new items become drafts, queued posts or posts.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
     /// Client approvals with no server: sealed preview files and the decision codes that come back.
     #[command(subcommand)]
     Approvals(ApprovalsCommand),
@@ -144,6 +147,48 @@ enum DemoCommand {
         #[arg(long, default_value_t = outpost_app::demo::DEFAULT_POSTS)]
         posts: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum FeedsCommand {
+    /// Follow a feed: its new items are posted to the channels (read at the next poll).
+    Add {
+        #[arg(value_name = "URL")]
+        url: String,
+        #[arg(long = "channel", value_name = "ID", required = true)]
+        channels: Vec<String>,
+        /// draft (review first), queue (next free posting slot) or now (publish at once).
+        #[arg(long, default_value = "draft", value_parser = parse_feed_mode)]
+        mode: outpost_app::automation::FeedMode,
+        /// The post text: {{title}}, {{link}}, {{summary}}, {{image}} (default "{{title}} {{link}}").
+        #[arg(long, value_name = "TEXT")]
+        template: Option<String>,
+        /// Only items whose title or summary contains one of these words.
+        #[arg(long = "include", value_name = "WORD")]
+        include: Vec<String>,
+        /// Skip items whose title or summary contains one of these words.
+        #[arg(long = "exclude", value_name = "WORD")]
+        exclude: Vec<String>,
+        /// How many existing items to post when the feed is first read (default 1).
+        #[arg(long, value_name = "N")]
+        backfill: Option<u32>,
+        /// Minutes between polls (default 30).
+        #[arg(long, value_name = "MINUTES")]
+        every: Option<u32>,
+    },
+    /// Every feed with its last poll.
+    List,
+    /// Stop following a feed (the posts it made stay).
+    Remove {
+        #[arg(value_name = "FEED_ID")]
+        id: String,
+    },
+    /// Read every feed that is not paused now and post its new items.
+    Poll,
+}
+
+fn parse_feed_mode(s: &str) -> Result<outpost_app::automation::FeedMode, String> {
+    outpost_app::automation::FeedMode::parse(s).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -225,6 +270,27 @@ enum PostsCommand {
     Delete {
         #[arg(value_name = "ID")]
         id: String,
+    },
+    /// Evergreen: the post comes back every DAYS days into free posting slots (--off stops it).
+    Recycle {
+        #[arg(value_name = "POST_ID")]
+        id: String,
+        #[arg(
+            long,
+            value_name = "DAYS",
+            required_unless_present = "off",
+            conflicts_with = "off"
+        )]
+        every: Option<u32>,
+        /// Last day a repeat may appear (YYYY-MM-DD in the configured zone, or RFC 3339).
+        #[arg(long, value_name = "DATE", conflicts_with = "off")]
+        until: Option<String>,
+        /// Never closer than this many days to the previous appearance (default: the interval).
+        #[arg(long, value_name = "DAYS", conflicts_with = "off")]
+        min_gap: Option<u32>,
+        /// Stop recycling the post (copies already scheduled stay).
+        #[arg(long)]
+        off: bool,
     },
 }
 
@@ -381,8 +447,51 @@ async fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Slots(cmd) => slots(cmd, cli.data_dir, cli.json).await,
+        Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
     }
+}
+
+async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        FeedsCommand::Add {
+            url,
+            channels,
+            mode,
+            template,
+            include,
+            exclude,
+            backfill,
+            every,
+        } => outpost
+            .add_feed(outpost_app::automation::NewFeed {
+                url,
+                channel_ids: channels,
+                mode,
+                template,
+                include_keywords: include,
+                exclude_keywords: exclude,
+                backfill_limit: backfill,
+                poll_every_minutes: every,
+            })
+            .await
+            .map(|f| output::feed_added(&f, json)),
+        FeedsCommand::List => outpost.list_feeds().await.map(|l| output::feeds(&l, json)),
+        FeedsCommand::Remove { id } => outpost
+            .remove_feed(&id)
+            .await
+            .map(|()| output::feed_removed(&id, json)),
+        FeedsCommand::Poll => outpost
+            .poll_feeds(None)
+            .await
+            .map(|r| output::feeds_polled(&r, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
 async fn approvals(cmd: ApprovalsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
@@ -631,6 +740,27 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .delete_post(&id)
             .await
             .map(|()| output::deleted_post(&id, json)),
+        PostsCommand::Recycle { id, off: true, .. } => outpost
+            .clear_evergreen(&id)
+            .await
+            .map(|was| output::evergreen_off(&id, was, json)),
+        PostsCommand::Recycle {
+            id,
+            every,
+            until,
+            min_gap,
+            ..
+        } => outpost
+            .set_evergreen(
+                &id,
+                &outpost_app::automation::EvergreenInput {
+                    every_days: every.unwrap_or(0),
+                    until,
+                    min_gap_days: min_gap,
+                },
+            )
+            .await
+            .map(|v| output::evergreen(&v, json)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))

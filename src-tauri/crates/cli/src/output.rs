@@ -594,3 +594,128 @@ pub fn decision_applied(d: &outpost_app::approvals::AppliedDecision, json: bool)
     }
     ExitCode::SUCCESS
 }
+
+fn local(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+pub fn feed_added(f: &outpost_app::automation::FeedView, json: bool) -> ExitCode {
+    if json {
+        return print_json(f);
+    }
+    println!(
+        "Added feed {} ({}, mode {}); it is read at the next poll (outpost feeds poll, or the running scheduler).",
+        f.id,
+        f.url,
+        f.mode.as_str()
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn feeds(list: &[outpost_app::automation::FeedView], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No feeds.");
+    }
+    for f in list {
+        let state = if f.paused {
+            "paused".to_string()
+        } else {
+            f.last_status.clone()
+        };
+        println!(
+            "{}  {}  [{}] {} item(s) seen, mode {}{}",
+            f.id,
+            f.url,
+            state,
+            f.items_seen,
+            f.mode.as_str(),
+            f.last_error
+                .as_deref()
+                .map(|e| format!("\n    {e}"))
+                .unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn feed_removed(id: &str, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "deleted": id }));
+    } else {
+        println!("Removed feed {id} (its posts stay)");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Exit status 1 when a feed could not be read.
+pub fn feeds_polled(r: &outpost_app::automation::FeedPollReport, json: bool) -> ExitCode {
+    let failed = r.feeds.iter().any(|f| f.status == "error");
+    if json {
+        if let Some(code) = json_line(r) {
+            return code;
+        }
+    } else {
+        for f in &r.feeds {
+            println!("{}  {}  {}", f.feed_id, f.url, f.status);
+            if let Some(e) = &f.error {
+                println!("    {e}");
+            }
+            for i in &f.items {
+                println!(
+                    "    {:<8} {}{}",
+                    i.outcome,
+                    i.title,
+                    i.message
+                        .as_deref()
+                        .map(|m| format!(" ({m})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        println!("{} post(s) created", r.posts_created);
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn evergreen(v: &outpost_app::automation::EvergreenView, json: bool) -> ExitCode {
+    if json {
+        return print_json(v);
+    }
+    println!(
+        "Post {} comes back every {} day(s){}; next repeat at {}",
+        v.post_id,
+        v.every_days,
+        v.until_at
+            .map(|u| format!(" until {}", local(u - 1)))
+            .unwrap_or_default(),
+        local(v.next_due_at)
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn evergreen_off(id: &str, was: bool, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "post_id": id, "evergreen": false, "was_evergreen": was })
+        );
+    } else if was {
+        println!("Post {id} no longer comes back (copies already scheduled stay)");
+    } else {
+        println!("Post {id} was not evergreen");
+    }
+    ExitCode::SUCCESS
+}

@@ -23,6 +23,7 @@ pub mod activity;
 pub mod analytics;
 pub mod approvals;
 pub mod apps;
+pub mod automation;
 pub mod board;
 pub mod campaigns;
 pub mod channels;

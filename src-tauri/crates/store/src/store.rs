@@ -40,6 +40,10 @@ pub struct TableCount {
 /// Every user-data table, children before parents (the order `delete_everything` wipes them).
 pub(crate) const TABLES: &[&str] = &[
     "activity_log",
+    "evergreen_copies",
+    "evergreen_rules",
+    "feed_items",
+    "feeds",
     "consent_records",
     "settings",
     "brand_persona",

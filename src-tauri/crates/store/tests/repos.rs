@@ -773,6 +773,126 @@ async fn every_repository_function_round_trips() {
         (false, "v1")
     );
 
+    // automation: feeds, their items, evergreen rules and copies
+    let fp = post("from a feed", None);
+    posts::insert(db, &fp).await.unwrap();
+    let feed = automation::Feed {
+        id: new_id(),
+        url: "https://blog.example/feed.xml".into(),
+        channel_ids: json(serde_json::json!(["c1"])),
+        mode: "queue".into(),
+        template: "{{title}}".into(),
+        include_keywords: json(serde_json::json!([])),
+        exclude_keywords: json(serde_json::json!(["sale"])),
+        backfill_limit: 1,
+        poll_every_minutes: 30,
+        next_poll_at: Some(T0),
+        last_status: "new".into(),
+        created_at: T0,
+        updated_at: T0,
+        ..Default::default()
+    };
+    automation::insert(db, &feed).await.unwrap();
+    assert_eq!(automation::get(db, &feed.id).await.unwrap(), feed);
+    assert_eq!(automation::due(db, T0).await.unwrap().len(), 1);
+    assert!(automation::due(db, T0 - 1).await.unwrap().is_empty());
+    assert_eq!(automation::next_poll_at(db).await.unwrap(), Some(T0));
+    let item = automation::items::FeedItem {
+        id: new_id(),
+        feed_id: feed.id.clone(),
+        item_key: "guid-1".into(),
+        link: Some("https://blog.example/1".into()),
+        title: "One".into(),
+        outcome: "queued".into(),
+        post_id: Some(fp.id.clone()),
+        seen_at: T0,
+        ..Default::default()
+    };
+    automation::items::insert(db, &item).await.unwrap();
+    assert!(
+        automation::items::seen(db, &feed.id, "guid-1", None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        automation::items::seen(db, &feed.id, "other", Some("https://blog.example/1"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !automation::items::seen(db, &feed.id, "other", Some("https://blog.example/2"))
+            .await
+            .unwrap()
+    );
+    let twice = automation::items::FeedItem {
+        id: new_id(),
+        ..item.clone()
+    };
+    assert!(matches!(
+        automation::items::insert(db, &twice).await.unwrap_err(),
+        Error::Conflict { .. }
+    ));
+    assert_eq!(
+        automation::items::count_for_feed(db, &feed.id)
+            .await
+            .unwrap(),
+        1
+    );
+    let rule = automation::EvergreenRule {
+        post_id: fp.id.clone(),
+        every_days: 7,
+        min_gap_days: 7,
+        next_due_at: T0 + 7,
+        created_at: T0,
+        updated_at: T0,
+        ..Default::default()
+    };
+    automation::upsert_rule(db, &rule).await.unwrap();
+    automation::upsert_rule(
+        db,
+        &automation::EvergreenRule {
+            every_days: 3,
+            ..rule.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        automation::find_rule(db, &fp.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .every_days,
+        3
+    );
+    assert_eq!(automation::due_rules(db, T0 + 7).await.unwrap().len(), 1);
+    assert_eq!(
+        automation::next_rule_due_at(db).await.unwrap(),
+        Some(T0 + 7)
+    );
+    automation::copies::insert(
+        db,
+        &automation::copies::EvergreenCopy {
+            id: new_id(),
+            post_id: fp.id.clone(),
+            copy_post_id: None,
+            at: T0,
+            outcome: "skipped".into(),
+            message: Some("X".into()),
+            created_at: T0,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        automation::copies::list_for_post(db, &fp.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(automation::list_rules(db).await.unwrap().len(), 1);
+
     // counts, export listing, single deletes
     let counts = store.table_counts().await.unwrap();
     assert!(

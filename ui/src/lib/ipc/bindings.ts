@@ -973,6 +973,127 @@ async creatorTimeZone() : Promise<Result<string, IpcError>> {
 }
 },
 /**
+ * Every feed, oldest first.
+ */
+async feeds() : Promise<Result<FeedView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("feeds") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Follows a feed.
+ */
+async addFeed(feed: NewFeed) : Promise<Result<FeedView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_feed", { feed }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes a feed's settings (items it has seen stay seen).
+ */
+async updateFeed(feedId: string, feed: NewFeed) : Promise<Result<FeedView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_feed", { feedId, feed }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Pauses or resumes a feed.
+ */
+async setFeedPaused(feedId: string, paused: boolean) : Promise<Result<FeedView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_feed_paused", { feedId, paused }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops following a feed (its posts stay).
+ */
+async removeFeed(feedId: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_feed", { feedId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads one feed (or every feed that is not paused) now.
+ */
+async pollFeeds(feedId: string | null) : Promise<Result<FeedPollReport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("poll_feeds", { feedId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What a feed's items became, newest first.
+ */
+async feedItems(feedId: string) : Promise<Result<FeedItemView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("feed_items", { feedId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reads a feed and shows what its next items would become, changing nothing.
+ */
+async previewFeed(url: string, template: string | null, includeKeywords: string[], excludeKeywords: string[], feedId: string | null) : Promise<Result<FeedPreview, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_feed", { url, template, includeKeywords, excludeKeywords, feedId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A post's evergreen rule and repeats (`null` when it is not evergreen).
+ */
+async postEvergreen(postId: string) : Promise<Result<EvergreenView | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("post_evergreen", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks a post evergreen (or changes its rule).
+ */
+async setPostEvergreen(postId: string, rule: EvergreenInput) : Promise<Result<EvergreenView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_post_evergreen", { postId, rule }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops recycling a post.
+ */
+async clearPostEvergreen(postId: string) : Promise<Result<boolean, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("clear_post_evergreen", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Asks where to save, then writes the sealed preview of a post there. `None` when cancelled.
  * The password is only used to seal the file (the app keeps an Argon2id hash of it).
  */
@@ -1070,6 +1191,7 @@ export const events = __makeEvents__<{
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
+feedsChanged: FeedsChanged,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
 schedulingChanged: SchedulingChanged
@@ -1077,6 +1199,7 @@ schedulingChanged: SchedulingChanged
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
+feedsChanged: "feeds-changed",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
 schedulingChanged: "scheduling-changed"
@@ -1806,6 +1929,58 @@ export type ErrorCode =
  */
 "approval_refused"
 /**
+ * One repeat of an evergreen post.
+ */
+export type EvergreenCopyView = { id: string; 
+/**
+ * The evergreen post.
+ */
+post_id: string; 
+/**
+ * The copy (until it is deleted); `None` when this repeat was skipped.
+ */
+copy_post_id: string | null; 
+/**
+ * When the copy is scheduled (or the repeat was due), unix ms.
+ */
+at: number; 
+/**
+ * `scheduled` or `skipped`.
+ */
+outcome: string; message: string | null }
+/**
+ * How a post is recycled.
+ */
+export type EvergreenInput = { 
+/**
+ * Comes back every this many days (1 – 3650).
+ */
+every_days: number; 
+/**
+ * Last day a repeat may appear, `YYYY-MM-DD` in the creator's zone (or RFC 3339); `None`: no end.
+ */
+until: string | null; 
+/**
+ * Never closer than this many days to the previous appearance (`None`: the interval).
+ */
+min_gap_days: number | null }
+/**
+ * A post's evergreen rule and its repeats.
+ */
+export type EvergreenView = { post_id: string; every_days: number; min_gap_days: number; 
+/**
+ * The end (exclusive instant, unix ms), if any.
+ */
+until_at: number | null; 
+/**
+ * The previous appearance, unix ms.
+ */
+last_at: number | null; 
+/**
+ * When the next repeat is made, unix ms.
+ */
+next_due_at: number; last_message: string | null; copies: EvergreenCopyView[] }
+/**
  * What an export wrote.
  */
 export type ExportSummary = { 
@@ -1825,6 +2000,106 @@ media_files: number;
  * Size of the archive in bytes.
  */
 bytes: number }
+/**
+ * One item a feed has seen and what it became.
+ */
+export type FeedItemView = { id: string; feed_id: string; 
+/**
+ * The guid (else the link) it is remembered by.
+ */
+item_key: string; link: string | null; title: string; published_at: number | null; 
+/**
+ * `draft`, `queued`, `posted` (published at once), `skipped` or `failed`.
+ */
+outcome: string; 
+/**
+ * The post it became (until that post is deleted).
+ */
+post_id: string | null; 
+/**
+ * Why it was skipped or failed.
+ */
+message: string | null; seen_at: number }
+/**
+ * How a feed's new items are posted.
+ */
+export type FeedMode = 
+/**
+ * A draft to review (no time).
+ */
+"draft" | 
+/**
+ * Scheduled at the channels' next free posting slot.
+ */
+"queue" | 
+/**
+ * Published at once.
+ */
+"now"
+/**
+ * What a poll of every due feed did.
+ */
+export type FeedPollReport = { feeds: FeedPollResult[]; 
+/**
+ * Posts created (drafts, queued and published-at-once).
+ */
+posts_created: number }
+/**
+ * What one poll of one feed did.
+ */
+export type FeedPollResult = { feed_id: string; url: string; 
+/**
+ * `ok`, `not_modified` or `error`.
+ */
+status: string; error: string | null; 
+/**
+ * The items seen for the first time in this poll.
+ */
+items: FeedItemView[] }
+/**
+ * A feed read without changing anything.
+ */
+export type FeedPreview = { title: string; items: FeedPreviewItem[] }
+/**
+ * One item of a feed preview.
+ */
+export type FeedPreviewItem = { key: string | null; title: string; link: string | null; published_at: number | null; 
+/**
+ * Already seen by this feed (never posted again).
+ */
+seen: boolean; 
+/**
+ * The post text the template makes of it.
+ */
+text: string | null; 
+/**
+ * Why it would not be posted (filtered, missing variable, no id or link).
+ */
+problem: string | null }
+/**
+ * A feed as the front-ends show it.
+ */
+export type FeedView = { id: string; url: string; 
+/**
+ * The feed's own title (empty until first read).
+ */
+title: string; channel_ids: string[]; mode: FeedMode; template: string; include_keywords: string[]; exclude_keywords: string[]; backfill_limit: number; poll_every_minutes: number; paused: boolean; 
+/**
+ * `new` (never read), `ok`, `not_modified` (the server said nothing changed) or `error`.
+ */
+last_status: string; 
+/**
+ * What went wrong at the last poll (or a warning about some items).
+ */
+last_error: string | null; last_polled_at: number | null; next_poll_at: number | null; 
+/**
+ * Items seen so far (posted, skipped or failed).
+ */
+items_seen: number; created_at: number }
+/**
+ * Feeds were read in the background (the scheduler's host) or by a command: reload them.
+ */
+export type FeedsChanged = { feed_ids: string[] }
 /**
  * The next free posting slot.
  */
@@ -1996,6 +2271,30 @@ kind: string; bytes: number; width: number | null; height: number | null; durati
  * A `data:image/jpeg;base64,…` thumbnail; `None` for videos and images too large to decode.
  */
 thumbnail: string | null }
+/**
+ * A feed to add, or a feed's new settings.
+ */
+export type NewFeed = { url: string; channel_ids: string[]; mode?: FeedMode; 
+/**
+ * `None`: `{{title}} {{link}}`.
+ */
+template: string | null; 
+/**
+ * Only items whose title or summary contains one of these (any case) are posted; empty: all.
+ */
+include_keywords?: string[]; 
+/**
+ * Items whose title or summary contains one of these are skipped.
+ */
+exclude_keywords?: string[]; 
+/**
+ * How many existing items to post when the feed is first read (0–50; `None`: 1).
+ */
+backfill_limit: number | null; 
+/**
+ * Minutes between polls (5 – 10080; `None`: 30).
+ */
+poll_every_minutes: number | null }
 /**
  * A file to attach, with its alt text.
  */

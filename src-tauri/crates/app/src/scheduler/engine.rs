@@ -41,6 +41,8 @@ pub struct SchedulerConfig {
     pub retry_base_ms: i64,
     /// Attempts before a retryable failure becomes `failed`.
     pub max_attempts: i64,
+    /// Also run feeds and evergreen repeats ([`crate::automation::run`]) while publishing.
+    pub automation: bool,
 }
 
 impl SchedulerConfig {
@@ -50,6 +52,7 @@ impl SchedulerConfig {
             concurrency: 4,
             retry_base_ms: 30_000,
             max_attempts: 8,
+            automation: true,
         }
     }
 }
@@ -149,6 +152,14 @@ impl Scheduler {
         let wake = outpost.scheduler_wake();
         self.recover().await?;
         let mut tasks = JoinSet::new();
+        // Feeds and evergreen repeats run beside publishing, under the same lock and clock.
+        let automation = self.inner.cfg.automation.then(|| {
+            tokio::spawn(crate::automation::run(
+                outpost.clone(),
+                self.inner.cfg.clock.clone(),
+                stop.clone(),
+            ))
+        });
         tracing::info!("scheduler started");
         loop {
             if *stop.borrow() {
@@ -192,6 +203,9 @@ impl Scheduler {
             "scheduler stopping; finishing posts in flight"
         );
         while tasks.join_next().await.is_some() {}
+        if let Some(a) = automation {
+            let _ = a.await;
+        }
         Ok(())
     }
 
