@@ -17,7 +17,7 @@ pub mod providers;
 pub mod publish;
 pub mod tokens;
 
-mod wire;
+mod transport;
 
 pub use endpoints::Endpoints;
 pub use error::{CallbackError, Error, Result};

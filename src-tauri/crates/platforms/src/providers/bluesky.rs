@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase, now_s};
+use crate::transport::{self, Phase, now_s};
 
 /// The default service (the Bluesky entryway).
 pub const DEFAULT_SERVICE: &str = "https://bsky.social";
@@ -45,8 +45,8 @@ fn jwt_exp(jwt: &str) -> Option<i64> {
 
 fn session_tokens(v: &Value, pds: &Url, previous: Option<&TokenSet>) -> Result<TokenSet> {
     let p = Platform::Bluesky;
-    let access = wire::str_field(p, v, "accessJwt")?;
-    let refresh = wire::str_field(p, v, "refreshJwt")?;
+    let access = transport::str_field(p, v, "accessJwt")?;
+    let refresh = transport::str_field(p, v, "refreshJwt")?;
     let mut t = TokenSet::new(access, now_s());
     t.expires_at = jwt_exp(t.access_token.expose());
     t.refresh_expires_at = jwt_exp(&refresh);
@@ -55,8 +55,9 @@ fn session_tokens(v: &Value, pds: &Url, previous: Option<&TokenSet>) -> Result<T
     if let Some(prev) = previous {
         t.extra = prev.extra.clone();
     }
-    t.extra.insert("did".into(), wire::str_field(p, v, "did")?);
-    if let Some(h) = wire::opt_str(v, "handle") {
+    t.extra
+        .insert("did".into(), transport::str_field(p, v, "did")?);
+    if let Some(h) = transport::opt_str(v, "handle") {
         t.extra.insert("handle".into(), h);
     }
     t.extra
@@ -108,11 +109,11 @@ impl Bluesky {
         let url = xrpc(service.as_str(), "com.atproto.server.createSession")?;
         let body =
             serde_json::json!({ "identifier": identifier, "password": app_password.expose() });
-        let v = wire::send_json(
+        let v = transport::send_json(
             http,
             p,
             Phase::Exchange,
-            wire::request(http, Method::POST, url).json(&body),
+            transport::request(http, Method::POST, url).json(&body),
         )
         .await?;
         let pds = pds_of(&v, service);
@@ -142,13 +143,13 @@ async fn profile(
 ) -> Option<(Option<String>, Option<String>)> {
     let mut url = xrpc(pds.as_str(), "app.bsky.actor.getProfile").ok()?;
     url.query_pairs_mut().append_pair("actor", did);
-    let rb = wire::request(http, Method::GET, url).bearer_auth(tokens.access_token.expose());
-    let v = wire::send_json(http, Platform::Bluesky, Phase::Api, rb)
+    let rb = transport::request(http, Method::GET, url).bearer_auth(tokens.access_token.expose());
+    let v = transport::send_json(http, Platform::Bluesky, Phase::Api, rb)
         .await
         .ok()?;
     Some((
-        wire::opt_str(&v, "displayName"),
-        wire::opt_str(&v, "avatar"),
+        transport::opt_str(&v, "displayName"),
+        transport::opt_str(&v, "avatar"),
     ))
 }
 
@@ -193,9 +194,9 @@ impl Provider for Bluesky {
                 reason: "the session has no server".into(),
             })?;
         let url = xrpc(pds, "com.atproto.server.getSession")?;
-        let rb = wire::request(ctx.http, Method::GET, url)
+        let rb = transport::request(ctx.http, Method::GET, url)
             .bearer_auth(grant.tokens.access_token.expose());
-        wire::send_json(ctx.http, p, Phase::Api, rb).await?;
+        transport::send_json(ctx.http, p, Phase::Api, rb).await?;
         Ok(())
     }
 
@@ -212,8 +213,8 @@ impl Provider for Bluesky {
             });
         };
         let url = xrpc(pds, "com.atproto.server.refreshSession")?;
-        let rb = wire::request(ctx.http, Method::POST, url).bearer_auth(rt.expose());
-        let v = wire::send_json(ctx.http, p, Phase::Refresh, rb).await?;
+        let rb = transport::request(ctx.http, Method::POST, url).bearer_auth(rt.expose());
+        let v = transport::send_json(ctx.http, p, Phase::Refresh, rb).await?;
         let base = Url::parse(pds).map_err(|_| Error::Config("bad server URL".into()))?;
         session_tokens(&v, &base, Some(tokens))
     }
@@ -226,16 +227,16 @@ impl Provider for Bluesky {
             ));
         };
         let url = xrpc(pds, "com.atproto.server.deleteSession")?;
-        let reply = wire::send(
+        let reply = transport::send(
             ctx.http,
             p,
-            wire::request(ctx.http, Method::POST, url).bearer_auth(rt.expose()),
+            transport::request(ctx.http, Method::POST, url).bearer_auth(rt.expose()),
         )
         .await?;
         if (200..300).contains(&reply.status) {
             Ok(Revocation::Revoked)
         } else {
-            Err(wire::classify(p, Phase::Revoke, &reply))
+            Err(transport::classify(p, Phase::Revoke, &reply))
         }
     }
 }

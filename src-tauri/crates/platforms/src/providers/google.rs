@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const AUTH: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 const TOKEN: &str = "https://oauth2.googleapis.com/token";
@@ -77,7 +77,7 @@ impl Provider for Youtube {
 
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let url = ctx.endpoints.url(Platform::Youtube, CHANNELS)?;
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             Platform::Youtube,
             Phase::Api,
@@ -102,11 +102,11 @@ impl Provider for Youtube {
             .iter()
             .map(|item| {
                 let sn = item.get("snippet").cloned().unwrap_or_default();
-                let title = wire::str_field(Platform::Youtube, &sn, "title")?;
+                let title = transport::str_field(Platform::Youtube, &sn, "title")?;
                 Ok(Account {
-                    platform_account_id: wire::str_field(Platform::Youtube, item, "id")?,
+                    platform_account_id: transport::str_field(Platform::Youtube, item, "id")?,
                     kind: AccountKind::Profile,
-                    handle: wire::opt_str(&sn, "customUrl").unwrap_or_else(|| title.clone()),
+                    handle: transport::opt_str(&sn, "customUrl").unwrap_or_else(|| title.clone()),
                     display_name: title,
                     avatar_url: sn
                         .pointer("/thumbnails/default/url")
@@ -128,8 +128,8 @@ impl Provider for Youtube {
             .refresh_token
             .as_ref()
             .unwrap_or(&tokens.access_token);
-        let rb = wire::request(ctx.http, Method::POST, url).form(&[("token", token.expose())]);
-        wire::send_json(ctx.http, Platform::Youtube, Phase::Revoke, rb).await?;
+        let rb = transport::request(ctx.http, Method::POST, url).form(&[("token", token.expose())]);
+        transport::send_json(ctx.http, Platform::Youtube, Phase::Revoke, rb).await?;
         Ok(Revocation::Revoked)
     }
 }

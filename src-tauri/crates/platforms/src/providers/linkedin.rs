@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const AUTH: &str = "https://www.linkedin.com/oauth/v2/authorization";
 const TOKEN: &str = "https://www.linkedin.com/oauth/v2/accessToken";
@@ -89,16 +89,16 @@ impl Provider for Linkedin {
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let p = Platform::Linkedin;
         let url = ctx.endpoints.url(p, USERINFO)?;
-        let me =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
-        let sub = wire::str_field(p, &me, "sub")?;
-        let name = wire::opt_str(&me, "name").unwrap_or_else(|| "LinkedIn member".into());
+        let me = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
+        let sub = transport::str_field(p, &me, "sub")?;
+        let name = transport::opt_str(&me, "name").unwrap_or_else(|| "LinkedIn member".into());
         let mut out = vec![Account {
             platform_account_id: format!("urn:li:person:{sub}"),
             kind: AccountKind::Profile,
             display_name: name.clone(),
             handle: name,
-            avatar_url: wire::opt_str(&me, "picture"),
+            avatar_url: transport::opt_str(&me, "picture"),
             tokens: grant.tokens.clone(),
         }];
         // Company pages need the organization scopes; without them there are simply none to offer.
@@ -110,14 +110,15 @@ impl Provider for Linkedin {
             return Ok(out);
         }
         let url = ctx.endpoints.url(p, ACLS)?;
-        let acls = wire::send_json(ctx.http, p, Phase::Api, rest(ctx, url, &grant.tokens)).await?;
+        let acls =
+            transport::send_json(ctx.http, p, Phase::Api, rest(ctx, url, &grant.tokens)).await?;
         for el in acls
             .get("elements")
             .and_then(|e| e.as_array())
             .cloned()
             .unwrap_or_default()
         {
-            let Some(urn) = wire::opt_str(&el, "organization") else {
+            let Some(urn) = transport::opt_str(&el, "organization") else {
                 continue;
             };
             let Some(id) = urn
@@ -127,14 +128,14 @@ impl Provider for Linkedin {
                 continue;
             };
             let url = ctx.endpoints.url(p, &format!("{ORG}{id}"))?;
-            let org =
-                wire::send_json(ctx.http, p, Phase::Api, rest(ctx, url, &grant.tokens)).await?;
-            let name = wire::opt_str(&org, "localizedName")
+            let org = transport::send_json(ctx.http, p, Phase::Api, rest(ctx, url, &grant.tokens))
+                .await?;
+            let name = transport::opt_str(&org, "localizedName")
                 .unwrap_or_else(|| format!("Organization {id}"));
             out.push(Account {
                 platform_account_id: urn.clone(),
                 kind: AccountKind::Organization,
-                handle: wire::opt_str(&org, "vanityName").unwrap_or_else(|| name.clone()),
+                handle: transport::opt_str(&org, "vanityName").unwrap_or_else(|| name.clone()),
                 display_name: name,
                 avatar_url: None,
                 tokens: grant.tokens.clone(),

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const SCOPES: &[&str] = &["read", "write", "profile"];
 
@@ -72,10 +72,10 @@ pub async fn discover(http: &outpost_net::HttpClient, origin: &Url) -> Result<Se
             .join(path)
             .map_err(|_| Error::Config("bad server URL".into()))
     };
-    let reply = wire::send(
+    let reply = transport::send(
         http,
         p,
-        wire::request(
+        transport::request(
             http,
             Method::GET,
             join("/.well-known/oauth-authorization-server")?,
@@ -91,11 +91,11 @@ pub async fn discover(http: &outpost_net::HttpClient, origin: &Url) -> Result<Se
         });
     }
     if !(200..300).contains(&reply.status) {
-        return Err(wire::classify(p, Phase::Exchange, &reply));
+        return Err(transport::classify(p, Phase::Exchange, &reply));
     }
     let v = reply.json(p)?;
     let endpoint = |k: &str, default: &str| -> Result<Url> {
-        match wire::opt_str(&v, k) {
+        match transport::opt_str(&v, k) {
             Some(s) => {
                 let u = Url::parse(&s).map_err(|_| Error::InvalidResponse {
                     platform: p,
@@ -141,16 +141,16 @@ pub async fn register(
         "scopes": SCOPES.join(" "),
         "website": "https://outpost.app",
     });
-    let v = wire::send_json(
+    let v = transport::send_json(
         http,
         p,
         Phase::Exchange,
-        wire::request(http, Method::POST, url).json(&body),
+        transport::request(http, Method::POST, url).json(&body),
     )
     .await?;
     Ok(AppCredentials {
-        client_id: wire::str_field(p, &v, "client_id")?,
-        client_secret: Some(Secret::new(wire::str_field(p, &v, "client_secret")?)),
+        client_id: transport::str_field(p, &v, "client_id")?,
+        client_secret: Some(Secret::new(transport::str_field(p, &v, "client_secret")?)),
         instance_url: Some(origin.clone()),
     })
 }
@@ -259,16 +259,17 @@ impl Provider for Mastodon {
         let url = origin
             .join("/api/v1/accounts/verify_credentials")
             .map_err(|_| Error::Config("bad server URL".into()))?;
-        let v =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
-        let username = wire::str_field(p, &v, "username")?;
+        let v = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
+        let username = transport::str_field(p, &v, "username")?;
         let host = origin.host_str().unwrap_or_default();
         Ok(vec![Account {
-            platform_account_id: wire::str_field(p, &v, "id")?,
+            platform_account_id: transport::str_field(p, &v, "id")?,
             kind: AccountKind::Profile,
-            display_name: wire::opt_str(&v, "display_name").unwrap_or_else(|| username.clone()),
+            display_name: transport::opt_str(&v, "display_name")
+                .unwrap_or_else(|| username.clone()),
             handle: format!("@{username}@{host}"),
-            avatar_url: wire::opt_str(&v, "avatar"),
+            avatar_url: transport::opt_str(&v, "avatar"),
             tokens: grant.tokens.clone(),
         }])
     }
@@ -294,8 +295,8 @@ impl Provider for Mastodon {
         if let Some(s) = &ctx.app.client_secret {
             form.push(("client_secret", s.expose()));
         }
-        let rb = wire::request(ctx.http, Method::POST, meta.revocation_endpoint).form(&form);
-        wire::send_json(ctx.http, p, Phase::Revoke, rb).await?;
+        let rb = transport::request(ctx.http, Method::POST, meta.revocation_endpoint).form(&form);
+        transport::send_json(ctx.http, p, Phase::Revoke, rb).await?;
         Ok(Revocation::Revoked)
     }
 }

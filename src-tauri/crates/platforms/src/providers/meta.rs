@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet, split_scopes};
-use crate::wire::{self, Phase, now_s};
+use crate::transport::{self, Phase, now_s};
 
 /// The Graph API version Outpost is written against.
 pub const GRAPH_VERSION: &str = "v23.0";
@@ -24,8 +24,8 @@ const DAY: i64 = 24 * 3600;
 
 fn long_lived(platform: Platform, v: &Value, previous: Option<&TokenSet>) -> Result<TokenSet> {
     let now = now_s();
-    let mut t = TokenSet::new(wire::str_field(platform, v, "access_token")?, now);
-    t.expires_at = wire::opt_i64(v, "expires_in").map(|s| now + s);
+    let mut t = TokenSet::new(transport::str_field(platform, v, "access_token")?, now);
+    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| now + s);
     if let Some(p) = previous {
         t.scopes = p.scopes.clone();
         t.extra = p.extra.clone();
@@ -89,25 +89,25 @@ impl Provider for Facebook {
             .append_pair("redirect_uri", &req.redirect_uri)
             .append_pair("client_secret", secret.expose())
             .append_pair("code", code.expose());
-        let short = wire::send_json(
+        let short = transport::send_json(
             ctx.http,
             p,
             Phase::Exchange,
-            wire::request(ctx.http, Method::GET, url),
+            transport::request(ctx.http, Method::GET, url),
         )
         .await?;
-        let short = wire::str_field(p, &short, "access_token")?;
+        let short = transport::str_field(p, &short, "access_token")?;
         let mut url = ctx.endpoints.url(p, &fb("/oauth/access_token"))?;
         url.query_pairs_mut()
             .append_pair("grant_type", "fb_exchange_token")
             .append_pair("client_id", &ctx.app.client_id)
             .append_pair("client_secret", secret.expose())
             .append_pair("fb_exchange_token", &short);
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Exchange,
-            wire::request(ctx.http, Method::GET, url),
+            transport::request(ctx.http, Method::GET, url),
         )
         .await?;
         let mut tokens = long_lived(p, &v, None)?;
@@ -121,15 +121,16 @@ impl Provider for Facebook {
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let p = Platform::Facebook;
         let url = ctx.endpoints.url(p, &fb("/me?fields=id,name,picture"))?;
-        let me =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
-        let user_id = wire::str_field(p, &me, "id")?;
+        let me = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
+        let user_id = transport::str_field(p, &me, "id")?;
         let url = ctx.endpoints.url(
             p,
             &fb("/me/accounts?fields=id,name,access_token,picture,tasks"),
         )?;
         let pages =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
+            transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+                .await?;
         let mut out = Vec::new();
         for page in pages
             .get("data")
@@ -146,14 +147,15 @@ impl Provider for Facebook {
             if !tasks.contains(&"CREATE_CONTENT") {
                 continue;
             }
-            let name = wire::str_field(p, &page, "name")?;
-            let mut tokens = TokenSet::new(wire::str_field(p, &page, "access_token")?, now_s());
+            let name = transport::str_field(p, &page, "name")?;
+            let mut tokens =
+                TokenSet::new(transport::str_field(p, &page, "access_token")?, now_s());
             tokens.grant_token = Some(grant.tokens.access_token.clone());
             tokens.scopes = grant.granted_scopes.clone();
             tokens.extra = grant.tokens.extra.clone(); // the sign-in's grant id: pages share it
             tokens.extra.insert("user_id".into(), user_id.clone());
             out.push(Account {
-                platform_account_id: wire::str_field(p, &page, "id")?,
+                platform_account_id: transport::str_field(p, &page, "id")?,
                 kind: AccountKind::Page,
                 handle: name.clone(),
                 display_name: name,
@@ -179,7 +181,7 @@ impl Provider for Facebook {
         let url = ctx
             .endpoints
             .url(Platform::Facebook, &fb("/me?fields=id,name"))?;
-        wire::send_json(
+        transport::send_json(
             ctx.http,
             Platform::Facebook,
             Phase::Api,
@@ -204,8 +206,8 @@ impl Provider for Facebook {
         let p = Platform::Facebook;
         let user = tokens.grant_token.as_ref().unwrap_or(&tokens.access_token);
         let url = ctx.endpoints.url(p, &fb("/me/permissions"))?;
-        let rb = wire::request(ctx.http, Method::DELETE, url).bearer_auth(user.expose());
-        wire::send_json(ctx.http, p, Phase::Revoke, rb).await?;
+        let rb = transport::request(ctx.http, Method::DELETE, url).bearer_auth(user.expose());
+        transport::send_json(ctx.http, p, Phase::Revoke, rb).await?;
         Ok(Revocation::Revoked)
     }
 }
@@ -294,11 +296,11 @@ impl Family {
             ("redirect_uri", req.redirect_uri.as_str()),
             ("code", code.expose()),
         ];
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Exchange,
-            wire::request(ctx.http, Method::POST, url).form(&form),
+            transport::request(ctx.http, Method::POST, url).form(&form),
         )
         .await?;
         // Business Login answers {"data":[{…}]}; the older shape is flat.
@@ -308,9 +310,9 @@ impl Family {
             .and_then(|a| a.first())
             .cloned()
             .unwrap_or(v);
-        let short = wire::str_field(p, &first, "access_token")?;
-        let user_id = wire::str_field(p, &first, "user_id")?;
-        let granted = wire::opt_str(&first, "permissions").map(|s| split_scopes(&s));
+        let short = transport::str_field(p, &first, "access_token")?;
+        let user_id = transport::str_field(p, &first, "user_id")?;
+        let granted = transport::opt_str(&first, "permissions").map(|s| split_scopes(&s));
         let mut url = ctx
             .endpoints
             .url(p, &format!("{}/access_token", self.graph))?;
@@ -318,11 +320,11 @@ impl Family {
             .append_pair("grant_type", self.exchange_grant)
             .append_pair("client_secret", secret.expose())
             .append_pair("access_token", &short);
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Exchange,
-            wire::request(ctx.http, Method::GET, url),
+            transport::request(ctx.http, Method::GET, url),
         )
         .await?;
         let mut tokens = long_lived(p, &v, None)?;
@@ -340,11 +342,11 @@ impl Family {
         let url = ctx
             .endpoints
             .url(p, &format!("{}{}", self.graph, self.me))?;
-        let me =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
-        let username = wire::str_field(p, &me, "username")?;
-        let id = wire::opt_str(&me, "user_id")
-            .or_else(|| wire::opt_str(&me, "id"))
+        let me = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
+        let username = transport::str_field(p, &me, "username")?;
+        let id = transport::opt_str(&me, "user_id")
+            .or_else(|| transport::opt_str(&me, "id"))
             .or_else(|| grant.tokens.extra("user_id").map(str::to_string))
             .ok_or_else(|| Error::InvalidResponse {
                 platform: p,
@@ -353,9 +355,9 @@ impl Family {
         Ok(vec![Account {
             platform_account_id: id,
             kind: AccountKind::Profile,
-            display_name: wire::opt_str(&me, "name").unwrap_or_else(|| username.clone()),
+            display_name: transport::opt_str(&me, "name").unwrap_or_else(|| username.clone()),
             handle: format!("@{username}"),
-            avatar_url: wire::opt_str(&me, self.avatar_field),
+            avatar_url: transport::opt_str(&me, self.avatar_field),
             tokens: grant.tokens.clone(),
         }])
     }
@@ -368,11 +370,11 @@ impl Family {
         url.query_pairs_mut()
             .append_pair("grant_type", self.refresh_grant)
             .append_pair("access_token", tokens.access_token.expose());
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Refresh,
-            wire::request(ctx.http, Method::GET, url),
+            transport::request(ctx.http, Method::GET, url),
         )
         .await?;
         long_lived(p, &v, Some(tokens))

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, Grant, TokenSet, split_scopes};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 pub mod bluesky;
 pub mod google;
@@ -284,7 +284,7 @@ pub(crate) async fn standard_exchange(
     code: &Secret,
     extra: &[(&str, &str)],
 ) -> Result<TokenSet> {
-    let send = wire::Oauth2Http {
+    let send = transport::Oauth2Http {
         http: ctx.http.clone(),
         platform,
     };
@@ -299,8 +299,8 @@ pub(crate) async fn standard_exchange(
     let resp = e
         .request_async(&send)
         .await
-        .map_err(|e| wire::from_oauth2(platform, Phase::Exchange, e))?;
-    Ok(resp.into_tokens(wire::now_s(), None))
+        .map_err(|e| transport::from_oauth2(platform, Phase::Exchange, e))?;
+    Ok(resp.into_tokens(transport::now_s(), None))
 }
 
 /// Standard refresh through the `oauth2` crate.
@@ -317,7 +317,7 @@ pub(crate) async fn standard_refresh(
             reason: "no refresh token was issued".into(),
         });
     };
-    let send = wire::Oauth2Http {
+    let send = transport::Oauth2Http {
         http: ctx.http.clone(),
         platform,
     };
@@ -329,8 +329,8 @@ pub(crate) async fn standard_refresh(
     let resp = e
         .request_async(&send)
         .await
-        .map_err(|e| wire::from_oauth2(platform, Phase::Refresh, e))?;
-    Ok(resp.into_tokens(wire::now_s(), Some(tokens)))
+        .map_err(|e| transport::from_oauth2(platform, Phase::Refresh, e))?;
+    Ok(resp.into_tokens(transport::now_s(), Some(tokens)))
 }
 
 /// The granted scopes of a token set, or what was asked for when the platform does not say.
@@ -347,7 +347,7 @@ pub(crate) fn bearer_get(
     url: url::Url,
     tokens: &TokenSet,
 ) -> outpost_net::reqwest::RequestBuilder {
-    wire::request(ctx.http, outpost_net::reqwest::Method::GET, url)
+    transport::request(ctx.http, outpost_net::reqwest::Method::GET, url)
         .bearer_auth(tokens.access_token.expose())
 }
 

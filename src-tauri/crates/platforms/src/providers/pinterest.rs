@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const AUTH: &str = "https://www.pinterest.com/oauth/";
 const TOKEN: &str = "https://api.pinterest.com/v5/oauth/token";
@@ -79,15 +79,15 @@ impl Provider for Pinterest {
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let p = Platform::Pinterest;
         let url = ctx.endpoints.url(p, ME)?;
-        let v =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
-        let username = wire::str_field(p, &v, "username")?;
+        let v = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
+        let username = transport::str_field(p, &v, "username")?;
         Ok(vec![Account {
-            platform_account_id: wire::opt_str(&v, "id").unwrap_or_else(|| username.clone()),
+            platform_account_id: transport::opt_str(&v, "id").unwrap_or_else(|| username.clone()),
             kind: AccountKind::Profile,
             display_name: username.clone(),
             handle: username,
-            avatar_url: wire::opt_str(&v, "profile_image"),
+            avatar_url: transport::opt_str(&v, "profile_image"),
             tokens: grant.tokens.clone(),
         }])
     }

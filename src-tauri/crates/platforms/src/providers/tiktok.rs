@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::flow::{AuthRequest, hex_challenge, new_pkce, new_state};
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet, split_scopes};
-use crate::wire::{self, Phase, now_s};
+use crate::transport::{self, Phase, now_s};
 
 const AUTH: &str = "https://www.tiktok.com/v2/auth/authorize/";
 const TOKEN: &str = "https://open.tiktokapis.com/v2/oauth/token/";
@@ -26,19 +26,19 @@ pub struct Tiktok;
 fn tokens_from(v: &Value, previous: Option<&TokenSet>) -> Result<TokenSet> {
     let p = Platform::Tiktok;
     let now = now_s();
-    let mut t = TokenSet::new(wire::str_field(p, v, "access_token")?, now);
-    t.refresh_token = wire::opt_str(v, "refresh_token")
+    let mut t = TokenSet::new(transport::str_field(p, v, "access_token")?, now);
+    t.refresh_token = transport::opt_str(v, "refresh_token")
         .map(Secret::new)
         .or_else(|| previous.and_then(|x| x.refresh_token.clone()));
-    t.expires_at = wire::opt_i64(v, "expires_in").map(|s| now + s);
-    t.refresh_expires_at = wire::opt_i64(v, "refresh_expires_in").map(|s| now + s);
-    t.scopes = wire::opt_str(v, "scope")
+    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| now + s);
+    t.refresh_expires_at = transport::opt_i64(v, "refresh_expires_in").map(|s| now + s);
+    t.scopes = transport::opt_str(v, "scope")
         .map(|s| split_scopes(&s))
         .unwrap_or_default();
     if let Some(prev) = previous {
         t.extra = prev.extra.clone();
     }
-    if let Some(open_id) = wire::opt_str(v, "open_id") {
+    if let Some(open_id) = transport::opt_str(v, "open_id") {
         t.extra.insert("open_id".into(), open_id);
     }
     Ok(t)
@@ -87,11 +87,11 @@ impl Provider for Tiktok {
             ("redirect_uri", req.redirect_uri.as_str()),
             ("code_verifier", req.verifier.expose()),
         ];
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Exchange,
-            wire::request(ctx.http, Method::POST, url).form(&form),
+            transport::request(ctx.http, Method::POST, url).form(&form),
         )
         .await?;
         let tokens = tokens_from(&v, None)?;
@@ -104,16 +104,18 @@ impl Provider for Tiktok {
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let p = Platform::Tiktok;
         let url = ctx.endpoints.url(p, ME)?;
-        let v =
-            wire::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens)).await?;
+        let v = transport::send_json(ctx.http, p, Phase::Api, bearer_get(ctx, url, &grant.tokens))
+            .await?;
         let u = v.pointer("/data/user").cloned().unwrap_or_default();
-        let name = wire::opt_str(&u, "display_name").unwrap_or_else(|| "TikTok account".into());
+        let name =
+            transport::opt_str(&u, "display_name").unwrap_or_else(|| "TikTok account".into());
         Ok(vec![Account {
-            platform_account_id: wire::str_field(p, &u, "open_id")?,
+            platform_account_id: transport::str_field(p, &u, "open_id")?,
             kind: AccountKind::Profile,
-            handle: wire::opt_str(&u, "username").map_or_else(|| name.clone(), |n| format!("@{n}")),
+            handle: transport::opt_str(&u, "username")
+                .map_or_else(|| name.clone(), |n| format!("@{n}")),
             display_name: name,
-            avatar_url: wire::opt_str(&u, "avatar_url"),
+            avatar_url: transport::opt_str(&u, "avatar_url"),
             tokens: grant.tokens.clone(),
         }])
     }
@@ -134,11 +136,11 @@ impl Provider for Tiktok {
             ("grant_type", "refresh_token"),
             ("refresh_token", rt.expose()),
         ];
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             p,
             Phase::Refresh,
-            wire::request(ctx.http, Method::POST, url).form(&form),
+            transport::request(ctx.http, Method::POST, url).form(&form),
         )
         .await?;
         tokens_from(&v, Some(tokens))
@@ -153,11 +155,11 @@ impl Provider for Tiktok {
             ("client_secret", secret.expose()),
             ("token", tokens.access_token.expose()),
         ];
-        wire::send_json(
+        transport::send_json(
             ctx.http,
             p,
             Phase::Revoke,
-            wire::request(ctx.http, Method::POST, url).form(&form),
+            transport::request(ctx.http, Method::POST, url).form(&form),
         )
         .await?;
         Ok(Revocation::Revoked)

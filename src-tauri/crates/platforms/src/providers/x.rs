@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const AUTH: &str = "https://x.com/i/oauth2/authorize";
 const TOKEN: &str = "https://api.x.com/2/oauth2/token";
@@ -76,7 +76,7 @@ impl Provider for X {
 
     async fn accounts(&self, ctx: Ctx<'_>, grant: &Grant) -> Result<Vec<Account>> {
         let url = ctx.endpoints.url(Platform::X, ME)?;
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             Platform::X,
             Phase::Api,
@@ -84,13 +84,13 @@ impl Provider for X {
         )
         .await?;
         let d = v.get("data").cloned().unwrap_or_default();
-        let username = wire::str_field(Platform::X, &d, "username")?;
+        let username = transport::str_field(Platform::X, &d, "username")?;
         Ok(vec![Account {
-            platform_account_id: wire::str_field(Platform::X, &d, "id")?,
+            platform_account_id: transport::str_field(Platform::X, &d, "id")?,
             kind: AccountKind::Profile,
-            display_name: wire::opt_str(&d, "name").unwrap_or_else(|| username.clone()),
+            display_name: transport::opt_str(&d, "name").unwrap_or_else(|| username.clone()),
             handle: format!("@{username}"),
-            avatar_url: wire::opt_str(&d, "profile_image_url"),
+            avatar_url: transport::opt_str(&d, "profile_image_url"),
             tokens: grant.tokens.clone(),
         }])
     }
@@ -106,12 +106,12 @@ impl Provider for X {
             None => (tokens.access_token.expose(), "access_token"),
         };
         let mut form = vec![("token", token), ("token_type_hint", hint)];
-        let mut rb = wire::request(ctx.http, Method::POST, url);
+        let mut rb = transport::request(ctx.http, Method::POST, url);
         match &ctx.app.client_secret {
             Some(s) => rb = rb.basic_auth(&ctx.app.client_id, Some(s.expose())),
             None => form.push(("client_id", ctx.app.client_id.as_str())),
         }
-        wire::send_json(ctx.http, Platform::X, Phase::Revoke, rb.form(&form)).await?;
+        transport::send_json(ctx.http, Platform::X, Phase::Revoke, rb.form(&form)).await?;
         Ok(Revocation::Revoked)
     }
 }

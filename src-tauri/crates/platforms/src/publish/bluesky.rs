@@ -8,19 +8,22 @@
 //! uploaded with their EXIF/XMP metadata removed; a video is streamed from disk with `uploadBlob`
 //! (the "simple" path of the reference: the PDS keeps the blob, no video service job).
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
 use async_trait::async_trait;
-use futures_util::StreamExt;
 use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use super::{Limits, MediaFile, MediaKind, Post, PostPart, Progress, Published, Publisher};
+use super::limits::refuse_by_part;
+use super::{MediaFile, MediaKind, Post, PostPart, Progress, Published, Publisher};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport::{self, Meter, Phase, range_body, with_progress};
 
 const P: Platform = Platform::Bluesky;
 const COLLECTION: &str = "app.bsky.feed.post";
@@ -211,12 +214,12 @@ impl Session<'_> {
     fn get(&self, method: &str, query: &[(&str, &str)]) -> Result<reqwest::RequestBuilder> {
         let mut url = xrpc(&self.pds, method)?;
         url.query_pairs_mut().extend_pairs(query);
-        Ok(wire::request(self.ctx.http, Method::GET, url).bearer_auth(self.token))
+        Ok(transport::request(self.ctx.http, Method::GET, url).bearer_auth(self.token))
     }
 
     fn post(&self, method: &str) -> Result<reqwest::RequestBuilder> {
         Ok(
-            wire::request(self.ctx.http, Method::POST, xrpc(&self.pds, method)?)
+            transport::request(self.ctx.http, Method::POST, xrpc(&self.pds, method)?)
                 .bearer_auth(self.token),
         )
     }
@@ -231,32 +234,32 @@ impl Session<'_> {
                 ("rkey", rkey),
             ],
         )?;
-        let reply = wire::send(self.ctx.http, P, rb).await?;
-        if (200..300).contains(&reply.status) {
+        let reply = transport::send(self.ctx.http, P, rb).await?;
+        if reply.ok() {
             let v = reply.json(P)?;
             return Ok(Some(Created {
-                uri: wire::str_field(P, &v, "uri")?,
-                cid: wire::str_field(P, &v, "cid")?,
+                uri: transport::str_field(P, &v, "uri")?,
+                cid: transport::str_field(P, &v, "cid")?,
             }));
         }
         if reply.status == 400
-            && wire::error_details(&reply.body).0.as_deref() == Some("RecordNotFound")
+            && transport::error_details(&reply.body).0.as_deref() == Some("RecordNotFound")
         {
             return Ok(None);
         }
-        Err(wire::classify(P, Phase::Api, &reply))
+        Err(transport::api_error(P, &reply))
     }
 
     /// The DID of `handle`, or `None` when it does not resolve (the mention stays plain text).
     async fn resolve(&self, handle: &str) -> Result<Option<String>> {
         let rb = self.get("com.atproto.identity.resolveHandle", &[("handle", handle)])?;
-        let reply = wire::send(self.ctx.http, P, rb).await?;
-        if (200..300).contains(&reply.status) {
+        let reply = transport::send(self.ctx.http, P, rb).await?;
+        if reply.ok() {
             let v = reply.json(P)?;
-            return Ok(wire::opt_str(&v, "did").filter(|d| d.starts_with("did:")));
+            return Ok(transport::opt_str(&v, "did").filter(|d| d.starts_with("did:")));
         }
         if reply.status == 400 || reply.status == 404 {
-            let code = wire::error_details(&reply.body).0;
+            let code = transport::error_details(&reply.body).0;
             if code
                 .as_deref()
                 .is_none_or(|c| c != "ExpiredToken" && c != "InvalidToken")
@@ -264,7 +267,7 @@ impl Session<'_> {
                 return Ok(None);
             }
         }
-        Err(wire::classify(P, Phase::Api, &reply))
+        Err(transport::api_error(P, &reply))
     }
 
     async fn facets(&self, text: &str) -> Result<Vec<Value>> {
@@ -287,7 +290,7 @@ impl Session<'_> {
     }
 
     /// The blob object of a 2xx `uploadBlob` answer.
-    fn blob_of(reply: &wire::Reply) -> Result<Value> {
+    fn blob_of(reply: &transport::Reply) -> Result<Value> {
         let v = reply.json(P)?;
         let blob = v.get("blob").cloned().unwrap_or(Value::Null);
         let ok = blob.pointer("/ref/$link").and_then(Value::as_str).is_some()
@@ -317,9 +320,9 @@ impl Session<'_> {
             .post("com.atproto.repo.uploadBlob")?
             .header(reqwest::header::CONTENT_TYPE, &m.mime)
             .body(bytes);
-        let reply = wire::send(self.ctx.http, P, rb).await?;
-        if !(200..300).contains(&reply.status) {
-            return Err(wire::classify(P, Phase::Api, &reply));
+        let reply = transport::send(self.ctx.http, P, rb).await?;
+        if !reply.ok() {
+            return Err(transport::api_error(P, &reply));
         }
         Self::blob_of(&reply)
     }
@@ -332,46 +335,21 @@ impl Session<'_> {
         total: u64,
         progress: Progress<'_>,
     ) -> Result<Value> {
-        let file = tokio::fs::File::open(&m.path)
-            .await
-            .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?;
-        let len = file
-            .metadata()
+        let len = tokio::fs::metadata(&m.path)
             .await
             .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?
             .len();
-        // The stream is 'static: it reports the bytes it hands out on a channel, and the progress
-        // callback (borrowed) is called here while the request is in flight.
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
-        let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).map(move |c| {
-            if let Ok(c) = &c {
-                let _ = tx.send(c.len() as u64);
-            }
-            c
-        });
+        let counter = Arc::new(AtomicU64::new(0));
+        let body = range_body(&m.path, 0, len, counter.clone()).await?;
         let rb = self
             .post("com.atproto.repo.uploadBlob")?
             .header(reqwest::header::CONTENT_TYPE, &m.mime)
             .header(reqwest::header::CONTENT_LENGTH, len)
-            .body(reqwest::Body::wrap_stream(stream));
-        let send = wire::send(self.ctx.http, P, rb);
-        tokio::pin!(send);
-        let mut sent = sent_before;
-        let mut open = true;
-        let reply = loop {
-            tokio::select! {
-                r = &mut send => break r?,
-                n = rx.recv(), if open => match n {
-                    Some(n) => {
-                        sent += n;
-                        progress(sent.min(total), total);
-                    }
-                    None => open = false,
-                },
-            }
-        };
-        if !(200..300).contains(&reply.status) {
-            return Err(wire::classify(P, Phase::Api, &reply));
+            .body(body);
+        let send = transport::send(self.ctx.http, P, rb);
+        let reply = with_progress(send, &counter, sent_before, total, progress).await?;
+        if !reply.ok() {
+            return Err(transport::api_error(P, &reply));
         }
         Self::blob_of(&reply)
     }
@@ -384,10 +362,10 @@ impl Session<'_> {
             "record": record,
         });
         let rb = self.post("com.atproto.repo.createRecord")?.json(&body);
-        match wire::send_json(self.ctx.http, P, Phase::Api, rb).await {
+        match transport::send_json(self.ctx.http, P, Phase::Api, rb).await {
             Ok(v) => Ok(Created {
-                uri: wire::str_field(P, &v, "uri")?,
-                cid: wire::str_field(P, &v, "cid")?,
+                uri: transport::str_field(P, &v, "uri")?,
+                cid: transport::str_field(P, &v, "cid")?,
             }),
             // The reference PDS answers a second create under the same key with a 500; a lost
             // answer may also hide a record that was written. Either way: look before failing.
@@ -431,36 +409,6 @@ fn aspect_ratio(m: &MediaFile) -> Option<Value> {
     }
 }
 
-fn check(post: &Post, limits: &Limits, publisher: &BlueskyPublisher) -> Result<()> {
-    let violations = publisher.validate(post, limits);
-    if violations.is_empty() {
-        return Ok(());
-    }
-    let reason = violations
-        .iter()
-        .map(|v| {
-            if post.parts.len() > 1 {
-                format!("post {}: {}", v.part + 1, v.message)
-            } else {
-                v.message.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    Err(Error::Rejected {
-        platform: P,
-        status: None,
-        reason,
-    })
-}
-
-/// Upload progress over all of a post's media.
-struct Meter<'a> {
-    sent: u64,
-    total: u64,
-    progress: Progress<'a>,
-}
-
 impl BlueskyPublisher {
     async fn publish_part(
         &self,
@@ -471,19 +419,15 @@ impl BlueskyPublisher {
         thread: Option<(&Created, &Created)>,
         meter: &mut Meter<'_>,
     ) -> Result<Created> {
-        let total = meter.total;
-        let progress = meter.progress;
-        let sent = &mut meter.sent;
         let rkey = record_key(&post.key, index);
         if let Some(found) = s.get_record(&rkey).await? {
-            *sent += part.media.iter().map(|m| m.bytes).sum::<u64>();
-            progress(*sent, total);
+            meter.add(part.media.iter().map(|m| m.bytes).sum::<u64>());
             return Ok(found);
         }
         let mut record = json!({
             "$type": COLLECTION,
             "text": part.text,
-            "createdAt": crate::wire::rfc3339_ms(now_ms()),
+            "createdAt": transport::rfc3339_ms(now_ms()),
         });
         if let Some(lang) = post.options.language.as_deref().filter(|l| !l.is_empty()) {
             record["langs"] = json!([lang]);
@@ -499,9 +443,10 @@ impl BlueskyPublisher {
             });
         }
         if let Some(video) = part.media.iter().find(|m| m.kind == MediaKind::Video) {
-            let blob = s.upload_video(video, *sent, total, progress).await?;
-            *sent += video.bytes;
-            progress(*sent, total);
+            let blob = s
+                .upload_video(video, meter.sent, meter.total, meter.progress)
+                .await?;
+            meter.add(video.bytes);
             let mut embed = json!({"$type": "app.bsky.embed.video", "video": blob});
             if let Some(alt) = &video.alt {
                 embed["alt"] = json!(alt);
@@ -514,8 +459,7 @@ impl BlueskyPublisher {
             let mut images = Vec::new();
             for m in &part.media {
                 let blob = s.upload_image(m).await?;
-                *sent += m.bytes;
-                progress(*sent, total);
+                meter.add(m.bytes);
                 let mut img = json!({"alt": m.alt.clone().unwrap_or_default(), "image": blob});
                 if let Some(ar) = aspect_ratio(m) {
                     img["aspectRatio"] = ar;
@@ -541,7 +485,7 @@ impl Publisher for BlueskyPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        check(post, &self.limits(), self)?;
+        refuse_by_part(P, post, &self.validate(post, &self.limits()))?;
         let (pds, did) = session(tokens)?;
         let s = Session {
             ctx,
@@ -555,11 +499,7 @@ impl Publisher for BlueskyPublisher {
             .flat_map(|p| p.media.iter())
             .map(|m| m.bytes)
             .sum();
-        let mut meter = Meter {
-            sent: 0,
-            total,
-            progress,
-        };
+        let mut meter = Meter::new(total, progress);
         let mut created: Vec<Created> = Vec::new();
         for (i, part) in post.parts.iter().enumerate() {
             let thread = match (created.first(), created.last()) {
@@ -638,9 +578,9 @@ mod tests {
 
     #[test]
     fn dates_are_rfc3339() {
-        assert_eq!(crate::wire::rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(transport::rfc3339_ms(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(
-            crate::wire::rfc3339_ms(1_709_210_096_789),
+            transport::rfc3339_ms(1_709_210_096_789),
             "2024-02-29T12:34:56.789Z"
         );
     }

@@ -27,14 +27,16 @@ use async_trait::async_trait;
 use outpost_net::reqwest::Method;
 use serde_json::json;
 
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::meta_graph::{Graph, account_id, multipart};
-use super::youtube::{check_unchanged, rejected_by_rules, send_raw, with_progress};
 use super::{Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher, Violation};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire;
+use crate::transport;
+use crate::transport::with_progress;
 
 const P: Platform = Platform::Facebook;
 const GRAPH: Graph = Graph {
@@ -81,7 +83,7 @@ impl Publisher for FacebookPublisher {
             });
         };
         if let Some(at) = post.options.publish_at {
-            if let Some(problem) = schedule_problem(at, wire::now_s()) {
+            if let Some(problem) = schedule_problem(at, transport::now_s()) {
                 v(0, "schedule_window", problem);
             }
             if post.parts.len() > 1 {
@@ -116,10 +118,7 @@ impl Publisher for FacebookPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         let page = account_id(P, tokens)?;
         let Some(part) = post.parts.first() else {
             return Err(rejected_by_rules(P, &[]));
@@ -168,7 +167,7 @@ impl Publisher for FacebookPublisher {
                 let mut fields = vec![("message", part.text.clone())];
                 fields.extend(state.iter().cloned());
                 let v = upload_photo(ctx, tokens, &page, m, fields, 0, total, progress).await?;
-                wire::opt_str(&v, "post_id").map_or_else(|| GRAPH.id(&v), Ok)?
+                transport::opt_str(&v, "post_id").map_or_else(|| GRAPH.id(&v), Ok)?
             }
             many => {
                 let mut fbids = Vec::with_capacity(many.len());
@@ -247,7 +246,7 @@ impl Publisher for FacebookPublisher {
         scheduled: &Published,
         publish_at: i64,
     ) -> Result<()> {
-        if let Some(problem) = schedule_problem(publish_at, wire::now_s()) {
+        if let Some(problem) = schedule_problem(publish_at, transport::now_s()) {
             return Err(Error::Rejected {
                 platform: P,
                 status: None,
@@ -328,7 +327,14 @@ async fn upload_photo(
         .header("Content-Type", ctype)
         .header("Content-Length", len.to_string())
         .body(body);
-    let r = with_progress(send_raw(ctx.http, P, rb), &counter, base, total, progress).await?;
+    let r = with_progress(
+        transport::send(ctx.http, P, rb),
+        &counter,
+        base,
+        total,
+        progress,
+    )
+    .await?;
     if !(200..300).contains(&r.status) {
         return Err(super::meta_graph::classify(P, &r));
     }
@@ -360,8 +366,9 @@ async fn upload_video(
             ],
         )
         .await?;
-    let video_id = VIDEO_GRAPH.id(&json!({ "id": wire::str_field(P, &start, "video_id")? }))?;
-    let session = wire::str_field(P, &start, "upload_session_id")?;
+    let video_id =
+        VIDEO_GRAPH.id(&json!({ "id": transport::str_field(P, &start, "video_id")? }))?;
+    let session = transport::str_field(P, &start, "upload_session_id")?;
     let mut range = offsets(&start, m.bytes)?;
     while range.0 < range.1 {
         let (from, to) = range;
@@ -385,7 +392,14 @@ async fn upload_video(
             .header("Content-Type", ctype)
             .header("Content-Length", len.to_string())
             .body(body);
-        let r = with_progress(send_raw(ctx.http, P, rb), &counter, from, m.bytes, progress).await?;
+        let r = with_progress(
+            transport::send(ctx.http, P, rb),
+            &counter,
+            from,
+            m.bytes,
+            progress,
+        )
+        .await?;
         if !(200..300).contains(&r.status) {
             return Err(super::meta_graph::classify(P, &r));
         }
@@ -422,7 +436,7 @@ async fn upload_video(
 /// against the file: the next chunk is `[start, end)`, done when they are equal.
 fn offsets(v: &serde_json::Value, size: u64) -> Result<(u64, u64)> {
     let get = |k: &str| {
-        wire::opt_str(v, k)
+        transport::opt_str(v, k)
             .and_then(|s| s.parse::<u64>().ok())
             .ok_or_else(|| GRAPH.invalid("the upload offsets are missing"))
     };

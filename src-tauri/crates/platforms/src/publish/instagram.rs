@@ -23,10 +23,11 @@
 use async_trait::async_trait;
 use outpost_net::reqwest::Method;
 
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::meta_graph::{
     Containers, Graph, Hosted, account_id, limit_entry, quota, quota_used, require_media_host,
 };
-use super::youtube::{check_unchanged, rejected_by_rules};
 use super::{Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher, Violation};
 use crate::error::Result;
 use crate::platform::Platform;
@@ -111,10 +112,7 @@ impl Publisher for InstagramPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         require_media_host(ctx, P, post)?;
         let user = account_id(P, tokens)?;
         let Some(part) = post.parts.first() else {

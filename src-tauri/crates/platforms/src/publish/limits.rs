@@ -506,6 +506,52 @@ impl Limits {
     }
 }
 
+/// The validation failure of a post that may be a thread, naming each broken rule's part
+/// (`post 2: …`) when there are several (X, Bluesky).
+pub(crate) fn refuse_by_part(
+    platform: Platform,
+    post: &Post,
+    violations: &[Violation],
+) -> crate::Result<()> {
+    if violations.is_empty() {
+        return Ok(());
+    }
+    let reason = violations
+        .iter()
+        .map(|v| {
+            if post.parts.len() > 1 {
+                format!("post {}: {}", v.part + 1, v.message)
+            } else {
+                v.message.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(crate::Error::Rejected {
+        platform,
+        status: None,
+        reason,
+    })
+}
+
+/// The validation failure as one error naming every broken rule.
+pub(crate) fn rejected_by_rules(platform: Platform, violations: &[Violation]) -> crate::Error {
+    let reason = if violations.is_empty() {
+        "the post breaks the platform's rules".to_string()
+    } else {
+        violations
+            .iter()
+            .map(|v| format!("{} ({})", v.message, v.rule))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    crate::Error::Rejected {
+        platform,
+        status: None,
+        reason,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

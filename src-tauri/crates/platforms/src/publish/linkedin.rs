@@ -25,16 +25,16 @@ use async_trait::async_trait;
 use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 
-use super::youtube::{
-    Raw, check_unchanged, range_body, rejected_by_rules, send_raw, with_progress,
-};
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::{MediaFile, MediaKind, Post, Progress, Published, Publisher};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::providers::linkedin::LINKEDIN_VERSION;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
+use crate::transport::{Reply, range_body, with_progress};
 
 const P: Platform = Platform::Linkedin;
 const API: &str = "https://api.linkedin.com";
@@ -63,10 +63,7 @@ impl Publisher for LinkedinPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         let author = author(tokens)?;
         let Some(part) = post.parts.first() else {
             return Err(rejected_by_rules(P, &[]));
@@ -124,11 +121,12 @@ impl Publisher for LinkedinPublisher {
         let rb = rest(ctx, tokens, Method::POST, "/rest/posts")?
             .header("Content-Type", "application/json")
             .body(body.to_string());
-        let r = send_raw(ctx.http, P, rb).await?;
+        let r = transport::send(ctx.http, P, rb).await?;
         if r.status != 201 && r.status != 200 {
             return Err(classify(&r));
         }
-        let id = header(&r, "x-restli-id")
+        let id = r
+            .header("x-restli-id")
             .filter(|s| s.starts_with("urn:li:"))
             .ok_or_else(|| invalid("the created post has no x-restli-id"))?;
         progress(total, total);
@@ -192,7 +190,7 @@ async fn comment(
     let rb = rest(ctx, tokens, Method::POST, &path)?
         .header("Content-Type", "application/json")
         .body(body.to_string());
-    let r = send_raw(ctx.http, P, rb).await?;
+    let r = transport::send(ctx.http, P, rb).await?;
     if r.status != 201 && r.status != 200 {
         return Err(classify(&r));
     }
@@ -201,7 +199,7 @@ async fn comment(
             .ok()
             .and_then(|v| v["$URN"].as_str().map(str::to_string))
     };
-    header(&r, "x-restli-id")
+    r.header("x-restli-id")
         .filter(|s| s.starts_with("urn:li:"))
         .or_else(from_body)
         .filter(|s| s.starts_with("urn:li:comment:"))
@@ -227,8 +225,7 @@ fn rest(
     path_and_query: &str,
 ) -> Result<reqwest::RequestBuilder> {
     let url = ctx.endpoints.url(P, &format!("{API}{path_and_query}"))?;
-    Ok(wire::request(ctx.http, method, url)
-        .bearer_auth(tokens.access_token.expose())
+    Ok(transport::bearer(ctx.http, method, url, tokens)
         .header("Linkedin-Version", LINKEDIN_VERSION)
         .header("X-Restli-Protocol-Version", "2.0.0"))
 }
@@ -242,43 +239,21 @@ async fn rest_json(
 ) -> Result<Value> {
     let mut rb = rest(ctx, tokens, method, path_and_query)?;
     if let Some(b) = body {
-        rb = rb
-            .header("Content-Type", "application/json")
-            .body(b.to_string());
+        rb = transport::json_body(rb, "application/json", &b);
     }
-    let r = send_raw(ctx.http, P, rb).await?;
-    if !(200..300).contains(&r.status) {
+    let r = transport::send(ctx.http, P, rb).await?;
+    if !r.ok() {
         return Err(classify(&r));
     }
-    if r.body.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(&r.body).map_err(|_| invalid("the body is not JSON"))
+    r.json_or_null(P)
 }
 
-fn classify(r: &Raw) -> Error {
-    wire::classify_parts(
-        P,
-        Phase::Api,
-        r.status,
-        super::youtube::retry_after(&r.headers),
-        &r.body,
-    )
-}
-
-fn header(r: &Raw, name: &str) -> Option<String> {
-    r.headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+fn classify(r: &Reply) -> Error {
+    transport::classify_parts(P, Phase::Api, r.status, r.retry_after(), &r.body)
 }
 
 fn invalid(what: &str) -> Error {
-    Error::InvalidResponse {
-        platform: P,
-        what: what.into(),
-    }
+    transport::invalid(P, what)
 }
 
 /// An upload URL from LinkedIn: it receives the token, so it must be an https LinkedIn host.
@@ -303,18 +278,25 @@ async fn put_range(
     base: u64,
     total: u64,
     progress: Progress<'_>,
-) -> Result<Raw> {
+) -> Result<Reply> {
     let mut attempt = 0;
     loop {
         attempt += 1;
         let counter = Arc::new(AtomicU64::new(0));
         let body = range_body(&m.path, start, len, counter.clone()).await?;
-        let rb = wire::request(ctx.http, Method::PUT, url.clone())
+        let rb = transport::request(ctx.http, Method::PUT, url.clone())
             .bearer_auth(tokens.access_token.expose())
             .header("Content-Type", "application/octet-stream")
             .header("Content-Length", len.to_string())
             .body(body);
-        let out = with_progress(send_raw(ctx.http, P, rb), &counter, base, total, progress).await;
+        let out = with_progress(
+            transport::send(ctx.http, P, rb),
+            &counter,
+            base,
+            total,
+            progress,
+        )
+        .await;
         let err = match out {
             Ok(r) if (200..300).contains(&r.status) => return Ok(r),
             Ok(r) => classify(&r),
@@ -346,8 +328,8 @@ async fn upload_image(
     )
     .await?;
     let v = &init["value"];
-    let url = upload_url(ctx, &wire::str_field(P, v, "uploadUrl")?)?;
-    let urn = wire::str_field(P, v, "image")?;
+    let url = upload_url(ctx, &transport::str_field(P, v, "uploadUrl")?)?;
+    let urn = transport::str_field(P, v, "image")?;
     put_range(ctx, tokens, &url, m, 0, m.bytes, base, total, progress).await?;
     Ok(urn)
 }
@@ -375,8 +357,8 @@ async fn upload_video(
     )
     .await?;
     let v = &init["value"];
-    let urn = wire::str_field(P, v, "video")?;
-    let upload_token = wire::opt_str(v, "uploadToken").unwrap_or_default();
+    let urn = transport::str_field(P, v, "video")?;
+    let upload_token = transport::opt_str(v, "uploadToken").unwrap_or_default();
     let Some(instructions) = v["uploadInstructions"].as_array() else {
         return Err(invalid("uploadInstructions is missing"));
     };
@@ -394,7 +376,7 @@ async fn upload_video(
         }
         next = last + 1;
         parts.push((
-            upload_url(ctx, &wire::str_field(P, i, "uploadUrl")?)?,
+            upload_url(ctx, &transport::str_field(P, i, "uploadUrl")?)?,
             first,
             last,
         ));
@@ -416,7 +398,10 @@ async fn upload_video(
             progress,
         )
         .await?;
-        etags.push(header(&r, "etag").ok_or_else(|| invalid("an uploaded part has no ETag"))?);
+        etags.push(
+            r.header("etag")
+                .ok_or_else(|| invalid("an uploaded part has no ETag"))?,
+        );
     }
     rest_json(
         ctx,

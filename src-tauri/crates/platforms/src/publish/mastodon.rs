@@ -34,7 +34,7 @@ use crate::error::{Error, Result, clean};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase};
 
 const P: Platform = Platform::Mastodon;
 /// Mastodon refuses `scheduled_at` less than 5 minutes ahead.
@@ -62,7 +62,7 @@ fn api(origin: &Url, path: &str) -> Result<Url> {
 }
 
 fn authed(ctx: Ctx<'_>, method: Method, url: Url, tokens: &TokenSet) -> reqwest::RequestBuilder {
-    wire::request(ctx.http, method, url).bearer_auth(tokens.access_token.expose())
+    transport::bearer(ctx.http, method, url, tokens)
 }
 
 /// The idempotency key of part `i` of a post.
@@ -260,7 +260,7 @@ async fn upload(
         .header(reqwest::header::CONTENT_LENGTH, content_length)
         .body(reqwest::Body::wrap_stream(body_stream));
     let base = *sent;
-    let send = wire::send(ctx.http, P, rb);
+    let send = transport::send(ctx.http, P, rb);
     tokio::pin!(send);
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     let mut reported = 0;
@@ -280,10 +280,10 @@ async fn upload(
     progress(*sent, total);
     let v = match reply.status {
         200 | 202 => reply.json(P)?,
-        _ => return Err(wire::classify(P, Phase::Api, &reply)),
+        _ => return Err(transport::api_error(P, &reply)),
     };
-    let id = wire::str_field(P, &v, "id")?;
-    if reply.status == 200 && wire::opt_str(&v, "url").is_some() {
+    let id = transport::str_field(P, &v, "id")?;
+    if reply.status == 200 && transport::opt_str(&v, "url").is_some() {
         return Ok(id);
     }
     wait_processed(ctx, origin, tokens, &id).await?;
@@ -297,16 +297,17 @@ async fn wait_processed(ctx: Ctx<'_>, origin: &Url, tokens: &TokenSet, id: &str)
     let mut wait = Duration::from_millis(500);
     loop {
         tokio::time::sleep(wait).await;
-        let reply = wire::send(ctx.http, P, authed(ctx, Method::GET, url.clone(), tokens)).await?;
+        let reply =
+            transport::send(ctx.http, P, authed(ctx, Method::GET, url.clone(), tokens)).await?;
         match reply.status {
             200 => {
                 let v = reply.json(P)?;
-                if wire::opt_str(&v, "url").is_some() {
+                if transport::opt_str(&v, "url").is_some() {
                     return Ok(());
                 }
             }
             206 => {}
-            _ => return Err(wire::classify(P, Phase::Api, &reply)),
+            _ => return Err(transport::api_error(P, &reply)),
         }
         if started.elapsed() > PROCESSING_TIMEOUT {
             return Err(Error::Rejected {
@@ -349,7 +350,7 @@ fn status_body(
         b["language"] = json!(l);
     }
     if let Some(at) = scheduled_at {
-        b["scheduled_at"] = json!(wire::rfc3339(at));
+        b["scheduled_at"] = json!(transport::rfc3339(at));
     }
     b
 }
@@ -362,11 +363,11 @@ impl Publisher for MastodonPublisher {
 
     async fn server_limits(&self, ctx: Ctx<'_>) -> Result<Limits> {
         let url = api(&origin(ctx)?, "/api/v2/instance")?;
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             P,
             Phase::Api,
-            wire::request(ctx.http, Method::GET, url),
+            transport::request(ctx.http, Method::GET, url),
         )
         .await?;
         limits_from_instance(&v)
@@ -394,7 +395,7 @@ impl Publisher for MastodonPublisher {
                 reason,
             });
         }
-        let now = wire::now_s();
+        let now = transport::now_s();
         if let Some(reason) = check_options(post, &limits, now) {
             return Err(Error::Rejected {
                 platform: P,
@@ -427,8 +428,8 @@ impl Publisher for MastodonPublisher {
             let rb = authed(ctx, Method::POST, api(&origin, "/api/v1/statuses")?, tokens)
                 .header("Idempotency-Key", part_key(&post.key, i))
                 .json(&body);
-            let v = wire::send_json(ctx.http, P, Phase::Api, rb).await?;
-            let id = wire::str_field(P, &v, "id")?;
+            let v = transport::send_json(ctx.http, P, Phase::Api, rb).await?;
+            let id = transport::str_field(P, &v, "id")?;
             if scheduled_at.is_some() {
                 // A ScheduledStatus: {"id","scheduled_at","params"}; it has no URL yet.
                 if v.get("params").is_none() {
@@ -438,7 +439,7 @@ impl Publisher for MastodonPublisher {
                     });
                 }
             } else if i == 0 {
-                first_url = wire::opt_str(&v, "url").or_else(|| wire::opt_str(&v, "uri"));
+                first_url = transport::opt_str(&v, "url").or_else(|| transport::opt_str(&v, "uri"));
             }
             thread.push(id);
         }
@@ -479,7 +480,7 @@ impl Publisher for MastodonPublisher {
         scheduled: &Published,
         publish_at: i64,
     ) -> Result<()> {
-        if too_soon(publish_at, wire::now_s()) {
+        if too_soon(publish_at, transport::now_s()) {
             return Err(Error::Rejected {
                 platform: P,
                 status: None,
@@ -488,15 +489,15 @@ impl Publisher for MastodonPublisher {
         }
         let url = scheduled_url(&origin(ctx)?, &scheduled.id)?;
         let rb = authed(ctx, Method::PUT, url, tokens)
-            .json(&json!({ "scheduled_at": wire::rfc3339(publish_at) }));
-        let reply = wire::send(ctx.http, P, rb).await?;
+            .json(&json!({ "scheduled_at": transport::rfc3339(publish_at) }));
+        let reply = transport::send(ctx.http, P, rb).await?;
         match reply.status {
             200..=299 => {
                 let v = reply.json(P)?;
                 let at = v
                     .get("scheduled_at")
                     .and_then(Value::as_str)
-                    .and_then(wire::parse_rfc3339);
+                    .and_then(transport::parse_rfc3339);
                 if at == Some(publish_at) {
                     Ok(())
                 } else {
@@ -513,7 +514,7 @@ impl Publisher for MastodonPublisher {
                          or cancelled"
                     .into(),
             }),
-            _ => Err(wire::classify(P, Phase::Api, &reply)),
+            _ => Err(transport::api_error(P, &reply)),
         }
     }
 
@@ -527,7 +528,7 @@ impl Publisher for MastodonPublisher {
         scheduled: &Published,
     ) -> Result<()> {
         let url = scheduled_url(&origin(ctx)?, &scheduled.id)?;
-        let reply = wire::send(ctx.http, P, authed(ctx, Method::DELETE, url, tokens)).await?;
+        let reply = transport::send(ctx.http, P, authed(ctx, Method::DELETE, url, tokens)).await?;
         match reply.status {
             200..=299 => Ok(()),
             404 => {
@@ -536,7 +537,7 @@ impl Publisher for MastodonPublisher {
                 );
                 Ok(())
             }
-            _ => Err(wire::classify(P, Phase::Api, &reply)),
+            _ => Err(transport::api_error(P, &reply)),
         }
     }
 
@@ -550,7 +551,7 @@ impl Publisher for MastodonPublisher {
             return Ok(None);
         };
         let origin = origin(ctx)?;
-        let me = wire::send_json(
+        let me = transport::send_json(
             ctx.http,
             P,
             Phase::Api,
@@ -562,10 +563,10 @@ impl Publisher for MastodonPublisher {
             ),
         )
         .await?;
-        let account = wire::str_field(P, &me, "id")?;
+        let account = transport::str_field(P, &me, "id")?;
         let mut url = api(&origin, &format!("/api/v1/accounts/{account}/statuses"))?;
         url.query_pairs_mut().append_pair("limit", "40");
-        let v = wire::send_json(
+        let v = transport::send_json(
             ctx.http,
             P,
             Phase::Api,
@@ -586,9 +587,9 @@ impl Publisher for MastodonPublisher {
                 .map(normalise)
                 .or_else(|| s.get("content").and_then(Value::as_str).map(html_text));
             if text.as_deref() == Some(want.as_str()) {
-                let id = wire::str_field(P, s, "id")?;
+                let id = transport::str_field(P, s, "id")?;
                 return Ok(Some(Published {
-                    url: wire::opt_str(s, "url").or_else(|| wire::opt_str(s, "uri")),
+                    url: transport::opt_str(s, "url").or_else(|| transport::opt_str(s, "uri")),
                     thread: vec![id.clone()],
                     id,
                 }));
@@ -639,9 +640,13 @@ mod tests {
     #[test]
     fn timestamps_round_trip() {
         for t in [0, 951_782_400, 1_795_437_600, 4_102_444_799] {
-            assert_eq!(wire::parse_rfc3339(&wire::rfc3339(t)), Some(t), "{t}");
+            assert_eq!(
+                transport::parse_rfc3339(&transport::rfc3339(t)),
+                Some(t),
+                "{t}"
+            );
         }
-        assert_eq!(wire::rfc3339(1_795_437_600), "2026-11-23T12:40:00Z");
+        assert_eq!(transport::rfc3339(1_795_437_600), "2026-11-23T12:40:00Z");
     }
 
     #[test]

@@ -110,3 +110,20 @@ fn mp4_duration_ms(path: &Path, size: u64) -> Option<u64> {
     let reader = mp4::Mp4Reader::read_header(std::io::BufReader::new(f), size).ok()?;
     u64::try_from(reader.duration().as_millis()).ok()
 }
+
+/// A media file must still be what was inspected (same size) when it is uploaded.
+pub(crate) fn check_unchanged(m: &MediaFile) -> Result<()> {
+    let len = std::fs::metadata(&m.path)
+        .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?
+        .len();
+    if len == m.bytes {
+        Ok(())
+    } else {
+        Err(Error::Config(format!(
+            "{}: the file changed since it was added ({} bytes, was {})",
+            m.name(),
+            len,
+            m.bytes
+        )))
+    }
+}

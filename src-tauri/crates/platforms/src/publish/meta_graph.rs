@@ -1,6 +1,6 @@
 //! What the Meta publishers (Facebook Pages, Instagram, Threads) share: Graph API calls with the
-//! bearer token, Meta's error classification (`wire::classify_meta` through
-//! [`wire::classify_parts`], retry time from the usage headers), the container → status →
+//! bearer token, Meta's error classification (`transport::classify_meta` through
+//! [`transport::classify_parts`], retry time from the usage headers), the container → status →
 //! publish flow of Instagram and Threads, their publishing-limit check, the media host objects
 //! that must be removed whatever happens, and streamed multipart bodies.
 
@@ -12,13 +12,13 @@ use futures_util::StreamExt;
 use outpost_net::reqwest::{self, Method};
 use serde_json::Value;
 
-use super::youtube::{Raw, range_stream, send_raw};
 use super::{HostedMedia, MediaFile, MediaHost, Post};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport;
+use crate::transport::{Reply, range_stream};
 use tokio_util::bytes::Bytes;
 
 /// How long a media host URL must stay valid: container creation and Meta's fetch.
@@ -47,19 +47,21 @@ impl Graph {
         method: Method,
         path_and_query: &str,
     ) -> Result<reqwest::RequestBuilder> {
-        Ok(
-            wire::request(ctx.http, method, self.url(ctx, path_and_query)?)
-                .bearer_auth(tokens.access_token.expose()),
-        )
+        Ok(transport::bearer(
+            ctx.http,
+            method,
+            self.url(ctx, path_and_query)?,
+            tokens,
+        ))
     }
 
     /// Sends and returns the JSON body of a 2xx answer, or Meta's classified error.
     pub async fn call(&self, ctx: Ctx<'_>, rb: reqwest::RequestBuilder) -> Result<Value> {
-        let r = send_raw(ctx.http, self.platform, rb).await?;
-        if !(200..300).contains(&r.status) {
-            return Err(classify(self.platform, &r));
-        }
-        serde_json::from_slice(&r.body).map_err(|_| self.invalid("the body is not JSON"))
+        let platform = self.platform;
+        transport::call(ctx.http, platform, rb, |r| {
+            transport::api_error(platform, r)
+        })
+        .await
     }
 
     pub async fn get(
@@ -87,7 +89,7 @@ impl Graph {
 
     /// `{"id": …}` of an answer.
     pub fn id(&self, v: &Value) -> Result<String> {
-        let id = wire::str_field(self.platform, v, "id")?;
+        let id = transport::str_field(self.platform, v, "id")?;
         if id.chars().all(|c| c.is_ascii_digit() || c == '_') {
             Ok(id)
         } else {
@@ -105,22 +107,13 @@ impl Graph {
     }
 
     pub fn invalid(&self, what: &str) -> Error {
-        Error::InvalidResponse {
-            platform: self.platform,
-            what: what.into(),
-        }
+        transport::invalid(self.platform, what)
     }
 }
 
-/// Meta's error answer as a typed error (the one classifier: [`wire::classify_parts`]).
-pub(crate) fn classify(platform: Platform, r: &Raw) -> Error {
-    wire::classify_parts(
-        platform,
-        Phase::Api,
-        r.status,
-        wire::retry_at(&r.headers),
-        &r.body,
-    )
+/// Meta's error answer as a typed error (the one classifier: [`transport::classify_parts`]).
+pub(crate) fn classify(platform: Platform, r: &Reply) -> Error {
+    transport::api_error(platform, r)
 }
 
 /// The account that publishes: the channel's platform account id the app puts in `author`
@@ -290,7 +283,7 @@ impl Containers {
             .get(ctx, tokens, &format!("/{id}?fields=permalink"))
             .await
         {
-            Ok(v) => wire::opt_str(&v, "permalink").filter(|u| u.starts_with("https://")),
+            Ok(v) => transport::opt_str(&v, "permalink").filter(|u| u.starts_with("https://")),
             Err(e) => {
                 tracing::warn!(error = %e, "the permalink of a published post could not be read");
                 None
@@ -301,10 +294,10 @@ impl Containers {
 
 /// One quota of a publishing-limit answer: used and total.
 pub(crate) fn quota(v: &Value, usage: &str, config: &str) -> Option<(i64, i64)> {
-    let used = wire::opt_i64(v, usage)?;
+    let used = transport::opt_i64(v, usage)?;
     let total = v
         .get(config)
-        .and_then(|c| wire::opt_i64(c, "quota_total"))?;
+        .and_then(|c| transport::opt_i64(c, "quota_total"))?;
     Some((used, total))
 }
 
@@ -323,7 +316,7 @@ pub(crate) fn quota_used(platform: Platform, what: &str, used: i64, total: i64) 
     tracing::info!(%platform, used, total, "{what} quota used up");
     Error::RateLimited {
         platform,
-        retry_at: Some(wire::now_s() + 3600),
+        retry_at: Some(transport::now_s() + 3600),
     }
 }
 

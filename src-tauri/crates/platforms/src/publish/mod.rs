@@ -92,8 +92,7 @@ pub struct Published {
     pub thread: Vec<String>,
 }
 
-/// Upload progress: bytes sent so far and the total of this post's media.
-pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
+pub use crate::transport::body::Progress;
 
 /// Publishing on one platform.
 #[async_trait]
@@ -113,6 +112,17 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     /// Every rule the post breaks, before anything is uploaded.
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         limits.check(post)
+    }
+
+    /// The preamble of every publish: refuses `post` before anything is sent when it breaks one of
+    /// the platform's rules, naming each broken rule.
+    fn refuse_broken_rules(&self, post: &Post) -> Result<()> {
+        let violations = self.validate(post, &self.limits());
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(limits::rejected_by_rules(self.platform(), &violations))
+        }
     }
 
     /// Publishes `post` with `tokens`. Uploads stream from disk and report progress.

@@ -33,7 +33,8 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio_util::bytes::Bytes;
 
-use super::youtube::{Raw, check_unchanged, rejected_by_rules, send_raw, with_progress};
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::{
     HostedMedia, Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher, Violation,
 };
@@ -41,7 +42,8 @@ use crate::error::{Error, Result, clean};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire;
+use crate::transport;
+use crate::transport::{Reply, with_progress};
 
 const P: Platform = Platform::Pinterest;
 const API: &str = "https://api.pinterest.com";
@@ -54,7 +56,7 @@ const MAX_BOARD_PAGES: usize = 200;
 const HOST_TTL: Duration = Duration::from_secs(60 * 60);
 const PROCESSING_DEADLINE: Duration = Duration::from_secs(15 * 60);
 const UPLOAD_ATTEMPTS: u32 = 3;
-/// Raw bytes per base64 piece (a multiple of 3, so pieces concatenate into one valid encoding).
+/// Reply bytes per base64 piece (a multiple of 3, so pieces concatenate into one valid encoding).
 const B64_PIECE: usize = 48 * 1024;
 
 #[derive(Debug)]
@@ -90,13 +92,13 @@ pub async fn boards(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<Vec<Board>> {
             .ok_or_else(|| invalid("the board list has no items"))?;
         for b in items {
             out.push(Board {
-                id: wire::str_field(P, b, "id")?,
-                name: wire::str_field(P, b, "name")?,
-                description: wire::opt_str(b, "description"),
-                privacy: wire::opt_str(b, "privacy"),
+                id: transport::str_field(P, b, "id")?,
+                name: transport::str_field(P, b, "name")?,
+                description: transport::opt_str(b, "description"),
+                privacy: transport::opt_str(b, "privacy"),
             });
         }
-        match wire::opt_str(&v, "bookmark") {
+        match transport::opt_str(&v, "bookmark") {
             Some(b) if Some(&b) != bookmark.as_ref() => bookmark = Some(b),
             Some(_) => return Err(invalid("the board list repeats its bookmark")),
             None => return Ok(out),
@@ -173,10 +175,7 @@ impl Publisher for PinterestPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         let (Some(part), Some(board)) = (post.parts.first(), post.options.board_id.as_deref())
         else {
             return Err(rejected_by_rules(P, &[]));
@@ -298,18 +297,25 @@ async fn create_pin(
     let url = ctx.endpoints.url(P, &format!("{API}/v5/pins"))?;
     let counter = Arc::new(AtomicU64::new(0));
     let (body, len) = streamed_json(pin, inline, counter.clone())?;
-    let rb = wire::request(ctx.http, Method::POST, url)
+    let rb = transport::request(ctx.http, Method::POST, url)
         .bearer_auth(tokens.access_token.expose())
         .header("Content-Type", "application/json")
         .header("Content-Length", len.to_string())
         .body(body);
-    let r = with_progress(send_raw(ctx.http, P, rb), &counter, base, total, progress).await?;
+    let r = with_progress(
+        transport::send(ctx.http, P, rb),
+        &counter,
+        base,
+        total,
+        progress,
+    )
+    .await?;
     if !(200..300).contains(&r.status) {
         return Err(error_of(&r));
     }
     let v: Value =
         serde_json::from_slice(&r.body).map_err(|_| invalid("the created Pin is not JSON"))?;
-    wire::str_field(P, &v, "id")
+    transport::str_field(P, &v, "id")
 }
 
 /// The JSON of `value` with each marker string's content replaced by the base64 of its file,
@@ -410,8 +416,8 @@ async fn upload_video(
         Some(&json!({ "media_type": "video" })),
     )
     .await?;
-    let media_id = wire::str_field(P, &reg, "media_id")?;
-    let upload = wire::str_field(P, &reg, "upload_url")?;
+    let media_id = transport::str_field(P, &reg, "media_id")?;
+    let upload = transport::str_field(P, &reg, "upload_url")?;
     let u = reqwest::Url::parse(&upload).map_err(|_| invalid("the upload URL is malformed"))?;
     if u.scheme() != "https" {
         return Err(invalid("the upload URL is not https"));
@@ -502,14 +508,21 @@ async fn post_form(
     .chain(futures_util::stream::once(async move {
         Ok::<_, std::io::Error>(Bytes::from(tail.into_bytes()))
     }));
-    let rb = wire::request(ctx.http, Method::POST, url.clone())
+    let rb = transport::request(ctx.http, Method::POST, url.clone())
         .header(
             "Content-Type",
             format!("multipart/form-data; boundary={boundary}"),
         )
         .header("Content-Length", len.to_string())
         .body(reqwest::Body::wrap_stream(stream));
-    let r = with_progress(send_raw(ctx.http, P, rb), &counter, 0, total, progress).await?;
+    let r = with_progress(
+        transport::send(ctx.http, P, rb),
+        &counter,
+        0,
+        total,
+        progress,
+    )
+    .await?;
     match r.status {
         200 | 201 | 204 => Ok(()),
         s if s >= 500 => Err(Error::Unavailable {
@@ -592,17 +605,11 @@ async fn call(
     url: reqwest::Url,
     body: Option<&Value>,
 ) -> Result<Value> {
-    let mut rb = wire::request(ctx.http, method, url).bearer_auth(tokens.access_token.expose());
+    let mut rb = transport::bearer(ctx.http, method, url, tokens);
     if let Some(b) = body {
-        rb = rb
-            .header("Content-Type", "application/json")
-            .body(b.to_string());
+        rb = transport::json_body(rb, "application/json", b);
     }
-    let r = send_raw(ctx.http, P, rb).await?;
-    if !(200..300).contains(&r.status) {
-        return Err(error_of(&r));
-    }
-    serde_json::from_slice(&r.body).map_err(|_| invalid("the answer is not JSON"))
+    transport::call(ctx.http, P, rb, error_of).await
 }
 
 /// Pinterest's error body (`{"code","message"}`) as a typed error.
@@ -650,19 +657,16 @@ fn rate_reset(h: &HeaderMap) -> Option<i64> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<i64>().ok())
     };
-    let now = wire::now_s();
+    let now = transport::now_s();
     get("retry-after")
         .map(|s| now + s)
         .or_else(|| get("x-ratelimit-reset").map(|n| if n < 1_000_000_000 { now + n } else { n }))
 }
 
-fn error_of(r: &Raw) -> Error {
+fn error_of(r: &Reply) -> Error {
     pinterest_error(r.status, &r.headers, &r.body)
 }
 
 fn invalid(what: &str) -> Error {
-    Error::InvalidResponse {
-        platform: P,
-        what: what.into(),
-    }
+    transport::invalid(P, what)
 }

@@ -18,10 +18,11 @@
 use async_trait::async_trait;
 use outpost_net::reqwest::Method;
 
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::meta_graph::{
     Containers, Graph, Hosted, account_id, limit_entry, quota, quota_used, require_media_host,
 };
-use super::youtube::{check_unchanged, rejected_by_rules};
 use super::{
     Limits, MediaFile, MediaKind, Post, PostPart, Progress, Published, Publisher, Violation,
 };
@@ -73,9 +74,9 @@ impl Publisher for ThreadsPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() || post.parts.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
+        self.refuse_broken_rules(post)?;
+        if post.parts.is_empty() {
+            return Err(rejected_by_rules(P, &[]));
         }
         require_media_host(ctx, P, post)?;
         let user = account_id(P, tokens)?;

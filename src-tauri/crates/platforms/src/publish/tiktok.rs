@@ -37,9 +37,8 @@ use outpost_net::reqwest::{self, Method};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::youtube::{
-    Raw, check_unchanged, range_body, rejected_by_rules, send_raw, with_progress,
-};
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::{
     HostedMedia, Limits, MediaFile, MediaKind, Post, Progress, Published, Publisher, Violation,
 };
@@ -47,7 +46,8 @@ use crate::error::{Error, Result, clean};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire;
+use crate::transport;
+use crate::transport::{Reply, range_body, with_progress};
 
 const P: Platform = Platform::Tiktok;
 const API: &str = "https://open.tiktokapis.com";
@@ -181,9 +181,9 @@ pub async fn creator_info(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<CreatorInfo
             .ok_or_else(|| invalid(&format!("creator_info has no {k}")))
     };
     Ok(CreatorInfo {
-        username: wire::opt_str(&d, "creator_username"),
-        nickname: wire::opt_str(&d, "creator_nickname"),
-        avatar_url: wire::opt_str(&d, "creator_avatar_url"),
+        username: transport::opt_str(&d, "creator_username"),
+        nickname: transport::opt_str(&d, "creator_nickname"),
+        avatar_url: transport::opt_str(&d, "creator_avatar_url"),
         privacy_level_options: opts
             .iter()
             .filter_map(|o| o.as_str().map(str::to_string))
@@ -328,10 +328,7 @@ impl Publisher for TiktokPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         let (Some(part), Some(level)) = (
             post.parts.first(),
             post.options.visibility.as_deref().and_then(privacy_level),
@@ -372,7 +369,7 @@ impl Publisher for TiktokPublisher {
                 Value::String(s) if !s.is_empty() => Some(s.clone()),
                 _ => None,
             });
-        let publish_id = wire::str_field(P, &data, "publish_id")?;
+        let publish_id = transport::str_field(P, &data, "publish_id")?;
         // Private posts (and posts still in moderation) have no public id: the publish id stands in.
         let url = match (&post_id, &info.username) {
             (Some(id), Some(user)) => Some(format!("https://www.tiktok.com/@{user}/{kind}/{id}")),
@@ -441,8 +438,8 @@ async fn publish_video(
         },
     });
     let d = call(ctx, tokens, "/v2/post/publish/video/init/", Some(&body)).await?;
-    let publish_id = wire::str_field(P, &d, "publish_id")?;
-    let url = upload_url(ctx, &wire::str_field(P, &d, "upload_url")?)?;
+    let publish_id = transport::str_field(P, &d, "publish_id")?;
+    let url = upload_url(ctx, &transport::str_field(P, &d, "upload_url")?)?;
     for i in 0..c.total_chunk_count {
         let (start, len) = c.range(i);
         let status = put_chunk(ctx, &url, video, start, len, progress).await?;
@@ -471,7 +468,7 @@ async fn put_chunk(
         attempt += 1;
         let counter = Arc::new(AtomicU64::new(0));
         let body = range_body(&video.path, start, len, counter.clone()).await?;
-        let rb = wire::request(ctx.http, Method::PUT, url.clone())
+        let rb = transport::request(ctx.http, Method::PUT, url.clone())
             .header("Content-Type", video.mime.as_str())
             .header("Content-Length", len.to_string())
             .header(
@@ -479,7 +476,14 @@ async fn put_chunk(
                 format!("bytes {start}-{}/{total}", start + len - 1),
             )
             .body(body);
-        let sent = with_progress(send_raw(ctx.http, P, rb), &counter, start, total, progress).await;
+        let sent = with_progress(
+            transport::send(ctx.http, P, rb),
+            &counter,
+            start,
+            total,
+            progress,
+        )
+        .await;
         let err = match sent {
             Ok(r) if (200..300).contains(&r.status) => return Ok(r.status),
             Ok(r) if r.status >= 500 => error_of(&r),
@@ -524,7 +528,7 @@ async fn publish_photos(
             "media_type": "PHOTO",
         });
         let d = call(ctx, tokens, "/v2/post/publish/content/init/", Some(&body)).await?;
-        let publish_id = wire::str_field(P, &d, "publish_id")?;
+        let publish_id = transport::str_field(P, &d, "publish_id")?;
         wait_published(ctx, tokens, &publish_id).await
     }
     .await;
@@ -555,7 +559,9 @@ async fn wait_published(ctx: Ctx<'_>, tokens: &TokenSet, publish_id: &str) -> Re
                     retry_at: Some(at), ..
                 } = e
                 {
-                    let s = u64::try_from(at - wire::now_s()).unwrap_or(1).clamp(1, 60);
+                    let s = u64::try_from(at - transport::now_s())
+                        .unwrap_or(1)
+                        .clamp(1, 60);
                     wait = wait.max(Duration::from_secs(s));
                 }
                 continue;
@@ -615,14 +621,14 @@ fn fail_reason(code: &str) -> String {
 /// A TikTok API call: JSON in (`application/json; charset=UTF-8`), `data` out.
 async fn call(ctx: Ctx<'_>, tokens: &TokenSet, path: &str, body: Option<&Value>) -> Result<Value> {
     let url = ctx.endpoints.url(P, &format!("{API}{path}"))?;
-    let mut rb = wire::request(ctx.http, Method::POST, url)
-        .bearer_auth(tokens.access_token.expose())
-        .header("Content-Type", "application/json; charset=UTF-8");
-    rb = match body {
-        Some(b) => rb.body(b.to_string()),
-        None => rb.header("Content-Length", "0"),
+    let rb = transport::bearer(ctx.http, Method::POST, url, tokens);
+    let rb = match body {
+        Some(b) => transport::json_body(rb, "application/json; charset=UTF-8", b),
+        None => rb
+            .header("Content-Type", "application/json; charset=UTF-8")
+            .header("Content-Length", "0"),
     };
-    let r = send_raw(ctx.http, P, rb).await?;
+    let r = transport::send(ctx.http, P, rb).await?;
     let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
     let ok = v.pointer("/error/code").and_then(Value::as_str) == Some("ok");
     if (200..300).contains(&r.status) && ok {
@@ -657,7 +663,7 @@ pub fn tiktok_error(status: u16, body: &[u8]) -> Error {
     if status == 429 || code == "rate_limit_exceeded" {
         return Error::RateLimited {
             platform: P,
-            retry_at: Some(wire::now_s() + RATE_WINDOW_S),
+            retry_at: Some(transport::now_s() + RATE_WINDOW_S),
         };
     }
     if status >= 500 {
@@ -715,7 +721,7 @@ pub fn tiktok_error(status: u16, body: &[u8]) -> Error {
     }
 }
 
-fn error_of(r: &Raw) -> Error {
+fn error_of(r: &Reply) -> Error {
     tiktok_error(r.status, &r.body)
 }
 
@@ -730,10 +736,7 @@ fn upload_url(ctx: Ctx<'_>, url: &str) -> Result<reqwest::Url> {
 }
 
 fn invalid(what: &str) -> Error {
-    Error::InvalidResponse {
-        platform: P,
-        what: what.into(),
-    }
+    transport::invalid(P, what)
 }
 
 #[cfg(test)]

@@ -29,12 +29,13 @@ use outpost_net::reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 
+use super::limits::refuse_by_part;
 use super::{MediaFile, MediaKind, Post, Progress, Published, Publisher};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport;
 
 const P: Platform = Platform::X;
 const TWEETS: &str = "https://api.x.com/2/tweets";
@@ -97,15 +98,10 @@ fn with_x_message(err: Error, body: &[u8]) -> Error {
 
 /// Sends once; a 2xx answer's JSON body, or the classified failure.
 async fn call(ctx: Ctx<'_>, rb: RequestBuilder) -> Result<Value> {
-    let reply = wire::send(ctx.http, P, rb).await?;
-    if (200..300).contains(&reply.status) {
-        reply.json(P)
-    } else {
-        Err(with_x_message(
-            wire::classify(P, Phase::Api, &reply),
-            &reply.body,
-        ))
-    }
+    transport::call(ctx.http, P, rb, |r| {
+        with_x_message(transport::api_error(P, r), &r.body)
+    })
+    .await
 }
 
 /// Sends an upload call that is safe to repeat, retrying network errors and 5xx a few times.
@@ -135,7 +131,7 @@ fn data(v: &Value) -> Result<&Value> {
 }
 
 fn bearer(ctx: Ctx<'_>, method: Method, u: url::Url, tokens: &TokenSet) -> RequestBuilder {
-    wire::request(ctx.http, method, u).bearer_auth(tokens.access_token.expose())
+    transport::bearer(ctx.http, method, u, tokens)
 }
 
 /// Reads up to `n` bytes (fewer only at the end of the file) onto the end of `buf`.
@@ -207,7 +203,7 @@ async fn upload(
         Ok(bearer(ctx, Method::POST, url(MEDIA_INIT, ctx)?, tokens).json(&init))
     })
     .await?;
-    let id = wire::str_field(P, data(&v)?, "id")?;
+    let id = transport::str_field(P, data(&v)?, "id")?;
     if !id.chars().all(|c| c.is_ascii_digit()) {
         return Err(Error::InvalidResponse {
             platform: P,
@@ -338,25 +334,7 @@ impl Publisher for XPublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            let reason = violations
-                .iter()
-                .map(|v| {
-                    if post.parts.len() > 1 {
-                        format!("post {}: {}", v.part + 1, v.message)
-                    } else {
-                        v.message.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason,
-            });
-        }
+        refuse_by_part(P, post, &self.validate(post, &self.limits()))?;
 
         // Every part's media first: a failed upload leaves nothing published.
         let total = post
@@ -398,7 +376,7 @@ impl Publisher for XPublisher {
                 bearer(ctx, Method::POST, tweets.clone(), tokens).json(&Value::Object(body)),
             )
             .await?;
-            let id = wire::str_field(P, data(&v)?, "id")?;
+            let id = transport::str_field(P, data(&v)?, "id")?;
             thread.push(id);
         }
         let id = thread.first().cloned().ok_or_else(|| Error::Rejected {

@@ -28,24 +28,22 @@
 //! - Both need the `youtube.force-ssl` (or `youtube`) scope: `youtube.upload` alone cannot update
 //!   or delete.
 
-use std::io::SeekFrom;
-use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::StreamExt;
-use outpost_net::reqwest::{self, Method, header::HeaderMap};
+use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use super::limits::rejected_by_rules;
+use super::media::check_unchanged;
 use super::{Limits, MediaFile, Post, Progress, Published, Publisher, Violation};
 use crate::error::{Error, Result, clean};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
-use crate::wire::{self, Phase};
+use crate::transport::{self, Phase, Reply, range_body, retry_after, with_progress};
 
 const P: Platform = Platform::Youtube;
 /// Upload chunk: a multiple of 256 KiB, as the protocol requires of every chunk but the last.
@@ -143,10 +141,7 @@ impl Publisher for YoutubePublisher {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        let violations = self.validate(post, &self.limits());
-        if !violations.is_empty() {
-            return Err(rejected_by_rules(P, &violations));
-        }
+        self.refuse_broken_rules(post)?;
         let Some(video) = post.parts.first().and_then(|p| p.media.first()) else {
             return Err(rejected_by_rules(P, &[]));
         };
@@ -160,7 +155,7 @@ impl Publisher for YoutubePublisher {
 
         let session = start_session(ctx, tokens, post, video).await?;
         let resource = upload(ctx, tokens, &session, video, total_all, progress).await?;
-        let id = wire::str_field(P, &resource, "id")?;
+        let id = transport::str_field(P, &resource, "id")?;
 
         if let Some(t) = thumb {
             // The video exists now: a thumbnail failure must not make the caller publish it again.
@@ -194,7 +189,7 @@ impl Publisher for YoutubePublisher {
         scheduled: &Published,
         publish_at: i64,
     ) -> Result<()> {
-        if publish_at <= wire::now_s() {
+        if publish_at <= transport::now_s() {
             return Err(Error::Rejected {
                 platform: P,
                 status: None,
@@ -208,20 +203,20 @@ impl Publisher for YoutubePublisher {
         still_private(&status, "moved")?;
         status.retain(|k, _| !STATUS_READ_ONLY.contains(&k.as_str()));
         status.insert("privacyStatus".into(), json!("private"));
-        status.insert("publishAt".into(), json!(wire::rfc3339(publish_at)));
+        status.insert("publishAt".into(), json!(transport::rfc3339(publish_at)));
         let mut url = ctx.endpoints.url(P, VIDEOS)?;
         url.query_pairs_mut().append_pair("part", "status");
-        let rb = wire::request(ctx.http, Method::PUT, url)
+        let rb = transport::request(ctx.http, Method::PUT, url)
             .bearer_auth(tokens.access_token.expose())
             .json(&json!({ "id": id, "status": status }));
-        let r = send_raw(ctx.http, P, rb).await?;
+        let r = transport::send(ctx.http, P, rb).await?;
         match r.status {
             200..=299 => {
                 let v: Value = serde_json::from_slice(&r.body)
                     .map_err(|_| invalid("the updated video is not JSON"))?;
                 let at = v["status"]["publishAt"]
                     .as_str()
-                    .and_then(wire::parse_rfc3339);
+                    .and_then(transport::parse_rfc3339);
                 if at == Some(publish_at) {
                     Ok(())
                 } else {
@@ -248,9 +243,9 @@ impl Publisher for YoutubePublisher {
         still_private(&status, "deleted")?;
         let mut url = ctx.endpoints.url(P, VIDEOS)?;
         url.query_pairs_mut().append_pair("id", id);
-        let rb =
-            wire::request(ctx.http, Method::DELETE, url).bearer_auth(tokens.access_token.expose());
-        let r = send_raw(ctx.http, P, rb).await?;
+        let rb = transport::request(ctx.http, Method::DELETE, url)
+            .bearer_auth(tokens.access_token.expose());
+        let r = transport::send(ctx.http, P, rb).await?;
         match r.status {
             200..=299 | 404 => Ok(()),
             _ => Err(google_error(&r)),
@@ -268,8 +263,9 @@ async fn video_status(
     url.query_pairs_mut()
         .append_pair("part", "status")
         .append_pair("id", id);
-    let rb = wire::request(ctx.http, Method::GET, url).bearer_auth(tokens.access_token.expose());
-    let r = send_raw(ctx.http, P, rb).await?;
+    let rb =
+        transport::request(ctx.http, Method::GET, url).bearer_auth(tokens.access_token.expose());
+    let r = transport::send(ctx.http, P, rb).await?;
     if !(200..300).contains(&r.status) {
         return Err(google_error(&r));
     }
@@ -335,7 +331,7 @@ async fn start_session(
     if let Some(at) = o.publish_at {
         // "can be set only if the privacy status of the video is private"
         status["privacyStatus"] = json!("private");
-        status["publishAt"] = json!(wire::rfc3339(at));
+        status["publishAt"] = json!(transport::rfc3339(at));
     }
     let body = json!({
         "snippet": {
@@ -346,13 +342,13 @@ async fn start_session(
         },
         "status": status,
     });
-    let rb = wire::request(ctx.http, Method::POST, url)
+    let rb = transport::request(ctx.http, Method::POST, url)
         .bearer_auth(tokens.access_token.expose())
         .header("Content-Type", "application/json; charset=UTF-8")
         .header("X-Upload-Content-Length", video.bytes.to_string())
         .header("X-Upload-Content-Type", video.mime.as_str())
         .body(body.to_string());
-    let r = send_raw(ctx.http, P, rb).await?;
+    let r = transport::send(ctx.http, P, rb).await?;
     if !(200..300).contains(&r.status) {
         return Err(google_error(&r));
     }
@@ -378,7 +374,7 @@ enum Step {
     Done(Value),
 }
 
-fn step(r: &Raw, total: u64) -> Result<Step> {
+fn step(r: &Reply, total: u64) -> Result<Step> {
     match r.status {
         200 | 201 => {
             let v: Value = serde_json::from_slice(&r.body)
@@ -422,7 +418,7 @@ async fn upload(
         let len = CHUNK.min(total - offset);
         let counter = Arc::new(AtomicU64::new(0));
         let body = range_body(&video.path, offset, len, counter.clone()).await?;
-        let rb = wire::request(ctx.http, Method::PUT, session.clone())
+        let rb = transport::request(ctx.http, Method::PUT, session.clone())
             .bearer_auth(tokens.access_token.expose())
             .header("Content-Type", video.mime.as_str())
             .header("Content-Length", len.to_string())
@@ -432,7 +428,7 @@ async fn upload(
             )
             .body(body);
         let sent = with_progress(
-            send_raw(ctx.http, P, rb),
+            transport::send(ctx.http, P, rb),
             &counter,
             offset,
             total_all,
@@ -468,11 +464,11 @@ async fn upload(
                 return Err(err);
             }
             tokio::time::sleep(backoff(interruptions)).await;
-            let rb = wire::request(ctx.http, Method::PUT, session.clone())
+            let rb = transport::request(ctx.http, Method::PUT, session.clone())
                 .bearer_auth(tokens.access_token.expose())
                 .header("Content-Length", "0")
                 .header("Content-Range", format!("bytes */{total}"));
-            match send_raw(ctx.http, P, rb).await {
+            match transport::send(ctx.http, P, rb).await {
                 Ok(r) if r.status >= 500 => {}
                 Ok(r) => match step(&r, total)? {
                     Step::Done(v) => return Ok(v),
@@ -517,13 +513,13 @@ async fn set_thumbnail(
         .append_pair("uploadType", "media");
     let counter = Arc::new(AtomicU64::new(0));
     let body = range_body(&thumb.path, 0, thumb.bytes, counter.clone()).await?;
-    let rb = wire::request(ctx.http, Method::POST, url)
+    let rb = transport::request(ctx.http, Method::POST, url)
         .bearer_auth(tokens.access_token.expose())
         .header("Content-Type", thumb.mime.as_str())
         .header("Content-Length", thumb.bytes.to_string())
         .body(body);
     let r = with_progress(
-        send_raw(ctx.http, P, rb),
+        transport::send(ctx.http, P, rb),
         &counter,
         base,
         total_all,
@@ -538,7 +534,7 @@ async fn set_thumbnail(
 }
 
 /// Google's error body, with YouTube's reasons: `quotaExceeded` (403) waits for the daily reset.
-fn google_error(r: &Raw) -> Error {
+fn google_error(r: &Reply) -> Error {
     let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
     let reason = v["error"]["errors"][0]["reason"]
         .as_str()
@@ -546,7 +542,7 @@ fn google_error(r: &Raw) -> Error {
     if matches!(reason, "quotaExceeded" | "dailyLimitExceeded") {
         return Error::RateLimited {
             platform: P,
-            retry_at: Some(next_pacific_midnight(wire::now_s())),
+            retry_at: Some(next_pacific_midnight(transport::now_s())),
         };
     }
     if matches!(reason, "rateLimitExceeded" | "userRateLimitExceeded") && r.status == 403 {
@@ -555,7 +551,7 @@ fn google_error(r: &Raw) -> Error {
             retry_at: retry_after(&r.headers),
         };
     }
-    wire::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
+    transport::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
 }
 
 /// The next daily quota reset: midnight in America/Los_Angeles (daylight saving included).
@@ -574,171 +570,7 @@ pub fn next_pacific_midnight(now: i64) -> i64 {
 }
 
 fn invalid(what: &str) -> Error {
-    Error::InvalidResponse {
-        platform: P,
-        what: what.into(),
-    }
-}
-
-/// The validation failure as one error naming every broken rule.
-pub(crate) fn rejected_by_rules(platform: Platform, violations: &[Violation]) -> Error {
-    let reason = if violations.is_empty() {
-        "the post breaks the platform's rules".to_string()
-    } else {
-        violations
-            .iter()
-            .map(|v| format!("{} ({})", v.message, v.rule))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    Error::Rejected {
-        platform,
-        status: None,
-        reason,
-    }
-}
-
-/// A media file must still be what was inspected (same size) when it is uploaded.
-pub(crate) fn check_unchanged(m: &MediaFile) -> Result<()> {
-    let len = std::fs::metadata(&m.path)
-        .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?
-        .len();
-    if len == m.bytes {
-        Ok(())
-    } else {
-        Err(Error::Config(format!(
-            "{}: the file changed since it was added ({} bytes, was {})",
-            m.name(),
-            len,
-            m.bytes
-        )))
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Upload plumbing shared with the LinkedIn client: replies with headers, file ranges streamed
-// from disk, progress while a request body goes out.
-
-/// Largest reply body read.
-const MAX_REPLY: usize = 4 * 1024 * 1024;
-
-/// A reply with its headers (upload protocols answer in headers: `Location`, `Range`, `ETag`).
-#[derive(Debug)]
-pub(crate) struct Raw {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-pub(crate) fn retry_after(h: &HeaderMap) -> Option<i64> {
-    h.get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .map(|s| wire::now_s() + s)
-}
-
-/// Sends a request; a failure before a whole reply arrived is [`Error::Network`].
-pub(crate) async fn send_raw(
-    http: &outpost_net::HttpClient,
-    platform: Platform,
-    rb: reqwest::RequestBuilder,
-) -> Result<Raw> {
-    let req = rb
-        .build()
-        .map_err(|_| Error::Config("the request could not be built".into()))?;
-    let mut resp = http
-        .execute(platform.id(), req)
-        .await
-        .map_err(|source| Error::Network { platform, source })?;
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let mut body = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(c)) => {
-                if body.len() + c.len() > MAX_REPLY {
-                    return Err(Error::InvalidResponse {
-                        platform,
-                        what: "the answer is too large".into(),
-                    });
-                }
-                body.extend_from_slice(&c);
-            }
-            Ok(None) => break,
-            Err(_) => {
-                return Err(Error::Network {
-                    platform,
-                    source: outpost_net::Error::Request {
-                        host: String::new(),
-                        kind: "the answer was cut off",
-                        retry_safe: false,
-                    },
-                });
-            }
-        }
-    }
-    Ok(Raw {
-        status,
-        headers,
-        body,
-    })
-}
-
-/// `len` bytes of `path` from `start`, streamed from disk in 64 KiB reads; `counter` counts the
-/// bytes handed to the connection.
-pub(crate) async fn range_body(
-    path: &Path,
-    start: u64,
-    len: u64,
-    counter: Arc<AtomicU64>,
-) -> Result<reqwest::Body> {
-    Ok(reqwest::Body::wrap_stream(
-        range_stream(path, start, len, counter).await?,
-    ))
-}
-
-/// The stream behind [`range_body`] (for bodies that frame the file, such as multipart).
-pub(crate) async fn range_stream(
-    path: &Path,
-    start: u64,
-    len: u64,
-    counter: Arc<AtomicU64>,
-) -> Result<
-    impl futures_util::Stream<Item = std::io::Result<tokio_util::bytes::Bytes>> + Send + 'static,
-> {
-    let name = path.display().to_string();
-    let unreadable = |e: std::io::Error| Error::Config(format!("{name}: cannot be read ({e})"));
-    let mut f = tokio::fs::File::open(path).await.map_err(unreadable)?;
-    f.seek(SeekFrom::Start(start)).await.map_err(unreadable)?;
-    Ok(
-        tokio_util::io::ReaderStream::with_capacity(f.take(len), 64 * 1024).map(move |r| {
-            if let Ok(b) = &r {
-                counter.fetch_add(b.len() as u64, Ordering::Relaxed);
-            }
-            r
-        }),
-    )
-}
-
-/// Runs `fut` (a request streaming a body) and reports `base + counter` every 100 ms.
-pub(crate) async fn with_progress<F: std::future::Future>(
-    fut: F,
-    counter: &AtomicU64,
-    base: u64,
-    total: u64,
-    progress: Progress<'_>,
-) -> F::Output {
-    tokio::pin!(fut);
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    loop {
-        tokio::select! {
-            out = &mut fut => {
-                progress((base + counter.load(Ordering::Relaxed)).min(total), total);
-                return out;
-            }
-            _ = tick.tick() => progress((base + counter.load(Ordering::Relaxed)).min(total), total),
-        }
-    }
+    transport::invalid(P, what)
 }
 
 #[cfg(test)]
@@ -747,23 +579,23 @@ mod tests {
 
     #[test]
     fn times_format_and_the_quota_reset_is_midnight_in_los_angeles() {
-        assert_eq!(wire::rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(wire::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(transport::rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(transport::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         let noon = 1_795_435_200; // 2026-11-23 12:00 UTC
-        assert_eq!(wire::rfc3339(noon), "2026-11-23T12:00:00Z");
+        assert_eq!(transport::rfc3339(noon), "2026-11-23T12:00:00Z");
         assert_eq!(
-            wire::rfc3339(next_pacific_midnight(noon)),
+            transport::rfc3339(next_pacific_midnight(noon)),
             "2026-11-24T08:00:00Z"
         );
         // 05:00 UTC is still the previous Pacific day: the reset is the same day at 08:00.
         assert_eq!(
-            wire::rfc3339(next_pacific_midnight(noon - 7 * 3600)),
+            transport::rfc3339(next_pacific_midnight(noon - 7 * 3600)),
             "2026-11-23T08:00:00Z"
         );
         // Summer: Pacific daylight time, midnight is 07:00 UTC.
         let july = 1_783_080_000; // 2026-07-03 12:00 UTC
         assert_eq!(
-            wire::rfc3339(next_pacific_midnight(july)),
+            transport::rfc3339(next_pacific_midnight(july)),
             "2026-07-04T07:00:00Z"
         );
     }
