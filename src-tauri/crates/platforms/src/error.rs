@@ -64,6 +64,12 @@ pub enum Error {
         platform: Platform,
         what: &'static str,
     },
+    /// The platform offers it; Outpost does not do it yet.
+    #[error("Outpost cannot do {what} on {platform} yet")]
+    NotBuiltYet {
+        platform: Platform,
+        what: &'static str,
+    },
 }
 
 impl Error {

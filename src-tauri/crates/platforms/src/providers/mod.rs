@@ -1,5 +1,6 @@
-//! One module per platform behind [`Provider`]. Publishing, metrics and the inbox join this trait in
-//! later capabilities; sign-in and the token lifecycle are here.
+//! Sign-in and the token lifecycle behind one trait ([`Provider`]), and the OAuth helpers the
+//! platforms' `auth` modules share. Each platform's own sign-in lives in its folder
+//! (`x/auth.rs`, …); [`crate::provider`] picks it.
 
 use async_trait::async_trait;
 use oauth2::basic::{
@@ -21,15 +22,6 @@ use crate::platform::Platform;
 use crate::tokens::{Account, Grant, TokenSet, split_scopes};
 use crate::transport::{self, Phase};
 
-pub mod bluesky;
-pub mod google;
-pub mod linkedin;
-pub mod mastodon;
-pub mod meta;
-pub mod pinterest;
-pub mod tiktok;
-pub mod x;
-
 /// The user's developer app for a platform (Mastodon: the registration on one server).
 #[derive(Debug, Clone)]
 pub struct AppCredentials {
@@ -46,7 +38,7 @@ pub struct Ctx<'a> {
     pub endpoints: &'a Endpoints,
     pub app: &'a AppCredentials,
     /// The user's media host, where a platform fetches media from a public URL (None: not set up).
-    pub media_host: Option<&'a dyn crate::publish::MediaHost>,
+    pub media_host: Option<&'a dyn crate::post::MediaHost>,
 }
 
 /// The outcome of an upstream revocation.
@@ -92,22 +84,6 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Ends the grant upstream where the platform allows it.
     async fn revoke(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<Revocation>;
-}
-
-/// The provider of `platform`.
-pub fn provider(platform: Platform) -> &'static dyn Provider {
-    match platform {
-        Platform::X => &x::X,
-        Platform::Linkedin => &linkedin::Linkedin,
-        Platform::Facebook => &meta::Facebook,
-        Platform::Instagram => &meta::Instagram,
-        Platform::Threads => &meta::Threads,
-        Platform::Youtube => &google::Youtube,
-        Platform::Tiktok => &tiktok::Tiktok,
-        Platform::Pinterest => &pinterest::Pinterest,
-        Platform::Bluesky => &bluesky::Bluesky,
-        Platform::Mastodon => &mastodon::Mastodon,
-    }
 }
 
 // ---- the oauth2 crate for standard (RFC 6749) token endpoints --------------------------------
