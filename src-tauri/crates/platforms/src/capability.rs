@@ -1,5 +1,5 @@
 //! What Outpost can do on a platform beyond signing in, and whether each platform's API offers it.
-//! Every platform declares each [`Capability`] ([`crate::publish::Publisher::support`]), so the UI
+//! Every platform declares each [`Capability`] (`Publisher::support`, [`crate::support`]), so the UI
 //! can say "not offered by TikTok's API" honestly instead of hiding a button.
 //!
 //! The shapes of the inbox and the metrics are fixed here; a platform fills its methods in as its
@@ -130,7 +130,7 @@ pub struct InboxReplyTo {
 /// Counters of one published post at one time; `None` where the platform does not count it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostMetrics {
-    /// [`crate::publish::Published::id`] of the post.
+    /// [`crate::post::Published::id`] of the post.
     pub post_id: String,
     /// When it was read (unix s).
     pub at: i64,

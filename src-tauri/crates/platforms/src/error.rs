@@ -73,6 +73,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// The platform (or its rules, checked before anything is sent) refuse the post for a reason
+    /// a retry will not fix; no HTTP status.
+    pub(crate) fn refused(platform: Platform, reason: impl Into<String>) -> Error {
+        Error::Rejected {
+            platform,
+            status: None,
+            reason: reason.into(),
+        }
+    }
+
     /// A retry later may succeed without the user doing anything.
     pub fn is_transient(&self) -> bool {
         matches!(

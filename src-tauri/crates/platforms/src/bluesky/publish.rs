@@ -8,9 +8,6 @@
 //! uploaded with their EXIF/XMP metadata removed; a video is streamed from disk with `uploadBlob`
 //! (the "simple" path of the reference: the PDS keeps the blob, no video service job).
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
-
 use async_trait::async_trait;
 use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
@@ -24,7 +21,7 @@ use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::publish::{MediaFile, MediaKind, Post, PostPart, Progress, Published, Publisher};
 use crate::tokens::TokenSet;
-use crate::transport::{self, Meter, Phase, range_body, with_progress};
+use crate::transport::{self, Meter, Phase};
 
 const P: Platform = Platform::Bluesky;
 const COLLECTION: &str = "app.bsky.feed.post";
@@ -340,15 +337,14 @@ impl Session<'_> {
             .await
             .map_err(|e| Error::Config(format!("{}: cannot be read ({e})", m.name())))?
             .len();
-        let counter = Arc::new(AtomicU64::new(0));
-        let body = range_body(&m.path, 0, len, counter.clone()).await?;
         let rb = self
             .post("com.atproto.repo.uploadBlob")?
             .header(reqwest::header::CONTENT_TYPE, &m.mime)
-            .header(reqwest::header::CONTENT_LENGTH, len)
-            .body(body);
-        let send = transport::send(self.ctx.http, P, rb);
-        let reply = with_progress(send, &counter, sent_before, total, progress).await?;
+            .header(reqwest::header::CONTENT_LENGTH, len);
+        let http = self.ctx.http;
+        let reply =
+            transport::send_range(http, P, rb, &m.path, 0..len, sent_before, total, progress)
+                .await?;
         if !reply.ok() {
             return Err(transport::api_error(P, &reply));
         }
@@ -517,11 +513,9 @@ impl Publisher for BlueskyPublisher {
             created.push(c);
         }
         let rkey = record_key(&post.key, 0);
-        let first = created.first().ok_or_else(|| Error::Rejected {
-            platform: P,
-            status: None,
-            reason: "The post is empty".into(),
-        })?;
+        let first = created
+            .first()
+            .ok_or_else(|| Error::refused(P, "The post is empty"))?;
         Ok(Published {
             id: first.uri.clone(),
             url: Some(post_url(&s.did, &rkey)),

@@ -83,11 +83,7 @@ impl Publisher for FacebookPublisher {
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
         let mut v = |part: usize, rule: &str, message: String| {
-            out.push(Violation {
-                part,
-                rule: rule.into(),
-                message,
-            });
+            out.push(Violation::new(part, rule, message))
         };
         if let Some(at) = post.options.publish_at {
             if let Some(problem) = schedule_problem(at, transport::now_s()) {
@@ -254,11 +250,7 @@ impl Publisher for FacebookPublisher {
         publish_at: i64,
     ) -> Result<()> {
         if let Some(problem) = schedule_problem(publish_at, transport::now_s()) {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: problem,
-            });
+            return Err(Error::refused(P, problem));
         }
         let v = GRAPH
             .form(

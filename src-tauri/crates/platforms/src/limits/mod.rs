@@ -69,6 +69,16 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    pub fn new(part: usize, rule: &str, message: String) -> Violation {
+        Violation {
+            part,
+            rule: rule.into(),
+            message,
+        }
+    }
+}
+
 const MB: u64 = 1024 * 1024;
 
 /// The longest first comment (LinkedIn comments), counted in Unicode scalar values.
@@ -304,11 +314,7 @@ impl Limits {
         let mut out = Vec::new();
         let name = self.platform.name();
         let mut v = |part: usize, rule: &str, message: String| {
-            out.push(Violation {
-                part,
-                rule: rule.into(),
-                message,
-            })
+            out.push(Violation::new(part, rule, message))
         };
         if post.parts.is_empty() {
             v(0, "empty", "The post is empty".into());
@@ -531,11 +537,7 @@ pub(crate) fn refuse_by_part(
         })
         .collect::<Vec<_>>()
         .join("; ");
-    Err(crate::Error::Rejected {
-        platform,
-        status: None,
-        reason,
-    })
+    Err(crate::Error::refused(platform, reason))
 }
 
 /// The validation failure as one error naming every broken rule.
@@ -549,11 +551,7 @@ pub(crate) fn rejected_by_rules(platform: Platform, violations: &[Violation]) ->
             .collect::<Vec<_>>()
             .join("; ")
     };
-    crate::Error::Rejected {
-        platform,
-        status: None,
-        reason,
-    }
+    crate::Error::refused(platform, reason)
 }
 
 #[cfg(test)]

@@ -17,8 +17,6 @@
 //!   published again; a warning is logged. Uploads are retried on network errors/5xx (a re-sent part cannot
 //!   double anything); the final `POST /rest/posts` never is — the error goes back to the caller.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -35,8 +33,8 @@ use crate::post::media::check_unchanged;
 use crate::providers::Ctx;
 use crate::publish::{MediaFile, MediaKind, Post, Progress, Published, Publisher};
 use crate::tokens::TokenSet;
+use crate::transport::Reply;
 use crate::transport::{self, Phase};
-use crate::transport::{Reply, range_body, with_progress};
 
 const P: Platform = Platform::Linkedin;
 const API: &str = "https://api.linkedin.com";
@@ -288,21 +286,12 @@ async fn put_range(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let counter = Arc::new(AtomicU64::new(0));
-        let body = range_body(&m.path, start, len, counter.clone()).await?;
-        let rb = transport::request(ctx.http, Method::PUT, url.clone())
-            .bearer_auth(tokens.access_token.expose())
+        let rb = transport::bearer(ctx.http, Method::PUT, url.clone(), tokens)
             .header("Content-Type", "application/octet-stream")
-            .header("Content-Length", len.to_string())
-            .body(body);
-        let out = with_progress(
-            transport::send(ctx.http, P, rb),
-            &counter,
-            base,
-            total,
-            progress,
-        )
-        .await;
+            .header("Content-Length", len.to_string());
+        let range = start..start + len;
+        let out =
+            transport::send_range(ctx.http, P, rb, &m.path, range, base, total, progress).await;
         let err = match out {
             Ok(r) if (200..300).contains(&r.status) => return Ok(r),
             Ok(r) => classify(&r),
@@ -435,21 +424,16 @@ async fn wait_available(ctx: Ctx<'_>, tokens: &TokenSet, urn: &str) -> Result<()
         match v["status"].as_str() {
             Some("AVAILABLE") => return Ok(()),
             Some("PROCESSING_FAILED") => {
-                return Err(Error::Rejected {
-                    platform: P,
-                    status: None,
-                    reason: "LinkedIn could not process the video".into(),
-                });
+                return Err(Error::refused(P, "LinkedIn could not process the video"));
             }
             Some("PROCESSING" | "WAITING_UPLOAD") => {}
             _ => return Err(invalid("the video has no known status")),
         }
         if started.elapsed() > PROCESSING_DEADLINE {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "LinkedIn did not finish processing the video in 15 minutes".into(),
-            });
+            return Err(Error::refused(
+                P,
+                "LinkedIn did not finish processing the video in 15 minutes",
+            ));
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(Duration::from_secs(10));

@@ -175,31 +175,9 @@ fn check_options(post: &Post, limits: &Limits, now: i64) -> Option<String> {
 
 /// The multipart framing around the file: everything before its bytes, and the closing boundary.
 fn multipart_frame(boundary: &str, m: &MediaFile) -> (Vec<u8>, Vec<u8>) {
-    let mut head = String::new();
-    if let Some(alt) = &m.alt {
-        head.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\n{alt}\r\n"
-        ));
-    }
-    let filename: String = m
-        .name()
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '"' || c == '\\' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    head.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
-        m.mime
-    ));
-    (
-        head.into_bytes(),
-        format!("\r\n--{boundary}--\r\n").into_bytes(),
-    )
+    let alt: Vec<(&str, &str)> = m.alt.iter().map(|a| ("description", a.as_str())).collect();
+    let (head, tail) = transport::multipart_frame(boundary, &alt, "file", &m.name(), &m.mime);
+    (head.into_bytes(), tail.into_bytes())
 }
 
 /// Uploads one medium, streaming it from disk; returns its id once the server has processed it.
@@ -296,11 +274,10 @@ async fn wait_processed(ctx: Ctx<'_>, origin: &Url, tokens: &TokenSet, id: &str)
             _ => return Err(transport::api_error(P, &reply)),
         }
         if started.elapsed() > PROCESSING_TIMEOUT {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "the server did not finish processing the media in 15 minutes".into(),
-            });
+            return Err(Error::refused(
+                P,
+                "the server did not finish processing the media in 15 minutes",
+            ));
         }
         wait = (wait * 3 / 2).min(Duration::from_secs(5));
     }
@@ -388,19 +365,11 @@ impl Publisher for MastodonPublisher {
                 .map(|v| v.message.as_str())
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason,
-            });
+            return Err(Error::refused(P, reason));
         }
         let now = transport::now_s();
         if let Some(reason) = check_options(post, &limits, now) {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason,
-            });
+            return Err(Error::refused(P, reason));
         }
         let scheduled_at = post.options.publish_at.filter(|at| *at > now);
         let total: u64 = post
@@ -443,11 +412,7 @@ impl Publisher for MastodonPublisher {
             thread.push(id);
         }
         let Some(id) = thread.first().cloned() else {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "The post is empty".into(),
-            });
+            return Err(Error::refused(P, "The post is empty"));
         };
         Ok(Published {
             id,
@@ -480,11 +445,10 @@ impl Publisher for MastodonPublisher {
         publish_at: i64,
     ) -> Result<()> {
         if too_soon(publish_at, transport::now_s()) {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: format!("{TOO_SOON}; pick a later time or publish it now"),
-            });
+            return Err(Error::refused(
+                P,
+                format!("{TOO_SOON}; pick a later time or publish it now"),
+            ));
         }
         let url = scheduled_url(&origin(ctx)?, &scheduled.id)?;
         let rb = authed(ctx, Method::PUT, url, tokens)

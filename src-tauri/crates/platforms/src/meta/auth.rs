@@ -167,11 +167,10 @@ impl Provider for Facebook {
             });
         }
         if out.is_empty() {
-            return Err(Error::Rejected {
-                platform: p,
-                status: None,
-                reason: "no Facebook Page you can post to was shared with Outpost (you need the Create content task on a Page)".into(),
-            });
+            return Err(Error::refused(
+                p,
+                "no Facebook Page you can post to was shared with Outpost (you need the Create content task on a Page)",
+            ));
         }
         Ok(out)
     }

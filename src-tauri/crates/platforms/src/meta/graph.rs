@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::limits::Pacing;
 use crate::platform::Platform;
 use crate::providers::Ctx;
-use crate::publish::{HostedMedia, MediaFile, MediaHost, Post};
+use crate::publish::{HostedMedia, MediaFile, MediaHost, Post, Progress};
 use crate::tokens::TokenSet;
 use crate::transport;
 use crate::transport::{Reply, range_stream};
@@ -197,6 +197,37 @@ pub(crate) struct Containers {
 }
 
 impl Containers {
+    /// The item containers of a carousel at `path`, one per medium (put on the media host
+    /// first), each finished before the next: their ids joined for `children`.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn carousel_children(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        path: &str,
+        media: &[MediaFile],
+        hosted: &mut Hosted<'_>,
+        params: impl Fn(&MediaFile, String) -> Vec<(&'static str, String)>,
+        sent: &mut u64,
+        all: u64,
+        progress: Progress<'_>,
+    ) -> Result<String> {
+        let mut children = Vec::with_capacity(media.len());
+        for m in media {
+            let url = hosted.put(m).await?;
+            *sent += m.bytes;
+            progress(*sent, all);
+            let v = self
+                .graph
+                .form(ctx, tokens, Method::POST, path, &params(m, url))
+                .await?;
+            let id = self.graph.id(&v)?;
+            self.wait_finished(ctx, tokens, &id).await?;
+            children.push(id);
+        }
+        Ok(children.join(","))
+    }
+
     /// Polls `id` until `FINISHED` (back-off 0.3 s doubling to 10 s, at most 10 minutes).
     pub async fn wait_finished(&self, ctx: Ctx<'_>, tokens: &TokenSet, id: &str) -> Result<()> {
         let p = self.graph.platform;
@@ -239,11 +270,10 @@ impl Containers {
                 _ => return Err(self.graph.invalid("the container has no known status")),
             }
             if started.elapsed() > Pacing::of(p).processing_deadline {
-                return Err(Error::Rejected {
-                    platform: p,
-                    status: None,
-                    reason: format!("{p} did not finish processing the media in 10 minutes"),
-                });
+                return Err(Error::refused(
+                    p,
+                    format!("{p} did not finish processing the media in 10 minutes"),
+                ));
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(Duration::from_secs(10));
@@ -329,28 +359,8 @@ pub(crate) async fn multipart(
     counter: Arc<AtomicU64>,
 ) -> Result<(String, u64, reqwest::Body)> {
     let boundary = format!("outpost-{:032x}", rand::random::<u128>());
-    let mut head = String::new();
-    for (k, v) in fields {
-        head.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    let filename: String = m
-        .name()
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '"' || c == '\\' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    head.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
-        m.mime
-    ));
-    let tail = format!("\r\n--{boundary}--\r\n");
+    let (head, tail) =
+        transport::multipart_frame(&boundary, fields, file_field, &m.name(), &m.mime);
     let length = head.len() as u64 + len + tail.len() as u64;
     let file = range_stream(&m.path, start, len, counter).await?;
     let stream = futures_util::stream::once(async move { Ok(Bytes::from(head)) })

@@ -121,13 +121,7 @@ impl Publisher for PinterestPublisher {
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
-        let mut v = |rule: &str, message: String| {
-            out.push(Violation {
-                part: 0,
-                rule: rule.into(),
-                message,
-            })
-        };
+        let mut v = |rule: &str, message: String| out.push(Violation::new(0, rule, message));
         let o = &post.options;
         if o.board_id.as_deref().is_none_or(|b| b.trim().is_empty()) {
             v(
@@ -468,29 +462,8 @@ async fn post_form(
     progress: Progress<'_>,
 ) -> Result<()> {
     let boundary = format!("outpost-{:032x}", rand::random::<u128>());
-    let mut head = String::new();
-    for (k, v) in fields {
-        head.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{v}\r\n",
-            k.replace(['"', '\r', '\n'], "_")
-        ));
-    }
-    let filename: String = video
-        .name()
-        .chars()
-        .map(|c| {
-            if c.is_control() || c == '"' || c == '\\' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    head.push_str(&format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {}\r\n\r\n",
-        video.mime
-    ));
-    let tail = format!("\r\n--{boundary}--\r\n");
+    let (head, tail) =
+        transport::multipart_frame(&boundary, fields, "file", &video.name(), &video.mime);
     let len = head.len() as u64 + video.bytes + tail.len() as u64;
     let counter = Arc::new(AtomicU64::new(0));
     let c2 = counter.clone();
@@ -580,21 +553,19 @@ async fn wait_processed(ctx: Ctx<'_>, tokens: &TokenSet, media_id: &str) -> Resu
         match v.get("status").and_then(Value::as_str) {
             Some("succeeded") => return Ok(()),
             Some("failed") => {
-                return Err(Error::Rejected {
-                    platform: P,
-                    status: None,
-                    reason: "Pinterest could not process the video (media status failed)".into(),
-                });
+                return Err(Error::refused(
+                    P,
+                    "Pinterest could not process the video (media status failed)",
+                ));
             }
             Some("registered" | "processing") => {}
             _ => return Err(invalid("the media status is not one Pinterest documents")),
         }
         if started.elapsed() > PROCESSING_DEADLINE {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "Pinterest did not finish processing the video in 15 minutes".into(),
-            });
+            return Err(Error::refused(
+                P,
+                "Pinterest did not finish processing the video in 15 minutes",
+            ));
         }
     }
 }

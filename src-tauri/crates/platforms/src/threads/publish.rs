@@ -177,27 +177,13 @@ async fn container(
             media_params(m, url, false)
         }
         many => {
-            let mut children = Vec::with_capacity(many.len());
-            for m in many {
-                let url = hosted.put(m).await?;
-                *sent += m.bytes;
-                progress(*sent, all);
-                let v = GRAPH
-                    .form(
-                        ctx,
-                        tokens,
-                        Method::POST,
-                        &path,
-                        &media_params(m, url, true),
-                    )
-                    .await?;
-                let id = GRAPH.id(&v)?;
-                CONTAINERS.wait_finished(ctx, tokens, &id).await?;
-                children.push(id);
-            }
+            let item = |m: &MediaFile, url| media_params(m, url, true);
+            let children = CONTAINERS
+                .carousel_children(ctx, tokens, &path, many, hosted, item, sent, all, progress)
+                .await?;
             vec![
                 ("media_type", "CAROUSEL".to_string()),
-                ("children", children.join(",")),
+                ("children", children),
             ]
         }
     };

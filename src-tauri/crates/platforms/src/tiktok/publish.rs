@@ -28,8 +28,6 @@
 //! everything else (`spam_risk_too_many_posts`, `privacy_level_option_mismatch`, …) →
 //! [`Error::Rejected`] with TikTok's message and log id.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -49,7 +47,7 @@ use crate::publish::{
 };
 use crate::tokens::TokenSet;
 use crate::transport;
-use crate::transport::{Reply, range_body, with_progress};
+use crate::transport::Reply;
 
 const P: Platform = Platform::Tiktok;
 const API: &str = "https://open.tiktokapis.com";
@@ -203,13 +201,7 @@ pub async fn creator_info(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<CreatorInfo
 /// Every way `post` goes against what the creator may do now.
 pub fn check_against_creator(post: &Post, info: &CreatorInfo) -> Vec<Violation> {
     let mut out = Vec::new();
-    let mut v = |rule: &str, message: String| {
-        out.push(Violation {
-            part: 0,
-            rule: rule.into(),
-            message,
-        })
-    };
+    let mut v = |rule: &str, message: String| out.push(Violation::new(0, rule, message));
     let o = &post.options;
     if let Some(level) = o.visibility.as_deref().and_then(privacy_level)
         && !info.privacy_level_options.iter().any(|x| x == level)
@@ -284,13 +276,7 @@ impl Publisher for TiktokPublisher {
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
-        let mut v = |rule: &str, message: String| {
-            out.push(Violation {
-                part: 0,
-                rule: rule.into(),
-                message,
-            })
-        };
+        let mut v = |rule: &str, message: String| out.push(Violation::new(0, rule, message));
         match post.options.visibility.as_deref() {
             None => v(
                 "privacy_required",
@@ -472,24 +458,17 @@ async fn put_chunk(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let counter = Arc::new(AtomicU64::new(0));
-        let body = range_body(&video.path, start, len, counter.clone()).await?;
         let rb = transport::request(ctx.http, Method::PUT, url.clone())
             .header("Content-Type", video.mime.as_str())
             .header("Content-Length", len.to_string())
             .header(
                 "Content-Range",
                 format!("bytes {start}-{}/{total}", start + len - 1),
-            )
-            .body(body);
-        let sent = with_progress(
-            transport::send(ctx.http, P, rb),
-            &counter,
-            start,
-            total,
-            progress,
-        )
-        .await;
+            );
+        let range = start..start + len;
+        let sent =
+            transport::send_range(ctx.http, P, rb, &video.path, range, start, total, progress)
+                .await;
         let err = match sent {
             Ok(r) if (200..300).contains(&r.status) => return Ok(r.status),
             Ok(r) if r.status >= 500 => error_of(&r),
@@ -585,21 +564,16 @@ async fn wait_published(ctx: Ctx<'_>, tokens: &TokenSet, publish_id: &str) -> Re
                     .get("fail_reason")
                     .and_then(Value::as_str)
                     .unwrap_or("unknown");
-                return Err(Error::Rejected {
-                    platform: P,
-                    status: None,
-                    reason: fail_reason(reason),
-                });
+                return Err(Error::refused(P, fail_reason(reason)));
             }
             Some("PROCESSING_UPLOAD" | "PROCESSING_DOWNLOAD") => {}
             _ => return Err(invalid("the publish status is not one TikTok documents")),
         }
         if started.elapsed() > STATUS_DEADLINE {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "TikTok did not finish processing the post in 15 minutes; check the profile before publishing it again".into(),
-            });
+            return Err(Error::refused(
+                P,
+                "TikTok did not finish processing the post in 15 minutes; check the profile before publishing it again",
+            ));
         }
     }
 }

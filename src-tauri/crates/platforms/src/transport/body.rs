@@ -94,3 +94,37 @@ pub(crate) async fn with_progress<F: std::future::Future>(
         }
     }
 }
+
+/// The `multipart/form-data` framing around one file: the text `fields` and the file part's
+/// headers (everything before the file's bytes), and the closing boundary. Field names and the
+/// file name are made safe for the quoted header; values go as they are.
+pub(crate) fn multipart_frame<K: AsRef<str>, V: AsRef<str>>(
+    boundary: &str,
+    fields: &[(K, V)],
+    file_field: &str,
+    filename: &str,
+    mime: &str,
+) -> (String, String) {
+    let mut head = String::new();
+    for (k, v) in fields {
+        head.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n",
+            k.as_ref().replace(['"', '\r', '\n'], "_"),
+            v.as_ref()
+        ));
+    }
+    let filename: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_control() || c == '"' || c == '\\' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    head.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: {mime}\r\n\r\n"
+    ));
+    (head, format!("\r\n--{boundary}--\r\n"))
+}

@@ -18,6 +18,9 @@ pub(crate) mod rate;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
 use outpost_net::HttpClient;
 use outpost_net::reqwest::{Method, RequestBuilder, header::HeaderMap};
 use serde_json::Value;
@@ -26,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::tokens::TokenSet;
 
-pub(crate) use body::{Meter, range_body, range_stream, with_progress};
+pub(crate) use body::{Meter, Progress, multipart_frame, range_body, range_stream, with_progress};
 pub(crate) use classify::{Phase, classify, classify_parts, error_details};
 pub(crate) use fields::{opt_i64, opt_str, str_field};
 pub(crate) use oauth::{Oauth2Http, from_oauth2};
@@ -155,6 +158,25 @@ pub(crate) async fn send(
         headers,
         body,
     })
+}
+
+/// Sends `rb` with the bytes `range` of the file at `path` as its body, streamed from disk,
+/// reporting `base` + the bytes handed to the connection (of `total`) while it goes out.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn send_range(
+    http: &HttpClient,
+    platform: Platform,
+    rb: RequestBuilder,
+    path: &std::path::Path,
+    range: std::ops::Range<u64>,
+    base: u64,
+    total: u64,
+    progress: Progress<'_>,
+) -> Result<Reply> {
+    let counter = Arc::new(AtomicU64::new(0));
+    let body = range_body(path, range.start, range.end - range.start, counter.clone()).await?;
+    let sent = send(http, platform, rb.body(body));
+    with_progress(sent, &counter, base, total, progress).await
 }
 
 /// Sends and returns the JSON body of a 2xx reply; any other reply is read by `refused` (the

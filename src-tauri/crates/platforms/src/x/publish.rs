@@ -260,11 +260,7 @@ async fn upload(
                         || format!("{}: X could not process the media", m.name()),
                         |msg| format!("{}: {}", m.name(), crate::error::clean(msg, 200)),
                     );
-                return Err(Error::Rejected {
-                    platform: P,
-                    status: None,
-                    reason,
-                });
+                return Err(Error::refused(P, reason));
             }
             Some("pending" | "in_progress") => {}
             _ => {
@@ -385,11 +381,10 @@ impl Publisher for XPublisher {
             let id = transport::str_field(P, data(&v)?, "id")?;
             thread.push(id);
         }
-        let id = thread.first().cloned().ok_or_else(|| Error::Rejected {
-            platform: P,
-            status: None,
-            reason: "The post is empty".into(),
-        })?;
+        let id = thread
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::refused(P, "The post is empty"))?;
         Ok(Published {
             url: Some(post_url(tokens, &id)),
             id,

@@ -28,8 +28,6 @@
 //! - Both need the `youtube.force-ssl` (or `youtube`) scope: `youtube.upload` alone cannot update
 //!   or delete.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -45,7 +43,7 @@ use crate::post::media::check_unchanged;
 use crate::providers::Ctx;
 use crate::publish::{Limits, MediaFile, Post, Progress, Published, Publisher, Violation};
 use crate::tokens::TokenSet;
-use crate::transport::{self, Phase, Reply, range_body, retry_after, with_progress};
+use crate::transport::{self, Phase, Reply, retry_after};
 
 const P: Platform = Platform::Youtube;
 /// Upload chunk: a multiple of 256 KiB, as the protocol requires of every chunk but the last.
@@ -81,13 +79,7 @@ impl Publisher for YoutubePublisher {
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         let mut out = limits.check(post);
-        let mut v = |rule: &str, message: String| {
-            out.push(Violation {
-                part: 0,
-                rule: rule.into(),
-                message,
-            });
-        };
+        let mut v = |rule: &str, message: String| out.push(Violation::new(0, rule, message));
         // videos.insert refuses angle brackets in the title and the description (invalidTitle/invalidDescription).
         if let Some(t) = &post.options.title
             && (t.contains('<') || t.contains('>'))
@@ -196,11 +188,10 @@ impl Publisher for YoutubePublisher {
         publish_at: i64,
     ) -> Result<()> {
         if publish_at <= transport::now_s() {
-            return Err(Error::Rejected {
-                platform: P,
-                status: None,
-                reason: "YouTube schedules a video only for a time in the future".into(),
-            });
+            return Err(Error::refused(
+                P,
+                "YouTube schedules a video only for a time in the future",
+            ));
         }
         let id = scheduled.id.as_str();
         let Some(mut status) = video_status(ctx, tokens, id).await? else {
@@ -422,20 +413,20 @@ async fn upload(
     let mut interruptions = 0u32;
     loop {
         let len = CHUNK.min(total - offset);
-        let counter = Arc::new(AtomicU64::new(0));
-        let body = range_body(&video.path, offset, len, counter.clone()).await?;
-        let rb = transport::request(ctx.http, Method::PUT, session.clone())
-            .bearer_auth(tokens.access_token.expose())
+        let rb = transport::bearer(ctx.http, Method::PUT, session.clone(), tokens)
             .header("Content-Type", video.mime.as_str())
             .header("Content-Length", len.to_string())
             .header(
                 "Content-Range",
                 format!("bytes {offset}-{}/{total}", offset + len - 1),
-            )
-            .body(body);
-        let sent = with_progress(
-            transport::send(ctx.http, P, rb),
-            &counter,
+            );
+        let range = offset..offset + len;
+        let sent = transport::send_range(
+            ctx.http,
+            P,
+            rb,
+            &video.path,
+            range,
             offset,
             total_all,
             progress,
@@ -517,21 +508,11 @@ async fn set_thumbnail(
     url.query_pairs_mut()
         .append_pair("videoId", video_id)
         .append_pair("uploadType", "media");
-    let counter = Arc::new(AtomicU64::new(0));
-    let body = range_body(&thumb.path, 0, thumb.bytes, counter.clone()).await?;
-    let rb = transport::request(ctx.http, Method::POST, url)
-        .bearer_auth(tokens.access_token.expose())
+    let rb = transport::bearer(ctx.http, Method::POST, url, tokens)
         .header("Content-Type", thumb.mime.as_str())
-        .header("Content-Length", thumb.bytes.to_string())
-        .body(body);
-    let r = with_progress(
-        transport::send(ctx.http, P, rb),
-        &counter,
-        base,
-        total_all,
-        progress,
-    )
-    .await?;
+        .header("Content-Length", thumb.bytes.to_string());
+    let (path, range) = (&thumb.path, 0..thumb.bytes);
+    let r = transport::send_range(ctx.http, P, rb, path, range, base, total_all, progress).await?;
     if (200..300).contains(&r.status) {
         Ok(())
     } else {
