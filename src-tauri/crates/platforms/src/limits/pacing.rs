@@ -9,6 +9,8 @@ use crate::platform::Platform;
 
 const MIB: u64 = 1024 * 1024;
 const MINUTE: Duration = Duration::from_secs(60);
+/// How long publishing waits for a platform's own media processing **[decision]**.
+const PROCESSING: Duration = Duration::from_secs(15 * 60);
 
 /// One platform's pacing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,12 +53,12 @@ impl Pacing {
                 ..DEFAULT
             },
             Platform::Linkedin | Platform::Mastodon | Platform::Pinterest => Pacing {
-                processing_deadline: Duration::from_secs(15 * 60),
+                processing_deadline: PROCESSING,
                 ..DEFAULT
             },
             // Chunks above 64 MB are 16 MiB; TikTok's rate-limit windows are one minute (sliding).
             Platform::Tiktok => Pacing {
-                processing_deadline: Duration::from_secs(15 * 60),
+                processing_deadline: PROCESSING,
                 chunk: 16 * MIB,
                 rate_window: MINUTE,
                 ..DEFAULT

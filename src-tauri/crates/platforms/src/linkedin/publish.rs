@@ -283,26 +283,16 @@ async fn put_range(
     total: u64,
     progress: Progress<'_>,
 ) -> Result<Reply> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
+    let put = || async {
         let rb = transport::bearer(ctx.http, Method::PUT, url.clone(), tokens)
             .header("Content-Type", "application/octet-stream")
             .header("Content-Length", len.to_string());
         let range = start..start + len;
-        let out =
-            transport::send_range(ctx.http, P, rb, &m.path, range, base, total, progress).await;
-        let err = match out {
-            Ok(r) if (200..300).contains(&r.status) => return Ok(r),
-            Ok(r) => classify(&r),
-            Err(e) => e,
-        };
-        let retryable = matches!(err, Error::Network { .. } | Error::Unavailable { .. });
-        if !retryable || attempt >= UPLOAD_ATTEMPTS {
-            return Err(err);
-        }
-        tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
-    }
+        let r =
+            transport::send_range(ctx.http, P, rb, &m.path, range, base, total, progress).await?;
+        if r.ok() { Ok(r) } else { Err(classify(&r)) }
+    };
+    transport::retry_transient(P, UPLOAD_ATTEMPTS, Duration::from_millis(500), put).await
 }
 
 async fn upload_image(

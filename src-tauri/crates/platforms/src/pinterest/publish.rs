@@ -434,20 +434,8 @@ async fn upload_video(
             .ok_or_else(|| invalid("an upload parameter is not text"))?;
         fields.push((k.clone(), v.to_string()));
     }
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let err = match post_form(ctx, &upload, &fields, video, total, progress).await {
-            Ok(()) => break,
-            Err(e @ (Error::Network { .. } | Error::Unavailable { .. })) => e,
-            Err(e) => return Err(e),
-        };
-        if attempt >= UPLOAD_ATTEMPTS {
-            return Err(err);
-        }
-        tracing::info!(attempt, "Pinterest: retrying the video upload");
-        tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
-    }
+    let post = || post_form(ctx, &upload, &fields, video, total, progress);
+    transport::retry_transient(P, UPLOAD_ATTEMPTS, Duration::from_millis(500), post).await?;
     wait_processed(ctx, tokens, &media_id).await?;
     Ok(media_id)
 }

@@ -179,6 +179,32 @@ pub(crate) async fn send_range(
     with_progress(sent, &counter, base, total, progress).await
 }
 
+/// Runs `call` up to `attempts` times while it fails in a way a retry may fix — no answer
+/// ([`Error::Network`]) or a server error ([`Error::Unavailable`]) — waiting `step` × the attempt
+/// number between tries. Only for calls that are safe to repeat (an upload part, a status read).
+pub(crate) async fn retry_transient<T, F, Fut>(
+    platform: Platform,
+    attempts: u32,
+    step: std::time::Duration,
+    mut call: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut attempt = 1;
+    loop {
+        match call().await {
+            Err(e @ (Error::Network { .. } | Error::Unavailable { .. })) if attempt < attempts => {
+                tracing::info!(%platform, attempt, "retrying after: {e}");
+                tokio::time::sleep(step * attempt).await;
+                attempt += 1;
+            }
+            r => return r,
+        }
+    }
+}
+
 /// Sends and returns the JSON body of a 2xx reply; any other reply is read by `refused` (the
 /// platform's own error shape).
 pub(crate) async fn call(

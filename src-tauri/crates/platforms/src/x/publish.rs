@@ -108,19 +108,11 @@ async fn call(ctx: Ctx<'_>, rb: RequestBuilder) -> Result<Value> {
 
 /// Sends an upload call that is safe to repeat, retrying network errors and 5xx a few times.
 async fn call_retrying(ctx: Ctx<'_>, make: impl Fn() -> Result<RequestBuilder>) -> Result<Value> {
-    let mut attempt = 1;
-    loop {
-        match call(ctx, make()?).await {
-            Err(e @ (Error::Network { .. } | Error::Unavailable { .. }))
-                if attempt < UPLOAD_ATTEMPTS =>
-            {
-                tracing::debug!(attempt, "x upload call failed ({e}); retrying");
-                tokio::time::sleep(Duration::from_millis(250 * u64::from(attempt))).await;
-                attempt += 1;
-            }
-            r => return r,
-        }
-    }
+    let step = Duration::from_millis(250);
+    transport::retry_transient(P, UPLOAD_ATTEMPTS, step, || async {
+        call(ctx, make()?).await
+    })
+    .await
 }
 
 fn data(v: &Value) -> Result<&Value> {
