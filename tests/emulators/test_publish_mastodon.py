@@ -68,6 +68,22 @@ class MastodonPublishTest(unittest.TestCase):
         self.assertEqual(b["configuration"]["statuses"]["max_characters"], 500)
         self.assertEqual(b["configuration"]["media_attachments"]["video_size_limit"], 103_809_024)
 
+    def test_notifications_are_newest_first_filtered_and_paged_after_min_id(self):
+        ids = [self.req("POST", "/__emulator/notify", {"type": t, "content": "<p>x</p>"})[1]["id"]
+               for t in ("mention", "favourite", "mention", "mention")]
+        st, b, _ = self.req("GET", "/api/v1/notifications?types[]=mention", token=self.token)
+        self.assertEqual((st, [n["id"] for n in b]), (200, [ids[3], ids[2], ids[0]]))
+        _, b, _ = self.req("GET", f"/api/v1/notifications?types[]=mention&min_id={ids[0]}&limit=1", token=self.token)
+        self.assertEqual([n["id"] for n in b], [ids[2]], "min_id: the page just after it")
+        _, b, _ = self.req("GET", f"/api/v1/notifications?since_id={ids[0]}&limit=1", token=self.token)
+        self.assertEqual([n["id"] for n in b], [ids[3]], "since_id: the newest after it")
+        self.assertEqual(self.req("GET", "/api/v1/notifications", token="nope")[0], 401)
+        self.assertEqual(self.req("GET", "/api/v1/notifications?types[]=bogus", token=self.token)[0], 422)
+        self.assertEqual(self.req("GET", "/api/v1/notifications?min_id=abc", token=self.token)[0], 422)
+        st, _, _ = self.req("GET", "/api/v1/notifications",
+                            token=self.req("POST", "/__emulator/token", {"scopes": ["write"]})[1]["access_token"])
+        self.assertEqual(st, 403, "needs read or read:notifications")
+
     def test_auth_and_text_limit(self):
         self.assertEqual(self.req("POST", "/api/v1/statuses", {"status": "x"}, token="nope")[1],
                          {"error": "The access token is invalid"})

@@ -28,6 +28,10 @@ def oauth_error(status: int, error: str, desc: str) -> Response:
     return json_response(status, {"error": error, "error_description": desc})
 
 
+NOTIFICATION_TYPES = {"mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update",
+                      "admin.sign_up", "admin.report", "severed_relationships", "moderation_warning"}
+
+
 class Mastodon(Platform):
     name = "mastodon"
 
@@ -50,6 +54,8 @@ class Mastodon(Platform):
         self.route("GET", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_get)
         self.route("PUT", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_update)
         self.route("DELETE", r"/api/v1/scheduled_statuses/(\w+)", self.scheduled_delete)
+        # the inbox (methods/notifications.md)
+        self.route("GET", r"/api/v1/notifications", self.notifications_list)
         self.reset()
 
     def default_user(self):
@@ -241,6 +247,7 @@ class Mastodon(Platform):
         self.idempotency: dict[tuple[str, str], tuple[float, int, dict]] = {}
         self.next_id = 113_000_000_000_000_000
         self.garbled: dict[str, int] = {}
+        self.notifications: list[dict] = []  # oldest first
 
     def new_id(self) -> str:
         self.next_id += 1 + secrets.randbelow(1000)
@@ -257,6 +264,7 @@ class Mastodon(Platform):
             "instance": ("POST", self._admin_instance),
             "token": ("POST", self._admin_token),
             "garble": ("POST", self._admin_garble),
+            "notify": ("POST", self._admin_notify),
         }
 
     def _admin_token(self, req):
@@ -268,6 +276,54 @@ class Mastodon(Platform):
         g = Grant(secrets.token_hex(8), "admin", dict(self.emu.user), scopes)
         self.emu.grants[g.id] = g
         return {"access_token": self.emu.issue_token("access", g, secrets.token_urlsafe(32), None).value}
+
+    def _admin_notify(self, req):
+        """Someone else's status arrives as a notification of `type` (mention by default), replying
+        to `in_reply_to_id` when given."""
+        b = req.admin_body
+        kind = b.get("type", "mention")
+        if kind not in NOTIFICATION_TYPES:
+            raise ValueError("type must be a Mastodon notification type")
+        who = {"id": str(b.get("account_id", "110000000000000001")), "username": b.get("username", "alice"),
+               "name": b.get("display_name", "Alice"), "avatar_url": "https://files.example.invalid/a.png"}
+        acct = b.get("acct", who["username"] + "@elsewhere.example")
+        now = self.emu.now()
+        sid = self.new_id()
+        status = {"id": sid, "created_at": self.iso(now), "in_reply_to_id": b.get("in_reply_to_id"),
+                  "visibility": "public", "url": f"https://elsewhere.example/@{who['username']}/{sid}",
+                  "content": b["content"], "account": self.account_json(who) | {"acct": acct}}
+        n = {"id": self.new_id(), "type": kind, "created_at": self.iso(now), "group_key": f"ungrouped-{sid}",
+             "account": self.account_json(who) | {"acct": acct}, "status": status}
+        self.notifications.append(n)
+        return n
+
+    def notifications_list(self, req: Request) -> Response:
+        """Newest first; `min_id` gives the page just after it, `since_id` the newest after it;
+        `types[]` filters; `limit` defaults to 40, at most 80."""
+        t, err = self.api_token(req, {"read", "read:notifications"})
+        if err:
+            return err
+        types = req.query_lists.get("types[]", [])
+        for k in ("min_id", "since_id", "max_id"):
+            v = req.q(k)
+            if v is not None and not v.isdigit():
+                raise BadRequest(f"{k} must be an id")
+        if any(x not in NOTIFICATION_TYPES for x in types):
+            raise BadRequest("types[] has an unknown type")
+        limit = req.q("limit") or "40"
+        if not limit.isdigit() or int(limit) < 1:
+            raise BadRequest("limit must be a positive number")
+        limit = min(int(limit), 80)
+        items = [n for n in self.notifications if not types or n["type"] in types]
+        if req.q("max_id"):
+            items = [n for n in items if int(n["id"]) < int(req.q("max_id"))]
+        if req.q("min_id"):
+            items = [n for n in items if int(n["id"]) > int(req.q("min_id"))][:limit]
+        elif req.q("since_id"):
+            items = [n for n in items if int(n["id"]) > int(req.q("since_id"))][-limit:]
+        else:
+            items = items[-limit:]
+        return json_response(200, list(reversed(items)))
 
     def _admin_garble(self, req):
         """The next `times` requests on `path` succeed upstream but their 200 answer is cut short."""

@@ -190,7 +190,9 @@ impl Error {
                     P::Callback(_) | P::Listener { .. } => ErrorCode::SignInFailed,
                     P::Cancelled => ErrorCode::SignInCancelled,
                     P::TimedOut { .. } => ErrorCode::SignInTimedOut,
-                    P::Config(_) | P::Unsupported { .. } => ErrorCode::InvalidInput,
+                    P::Config(_) | P::Unsupported { .. } | P::NotBuiltYet { .. } => {
+                        ErrorCode::InvalidInput
+                    }
                 }
             }
         }

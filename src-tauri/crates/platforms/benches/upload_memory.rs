@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use outpost_net::{HttpClient, NoActivity};
-use outpost_platforms::publish::youtube::YoutubePublisher;
 use outpost_platforms::publish::{MediaFile, MediaKind, Post, PostOptions, PostPart, Publisher};
+use outpost_platforms::youtube::publish::YoutubePublisher;
 use outpost_platforms::{AppCredentials, Ctx, Endpoints, Platform, TokenSet};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -190,7 +190,7 @@ async fn main() {
     );
     println!(
         "chunk size: {} MiB",
-        outpost_platforms::publish::youtube::CHUNK / (1024 * 1024)
+        outpost_platforms::youtube::publish::CHUNK / (1024 * 1024)
     );
     println!("RSS before: {rss_before} KiB (peak so far {hwm_before} KiB)");
     println!(

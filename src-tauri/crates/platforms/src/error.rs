@@ -64,9 +64,25 @@ pub enum Error {
         platform: Platform,
         what: &'static str,
     },
+    /// The platform offers it; Outpost does not do it yet.
+    #[error("Outpost cannot do {what} on {platform} yet")]
+    NotBuiltYet {
+        platform: Platform,
+        what: &'static str,
+    },
 }
 
 impl Error {
+    /// The platform (or its rules, checked before anything is sent) refuse the post for a reason
+    /// a retry will not fix; no HTTP status.
+    pub(crate) fn refused(platform: Platform, reason: impl Into<String>) -> Error {
+        Error::Rejected {
+            platform,
+            status: None,
+            reason: reason.into(),
+        }
+    }
+
     /// A retry later may succeed without the user doing anything.
     pub fn is_transient(&self) -> bool {
         matches!(

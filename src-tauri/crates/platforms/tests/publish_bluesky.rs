@@ -7,8 +7,8 @@ mod support;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use outpost_platforms::providers::bluesky::Bluesky;
-use outpost_platforms::publish::bluesky::{BlueskyPublisher, record_key};
+use outpost_platforms::bluesky::auth::Bluesky;
+use outpost_platforms::bluesky::publish::{BlueskyPublisher, record_key};
 use outpost_platforms::publish::{MediaFile, Post, PostOptions, PostPart, Publisher};
 use outpost_platforms::{Endpoints, Error, Secret, TokenSet};
 use serde_json::{Value, json};

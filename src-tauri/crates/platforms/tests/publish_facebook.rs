@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::Mutex;
 
-use outpost_platforms::publish::facebook::FacebookPublisher;
+use outpost_platforms::facebook::publish::FacebookPublisher;
 use outpost_platforms::publish::{MediaFile, Post, PostPart, Published, Publisher};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@ mod support;
 
 use std::time::Duration;
 
-use outpost_platforms::publish::instagram::InstagramPublisher;
+use outpost_platforms::instagram::publish::InstagramPublisher;
 use outpost_platforms::publish::{
     HostedMedia, MediaFile, MediaHost, Post, PostPart, Published, Publisher,
 };

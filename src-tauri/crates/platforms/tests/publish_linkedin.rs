@@ -5,7 +5,7 @@ mod support;
 
 use std::sync::Mutex;
 
-use outpost_platforms::publish::linkedin::LinkedinPublisher;
+use outpost_platforms::linkedin::publish::LinkedinPublisher;
 use outpost_platforms::publish::{MediaFile, Post, PostPart, Publisher};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};

@@ -7,9 +7,8 @@ mod support;
 
 use std::sync::Mutex;
 
-use outpost_platforms::publish::{
-    MediaFile, Post, PostOptions, PostPart, Publisher, mastodon::MastodonPublisher,
-};
+use outpost_platforms::mastodon::publish::MastodonPublisher;
+use outpost_platforms::publish::{MediaFile, Post, PostOptions, PostPart, Publisher};
 use outpost_platforms::{AppCredentials, Endpoints, Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use support::Emulator;

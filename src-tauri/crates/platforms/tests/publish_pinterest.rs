@@ -7,7 +7,7 @@ mod tiny_host;
 
 use std::sync::Mutex;
 
-use outpost_platforms::publish::pinterest::{BASE64_MAX, PinterestPublisher, boards};
+use outpost_platforms::pinterest::publish::{BASE64_MAX, PinterestPublisher, boards};
 use outpost_platforms::publish::{MediaFile, Post, PostOptions, PostPart, Publisher};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};

@@ -3,8 +3,8 @@
 
 mod support;
 
-use outpost_platforms::publish::threads::ThreadsPublisher;
 use outpost_platforms::publish::{MediaFile, MediaHost, Post, PostPart, Published, Publisher};
+use outpost_platforms::threads::publish::ThreadsPublisher;
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

@@ -7,10 +7,10 @@ mod tiny_host;
 
 use std::sync::Mutex;
 
-use outpost_platforms::publish::tiktok::{
+use outpost_platforms::publish::{MediaFile, MediaKind, Post, PostOptions, PostPart, Publisher};
+use outpost_platforms::tiktok::publish::{
     CHUNK, Chunking, MAX_CHUNK, MAX_CHUNKS, MAX_LAST_CHUNK, MIN_CHUNK, TiktokPublisher,
 };
-use outpost_platforms::publish::{MediaFile, MediaKind, Post, PostOptions, PostPart, Publisher};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use support::{Emulator, ctx, http, no_app};

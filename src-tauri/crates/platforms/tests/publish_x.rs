@@ -8,8 +8,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use outpost_platforms::publish::x::{SEGMENT_BYTES, XPublisher};
 use outpost_platforms::publish::{MediaFile, MediaKind, Post, PostPart, Publisher};
+use outpost_platforms::x::publish::{SEGMENT_BYTES, XPublisher};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use support::Emulator;

@@ -7,8 +7,8 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use outpost_platforms::publish::youtube::{YoutubePublisher, next_pacific_midnight};
 use outpost_platforms::publish::{MediaFile, Post, PostOptions, PostPart, Published, Publisher};
+use outpost_platforms::youtube::publish::{YoutubePublisher, next_pacific_midnight};
 use outpost_platforms::{Error, Platform, TokenSet};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

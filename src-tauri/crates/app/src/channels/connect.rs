@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use outpost_platforms::bluesky::auth as bluesky;
 use outpost_platforms::loopback::Loopback;
+use outpost_platforms::mastodon::auth::{self as mastodon, ServerMeta};
 use outpost_platforms::platform::{DEFAULT_LOOPBACK_PORT, RedirectPolicy};
-use outpost_platforms::providers::bluesky;
-use outpost_platforms::providers::mastodon::{self, ServerMeta};
 use outpost_platforms::{
     Account, AppCredentials, AuthRequest, CallbackError, Ctx, Grant, Platform as P, Secret,
     provider,

@@ -3,7 +3,8 @@
 //! scheduler drives this and needs to know whether a failure happened before anything reached the
 //! platform (then a retry cannot double-post).
 
-use outpost_platforms::publish::{Limits, Post, Progress, Published, Publisher, publisher};
+use outpost_platforms::publish::{Limits, Post, Progress, Published, Publisher};
+use outpost_platforms::publisher;
 use outpost_platforms::{AppCredentials, Ctx, Error as PErr, TokenSet, provider};
 use outpost_store::ChannelStatus;
 use outpost_store::channels::{self, Channel};

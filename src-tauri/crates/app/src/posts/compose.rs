@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use outpost_platforms::Platform;
 use outpost_platforms::publish::limits::Counting;
-use outpost_platforms::publish::{MediaFile, PostOptions, publisher};
+use outpost_platforms::publish::{MediaFile, PostOptions};
+use outpost_platforms::publisher;
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
 use outpost_store::posts::{self, targets};

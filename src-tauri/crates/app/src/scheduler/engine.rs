@@ -18,7 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use outpost_platforms::Platform;
-use outpost_platforms::publish::{Published, publisher};
+use outpost_platforms::publish::Published;
+use outpost_platforms::publisher;
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::{AttemptOutcome, JobState, new_id};
 use tokio::sync::{Semaphore, watch};

@@ -1,7 +1,8 @@
 //! Native scheduling handoff: the platform holds the post (Facebook Pages, YouTube, Mastodon), so it
 //! goes out with the laptop closed; moving or cancelling the post in Outpost moves or cancels it there.
 
-use outpost_platforms::publish::{Published, publisher};
+use outpost_platforms::publish::Published;
+use outpost_platforms::publisher;
 use outpost_store::jobs;
 
 use super::engine::NATIVE_CONFIRM_MS;

@@ -1,5 +1,6 @@
-//! One module per platform behind [`Provider`]. Publishing, metrics and the inbox join this trait in
-//! later capabilities; sign-in and the token lifecycle are here.
+//! Sign-in and the token lifecycle behind one trait ([`Provider`]), and the OAuth helpers the
+//! platforms' `auth` modules share. Each platform's own sign-in lives in its folder
+//! (`x/auth.rs`, …); [`crate::provider`] picks it.
 
 use async_trait::async_trait;
 use oauth2::basic::{
@@ -19,16 +20,7 @@ use crate::error::{Error, Result};
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
 use crate::tokens::{Account, Grant, TokenSet, split_scopes};
-use crate::wire::{self, Phase};
-
-pub mod bluesky;
-pub mod google;
-pub mod linkedin;
-pub mod mastodon;
-pub mod meta;
-pub mod pinterest;
-pub mod tiktok;
-pub mod x;
+use crate::transport::{self, Phase};
 
 /// The user's developer app for a platform (Mastodon: the registration on one server).
 #[derive(Debug, Clone)]
@@ -46,7 +38,7 @@ pub struct Ctx<'a> {
     pub endpoints: &'a Endpoints,
     pub app: &'a AppCredentials,
     /// The user's media host, where a platform fetches media from a public URL (None: not set up).
-    pub media_host: Option<&'a dyn crate::publish::MediaHost>,
+    pub media_host: Option<&'a dyn crate::post::MediaHost>,
 }
 
 /// The outcome of an upstream revocation.
@@ -92,22 +84,6 @@ pub trait Provider: Send + Sync + std::fmt::Debug {
 
     /// Ends the grant upstream where the platform allows it.
     async fn revoke(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<Revocation>;
-}
-
-/// The provider of `platform`.
-pub fn provider(platform: Platform) -> &'static dyn Provider {
-    match platform {
-        Platform::X => &x::X,
-        Platform::Linkedin => &linkedin::Linkedin,
-        Platform::Facebook => &meta::Facebook,
-        Platform::Instagram => &meta::Instagram,
-        Platform::Threads => &meta::Threads,
-        Platform::Youtube => &google::Youtube,
-        Platform::Tiktok => &tiktok::Tiktok,
-        Platform::Pinterest => &pinterest::Pinterest,
-        Platform::Bluesky => &bluesky::Bluesky,
-        Platform::Mastodon => &mastodon::Mastodon,
-    }
 }
 
 // ---- the oauth2 crate for standard (RFC 6749) token endpoints --------------------------------
@@ -284,7 +260,7 @@ pub(crate) async fn standard_exchange(
     code: &Secret,
     extra: &[(&str, &str)],
 ) -> Result<TokenSet> {
-    let send = wire::Oauth2Http {
+    let send = transport::Oauth2Http {
         http: ctx.http.clone(),
         platform,
     };
@@ -299,8 +275,8 @@ pub(crate) async fn standard_exchange(
     let resp = e
         .request_async(&send)
         .await
-        .map_err(|e| wire::from_oauth2(platform, Phase::Exchange, e))?;
-    Ok(resp.into_tokens(wire::now_s(), None))
+        .map_err(|e| transport::from_oauth2(platform, Phase::Exchange, e))?;
+    Ok(resp.into_tokens(transport::now_s(), None))
 }
 
 /// Standard refresh through the `oauth2` crate.
@@ -317,7 +293,7 @@ pub(crate) async fn standard_refresh(
             reason: "no refresh token was issued".into(),
         });
     };
-    let send = wire::Oauth2Http {
+    let send = transport::Oauth2Http {
         http: ctx.http.clone(),
         platform,
     };
@@ -329,8 +305,8 @@ pub(crate) async fn standard_refresh(
     let resp = e
         .request_async(&send)
         .await
-        .map_err(|e| wire::from_oauth2(platform, Phase::Refresh, e))?;
-    Ok(resp.into_tokens(wire::now_s(), Some(tokens)))
+        .map_err(|e| transport::from_oauth2(platform, Phase::Refresh, e))?;
+    Ok(resp.into_tokens(transport::now_s(), Some(tokens)))
 }
 
 /// The granted scopes of a token set, or what was asked for when the platform does not say.
@@ -347,7 +323,7 @@ pub(crate) fn bearer_get(
     url: url::Url,
     tokens: &TokenSet,
 ) -> outpost_net::reqwest::RequestBuilder {
-    wire::request(ctx.http, outpost_net::reqwest::Method::GET, url)
+    transport::request(ctx.http, outpost_net::reqwest::Method::GET, url)
         .bearer_auth(tokens.access_token.expose())
 }
 

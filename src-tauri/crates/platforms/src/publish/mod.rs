@@ -3,102 +3,49 @@
 //! live counters; outcomes are typed ([`crate::Error`] classifies failures: retryable, rate-limited
 //! until, needs re-auth, rejected with the platform's message).
 
-pub mod bluesky;
-pub mod facebook;
-pub mod hosting;
-pub mod instagram;
-pub mod limits;
-pub mod linkedin;
-pub mod mastodon;
-pub mod media;
-pub(crate) mod meta_graph;
-pub mod pinterest;
-pub mod threads;
-pub mod tiktok;
-pub mod x;
-pub mod youtube;
-
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
+use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
 use crate::tokens::TokenSet;
 
-pub use hosting::{HostedMedia, MediaHost};
-pub use limits::{Limits, Violation};
-pub use media::{MediaFile, MediaKind};
+pub use crate::limits::{self, Limits, Violation};
+pub use crate::post::{
+    HostedMedia, MediaFile, MediaHost, MediaKind, Post, PostOptions, PostPart, Published, hosting,
+    media,
+};
 
-/// One post of a thread (the first is the post itself; the others reply to the one before).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostPart {
-    pub text: String,
-    pub media: Vec<MediaFile>,
-}
+pub use crate::transport::body::Progress;
 
-/// Per-platform options the composer sets.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PostOptions {
-    /// YouTube title (required there).
-    pub title: Option<String>,
-    /// YouTube tags.
-    pub tags: Vec<String>,
-    /// Mastodon `public|unlisted|private|direct`; YouTube `public|unlisted|private`; TikTok
-    /// `public|friends|followers|only_me` (see `tiktok::privacy_level`).
-    pub visibility: Option<String>,
-    /// Mastodon content warning.
-    pub content_warning: Option<String>,
-    /// Mastodon/YouTube/Facebook native scheduling, unix seconds.
-    pub publish_at: Option<i64>,
-    /// YouTube thumbnail image.
-    pub thumbnail: Option<MediaFile>,
-    /// BCP 47 language of the text.
-    pub language: Option<String>,
-    /// Pinterest: the board the Pin is saved to (required there; `pinterest::boards` lists them).
-    #[serde(default)]
-    pub board_id: Option<String>,
-    /// Facebook: the link a feed post shares (`/{page-id}/feed` `link`; a post has either a link or
-    /// media). Pinterest: the Pin's destination link (http or https, at most 2048 characters).
-    #[serde(default)]
-    pub link: Option<String>,
-    /// TikTok: turn comments off for this post (must be on when the creator turned comments off).
-    #[serde(default)]
-    pub disable_comment: bool,
-    /// TikTok: turn Duet off for this video (must be on when the creator turned Duet off).
-    #[serde(default)]
-    pub disable_duet: bool,
-    /// TikTok: turn Stitch off for this video (must be on when the creator turned Stitch off).
-    #[serde(default)]
-    pub disable_stitch: bool,
-}
-
-/// What to publish on one channel.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Post {
-    /// Stable per (post, channel): the idempotency key sent where the platform accepts one and the
-    /// seed of client-chosen record keys (Bluesky), so a retry cannot duplicate.
-    pub key: String,
-    /// The post and, for a thread, its replies in order.
-    pub parts: Vec<PostPart>,
-    pub options: PostOptions,
-}
-
-/// A published post (for a thread: its first post; `thread` lists every part in order).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Published {
-    pub id: String,
-    pub url: Option<String>,
-    pub thread: Vec<String>,
-}
-
-/// Upload progress: bytes sent so far and the total of this post's media.
-pub type Progress<'a> = &'a (dyn Fn(u64, u64) + Send + Sync);
-
-/// Publishing on one platform.
+/// One platform's client: publishing and look-up, the inbox and metrics. Every platform declares
+/// per [`Capability`] whether its API offers it ([`Publisher::support`]); a method whose capability
+/// is not [`Support::Available`] answers [`Publisher::unavailable`] (not offered, or not built yet).
 #[async_trait]
 pub trait Publisher: Send + Sync + std::fmt::Debug {
     fn platform(&self) -> Platform;
+
+    /// Whether the platform's API offers `capability`, and whether Outpost does it yet (each
+    /// platform's table is `support` in its folder).
+    fn support(&self, capability: Capability) -> Support;
+
+    /// The error of a capability this client does not do: [`Error::Unsupported`] where the
+    /// platform's API does not offer it, [`Error::NotBuiltYet`] where it does.
+    fn unavailable(&self, capability: Capability) -> Error {
+        match self.support(capability) {
+            Support::NotOffered { why } => Error::Unsupported {
+                platform: self.platform(),
+                what: why,
+            },
+            Support::Available | Support::NotBuiltYet => Error::NotBuiltYet {
+                platform: self.platform(),
+                what: capability.describe(),
+            },
+        }
+    }
 
     /// The platform's limits (Mastodon: the server's, after [`Publisher::server_limits`]).
     fn limits(&self) -> Limits {
@@ -113,6 +60,17 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
     /// Every rule the post breaks, before anything is uploaded.
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
         limits.check(post)
+    }
+
+    /// The preamble of every publish: refuses `post` before anything is sent when it breaks one of
+    /// the platform's rules, naming each broken rule.
+    fn refuse_broken_rules(&self, post: &Post) -> Result<()> {
+        let violations = self.validate(post, &self.limits());
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(limits::rejected_by_rules(self.platform(), &violations))
+        }
     }
 
     /// Publishes `post` with `tokens`. Uploads stream from disk and report progress.
@@ -175,20 +133,50 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
             what: "cancelling a scheduled post",
         })
     }
-}
 
-/// The publisher of `platform`, for the platforms that have one.
-pub fn publisher(platform: Platform) -> Option<&'static dyn Publisher> {
-    match platform {
-        Platform::X => Some(&x::XPublisher),
-        Platform::Bluesky => Some(&bluesky::BlueskyPublisher),
-        Platform::Mastodon => Some(&mastodon::MastodonPublisher),
-        Platform::Linkedin => Some(&linkedin::LinkedinPublisher),
-        Platform::Youtube => Some(&youtube::YoutubePublisher),
-        Platform::Facebook => Some(&facebook::FacebookPublisher),
-        Platform::Instagram => Some(&instagram::InstagramPublisher),
-        Platform::Threads => Some(&threads::ThreadsPublisher),
-        Platform::Tiktok => Some(&tiktok::TiktokPublisher),
-        Platform::Pinterest => Some(&pinterest::PinterestPublisher),
+    /// What arrived for the account (mentions, replies, comments) after `since` (from the start
+    /// of what the platform keeps when `None`), oldest first, one page.
+    async fn inbox(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        Err(self.unavailable(Capability::InboxFetch))
+    }
+
+    /// Answers one inbox item as the account; the answer is a published post or comment.
+    async fn reply(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        Err(self.unavailable(Capability::InboxReply))
+    }
+
+    /// Marks the inbox read up to `up_to` on the platform, where it keeps a read state.
+    async fn mark_read(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _up_to: &InboxCursor,
+    ) -> Result<()> {
+        Err(self.unavailable(Capability::InboxMarkRead))
+    }
+
+    /// The counters of one published post now.
+    async fn post_metrics(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _post: &Published,
+    ) -> Result<PostMetrics> {
+        Err(self.unavailable(Capability::PostMetrics))
+    }
+
+    /// The counters of the account now.
+    async fn account_metrics(&self, _ctx: Ctx<'_>, _tokens: &TokenSet) -> Result<AccountMetrics> {
+        Err(self.unavailable(Capability::AccountMetrics))
     }
 }

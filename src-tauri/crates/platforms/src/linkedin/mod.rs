@@ -1,0 +1,23 @@
+//! LinkedIn: sign-in (members and organizations) and posting through the versioned REST API.
+
+pub mod auth;
+pub mod publish;
+
+use crate::capability::{Capability, Support};
+
+/// What this platform's API offers Outpost, capability by capability.
+pub const fn support(capability: Capability) -> Support {
+    match capability {
+        Capability::Publish => Support::Available,
+        Capability::Lookup => Support::NotOffered {
+            why: "LinkedIn's Posts API takes no idempotency key and has no search by content",
+        },
+        Capability::InboxFetch => Support::NotBuiltYet,
+        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxMarkRead => Support::NotOffered {
+            why: "LinkedIn's API keeps no read state for comments",
+        },
+        Capability::PostMetrics => Support::NotBuiltYet,
+        Capability::AccountMetrics => Support::NotBuiltYet,
+    }
+}
