@@ -23,6 +23,22 @@ export function statusLabel(status: string): { label: string; tone: Tone } {
   }
 }
 
+/** A post's client approval (BoardCard.approval) as a short label and tone; null when there is none. */
+export function approvalLabel(approval: string | null): { label: string; tone: Tone } | null {
+  switch (approval) {
+    case 'waiting':
+      return { label: 'Awaiting client', tone: 'accent' };
+    case 'approved':
+      return { label: 'Client approved', tone: 'success' };
+    case 'rejected':
+      return { label: 'Changes requested', tone: 'danger' };
+    case 'outdated':
+      return { label: 'Edited since client decision', tone: 'warning' };
+    default:
+      return null;
+  }
+}
+
 /** A platform's short mark and brand colour for the small channel icons on cards. */
 export const PLATFORM_MARK: Record<Platform, { mark: string; colour: string; name: string }> = {
   x: { mark: 'X', colour: '#111827', name: 'X' },

@@ -9,6 +9,7 @@ use std::time::Duration;
 use base64::Engine;
 use outpost_app::approvals::{PreviewState, Refusal, code, seal};
 use outpost_app::posts::ComposeInput;
+use outpost_app::workspace::{BoardFilter, CardKind, CardRef};
 use outpost_app::{Error, ErrorCode, OpenOptions, Outpost, Paths, Secret};
 use outpost_store::{ChannelKind, ChannelStatus, Decision, Platform, channels, now_ms};
 
@@ -107,6 +108,18 @@ async fn row_snapshot(o: &Outpost) -> Vec<(String, Option<String>, Option<String
         .fetch_all(o.store().pool())
         .await
         .unwrap()
+}
+
+/// The client-approval state the board shows on a post's card.
+async fn board_approval(o: &Outpost, post_id: &str) -> Option<String> {
+    o.board(&BoardFilter::default())
+        .await
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| c.kind == CardKind::Post && c.id == post_id)
+        .expect("the post is on the board")
+        .approval
 }
 
 async fn keys(o: &Outpost) -> i64 {
@@ -412,6 +425,16 @@ async fn needs_approval_blocks_scheduling_until_the_current_content_is_approved(
     let post = o.compose_create(draft("Hello", &[&x])).await.unwrap();
     let id = post.post.id.clone();
     assert!(o.post_approval(&id).await.unwrap().needs_approval);
+    o.place_on_board(
+        &CardRef {
+            kind: CardKind::Post,
+            id: id.clone(),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(board_approval(o, &id).await, None, "never sent: no mark");
     assert!(
         o.update_post(&id, scheduled(draft("Hello", &[&x])))
             .await
@@ -423,6 +446,7 @@ async fn needs_approval_blocks_scheduling_until_the_current_content_is_approved(
         .await
         .unwrap();
     let html = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(board_approval(o, &id).await.as_deref(), Some("waiting"));
     // Rejected: still blocked.
     o.apply_approval_code(
         &client_code(&html, PW, Decision::Rejected, "Too loud"),
@@ -436,6 +460,7 @@ async fn needs_approval_blocks_scheduling_until_the_current_content_is_approved(
             .is_err()
     );
     assert_eq!(o.post_approval(&id).await.unwrap().status, "rejected");
+    assert_eq!(board_approval(o, &id).await.as_deref(), Some("rejected"));
     // A new preview, approved: the same content can be scheduled; an edit cannot.
     let file = p.dir.path().join("p2.html");
     o.create_approval_preview(&id, &Secret::new(PW), None, &file)
@@ -445,6 +470,7 @@ async fn needs_approval_blocks_scheduling_until_the_current_content_is_approved(
     o.apply_approval_code(&client_code(&html, PW, Decision::Approved, ""), Some(&id))
         .await
         .unwrap();
+    assert_eq!(board_approval(o, &id).await.as_deref(), Some("approved"));
     assert!(
         o.update_post(&id, scheduled(draft("Hello, edited", &[&x])))
             .await

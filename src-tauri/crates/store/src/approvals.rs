@@ -209,6 +209,16 @@ pub async fn set_channel_requires<'e, E: SqliteExecutor<'e>>(
     Ok(())
 }
 
+/// The posts that have at least one preview (few on any board: the board asks only these for
+/// their approval state).
+pub async fn posts_with_previews<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT DISTINCT post_id FROM approval_previews")
+            .fetch_all(ex)
+            .await?,
+    )
+}
+
 /// Previews of one post, newest first.
 pub async fn list_for_post<'e, E: SqliteExecutor<'e>>(
     ex: E,

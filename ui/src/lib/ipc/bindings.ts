@@ -1287,7 +1287,12 @@ scheduled_at: number | null; media_count: number;
 /**
  * Posts: the idea it was promoted from.
  */
-idea_id: string | null; updated_at: number }
+idea_id: string | null; updated_at: number; 
+/**
+ * Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
+ * since the decision), as in the composer; `None` when no preview is pending or decided.
+ */
+approval: string | null }
 /**
  * A board column with how many cards it holds (unfiltered).
  */

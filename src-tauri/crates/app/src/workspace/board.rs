@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use outpost_store::approvals;
 use outpost_store::board::{self, BoardColumn};
 use outpost_store::{Sqlite, SqliteConnection, Transaction};
 use outpost_store::{new_id, now_ms};
@@ -338,7 +339,21 @@ impl Outpost {
                 media_count: to_u32(media),
                 idea_id,
                 updated_at,
+                approval: None,
             });
+        }
+        // Client approval on the cards of posts that were sent for it (few; each costs one
+        // look-up of its previews and content).
+        let sent: HashSet<String> = approvals::posts_with_previews(pool)
+            .await?
+            .into_iter()
+            .collect();
+        for card in cards
+            .iter_mut()
+            .filter(|c| c.kind == CardKind::Post && sent.contains(&c.id))
+        {
+            let status = self.post_approval(&card.id).await?.status;
+            card.approval = (status != "none").then_some(status);
         }
         cards.sort_by(|a, b| {
             let ca = order

@@ -82,6 +82,9 @@ pub struct BoardCard {
     pub idea_id: Option<String>,
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub updated_at: i64,
+    /// Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
+    /// since the decision), as in the composer; `None` when no preview is pending or decided.
+    pub approval: Option<String>,
 }
 
 /// The board: columns in order and the cards matching the filter, by column then position.
