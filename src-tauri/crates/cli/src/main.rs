@@ -187,8 +187,8 @@ enum FeedsCommand {
     Poll,
 }
 
-fn parse_feed_mode(s: &str) -> Result<outpost_app::automation::FeedMode, String> {
-    outpost_app::automation::FeedMode::parse(s).map_err(|e| e.to_string())
+fn parse_feed_mode(s: &str) -> Result<outpost_app::automation::FeedMode, CliError> {
+    outpost_app::automation::FeedMode::parse(s).map_err(|e| CliError::BadValue(e.to_string()))
 }
 
 #[derive(Debug, Subcommand)]

@@ -230,9 +230,7 @@ struct Outcome {
 
 impl Outpost {
     async fn check_feed(&self, new: &NewFeed) -> Result<(String, String, u32, u32)> {
-        let url = fetch::check_url(&new.url)
-            .map_err(Error::InvalidInput)?
-            .to_string();
+        let url = fetch::check_url(&new.url)?.to_string();
         if new.channel_ids.is_empty() {
             return Err(Error::InvalidInput(
                 "choose at least one channel for the feed's posts".into(),
@@ -401,9 +399,7 @@ impl Outpost {
             .filter(|t| !t.is_empty())
             .unwrap_or(template::DEFAULT_TEMPLATE);
         template::validate(template)?;
-        let fetched = fetch::fetch(self.http(), url, None, None, self.feed_timeout())
-            .await
-            .map_err(Error::InvalidInput)?;
+        let fetched = fetch::fetch(self.http(), url, None, None, self.feed_timeout()).await?;
         let Fetched::Body {
             bytes, final_url, ..
         } = fetched
@@ -412,7 +408,7 @@ impl Outpost {
                 "the server answered 304 Not Modified to a plain request".into(),
             ));
         };
-        let parsed = fetch::parse(&bytes, &final_url).map_err(Error::InvalidInput)?;
+        let parsed = fetch::parse(&bytes, &final_url)?;
         let (include, exclude) = (keywords(include), keywords(exclude));
         let mut items = Vec::new();
         for item in parsed.items.iter().take(20) {
@@ -526,7 +522,7 @@ impl Outpost {
         match fetched {
             Err(e) => {
                 outcome.status = "error";
-                outcome.error = Some(e);
+                outcome.error = Some(e.to_string());
             }
             Ok(Fetched::NotModified) => outcome.status = "not_modified",
             Ok(Fetched::Body {
@@ -537,7 +533,7 @@ impl Outpost {
             }) => match fetch::parse(&bytes, &final_url) {
                 Err(e) => {
                     outcome.status = "error";
-                    outcome.error = Some(e);
+                    outcome.error = Some(e.to_string());
                 }
                 Ok(parsed) => {
                     title = Some(parsed.title.clone()).filter(|t| !t.is_empty());

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use outpost_net::reqwest::{self, StatusCode, header};
 
 use super::template::ItemValues;
+use crate::{Error, Result};
 
 /// The activity log's name for feed requests.
 pub const ACTIVITY_PLATFORM: &str = "feed";
@@ -69,15 +70,15 @@ pub struct Parsed {
 }
 
 /// Checks that a feed URL is absolute http(s).
-pub fn check_url(input: &str) -> Result<url::Url, String> {
+pub fn check_url(input: &str) -> Result<url::Url> {
     let u = url::Url::parse(input.trim()).map_err(|_| {
-        format!(
+        bad(format!(
             "\"{}\" is not a web address (e.g. https://example.com/feed.xml)",
             input.trim().chars().take(80).collect::<String>()
-        )
+        ))
     })?;
     if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
-        return Err("a feed address must start with http:// or https://".into());
+        return Err(bad("a feed address must start with http:// or https://"));
     }
     Ok(u)
 }
@@ -89,7 +90,7 @@ pub async fn fetch(
     etag: Option<&str>,
     last_modified: Option<&str>,
     timeout: Duration,
-) -> Result<Fetched, String> {
+) -> Result<Fetched> {
     match tokio::time::timeout(
         timeout,
         fetch_inner(http, url, etag, last_modified, timeout),
@@ -97,10 +98,10 @@ pub async fn fetch(
     .await
     {
         Ok(r) => r,
-        Err(_) => Err(format!(
+        Err(_) => Err(bad(format!(
             "the feed did not answer within {} seconds",
             timeout.as_secs().max(1)
-        )),
+        ))),
     }
 }
 
@@ -110,7 +111,7 @@ async fn fetch_inner(
     etag: Option<&str>,
     last_modified: Option<&str>,
     timeout: Duration,
-) -> Result<Fetched, String> {
+) -> Result<Fetched> {
     let mut current = check_url(url)?;
     for _ in 0..=MAX_REDIRECTS {
         let mut req = http
@@ -129,16 +130,16 @@ async fn fetch_inner(
         }
         let request = req
             .build()
-            .map_err(|_| "the feed address cannot be requested".to_string())?;
+            .map_err(|_| bad("the feed address cannot be requested"))?;
         let resp = http
             .execute(ACTIVITY_PLATFORM, request)
             .await
             .map_err(|e| match &e {
-                outpost_net::Error::Request { kind, .. } if *kind == "timed out" => format!(
+                outpost_net::Error::Request { kind, .. } if *kind == "timed out" => bad(format!(
                     "the feed did not answer within {} seconds",
                     timeout.as_secs().max(1)
-                ),
-                _ => e.to_string(),
+                )),
+                _ => bad(e.to_string()),
             })?;
         let status = resp.status();
         if status == StatusCode::NOT_MODIFIED {
@@ -150,27 +151,28 @@ async fn fetch_inner(
                 .get(header::LOCATION)
                 .and_then(|v| v.to_str().ok())
             else {
-                return Err(format!(
+                return Err(bad(format!(
                     "the server answered {status} without a new address"
-                ));
+                )));
             };
             let next = current
                 .join(loc)
-                .map_err(|_| "the server redirected to an unreadable address".to_string())?;
+                .map_err(|_| bad("the server redirected to an unreadable address"))?;
             if !matches!(next.scheme(), "http" | "https") {
-                return Err("the server redirected to an address that is not http(s)".into());
+                return Err(bad(
+                    "the server redirected to an address that is not http(s)",
+                ));
             }
             current = next;
             continue;
         }
         if !status.is_success() {
-            return Err(format!(
+            return Err(bad(format!(
                 "the server answered {} {}",
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("")
             )
-            .trim()
-            .to_string());
+            .trim()));
         }
         let header_str = |h: header::HeaderName| {
             resp.headers()
@@ -191,12 +193,12 @@ async fn fetch_inner(
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e: reqwest::Error| {
                 if e.is_timeout() {
-                    format!(
+                    bad(format!(
                         "the feed did not answer within {} seconds",
                         timeout.as_secs().max(1)
-                    )
+                    ))
                 } else {
-                    "the connection broke while the feed was read".to_string()
+                    bad("the connection broke while the feed was read")
                 }
             })?;
             if bytes.len() + chunk.len() > MAX_FEED_BYTES {
@@ -211,21 +213,26 @@ async fn fetch_inner(
             final_url: current.to_string(),
         });
     }
-    Err(format!(
+    Err(bad(format!(
         "the feed redirected more than {MAX_REDIRECTS} times"
-    ))
+    )))
 }
 
-fn too_big() -> String {
-    format!(
+/// What went wrong with a feed, as a sentence for its status line.
+fn bad(message: impl Into<String>) -> Error {
+    Error::InvalidInput(message.into())
+}
+
+fn too_big() -> Error {
+    bad(format!(
         "the feed is larger than {} MB; Outpost reads feeds up to that size",
         MAX_FEED_BYTES / (1024 * 1024)
-    )
+    ))
 }
 
 /// Reads RSS, Atom or JSON Feed. Items come newest first (by date when every item has one,
 /// otherwise in the feed's own order, which is newest first by convention).
-pub fn parse(bytes: &[u8], base_url: &str) -> Result<Parsed, String> {
+pub fn parse(bytes: &[u8], base_url: &str) -> Result<Parsed> {
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base_url))
         // No made-up ids: an item without its own id is keyed by its link.
@@ -234,9 +241,9 @@ pub fn parse(bytes: &[u8], base_url: &str) -> Result<Parsed, String> {
     let feed = parser.parse(bytes).map_err(|e| {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
         if head.contains("<html") || head.contains("<!doctype html") {
-            "this address is a web page, not a feed (RSS, Atom or JSON Feed); look for the page's feed link".to_string()
+            bad("this address is a web page, not a feed (RSS, Atom or JSON Feed); look for the page's feed link")
         } else {
-            format!("this is not a readable feed (RSS, Atom or JSON Feed): {e}")
+            bad(format!("this is not a readable feed (RSS, Atom or JSON Feed): {e}"))
         }
     })?;
     let title = feed.title.map(|t| plain(&t.content)).unwrap_or_default();
