@@ -168,18 +168,6 @@ pub async fn any_channel_requires<'e, E: SqliteExecutor<'e>>(
     Ok(n > 0)
 }
 
-/// The channel's default: whether its posts need approval.
-pub async fn channel_requires<'e, E: SqliteExecutor<'e>>(ex: E, channel_id: &str) -> Result<bool> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT requires_approval FROM channels WHERE id = ?1")
-        .bind(channel_id)
-        .fetch_optional(ex)
-        .await?;
-    v.map(|v| v != 0).ok_or_else(|| Error::NotFound {
-        what: "channel",
-        id: channel_id.to_owned(),
-    })
-}
-
 /// Ids of the channels whose posts need approval by default.
 pub async fn channels_requiring<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<String>> {
     Ok(

@@ -681,11 +681,6 @@ impl Outpost {
         Ok(approvals::channels_requiring(self.store().pool()).await?)
     }
 
-    /// Whether a channel's posts need approval by default.
-    pub async fn channel_requires_approval(&self, channel_id: &str) -> Result<bool> {
-        Ok(approvals::channel_requires(self.store().pool(), channel_id).await?)
-    }
-
     /// Refuses to schedule content that needs approval and is not approved as it is now.
     /// `existing`: the post being saved (its own setting and its previews count); a new post needs
     /// approval when any of its channels requires it.
