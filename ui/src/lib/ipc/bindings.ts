@@ -1207,7 +1207,7 @@ schedulingChanged: "scheduling-changed"
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer"] as const;
 
 /** user-defined types **/
 
@@ -1932,7 +1932,31 @@ export type ErrorCode =
  * A client's decision code was refused (damaged, altered, another post or preview, expired,
  * revoked, post edited since); nothing changed.
  */
-"approval_refused"
+"approval_refused" | 
+/**
+ * The AI provider is not set up, or "local only" refuses it.
+ */
+"ai_not_configured" | 
+/**
+ * The user has not consented to sending text to this AI provider.
+ */
+"ai_consent_required" | 
+/**
+ * The AI provider refused the API key.
+ */
+"ai_unauthorized" | 
+/**
+ * The AI provider is rate limiting; retry after the time given.
+ */
+"ai_rate_limited" | 
+/**
+ * The AI provider could not be reached, failed or did not answer in time.
+ */
+"ai_unavailable" | 
+/**
+ * The AI provider refused the request or answered empty, unreadable or too long.
+ */
+"ai_bad_answer"
 /**
  * One repeat of an evergreen post.
  */
