@@ -123,16 +123,45 @@ fn failure(e: &Error) -> AiFailure {
 async fn consent_first_then_dry_run_equals_sent_body_and_ledger() {
     let emu = Emu::start();
     let tmp = tempfile::tempdir().unwrap();
+    // The demo workspace: other posts and channel tokens in the vault, none of which may be sent.
+    let seeding = profile(tmp.path()).await;
+    seeding.seed_demo(30).await.unwrap();
+    seeding.close().await;
     let o = configured(&emu, tmp.path()).await;
-
-    // A post and a channel-like secret elsewhere in the profile must never be sent.
-    o.create_post(outpost_app::posts::NewPost {
-        text: "UNRELATED-OTHER-POST draft text".into(),
-        draft: true,
-        ..Default::default()
-    })
+    let other_posts: Vec<String> = sqlx::query_scalar("SELECT body FROM posts")
+        .fetch_all(o.store().pool())
+        .await
+        .unwrap();
+    assert!(other_posts.len() >= 10);
+    // A channel's token sealed in the vault, as a connected channel has.
+    let channel_id: String = sqlx::query_scalar("SELECT id FROM channels LIMIT 1")
+        .fetch_one(o.store().pool())
+        .await
+        .unwrap();
+    o.store_secret(
+        outpost_store::SecretOwnerKind::Channel,
+        &channel_id,
+        "access_token",
+        &Secret::new("CHANNEL-TOKEN-9f8e7d"),
+    )
     .await
-    .ok();
+    .unwrap();
+    let owners: Vec<(String, String)> =
+        sqlx::query_as("SELECT owner_id, purpose FROM sealed_secrets WHERE owner_kind = 'channel'")
+            .fetch_all(o.store().pool())
+            .await
+            .unwrap();
+    let mut tokens = Vec::new();
+    for (id, purpose) in &owners {
+        if let Some(t) = o
+            .read_secret(outpost_store::SecretOwnerKind::Channel, id, purpose)
+            .await
+            .unwrap()
+        {
+            tokens.push(t.expose().to_string());
+        }
+    }
+
     o.ai_set_persona(&AiPersona {
         tone: "wry-TONE".into(),
         audience: "gardeners-AUDIENCE".into(),
@@ -187,7 +216,13 @@ async fn consent_first_then_dry_run_equals_sent_body_and_ledger() {
     );
     let body = sent["body"].as_str().unwrap();
     assert!(!body.contains(KEY), "no key in the body");
-    assert!(!body.contains("UNRELATED-OTHER-POST"), "no other post");
+    for p in &other_posts {
+        assert!(!body.contains(p.as_str()), "another post was sent: {p}");
+    }
+    assert!(!tokens.is_empty());
+    for t in &tokens {
+        assert!(!body.contains(t.as_str()), "a channel token was sent");
+    }
     assert!(!body.contains("ai tests passphrase"));
     for p in [
         "wry-TONE",

@@ -546,8 +546,9 @@ fn status_error(status: u16, retry_after: Option<u64>, body: &[u8]) -> Error {
     let (kind, message) = match status {
         401 | 403 => (
             AiFailure::Unauthorized,
+            // Not the provider's words: OpenAI's 401 message quotes part of the key.
             format!(
-                "The AI provider refused the API key ({status}); check the key in Settings → AI assistant.{said}"
+                "The AI provider refused the API key ({status}); check the key in Settings → AI assistant."
             ),
         ),
         429 => (
