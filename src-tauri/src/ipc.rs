@@ -160,6 +160,18 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::approvals::set_post_needs_approval,
             crate::commands::approvals::set_channel_requires_approval,
             crate::commands::approvals::channels_requiring_approval,
+            crate::commands::ai::ai_presets,
+            crate::commands::ai::ai_settings,
+            crate::commands::ai::ai_save_settings,
+            crate::commands::ai::ai_forget_api_key,
+            crate::commands::ai::ai_consent,
+            crate::commands::ai::ai_persona,
+            crate::commands::ai::ai_save_persona,
+            crate::commands::ai::ai_prepare,
+            crate::commands::ai::ai_run,
+            crate::commands::ai::ai_test_connection,
+            crate::commands::ai::ai_ledger,
+            crate::commands::ai::ai_delete_ledger,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

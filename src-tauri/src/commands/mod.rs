@@ -1,5 +1,6 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
+pub mod ai;
 pub mod approvals;
 pub mod automation;
 pub mod channels;

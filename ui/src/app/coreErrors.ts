@@ -112,6 +112,12 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
     case 'platform_rejected':
     case 'scheduler_busy':
     case 'approval_refused':
+    case 'ai_not_configured':
+    case 'ai_consent_required':
+    case 'ai_unauthorized':
+    case 'ai_rate_limited':
+    case 'ai_unavailable':
+    case 'ai_bad_answer':
       return {
         title: 'Outpost could not start',
         steps: ['Quit and open Outpost again. If this keeps happening, the log directory has the details.'],

@@ -13,7 +13,7 @@ export const PAGES = [
   'settings',
 ] as const satisfies readonly Page[];
 
-export const SETTINGS_SECTIONS = ['about', 'scheduling', 'privacy', 'developer-apps', 'media-host', 'posting-times', 'feeds', 'csv', 'approvals', 'appearance'] as const;
+export const SETTINGS_SECTIONS = ['about', 'scheduling', 'privacy', 'developer-apps', 'media-host', 'posting-times', 'feeds', 'csv', 'approvals', 'ai', 'appearance'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 
 export type Route =

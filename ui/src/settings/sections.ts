@@ -8,6 +8,7 @@ import KeyRound from '@lucide/svelte/icons/key-round';
 import Palette from '@lucide/svelte/icons/palette';
 import Rss from '@lucide/svelte/icons/rss';
 import ShieldCheck from '@lucide/svelte/icons/shield-check';
+import Sparkles from '@lucide/svelte/icons/sparkles';
 import type { SettingsSection } from '$app/routes';
 
 export interface SectionInfo {
@@ -67,6 +68,12 @@ export const SECTIONS: readonly SectionInfo[] = [
     label: 'Client approvals',
     description: 'Sealed previews sent to clients, their decisions, and which channels need approval.',
     icon: BadgeCheck,
+  },
+  {
+    id: 'ai',
+    label: 'AI assistant',
+    description: 'Your OpenAI-compatible provider (or a model on this computer), your brand persona, and every AI call made.',
+    icon: Sparkles,
   },
   { id: 'appearance', label: 'Appearance', description: 'How Outpost looks on this device.', icon: Palette },
 ];

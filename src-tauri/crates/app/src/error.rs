@@ -59,11 +59,23 @@ pub enum ErrorCode {
     /// A client's decision code was refused (damaged, altered, another post or preview, expired,
     /// revoked, post edited since); nothing changed.
     ApprovalRefused,
+    /// The AI provider is not set up, or "local only" refuses it.
+    AiNotConfigured,
+    /// The user has not consented to sending text to this AI provider.
+    AiConsentRequired,
+    /// The AI provider refused the API key.
+    AiUnauthorized,
+    /// The AI provider is rate limiting; retry after the time given.
+    AiRateLimited,
+    /// The AI provider could not be reached, failed or did not answer in time.
+    AiUnavailable,
+    /// The AI provider refused the request or answered empty, unreadable or too long.
+    AiBadAnswer,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -88,6 +100,12 @@ impl ErrorCode {
         ErrorCode::PlatformRejected,
         ErrorCode::SchedulerBusy,
         ErrorCode::ApprovalRefused,
+        ErrorCode::AiNotConfigured,
+        ErrorCode::AiConsentRequired,
+        ErrorCode::AiUnauthorized,
+        ErrorCode::AiRateLimited,
+        ErrorCode::AiUnavailable,
+        ErrorCode::AiBadAnswer,
     ];
 }
 
@@ -127,6 +145,13 @@ pub enum Error {
     ApprovalRefused {
         reason: crate::approvals::Refusal,
         message: String,
+    },
+    /// An AI request failed (see [`crate::ai::AiFailure`]); nothing in the draft changed.
+    #[error("{message}")]
+    Ai {
+        kind: crate::ai::AiFailure,
+        message: String,
+        retry_after_secs: Option<u64>,
     },
     /// The browser (system default or `OUTPOST_BROWSER`) could not be opened; says why.
     #[error("{0}")]
@@ -178,6 +203,17 @@ impl Error {
             Error::SchedulerBusy(_) => ErrorCode::SchedulerBusy,
             Error::PlatformUnavailable(_) => ErrorCode::PlatformUnavailable,
             Error::ApprovalRefused { .. } => ErrorCode::ApprovalRefused,
+            Error::Ai { kind, .. } => {
+                use crate::ai::AiFailure as F;
+                match kind {
+                    F::NotConfigured | F::NotLocal => ErrorCode::AiNotConfigured,
+                    F::ConsentRequired => ErrorCode::AiConsentRequired,
+                    F::Unauthorized => ErrorCode::AiUnauthorized,
+                    F::RateLimited => ErrorCode::AiRateLimited,
+                    F::Timeout | F::Unavailable => ErrorCode::AiUnavailable,
+                    F::Rejected | F::EmptyAnswer | F::TooLong => ErrorCode::AiBadAnswer,
+                }
+            }
             Error::Platform(e) => {
                 use outpost_platforms::Error as P;
                 match e {
@@ -230,6 +266,12 @@ mod tests {
             PlatformRejected => 21,
             SchedulerBusy => 22,
             ApprovalRefused => 23,
+            AiNotConfigured => 24,
+            AiConsentRequired => 25,
+            AiUnauthorized => 26,
+            AiRateLimited => 27,
+            AiUnavailable => 28,
+            AiBadAnswer => 29,
         }
     }
 

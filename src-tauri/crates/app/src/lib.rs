@@ -2,6 +2,7 @@
 //! tests call. It owns the data directory, the store and the vault, and knows nothing of Tauri.
 
 pub mod activity;
+pub mod ai;
 pub mod approvals;
 pub mod automation;
 pub mod channels;
@@ -54,6 +55,8 @@ pub struct OpenOptions {
     pub retry_base: std::time::Duration,
     /// How long one feed fetch may take (connect, answer and body), default 20 s.
     pub feed_timeout: std::time::Duration,
+    /// How long one AI request may take (connect, answer and body), default 60 s.
+    pub ai_timeout: std::time::Duration,
 }
 
 impl OpenOptions {
@@ -66,6 +69,7 @@ impl OpenOptions {
             browser: Arc::new(channels::SystemBrowser),
             retry_base: std::time::Duration::from_secs(2),
             feed_timeout: std::time::Duration::from_secs(20),
+            ai_timeout: ai::DEFAULT_TIMEOUT,
         }
     }
 

@@ -194,6 +194,7 @@ fn labels(table: &str) -> (String, String) {
         "media_assets" => ("media file", "media files"),
         "sealed_secrets" => ("stored secret", "stored secrets"),
         "activity_log" => ("activity log entry", "activity log entries"),
+        "ai_calls" => ("AI call", "AI calls"),
         "brand_persona" => ("brand persona", "brand personas"),
         "approval_previews" => ("client preview", "client previews"),
         "analytics_snapshots" => ("analytics data point", "analytics data points"),

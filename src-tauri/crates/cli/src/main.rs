@@ -78,12 +78,95 @@ enum Command {
     /// Client approvals with no server: sealed preview files and the decision codes that come back.
     #[command(subcommand)]
     Approvals(ApprovalsCommand),
+    /// The AI assistant over any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, LM Studio).
+    #[command(subcommand)]
+    Ai(AiCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
         #[arg(long)]
         yes: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AiCommand {
+    /// Save the provider: base URL (e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1) and
+    /// model; the API key, from standard input, is sealed in the vault for that provider only.
+    Set {
+        #[arg(long, value_name = "URL")]
+        base_url: String,
+        #[arg(long, value_name = "NAME")]
+        model: String,
+        /// Read the API key from standard input (one line).
+        #[arg(long)]
+        api_key_stdin: bool,
+        /// Refuse any endpoint that is not on this machine.
+        #[arg(long)]
+        local_only: bool,
+    },
+    /// The provider settings (never the key: only whether one is saved).
+    Show,
+    /// Consent to sending the text you choose to the configured provider (recorded with the
+    /// policy version); --revoke withdraws it.
+    Consent {
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// The brand persona that shapes every prompt.
+    #[command(subcommand)]
+    Persona(PersonaCommand),
+    /// Refine a draft (tone, length, clarity).
+    Refine(AiActionArgs),
+    /// Expand an idea into a post.
+    Expand(AiActionArgs),
+    /// Rewrite a post for a platform (--platform required).
+    Repurpose(AiActionArgs),
+    /// Suggest hashtags.
+    Hashtags(AiActionArgs),
+    /// Suggest a reply to a message.
+    Reply(AiActionArgs),
+    /// The ledger of AI calls (last 30 days), newest first; --delete ID or --delete-all.
+    Ledger {
+        #[arg(long, value_name = "ID")]
+        delete: Option<String>,
+        #[arg(long, conflicts_with = "delete")]
+        delete_all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PersonaCommand {
+    /// Change the given fields (the others stay); --example and --avoid replace their lists.
+    Set {
+        #[arg(long, value_name = "T")]
+        tone: Option<String>,
+        #[arg(long, value_name = "A")]
+        audience: Option<String>,
+        #[arg(long, value_name = "N")]
+        notes: Option<String>,
+        /// An example post (repeat for several).
+        #[arg(long, value_name = "TEXT")]
+        example: Vec<String>,
+        /// A word or phrase to avoid (repeat for several).
+        #[arg(long, value_name = "WORD")]
+        avoid: Vec<String>,
+    },
+    /// The persona.
+    Show,
+}
+
+#[derive(Debug, clap::Args)]
+struct AiActionArgs {
+    /// The text to send (the only text of yours that leaves the device).
+    #[arg(long, value_name = "TEXT")]
+    text: String,
+    /// The platform whose rules the answer must follow.
+    #[arg(long, value_parser = parse_platform, value_name = "P")]
+    platform: Option<Platform>,
+    /// Print the exact request body that would be sent, and send nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -449,6 +532,7 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Slots(cmd) => slots(cmd, cli.data_dir, cli.json).await,
         Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
+        Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
     }
 }
 
@@ -492,6 +576,133 @@ async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    use outpost_app::ai::{AiAction, AiAsk, AiSettingsInput};
+    let key = match &cmd {
+        AiCommand::Set {
+            api_key_stdin: true,
+            ..
+        } => match read_stdin_secret("API key") {
+            Ok(k) => Some(k),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let action = |action: AiAction, a: AiActionArgs| {
+        (
+            AiAsk {
+                action,
+                text: a.text,
+                platform: a.platform,
+            },
+            a.dry_run,
+        )
+    };
+    let result = match cmd {
+        AiCommand::Set {
+            base_url,
+            model,
+            local_only,
+            ..
+        } => outpost
+            .ai_set_provider(
+                &AiSettingsInput {
+                    base_url,
+                    model,
+                    local_only,
+                },
+                key.as_ref(),
+            )
+            .await
+            .map(|v| output::ai_settings(&v, json)),
+        AiCommand::Show => outpost
+            .ai_settings()
+            .await
+            .map(|v| output::ai_settings(&v, json)),
+        AiCommand::Consent { revoke } => outpost
+            .ai_record_consent(!revoke, "cli")
+            .await
+            .map(|v| output::ai_settings(&v, json)),
+        AiCommand::Persona(PersonaCommand::Show) => outpost
+            .ai_persona()
+            .await
+            .map(|p| output::ai_persona(&p, json)),
+        AiCommand::Persona(PersonaCommand::Set {
+            tone,
+            audience,
+            notes,
+            example,
+            avoid,
+        }) => match outpost.ai_persona().await {
+            Ok(mut p) => {
+                if let Some(t) = tone {
+                    p.tone = t;
+                }
+                if let Some(a) = audience {
+                    p.audience = a;
+                }
+                if let Some(n) = notes {
+                    p.notes = n;
+                }
+                if !example.is_empty() {
+                    p.examples = example;
+                }
+                if !avoid.is_empty() {
+                    p.avoid_words = avoid;
+                }
+                outpost
+                    .ai_set_persona(&p)
+                    .await
+                    .map(|p| output::ai_persona(&p, json))
+            }
+            Err(e) => Err(e),
+        },
+        AiCommand::Ledger { delete, delete_all } => {
+            if delete.is_some() || delete_all {
+                outpost
+                    .ai_delete_ledger(delete.as_deref())
+                    .await
+                    .map(|n| output::ai_ledger_deleted(n, json))
+            } else {
+                outpost
+                    .ai_ledger(1000)
+                    .await
+                    .map(|l| output::ai_ledger(&l, json))
+            }
+        }
+        AiCommand::Refine(a) => run_ai(&outpost, action(AiAction::Refine, a), json).await,
+        AiCommand::Expand(a) => run_ai(&outpost, action(AiAction::Expand, a), json).await,
+        AiCommand::Repurpose(a) => run_ai(&outpost, action(AiAction::Repurpose, a), json).await,
+        AiCommand::Hashtags(a) => run_ai(&outpost, action(AiAction::Hashtags, a), json).await,
+        AiCommand::Reply(a) => run_ai(&outpost, action(AiAction::Reply, a), json).await,
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+/// One assistant action, or with `dry_run` only the exact request it would send.
+async fn run_ai(
+    outpost: &outpost_app::Outpost,
+    (ask, dry_run): (outpost_app::ai::AiAsk, bool),
+    json: bool,
+) -> outpost_app::Result<ExitCode> {
+    if dry_run {
+        outpost
+            .ai_prepare(&ask)
+            .await
+            .map(|p| output::ai_prepared(&p, json))
+    } else {
+        outpost
+            .ai_run(&ask)
+            .await
+            .map(|a| output::ai_answer(&a, json))
+    }
 }
 
 async fn approvals(cmd: ApprovalsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

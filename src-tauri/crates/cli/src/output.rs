@@ -719,3 +719,99 @@ pub fn evergreen_off(id: &str, was: bool, json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+pub fn ai_settings(v: &outpost_app::ai::AiSettingsView, json: bool) -> ExitCode {
+    if json {
+        return print_json(v);
+    }
+    if !v.configured {
+        println!(
+            "No AI provider is set up: outpost ai set --base-url URL --model NAME [--api-key-stdin]"
+        );
+        return ExitCode::SUCCESS;
+    }
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    println!("AI provider      {}", v.provider);
+    println!("  base URL       {}", v.base_url);
+    println!("  model          {}", v.model);
+    println!("  local only     {}", yes_no(v.local_only));
+    println!("  API key saved  {}", yes_no(v.has_api_key));
+    println!(
+        "  consent        {} (policy {})",
+        yes_no(v.consented),
+        v.policy_version
+    );
+    println!("  prompts        {}", v.prompt_version);
+    ExitCode::SUCCESS
+}
+
+pub fn ai_persona(p: &outpost_app::ai::AiPersona, json: bool) -> ExitCode {
+    if json {
+        return print_json(p);
+    }
+    println!("tone       {}", p.tone);
+    println!("audience   {}", p.audience);
+    println!("notes      {}", p.notes);
+    println!("avoid      {}", p.avoid_words.join(", "));
+    for e in &p.examples {
+        println!("example    {e}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// The dry run: the body exactly as it would be sent (and nothing else on stdout).
+pub fn ai_prepared(p: &outpost_app::ai::AiPrepared, json: bool) -> ExitCode {
+    if json {
+        return print_json(p);
+    }
+    println!("{}", p.body);
+    ExitCode::SUCCESS
+}
+
+pub fn ai_answer(a: &outpost_app::ai::AiAnswer, json: bool) -> ExitCode {
+    if json {
+        return print_json(a);
+    }
+    println!("{}", a.text);
+    if a.trimmed {
+        eprintln!("outpost: the answer was over the platform's limit and was cut to fit");
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn ai_ledger(list: &[outpost_app::ai::AiLedgerEntry], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No AI calls in the last 30 days.");
+    }
+    for c in list {
+        let when = chrono::DateTime::from_timestamp_millis(c.at as i64)
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default();
+        println!(
+            "{}  {when}  {}  {} {}  sent {} B, received {} B  {}",
+            c.id,
+            c.action,
+            c.provider,
+            c.model,
+            c.request_bytes,
+            c.response_bytes,
+            if c.ok {
+                "ok"
+            } else {
+                c.error.as_deref().unwrap_or("error")
+            }
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn ai_ledger_deleted(n: u32, json: bool) -> ExitCode {
+    if json {
+        return print_json(&serde_json::json!({ "deleted": n }));
+    }
+    println!("Deleted {n} AI call(s) from the ledger.");
+    ExitCode::SUCCESS
+}

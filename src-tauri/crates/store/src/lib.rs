@@ -20,6 +20,7 @@ mod store;
 pub mod types;
 
 pub mod activity;
+pub mod ai_calls;
 pub mod analytics;
 pub mod approvals;
 pub mod apps;

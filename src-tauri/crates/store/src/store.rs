@@ -40,6 +40,7 @@ pub struct TableCount {
 /// Every user-data table, children before parents (the order `delete_everything` wipes them).
 pub(crate) const TABLES: &[&str] = &[
     "activity_log",
+    "ai_calls",
     "evergreen_copies",
     "evergreen_rules",
     "feed_items",

@@ -716,6 +716,7 @@ async fn every_repository_function_round_trips() {
         style_notes: "short".into(),
         examples: json(serde_json::json!(["ex1"])),
         updated_at: T0,
+        avoid_words: json(serde_json::json!(["synergy"])),
     };
     persona::upsert(db, &pers).await.unwrap();
     persona::upsert(
@@ -892,6 +893,40 @@ async fn every_repository_function_round_trips() {
         1
     );
     assert_eq!(automation::list_rules(db).await.unwrap().len(), 1);
+
+    // the AI ledger: insert, newest first, retention purge, delete
+    let call = outpost_store::ai_calls::AiCall {
+        id: new_id(),
+        at: T0,
+        action: "refine".into(),
+        provider: "http://127.0.0.1:11434".into(),
+        model: "llama3.2".into(),
+        request_bytes: 10,
+        response_bytes: 20,
+        request_body: "{}".into(),
+        answer: "ok".into(),
+        status: "ok".into(),
+        error: None,
+        duration_ms: 5,
+    };
+    outpost_store::ai_calls::insert(db, &call).await.unwrap();
+    let old = outpost_store::ai_calls::AiCall {
+        id: new_id(),
+        at: T0 - outpost_store::ai_calls::RETENTION_MS - 1,
+        ..call.clone()
+    };
+    outpost_store::ai_calls::insert(db, &old).await.unwrap();
+    assert_eq!(
+        outpost_store::ai_calls::recent(db, 10).await.unwrap()[0],
+        call
+    );
+    assert_eq!(
+        outpost_store::ai_calls::purge_older_than(db, T0 - outpost_store::ai_calls::RETENTION_MS)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(outpost_store::ai_calls::count_all(db).await.unwrap(), 1);
 
     // counts, export listing, single deletes
     let counts = store.table_counts().await.unwrap();

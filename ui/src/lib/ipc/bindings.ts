@@ -1181,6 +1181,124 @@ async channelsRequiringApproval() : Promise<Result<string[], IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The provider presets (OpenAI, OpenRouter, Ollama, LM Studio).
+ */
+async aiPresets() : Promise<AiPreset[]> {
+    return await TAURI_INVOKE("ai_presets");
+},
+/**
+ * The provider settings (never the key; only whether one is saved).
+ */
+async aiSettings() : Promise<Result<AiSettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the provider; `api_key` (when given) is sealed in the vault for that provider only.
+ */
+async aiSaveSettings(input: AiSettingsInput, apiKey: string | null) : Promise<Result<AiSettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_save_settings", { input, apiKey }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes the saved API key of the current provider.
+ */
+async aiForgetApiKey() : Promise<Result<AiSettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_forget_api_key") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Records consent (or its withdrawal) for the current provider, with where it was given.
+ */
+async aiConsent(granted: boolean, source: string) : Promise<Result<AiSettingsView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_consent", { granted, source }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiPersona() : Promise<Result<AiPersona, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_persona") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiSavePersona(persona: AiPersona) : Promise<Result<AiPersona, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_save_persona", { persona }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Exactly what would be sent; sends nothing.
+ */
+async aiPrepare(ask: AiAsk) : Promise<Result<AiPrepared, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_prepare", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs an action (needs consent for the provider).
+ */
+async aiRun(ask: AiAsk) : Promise<Result<AiAnswer, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_run", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async aiTestConnection() : Promise<Result<AiConnectionTest, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_test_connection") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The AI ledger, newest first (last 30 days).
+ */
+async aiLedger() : Promise<Result<AiLedgerEntry[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_ledger") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes one ledger row, or all with `id` null; returns how many.
+ */
+async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_delete_ledger", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1207,7 +1325,7 @@ schedulingChanged: "scheduling-changed"
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer"] as const;
 
 /** user-defined types **/
 
@@ -1235,6 +1353,122 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
  * No response arrived (network error, timeout).
  */
 "network_error"
+/**
+ * An assistant action.
+ */
+export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply"
+/**
+ * An assistant's answer.
+ */
+export type AiAnswer = { action: AiAction; platform: Platform | null; 
+/**
+ * The final text (after the platform check).
+ */
+text: string; 
+/**
+ * Hashtags found in the answer (for `hashtags`).
+ */
+hashtags: string[]; 
+/**
+ * The exact body of the (first) request sent.
+ */
+request_body: string; 
+/**
+ * The answer was over the platform's limit and the model was asked once more to shorten it.
+ */
+reasked: boolean; 
+/**
+ * The answer was still over the limit and was cut to fit.
+ */
+trimmed: boolean; 
+/**
+ * The length as the platform counts it, and its limit (when a platform was given).
+ */
+length: number | null; limit: number | null; 
+/**
+ * The ledger rows of the calls made (one, or two when re-asked).
+ */
+call_ids: string[] }
+/**
+ * What the user asks the assistant to do.
+ */
+export type AiAsk = { action: AiAction; 
+/**
+ * The text the user chose to send (and nothing else is sent but the prompt and persona).
+ */
+text: string; 
+/**
+ * The platform whose rules the answer must follow (required for repurpose).
+ */
+platform: Platform | null }
+/**
+ * The result of "test connection".
+ */
+export type AiConnectionTest = { provider: string; models: string[]; 
+/**
+ * Whether the configured model is among them (`true` when the endpoint lists none).
+ */
+model_listed: boolean; duration_ms: number }
+/**
+ * One ledger row as the UI and CLI show it.
+ */
+export type AiLedgerEntry = { id: string; 
+/**
+ * Unix milliseconds UTC.
+ */
+at: number; action: string; provider: string; model: string; request_bytes: number; response_bytes: number; request_body: string; answer: string; ok: boolean; error: string | null; duration_ms: number }
+/**
+ * The brand persona: it shapes every prompt.
+ */
+export type AiPersona = { tone: string; audience: string; notes: string; avoid_words: string[]; examples: string[] }
+/**
+ * Exactly what would be sent (the dry run).
+ */
+export type AiPrepared = { method: string; url: string; provider: string; model: string; 
+/**
+ * The exact request body, byte for byte.
+ */
+body: string; 
+/**
+ * Whether an `Authorization: Bearer …` header (the saved key, never shown) is added.
+ */
+sends_api_key: boolean }
+/**
+ * A provider preset.
+ */
+export type AiPreset = { id: string; name: string; base_url: string; 
+/**
+ * A model to start with (the list from `/v1/models` is better).
+ */
+model: string; needs_key: boolean; 
+/**
+ * Runs on this machine.
+ */
+local: boolean }
+/**
+ * The provider settings as stored (no key: the key is in the vault).
+ */
+export type AiSettingsInput = { 
+/**
+ * e.g. `https://api.openai.com/v1` (the `/chat/completions` and `/models` paths are added).
+ */
+base_url: string; model: string; 
+/**
+ * Refuse any endpoint not on this machine (loopback).
+ */
+local_only?: boolean }
+/**
+ * The provider settings as shown: never the key, only whether one is saved.
+ */
+export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; 
+/**
+ * The origin requests go to (`scheme://host:port`).
+ */
+provider: string; has_api_key: boolean; 
+/**
+ * Whether the user consented to this provider under the current policy.
+ */
+consented: boolean; policy_version: string; prompt_version: string }
 /**
  * A decision that was recorded.
  */
@@ -1932,7 +2166,31 @@ export type ErrorCode =
  * A client's decision code was refused (damaged, altered, another post or preview, expired,
  * revoked, post edited since); nothing changed.
  */
-"approval_refused"
+"approval_refused" | 
+/**
+ * The AI provider is not set up, or "local only" refuses it.
+ */
+"ai_not_configured" | 
+/**
+ * The user has not consented to sending text to this AI provider.
+ */
+"ai_consent_required" | 
+/**
+ * The AI provider refused the API key.
+ */
+"ai_unauthorized" | 
+/**
+ * The AI provider is rate limiting; retry after the time given.
+ */
+"ai_rate_limited" | 
+/**
+ * The AI provider could not be reached, failed or did not answer in time.
+ */
+"ai_unavailable" | 
+/**
+ * The AI provider refused the request or answered empty, unreadable or too long.
+ */
+"ai_bad_answer"
 /**
  * One repeat of an evergreen post.
  */

@@ -95,6 +95,7 @@ pub async fn seed(outpost: &Outpost) -> Seeded {
     exec("INSERT INTO evergreen_copies (id, post_id, copy_post_id, at, outcome, message, created_at) VALUES ('01900000-0000-7000-8000-000000000102', '01900000-0000-7000-8000-000000000050', '01900000-0000-7000-8000-000000000051', 1702592000000, 'scheduled', NULL, 1029)").await;
     exec("INSERT INTO consent_records (id, kind, granted, policy_version, given_at, source) VALUES ('01900000-0000-7000-8000-0000000000f0', 'telemetry', 0, '2026-01', 1026, 'onboarding')").await;
     exec("INSERT INTO activity_log (at, platform, method, host, path, status, duration_ms, bytes) VALUES (1027, 'mastodon', 'POST', 'example.social', '/api/v1/statuses', 200, 120, 512)").await;
+    exec("INSERT INTO ai_calls (id, at, action, provider, model, request_bytes, response_bytes, request_body, answer, status, error, duration_ms) VALUES ('01900000-0000-7000-8000-000000000110', 1030, 'refine', 'http://127.0.0.1:11434', 'llama3.2', 80, 120, '{\"model\":\"llama3.2\"}', 'A refined post', 'ok', NULL, 900)").await;
 
     let mut ciphertexts = Vec::new();
     for (kind, owner, purpose, value) in [

@@ -1,0 +1,1170 @@
+//! The AI assistant over any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, LM Studio,
+//! llama.cpp server): provider settings (the API key sealed in the vault, bound to the provider's
+//! origin), consent before the first request to a provider, the actions (refine, expand, repurpose,
+//! hashtags, reply), the brand persona in every prompt, and the ledger of every call.
+//!
+//! What leaves the device is exactly the request body [`Outpost::ai_prepare`] returns (the dry run):
+//! the prompt (a data file in `prompts/`), the persona and the text the user chose. Never a token,
+//! another post or analytics. The API key goes only in the `Authorization` header, only to the
+//! origin it was saved for.
+//!
+//! Answers are not streamed (no `stream: true`): the whole answer arrives at once.
+
+use std::time::{Duration, Instant};
+
+use outpost_platforms::Platform;
+use outpost_platforms::limits::Limits;
+use outpost_store::SecretOwnerKind;
+use outpost_store::ai_calls::{self, AiCall};
+use outpost_store::{consents, persona, secrets as stored_secrets, settings};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::{Outpost, Secret};
+
+/// Version of the prompts in `prompts/` (recorded in every request's ledger row via the body).
+pub const PROMPT_VERSION: &str = "2026-12-06.1";
+/// Version of the AI data policy the user consents to.
+pub const AI_POLICY_VERSION: &str = "ai-2026-12-06";
+/// Setting key of the provider settings.
+pub const SETTINGS_KEY: &str = "ai.provider";
+/// Consent kinds are `ai_provider:<origin>`: one consent per provider.
+pub const CONSENT_KIND_PREFIX: &str = "ai_provider:";
+/// The largest answer accepted, in UTF-8 bytes.
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024;
+/// The largest text accepted for an action, in UTF-8 bytes.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024;
+/// Default time an AI request may take.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+const SECRET_PURPOSE: &str = "api_key";
+
+mod prompts {
+    pub const SYSTEM: &str = include_str!("prompts/system.txt");
+    pub const PERSONA: &str = include_str!("prompts/persona.txt");
+    pub const REFINE: &str = include_str!("prompts/refine.txt");
+    pub const EXPAND: &str = include_str!("prompts/expand.txt");
+    pub const REPURPOSE: &str = include_str!("prompts/repurpose.txt");
+    pub const HASHTAGS: &str = include_str!("prompts/hashtags.txt");
+    pub const REPLY: &str = include_str!("prompts/reply.txt");
+    pub const SHORTEN: &str = include_str!("prompts/shorten.txt");
+}
+
+/// Why an AI request failed (the UI and CLI say what to do about each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AiFailure {
+    /// No provider (base URL and model) is set.
+    NotConfigured,
+    /// The user has not consented to sending text to this provider.
+    ConsentRequired,
+    /// "Local only" is on and the endpoint is not on this machine.
+    NotLocal,
+    /// The provider refused the API key (401/403).
+    Unauthorized,
+    /// Too many requests (429); `retry_after_secs` says when to try again when the provider said.
+    RateLimited,
+    /// No answer in time.
+    Timeout,
+    /// The provider could not be reached or failed (network, 5xx).
+    Unavailable,
+    /// The provider refused the request (other 4xx), e.g. an unknown model.
+    Rejected,
+    /// The answer was empty or unreadable.
+    EmptyAnswer,
+    /// The answer was longer than Outpost accepts.
+    TooLong,
+}
+
+/// A provider preset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiPreset {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub base_url: &'static str,
+    /// A model to start with (the list from `/v1/models` is better).
+    pub model: &'static str,
+    pub needs_key: bool,
+    /// Runs on this machine.
+    pub local: bool,
+}
+
+/// The presets: OpenAI, OpenRouter, Ollama and LM Studio.
+pub const PRESETS: [AiPreset; 4] = [
+    AiPreset {
+        id: "openai",
+        name: "OpenAI",
+        base_url: "https://api.openai.com/v1",
+        model: "gpt-4o-mini",
+        needs_key: true,
+        local: false,
+    },
+    AiPreset {
+        id: "openrouter",
+        name: "OpenRouter",
+        base_url: "https://openrouter.ai/api/v1",
+        model: "openai/gpt-4o-mini",
+        needs_key: true,
+        local: false,
+    },
+    AiPreset {
+        id: "ollama",
+        name: "Ollama (this machine)",
+        base_url: "http://127.0.0.1:11434/v1",
+        model: "llama3.2",
+        needs_key: false,
+        local: true,
+    },
+    AiPreset {
+        id: "lmstudio",
+        name: "LM Studio (this machine)",
+        base_url: "http://127.0.0.1:1234/v1",
+        model: "local-model",
+        needs_key: false,
+        local: true,
+    },
+];
+
+/// The provider settings as stored (no key: the key is in the vault).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiSettingsInput {
+    /// e.g. `https://api.openai.com/v1` (the `/chat/completions` and `/models` paths are added).
+    pub base_url: String,
+    pub model: String,
+    /// Refuse any endpoint not on this machine (loopback).
+    #[serde(default)]
+    pub local_only: bool,
+}
+
+/// The provider settings as shown: never the key, only whether one is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiSettingsView {
+    pub configured: bool,
+    pub base_url: String,
+    pub model: String,
+    pub local_only: bool,
+    /// The origin requests go to (`scheme://host:port`).
+    pub provider: String,
+    pub has_api_key: bool,
+    /// Whether the user consented to this provider under the current policy.
+    pub consented: bool,
+    pub policy_version: String,
+    pub prompt_version: String,
+}
+
+/// The brand persona: it shapes every prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiPersona {
+    pub tone: String,
+    pub audience: String,
+    pub notes: String,
+    pub avoid_words: Vec<String>,
+    pub examples: Vec<String>,
+}
+
+/// An assistant action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AiAction {
+    Refine,
+    Expand,
+    Repurpose,
+    Hashtags,
+    Reply,
+}
+
+impl AiAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AiAction::Refine => "refine",
+            AiAction::Expand => "expand",
+            AiAction::Repurpose => "repurpose",
+            AiAction::Hashtags => "hashtags",
+            AiAction::Reply => "reply",
+        }
+    }
+
+    fn template(self) -> &'static str {
+        match self {
+            AiAction::Refine => prompts::REFINE,
+            AiAction::Expand => prompts::EXPAND,
+            AiAction::Repurpose => prompts::REPURPOSE,
+            AiAction::Hashtags => prompts::HASHTAGS,
+            AiAction::Reply => prompts::REPLY,
+        }
+    }
+
+    /// Whether the answer is a post checked against the platform's length rule.
+    fn is_post(self) -> bool {
+        matches!(
+            self,
+            AiAction::Refine | AiAction::Expand | AiAction::Repurpose
+        )
+    }
+}
+
+/// What the user asks the assistant to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiAsk {
+    pub action: AiAction,
+    /// The text the user chose to send (and nothing else is sent but the prompt and persona).
+    pub text: String,
+    /// The platform whose rules the answer must follow (required for repurpose).
+    pub platform: Option<Platform>,
+}
+
+/// Exactly what would be sent (the dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiPrepared {
+    pub method: String,
+    pub url: String,
+    pub provider: String,
+    pub model: String,
+    /// The exact request body, byte for byte.
+    pub body: String,
+    /// Whether an `Authorization: Bearer …` header (the saved key, never shown) is added.
+    pub sends_api_key: bool,
+}
+
+/// An assistant's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiAnswer {
+    pub action: AiAction,
+    pub platform: Option<Platform>,
+    /// The final text (after the platform check).
+    pub text: String,
+    /// Hashtags found in the answer (for `hashtags`).
+    pub hashtags: Vec<String>,
+    /// The exact body of the (first) request sent.
+    pub request_body: String,
+    /// The answer was over the platform's limit and the model was asked once more to shorten it.
+    pub reasked: bool,
+    /// The answer was still over the limit and was cut to fit.
+    pub trimmed: bool,
+    /// The length as the platform counts it, and its limit (when a platform was given).
+    pub length: Option<u32>,
+    pub limit: Option<u32>,
+    /// The ledger rows of the calls made (one, or two when re-asked).
+    pub call_ids: Vec<String>,
+}
+
+/// One ledger row as the UI and CLI show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiLedgerEntry {
+    pub id: String,
+    /// Unix milliseconds UTC.
+    pub at: f64,
+    pub action: String,
+    pub provider: String,
+    pub model: String,
+    pub request_bytes: u32,
+    pub response_bytes: u32,
+    pub request_body: String,
+    pub answer: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub duration_ms: u32,
+}
+
+impl From<AiCall> for AiLedgerEntry {
+    fn from(c: AiCall) -> Self {
+        let u = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        AiLedgerEntry {
+            id: c.id,
+            at: c.at as f64,
+            action: c.action,
+            provider: c.provider,
+            model: c.model,
+            request_bytes: u(c.request_bytes),
+            response_bytes: u(c.response_bytes),
+            request_body: c.request_body,
+            answer: c.answer,
+            ok: c.status == "ok",
+            error: c.error,
+            duration_ms: u(c.duration_ms),
+        }
+    }
+}
+
+/// The result of "test connection".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AiConnectionTest {
+    pub provider: String,
+    pub models: Vec<String>,
+    /// Whether the configured model is among them (`true` when the endpoint lists none).
+    pub model_listed: bool,
+    pub duration_ms: u32,
+}
+
+fn ai_error(kind: AiFailure, message: impl Into<String>) -> Error {
+    Error::Ai {
+        kind,
+        message: message.into(),
+        retry_after_secs: None,
+    }
+}
+
+/// `scheme://host[:port]` of a base URL, after checking it is http(s) without credentials.
+fn origin_of(base_url: &str) -> Result<(url::Url, String)> {
+    let url = url::Url::parse(base_url.trim())
+        .map_err(|e| Error::InvalidInput(format!("the base URL is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::InvalidInput(
+            "the base URL must start with http:// or https://".into(),
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::InvalidInput(
+            "put the API key in the key field, not in the URL".into(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::InvalidInput(
+            "the base URL cannot have a query or fragment".into(),
+        ));
+    }
+    if url.host_str().is_none() {
+        return Err(Error::InvalidInput("the base URL has no host".into()));
+    }
+    let origin = url.origin().ascii_serialization();
+    Ok((url, origin))
+}
+
+/// Whether the URL's host is this machine (loopback address or `localhost`).
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+fn endpoint(base: &url::Url, path: &str) -> String {
+    format!("{}/{path}", base.as_str().trim_end_matches('/'))
+}
+
+fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (k, v) in vars {
+        out = out.replace(&format!("{{{{{k}}}}}"), v);
+    }
+    out.trim_end().to_string()
+}
+
+fn persona_block(p: &AiPersona) -> Option<String> {
+    if p.tone.trim().is_empty()
+        && p.audience.trim().is_empty()
+        && p.notes.trim().is_empty()
+        && p.avoid_words.is_empty()
+        && p.examples.is_empty()
+    {
+        return None;
+    }
+    let or_none = |s: &str| {
+        if s.trim().is_empty() {
+            "(none)".to_string()
+        } else {
+            s.trim().to_string()
+        }
+    };
+    let examples = if p.examples.is_empty() {
+        "(none)".to_string()
+    } else {
+        p.examples
+            .iter()
+            .map(|e| format!("- {}", e.trim()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Some(fill(
+        prompts::PERSONA,
+        &[
+            ("tone", &or_none(&p.tone)),
+            ("audience", &or_none(&p.audience)),
+            ("notes", &or_none(&p.notes)),
+            ("avoid", &or_none(&p.avoid_words.join(", "))),
+            ("examples", &examples),
+        ],
+    ))
+}
+
+#[derive(Serialize)]
+struct ChatMessage<'a> {
+    role: &'a str,
+    content: &'a str,
+}
+
+#[derive(Serialize)]
+struct ChatBody<'a> {
+    model: &'a str,
+    messages: Vec<ChatMessage<'a>>,
+    stream: bool,
+}
+
+/// The exact body of a chat completion request.
+fn chat_body(model: &str, system: &str, user: &str) -> String {
+    let body = ChatBody {
+        model,
+        messages: vec![
+            ChatMessage {
+                role: "system",
+                content: system,
+            },
+            ChatMessage {
+                role: "user",
+                content: user,
+            },
+        ],
+        stream: false,
+    };
+    serde_json::to_string(&body).unwrap_or_default()
+}
+
+fn platform_rule(platform: Option<Platform>) -> String {
+    match platform {
+        Some(p) => {
+            let l = Limits::for_platform(p);
+            format!(
+                " It is for {}: at most {} characters.",
+                p.name(),
+                l.max_text
+            )
+        }
+        None => String::new(),
+    }
+}
+
+/// Cuts `text` (at a word boundary where possible) so `limits` counts at most `max`, ending in "…".
+fn trim_to(limits: &Limits, text: &str, max: usize) -> String {
+    if limits.count(text) <= max {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // Largest prefix (in chars) that fits with the ellipsis: binary search.
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect::<String>() + "…";
+        if limits.count(&candidate) <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let prefix: String = chars[..lo].iter().collect();
+    let cut = match prefix.rfind(char::is_whitespace) {
+        Some(i) if i > prefix.len() / 2 => &prefix[..i],
+        _ => prefix.as_str(),
+    };
+    format!("{}…", cut.trim_end())
+}
+
+fn hashtags_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let w = word.trim_matches(|c: char| c == ',' || c == '.' || c == ';');
+        if w.len() > 1 && w.starts_with('#') && !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// The answer text of a chat completion (`choices[0].message.content`).
+fn answer_text(body: &[u8]) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Msg {
+        content: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Choice {
+        message: Msg,
+    }
+    #[derive(Deserialize)]
+    struct Completion {
+        choices: Vec<Choice>,
+    }
+    let c: Completion = serde_json::from_slice(body).map_err(|_| {
+        ai_error(
+            AiFailure::EmptyAnswer,
+            "The AI provider's answer was not a chat completion.",
+        )
+    })?;
+    let text = c
+        .choices
+        .into_iter()
+        .next()
+        .and_then(|c| c.message.content)
+        .unwrap_or_default();
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return Err(ai_error(
+            AiFailure::EmptyAnswer,
+            "The AI provider answered with no text; try again or another model.",
+        ));
+    }
+    if text.len() > MAX_ANSWER_BYTES {
+        return Err(ai_error(
+            AiFailure::TooLong,
+            format!(
+                "The AI provider's answer is too long ({} bytes; at most {MAX_ANSWER_BYTES}); your text is unchanged.",
+                text.len()
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// The provider's error message from an OpenAI-style error body, shortened.
+fn provider_message(body: &[u8]) -> String {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let m = v["error"]["message"].as_str().unwrap_or("").trim();
+    m.chars().take(200).collect()
+}
+
+fn status_error(status: u16, retry_after: Option<u64>, body: &[u8]) -> Error {
+    let said = provider_message(body);
+    let said = if said.is_empty() {
+        String::new()
+    } else {
+        format!(" The provider said: {said}")
+    };
+    let (kind, message) = match status {
+        401 | 403 => (
+            AiFailure::Unauthorized,
+            // Not the provider's words: OpenAI's 401 message quotes part of the key.
+            format!(
+                "The AI provider refused the API key ({status}); check the key in Settings → AI assistant."
+            ),
+        ),
+        429 => (
+            AiFailure::RateLimited,
+            match retry_after {
+                Some(s) => {
+                    format!("The AI provider is rate limiting (429); try again in {s} s.{said}")
+                }
+                None => format!("The AI provider is rate limiting (429); try again later.{said}"),
+            },
+        ),
+        500..=599 => (
+            AiFailure::Unavailable,
+            format!("The AI provider is failing ({status}); try again later.{said}"),
+        ),
+        _ => (
+            AiFailure::Rejected,
+            format!("The AI provider refused the request ({status}).{said}"),
+        ),
+    };
+    Error::Ai {
+        kind,
+        message,
+        retry_after_secs: if status == 429 { retry_after } else { None },
+    }
+}
+
+struct Provider {
+    base: url::Url,
+    origin: String,
+    model: String,
+    key: Option<Secret>,
+}
+
+impl Outpost {
+    async fn ai_settings_stored(&self) -> Result<Option<AiSettingsInput>> {
+        let v = settings::get(self.store().pool(), SETTINGS_KEY).await?;
+        Ok(v.and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    async fn ai_has_key(&self, origin: &str) -> Result<bool> {
+        Ok(stored_secrets::find_for_owner(
+            self.store().pool(),
+            SecretOwnerKind::AiProvider,
+            origin,
+            SECRET_PURPOSE,
+        )
+        .await?
+        .is_some())
+    }
+
+    async fn ai_consented(&self, origin: &str) -> Result<bool> {
+        let kind = format!("{CONSENT_KIND_PREFIX}{origin}");
+        Ok(consents::latest(self.store().pool(), &kind)
+            .await?
+            .is_some_and(|c| c.granted && c.policy_version == AI_POLICY_VERSION))
+    }
+
+    /// Saves the provider (and, when given, its API key, sealed in the vault and bound to the
+    /// provider's origin: it is never sent anywhere else).
+    pub async fn ai_set_provider(
+        &self,
+        input: &AiSettingsInput,
+        api_key: Option<&Secret>,
+    ) -> Result<AiSettingsView> {
+        let (url, origin) = origin_of(&input.base_url)?;
+        if input.model.trim().is_empty() {
+            return Err(Error::InvalidInput("choose a model".into()));
+        }
+        if input.local_only && !is_loopback(&url) {
+            return Err(ai_error(
+                AiFailure::NotLocal,
+                format!("\"Local only\" is on and {origin} is not on this machine"),
+            ));
+        }
+        let stored = AiSettingsInput {
+            base_url: url.as_str().trim_end_matches('/').to_string(),
+            model: input.model.trim().to_string(),
+            local_only: input.local_only,
+        };
+        if let Some(key) = api_key {
+            if key.expose().trim().is_empty() {
+                return Err(Error::InvalidInput("the API key is empty".into()));
+            }
+            self.store_secret(
+                SecretOwnerKind::AiProvider,
+                &origin,
+                SECRET_PURPOSE,
+                &Secret::new(key.expose().trim()),
+            )
+            .await?;
+        }
+        let value = serde_json::to_value(&stored)
+            .map_err(|e| Error::InvalidInput(format!("cannot save the AI settings: {e}")))?;
+        settings::set(
+            self.store().pool(),
+            SETTINGS_KEY,
+            &value,
+            outpost_store::now_ms(),
+        )
+        .await?;
+        tracing::info!(provider = %origin, "AI provider saved");
+        self.ai_settings().await
+    }
+
+    /// Deletes the saved API key of the current provider.
+    pub async fn ai_forget_api_key(&self) -> Result<AiSettingsView> {
+        if let Some(s) = self.ai_settings_stored().await? {
+            let (_, origin) = origin_of(&s.base_url)?;
+            stored_secrets::delete_one(
+                self.store().pool(),
+                SecretOwnerKind::AiProvider,
+                &origin,
+                SECRET_PURPOSE,
+            )
+            .await?;
+        }
+        self.ai_settings().await
+    }
+
+    /// The provider settings (never the key).
+    pub async fn ai_settings(&self) -> Result<AiSettingsView> {
+        let Some(s) = self.ai_settings_stored().await? else {
+            return Ok(AiSettingsView {
+                configured: false,
+                base_url: String::new(),
+                model: String::new(),
+                local_only: false,
+                provider: String::new(),
+                has_api_key: false,
+                consented: false,
+                policy_version: AI_POLICY_VERSION.into(),
+                prompt_version: PROMPT_VERSION.into(),
+            });
+        };
+        let (_, origin) = origin_of(&s.base_url)?;
+        Ok(AiSettingsView {
+            configured: true,
+            has_api_key: self.ai_has_key(&origin).await?,
+            consented: self.ai_consented(&origin).await?,
+            base_url: s.base_url,
+            model: s.model,
+            local_only: s.local_only,
+            provider: origin,
+            policy_version: AI_POLICY_VERSION.into(),
+            prompt_version: PROMPT_VERSION.into(),
+        })
+    }
+
+    /// Records the user's decision to send chosen text to the current provider (`source`: where it
+    /// was given, e.g. `settings`, `composer`, `cli`).
+    pub async fn ai_record_consent(&self, granted: bool, source: &str) -> Result<AiSettingsView> {
+        let s = self.ai_settings_stored().await?.ok_or_else(|| {
+            ai_error(
+                AiFailure::NotConfigured,
+                "Set up an AI provider first (base URL and model).",
+            )
+        })?;
+        let (_, origin) = origin_of(&s.base_url)?;
+        consents::insert(
+            self.store().pool(),
+            &consents::ConsentRecord {
+                id: outpost_store::new_id(),
+                kind: format!("{CONSENT_KIND_PREFIX}{origin}"),
+                granted,
+                policy_version: AI_POLICY_VERSION.into(),
+                given_at: outpost_store::now_ms(),
+                source: source.to_string(),
+            },
+        )
+        .await?;
+        self.ai_settings().await
+    }
+
+    /// The persona (empty when none was saved).
+    pub async fn ai_persona(&self) -> Result<AiPersona> {
+        let Some(p) = persona::get(self.store().pool()).await? else {
+            return Ok(AiPersona::default());
+        };
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Ok(AiPersona {
+            tone: p.tone,
+            audience: p.audience,
+            notes: p.style_notes,
+            avoid_words: strings(&p.avoid_words.0),
+            examples: strings(&p.examples.0),
+        })
+    }
+
+    /// Saves the persona (it shapes every prompt).
+    pub async fn ai_set_persona(&self, p: &AiPersona) -> Result<AiPersona> {
+        let clean = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        persona::upsert(
+            self.store().pool(),
+            &persona::BrandPersona {
+                tone: p.tone.trim().to_string(),
+                audience: p.audience.trim().to_string(),
+                style_notes: p.notes.trim().to_string(),
+                examples: outpost_store::json(serde_json::json!(clean(&p.examples))),
+                updated_at: outpost_store::now_ms(),
+                avoid_words: outpost_store::json(serde_json::json!(clean(&p.avoid_words))),
+            },
+        )
+        .await?;
+        self.ai_persona().await
+    }
+
+    async fn ai_provider(&self, with_key: bool) -> Result<Provider> {
+        let s = self.ai_settings_stored().await?.ok_or_else(|| {
+            ai_error(
+                AiFailure::NotConfigured,
+                "Set up an AI provider first: outpost ai set --base-url URL --model NAME (or Settings → AI assistant).",
+            )
+        })?;
+        let (base, origin) = origin_of(&s.base_url)?;
+        if s.local_only && !is_loopback(&base) {
+            return Err(ai_error(
+                AiFailure::NotLocal,
+                format!(
+                    "\"Local only\" is on and {origin} is not on this machine; nothing was sent"
+                ),
+            ));
+        }
+        let key = if with_key {
+            self.read_secret(SecretOwnerKind::AiProvider, &origin, SECRET_PURPOSE)
+                .await?
+        } else {
+            None
+        };
+        Ok(Provider {
+            base,
+            origin,
+            model: s.model,
+            key,
+        })
+    }
+
+    fn ai_messages(ask: &AiAsk, persona: &AiPersona) -> Result<(String, String)> {
+        if ask.text.trim().is_empty() {
+            return Err(Error::InvalidInput("there is no text to send".into()));
+        }
+        if ask.text.len() > MAX_INPUT_BYTES {
+            return Err(Error::InvalidInput(format!(
+                "the text is too long to send ({} bytes; at most {MAX_INPUT_BYTES})",
+                ask.text.len()
+            )));
+        }
+        if ask.action == AiAction::Repurpose && ask.platform.is_none() {
+            return Err(Error::InvalidInput(
+                "repurpose needs the platform to write for (--platform)".into(),
+            ));
+        }
+        let mut system = prompts::SYSTEM.trim_end().to_string();
+        if let Some(block) = persona_block(persona) {
+            system.push_str("\n\n");
+            system.push_str(&block);
+        }
+        let platform_name = ask.platform.map_or("", |p| p.name());
+        let user = fill(
+            ask.action.template(),
+            &[
+                ("platform_rule", &platform_rule(ask.platform)),
+                ("platform", platform_name),
+                ("text", ask.text.trim()),
+            ],
+        );
+        Ok((system, user))
+    }
+
+    /// Exactly what [`Outpost::ai_run`] would send for `ask`; sends nothing (the dry run).
+    pub async fn ai_prepare(&self, ask: &AiAsk) -> Result<AiPrepared> {
+        let provider = self.ai_provider(false).await?;
+        let persona = self.ai_persona().await?;
+        let (system, user) = Self::ai_messages(ask, &persona)?;
+        Ok(AiPrepared {
+            method: "POST".into(),
+            url: endpoint(&provider.base, "chat/completions"),
+            provider: provider.origin.clone(),
+            body: chat_body(&provider.model, &system, &user),
+            sends_api_key: self.ai_has_key(&provider.origin).await?,
+            model: provider.model,
+        })
+    }
+
+    /// One chat completion: sends `body`, records the call in the ledger, returns the answer text
+    /// and the ledger row id.
+    async fn ai_chat(
+        &self,
+        provider: &Provider,
+        action: &str,
+        body: String,
+    ) -> Result<(String, String)> {
+        let url = endpoint(&provider.base, "chat/completions");
+        let started = Instant::now();
+        let at = outpost_store::now_ms();
+        let outcome = self
+            .ai_send(provider, reqwest_post(self, &url, provider, body.clone()))
+            .await;
+        let (result, response_bytes) = match outcome {
+            Ok((status, retry_after, bytes)) => {
+                let n = bytes.len();
+                if (200..300).contains(&status) {
+                    (answer_text(&bytes), n)
+                } else {
+                    (Err(status_error(status, retry_after, &bytes)), n)
+                }
+            }
+            Err(e) => (Err(e), 0),
+        };
+        let id = outpost_store::new_id();
+        let row = AiCall {
+            id: id.clone(),
+            at,
+            action: action.to_string(),
+            provider: provider.origin.clone(),
+            model: provider.model.clone(),
+            request_bytes: body.len() as i64,
+            response_bytes: response_bytes as i64,
+            request_body: body,
+            answer: result.as_ref().map(String::clone).unwrap_or_default(),
+            status: if result.is_ok() { "ok" } else { "error" }.into(),
+            error: result.as_ref().err().map(ToString::to_string),
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        };
+        ai_calls::insert(self.store().pool(), &row).await?;
+        ai_calls::purge_older_than(self.store().pool(), at - ai_calls::RETENTION_MS).await?;
+        tracing::info!(action, provider = %provider.origin, ok = result.is_ok(), "AI call");
+        result.map(|text| (text, id))
+    }
+
+    /// Sends a request through the core's HTTP client (so it is in the activity log, without
+    /// bodies); returns the status, `Retry-After` seconds and the body.
+    async fn ai_send(
+        &self,
+        _provider: &Provider,
+        request: std::result::Result<outpost_net::reqwest::Request, Error>,
+    ) -> Result<(u16, Option<u64>, Vec<u8>)> {
+        let request = request?;
+        let timeout = self.inner.options.ai_timeout;
+        let sent = tokio::time::timeout(timeout, async {
+            let response = self.http().execute("ai", request).await.map_err(|e| {
+                let outpost_net::Error::Request { kind, .. } = &e;
+                if *kind == "timed out" {
+                    ai_error(
+                        AiFailure::Timeout,
+                        "The AI provider did not answer in time; your text is unchanged.",
+                    )
+                } else {
+                    ai_error(
+                        AiFailure::Unavailable,
+                        format!("The AI provider could not be reached: {e}"),
+                    )
+                }
+            })?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let bytes = response.bytes().await.map_err(|e| {
+                if e.is_timeout() {
+                    ai_error(
+                        AiFailure::Timeout,
+                        "The AI provider did not finish its answer in time; your text is unchanged.",
+                    )
+                } else {
+                    ai_error(
+                        AiFailure::Unavailable,
+                        "The AI provider's answer was cut off; your text is unchanged.",
+                    )
+                }
+            })?;
+            Ok::<_, Error>((status, retry_after, bytes.to_vec()))
+        })
+        .await;
+        match sent {
+            Ok(r) => r,
+            Err(_) => Err(ai_error(
+                AiFailure::Timeout,
+                format!(
+                    "The AI provider did not answer within {} s; your text is unchanged.",
+                    timeout.as_secs()
+                ),
+            )),
+        }
+    }
+
+    /// Runs an action: needs consent for the provider; checks a post's length against the
+    /// platform's rule (asks once more to shorten, then cuts). Every call is in the ledger.
+    pub async fn ai_run(&self, ask: &AiAsk) -> Result<AiAnswer> {
+        let provider = self.ai_provider(true).await?;
+        if !self.ai_consented(&provider.origin).await? {
+            return Err(ai_error(
+                AiFailure::ConsentRequired,
+                format!(
+                    "Outpost has not sent anything to {} yet: consent first (Settings → AI assistant, or outpost ai consent).",
+                    provider.origin
+                ),
+            ));
+        }
+        let persona = self.ai_persona().await?;
+        let (system, user) = Self::ai_messages(ask, &persona)?;
+        let body = chat_body(&provider.model, &system, &user);
+        let (mut text, first_id) = self
+            .ai_chat(&provider, ask.action.as_str(), body.clone())
+            .await?;
+        let mut call_ids = vec![first_id];
+        let (mut reasked, mut trimmed, mut length, mut limit) = (false, false, None, None);
+        if let (true, Some(p)) = (ask.action.is_post(), ask.platform) {
+            let limits = Limits::for_platform(p);
+            let max = limits.max_text;
+            if limits.count(&text) > max {
+                reasked = true;
+                let count = limits.count(&text).to_string();
+                let shorten = fill(
+                    prompts::SHORTEN,
+                    &[
+                        ("count", &count),
+                        ("max", &max.to_string()),
+                        ("platform", p.name()),
+                        ("text", &text),
+                    ],
+                );
+                let second = chat_body(&provider.model, &system, &shorten);
+                if let Ok((shorter, id)) = self.ai_chat(&provider, "shorten", second).await {
+                    call_ids.push(id);
+                    text = shorter;
+                }
+                if limits.count(&text) > max {
+                    trimmed = true;
+                    text = trim_to(&limits, &text, max);
+                }
+            }
+            length = Some(u32::try_from(limits.count(&text)).unwrap_or(u32::MAX));
+            limit = Some(u32::try_from(max).unwrap_or(u32::MAX));
+        }
+        Ok(AiAnswer {
+            action: ask.action,
+            platform: ask.platform,
+            hashtags: if ask.action == AiAction::Hashtags {
+                hashtags_in(&text)
+            } else {
+                Vec::new()
+            },
+            text,
+            request_body: body,
+            reasked,
+            trimmed,
+            length,
+            limit,
+            call_ids,
+        })
+    }
+
+    /// "Test connection": the models the provider lists at `/models` (no text is sent; in the
+    /// activity log, not the ledger).
+    pub async fn ai_test_connection(&self) -> Result<AiConnectionTest> {
+        let provider = self.ai_provider(true).await?;
+        if !self.ai_consented(&provider.origin).await? {
+            return Err(ai_error(
+                AiFailure::ConsentRequired,
+                format!("Consent to contacting {} first.", provider.origin),
+            ));
+        }
+        let url = endpoint(&provider.base, "models");
+        let started = Instant::now();
+        let mut req = self.http().reqwest().get(&url);
+        if let Some(k) = &provider.key {
+            req = req.bearer_auth(k.expose());
+        }
+        let request = req
+            .build()
+            .map_err(|_| Error::InvalidInput("the base URL cannot be used".into()));
+        let (status, retry_after, bytes) = self.ai_send(&provider, request).await?;
+        if !(200..300).contains(&status) {
+            return Err(status_error(status, retry_after, &bytes));
+        }
+        let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let models: Vec<String> = v["data"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m["id"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(AiConnectionTest {
+            provider: provider.origin,
+            model_listed: models.is_empty() || models.contains(&provider.model),
+            models,
+            duration_ms: u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The ledger, newest first.
+    pub async fn ai_ledger(&self, limit: u32) -> Result<Vec<AiLedgerEntry>> {
+        let cutoff = outpost_store::now_ms() - ai_calls::RETENTION_MS;
+        ai_calls::purge_older_than(self.store().pool(), cutoff).await?;
+        Ok(ai_calls::recent(self.store().pool(), i64::from(limit))
+            .await?
+            .into_iter()
+            .map(AiLedgerEntry::from)
+            .collect())
+    }
+
+    /// Deletes one ledger row (`Some(id)`) or all of them (`None`); returns how many.
+    pub async fn ai_delete_ledger(&self, id: Option<&str>) -> Result<u32> {
+        let n = match id {
+            Some(id) => {
+                ai_calls::get(self.store().pool(), id).await?;
+                ai_calls::delete(self.store().pool(), id).await?;
+                1
+            }
+            None => ai_calls::delete_all(self.store().pool()).await?,
+        };
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+}
+
+fn reqwest_post(
+    o: &Outpost,
+    url: &str,
+    provider: &Provider,
+    body: String,
+) -> std::result::Result<outpost_net::reqwest::Request, Error> {
+    let mut req = o
+        .http()
+        .reqwest()
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(k) = &provider.key {
+        req = req.bearer_auth(k.expose());
+    }
+    req.build()
+        .map_err(|_| Error::InvalidInput("the base URL cannot be used".into()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_detection() {
+        for (u, local) in [
+            ("http://127.0.0.1:11434/v1", true),
+            ("http://localhost:1234/v1", true),
+            ("http://[::1]:8080/v1", true),
+            ("https://api.openai.com/v1", false),
+            ("http://192.168.1.10:11434/v1", false),
+            ("http://127.0.0.1.evil.example/v1", false),
+        ] {
+            assert_eq!(is_loopback(&url::Url::parse(u).unwrap()), local, "{u}");
+        }
+    }
+
+    #[test]
+    fn trimming_fits_the_platform() {
+        let l = Limits::for_platform(Platform::Bluesky);
+        let long = "word ".repeat(200);
+        let t = trim_to(&l, &long, l.max_text);
+        assert!(l.count(&t) <= l.max_text);
+        assert!(t.ends_with('…'));
+    }
+
+    #[test]
+    fn persona_reaches_the_system_prompt() {
+        let ask = AiAsk {
+            action: AiAction::Refine,
+            text: "hello".into(),
+            platform: Some(Platform::Mastodon),
+        };
+        let p = AiPersona {
+            tone: "wry".into(),
+            audience: "gardeners".into(),
+            notes: "no emoji".into(),
+            avoid_words: vec!["synergy".into()],
+            examples: vec!["Tomatoes, finally.".into()],
+        };
+        let (system, user) = Outpost::ai_messages(&ask, &p).unwrap();
+        for s in [
+            "wry",
+            "gardeners",
+            "no emoji",
+            "synergy",
+            "Tomatoes, finally.",
+        ] {
+            assert!(system.contains(s), "{s}");
+        }
+        assert!(user.contains("hello") && user.contains("500 characters"));
+        let body = chat_body("m", &system, &user);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["messages"][0]["role"], "system");
+        assert_eq!(v["stream"], false);
+    }
+
+    #[test]
+    fn hashtags_are_extracted() {
+        assert_eq!(
+            hashtags_in("#rust, #tauri #rust and #"),
+            vec!["#rust".to_string(), "#tauri".to_string()]
+        );
+    }
+}

@@ -1,0 +1,74 @@
+// The AI assistant in the real app against the OpenAI-compatible emulator: the provider is set with
+// the CLI, the composer's Assist shows the exact request before anything is sent, consent is asked
+// and recorded on first use, the answer comes back as a diff and "Accept" puts it in the composer;
+// Settings → AI assistant lists the call in the ledger.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { launch, stopDriver, freshDataDir, cli, dbQuery, repoRoot } from '../lib/harness.mjs';
+
+after(() => stopDriver());
+
+async function openaiEmulator() {
+  const child = spawn('python3', [join(repoRoot, 'tests/emulators/openai_compat.py'), '--port', '0'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  const origin = JSON.parse(line).origin;
+  const admin = async (path, body) => {
+    const res = await fetch(`${origin}/__emulator/${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return res.json();
+  };
+  return { origin, admin, stop: () => (child.stdin.end(), child.kill('SIGTERM')) };
+}
+
+test('refine in the composer: exact request first, consent, diff, accept; the call is in the ledger', async () => {
+  const dataDir = freshDataDir('ai');
+  const seeded = cli(dataDir, 'demo', 'seed', '--posts', '5', '--json');
+  assert.equal(seeded.status, 0, seeded.stderr);
+  const emu = await openaiEmulator();
+  const set = cli(dataDir, 'ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only');
+  assert.equal(set.status, 0, set.stderr);
+  const persona = cli(dataDir, 'ai', 'persona', 'set', '--tone', 'warm and plain');
+  assert.equal(persona.status, 0, persona.stderr);
+  await emu.admin('reply', { content: 'Our new roast is out today: bright, sweet and ready to brew.' });
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await app.type('composer-text', 'new roast out today its good');
+    await app.click('composer-assist');
+    await app.waitFor('assist-dialog');
+    await app.click('assist-prepare');
+    await app.waitForText('assist-request', (t) => t.includes('new roast out today its good') && t.includes('warm and plain'));
+    // Nothing was sent while the request is only shown.
+    assert.deepEqual(await emu.admin('log'), []);
+    await app.screenshot('ai-assist-request');
+    await app.click('assist-consent-send');
+    await app.waitForText('assist-diff', (t) => t.includes('bright') && t.includes('brew'));
+    await app.screenshot('ai-assist-diff');
+    await app.click('assist-accept');
+    const value = await app.script(`return document.querySelector('[data-testid="composer-text"]').value`);
+    assert.equal(value, 'Our new roast is out today: bright, sweet and ready to brew.');
+
+    const sent = await emu.admin('log');
+    assert.equal(sent.length, 1);
+    const [[body]] = dbQuery(dataDir, 'SELECT request_body FROM ai_calls');
+    assert.equal(body, sent[0].body, 'the ledger holds the exact body sent');
+    assert.deepEqual(dbQuery(dataDir, "SELECT source FROM consent_records WHERE kind LIKE 'ai_provider:%'"), [['composer']]);
+
+    await app.click('nav-settings');
+    await app.click('settings-ai');
+    await app.waitForCount('ai-ledger-entry', 1);
+    await app.screenshot('ai-settings');
+  } finally {
+    await app.close();
+    emu.stop();
+  }
+});
