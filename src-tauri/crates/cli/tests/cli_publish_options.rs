@@ -368,3 +368,96 @@ async fn media_host_secret_comes_from_stdin_is_sealed_and_never_printed() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["config"].is_null() && v["has_secret"] == false, "{v}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
+    let r = rig(Platform::Pinterest).await;
+    let boards = r.ok(&["channels", "boards", &r.channel]);
+    let board = boards[0]["id"].as_str().unwrap().to_string();
+    r.file("pin.png", PNG, 20_000);
+    let c = &r.channel;
+    // A column the platform does not use: the row is refused naming the column, nothing is created.
+    let bad = r.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("text,channels,media,board,privacy\nA bike,{c},pin.png,{board},public\n"),
+    )
+    .unwrap();
+    let bad = bad.display().to_string();
+    let o = r.run(&["--json", "csv", "import", &bad], None);
+    assert!(!o.status.success());
+    let o = r.run(&["--json", "csv", "import", &bad, "--dry-run"], None);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("\"column\":\"privacy\""), "{s}");
+    assert!(
+        r.refused(&["csv", "import", &bad, "--dry-run"])
+            .contains("privacy")
+    );
+    assert_eq!(r.post_count().await, 0);
+
+    // The columns reach the Pin.
+    let good = r.dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "text,channels,media,time,title,board,link\nA bike,{c},pin.png,{now},Bikes,{board},https://example.com/b\n",
+            now = chrono::Utc::now().to_rfc3339()
+        ),
+    )
+    .unwrap();
+    let good_s = good.display().to_string();
+    let o = r.run(&["--json", "csv", "import", &good_s], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    r.ok(&["run", "--once"]);
+    let pins = r.emu.admin_get("pins").await;
+    let first = pins
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Bikes")
+        .unwrap_or_else(|| panic!("{pins}"));
+    assert_eq!(first["board_id"], board.as_str());
+    assert_eq!(first["link"], "https://example.com/b");
+
+    // Export → import into the same profile: the columns come back as they were written.
+    let future = r.dir.path().join("future.csv");
+    std::fs::write(
+        &future,
+        format!(
+            "text,channels,media,time,title,board,link\nUpcoming,{c},pin.png,2099-01-01T09:00:00Z,Next,{board},https://example.com/n\n"
+        ),
+    )
+    .unwrap();
+    r.ok(&["csv", "import", &future.display().to_string()]);
+    let out = r.dir.path().join("export.csv");
+    r.ok(&["csv", "export", "--out", &out.display().to_string()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n"),
+        "{text}"
+    );
+    let line = text.lines().find(|l| l.starts_with("Upcoming")).unwrap();
+    assert!(
+        line.contains(&format!(",Next,,{board},https://example.com/n,,")),
+        "{line}"
+    );
+    // Only the upcoming row imports again (the others have passed).
+    let again = r.dir.path().join("again.csv");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("text,") || l.starts_with("Upcoming"))
+        .collect();
+    std::fs::write(&again, kept.join("\n") + "\n").unwrap();
+    let before = r.post_count().await;
+    r.ok(&["csv", "import", &again.display().to_string()]);
+    assert_eq!(r.post_count().await, before + 1);
+    // Both copies export with the same per-platform columns.
+    r.ok(&["csv", "export", "--out", &out.display().to_string()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Upcoming")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].contains(&format!(",Next,,{board},https://example.com/n,,")),
+        "{text}"
+    );
+}

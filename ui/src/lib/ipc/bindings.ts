@@ -1571,7 +1571,7 @@ export type CsvIssue = {
  */
 row: number | null; 
 /**
- * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`,
+ * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`, `title`, …,
  * `first_comment`), `None` when it concerns the row or file as a whole.
  */
 column: string | null; message: string }

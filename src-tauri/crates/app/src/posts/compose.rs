@@ -288,8 +288,12 @@ impl Outpost {
                     .await
                     .map_err(|e| FieldError::new(Options, e))?
             };
-            super::options::check_variant(p, variant, draft, &facts)
-                .map_err(|e| invalid(Options, format!("{} ({}): {e}", p.name(), label(&c))))?;
+            super::options::check_variant(p, variant, draft, &facts).map_err(|(f, e)| {
+                invalid(
+                    PlatformOption(f),
+                    format!("{} ({}): {e}", p.name(), label(&c)),
+                )
+            })?;
             let preview = platform_post(text, variant, files, "preview");
             if !draft && let Some(v) = pubr.validate(&preview, &limits).first() {
                 return Err(invalid(

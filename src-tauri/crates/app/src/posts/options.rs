@@ -84,6 +84,17 @@ impl OptionField {
         }
     }
 
+    /// The CSV column of the field.
+    pub fn column(self) -> &'static str {
+        match self {
+            OptionField::FirstComment => "first_comment",
+            OptionField::NativeSchedule => "native_schedule",
+            OptionField::ContentWarning => "content_warning",
+            OptionField::TiktokSwitches => "options",
+            other => other.name(),
+        }
+    }
+
     /// The platforms that use the field.
     pub fn platforms(self) -> &'static [Platform] {
         use Platform::*;
@@ -127,12 +138,12 @@ fn not_used(p: Platform, f: OptionField) -> Error {
     ))
 }
 
-fn field_error(f: OptionField, m: impl std::fmt::Display) -> Error {
-    Error::InvalidInput(format!("{}: {m}", f.name()))
+fn field_error(f: OptionField, m: impl std::fmt::Display) -> (OptionField, Error) {
+    (f, Error::InvalidInput(format!("{}: {m}", f.name())))
 }
 
 /// A variant's options as [`PostOptions`] (null or `{}`: none set).
-pub(crate) fn parse_options(v: &serde_json::Value) -> Result<PostOptions> {
+pub fn parse_options(v: &serde_json::Value) -> Result<PostOptions> {
     if v.is_null() {
         return Ok(PostOptions::default());
     }
@@ -152,6 +163,15 @@ pub(crate) fn parse_options(v: &serde_json::Value) -> Result<PostOptions> {
 /// The variant carrying `fields` on a channel of platform `p`; a field `p` does not use is
 /// refused (naming it).
 pub fn variant_for(p: Platform, channel_id: &str, fields: &PublishFields) -> Result<TargetVariant> {
+    variant_for_field(p, channel_id, fields).map_err(|(_, e)| e)
+}
+
+/// [`variant_for`], with the field a refusal concerns.
+pub fn variant_for_field(
+    p: Platform,
+    channel_id: &str,
+    fields: &PublishFields,
+) -> std::result::Result<TargetVariant, (OptionField, Error)> {
     let nonempty = |s: &Option<String>| s.clone().filter(|s| !s.trim().is_empty());
     let mut options = PostOptions::default();
     let mut v = TargetVariant {
@@ -159,9 +179,9 @@ pub fn variant_for(p: Platform, channel_id: &str, fields: &PublishFields) -> Res
         ..Default::default()
     };
     let uses = |f: OptionField| f.platforms().contains(&p);
-    let check = |f: OptionField, set: bool| -> Result<()> {
+    let check = |f: OptionField, set: bool| -> std::result::Result<(), (OptionField, Error)> {
         if set && !uses(f) {
-            Err(not_used(p, f))
+            Err((f, not_used(p, f)))
         } else {
             Ok(())
         }
@@ -183,8 +203,12 @@ pub fn variant_for(p: Platform, channel_id: &str, fields: &PublishFields) -> Res
     v.first_comment = nonempty(&fields.first_comment);
     v.thread_parts = fields.thread.clone();
     v.native_scheduling = fields.native_schedule;
-    v.options =
-        serde_json::to_value(&options).map_err(|e| Error::InvalidInput(format!("options: {e}")))?;
+    v.options = serde_json::to_value(&options).map_err(|e| {
+        (
+            OptionField::TiktokSwitches,
+            Error::InvalidInput(format!("options: {e}")),
+        )
+    })?;
     Ok(v)
 }
 
@@ -203,10 +227,10 @@ pub(crate) fn check_variant(
     v: Option<&TargetVariant>,
     draft: bool,
     facts: &AccountFacts,
-) -> Result<()> {
+) -> std::result::Result<(), (OptionField, Error)> {
     let empty = TargetVariant::default();
     let v = v.unwrap_or(&empty);
-    let o = parse_options(&v.options)?;
+    let o = parse_options(&v.options).map_err(|e| (OptionField::TiktokSwitches, e))?;
     let set = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
     let title = v
         .title
@@ -232,11 +256,14 @@ pub(crate) fn check_variant(
     ];
     for (f, is_set) in checks {
         if is_set && !uses(f) {
-            return Err(not_used(p, f));
+            return Err((f, not_used(p, f)));
         }
     }
     if v.native_scheduling && !uses(OptionField::NativeSchedule) {
-        return Err(not_used(p, OptionField::NativeSchedule));
+        return Err((
+            OptionField::NativeSchedule,
+            not_used(p, OptionField::NativeSchedule),
+        ));
     }
     if let Some(vis) = o.visibility.as_deref().filter(|s| !s.trim().is_empty())
         && !privacy_values(p).contains(&vis)
@@ -439,6 +466,10 @@ impl Outpost {
         p: Platform,
         channel_id: &str,
     ) -> Result<AccountFacts> {
+        if self.is_demo_channel(channel_id).await? {
+            // A demo channel has no account to ask; its posts are held, never sent.
+            return Ok(AccountFacts::default());
+        }
         Ok(match p {
             Platform::Tiktok => AccountFacts {
                 creator: Some(self.raw_creator_info(channel_id).await?),
@@ -498,7 +529,9 @@ mod tests {
     #[test]
     fn required_options_and_limits() {
         let facts = AccountFacts::default();
-        let e = check_variant(Platform::Youtube, None, false, &facts).unwrap_err();
+        let e = check_variant(Platform::Youtube, None, false, &facts)
+            .unwrap_err()
+            .1;
         assert!(e.to_string().starts_with("title:"), "{e}");
         assert!(check_variant(Platform::Youtube, None, true, &facts).is_ok());
         let long = variant_for(
@@ -510,11 +543,17 @@ mod tests {
             },
         )
         .unwrap();
-        let e = check_variant(Platform::Youtube, Some(&long), true, &facts).unwrap_err();
+        let e = check_variant(Platform::Youtube, Some(&long), true, &facts)
+            .unwrap_err()
+            .1;
         assert!(e.to_string().contains("100"), "{e}");
-        let e = check_variant(Platform::Tiktok, None, false, &facts).unwrap_err();
+        let e = check_variant(Platform::Tiktok, None, false, &facts)
+            .unwrap_err()
+            .1;
         assert!(e.to_string().starts_with("privacy:"), "{e}");
-        let e = check_variant(Platform::Pinterest, None, false, &facts).unwrap_err();
+        let e = check_variant(Platform::Pinterest, None, false, &facts)
+            .unwrap_err()
+            .1;
         assert!(e.to_string().starts_with("board:"), "{e}");
         let v = variant_for(
             Platform::Tiktok,
@@ -538,7 +577,9 @@ mod tests {
             }),
             boards: None,
         };
-        let e = check_variant(Platform::Tiktok, Some(&v), false, &only_self).unwrap_err();
+        let e = check_variant(Platform::Tiktok, Some(&v), false, &only_self)
+            .unwrap_err()
+            .1;
         assert!(e.to_string().contains("only_me"), "{e}");
     }
 }
