@@ -583,3 +583,57 @@ mod tests {
         assert!(e.to_string().contains("only_me"), "{e}");
     }
 }
+
+/// A job that needs a decision: held, failed or unconfirmed ("Needs attention").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AttentionItem {
+    pub post_id: String,
+    pub post_text: String,
+    pub job_id: String,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    /// `held`, `failed` or `unconfirmed`.
+    pub state: String,
+    /// Why: the hold reason or the last error.
+    pub reason: Option<String>,
+    /// Unix ms of the last attempt's start, `None` when none was made.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_attempt_at: Option<i64>,
+    /// Where to check at the platform (the post's URL when known).
+    pub check_url: Option<String>,
+}
+
+impl Outpost {
+    /// Every held, failed or unconfirmed job, oldest due first.
+    pub async fn needs_attention(&self) -> Result<Vec<AttentionItem>> {
+        use outpost_store::JobState;
+        let pool = self.store().pool();
+        let mut out = Vec::new();
+        for state in [JobState::Unconfirmed, JobState::Failed, JobState::Held] {
+            for job in outpost_store::jobs::list_by_state(pool, state).await? {
+                let target = outpost_store::posts::targets::get(pool, &job.post_target_id).await?;
+                let detail = self.post_detail(&target.post_id).await?;
+                let Some(t) = detail.targets.iter().find(|t| t.target_id == target.id) else {
+                    continue;
+                };
+                let j = t.job.as_ref();
+                out.push(AttentionItem {
+                    post_id: detail.post.id.clone(),
+                    post_text: detail.post.text.chars().take(140).collect(),
+                    job_id: job.id.clone(),
+                    channel_id: t.channel_id.clone(),
+                    channel_name: t.channel_name.clone(),
+                    platform: t.platform,
+                    state: state.as_str().to_string(),
+                    reason: j
+                        .and_then(|j| j.hold_reason.clone().or_else(|| j.last_error.clone())),
+                    last_attempt_at: t.attempts.iter().map(|a| a.started_at).max(),
+                    check_url: j.and_then(|j| j.platform_url.clone()),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
