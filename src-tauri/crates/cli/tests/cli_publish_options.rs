@@ -66,13 +66,16 @@ impl Rig {
         for p in Platform::ALL {
             cmd.env_remove(format!("OUTPOST_ENDPOINT_{}", p.id().to_ascii_uppercase()));
         }
-        cmd.env(
-            format!(
-                "OUTPOST_ENDPOINT_{}",
-                self.platform.id().to_ascii_uppercase()
-            ),
-            &self.emu.origin,
-        );
+        // Mastodon's server is the channel's instance, not an endpoint override.
+        if self.platform != Platform::Mastodon {
+            cmd.env(
+                format!(
+                    "OUTPOST_ENDPOINT_{}",
+                    self.platform.id().to_ascii_uppercase()
+                ),
+                &self.emu.origin,
+            );
+        }
         let mut child = cmd.spawn().unwrap();
         {
             let mut input = child.stdin.take().unwrap();
@@ -460,4 +463,72 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
         lines[1].contains(&format!(",Next,,{board},https://example.com/n,,")),
         "{text}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
+    let r = rig(Platform::Mastodon).await;
+    let c = r.channel.clone();
+    // A thread with a visibility goes out at once.
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "First",
+        "--privacy",
+        "unlisted",
+        "--thread",
+        "Second",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert!(
+        posts.iter().all(|p| p["visibility"] == "unlisted"),
+        "{posts:?}"
+    );
+    // --board is Pinterest's.
+    assert!(
+        r.refused(&[
+            "posts",
+            "create",
+            "--channel",
+            &c,
+            "--text",
+            "x",
+            "--board",
+            "1"
+        ])
+        .contains("board")
+    );
+    // Handed to Mastodon's scheduler: sent at once with its time, then withdrawn by cancel.
+    let at = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let d = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Later",
+        "--at",
+        &at,
+        "--native-schedule",
+    ]);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
+    let d = r.ok(&["posts", "show", &post_id]);
+    assert!(
+        d["targets"][0]["job"]["native_schedule_id"].is_string(),
+        "{d}"
+    );
+    assert_eq!(d["targets"][0]["native_scheduling"], true);
+    let d = r.ok(&["posts", "cancel", &post_id]);
+    assert_eq!(job_of(&d).1, "cancelled", "{d}");
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 0, "{scheduled}");
 }

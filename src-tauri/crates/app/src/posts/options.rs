@@ -627,8 +627,7 @@ impl Outpost {
                     channel_name: t.channel_name.clone(),
                     platform: t.platform,
                     state: state.as_str().to_string(),
-                    reason: j
-                        .and_then(|j| j.hold_reason.clone().or_else(|| j.last_error.clone())),
+                    reason: j.and_then(|j| j.hold_reason.clone().or_else(|| j.last_error.clone())),
                     last_attempt_at: t.attempts.iter().map(|a| a.started_at).max(),
                     check_url: j.and_then(|j| j.platform_url.clone()),
                 });
