@@ -254,3 +254,59 @@ pub async fn composer_discard_autosave(shell: State<'_, Shell>) -> Result<(), Ip
 pub async fn creator_time_zone(shell: State<'_, Shell>) -> Result<String, IpcError> {
     Ok(shell.core()?.time_zone().await?)
 }
+
+/// Cancels every job of a post not yet out.
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_post(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    id: String,
+) -> Result<PostDetail, IpcError> {
+    let d = shell.core()?.cancel_post(&id).await?;
+    changed(&app, &id, "updated");
+    Ok(d)
+}
+
+/// Decides a held, failed or unconfirmed job: publish again, mark published (with its URL), cancel.
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_job(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+    job_id: String,
+    action: outpost_app::posts::JobAction,
+) -> Result<PostDetail, IpcError> {
+    let d = shell.core()?.resolve_job(&job_id, action).await?;
+    changed(&app, &d.post.id, "job");
+    Ok(d)
+}
+
+/// Held, failed and unconfirmed jobs ("Needs attention").
+#[tauri::command]
+#[specta::specta]
+pub async fn needs_attention(
+    shell: State<'_, Shell>,
+) -> Result<Vec<outpost_app::posts::AttentionItem>, IpcError> {
+    Ok(shell.core()?.needs_attention().await?)
+}
+
+/// A Pinterest channel's boards (the composer's board picker).
+#[tauri::command]
+#[specta::specta]
+pub async fn pinterest_boards(
+    shell: State<'_, Shell>,
+    channel_id: String,
+) -> Result<Vec<outpost_app::posts::BoardView>, IpcError> {
+    Ok(shell.core()?.pinterest_boards(&channel_id).await?)
+}
+
+/// What TikTok says about the creator now (privacy levels offered, switches turned off).
+#[tauri::command]
+#[specta::specta]
+pub async fn tiktok_creator_info(
+    shell: State<'_, Shell>,
+    channel_id: String,
+) -> Result<outpost_app::posts::TiktokCreatorView, IpcError> {
+    Ok(shell.core()?.tiktok_creator_info(&channel_id).await?)
+}

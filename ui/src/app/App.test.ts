@@ -38,6 +38,7 @@ vi.mock('$lib/ipc/posts', () => ({
     onChanged: async () => () => {},
     onFileDrop: async () => () => {},
     autosaved: async () => null,
+    needsAttention: async () => [],
   },
 }));
 

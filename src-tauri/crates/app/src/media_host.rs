@@ -7,7 +7,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use outpost_mediahost::{MediaHostConfig, MediaHostError, S3Host, SweepReport, TestStep};
+pub use outpost_mediahost::MediaHostConfig;
+use outpost_mediahost::{MediaHostError, S3Host, SweepReport, TestStep};
 use outpost_platforms::publish::MediaHost;
 use outpost_store::SecretOwnerKind;
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,38 @@ impl From<MediaHostError> for Error {
             MediaHostError::Config(m) => Error::InvalidInput(m),
             other => Error::Platform(other.into()),
         }
+    }
+}
+
+/// The settings `outpost media-host set` gives: the provider follows from the endpoint (AWS S3,
+/// Cloudflare R2, Backblaze B2, otherwise any S3-compatible server).
+pub fn config_for_endpoint(
+    endpoint: &str,
+    bucket: &str,
+    region: &str,
+    access_key_id: &str,
+    path_style: bool,
+    public_base_url: Option<String>,
+) -> MediaHostConfig {
+    use outpost_mediahost::Provider;
+    let host = endpoint.to_ascii_lowercase();
+    let provider = if host.contains(".r2.cloudflarestorage.com") {
+        Provider::CloudflareR2
+    } else if host.contains(".backblazeb2.com") {
+        Provider::BackblazeB2
+    } else if host.is_empty() || host.contains(".amazonaws.com") {
+        Provider::Aws
+    } else {
+        Provider::Custom
+    };
+    MediaHostConfig {
+        provider,
+        endpoint: endpoint.to_string(),
+        region: region.to_string(),
+        bucket: bucket.to_string(),
+        path_style,
+        access_key_id: access_key_id.to_string(),
+        public_base_url,
     }
 }
 

@@ -688,3 +688,53 @@ async fn a_mastodon_repeat_after_its_key_expired_is_looked_up_never_sent_again()
         .collect();
     assert_eq!(outcomes, ["unknown", "success"]);
 }
+
+/// A post handed to Mastodon's scheduler counts as published only when a look-up finds it after
+/// its time; when the platform has not published it, it is unconfirmed with the reason (#15).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published() {
+    let (s, channel) = connected(Platform::Mastodon).await;
+    let at_ms = outpost_store::now_ms() + 2 * 60 * 60 * 1000;
+    let at = chrono::DateTime::from_timestamp_millis(at_ms)
+        .unwrap()
+        .to_rfc3339();
+    let mut new = post(&channel, "Handed over", Some(at));
+    new.variants = vec![outpost_app::posts::TargetVariant {
+        channel_id: channel.clone(),
+        native_scheduling: true,
+        ..Default::default()
+    }];
+    let d = s.o.create_post(new).await.unwrap();
+    sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
+    let after = s.o.post_detail(&d.post.id).await.unwrap();
+    let job = after.targets[0].job.as_ref().unwrap();
+    assert!(job.native_schedule_id.is_some(), "{job:?}");
+    assert_eq!(job.state, "scheduled");
+    // Outpost's clock passes the post's time; the emulator's has not, so nothing is live there.
+    let clock = Arc::new(ManualClock::new(at_ms + 5 * 60 * 1000));
+    sched(&s.o, clock).run_once().await.unwrap();
+    let after = s.o.post_detail(&d.post.id).await.unwrap();
+    let job = after.targets[0].job.as_ref().unwrap();
+    assert_eq!(job.state, "unconfirmed", "{job:?}");
+    assert!(
+        job.last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("Check it on the platform")
+    );
+    let attention = s.o.needs_attention().await.unwrap();
+    assert_eq!(attention.len(), 1);
+    assert_eq!(attention[0].state, "unconfirmed");
+    // The user checked: it is live.
+    let d =
+        s.o.resolve_job(
+            &job.id,
+            JobAction::MarkPublished {
+                url: Some("https://mastodon.example/@me/1".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(job_state(&d), "published");
+    assert!(s.o.needs_attention().await.unwrap().is_empty());
+}

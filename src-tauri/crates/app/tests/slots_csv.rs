@@ -573,7 +573,9 @@ async fn csv_export_imports_back_into_another_profile() {
     assert_eq!(summary.posts, 2);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
-        text.starts_with("text,channels,time,media,tags,first_comment\n"),
+        text.starts_with(
+            "text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n"
+        ),
         "{text}"
     );
     assert!(text.contains("x:lumen"), "{text}");

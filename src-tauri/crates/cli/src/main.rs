@@ -81,6 +81,10 @@ enum Command {
     /// The AI assistant over any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, LM Studio).
     #[command(subcommand)]
     Ai(AiCommand),
+    /// Your S3-compatible bucket for platforms that fetch media from a URL (Instagram, Threads,
+    /// TikTok photos).
+    #[command(subcommand)]
+    MediaHost(MediaHostCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
@@ -341,6 +345,44 @@ enum PostsCommand {
         /// Save without scheduling.
         #[arg(long)]
         draft: bool,
+        /// YouTube (required), Pinterest, TikTok photo posts: the title.
+        #[arg(long, value_name = "TEXT")]
+        title: Option<String>,
+        /// YouTube public|unlisted|private; TikTok public|friends|followers|only_me (one the
+        /// account offers; no default); Mastodon public|unlisted|private|direct.
+        #[arg(long, value_name = "VALUE")]
+        privacy: Option<String>,
+        /// Pinterest: the board to save the Pin to (`outpost channels boards <channel-id>`).
+        #[arg(long, value_name = "ID")]
+        board: Option<String>,
+        /// Pinterest: the Pin's destination link; Facebook: the link the post shares.
+        #[arg(long, value_name = "URL")]
+        link: Option<String>,
+        /// Facebook, Instagram, LinkedIn: a first comment under the post; X, Bluesky, Mastodon,
+        /// Threads: its first reply.
+        #[arg(long, value_name = "TEXT")]
+        first_comment: Option<String>,
+        /// X, Bluesky, Mastodon, Threads: a reply after the post (repeat for a thread).
+        #[arg(long = "thread", value_name = "TEXT")]
+        thread: Vec<String>,
+        /// YouTube, Facebook Pages, Mastodon: hand the post to the platform's own scheduler.
+        #[arg(long)]
+        native_schedule: bool,
+    },
+    /// Cancel every job of a post not yet out; the post stays (as a draft when nothing went out).
+    Cancel {
+        #[arg(value_name = "POST_ID")]
+        id: String,
+    },
+    /// Decide a held, failed or unconfirmed job (`outpost posts show` lists job ids).
+    Resolve {
+        #[arg(value_name = "JOB_ID")]
+        job_id: String,
+        #[arg(value_enum)]
+        action: ResolveAction,
+        /// With mark-published: where the post is live.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
     },
     /// List posts, newest change first.
     List,
@@ -375,6 +417,42 @@ enum PostsCommand {
         #[arg(long)]
         off: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ResolveAction {
+    PublishNow,
+    Cancel,
+    MarkPublished,
+}
+
+#[derive(Debug, Subcommand)]
+enum MediaHostCommand {
+    /// Save your S3-compatible bucket (the secret access key is read from stdin and sealed).
+    Set {
+        /// The S3 API endpoint (empty for AWS S3: it follows from the region).
+        #[arg(long, value_name = "URL", default_value = "")]
+        endpoint: String,
+        #[arg(long, value_name = "B")]
+        bucket: String,
+        #[arg(long, value_name = "R")]
+        region: String,
+        #[arg(long, value_name = "ID")]
+        access_key_id: String,
+        /// Read the secret access key from standard input (never pass secrets as arguments).
+        #[arg(long)]
+        secret_access_key_stdin: bool,
+        /// Address objects as https://endpoint/bucket/key (MinIO, IP endpoints).
+        #[arg(long)]
+        path_style: bool,
+        /// A public base URL serving the bucket's objects (instead of presigned URLs).
+        #[arg(long, value_name = "URL")]
+        public_base_url: Option<String>,
+    },
+    /// The saved settings and whether a secret is saved (never the secret).
+    Show,
+    /// Forget the media host (settings and sealed secret).
+    Remove,
 }
 
 #[derive(Debug, Subcommand)]
@@ -416,6 +494,11 @@ enum ChannelsCommand {
     List,
     /// Disconnect a channel: revoke upstream where the platform allows, delete its tokens.
     Disconnect {
+        #[arg(value_name = "CHANNEL_ID")]
+        channel_id: String,
+    },
+    /// A Pinterest channel's boards (id, name), for `posts create --board`.
+    Boards {
         #[arg(value_name = "CHANNEL_ID")]
         channel_id: String,
     },
@@ -533,6 +616,7 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
         Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
+        Command::MediaHost(cmd) => media_host(cmd, cli.data_dir, cli.json).await,
     }
 }
 
@@ -905,6 +989,10 @@ async fn channels(cmd: ChannelsCommand, data_dir: Option<PathBuf>, json: bool) -
             .disconnect_channel(&channel_id)
             .await
             .map(|report| output::disconnected(&report, json)),
+        ChannelsCommand::Boards { channel_id } => outpost
+            .pinterest_boards(&channel_id)
+            .await
+            .map(|b| output::boards(&b, json)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
@@ -922,20 +1010,66 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             media,
             at,
             draft,
+            title,
+            privacy,
+            board,
+            link,
+            first_comment,
+            thread,
+            native_schedule,
         } => {
-            let new = outpost_app::posts::NewPost {
-                text,
-                channels,
-                media: media
-                    .into_iter()
-                    .map(|path| outpost_app::posts::NewMedia { path, alt: None })
-                    .collect(),
-                at,
-                draft,
-                ..Default::default()
+            let fields = outpost_app::posts::PublishFields {
+                title,
+                privacy,
+                board,
+                link,
+                first_comment,
+                thread,
+                native_schedule,
+            };
+            match outpost.variants_for_fields(&channels, &fields).await {
+                Err(e) => Err(e),
+                Ok(variants) => {
+                    let new = outpost_app::posts::NewPost {
+                        text,
+                        channels,
+                        media: media
+                            .into_iter()
+                            .map(|path| outpost_app::posts::NewMedia { path, alt: None })
+                            .collect(),
+                        at,
+                        draft,
+                        variants,
+                        ..Default::default()
+                    };
+                    outpost
+                        .create_post(new)
+                        .await
+                        .map(|d| output::post(&d, json))
+                }
+            }
+        }
+        PostsCommand::Cancel { id } => outpost
+            .cancel_post(&id)
+            .await
+            .map(|d| output::post(&d, json)),
+        PostsCommand::Resolve {
+            job_id,
+            action,
+            url,
+        } => {
+            use outpost_app::posts::JobAction;
+            let action = match (action, url) {
+                (ResolveAction::MarkPublished, url) => JobAction::MarkPublished { url },
+                (_, Some(_)) => {
+                    outpost.close().await;
+                    return output::fail("--url goes with mark-published only");
+                }
+                (ResolveAction::PublishNow, None) => JobAction::PublishNow,
+                (ResolveAction::Cancel, None) => JobAction::Cancel,
             };
             outpost
-                .create_post(new)
+                .resolve_job(&job_id, action)
                 .await
                 .map(|d| output::post(&d, json))
         }
@@ -972,6 +1106,58 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             )
             .await
             .map(|v| output::evergreen(&v, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+async fn media_host(cmd: MediaHostCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    // Read the secret before opening the profile, so a missing one changes nothing.
+    let secret = match &cmd {
+        MediaHostCommand::Set {
+            secret_access_key_stdin: true,
+            ..
+        } => match read_stdin_secret("secret access key") {
+            Ok(s) => Some(s),
+            Err(code) => return code,
+        },
+        _ => None,
+    };
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        MediaHostCommand::Set {
+            endpoint,
+            bucket,
+            region,
+            access_key_id,
+            path_style,
+            public_base_url,
+            ..
+        } => {
+            let config = outpost_app::media_host::config_for_endpoint(
+                &endpoint,
+                &bucket,
+                &region,
+                &access_key_id,
+                path_style,
+                public_base_url,
+            );
+            outpost
+                .save_media_host(&config, secret)
+                .await
+                .map(|s| output::media_host(&s, json, "Saved"))
+        }
+        MediaHostCommand::Show => outpost
+            .media_host_settings()
+            .await
+            .map(|s| output::media_host(&s, json, "")),
+        MediaHostCommand::Remove => outpost
+            .remove_media_host()
+            .await
+            .map(|()| output::media_host_removed(json)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))

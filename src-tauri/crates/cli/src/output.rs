@@ -256,8 +256,13 @@ pub fn post(d: &outpost_app::posts::PostDetail, json: bool) -> ExitCode {
             ),
             None => ("draft".into(), String::new()),
         };
+        let job = t
+            .job
+            .as_ref()
+            .map(|j| format!("  job {}", j.id))
+            .unwrap_or_default();
         println!(
-            "  {} {} ({}): {state} {extra}",
+            "  {} {} ({}): {state} {extra}{job}",
             t.platform.name(),
             t.channel_name,
             t.channel_id
@@ -813,5 +818,81 @@ pub fn ai_ledger_deleted(n: u32, json: bool) -> ExitCode {
         return print_json(&serde_json::json!({ "deleted": n }));
     }
     println!("Deleted {n} AI call(s) from the ledger.");
+    ExitCode::SUCCESS
+}
+
+pub fn boards(list: &[outpost_app::posts::BoardView], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("This Pinterest account has no boards yet; create one on Pinterest first.");
+    }
+    for b in list {
+        println!(
+            "{}  {}{}",
+            b.id,
+            b.name,
+            b.privacy
+                .as_deref()
+                .map(|p| format!("  ({})", p.to_ascii_lowercase()))
+                .unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn media_host(
+    s: &outpost_app::media_host::MediaHostSettings,
+    json: bool,
+    verb: &str,
+) -> ExitCode {
+    if json {
+        return print_json(s);
+    }
+    match &s.config {
+        None => println!("No media host is set up (outpost media-host set --help)."),
+        Some(c) => {
+            if !verb.is_empty() {
+                println!("{verb} the media host.");
+            }
+            println!("  provider          {:?}", c.provider);
+            println!(
+                "  endpoint          {}",
+                if c.endpoint.is_empty() {
+                    "(AWS S3, from the region)"
+                } else {
+                    &c.endpoint
+                }
+            );
+            println!("  bucket            {}", c.bucket);
+            println!("  region            {}", c.region);
+            println!("  access key id     {}", c.access_key_id);
+            println!(
+                "  path style        {}",
+                if c.path_style { "yes" } else { "no" }
+            );
+            if let Some(u) = &c.public_base_url {
+                println!("  public base URL   {u}");
+            }
+            println!(
+                "  secret access key {}",
+                if s.has_secret {
+                    "saved (sealed in the vault)"
+                } else {
+                    "MISSING"
+                }
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn media_host_removed(json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "removed": true }));
+    } else {
+        println!("Removed the media host settings and its secret.");
+    }
     ExitCode::SUCCESS
 }

@@ -833,6 +833,61 @@ async restorePost(undoToken: string) : Promise<Result<PostDetail, IpcError>> {
 }
 },
 /**
+ * Cancels every job of a post not yet out.
+ */
+async cancelPost(id: string) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("cancel_post", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Decides a held, failed or unconfirmed job: publish again, mark published (with its URL), cancel.
+ */
+async resolveJob(jobId: string, action: JobAction) : Promise<Result<PostDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resolve_job", { jobId, action }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Held, failed and unconfirmed jobs ("Needs attention").
+ */
+async needsAttention() : Promise<Result<AttentionItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("needs_attention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A Pinterest channel's boards (the composer's board picker).
+ */
+async pinterestBoards(channelId: string) : Promise<Result<BoardView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pinterest_boards", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What TikTok says about the creator now (privacy levels offered, switches turned off).
+ */
+async tiktokCreatorInfo(channelId: string) : Promise<Result<TiktokCreatorView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("tiktok_creator_info", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Moves a post to a time (`at`: RFC 3339 or local in `time_zone`).
  */
 async reschedulePost(id: string, at: string, timeZone: string | null) : Promise<Result<PostDetail, IpcError>> {
@@ -1487,6 +1542,26 @@ export type AttemptView = { attempt_no: number; started_at: number; finished_at:
  */
 outcome: string | null; summary: string | null }
 /**
+ * A job that needs a decision: held, failed or unconfirmed ("Needs attention").
+ */
+export type AttentionItem = { post_id: string; post_text: string; job_id: string; channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `held`, `failed` or `unconfirmed`.
+ */
+state: string; 
+/**
+ * Why: the hold reason or the last error.
+ */
+reason: string | null; 
+/**
+ * Unix ms of the last attempt's start, `None` when none was made.
+ */
+last_attempt_at: number | null; 
+/**
+ * Where to check at the platform (the post's URL when known).
+ */
+check_url: string | null }
+/**
  * The board: columns in order and the cards matching the filter, by column then position.
  */
 export type Board = { columns: BoardColumnView[]; cards: BoardCard[] }
@@ -1539,6 +1614,14 @@ position: number; card_count: number }
  * Which cards the board shows: every listed tag must be on the card; the campaign must match.
  */
 export type BoardFilter = { tag_ids?: string[]; campaign_id: string | null }
+/**
+ * A Pinterest board, as the CLI and the composer list them.
+ */
+export type BoardView = { id: string; name: string; 
+/**
+ * `PUBLIC`, `PROTECTED` or `SECRET`.
+ */
+privacy: string | null }
 /**
  * A channel on a calendar card.
  */
@@ -1805,7 +1888,7 @@ export type CsvIssue = {
  */
 row: number | null; 
 /**
- * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`,
+ * The column the problem is in (`text`, `channels`, `time`, `media`, `tags`, `title`, …,
  * `first_comment`), `None` when it concerns the row or file as a whole.
  */
 column: string | null; message: string }
@@ -2460,6 +2543,18 @@ channels_needing_reconnect: number }
  */
 export type IpcError = { code: ErrorCode; message: string }
 /**
+ * What the user decided about a job that needs attention.
+ */
+export type JobAction = 
+/**
+ * Try again now (held, failed, unconfirmed after checking it is not live, cancelled).
+ */
+{ action: "publish_now" } | 
+/**
+ * It is live (an unconfirmed post the user found on the platform).
+ */
+{ action: "mark_published"; url: string | null } | { action: "cancel" }
+/**
  * A publish job (one post on one channel).
  */
 export type JobView = { id: string; 
@@ -2854,6 +2949,14 @@ export type TestStep =
  * Listing Outpost's prefix (needed to sweep leftovers).
  */
 "list"
+/**
+ * What TikTok says about the creator now (the composer's TikTok panel).
+ */
+export type TiktokCreatorView = { nickname: string | null; username: string | null; 
+/**
+ * Outpost's privacy values the creator may use now (`public`, `friends`, …).
+ */
+privacy_options: string[]; comment_disabled: boolean; duet_disabled: boolean; stitch_disabled: boolean; max_video_post_duration_sec: number }
 /**
  * What an undo brought back.
  */

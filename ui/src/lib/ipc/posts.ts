@@ -18,6 +18,10 @@ import type {
   PostsChanged,
   IpcError,
   Result,
+  AttentionItem,
+  BoardView,
+  JobAction,
+  TiktokCreatorView,
 } from './bindings';
 import { callCore, isPreview, PreviewModeError, toAppError } from './index';
 
@@ -38,6 +42,11 @@ export type {
   PostsChanged,
   RuleViolation,
   TargetVariant,
+  AttentionItem,
+  BoardView,
+  JobAction,
+  TiktokCreatorView,
+  JsonValue,
 } from './bindings';
 
 export type FileDrop = { kind: 'over' } | { kind: 'leave' } | { kind: 'drop'; paths: string[] };
@@ -53,6 +62,11 @@ export const posts = {
   open: (id: string): Promise<ComposerPost> => call(() => commands.composerPost(id)),
   remove: (id: string): Promise<DeletedPost> => call(() => commands.deletePost(id)),
   restore: (undoToken: string): Promise<PostDetail> => call(() => commands.restorePost(undoToken)),
+  cancel: (id: string): Promise<PostDetail> => call(() => commands.cancelPost(id)),
+  resolve: (jobId: string, action: JobAction): Promise<PostDetail> => call(() => commands.resolveJob(jobId, action)),
+  needsAttention: (): Promise<AttentionItem[]> => call(() => commands.needsAttention()),
+  pinterestBoards: (channelId: string): Promise<BoardView[]> => call(() => commands.pinterestBoards(channelId)),
+  tiktokCreatorInfo: (channelId: string): Promise<TiktokCreatorView> => call(() => commands.tiktokCreatorInfo(channelId)),
   reschedule: (id: string, at: string, timeZone: string | null): Promise<PostDetail> =>
     call(() => commands.reschedulePost(id, at, timeZone)),
   moveToDate: (id: string, date: string): Promise<PostDetail> => call(() => commands.movePostToDate(id, date)),

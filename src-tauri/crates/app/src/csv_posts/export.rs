@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use super::parse::{COLUMNS, channel_reference};
+use super::parse::{COLUMNS, channel_reference, join_thread};
 use crate::scheduler::time;
 use crate::{Error, Outpost, Result};
 
@@ -42,6 +42,31 @@ impl Outpost {
                 && let Some(c) = comment.as_ref().filter(|c| !c.is_empty())
             {
                 e.1 = c.clone();
+            }
+        }
+        // The per-platform columns: a post's first target that sets each one.
+        let mut opts_by_post: HashMap<String, [String; 6]> = HashMap::new();
+        for t in outpost_store::posts::targets::list_all(pool).await? {
+            let o = crate::posts::parse_options(&t.options.0).unwrap_or_default();
+            let thread: Vec<String> =
+                serde_json::from_value(t.thread_parts.0.clone()).unwrap_or_default();
+            let e = opts_by_post.entry(t.post_id.clone()).or_default();
+            let values = [
+                t.title.clone().or(o.title).unwrap_or_default(),
+                o.visibility.unwrap_or_default(),
+                o.board_id.unwrap_or_default(),
+                o.link.unwrap_or_default(),
+                join_thread(&thread),
+                if t.native_scheduling {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+            ];
+            for (slot, v) in e.iter_mut().zip(values) {
+                if slot.is_empty() {
+                    *slot = v;
+                }
             }
         }
         let tags = outpost_store::tags::post_tag_names(pool).await?;
@@ -80,20 +105,26 @@ impl Outpost {
                     }
                     _ => String::new(),
                 };
-                w.write_record([
-                    r.body.as_str(),
-                    &chans.join("; "),
-                    &time,
-                    &media_by_post
+                let base: [String; 6] = [
+                    r.body.clone(),
+                    chans.join("; "),
+                    time,
+                    media_by_post
                         .get(r.id.as_str())
                         .map(|m| m.join("; "))
                         .unwrap_or_default(),
-                    &tags_by_post
+                    tags_by_post
                         .get(r.id.as_str())
                         .map(|t| t.join("; "))
                         .unwrap_or_default(),
-                    &comment,
-                ])?;
+                    comment,
+                ];
+                let opts = opts_by_post.get(&r.id).cloned().unwrap_or_default();
+                w.write_record(
+                    base.iter()
+                        .map(String::as_str)
+                        .chain(opts.iter().map(String::as_str)),
+                )?;
                 n += 1;
             }
             w.flush()?;

@@ -14,7 +14,7 @@ use std::path::Path;
 use outpost_store::{new_id, now_ms, tags};
 use serde::{Deserialize, Serialize};
 
-use crate::posts::{NewMedia, NewPost, PostField, PreparedPost, TargetVariant, write_post};
+use crate::posts::{NewMedia, NewPost, PostField, PreparedPost, write_post};
 use crate::{Error, Outpost, Result};
 
 pub use export::CsvExportSummary;
@@ -27,7 +27,7 @@ pub struct CsvIssue {
     /// Spreadsheet row number (the header is row 1, the first post row 2); `None` for the file as
     /// a whole (size, encoding, header).
     pub row: Option<u32>,
-    /// The column the problem is in (`text`, `channels`, `time`, `media`, `tags`,
+    /// The column the problem is in (`text`, `channels`, `time`, `media`, `tags`, `title`, …,
     /// `first_comment`), `None` when it concerns the row or file as a whole.
     pub column: Option<String>,
     pub message: String,
@@ -123,6 +123,7 @@ fn column_of(field: PostField) -> Option<String> {
         PostField::Media => Some("media".into()),
         PostField::Content => Some("text".into()),
         PostField::Options => None,
+        PostField::PlatformOption(f) => Some(f.column().into()),
     }
 }
 
@@ -184,11 +185,13 @@ impl Outpost {
             };
             // Channels: an id or platform:handle.
             let mut channel_ids = Vec::new();
+            let mut platforms = Vec::new();
             for reference in &raw.channels {
                 match parse::resolve_channel(reference, &all_channels) {
                     Ok(c) => {
                         preview.channel_labels.push(parse::channel_label(c));
                         channel_ids.push(c.id.clone());
+                        platforms.push(crate::channels::to_platform(c.platform));
                     }
                     Err(m) => errors.push(issue("channels", m.to_string())),
                 }
@@ -224,18 +227,29 @@ impl Outpost {
             }
             let mut ready_row = None;
             if errors.is_empty() {
-                let variants = if raw.first_comment.is_empty() {
-                    vec![]
-                } else {
-                    channel_ids
-                        .iter()
-                        .map(|c| TargetVariant {
-                            channel_id: c.clone(),
-                            first_comment: Some(raw.first_comment.clone()),
-                            ..Default::default()
-                        })
-                        .collect()
+                // The per-platform columns, through the same check as `posts create`'s flags.
+                let fields = crate::posts::PublishFields {
+                    title: Some(raw.title.clone()),
+                    privacy: Some(raw.privacy.clone()),
+                    board: Some(raw.board.clone()),
+                    link: Some(raw.link.clone()),
+                    first_comment: Some(raw.first_comment.clone()),
+                    thread: raw.thread.clone(),
+                    native_schedule: raw.native_schedule,
                 };
+                let mut variants = Vec::new();
+                for (id, p) in channel_ids.iter().zip(&platforms) {
+                    match crate::posts::variant_for_field(*p, id, &fields) {
+                        Ok(v) => variants.push(v),
+                        Err((f, e)) => errors.push(issue(f.column(), e.to_string())),
+                    }
+                }
+                if !errors.is_empty() {
+                    preview.errors = errors;
+                    rows.push(preview);
+                    ready.push(None);
+                    continue;
+                }
                 let new = NewPost {
                     text: raw.text.clone(),
                     channels: channel_ids,

@@ -9,7 +9,22 @@ use super::CsvIssue;
 use crate::channels::to_platform;
 
 /// The columns, in the order an export writes them.
-pub const COLUMNS: [&str; 6] = ["text", "channels", "time", "media", "tags", "first_comment"];
+pub const COLUMNS: [&str; 12] = [
+    "text",
+    "channels",
+    "time",
+    "media",
+    "tags",
+    "first_comment",
+    "title",
+    "privacy",
+    "board",
+    "link",
+    "thread",
+    "native_schedule",
+];
+/// Thread parts in the `thread` cell are separated by a line holding only this.
+pub const THREAD_SEPARATOR: &str = "---";
 /// Columns a file must have.
 const REQUIRED: [&str; 2] = ["text", "channels"];
 /// Files larger than this are refused (10 MiB).
@@ -31,6 +46,12 @@ pub(super) struct RawRow {
     pub media: Vec<String>,
     pub tags: Vec<String>,
     pub first_comment: String,
+    pub title: String,
+    pub privacy: String,
+    pub board: String,
+    pub link: String,
+    pub thread: Vec<String>,
+    pub native_schedule: bool,
     pub errors: Vec<CsvIssue>,
 }
 
@@ -52,8 +73,40 @@ fn canonical(header: &str) -> Option<&'static str> {
         "media" | "media_paths" | "media_path" => Some("media"),
         "tags" | "tag" => Some("tags"),
         "first_comment" => Some("first_comment"),
+        "title" => Some("title"),
+        "privacy" | "visibility" => Some("privacy"),
+        "board" | "board_id" => Some("board"),
+        "link" | "url" => Some("link"),
+        "thread" | "thread_parts" => Some("thread"),
+        "native_schedule" | "native_scheduling" => Some("native_schedule"),
         _ => None,
     }
+}
+
+/// Thread parts: separated by a line holding only `---`; empty parts are dropped.
+pub(super) fn split_thread(cell: &str) -> Vec<String> {
+    let cell = cell.replace("\r\n", "\n");
+    let mut parts = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for line in cell.split('\n') {
+        if line.trim() == THREAD_SEPARATOR {
+            parts.push(cur.join("\n"));
+            cur.clear();
+        } else {
+            cur.push(line);
+        }
+    }
+    parts.push(cur.join("\n"));
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// The `thread` cell of parts (the inverse of [`split_thread`]).
+pub(super) fn join_thread(parts: &[String]) -> String {
+    parts.join(&format!("\n{THREAD_SEPARATOR}\n"))
 }
 
 fn split_list(cell: &str) -> Vec<String> {
@@ -184,7 +237,24 @@ pub(super) fn parse_bytes(bytes: &[u8]) -> Result<Vec<RawRow>, CsvIssue> {
                 "time" => raw.time = cell.trim().to_string(),
                 "media" => raw.media = split_list(cell),
                 "tags" => raw.tags = split_list(cell),
-                _ => raw.first_comment = cell.trim().to_string(),
+                "first_comment" => raw.first_comment = cell.trim().to_string(),
+                "title" => raw.title = cell.trim().to_string(),
+                "privacy" => raw.privacy = cell.trim().to_string(),
+                "board" => raw.board = cell.trim().to_string(),
+                "link" => raw.link = cell.trim().to_string(),
+                "thread" => raw.thread = split_thread(cell),
+                _ => match cell.trim().to_ascii_lowercase().as_str() {
+                    "" | "no" | "false" | "0" => raw.native_schedule = false,
+                    "yes" | "true" | "1" => raw.native_schedule = true,
+                    other => raw.errors.push(CsvIssue {
+                        row: Some(row),
+                        column: Some("native_schedule".into()),
+                        message: format!(
+                            "“{}” is not yes or no",
+                            other.chars().take(20).collect::<String>()
+                        ),
+                    }),
+                },
             }
         }
         if raw.channels.is_empty() && raw.errors.is_empty() {
@@ -311,6 +381,14 @@ pub(super) fn tag_colour(name: &str) -> &'static str {
 #[allow(clippy::expect_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thread_cells_split_on_separator_lines_and_join_back() {
+        let parts = split_thread("one\r\n---\ntwo\nlines\n ---  \n\n---\nthree");
+        assert_eq!(parts, vec!["one", "two\nlines", "three"]);
+        assert_eq!(split_thread(&join_thread(&parts)), parts);
+        assert!(split_thread("").is_empty());
+    }
 
     #[test]
     fn header_spellings_and_lists() {

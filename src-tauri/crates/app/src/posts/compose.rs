@@ -8,8 +8,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use outpost_platforms::Platform;
+use outpost_platforms::publish::MediaFile;
 use outpost_platforms::publish::limits::Counting;
-use outpost_platforms::publish::{MediaFile, PostOptions};
 use outpost_platforms::publisher;
 use outpost_store::jobs::{self, PublishJob, attempts};
 use outpost_store::media::post_media;
@@ -281,14 +281,19 @@ impl Outpost {
             })?;
             let limits = pubr.limits();
             let variant = variants.iter().find(|v| v.channel_id == c.id);
-            if let Some(v) = variant.filter(|v| !v.options.is_null()) {
-                serde_json::from_value::<PostOptions>(v.options.clone()).map_err(|e| {
-                    invalid(
-                        Options,
-                        format!("the {} options are not valid: {e}", p.name()),
-                    )
-                })?;
-            }
+            let facts = if draft {
+                super::options::AccountFacts::default()
+            } else {
+                self.account_facts(p, &c.id)
+                    .await
+                    .map_err(|e| FieldError::new(Options, e))?
+            };
+            super::options::check_variant(p, variant, draft, &facts).map_err(|(f, e)| {
+                invalid(
+                    PlatformOption(f),
+                    format!("{} ({}): {e}", p.name(), label(&c)),
+                )
+            })?;
             let preview = platform_post(text, variant, files, "preview");
             if !draft && let Some(v) = pubr.validate(&preview, &limits).first() {
                 return Err(invalid(

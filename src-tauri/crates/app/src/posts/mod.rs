@@ -7,6 +7,7 @@ mod calendar;
 mod compose;
 mod library;
 mod media;
+mod options;
 mod types;
 
 use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart};
@@ -18,6 +19,7 @@ use outpost_store::{JobState, PostStatus, channels, new_id, now_ms};
 pub use calendar::*;
 pub use compose::*;
 pub use library::*;
+pub use options::*;
 pub use types::*;
 
 pub(crate) use compose::Trash;
@@ -521,7 +523,7 @@ fn platform_post(
         }
     }
     let mut options: PostOptions = v
-        .and_then(|v| serde_json::from_value(v.options.clone()).ok())
+        .and_then(|v| options::parse_options(&v.options).ok())
         .unwrap_or_default();
     if let Some(title) = v.and_then(|v| v.title.clone()) {
         options.title = Some(title);

@@ -222,6 +222,8 @@ pub(crate) enum PostField {
     /// The text, media and the platform's limits together.
     Content,
     Options,
+    /// One per-platform option (its CSV column).
+    PlatformOption(super::options::OptionField),
 }
 
 /// A rule a post to be created breaks, with the field it concerns.

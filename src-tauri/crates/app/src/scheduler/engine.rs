@@ -603,17 +603,27 @@ impl Scheduler {
         Ok(())
     }
 
-    /// A natively scheduled post's time has passed: record it as published.
+    /// A natively scheduled post's time has passed: it counts as published only when a look-up
+    /// finds it at the platform; otherwise it is unconfirmed, with the link to check.
     async fn confirm_native(&self, c: &Candidate, job: &PublishJob) -> Result<()> {
         let o = &self.inner.outpost;
         let now = self.now();
-        let id = job.native_schedule_id.clone().unwrap_or_default();
         let (channel_id, post) = o.platform_post_for(job).await?;
-        // Where the live post has its own id (Mastodon), find it; else the scheduled id is the post.
-        let found = o.lookup_post(&channel_id, &post).await.ok().flatten();
-        let (pid, url) = match found {
-            Some(p) => (p.id, p.url),
-            None => (id, job.platform_url.clone()),
+        let (pid, url) = match o.lookup_post(&channel_id, &post).await {
+            Ok(Some(p)) => (p.id, p.url.or_else(|| job.platform_url.clone())),
+            found => {
+                let why = match found {
+                    Err(e) => format!(
+                        "The platform's scheduler had this post, but Outpost could not check that it went out: {e}. Check it on the platform"
+                    ),
+                    _ => "The platform's scheduler had this post, but it was not found at the platform after its time. Check it on the platform".to_string(),
+                };
+                tracing::warn!(job = %job.id, "native handoff not confirmed");
+                self.set_job_state(c, JobState::Unconfirmed, job.due_at, Some(&why), None)
+                    .await?;
+                self.emit_job(c, JobState::Unconfirmed, Some(why));
+                return Ok(());
+            }
         };
         let mut tx = o.store().begin().await?;
         jobs::mark_published(&mut *tx, &job.id, &pid, url.as_deref(), now).await?;

@@ -1,0 +1,534 @@
+//! `outpost posts create` with per-platform options (DESIGN §3), `channels boards`, `posts cancel`,
+//! `posts resolve` and `media-host`, driven through the real binary against the strict platform
+//! emulators; what each emulator received is asserted, and a refused flag stores nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../app/tests/channels_support/mod.rs"]
+mod channels_support;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use channels_support::{
+    Emulator, NoBrowser, connect_accounts, endpoints_for, options, register_app, uses_secret,
+};
+use outpost_app::Outpost;
+use outpost_platforms::{Platform, Secret};
+use serde_json::{Value, json};
+
+const PASSPHRASE: &str = "publish-options test passphrase, not a secret";
+const MP4: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
+
+/// A profile (passphrase vault) with one account of `platform` connected on its emulator.
+struct Rig {
+    platform: Platform,
+    emu: Emulator,
+    dir: tempfile::TempDir,
+    o: Outpost,
+    channel: String,
+}
+
+async fn rig(platform: Platform) -> Rig {
+    let emu = Emulator::start(platform.id());
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(
+        dir.path(),
+        endpoints_for(platform, &emu),
+        Arc::new(NoBrowser::default()),
+    );
+    opts.passphrase = Some(Secret::new(PASSPHRASE));
+    let o = Outpost::open(opts).await.unwrap();
+    register_app(&o, &emu, platform, uses_secret(platform)).await;
+    let channel = connect_accounts(&o, &emu, platform, 1, 8_100)
+        .await
+        .remove(0);
+    Rig {
+        platform,
+        emu,
+        dir,
+        o,
+        channel,
+    }
+}
+
+impl Rig {
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_outpost"));
+        cmd.args(args)
+            .env("OUTPOST_DATA_DIR", self.dir.path())
+            .env("OUTPOST_VAULT_PASSPHRASE", PASSPHRASE)
+            .env_remove("OUTPOST_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for p in Platform::ALL {
+            cmd.env_remove(format!("OUTPOST_ENDPOINT_{}", p.id().to_ascii_uppercase()));
+        }
+        // Mastodon's server is the channel's instance, not an endpoint override.
+        if self.platform != Platform::Mastodon {
+            cmd.env(
+                format!(
+                    "OUTPOST_ENDPOINT_{}",
+                    self.platform.id().to_ascii_uppercase()
+                ),
+                &self.emu.origin,
+            );
+        }
+        let mut child = cmd.spawn().unwrap();
+        {
+            let mut input = child.stdin.take().unwrap();
+            if let Some(s) = stdin {
+                input.write_all(s.as_bytes()).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs and expects success; the `--json` output.
+    fn ok(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let o = self.run(&all, None);
+        assert!(
+            o.status.success(),
+            "outpost {args:?} failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        // `run --once` prints one JSON document per line; the others print one document.
+        serde_json::from_str(&out)
+            .or_else(|_| serde_json::from_str(out.lines().last().unwrap_or("null")))
+            .unwrap_or(Value::Null)
+    }
+
+    /// Runs and expects a one-line refusal; its text.
+    fn refused(&self, args: &[&str]) -> String {
+        let o = self.run(args, None);
+        assert!(!o.status.success(), "outpost {args:?} should have failed");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    }
+
+    async fn post_count(&self) -> usize {
+        self.o.list_posts(1000, 0).await.unwrap().len()
+    }
+
+    fn file(&self, name: &str, magic: &[u8], len: usize) -> String {
+        let p = self.dir.path().join(name);
+        let mut bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        bytes[..magic.len()].copy_from_slice(magic);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    }
+}
+
+fn job_of(detail: &Value) -> (String, String) {
+    let j = &detail["targets"][0]["job"];
+    (
+        j["id"].as_str().unwrap().to_string(),
+        j["state"].as_str().unwrap().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tiktok_privacy_comes_from_the_creators_options_with_no_default() {
+    let r = rig(Platform::Tiktok).await;
+    let video = r.file("clip.mp4", MP4, 40_000);
+    let c = r.channel.clone();
+    let base = [
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Hello TikTok",
+        "--media",
+        &video,
+    ];
+    // A flag TikTok does not use, and a missing privacy: refused, naming the field.
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "public", "--board", "549755900000"]);
+    let e = r.refused(&a);
+    assert!(e.contains("board") && e.contains("TikTok"), "{e}");
+    let e = r.refused(&base);
+    assert!(e.contains("privacy"), "{e}");
+    // A privacy level the creator does not offer.
+    r.emu
+        .admin(
+            "tiktok-publishing",
+            json!({"creator": {"privacy_level_options": ["FOLLOWER_OF_CREATOR", "SELF_ONLY"]}}),
+        )
+        .await;
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "public"]);
+    let e = r.refused(&a);
+    assert!(e.contains("privacy") && e.contains("only_me"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "only_me"]);
+    r.ok(&a);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(
+        posts[0]["post_info"]["privacy_level"], "SELF_ONLY",
+        "{posts:?}"
+    );
+    let list = r.ok(&["posts", "list"]);
+    assert_eq!(list[0]["post"]["status"], "published", "{list}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pinterest_board_from_the_account_title_and_link_reach_the_pin() {
+    let r = rig(Platform::Pinterest).await;
+    let boards = r.ok(&["channels", "boards", &r.channel]);
+    let boards = boards.as_array().unwrap().clone();
+    assert_eq!(boards.len(), 3, "{boards:?}");
+    let board = boards[1]["id"].as_str().unwrap().to_string();
+    assert!(boards[1]["name"].is_string());
+    let img = r.file("pin.png", PNG, 20_000);
+    let c = r.channel.clone();
+    let base = [
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "A red bicycle",
+        "--media",
+        &img,
+    ];
+    assert!(r.refused(&base).contains("board"));
+    let mut a = base.to_vec();
+    a.extend(["--board", "999"]);
+    let e = r.refused(&a);
+    assert!(e.contains("board") && e.contains("999"), "{e}");
+    let mut a = base.to_vec();
+    a.extend(["--board", &board, "--privacy", "public"]);
+    let e = r.refused(&a);
+    assert!(e.contains("privacy") && e.contains("Pinterest"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let mut a = base.to_vec();
+    a.extend([
+        "--board",
+        &board,
+        "--title",
+        "Bikes",
+        "--link",
+        "https://example.com/bikes",
+    ]);
+    r.ok(&a);
+    r.ok(&["run", "--once"]);
+    let pins = r.emu.admin_get("pins").await;
+    let pins = pins.as_array().unwrap();
+    assert_eq!(pins.len(), 1, "{pins:?}");
+    assert_eq!(pins[0]["board_id"], board.as_str(), "{pins:?}");
+    assert_eq!(pins[0]["title"], "Bikes");
+    assert_eq!(pins[0]["link"], "https://example.com/bikes");
+
+    // Cancel a scheduled post, then publish its job again with `resolve`.
+    let mut a = base.to_vec();
+    a.extend(["--board", &board, "--at", "2099-01-01T09:00:00Z"]);
+    let d = r.ok(&a);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    let d = r.ok(&["posts", "cancel", &post_id]);
+    let (job, state) = job_of(&d);
+    assert_eq!(state, "cancelled", "{d}");
+    let e = r.refused(&[
+        "posts",
+        "resolve",
+        &job,
+        "publish-now",
+        "--url",
+        "https://x",
+    ]);
+    assert!(e.contains("--url"), "{e}");
+    let d = r.ok(&["posts", "resolve", &job, "publish-now"]);
+    assert_eq!(job_of(&d).1, "scheduled", "{d}");
+    r.ok(&["run", "--once"]);
+    assert_eq!(r.emu.admin_get("pins").await.as_array().unwrap().len(), 2);
+    let d = r.ok(&["posts", "show", &post_id]);
+    assert_eq!(job_of(&d).1, "published", "{d}");
+    // A published job cannot be cancelled.
+    let e = r.refused(&["posts", "resolve", &job, "cancel"]);
+    assert!(e.contains("published"), "{e}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn youtube_title_and_privacy_reach_the_video_and_mark_published_takes_a_url() {
+    let r = rig(Platform::Youtube).await;
+    let video = r.file("talk.mp4", MP4, 60_000);
+    let c = r.channel.clone();
+    let base = [
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "The talk",
+        "--media",
+        &video,
+    ];
+    assert!(r.refused(&base).contains("title"));
+    let long = "t".repeat(101);
+    let mut a = base.to_vec();
+    a.extend(["--title", &long]);
+    let e = r.refused(&a);
+    assert!(e.contains("title") && e.contains("100"), "{e}");
+    let mut a = base.to_vec();
+    a.extend(["--title", "T", "--privacy", "friends"]);
+    assert!(r.refused(&a).contains("privacy"));
+    let mut a = base.to_vec();
+    a.extend(["--title", "T", "--first-comment", "hi"]);
+    assert!(r.refused(&a).contains("first-comment"));
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let mut a = base.to_vec();
+    a.extend(["--title", "Conference talk", "--privacy", "unlisted"]);
+    r.ok(&a);
+    r.ok(&["run", "--once"]);
+    let videos = r.emu.admin_get("videos").await;
+    let videos = videos.as_array().unwrap();
+    assert_eq!(videos.len(), 1, "{videos:?}");
+    let v = videos[0].to_string();
+    assert!(v.contains("Conference talk"), "{v}");
+    assert!(v.contains("unlisted"), "{v}");
+
+    // A cancelled job can be marked published with the URL the user found.
+    let mut a = base.to_vec();
+    a.extend(["--title", "Later", "--at", "2099-01-01T09:00:00Z"]);
+    let d = r.ok(&a);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    let (job, _) = job_of(&r.ok(&["posts", "cancel", &post_id]));
+    // Only held, failed or unconfirmed jobs can be marked published.
+    assert!(
+        r.refused(&["posts", "resolve", &job, "mark-published"])
+            .contains("cancelled")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn media_host_secret_comes_from_stdin_is_sealed_and_never_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_outpost"))
+            .args(args)
+            .env("OUTPOST_DATA_DIR", dir.path())
+            .env("OUTPOST_VAULT_PASSPHRASE", PASSPHRASE)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            let mut input = child.stdin.take().unwrap();
+            if let Some(s) = stdin {
+                input.write_all(s.as_bytes()).unwrap();
+            }
+        }
+        child.wait_with_output().unwrap()
+    };
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let set = [
+        "media-host",
+        "set",
+        "--endpoint",
+        "https://minio.example.com",
+        "--bucket",
+        "outpost-media",
+        "--region",
+        "us-east-1",
+        "--access-key-id",
+        "AKIAEXAMPLE",
+        "--secret-access-key-stdin",
+        "--path-style",
+    ];
+    let o = run(&set, Some(&format!("{secret}\n")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["--json", "media-host", "show"], None);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["config"]["bucket"], "outpost-media");
+    assert_eq!(v["config"]["provider"], "custom");
+    assert_eq!(v["has_secret"], true);
+    assert!(!out.contains(secret));
+    let text = run(&["media-host", "show"], None);
+    assert!(!String::from_utf8_lossy(&text.stdout).contains(secret));
+    // The secret is sealed: not in the database file in clear.
+    let db = std::fs::read(dir.path().join("outpost.sqlite3")).unwrap();
+    assert!(!db.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    // Without a secret on stdin, nothing is saved.
+    let empty = run(&set, Some(""));
+    assert!(!empty.status.success());
+    let o = run(&["--json", "media-host", "remove"], None);
+    assert!(o.status.success());
+    let o = run(&["--json", "media-host", "show"], None);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["config"].is_null() && v["has_secret"] == false, "{v}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
+    let r = rig(Platform::Pinterest).await;
+    let boards = r.ok(&["channels", "boards", &r.channel]);
+    let board = boards[0]["id"].as_str().unwrap().to_string();
+    r.file("pin.png", PNG, 20_000);
+    let c = &r.channel;
+    // A column the platform does not use: the row is refused naming the column, nothing is created.
+    let bad = r.dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("text,channels,media,board,privacy\nA bike,{c},pin.png,{board},public\n"),
+    )
+    .unwrap();
+    let bad = bad.display().to_string();
+    let o = r.run(&["--json", "csv", "import", &bad], None);
+    assert!(!o.status.success());
+    let o = r.run(&["--json", "csv", "import", &bad, "--dry-run"], None);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(s.contains("\"column\":\"privacy\""), "{s}");
+    assert!(
+        r.refused(&["csv", "import", &bad, "--dry-run"])
+            .contains("privacy")
+    );
+    assert_eq!(r.post_count().await, 0);
+
+    // The columns reach the Pin.
+    let good = r.dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "text,channels,media,time,title,board,link\nA bike,{c},pin.png,{now},Bikes,{board},https://example.com/b\n",
+            now = chrono::Utc::now().to_rfc3339()
+        ),
+    )
+    .unwrap();
+    let good_s = good.display().to_string();
+    let o = r.run(&["--json", "csv", "import", &good_s], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    r.ok(&["run", "--once"]);
+    let pins = r.emu.admin_get("pins").await;
+    let first = pins
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Bikes")
+        .unwrap_or_else(|| panic!("{pins}"));
+    assert_eq!(first["board_id"], board.as_str());
+    assert_eq!(first["link"], "https://example.com/b");
+
+    // Export → import into the same profile: the columns come back as they were written.
+    let future = r.dir.path().join("future.csv");
+    std::fs::write(
+        &future,
+        format!(
+            "text,channels,media,time,title,board,link\nUpcoming,{c},pin.png,2099-01-01T09:00:00Z,Next,{board},https://example.com/n\n"
+        ),
+    )
+    .unwrap();
+    r.ok(&["csv", "import", &future.display().to_string()]);
+    let out = r.dir.path().join("export.csv");
+    r.ok(&["csv", "export", "--out", &out.display().to_string()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n"),
+        "{text}"
+    );
+    let line = text.lines().find(|l| l.starts_with("Upcoming")).unwrap();
+    assert!(
+        line.contains(&format!(",Next,,{board},https://example.com/n,,")),
+        "{line}"
+    );
+    // Only the upcoming row imports again (the others have passed).
+    let again = r.dir.path().join("again.csv");
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("text,") || l.starts_with("Upcoming"))
+        .collect();
+    std::fs::write(&again, kept.join("\n") + "\n").unwrap();
+    let before = r.post_count().await;
+    r.ok(&["csv", "import", &again.display().to_string()]);
+    assert_eq!(r.post_count().await, before + 1);
+    // Both copies export with the same per-platform columns.
+    r.ok(&["csv", "export", "--out", &out.display().to_string()]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("Upcoming")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].contains(&format!(",Next,,{board},https://example.com/n,,")),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
+    let r = rig(Platform::Mastodon).await;
+    let c = r.channel.clone();
+    // A thread with a visibility goes out at once.
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "First",
+        "--privacy",
+        "unlisted",
+        "--thread",
+        "Second",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert!(
+        posts.iter().all(|p| p["visibility"] == "unlisted"),
+        "{posts:?}"
+    );
+    // --board is Pinterest's.
+    assert!(
+        r.refused(&[
+            "posts",
+            "create",
+            "--channel",
+            &c,
+            "--text",
+            "x",
+            "--board",
+            "1"
+        ])
+        .contains("board")
+    );
+    // Handed to Mastodon's scheduler: sent at once with its time, then withdrawn by cancel.
+    let at = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let d = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Later",
+        "--at",
+        &at,
+        "--native-schedule",
+    ]);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
+    let d = r.ok(&["posts", "show", &post_id]);
+    assert!(
+        d["targets"][0]["job"]["native_schedule_id"].is_string(),
+        "{d}"
+    );
+    assert_eq!(d["targets"][0]["native_scheduling"], true);
+    let d = r.ok(&["posts", "cancel", &post_id]);
+    assert_eq!(job_of(&d).1, "cancelled", "{d}");
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 0, "{scheduled}");
+}

@@ -1,0 +1,39 @@
+/** Labels of the "Needs attention" list. Pure, so they are tested without the core. */
+import type { AttentionItem } from '$lib/ipc/bindings';
+
+export function stateLabel(state: string): string {
+  switch (state) {
+    case 'unconfirmed':
+      return 'Not confirmed';
+    case 'failed':
+      return 'Failed';
+    case 'held':
+      return 'Held';
+    default:
+      return state;
+  }
+}
+
+/** "Last attempt 6 Dec, 18:40" or "No attempt yet". */
+export function lastAttempt(item: AttentionItem, locale?: string): string {
+  if (item.last_attempt_at === null) return 'No attempt yet';
+  const d = new Date(item.last_attempt_at);
+  return `Last attempt ${d.toLocaleString(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/** Whether "mark published" is offered (held, failed or unconfirmed). */
+export function canMarkPublished(item: AttentionItem): boolean {
+  return ['held', 'failed', 'unconfirmed'].includes(item.state);
+}
+
+/** A URL the user typed for "mark published": empty, or http(s). */
+export function validUrl(text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  try {
+    const u = new URL(t);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
