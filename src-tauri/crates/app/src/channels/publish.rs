@@ -29,6 +29,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app,
             media_host: None,
+            parts: None,
         }
     }
 

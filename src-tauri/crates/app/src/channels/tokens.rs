@@ -149,6 +149,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app: &app,
             media_host: None,
+            parts: None,
         };
         let base = self.channels_state().retry_base;
         let mut attempt = 0u32;
@@ -226,6 +227,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app: &app,
             media_host: None,
+            parts: None,
         };
         let mut refreshed = false;
         loop {

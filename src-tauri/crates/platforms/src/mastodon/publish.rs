@@ -379,9 +379,12 @@ impl Publisher for MastodonPublisher {
             .map(|m| m.bytes)
             .sum();
         let mut sent = 0;
-        let mut thread: Vec<String> = Vec::new();
-        let mut first_url = None;
-        for (i, part) in post.parts.iter().enumerate() {
+        // Parts an earlier attempt published stay as they are: resume after them.
+        let live = crate::publish::live_parts(ctx);
+        let start = live.len().min(post.parts.len());
+        let mut thread: Vec<String> = live[..start].iter().map(|l| l.id.clone()).collect();
+        let mut first_url = live.first().and_then(|l| l.url.clone());
+        for (i, part) in post.parts.iter().enumerate().skip(start) {
             let mut media_ids = Vec::new();
             for m in &part.media {
                 media_ids.push(upload(ctx, &origin, tokens, m, &mut sent, total, progress).await?);
@@ -396,8 +399,13 @@ impl Publisher for MastodonPublisher {
             let rb = authed(ctx, Method::POST, api(&origin, "/api/v1/statuses")?, tokens)
                 .header("Idempotency-Key", part_key(&post.key, i))
                 .json(&body);
+            crate::publish::part_sending(ctx, i).await?;
             let v = transport::send_json(ctx.http, P, Phase::Api, rb).await?;
             let id = transport::str_field(P, &v, "id")?;
+            let part_url = transport::opt_str(&v, "url").or_else(|| transport::opt_str(&v, "uri"));
+            if scheduled_at.is_none() {
+                crate::publish::part_published(ctx, i, &id, part_url.as_deref()).await;
+            }
             if scheduled_at.is_some() {
                 // A ScheduledStatus: {"id","scheduled_at","params"}; it has no URL yet.
                 if v.get("params").is_none() {
@@ -407,7 +415,7 @@ impl Publisher for MastodonPublisher {
                     });
                 }
             } else if i == 0 {
-                first_url = transport::opt_str(&v, "url").or_else(|| transport::opt_str(&v, "uri"));
+                first_url = part_url;
             }
             thread.push(id);
         }

@@ -143,6 +143,7 @@ pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCrede
         endpoints,
         app,
         media_host: None,
+        parts: None,
     }
 }
 
