@@ -6,6 +6,7 @@ pub mod clock;
 mod engine;
 pub mod lock;
 mod native;
+mod parts;
 pub mod rates;
 pub mod time;
 
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
+pub(crate) use parts::JobParts;
 pub use engine::{OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
 
