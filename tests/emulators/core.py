@@ -9,6 +9,7 @@ Python 3.11 standard library only. One `Emulator` emulates one platform; the pla
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import html
 import io
@@ -507,16 +508,31 @@ class Emulator:
         return user
 
     def _admin_fail(self, req):
+        """Fail requests on a path: `skip` requests pass first (so part N of a thread fails), then
+        `times` requests fail by `mode`: `status` (the platform's error shape, or `body` as an
+        HTML/text page), `drop` (connection closed, nothing handled), `revoke` (the user removes
+        the app — every grant dies — then the request is handled as the platform would), `expire`
+        (every access token expires now, then the request is handled), or
+        `replace` (the request is handled — the post exists — and its answer is replaced by
+        `status` (2xx allowed) with `body`: truncated, HTML or unexpected)."""
         b = req.admin_body
         path = b["path"]
         mode = b.get("mode", "status")
-        if mode not in ("status", "drop"):
-            raise ValueError("mode must be status or drop")
+        if mode not in ("status", "drop", "revoke", "expire", "replace"):
+            raise ValueError("mode must be status, drop, revoke, expire or replace")
         times = int(b.get("times", 1))
-        status = int(b.get("status", 503))
-        if not (400 <= status <= 599):
-            raise ValueError("status must be 4xx/5xx")
-        self.fails[path] = {"status": status, "times": times, "mode": mode}
+        skip = int(b.get("skip", 0))
+        if skip < 0:
+            raise ValueError("skip must be >= 0")
+        status = int(b.get("status", 200 if mode == "replace" else 503))
+        if not (400 <= status <= 599) and not (mode == "replace" and 200 <= status <= 599):
+            raise ValueError("status must be 4xx/5xx (replace: 2xx too)")
+        body = b.get("body")
+        if body is not None and not isinstance(body, str):
+            raise ValueError("body must be a string")
+        content_type = b.get("content_type", "text/html; charset=utf-8")
+        self.fails[path] = {"status": status, "times": times, "mode": mode, "skip": skip, "body": body,
+                            "content_type": content_type}
         return {"path": path, **self.fails[path]}
 
     @staticmethod
@@ -605,16 +621,32 @@ class Emulator:
             self.log.append(entry)
             req.entry = entry
             f = self.fails.get(req.path)
-            if f and f["times"] > 0:
+            if f is None:  # a rule with `*` matches paths with ids in them (`/*/comments`)
+                f = next((r for pat, r in self.fails.items() if "*" in pat and fnmatch.fnmatchcase(req.path, pat)),
+                         None)
+            replace = None
+            if f and f["times"] > 0 and f.get("skip", 0) > 0:
+                f["skip"] -= 1
+            elif f and f["times"] > 0:
                 f["times"] -= 1
                 if f["mode"] == "drop":
                     entry["status"] = 0  # no response at all
                     r = Response(0)
                     r.drop = True
                     return r
-                resp = self.platform.server_error(f["status"])
-                entry["status"] = resp.status
-                return resp
+                if f["mode"] == "revoke":
+                    self._admin_revoke_all(req)
+                elif f["mode"] == "expire":
+                    self._admin_expire(req)
+                elif f["mode"] == "replace":
+                    replace = f
+                else:
+                    if f.get("body") is not None:
+                        resp = Response(f["status"], f["body"].encode(), f["content_type"])
+                    else:
+                        resp = self.platform.server_error(f["status"])
+                    entry["status"] = resp.status
+                    return resp
             try:
                 resp = self.platform.dispatch(req)
             except BadRequest as e:
@@ -622,6 +654,9 @@ class Emulator:
             except Exception:
                 traceback.print_exc(file=sys.stderr)
                 resp = self.platform.server_error(500)
+            if replace is not None:
+                entry["replaced_status"] = resp.status  # what the platform did before the answer was spoilt
+                resp = Response(replace["status"], (replace.get("body") or "").encode(), replace["content_type"])
             entry["status"] = resp.status
             return resp
 

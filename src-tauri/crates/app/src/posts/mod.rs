@@ -313,11 +313,17 @@ impl Outpost {
         let (channel_id, post) = self.platform_post_for(job).await?;
         let platform = self.channel_platform(&channel_id).await?;
         let log = crate::scheduler::JobParts::load(pool, &job.id, platform).await?;
-        match self.publish_attempt(&channel_id, &post, &log, &|_, _| {}).await {
+        match self
+            .publish_attempt(&channel_id, &post, &log, &|_, _| {})
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) => {
                 let why = if e.reached_platform {
-                    format!("Outpost cannot tell whether the first comment went out ({}). Check the post, then retry or dismiss the comment.", e.error)
+                    format!(
+                        "Outpost cannot tell whether the first comment went out ({}). Check the post, then retry or dismiss the comment.",
+                        e.error
+                    )
                 } else {
                     format!("The first comment was not posted: {}", e.error)
                 };

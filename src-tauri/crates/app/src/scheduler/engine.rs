@@ -27,12 +27,12 @@ use tokio::task::JoinSet;
 
 use super::clock::Clock;
 use super::parts::{self, JobParts};
-use outpost_platforms::publish::PartLog as _;
 use super::rates::{Limiter, post_rate};
 use super::{SchedulerEvent, grace_ms};
 use crate::channels::to_platform;
 use crate::posts::refresh_post_status_in;
 use crate::{Error, Outpost, Result};
+use outpost_platforms::publish::PartLog as _;
 
 /// How the scheduler behaves (defaults suit the desktop app and `outpost run`).
 #[derive(Debug, Clone)]
@@ -441,7 +441,7 @@ impl Scheduler {
             return self.settle(c, &claimed, &attempt_id, false, settle).await;
         }
         if key_expired {
-            let settle = match o.lookup_post(&channel_id, &post).await {
+            let settle = match self.look_up(&job.id, &channel_id, &post).await {
                 Ok(Some(p)) => Settle::Published(p),
                 _ => Settle::Unconfirmed(
                     "An earlier attempt may have published this post, and the platform no longer remembers its key, so Outpost did not send it again. Check the channel, then mark it published or publish it again.".into(),
@@ -484,7 +484,9 @@ impl Scheduler {
             let known = !reached
                 || matches!(
                     err,
-                    Error::Platform(P::RateLimited { .. } | P::Rejected { .. } | P::NeedsReauth { .. })
+                    Error::Platform(
+                        P::RateLimited { .. } | P::Rejected { .. } | P::NeedsReauth { .. }
+                    )
                 );
             let why = if known {
                 format!("The post is published, but its first comment was not: {msg}")
@@ -557,7 +559,6 @@ impl Scheduler {
         post: &outpost_platforms::publish::Post,
         why: &str,
     ) -> Settle {
-        let o = &self.inner.outpost;
         let at = self.now() + backoff(self.inner.cfg.retry_base_ms, job.attempt_count);
         if job.attempt_count < self.inner.cfg.max_attempts
             && self
@@ -571,7 +572,7 @@ impl Scheduler {
                 why: why.to_string(),
             };
         }
-        match o.lookup_post(channel_id, post).await {
+        match self.look_up(&job.id, channel_id, post).await {
             Ok(Some(p)) => Settle::Published(p),
             _ => Settle::Unconfirmed(format!(
                 "Outpost cannot tell whether this post went out ({why}). Check the channel, then mark it published or publish it again."
@@ -703,7 +704,10 @@ impl Scheduler {
     async fn confirm_native(&self, c: &Candidate, job: &PublishJob) -> Result<()> {
         let o = &self.inner.outpost;
         let now = self.now();
-        let (channel_id, post) = o.platform_post_for(job).await?;
+        let (channel_id, mut post) = o.platform_post_for(job).await?;
+        // The platform creates the post at its time: only one created from then on is this one.
+        let at = o.post_time(&c.post_id).await?.unwrap_or(job.due_at);
+        post.options.attempt_since = Some(at / 1000);
         let (pid, url) = match o.lookup_post(&channel_id, &post).await {
             Ok(Some(p)) => (p.id, p.url.or_else(|| job.platform_url.clone())),
             found => {
@@ -726,6 +730,25 @@ impl Scheduler {
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.emit_job(c, JobState::Published, url);
         Ok(())
+    }
+
+    /// Looks `post` up as this job's attempts may have created it: only a post created since the
+    /// first attempt that may have reached the platform counts (never an older one with the same
+    /// text); without such an attempt nothing matches.
+    async fn look_up(
+        &self,
+        job_id: &str,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+    ) -> Result<Option<Published>> {
+        let o = &self.inner.outpost;
+        let since = attempts::first_unsettled_start(o.store().pool(), job_id, &post.key).await?;
+        let Some(since) = since else {
+            return Ok(None);
+        };
+        let mut post = post.clone();
+        post.options.attempt_since = Some(since.div_euclid(1000));
+        o.lookup_post(channel_id, &post).await
     }
 
     /// Whether sending `post` again at `at` cannot create a second copy: the platform honours a
@@ -815,7 +838,8 @@ impl Scheduler {
         let logged = publisher(platform).is_some_and(parts::logs_parts);
         if post.options.publish_at.is_none() && logged {
             let live = parts.live_count();
-            let comment_in_doubt = parts.is_comment_platform() && live >= 1 && parts.was_in_flight();
+            let comment_in_doubt =
+                parts.is_comment_platform() && live >= 1 && parts.was_in_flight();
             if !post.parts.is_empty() && live >= post.parts.len() {
                 // Every part went live before the crash: published.
                 let settle = Settle::Published(published_from(&parts.live()));
@@ -848,7 +872,7 @@ impl Scheduler {
             return Ok(());
         }
         let live = parts.live_count();
-        let settle = match o.lookup_post(&channel_id, &post).await {
+        let settle = match self.look_up(&job.id, &channel_id, &post).await {
             Ok(Some(p)) => Settle::Published(p),
             _ if live > 0 => Settle::Unconfirmed(format!(
                 "{live} of {} parts are live (they will not be sent again); Outpost stopped while sending the next one and cannot tell whether it went out. Check the channel, then publish the rest or mark it published.",
@@ -913,7 +937,11 @@ async fn record_thread(
     let rows = outpost_store::parts::list_for_job(&mut *tx, job_id).await?;
     for (i, id) in p.thread.iter().enumerate() {
         let i = i64::try_from(i).unwrap_or(i64::MAX);
-        if id.is_empty() || rows.iter().any(|r| r.part_index == i && r.state == "published") {
+        if id.is_empty()
+            || rows
+                .iter()
+                .any(|r| r.part_index == i && r.state == "published")
+        {
             continue;
         }
         let kind = rows

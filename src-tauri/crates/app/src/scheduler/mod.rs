@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
-pub(crate) use parts::JobParts;
 pub use engine::{OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
+pub(crate) use parts::JobParts;
 
 use crate::{Outpost, Result};
 

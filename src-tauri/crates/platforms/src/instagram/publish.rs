@@ -170,8 +170,7 @@ impl Publisher for InstagramPublisher {
         };
         // The post is live and recorded: a failed comment is the error, shown on the post as
         // "published; first comment failed" (never a reason to publish the post again).
-        crate::publish::first_comment(ctx, post, first, |text| comment(ctx, tokens, id, text))
-            .await
+        crate::publish::first_comment(ctx, post, first, |text| comment(ctx, tokens, id, text)).await
     }
 
     // `lookup` is the trait's `Ok(None)`: a container has no client key and the media list cannot be searched by

@@ -283,6 +283,24 @@ async fn wait_processed(ctx: Ctx<'_>, origin: &Url, tokens: &TokenSet, id: &str)
     }
 }
 
+/// The name Outpost registers its Mastodon app with (`client_name`), shown on its statuses.
+pub const APP_NAME: &str = "Outpost";
+/// Clock skew allowed between this computer and the server when matching creation times.
+const SKEW_S: i64 = 60;
+
+/// Whether status `s` can be the one an attempt started at `since` (unix s) created: made by
+/// Outpost's app, not a reply, created no earlier than the attempt (less the skew).
+fn created_by_this_attempt(s: &Value, since: i64) -> bool {
+    let app = s.pointer("/application/name").and_then(Value::as_str);
+    let created = s
+        .get("created_at")
+        .and_then(Value::as_str)
+        .and_then(transport::parse_rfc3339);
+    app == Some(APP_NAME)
+        && s.get("in_reply_to_id").is_none_or(Value::is_null)
+        && created.is_some_and(|t| t >= since - SKEW_S)
+}
+
 /// The JSON body of `POST /api/v1/statuses` for one part.
 fn status_body(
     post: &Post,
@@ -431,9 +449,7 @@ impl Publisher for MastodonPublisher {
 
     /// Mastodon keeps each `Idempotency-Key` for an hour: within that hour, publishing the same
     /// post again is itself the safe lookup (the server answers with the statuses already made).
-    /// Beyond it, this reads the account's 40 most recent statuses and matches the first part's
-    /// text (the server renders it as HTML; tags are stripped before comparing). A thread is
-    /// reported by its first status only.
+    /// Beyond it, [`Publisher::lookup`] matches what this attempt created (app, time, text).
     /// Idempotency-Key per part: Mastodon returns the first status for a repeat within an hour.
     fn retry_is_safe(&self) -> bool {
         true
@@ -512,6 +528,12 @@ impl Publisher for MastodonPublisher {
         }
     }
 
+    /// Finds the status this post's attempt created, beyond the `Idempotency-Key`'s hour: among
+    /// the account's 40 most recent statuses, one created by this app ([`APP_NAME`], which Mastodon
+    /// shows the owner as `application.name`) no earlier than the attempt
+    /// ([`crate::publish::PostOptions::attempt_since`], less a minute of clock skew), not a reply,
+    /// with the first part's text. Text alone never matches: without the attempt's time there is
+    /// no match, so a recurring post with the same words is never taken for this one.
     async fn lookup(
         &self,
         ctx: Ctx<'_>,
@@ -519,6 +541,9 @@ impl Publisher for MastodonPublisher {
         post: &Post,
     ) -> Result<Option<Published>> {
         let Some(first) = post.parts.first() else {
+            return Ok(None);
+        };
+        let Some(since) = post.options.attempt_since else {
             return Ok(None);
         };
         let origin = origin(ctx)?;
@@ -552,6 +577,9 @@ impl Publisher for MastodonPublisher {
         };
         let want = normalise(&first.text);
         for s in list {
+            if !created_by_this_attempt(s, since) {
+                continue;
+            }
             let text = s
                 .get("text")
                 .and_then(Value::as_str)

@@ -51,6 +51,11 @@ pub struct PostOptions {
     /// TikTok: turn Stitch off for this video (must be on when the creator turned Stitch off).
     #[serde(default)]
     pub disable_stitch: bool,
+    /// Reconciliation: the earliest moment (unix s) an attempt of this post may have reached the
+    /// platform. A look-up accepts only a post created from then on — never an older one that
+    /// happens to carry the same text (a recurring post). Set by the scheduler, never stored.
+    #[serde(default, skip_serializing)]
+    pub attempt_since: Option<i64>,
 }
 
 /// What to publish on one channel.

@@ -156,11 +156,7 @@ impl Publisher for ThreadsPublisher {
             Some(u) => Some(u),
             None => CONTAINERS.permalink(ctx, tokens, &id).await,
         };
-        Ok(Published {
-            url,
-            thread,
-            id,
-        })
+        Ok(Published { url, thread, id })
     }
 
     // `lookup` is the trait's `Ok(None)`: Threads has no client key on a post and no search by one; a crash
