@@ -336,6 +336,7 @@ class Emulator:
         self.delays: dict[str, dict] = {}
         self.log: list[dict] = []
         self.counters = {"codes_issued": 0, "codes_redeemed": 0, "revoked": 0, "refreshes": 0}
+        self.access_seconds: float | None = None  # `POST token-lifetime`: access tokens live this long
         if hasattr(self, "platform"):
             self.user = self.platform.default_user()
             self.platform.reset()  # platform state (e.g. published posts, uploads)
@@ -453,6 +454,7 @@ class Emulator:
             "apps": ("POST", self._admin_apps), "consent": ("POST", self._admin_consent),
             "user": ("POST", self._admin_user), "fail": ("POST", self._admin_fail),
             "delay": ("POST", self._admin_delay),
+            "token-lifetime": ("POST", self._admin_token_lifetime),
             "revoke-all": ("POST", self._admin_revoke_all), "expire-access-tokens": ("POST", self._admin_expire),
             "clock": ("POST", self._admin_clock), "log": ("GET", lambda r: self.log),
             "state": ("GET", lambda r: self.state()), "reset": ("POST", self._admin_reset),
@@ -577,14 +579,29 @@ class Emulator:
         """The (before, after) seconds and drop flag for one request on `path`, if a rule applies."""
         with self.lock:
             rule = self.delays.get(path)
+            if rule is None:  # a rule with `*` matches paths with ids in them (`/v1.0/*/threads_publish`)
+                rule = next((r for pat, r in self.delays.items() if "*" in pat and fnmatch.fnmatchcase(path, pat)),
+                            None)
             if rule is None:
                 return None
             if rule["times"] > 0:
                 rule["times"] -= 1
                 if rule["times"] == 0:
-                    del self.delays[path]
+                    self.delays = {k: r for k, r in self.delays.items() if r is not rule}
             pick = lambda r: (r[0] + (r[1] - r[0]) * secrets.randbelow(1_000_001) / 1_000_000) / 1000
             return pick(rule["before_ms"]), pick(rule["after_ms"]), rule["drop_after"]
+
+    def _admin_token_lifetime(self, req):
+        """`{"access_seconds": N}`: access tokens issued from now on live N seconds (null: the
+        platform's own lifetime). Platforms that honour it: X."""
+        n = req.admin_body.get("access_seconds")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, float)) or n <= 0):
+            raise ValueError("access_seconds must be a positive number or null")
+        self.access_seconds = n
+        return {"access_seconds": n}
+
+    def access_life(self, default: float) -> float:
+        return default if self.access_seconds is None else self.access_seconds
 
     def _admin_revoke_all(self, req):
         for gid in list(self.grants):

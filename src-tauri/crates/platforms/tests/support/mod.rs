@@ -310,3 +310,28 @@ impl outpost_platforms::publish::MediaHost for TestMediaHost {
         Ok(())
     }
 }
+
+/// A part log kept in memory (the scheduler's is in the store): what was sent, what went live.
+#[derive(Debug, Default)]
+pub struct RecordedParts {
+    pub sending: std::sync::Mutex<Vec<usize>>,
+    pub live: std::sync::Mutex<Vec<outpost_platforms::publish::LivePart>>,
+}
+
+#[async_trait::async_trait]
+impl outpost_platforms::publish::PartLog for RecordedParts {
+    fn live(&self) -> Vec<outpost_platforms::publish::LivePart> {
+        self.live.lock().unwrap().clone()
+    }
+
+    async fn sending(&self, index: usize) -> outpost_platforms::Result<()> {
+        self.sending.lock().unwrap().push(index);
+        Ok(())
+    }
+
+    async fn published(&self, index: usize, part: &outpost_platforms::publish::LivePart) {
+        let mut live = self.live.lock().unwrap();
+        assert_eq!(live.len(), index, "parts go live in order");
+        live.push(part.clone());
+    }
+}
