@@ -173,6 +173,23 @@ async fn a_429_parks_the_channel_and_a_5xx_on_x_is_unconfirmed_not_retried() {
     );
 }
 
+/// The state a kill -9 leaves: the job claimed, attempt `attempt` open.
+async fn left_publishing(s: &Setup, job: &str, attempt: &str) {
+    sqlx::query("UPDATE publish_jobs SET state = 'publishing', attempt_count = 1 WHERE id = ?1")
+        .bind(job)
+        .execute(s.o.store().pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at) VALUES (?2, ?1, 1, 0)",
+    )
+    .bind(job)
+    .bind(attempt)
+    .execute(s.o.store().pool())
+    .await
+    .unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_while_publishing_is_reconciled_never_blindly_resent() {
     let (s, ch) = connected_x().await;
@@ -182,18 +199,7 @@ async fn a_crash_while_publishing_is_reconciled_never_blindly_resent() {
             .unwrap();
     // Simulate the state a kill -9 leaves: the job claimed, an attempt open.
     let job = d.targets[0].job.clone().unwrap().id;
-    sqlx::query("UPDATE publish_jobs SET state = 'publishing', attempt_count = 1 WHERE id = ?1")
-        .bind(&job)
-        .execute(s.o.store().pool())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at) VALUES ('a1', ?1, 1, 0)",
-    )
-    .bind(&job)
-    .execute(s.o.store().pool())
-    .await
-    .unwrap();
+    left_publishing(&s, &job, "a1").await;
     mark_sent(&s, &job).await;
     sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
     let got = s.o.post_detail(&d.post.id).await.unwrap();
@@ -211,18 +217,7 @@ async fn a_crash_while_publishing_is_reconciled_never_blindly_resent() {
             .await
             .unwrap();
     let job = d.targets[0].job.clone().unwrap().id;
-    sqlx::query("UPDATE publish_jobs SET state = 'publishing', attempt_count = 1 WHERE id = ?1")
-        .bind(&job)
-        .execute(s.o.store().pool())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at) VALUES ('a2', ?1, 1, 0)",
-    )
-    .bind(&job)
-    .execute(s.o.store().pool())
-    .await
-    .unwrap();
+    left_publishing(&s, &job, "a2").await;
     sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
     let got = s.o.post_detail(&d.post.id).await.unwrap();
     assert_eq!(job_state(&got), "published", "{got:?}");

@@ -25,6 +25,25 @@ fn sched(o: &Outpost, clock: Arc<dyn Clock>) -> Scheduler {
     Scheduler::new(o.clone(), cfg)
 }
 
+/// A connected channel with a thread of `parts` due now, and the emulator told to fail by `rule`.
+async fn thread_failing(platform: Platform, parts: &[&str], rule: Value) -> (Setup, PostDetail) {
+    let (s, ch) = connected(platform).await;
+    let d =
+        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
+            .await
+            .unwrap();
+    s.emu.admin("fail", rule).await;
+    (s, d)
+}
+
+/// `outpost run --once` now.
+async fn run_now(s: &Setup) {
+    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
+        .run_once()
+        .await
+        .unwrap();
+}
+
 fn thread(channel: &str, first: &str, rest: &[&str]) -> NewPost {
     NewPost {
         text: first.into(),
@@ -58,6 +77,13 @@ fn job(d: &PostDetail) -> (String, String) {
 
 async fn detail(s: &Setup, d: &PostDetail) -> PostDetail {
     s.o.post_detail(&d.post.id).await.unwrap()
+}
+
+/// The user signs in again (the channel's posts held for it are released or published again).
+async fn reconnect(s: &Setup) {
+    let (_, visit, waited) = s.sign_in(outpost_app::channels::Surface::Cli).await;
+    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
+    s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap();
 }
 
 /// The texts on the platform with how many copies each, and (X, Mastodon) each part's parent.
@@ -95,19 +121,14 @@ async fn x_thread_is_whole(s: &Setup, parts: &[&str]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x_a_429_after_part_1_resumes_at_part_2_and_the_pause_survives_a_restart() {
-    let (s, ch) = connected(Platform::X).await;
     let parts = ["X thread one", "X thread two", "X thread three"];
-    let d =
-        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
-            .await
-            .unwrap();
     // Part 2 gets a 429 (X: code 88, x-rate-limit-reset 15 minutes ahead).
-    s.emu
-        .admin(
-            "fail",
-            json!({"path": "/2/tweets", "status": 429, "skip": 1, "times": 1}),
-        )
-        .await;
+    let (s, d) = thread_failing(
+        Platform::X,
+        &parts,
+        json!({"path": "/2/tweets", "status": 429, "skip": 1, "times": 1}),
+    )
+    .await;
     let clock = ManualClock::new(outpost_store::now_ms());
     sched(&s.o, Arc::new(clock.clone()))
         .run_once()
@@ -166,26 +187,18 @@ async fn x_a_429_after_part_1_resumes_at_part_2_and_the_pause_survives_a_restart
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x_a_refusal_after_part_1_fails_clearly_and_publish_again_sends_only_the_rest() {
-    let (s, ch) = connected(Platform::X).await;
     let parts = [
         "Refused thread one",
         "Refused thread two",
         "Refused thread three",
     ];
-    let d =
-        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
-            .await
-            .unwrap();
-    s.emu
-        .admin(
-            "fail",
-            json!({"path": "/2/tweets", "status": 403, "skip": 1, "times": 1}),
-        )
-        .await;
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    let (s, d) = thread_failing(
+        Platform::X,
+        &parts,
+        json!({"path": "/2/tweets", "status": 403, "skip": 1, "times": 1}),
+    )
+    .await;
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     let (jid, state) = job(&got);
     assert_eq!(state, "failed", "{got:?}");
@@ -202,10 +215,7 @@ async fn x_a_refusal_after_part_1_fails_clearly_and_publish_again_sends_only_the
     );
     // The user asks for it again: parts 2 and 3 go out (X would refuse part 1 as a duplicate).
     s.o.resolve_job(&jid, JobAction::PublishNow).await.unwrap();
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    run_now(&s).await;
     assert_eq!(job(&detail(&s, &d).await).1, "published");
     x_thread_is_whole(&s, &parts).await;
     assert_eq!(
@@ -217,60 +227,42 @@ async fn x_a_refusal_after_part_1_fails_clearly_and_publish_again_sends_only_the
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn x_a_revoked_grant_mid_thread_holds_the_rest_until_reconnected() {
-    let (s, ch) = connected(Platform::X).await;
     let parts = ["Revoked one", "Revoked two", "Revoked three"];
-    let d =
-        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
-            .await
-            .unwrap();
     // The user removes the app from their account while part 2 is on its way.
-    s.emu
-        .admin(
-            "fail",
-            json!({"path": "/2/tweets", "mode": "revoke", "skip": 1}),
-        )
-        .await;
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    let (s, d) = thread_failing(
+        Platform::X,
+        &parts,
+        json!({"path": "/2/tweets", "mode": "revoke", "skip": 1}),
+    )
+    .await;
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     assert_eq!(job(&got).1, "held", "{got:?}");
     let posts = on_platform(&s, "posts").await;
     assert_eq!((copies(&posts, parts[0]), copies(&posts, parts[1])), (1, 0));
     // Signing in again releases the post: the rest goes out, nothing twice.
-    let (_, visit, waited) = s.sign_in(outpost_app::channels::Surface::Cli).await;
-    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
-    s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap();
+    reconnect(&s).await;
     let (jid, state) = job(&detail(&s, &d).await);
     if state == "held" {
         s.o.resolve_job(&jid, JobAction::PublishNow).await.unwrap();
     }
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    run_now(&s).await;
     assert_eq!(job(&detail(&s, &d).await).1, "published");
     x_thread_is_whole(&s, &parts).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mastodon_a_spoilt_answer_after_part_2_resumes_with_its_key_never_twice() {
-    let (s, ch) = connected(Platform::Mastodon).await;
     let parts = ["Toot one", "Toot two", "Toot three"];
-    let d =
-        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
-            .await
-            .unwrap();
     // Part 2 is created, its answer is a truncated 200; then part 3's answer is an HTML 502 page
     // (nothing created).
-    s.emu
-        .admin(
-            "fail",
-            json!({"path": "/api/v1/statuses", "mode": "replace", "status": 200,
+    let (s, d) = thread_failing(
+        Platform::Mastodon,
+        &parts,
+        json!({"path": "/api/v1/statuses", "mode": "replace", "status": 200,
                    "body": "{\"id\": \"1", "content_type": "application/json", "skip": 1}),
-        )
-        .await;
+    )
+    .await;
     let clock = ManualClock::new(outpost_store::now_ms());
     sched(&s.o, Arc::new(clock.clone()))
         .run_once()
@@ -321,24 +313,16 @@ async fn mastodon_a_spoilt_answer_after_part_2_resumes_with_its_key_never_twice(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn threads_an_expired_token_after_part_1_holds_then_resumes_at_part_2() {
-    let (s, ch) = connected(Platform::Threads).await;
     let parts = ["Threads one", "Threads two", "Threads three"];
-    let d =
-        s.o.create_post(thread(&ch, parts[0], &parts[1..]))
-            .await
-            .unwrap();
     // The access token expires just as part 2 is published: Threads refuses it (code 190, and
     // an expired long-lived token cannot be refreshed): the rest is held, part 1 stays live.
-    s.emu
-        .admin(
-            "fail",
-            json!({"path": "/v1.0/*/threads_publish", "mode": "expire", "skip": 1, "times": 1}),
-        )
-        .await;
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    let (s, d) = thread_failing(
+        Platform::Threads,
+        &parts,
+        json!({"path": "/v1.0/*/threads_publish", "mode": "expire", "skip": 1, "times": 1}),
+    )
+    .await;
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     let (jid, state) = job(&got);
     assert_eq!(state, "held", "{got:?}");
@@ -352,16 +336,11 @@ async fn threads_an_expired_token_after_part_1_holds_then_resumes_at_part_2() {
     assert!(why.starts_with("1 of 3 parts are live"), "{why}");
     assert_eq!(on_platform(&s, "posts").await.len(), 1);
     // The user signs in again: parts 2 and 3 follow, replying to part 1.
-    let (_, visit, waited) = s.sign_in(outpost_app::channels::Surface::Cli).await;
-    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
-    s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap();
+    reconnect(&s).await;
     if job(&detail(&s, &d).await).1 == "held" {
         s.o.resolve_job(&jid, JobAction::PublishNow).await.unwrap();
     }
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     assert_eq!(job(&got).1, "published", "{got:?}");
     let posts = on_platform(&s, "posts").await;
@@ -385,10 +364,7 @@ async fn facebook_a_failed_first_comment_shows_notifies_and_retries_once() {
         )
         .await;
     let mut events = s.o.scheduler_events();
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     let (jid, state) = job(&got);
     assert_eq!(state, "published", "{got:?}");
@@ -440,10 +416,7 @@ async fn linkedin_a_first_comment_lost_in_a_5xx_is_unknown_and_can_be_dismissed(
             json!({"path": "/rest/socialActions/*/comments", "status": 500}),
         )
         .await;
-    sched(&s.o, Arc::new(outpost_app::scheduler::SystemClock))
-        .run_once()
-        .await
-        .unwrap();
+    run_now(&s).await;
     let got = detail(&s, &d).await;
     let (jid, state) = job(&got);
     assert_eq!(state, "published", "{got:?}");

@@ -726,6 +726,16 @@ impl Scheduler {
         };
         let mut tx = o.store().begin().await?;
         jobs::mark_published(&mut *tx, &job.id, &pid, url.as_deref(), now).await?;
+        outpost_store::parts::mark_published(
+            &mut *tx,
+            &job.id,
+            0,
+            "post",
+            &pid,
+            url.as_deref(),
+            now,
+        )
+        .await?;
         refresh_post_status_in(&mut tx, &c.post_id).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.emit_job(c, JobState::Published, url);

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
-pub use engine::{OnceReport, Scheduler, SchedulerConfig};
+pub use engine::{COMMENT_FAILED, OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
 pub(crate) use parts::JobParts;
 

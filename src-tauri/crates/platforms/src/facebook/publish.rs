@@ -131,7 +131,7 @@ impl Publisher for FacebookPublisher {
         if let Some(first) = crate::publish::live_first(ctx) {
             let id = first.id.clone();
             return crate::publish::first_comment(ctx, post, first, |text| {
-                comment(ctx, tokens, id, text)
+                GRAPH.comment(ctx, tokens, id, text)
             })
             .await;
         }
@@ -234,7 +234,10 @@ impl Publisher for FacebookPublisher {
         };
         // The post is live and recorded: a failed comment is the error, shown on the post as
         // "published; first comment failed" (never a reason to publish the post again).
-        crate::publish::first_comment(ctx, post, first, |text| comment(ctx, tokens, id, text)).await
+        crate::publish::first_comment(ctx, post, first, |text| {
+            GRAPH.comment(ctx, tokens, id, text)
+        })
+        .await
     }
 
     // `lookup` is the trait's `Ok(None)`: the Graph API has no idempotency key and nothing Outpost can attach to a
@@ -466,18 +469,4 @@ mod tests {
             "the Graph base URLs pin this version"
         );
     }
-}
-
-/// The Page's first comment on its live post: `POST /{post-id}/comments` `message`; its id.
-async fn comment(ctx: Ctx<'_>, tokens: &TokenSet, post: String, text: String) -> Result<String> {
-    let v = GRAPH
-        .form(
-            ctx,
-            tokens,
-            Method::POST,
-            &format!("/{post}/comments"),
-            &[("message", text)],
-        )
-        .await?;
-    GRAPH.id(&v)
 }

@@ -130,7 +130,7 @@ impl Publisher for InstagramPublisher {
         if let Some(first) = crate::publish::live_first(ctx) {
             let id = first.id.clone();
             return crate::publish::first_comment(ctx, post, first, |text| {
-                comment(ctx, tokens, id, text)
+                GRAPH.comment(ctx, tokens, id, text)
             })
             .await;
         }
@@ -170,7 +170,10 @@ impl Publisher for InstagramPublisher {
         };
         // The post is live and recorded: a failed comment is the error, shown on the post as
         // "published; first comment failed" (never a reason to publish the post again).
-        crate::publish::first_comment(ctx, post, first, |text| comment(ctx, tokens, id, text)).await
+        crate::publish::first_comment(ctx, post, first, |text| {
+            GRAPH.comment(ctx, tokens, id, text)
+        })
+        .await
     }
 
     // `lookup` is the trait's `Ok(None)`: a container has no client key and the media list cannot be searched by
@@ -249,18 +252,4 @@ mod tests {
         assert_eq!(hashtags("#a #b c#d #1 # #_x &#35;"), 4);
         assert_eq!(hashtags(&"#tag ".repeat(31)), 31);
     }
-}
-
-/// The first comment on a live post: `POST /{ig-media-id}/comments` `message`; its id.
-async fn comment(ctx: Ctx<'_>, tokens: &TokenSet, post: String, text: String) -> Result<String> {
-    let v = GRAPH
-        .form(
-            ctx,
-            tokens,
-            Method::POST,
-            &format!("/{post}/comments"),
-            &[("message", text)],
-        )
-        .await?;
-    GRAPH.id(&v)
 }
