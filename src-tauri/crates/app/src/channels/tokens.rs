@@ -377,7 +377,8 @@ mod tests {
         // Ordinary tokens: a tenth, at least 5 minutes, at most 7 days.
         assert_eq!(margin_s(&living(7_200)), 720);
         assert_eq!(margin_s(&living(1_200)), 300);
-        assert_eq!(margin_s(&living(60 * 86_400)), 7 * 86_400);
+        assert_eq!(margin_s(&living(60 * 86_400)), 6 * 86_400);
+        assert_eq!(margin_s(&living(100 * 86_400)), 7 * 86_400);
         for life in [1, 6, 30, 599, 600, 601, 3_600, 86_400] {
             assert!(margin_s(&living(life)) <= life / 2, "{life}");
         }
