@@ -2854,7 +2854,8 @@ export type SchedulerActivity = { event: SchedulerEvent }
  */
 export type SchedulerEvent = 
 /**
- * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
+ * or `comment_failed`: the job is published but its first comment did not go out.
  */
 { kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
 /**

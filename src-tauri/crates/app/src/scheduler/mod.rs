@@ -32,7 +32,8 @@ pub const DEFAULT_GRACE_MINUTES: i64 = 30;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SchedulerEvent {
-    /// A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+    /// A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
+    /// or `comment_failed`: the job is published but its first comment did not go out.
     Job {
         job_id: String,
         post_id: String,
