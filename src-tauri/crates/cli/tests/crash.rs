@@ -13,7 +13,7 @@
 //!   copy) — never re-sent blindly;
 //! - Mastodon (`Idempotency-Key`): every post ends `published`, exactly once.
 //!
-//! Threads (issue #16): X, Mastodon and Threads posts of three parts; every part is counted on its
+//! Threads (issue #16): X, Mastodon, Threads and Bluesky (the reference PDS, no delays there) posts of three parts; every part is counted on its
 //! own — no part ever has two copies, a `published` thread has every part once, each reply to the
 //! part before (X, Mastodon). First comments (LinkedIn, Facebook): a post with its first comment;
 //! the post and the comment each at most once, a `published` post whose comment is not there shows
@@ -88,7 +88,9 @@ enum Shape {
 struct Rig {
     platform: Platform,
     shape: Shape,
-    emu: Emulator,
+    /// The platform emulator (Bluesky: the reference PDS instead).
+    emu: Option<Emulator>,
+    pds: Option<Pds>,
     dir: tempfile::TempDir,
     o: Outpost,
     channels: Vec<String>,
@@ -98,9 +100,83 @@ struct Rig {
     lists: &'static [&'static str],
 }
 
-async fn rig(platform: Platform, shape: Shape) -> Rig {
-    let emu = Emulator::start(platform.id());
+/// The reference Bluesky PDS (`tests/pds/run.sh`) with `CHANNELS` accounts.
+struct Pds {
+    url: String,
+    accounts: Vec<Value>,
+    _child: std::process::Child,
+    _stdin: std::process::ChildStdin,
+}
+
+/// `None` (skip) when the PDS is not installed and `OUTPOST_REQUIRE_PDS` is not 1.
+fn start_pds() -> Option<Pds> {
+    use std::io::BufRead;
+    let root = channels_support::repo_root();
+    if !root.join("tests/pds/node_modules").is_dir() {
+        assert!(
+            std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"),
+            "OUTPOST_REQUIRE_PDS=1 but tests/pds/node_modules is missing"
+        );
+        return None;
+    }
+    let mut child = std::process::Command::new("bash")
+        .arg(root.join("tests/pds/run.sh"))
+        .args(["--accounts", &CHANNELS.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(line.trim()).unwrap();
+    Some(Pds {
+        url: info["pds"].as_str().unwrap().to_string(),
+        accounts: info["accounts"].as_array().unwrap().clone(),
+        _child: child,
+        _stdin: stdin,
+    })
+}
+
+async fn rig(platform: Platform, shape: Shape) -> Option<Rig> {
     let dir = tempfile::tempdir().unwrap();
+    if platform == Platform::Bluesky {
+        let pds = tokio::task::spawn_blocking(start_pds).await.unwrap()?;
+        let mut opts = options(
+            dir.path(),
+            outpost_platforms::Endpoints::default(),
+            Arc::new(NoBrowser::default()),
+        );
+        opts.passphrase = Some(Secret::new(PASSPHRASE));
+        let o = Outpost::open(opts).await.unwrap();
+        let mut channels = Vec::new();
+        for a in &pds.accounts {
+            let v = o
+                .connect_bluesky(
+                    Some(&pds.url),
+                    a["handle"].as_str().unwrap(),
+                    &Secret::new(a["appPassword"].as_str().unwrap()),
+                )
+                .await
+                .unwrap();
+            channels.push(v[0].id.clone());
+        }
+        return Some(Rig {
+            platform,
+            shape,
+            emu: None,
+            pds: Some(pds),
+            dir,
+            o,
+            channels,
+            post_paths: &[],
+            lists: &[],
+        });
+    }
+    let emu = Emulator::start(platform.id());
     let endpoints = endpoints_for(platform, &emu);
     let mut opts = options(dir.path(), endpoints, Arc::new(NoBrowser::default()));
     opts.passphrase = Some(Secret::new(PASSPHRASE));
@@ -121,16 +197,17 @@ async fn rig(platform: Platform, shape: Shape) -> Rig {
         ),
         other => panic!("no crash rig for {other:?}"),
     };
-    Rig {
+    Some(Rig {
         platform,
         shape,
-        emu,
+        emu: Some(emu),
+        pds: None,
         dir,
         o,
         channels,
         post_paths,
         lists,
-    }
+    })
 }
 
 /// The text of something the emulator holds (a post, a status, a comment).
@@ -155,13 +232,17 @@ impl Rig {
         for p in Platform::ALL {
             cmd.env_remove(format!("OUTPOST_ENDPOINT_{}", p.id().to_ascii_uppercase()));
         }
-        if self.platform != Platform::Mastodon {
+        if let Some(emu) = self
+            .emu
+            .as_ref()
+            .filter(|_| self.platform != Platform::Mastodon)
+        {
             cmd.env(
                 format!(
                     "OUTPOST_ENDPOINT_{}",
                     self.platform.id().to_ascii_uppercase()
                 ),
-                &self.emu.origin,
+                &emu.origin,
             );
         }
         cmd
@@ -191,31 +272,77 @@ impl Rig {
         (child, rx)
     }
 
-    /// Copies of each text on the platform.
-    async fn copies(&self) -> HashMap<String, usize> {
-        let mut out = HashMap::new();
+    /// What is live: (id, text, the id it replies to) of every post, reply and comment.
+    async fn live(&self) -> Vec<(String, String, Option<String>)> {
+        let mut out = Vec::new();
+        if let Some(pds) = &self.pds {
+            let http = channels_support::http_client();
+            for a in &pds.accounts {
+                let mut cursor: Option<String> = None;
+                loop {
+                    let mut url = format!(
+                        "{}/xrpc/com.atproto.repo.listRecords?repo={}&collection=app.bsky.feed.post&limit=100",
+                        pds.url,
+                        a["did"].as_str().unwrap()
+                    );
+                    if let Some(c) = &cursor {
+                        url.push_str(&format!("&cursor={c}"));
+                    }
+                    let v: Value = http.get(url).send().await.unwrap().json().await.unwrap();
+                    for r in v["records"].as_array().unwrap() {
+                        out.push((
+                            r["uri"].as_str().unwrap().to_string(),
+                            r["value"]["text"].as_str().unwrap().to_string(),
+                            r["value"]["reply"]["parent"]["uri"]
+                                .as_str()
+                                .map(str::to_string),
+                        ));
+                    }
+                    cursor = v["cursor"].as_str().map(str::to_string);
+                    if cursor.is_none() || v["records"].as_array().unwrap().is_empty() {
+                        break;
+                    }
+                }
+            }
+            return out;
+        }
+        let emu = self.emu.as_ref().unwrap();
         for list in self.lists {
-            for p in self.emu.admin_get(list).await.as_array().unwrap() {
+            for p in emu.admin_get(list).await.as_array().unwrap() {
                 let text = text_of(p).unwrap_or_else(|| panic!("no text in {p}"));
-                *out.entry(text).or_default() += 1;
+                let parent = p["in_reply_to_tweet_id"]
+                    .as_str()
+                    .or_else(|| p["in_reply_to_id"].as_str())
+                    .map(str::to_string);
+                let id = p["id"]
+                    .as_str()
+                    .map_or_else(|| p["id"].to_string(), str::to_string);
+                out.push((
+                    format!("{list}:{id}"),
+                    text,
+                    parent.map(|x| format!("{list}:{x}")),
+                ));
             }
         }
         out
     }
 
-    /// What is live and what it replies to (X, Mastodon): id → (text, parent id).
-    async fn replies(&self) -> HashMap<String, (String, Option<String>)> {
+    /// Copies of each text on the platform.
+    async fn copies(&self) -> HashMap<String, usize> {
         let mut out = HashMap::new();
-        for p in self.emu.admin_get("posts").await.as_array().unwrap() {
-            let parent = p["in_reply_to_tweet_id"]
-                .as_str()
-                .or_else(|| p["in_reply_to_id"].as_str())
-                .map(str::to_string);
-            if let (Some(id), Some(text)) = (p["id"].as_str(), text_of(p)) {
-                out.insert(id.to_string(), (text, parent));
-            }
+        for (_, text, _) in self.live().await {
+            *out.entry(text).or_default() += 1;
         }
         out
+    }
+
+    /// What is live and what it replies to: id → (text, parent id).
+    async fn replies(&self) -> HashMap<String, (String, Option<String>)> {
+        self.live()
+            .await
+            .into_iter()
+            .map(|(id, text, parent)| (id, (text, parent)))
+            .collect()
     }
 
     /// (job state, post status, text) of every post.
@@ -269,13 +396,15 @@ impl Rig {
     }
 
     async fn delay(&self, before: u64, after: u64) {
+        let Some(emu) = &self.emu else {
+            return; // the reference PDS has no delays: kills land where they land
+        };
         for path in self.post_paths {
-            self.emu
-                .admin(
-                    "delay",
-                    json!({"path": path, "before_ms": before, "after_ms": after}),
-                )
-                .await;
+            emu.admin(
+                "delay",
+                json!({"path": path, "before_ms": before, "after_ms": after}),
+            )
+            .await;
         }
     }
 }
@@ -298,7 +427,10 @@ async fn crash_run(platform: Platform, shape: Shape) {
         platform.id()
     ));
     let mut rng = StdRng::seed_from_u64(seed);
-    let rig = rig(platform, shape).await;
+    let Some(rig) = rig(platform, shape).await else {
+        report("SKIP: tests/pds/node_modules is missing (bash tests/pds/install.sh)");
+        return;
+    };
     let started = Instant::now();
     let mut created = 0_usize;
     let mut t = Tally::default();
@@ -444,7 +576,7 @@ async fn crash_run(platform: Platform, shape: Shape) {
                     problems.push(format!("{text:?}: job published, post {status}"));
                 }
             }
-            "unconfirmed" if platform != Platform::Mastodon => {
+            "unconfirmed" if !matches!(platform, Platform::Mastodon | Platform::Bluesky) => {
                 if n.iter().all(|k| *k == 0) {
                     unconfirmed_0 += 1;
                 } else {
@@ -490,10 +622,10 @@ async fn crash_run(platform: Platform, shape: Shape) {
     ));
     assert!(problems.is_empty(), "seed {seed}: {problems:#?}");
     assert_eq!((doubles, lost), (0, 0));
-    if platform == Platform::Mastodon {
+    if matches!(platform, Platform::Mastodon | Platform::Bluesky) {
         assert_eq!(
             published, created,
-            "Mastodon: every post published exactly once"
+            "Mastodon, Bluesky: every post published exactly once"
         );
     }
     // The kills really landed inside publishing, on both sides of the platform's effect.
@@ -519,6 +651,11 @@ async fn x_threads_kill_9_never_double_post_or_lose_a_part() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mastodon_threads_kill_9_never_double_post_or_lose_a_part() {
     crash_run(Platform::Mastodon, Shape::Thread).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bluesky_threads_kill_9_never_double_post_or_lose_a_part() {
+    crash_run(Platform::Bluesky, Shape::Thread).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
