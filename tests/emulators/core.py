@@ -9,6 +9,7 @@ Python 3.11 standard library only. One `Emulator` emulates one platform; the pla
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import html
 import io
@@ -335,6 +336,7 @@ class Emulator:
         self.delays: dict[str, dict] = {}
         self.log: list[dict] = []
         self.counters = {"codes_issued": 0, "codes_redeemed": 0, "revoked": 0, "refreshes": 0}
+        self.access_seconds: float | None = None  # `POST token-lifetime`: access tokens live this long
         if hasattr(self, "platform"):
             self.user = self.platform.default_user()
             self.platform.reset()  # platform state (e.g. published posts, uploads)
@@ -452,6 +454,7 @@ class Emulator:
             "apps": ("POST", self._admin_apps), "consent": ("POST", self._admin_consent),
             "user": ("POST", self._admin_user), "fail": ("POST", self._admin_fail),
             "delay": ("POST", self._admin_delay),
+            "token-lifetime": ("POST", self._admin_token_lifetime),
             "revoke-all": ("POST", self._admin_revoke_all), "expire-access-tokens": ("POST", self._admin_expire),
             "clock": ("POST", self._admin_clock), "log": ("GET", lambda r: self.log),
             "state": ("GET", lambda r: self.state()), "reset": ("POST", self._admin_reset),
@@ -507,16 +510,31 @@ class Emulator:
         return user
 
     def _admin_fail(self, req):
+        """Fail requests on a path: `skip` requests pass first (so part N of a thread fails), then
+        `times` requests fail by `mode`: `status` (the platform's error shape, or `body` as an
+        HTML/text page), `drop` (connection closed, nothing handled), `revoke` (the user removes
+        the app — every grant dies — then the request is handled as the platform would), `expire`
+        (every access token expires now, then the request is handled), or
+        `replace` (the request is handled — the post exists — and its answer is replaced by
+        `status` (2xx allowed) with `body`: truncated, HTML or unexpected)."""
         b = req.admin_body
         path = b["path"]
         mode = b.get("mode", "status")
-        if mode not in ("status", "drop"):
-            raise ValueError("mode must be status or drop")
+        if mode not in ("status", "drop", "revoke", "expire", "replace"):
+            raise ValueError("mode must be status, drop, revoke, expire or replace")
         times = int(b.get("times", 1))
-        status = int(b.get("status", 503))
-        if not (400 <= status <= 599):
-            raise ValueError("status must be 4xx/5xx")
-        self.fails[path] = {"status": status, "times": times, "mode": mode}
+        skip = int(b.get("skip", 0))
+        if skip < 0:
+            raise ValueError("skip must be >= 0")
+        status = int(b.get("status", 200 if mode == "replace" else 503))
+        if not (400 <= status <= 599) and not (mode == "replace" and 200 <= status <= 599):
+            raise ValueError("status must be 4xx/5xx (replace: 2xx too)")
+        body = b.get("body")
+        if body is not None and not isinstance(body, str):
+            raise ValueError("body must be a string")
+        content_type = b.get("content_type", "text/html; charset=utf-8")
+        self.fails[path] = {"status": status, "times": times, "mode": mode, "skip": skip, "body": body,
+                            "content_type": content_type}
         return {"path": path, **self.fails[path]}
 
     @staticmethod
@@ -561,14 +579,29 @@ class Emulator:
         """The (before, after) seconds and drop flag for one request on `path`, if a rule applies."""
         with self.lock:
             rule = self.delays.get(path)
+            if rule is None:  # a rule with `*` matches paths with ids in them (`/v1.0/*/threads_publish`)
+                rule = next((r for pat, r in self.delays.items() if "*" in pat and fnmatch.fnmatchcase(path, pat)),
+                            None)
             if rule is None:
                 return None
             if rule["times"] > 0:
                 rule["times"] -= 1
                 if rule["times"] == 0:
-                    del self.delays[path]
+                    self.delays = {k: r for k, r in self.delays.items() if r is not rule}
             pick = lambda r: (r[0] + (r[1] - r[0]) * secrets.randbelow(1_000_001) / 1_000_000) / 1000
             return pick(rule["before_ms"]), pick(rule["after_ms"]), rule["drop_after"]
+
+    def _admin_token_lifetime(self, req):
+        """`{"access_seconds": N}`: access tokens issued from now on live N seconds (null: the
+        platform's own lifetime). Platforms that honour it: X."""
+        n = req.admin_body.get("access_seconds")
+        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, float)) or n <= 0):
+            raise ValueError("access_seconds must be a positive number or null")
+        self.access_seconds = n
+        return {"access_seconds": n}
+
+    def access_life(self, default: float) -> float:
+        return default if self.access_seconds is None else self.access_seconds
 
     def _admin_revoke_all(self, req):
         for gid in list(self.grants):
@@ -605,16 +638,32 @@ class Emulator:
             self.log.append(entry)
             req.entry = entry
             f = self.fails.get(req.path)
-            if f and f["times"] > 0:
+            if f is None:  # a rule with `*` matches paths with ids in them (`/*/comments`)
+                f = next((r for pat, r in self.fails.items() if "*" in pat and fnmatch.fnmatchcase(req.path, pat)),
+                         None)
+            replace = None
+            if f and f["times"] > 0 and f.get("skip", 0) > 0:
+                f["skip"] -= 1
+            elif f and f["times"] > 0:
                 f["times"] -= 1
                 if f["mode"] == "drop":
                     entry["status"] = 0  # no response at all
                     r = Response(0)
                     r.drop = True
                     return r
-                resp = self.platform.server_error(f["status"])
-                entry["status"] = resp.status
-                return resp
+                if f["mode"] == "revoke":
+                    self._admin_revoke_all(req)
+                elif f["mode"] == "expire":
+                    self._admin_expire(req)
+                elif f["mode"] == "replace":
+                    replace = f
+                else:
+                    if f.get("body") is not None:
+                        resp = Response(f["status"], f["body"].encode(), f["content_type"])
+                    else:
+                        resp = self.platform.server_error(f["status"])
+                    entry["status"] = resp.status
+                    return resp
             try:
                 resp = self.platform.dispatch(req)
             except BadRequest as e:
@@ -622,6 +671,9 @@ class Emulator:
             except Exception:
                 traceback.print_exc(file=sys.stderr)
                 resp = self.platform.server_error(500)
+            if replace is not None:
+                entry["replaced_status"] = resp.status  # what the platform did before the answer was spoilt
+                resp = Response(replace["status"], (replace.get("body") or "").encode(), replace["content_type"])
             entry["status"] = resp.status
             return resp
 

@@ -293,6 +293,28 @@ class Common:
         log = self.admin("log")
         self.assertEqual([e["status"] for e in log if e["path"] == self.identity_path.split("?")[0]], [503, 503, 200])
 
+    def test_fail_after_skipping_then_revoke_and_replace(self):
+        path = self.identity_path.split("?")[0]
+        access, _ = self.grant()
+        # The second request fails (skip 1), as part 2 of a thread would.
+        self.admin("fail", {"path": path, "status": 429, "skip": 1, "times": 1})
+        self.assertEqual(self.identity(access)[0], 200)
+        self.assertEqual(self.identity(access)[0], 429)
+        self.assertEqual(self.identity(access)[0], 200)
+        # An HTML error page instead of the platform's JSON.
+        self.admin("fail", {"path": path, "status": 502, "body": "<html><body>Bad gateway</body></html>"})
+        st, _, body = self.req("GET", self.identity_path, headers={"Authorization": f"Bearer {access}"})
+        self.assertEqual(st, 502)
+        self.assertIn(b"<html>", body if isinstance(body, bytes) else json.dumps(body).encode())
+        # Replace: the request is handled, its answer spoilt (a 200 with a truncated body).
+        self.admin("fail", {"path": path, "mode": "replace", "status": 200, "body": '{"data": {"id"'})
+        self.identity(access)
+        entry = [e for e in self.admin("log") if e["path"] == path][-1]
+        self.assertEqual((entry["status"], entry["replaced_status"]), (200, 200))
+        # Revoke: the grant dies, then the platform answers as it would.
+        self.admin("fail", {"path": path, "mode": "revoke"})
+        self.assertEqual(self.identity(access)[0], self.bad_identity_status)
+
     def test_size_limits_unknown_path_and_method(self):
         path = self.token_path.split("?")[0]
         st, _, _ = self.req("POST", path, raw=b"a=" + b"x" * (70 * 1024),

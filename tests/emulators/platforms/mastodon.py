@@ -265,7 +265,23 @@ class Mastodon(Platform):
             "token": ("POST", self._admin_token),
             "garble": ("POST", self._admin_garble),
             "notify": ("POST", self._admin_notify),
+            "status": ("POST", self._admin_status),
         }
+
+    def _admin_status(self, req):
+        """A status of the current user made outside Outpost: `{"text", "ago_seconds"?, "application"?}`
+        (e.g. the same words posted last week, or by another app)."""
+        b = req.admin_body
+        text = b["text"]
+        if not isinstance(text, str):
+            raise ValueError("text must be a string")
+        user = self.emu.user
+        sid = self.new_id()
+        self.statuses[sid] = {"id": sid, "text": text, "media_ids": [], "in_reply_to_id": None, "sensitive": False,
+                              "spoiler_text": "", "visibility": "public", "language": None, "idempotency_key": None,
+                              "account": user, "created_at": self.emu.now() - float(b.get("ago_seconds", 0)),
+                              "application": b.get("application", "Outpost")}
+        return self.status_json(self.statuses[sid])
 
     def _admin_token(self, req):
         """A live access token for the current user without the OAuth dance (publishing tests)."""
@@ -512,6 +528,10 @@ class Mastodon(Platform):
     def boolean(v) -> bool:
         return v is True or (isinstance(v, str) and v.lower() in ("true", "1", "t", "on"))
 
+    def app_name(self, t) -> str:
+        app = self.emu.apps.get(t.client_id) if t is not None else None
+        return (app.extra.get("name") if app else None) or "Outpost"
+
     def post_status(self, req: Request) -> Response:
         t, err = self.api_token(req, {"write", "write:statuses"})
         if err:
@@ -587,7 +607,7 @@ class Mastodon(Platform):
         record = {"text": text, "media_ids": [m["id"] for m in media], "in_reply_to_id": reply_to,
                   "sensitive": self.boolean(p.get("sensitive")) or bool(spoiler), "spoiler_text": spoiler,
                   "visibility": visibility, "language": language, "idempotency_key": key, "account": user,
-                  "created_at": now}
+                  "created_at": now, "application": self.app_name(t)}
         if when is not None:
             sid = self.new_id()
             record.update(id=sid, scheduled_at=when)
@@ -622,7 +642,8 @@ class Mastodon(Platform):
             "uri": f"{self.emu.origin}/users/{u['username']}/statuses/{s['id']}",
             "url": f"{self.emu.origin}/@{u['username']}/{s['id']}", "replies_count": 0, "reblogs_count": 0,
             "favourites_count": 0, "edited_at": None, "content": content, "reblog": None,
-            "application": {"name": "Outpost", "website": "https://outpost.app"},
+            # The app that created it, as Mastodon shows the owner (`application.name` = its client_name).
+            "application": {"name": s.get("application") or "Outpost", "website": None},
             "account": self.account_json(u), "media_attachments": [self.media_json(self.media[m]) for m in s["media_ids"]],
             "mentions": [], "tags": [], "emojis": [], "card": None, "poll": None,
         }

@@ -121,8 +121,9 @@ class X(Platform):
         return oauth_error(400, "unsupported_grant_type", "grant_type not supported")
 
     def issue(self, grant) -> Response:
-        access = self.emu.issue_token("access", grant, secrets.token_urlsafe(64), 7200)
-        out = {"token_type": "bearer", "expires_in": 7200, "access_token": access.value,
+        life = self.emu.access_life(7200)
+        access = self.emu.issue_token("access", grant, secrets.token_urlsafe(64), life)
+        out = {"token_type": "bearer", "expires_in": int(life), "access_token": access.value,
                "scope": " ".join(grant.scopes)}
         if "offline.access" in grant.scopes:  # refresh tokens only with offline.access
             out["refresh_token"] = self.emu.issue_token("refresh", grant, secrets.token_urlsafe(64), None).value
@@ -215,7 +216,7 @@ class X(Platform):
             raise ValueError("scopes must be a list of strings")
         g = Grant(secrets.token_hex(8), "__emulator__", dict(self.emu.user), list(scopes))
         self.emu.grants[g.id] = g
-        t = self.emu.issue_token("access", g, secrets.token_urlsafe(48), 7200)
+        t = self.emu.issue_token("access", g, secrets.token_urlsafe(48), self.emu.access_life(7200))
         return {"access_token": t.value, "user": self.emu.user}
 
     def _admin_processing(self, req):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttentionItem } from '$lib/ipc/bindings';
-import { canMarkPublished, lastAttempt, stateLabel, validUrl } from './attention';
+import { canMarkPublished, isCommentProblem, lastAttempt, stateLabel, validUrl } from './attention';
 
 const item: AttentionItem = {
   post_id: 'p',
@@ -21,6 +21,13 @@ describe('needs attention', () => {
     expect(lastAttempt(item)).toBe('No attempt yet');
     expect(lastAttempt({ ...item, last_attempt_at: 0 }, 'en-GB')).toMatch(/^Last attempt /);
     expect(canMarkPublished(item)).toBe(true);
+  });
+  it('a failed first comment is retried or dismissed, not published again', () => {
+    const c = { ...item, state: 'comment_failed' };
+    expect(stateLabel('comment_failed')).toBe('Published; first comment failed');
+    expect(isCommentProblem(c)).toBe(true);
+    expect(canMarkPublished(c)).toBe(false);
+    expect(isCommentProblem(item)).toBe(false);
   });
   it('urls', () => {
     expect(validUrl('')).toBe(true);

@@ -9,6 +9,8 @@ export function stateLabel(state: string): string {
       return 'Failed';
     case 'held':
       return 'Held';
+    case 'comment_failed':
+      return 'Published; first comment failed';
     default:
       return state;
   }
@@ -19,6 +21,11 @@ export function lastAttempt(item: AttentionItem, locale?: string): string {
   if (item.last_attempt_at === null) return 'No attempt yet';
   const d = new Date(item.last_attempt_at);
   return `Last attempt ${d.toLocaleString(locale, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+}
+
+/** Whether the item is a published post whose first comment failed (retry or dismiss it). */
+export function isCommentProblem(item: AttentionItem): boolean {
+  return item.state === 'comment_failed';
 }
 
 /** Whether "mark published" is offered (held, failed or unconfirmed). */

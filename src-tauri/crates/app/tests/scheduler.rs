@@ -153,18 +153,41 @@ async fn a_429_parks_the_channel_and_a_5xx_on_x_is_unconfirmed_not_retried() {
         )
         .await;
     let before = tweets(&s).await;
-    sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
+    // The 429's pause (X's reset, 15 minutes) is kept across restarts: a new scheduler waits.
+    let clock = Arc::new(ManualClock::new(outpost_store::now_ms()));
+    sched(&s.o, clock.clone()).run_once().await.unwrap();
+    assert_eq!(tweets(&s).await, before, "not before the reset");
+    clock.advance(Duration::from_secs(901));
+    sched(&s.o, clock.clone()).run_once().await.unwrap();
     let got = s.o.post_detail(&d2.post.id).await.unwrap();
     assert_eq!(job_state(&got), "unconfirmed", "{got:?}");
     assert_eq!(tweets(&s).await, before + 1, "no blind retry");
     // The user checks and asks for it again: it goes out.
     let job = got.targets[0].job.clone().unwrap().id;
     s.o.resolve_job(&job, JobAction::PublishNow).await.unwrap();
-    sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
+    clock.advance(Duration::from_secs(1));
+    sched(&s.o, clock.clone()).run_once().await.unwrap();
     assert_eq!(
         job_state(&s.o.post_detail(&d2.post.id).await.unwrap()),
         "published"
     );
+}
+
+/// The state a kill -9 leaves: the job claimed, attempt `attempt` open.
+async fn left_publishing(s: &Setup, job: &str, attempt: &str) {
+    sqlx::query("UPDATE publish_jobs SET state = 'publishing', attempt_count = 1 WHERE id = ?1")
+        .bind(job)
+        .execute(s.o.store().pool())
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at) VALUES (?2, ?1, 1, 0)",
+    )
+    .bind(job)
+    .bind(attempt)
+    .execute(s.o.store().pool())
+    .await
+    .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -176,18 +199,8 @@ async fn a_crash_while_publishing_is_reconciled_never_blindly_resent() {
             .unwrap();
     // Simulate the state a kill -9 leaves: the job claimed, an attempt open.
     let job = d.targets[0].job.clone().unwrap().id;
-    sqlx::query("UPDATE publish_jobs SET state = 'publishing', attempt_count = 1 WHERE id = ?1")
-        .bind(&job)
-        .execute(s.o.store().pool())
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO publish_attempts (id, job_id, attempt_no, started_at) VALUES ('a1', ?1, 1, 0)",
-    )
-    .bind(&job)
-    .execute(s.o.store().pool())
-    .await
-    .unwrap();
+    left_publishing(&s, &job, "a1").await;
+    mark_sent(&s, &job).await;
     sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
     let got = s.o.post_detail(&d.post.id).await.unwrap();
     assert_eq!(job_state(&got), "unconfirmed");
@@ -196,6 +209,19 @@ async fn a_crash_while_publishing_is_reconciled_never_blindly_resent() {
         Some("interrupted")
     );
     assert_eq!(tweets(&s).await, 0, "nothing re-sent");
+
+    // Killed before the request left (no `sending` part): the part log proves nothing went out,
+    // so it is published — once.
+    let d =
+        s.o.create_post(post(&ch, "Killed during the upload", None))
+            .await
+            .unwrap();
+    let job = d.targets[0].job.clone().unwrap().id;
+    left_publishing(&s, &job, "a2").await;
+    sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
+    let got = s.o.post_detail(&d.post.id).await.unwrap();
+    assert_eq!(job_state(&got), "published", "{got:?}");
+    assert_eq!(tweets(&s).await, 1, "sent once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,6 +327,19 @@ async fn force_state(s: &Setup, job: &str, state: &str) {
         .unwrap();
 }
 
+/// The evidence a kill after the request left behind: part 0 recorded as `sending` (what the part
+/// log writes before a request leaves, and what the migration gives jobs an older version left
+/// in doubt).
+async fn mark_sent(s: &Setup, job: &str) {
+    sqlx::query(
+        "INSERT INTO publish_parts (job_id, part_index, kind, state, started_at) VALUES (?1, 0, 'post', 'sending', 0)",
+    )
+    .bind(job)
+    .execute(s.o.store().pool())
+    .await
+    .unwrap();
+}
+
 fn job_id(d: &PostDetail) -> String {
     d.targets[0].job.as_ref().unwrap().id.clone()
 }
@@ -342,6 +381,7 @@ async fn a_restart_in_every_state_does_the_right_thing_for_each() {
     // (attempt 1 open), and — as an older version left it — during a first reconciliation
     // (attempt 2 open, the count still at 1).
     let publishing = &ids[1].2;
+    mark_sent(&s, publishing).await;
     sqlx::query("UPDATE publish_jobs SET attempt_count = 1 WHERE id = ?1")
         .bind(publishing)
         .execute(s.o.store().pool())

@@ -374,7 +374,8 @@ enum PostsCommand {
         #[arg(value_name = "POST_ID")]
         id: String,
     },
-    /// Decide a held, failed or unconfirmed job (`outpost posts show` lists job ids).
+    /// Decide a held, failed or unconfirmed job, or a published one whose first comment failed
+    /// (retry-comment, dismiss-comment); `outpost posts show` lists job ids.
     Resolve {
         #[arg(value_name = "JOB_ID")]
         job_id: String,
@@ -424,6 +425,10 @@ enum ResolveAction {
     PublishNow,
     Cancel,
     MarkPublished,
+    /// Post a failed first comment again (once).
+    RetryComment,
+    /// Leave a failed first comment out.
+    DismissComment,
 }
 
 #[derive(Debug, Subcommand)]
@@ -1067,6 +1072,8 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
                 }
                 (ResolveAction::PublishNow, None) => JobAction::PublishNow,
                 (ResolveAction::Cancel, None) => JobAction::Cancel,
+                (ResolveAction::RetryComment, None) => JobAction::RetryComment,
+                (ResolveAction::DismissComment, None) => JobAction::DismissComment,
             };
             outpost
                 .resolve_job(&job_id, action)

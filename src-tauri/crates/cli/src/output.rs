@@ -246,6 +246,13 @@ pub fn post(d: &outpost_app::posts::PostDetail, json: bool) -> ExitCode {
     println!("  {}", p.text.lines().next().unwrap_or(""));
     for t in &d.targets {
         let (state, extra) = match &t.job {
+            Some(j) if t.comment_problem.is_some() => (
+                format!("{}; first comment failed", j.state),
+                format!(
+                    "{} (retry-comment or dismiss-comment)",
+                    t.comment_problem.clone().unwrap_or_default()
+                ),
+            ),
             Some(j) => (
                 j.state.clone(),
                 j.platform_url

@@ -173,6 +173,7 @@ async fn main() {
         endpoints: &endpoints,
         app: &app,
         media_host: None,
+        parts: None,
     };
     let published = YoutubePublisher
         .publish(ctx, &tokens, &post, &|_, _| {})

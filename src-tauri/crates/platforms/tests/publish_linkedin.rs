@@ -473,23 +473,43 @@ async fn second_part_is_the_first_comment_by_the_same_author() {
 }
 
 #[tokio::test]
-async fn a_failed_comment_leaves_the_post_published_and_is_not_retried() {
+async fn a_failed_comment_leaves_the_post_recorded_and_publishing_again_sends_only_the_comment() {
     let e = Emulator::start(Platform::Linkedin);
     let tokens = setup(&e, None).await;
     // The emulator's first post URN is known; its comment call fails.
     let path = "/rest/socialActions/urn%3Ali%3Ashare%3A7000000000000000001/comments";
     e.admin("fail", json!({"path": path, "status": 500})).await;
-    let p = publish(&e, &tokens, &with_comment("Live anyway", "lost"))
+    let log = support::RecordedParts::default();
+    let (h, ep, app) = (http(), e.endpoints(), no_app());
+    let c = outpost_platforms::Ctx {
+        parts: Some(&log),
+        ..ctx(&h, &ep, &app)
+    };
+    let post = with_comment("Live anyway", "lost");
+    let err = LinkedinPublisher
+        .publish(c, &tokens, &post, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+    // The post is live and recorded before the comment was sent.
+    let live = log.live.lock().unwrap().clone();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].id, "urn:li:share:7000000000000000001");
+    assert_eq!(*log.sending.lock().unwrap(), vec![0, 1]);
+    assert_eq!(posts(&e).await.len(), 1);
+    assert_eq!(e.requests("POST", path).await.len(), 1, "tried once");
+    assert!(comments(&e).await.is_empty());
+    // Publishing again (a retry of the comment) sends the comment only.
+    let p = LinkedinPublisher
+        .publish(c, &tokens, &post, &|_, _| {})
         .await
         .unwrap();
     assert_eq!(p.id, "urn:li:share:7000000000000000001");
-    assert_eq!(p.thread, vec![p.id.clone()], "no comment in the thread");
-    assert_eq!(posts(&e).await.len(), 1, "the post was not sent again");
-    assert_eq!(e.requests("POST", "/rest/posts").await.len(), 1);
+    assert_eq!(p.thread.len(), 2);
     assert_eq!(
-        e.requests("POST", path).await.len(),
+        e.requests("POST", "/rest/posts").await.len(),
         1,
-        "the comment was tried once"
+        "the post was not sent again"
     );
-    assert!(comments(&e).await.is_empty());
+    assert_eq!(comments(&e).await.len(), 1);
 }

@@ -34,6 +34,7 @@ pub mod ideas;
 pub mod inbox;
 pub mod jobs;
 pub mod media;
+pub mod parts;
 pub mod persona;
 pub mod posts;
 pub mod search;

@@ -52,6 +52,7 @@ pub(crate) const TABLES: &[&str] = &[
     "analytics_snapshots",
     "inbox_messages",
     "inbox_threads",
+    "publish_parts",
     "publish_attempts",
     "publish_jobs",
     "posting_slots",
@@ -68,6 +69,7 @@ pub(crate) const TABLES: &[&str] = &[
     "campaigns",
     "media_assets",
     "sealed_secrets",
+    "channel_pauses",
     "channels",
     "developer_apps",
 ];

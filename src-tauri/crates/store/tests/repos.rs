@@ -470,6 +470,60 @@ async fn every_repository_function_round_trips() {
         jobs::attempts::list_for_job(db, &j.id).await.unwrap()[0].outcome,
         Some(AttemptOutcome::Success)
     );
+    // The part log: sending → published; a first comment failed → claimed once for a retry →
+    // dismissed; a live part is never moved back.
+    use outpost_store::parts;
+    parts::mark_sending(db, &j.id, 0, "post", T0 + 2002)
+        .await
+        .unwrap();
+    parts::mark_published(db, &j.id, 0, "post", "109876", None, T0 + 2003)
+        .await
+        .unwrap();
+    parts::mark_sending(db, &j.id, 0, "post", T0 + 2004)
+        .await
+        .unwrap();
+    assert!(
+        !parts::mark_failed(db, &j.id, 0, "post", "x", T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        parts::mark_failed(db, &j.id, 1, "comment", "refused", T0 + 2005)
+            .await
+            .unwrap()
+    );
+    assert!(
+        parts::claim_retry(db, &j.id, 1, T0 + 2006, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !parts::claim_retry(db, &j.id, 1, T0 + 2007, T0)
+            .await
+            .unwrap(),
+        "once"
+    );
+    let rows = parts::list_for_job(db, &j.id).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.part_index, r.state.as_str()))
+            .collect::<Vec<_>>(),
+        [(0, "published"), (1, "sending")]
+    );
+    assert_eq!(rows[0].platform_id.as_deref(), Some("109876"));
+    assert!(parts::dismiss(db, &j.id, 1).await.unwrap());
+    assert!(!parts::dismiss(db, &j.id, 1).await.unwrap());
+    // Rate-limit pauses: the later one wins; ended ones are forgotten.
+    parts::pauses::set(db, &ch.id, T0 + 60_000, "429")
+        .await
+        .unwrap();
+    parts::pauses::set(db, &ch.id, T0 + 30_000, "429")
+        .await
+        .unwrap();
+    assert_eq!(
+        parts::pauses::active(db, T0).await.unwrap(),
+        vec![(ch.id.clone(), T0 + 60_000)]
+    );
     jobs::mark_published(
         db,
         &j.id,

@@ -1546,7 +1546,8 @@ outcome: string | null; summary: string | null }
  */
 export type AttentionItem = { post_id: string; post_text: string; job_id: string; channel_id: string; channel_name: string; platform: Platform; 
 /**
- * `held`, `failed` or `unconfirmed`.
+ * `held`, `failed`, `unconfirmed`, or `comment_failed` (published; its first comment did not
+ * go out — retry or dismiss the comment).
  */
 state: string; 
 /**
@@ -2553,7 +2554,15 @@ export type JobAction =
 /**
  * It is live (an unconfirmed post the user found on the platform).
  */
-{ action: "mark_published"; url: string | null } | { action: "cancel" }
+{ action: "mark_published"; url: string | null } | { action: "cancel" } | 
+/**
+ * A published post whose first comment failed: post the comment again (once).
+ */
+{ action: "retry_comment" } | 
+/**
+ * A published post whose first comment failed: leave the comment out.
+ */
+{ action: "dismiss_comment" }
 /**
  * A publish job (one post on one channel).
  */
@@ -2689,6 +2698,18 @@ export type PartCount = {
  * `post`, `thread` (a reply in a thread) or `first_comment`.
  */
 kind: string; count: number; max: number }
+/**
+ * One part of a post on a channel, as it went out.
+ */
+export type PartView = { index: number; 
+/**
+ * `post`, `reply` (a thread's later part) or `comment` (a first comment).
+ */
+kind: string; 
+/**
+ * `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
+ */
+state: string; platform_id: string | null; url: string | null; error: string | null }
 /**
  * A platform Outpost publishes to.
  */
@@ -2833,7 +2854,8 @@ export type SchedulerActivity = { event: SchedulerEvent }
  */
 export type SchedulerEvent = 
 /**
- * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
+ * or `comment_failed`: the job is published but its first comment did not go out.
  */
 { kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
 /**
@@ -2899,7 +2921,16 @@ export type TagView = { id: string; name: string; colour: string; post_count: nu
 /**
  * A post on one channel, with its job and history.
  */
-export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[]; 
+/**
+ * Every part as it went out (the post, a thread's replies, a first comment), in order.
+ */
+parts: PartView[]; 
+/**
+ * "published; first comment failed": the reason, while the comment waits for a retry or a
+ * dismissal (`None` otherwise).
+ */
+comment_problem: string | null }
 /**
  * What differs on one channel.
  */

@@ -83,6 +83,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app,
             media_host: None,
+            parts: None,
         }
     }
 

@@ -44,6 +44,8 @@ pub(crate) struct ChannelsState {
     pub flows: StdMutex<HashMap<String, connect::Flow>>,
     /// One lock per channel: at most one refresh in flight (refresh tokens rotate).
     pub refresh_locks: StdMutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// When each channel's token was last refreshed (unix ms): the floor between refreshes.
+    pub last_refresh: StdMutex<HashMap<String, i64>>,
     pub events: tokio::sync::broadcast::Sender<ChannelEvent>,
     pub browser: Arc<dyn Browser>,
     pub endpoints: outpost_platforms::Endpoints,
@@ -62,6 +64,7 @@ impl ChannelsState {
         ChannelsState {
             flows: StdMutex::new(HashMap::new()),
             refresh_locks: StdMutex::new(HashMap::new()),
+            last_refresh: StdMutex::new(HashMap::new()),
             events: tokio::sync::broadcast::channel(64).0,
             browser,
             endpoints,

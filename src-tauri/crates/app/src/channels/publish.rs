@@ -29,6 +29,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app,
             media_host: None,
+            parts: None,
         }
     }
 
@@ -71,7 +72,9 @@ impl Outpost {
         post: &Post,
         progress: Progress<'_>,
     ) -> Result<Published> {
-        self.publish_attempt(channel_id, post, progress)
+        let platform = self.channel_platform(channel_id).await?;
+        let parts = crate::scheduler::JobParts::in_memory(platform);
+        self.publish_attempt(channel_id, post, &parts, progress)
             .await
             .map_err(|e| e.error)
     }
@@ -88,10 +91,13 @@ impl Outpost {
     }
 
     /// One publishing attempt; the error says whether anything may have reached the platform.
+    /// Every part is written to `parts` as it goes out, and publishing resumes after the parts
+    /// already live there (also on the one retry after a refreshed token).
     pub(crate) async fn publish_attempt(
         &self,
         channel_id: &str,
         post: &Post,
+        parts: &crate::scheduler::JobParts,
         progress: Progress<'_>,
     ) -> std::result::Result<Published, AttemptError> {
         let c = channels::get(self.store().pool(), channel_id)
@@ -112,6 +118,7 @@ impl Outpost {
         let media_host = self.media_host().await.map_err(before)?;
         let ctx = Ctx {
             media_host: media_host.as_deref(),
+            parts: Some(parts),
             ..self.ctx_for(&app)
         };
         let limits = pubr.server_limits(ctx).await.map_err(before)?;
@@ -135,7 +142,8 @@ impl Outpost {
                     tracing::info!(platform = p.id(), channel = %channel_id, id = %done.id, "published");
                     return Ok(done);
                 }
-                // A refused token: nothing was published; refresh once and try again.
+                // A refused token: that part was not published; refresh once and try again (the
+                // parts already live are not sent again).
                 Err(e) if e.needs_reauth() && !refreshed && provider(p).can_refresh(&tokens) => {
                     refreshed = true;
                     if let RefreshOutcome::ReconnectNeeded(reason) = self

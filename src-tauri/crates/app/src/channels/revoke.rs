@@ -42,6 +42,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app: &app,
             media_host: None,
+            parts: None,
         };
         match provider(p).revoke(ctx, tokens).await {
             Ok(Revocation::Revoked) => ("revoked".into(), None),

@@ -29,10 +29,20 @@ pub enum RefreshOutcome {
     Deferred(String),
 }
 
-/// Refresh when this little of the token's life is left: a tenth, between 5 minutes and 7 days.
+/// Refresh when this little of the token's life is left: a tenth, between 5 minutes and 7 days —
+/// and never more than half its life, so a token that lives only seconds is not refreshed the
+/// moment it arrives (a refresh loop).
 pub(crate) fn margin_s(t: &TokenSet) -> i64 {
-    let life = t.expires_at.map_or(0, |e| e - t.issued_at);
-    (life / 10).clamp(300, 7 * 86_400)
+    let life = t.expires_at.map_or(0, |e| e - t.issued_at).max(0);
+    (life / 10).clamp(300, 7 * 86_400).min(life / 2)
+}
+
+/// The least time between two refreshes of one channel that were not asked for by a refused
+/// token: half the token's life, between 1 and 10 seconds — so even a platform that answers with
+/// tokens already expired (or a wrong clock) cannot drive a refresh loop.
+pub(crate) fn refresh_floor_ms(t: &TokenSet) -> i64 {
+    let life = t.expires_at.map_or(0, |e| e - t.issued_at).max(0);
+    (life * 1000 / 2).clamp(1_000, 10_000)
 }
 
 fn now_s() -> i64 {
@@ -139,6 +149,10 @@ impl Outpost {
         if !force && !tokens.expires_within(now_s(), margin_s(&tokens)) {
             return Ok(RefreshOutcome::Fresh);
         }
+        // A floor between refreshes (a refused token — `force` — may always refresh once).
+        if !force && self.refresh_floor_until(channel_id, &tokens) > outpost_store::now_ms() {
+            return Ok(RefreshOutcome::Fresh);
+        }
         let prov = provider(p);
         if !prov.can_refresh(&tokens) {
             return Ok(RefreshOutcome::NotRefreshable);
@@ -149,6 +163,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app: &app,
             media_host: None,
+            parts: None,
         };
         let base = self.channels_state().retry_base;
         let mut attempt = 0u32;
@@ -157,6 +172,11 @@ impl Outpost {
                 Ok(fresh) => {
                     // Sealed at once: with rotating refresh tokens the old one is already dead.
                     self.seal_tokens(channel_id, &fresh).await?;
+                    self.channels_state()
+                        .last_refresh
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(channel_id.to_string(), outpost_store::now_ms());
                     tracing::info!(platform = p.id(), channel = %channel_id, "token refreshed");
                     self.emit_channel_event(vec![channel_id.to_string()], "refreshed", None);
                     return Ok(RefreshOutcome::Refreshed);
@@ -181,6 +201,16 @@ impl Outpost {
                 }
             }
         }
+    }
+
+    /// Before this moment (unix ms) a non-forced refresh of the channel waits (the floor).
+    fn refresh_floor_until(&self, channel_id: &str, t: &TokenSet) -> i64 {
+        self.channels_state()
+            .last_refresh
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(channel_id)
+            .map_or(i64::MIN, |at| at + refresh_floor_ms(t))
     }
 
     /// A usable token set for the channel: refreshed first when close to expiry. Fails with
@@ -226,6 +256,7 @@ impl Outpost {
             endpoints: &self.channels_state().endpoints,
             app: &app,
             media_host: None,
+            parts: None,
         };
         let mut refreshed = false;
         loop {
@@ -290,6 +321,8 @@ impl Outpost {
                     Ok(RefreshOutcome::Deferred(_)) | Err(_) => {
                         Some(outpost_store::now_ms() + 5 * 60_000)
                     }
+                    // Within the floor: look again when it has passed (or at expiry).
+                    Ok(RefreshOutcome::Fresh) => Some(self.refresh_floor_until(&c.id, &t).max(due)),
                     Ok(_) => None,
                 }
             } else {
@@ -322,5 +355,43 @@ impl Outpost {
                 () = self.channels_state().refresher_wake.notified() => {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn living(life_s: i64) -> TokenSet {
+        let mut t = TokenSet::new("t", 1_000);
+        t.expires_at = Some(1_000 + life_s);
+        t
+    }
+
+    #[test]
+    fn the_refresh_margin_never_exceeds_half_the_tokens_life() {
+        // Seconds-long tokens: refreshed half-way, never the moment they arrive (#16).
+        assert_eq!(margin_s(&living(6)), 3);
+        assert_eq!(margin_s(&living(1)), 0);
+        // Ordinary tokens: a tenth, at least 5 minutes, at most 7 days.
+        assert_eq!(margin_s(&living(7_200)), 720);
+        assert_eq!(margin_s(&living(1_200)), 300);
+        assert_eq!(margin_s(&living(60 * 86_400)), 6 * 86_400);
+        assert_eq!(margin_s(&living(100 * 86_400)), 7 * 86_400);
+        for life in [1, 6, 30, 599, 600, 601, 3_600, 86_400] {
+            assert!(margin_s(&living(life)) <= life / 2, "{life}");
+        }
+    }
+
+    #[test]
+    fn refreshes_of_one_channel_have_a_floor() {
+        assert_eq!(refresh_floor_ms(&living(6)), 3_000);
+        assert_eq!(
+            refresh_floor_ms(&living(0)),
+            1_000,
+            "an already expired token"
+        );
+        assert_eq!(refresh_floor_ms(&living(7_200)), 10_000);
     }
 }

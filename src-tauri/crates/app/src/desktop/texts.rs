@@ -23,6 +23,8 @@ pub enum NoticeKind {
     Failed,
     Unconfirmed,
     Held,
+    /// Published, but its first comment did not go out.
+    CommentFailed,
 }
 
 impl NoticeKind {
@@ -33,6 +35,7 @@ impl NoticeKind {
             "failed" => Some(NoticeKind::Failed),
             "unconfirmed" => Some(NoticeKind::Unconfirmed),
             "held" => Some(NoticeKind::Held),
+            "comment_failed" => Some(NoticeKind::CommentFailed),
             _ => None,
         }
     }
@@ -101,6 +104,15 @@ pub fn job_notice(kind: NoticeKind, ctx: &JobContext<'_>, message: Option<&str>)
             title: format!("Check {}: {post} may not be out", ctx.platform),
             body: format!(
                 "Outpost could not confirm it was published on {on}. Open Outpost to check and mark it."
+            ),
+        },
+        NoticeKind::CommentFailed => Notice {
+            title: format!(
+                "Published to {}; first comment failed: {post}",
+                ctx.platform
+            ),
+            body: format!(
+                "The post is live on {on}, its first comment is not. Open Outpost to retry or dismiss the comment."
             ),
         },
         NoticeKind::Held => Notice {
@@ -275,6 +287,27 @@ mod tests {
         assert_eq!(n.title, "Published to X: “Launch day! Our new app is out”");
         assert_eq!(n.body, "Posted on X (Ada Lovelace).");
         assert!(!n.title.contains("http") && !n.body.contains("http"));
+    }
+
+    #[test]
+    fn a_failed_first_comment_says_the_post_is_live_and_what_to_do() {
+        assert_eq!(
+            NoticeKind::from_state("comment_failed"),
+            Some(NoticeKind::CommentFailed)
+        );
+        let n = job_notice(
+            NoticeKind::CommentFailed,
+            &ctx("Launch day"),
+            Some("https://x.com/ada/status/1 rate limited"),
+        );
+        assert_eq!(
+            n.title,
+            "Published to X; first comment failed: “Launch day”"
+        );
+        assert_eq!(
+            n.body,
+            "The post is live on X (Ada Lovelace), its first comment is not. Open Outpost to retry or dismiss the comment."
+        );
     }
 
     #[test]

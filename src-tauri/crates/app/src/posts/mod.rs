@@ -120,10 +120,14 @@ impl Outpost {
         for t in targets::list_for_post(pool, id).await? {
             let c = channels::get(pool, &t.channel_id).await?;
             let job = jobs::find_by_target(pool, &t.id).await?;
-            let attempts = match &job {
-                Some(j) => attempts::list_for_job(pool, &j.id).await?,
-                None => vec![],
+            let (attempts, parts) = match &job {
+                Some(j) => (
+                    attempts::list_for_job(pool, &j.id).await?,
+                    outpost_store::parts::list_for_job(pool, &j.id).await?,
+                ),
+                None => (vec![], vec![]),
             };
+            let comment_problem = comment_problem(job.as_ref(), &parts);
             out.push(TargetDetail {
                 target_id: t.id.clone(),
                 channel_id: c.id.clone(),
@@ -132,6 +136,8 @@ impl Outpost {
                 native_scheduling: t.native_scheduling,
                 job: job.map(JobView::from),
                 attempts: attempts.into_iter().map(AttemptView::from).collect(),
+                parts: parts.into_iter().map(PartView::from).collect(),
+                comment_problem,
             });
         }
         let media = post_media::list_for_post(pool, id).await?.len();
@@ -269,6 +275,16 @@ impl Outpost {
                 )
                 .await?;
             }
+            (JobAction::RetryComment, JobState::Published) => {
+                self.retry_first_comment(&job).await?;
+            }
+            (JobAction::DismissComment, JobState::Published) => {
+                if !outpost_store::parts::dismiss(pool, job_id, 1).await? {
+                    return Err(Error::InvalidInput(
+                        "this post has no failed first comment on that channel".into(),
+                    ));
+                }
+            }
             (_, state) => {
                 return Err(Error::InvalidInput(format!(
                     "this post is {} on that channel; that action does not apply",
@@ -279,6 +295,43 @@ impl Outpost {
         self.refresh_post_status(&target.post_id).await?;
         self.scheduler_changed();
         self.post_detail(&target.post_id).await
+    }
+
+    /// Posts the first comment of a published post again, once: the failed comment is claimed
+    /// (two retries at once never both send), the post itself is never sent again.
+    async fn retry_first_comment(&self, job: &PublishJob) -> Result<()> {
+        let pool = self.store().pool();
+        let now = now_ms();
+        // A try left `sending` by a crash may be retried after a while (the user checked first).
+        let stale = now - 10 * 60_000;
+        if !outpost_store::parts::claim_retry(pool, &job.id, 1, now, stale).await? {
+            return Err(Error::InvalidInput(
+                "this post has no failed first comment on that channel (or it is being posted right now)"
+                    .into(),
+            ));
+        }
+        let (channel_id, post) = self.platform_post_for(job).await?;
+        let platform = self.channel_platform(&channel_id).await?;
+        let log = crate::scheduler::JobParts::load(pool, &job.id, platform).await?;
+        match self
+            .publish_attempt(&channel_id, &post, &log, &|_, _| {})
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let why = if e.reached_platform {
+                    format!(
+                        "Outpost cannot tell whether the first comment went out ({}). Check the post, then retry or dismiss the comment.",
+                        e.error
+                    )
+                } else {
+                    format!("The first comment was not posted: {}", e.error)
+                };
+                outpost_store::parts::mark_failed(pool, &job.id, 1, "comment", &why, now_ms())
+                    .await?;
+                Err(e.error)
+            }
+        }
     }
 
     /// Recomputes a post's overall status from its jobs.
@@ -456,6 +509,22 @@ pub(crate) async fn write_post(
         }
     }
     Ok(post.id)
+}
+
+/// "published; first comment failed": the comment's reason while it waits for the user.
+fn comment_problem(
+    job: Option<&PublishJob>,
+    parts: &[outpost_store::parts::PublishPart],
+) -> Option<String> {
+    job.filter(|j| j.state == JobState::Published)?;
+    parts
+        .iter()
+        .find(|p| p.kind == "comment" && matches!(p.state.as_str(), "failed" | "sending"))
+        .map(|p| {
+            p.error.clone().unwrap_or_else(|| {
+                "Outpost cannot tell whether the first comment went out. Check the post, then retry or dismiss the comment.".into()
+            })
+        })
 }
 
 /// The post's status from its jobs' states.

@@ -594,7 +594,8 @@ pub struct AttentionItem {
     pub channel_id: String,
     pub channel_name: String,
     pub platform: Platform,
-    /// `held`, `failed` or `unconfirmed`.
+    /// `held`, `failed`, `unconfirmed`, or `comment_failed` (published; its first comment did not
+    /// go out — retry or dismiss the comment).
     pub state: String,
     /// Why: the hold reason or the last error.
     pub reason: Option<String>,
@@ -606,7 +607,8 @@ pub struct AttentionItem {
 }
 
 impl Outpost {
-    /// Every held, failed or unconfirmed job, oldest due first.
+    /// Every held, failed or unconfirmed job, oldest due first; then every published post whose
+    /// first comment failed.
     pub async fn needs_attention(&self) -> Result<Vec<AttentionItem>> {
         use outpost_store::JobState;
         let pool = self.store().pool();
@@ -632,6 +634,29 @@ impl Outpost {
                     check_url: j.and_then(|j| j.platform_url.clone()),
                 });
             }
+        }
+        // Published posts whose first comment did not go out.
+        for problem in outpost_store::parts::comment_problems(pool).await? {
+            let detail = self.post_detail(&problem.post_id).await?;
+            let Some(t) = detail
+                .targets
+                .iter()
+                .find(|t| t.job.as_ref().is_some_and(|j| j.id == problem.job_id))
+            else {
+                continue;
+            };
+            out.push(AttentionItem {
+                post_id: detail.post.id.clone(),
+                post_text: detail.post.text.chars().take(140).collect(),
+                job_id: problem.job_id.clone(),
+                channel_id: t.channel_id.clone(),
+                channel_name: t.channel_name.clone(),
+                platform: t.platform,
+                state: crate::scheduler::COMMENT_FAILED.to_string(),
+                reason: t.comment_problem.clone(),
+                last_attempt_at: Some(problem.started_at),
+                check_url: t.job.as_ref().and_then(|j| j.platform_url.clone()),
+            });
         }
         Ok(out)
     }

@@ -179,6 +179,38 @@ pub struct TargetDetail {
     pub native_scheduling: bool,
     pub job: Option<JobView>,
     pub attempts: Vec<AttemptView>,
+    /// Every part as it went out (the post, a thread's replies, a first comment), in order.
+    pub parts: Vec<PartView>,
+    /// "published; first comment failed": the reason, while the comment waits for a retry or a
+    /// dismissal (`None` otherwise).
+    pub comment_problem: Option<String>,
+}
+
+/// One part of a post on a channel, as it went out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PartView {
+    pub index: u32,
+    /// `post`, `reply` (a thread's later part) or `comment` (a first comment).
+    pub kind: String,
+    /// `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
+    pub state: String,
+    pub platform_id: Option<String>,
+    pub url: Option<String>,
+    pub error: Option<String>,
+}
+
+impl From<outpost_store::parts::PublishPart> for PartView {
+    fn from(p: outpost_store::parts::PublishPart) -> Self {
+        PartView {
+            index: u32::try_from(p.part_index).unwrap_or(0),
+            kind: p.kind,
+            state: p.state,
+            platform_id: p.platform_id,
+            url: p.url,
+            error: p.error,
+        }
+    }
 }
 
 /// A post with everything about its publishing.
@@ -211,6 +243,10 @@ pub enum JobAction {
         url: Option<String>,
     },
     Cancel,
+    /// A published post whose first comment failed: post the comment again (once).
+    RetryComment,
+    /// A published post whose first comment failed: leave the comment out.
+    DismissComment,
 }
 
 /// Which part of a post broke a rule (so a CSV row error can name its column).

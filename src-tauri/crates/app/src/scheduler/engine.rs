@@ -26,11 +26,13 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use super::clock::Clock;
+use super::parts::{self, JobParts};
 use super::rates::{Limiter, post_rate};
 use super::{SchedulerEvent, grace_ms};
 use crate::channels::to_platform;
 use crate::posts::refresh_post_status_in;
 use crate::{Error, Outpost, Result};
+use outpost_platforms::publish::PartLog as _;
 
 /// How the scheduler behaves (defaults suit the desktop app and `outpost run`).
 #[derive(Debug, Clone)]
@@ -106,6 +108,12 @@ struct Runtime {
 /// How an attempt ended, for the state machine.
 enum Settle {
     Published(Published),
+    /// The post is live, its first comment is not (failed, or its outcome unknown): the job is
+    /// published and the comment waits for the user (retry or dismiss).
+    CommentFailed {
+        published: Published,
+        why: String,
+    },
     /// Nothing can have been published: try again at `at`.
     Retry {
         at: i64,
@@ -252,8 +260,14 @@ impl Scheduler {
         let now = self.now();
         let pool = self.inner.outpost.store().pool().clone();
         let grace = grace_ms(&self.inner.outpost).await?;
+        // Rate-limit pauses survive a restart: the store's are the floor of the in-memory ones.
+        let stored = outpost_store::parts::pauses::active(&pool, now).await?;
         let mut excluded: Vec<String> = {
             let mut rt = self.rt();
+            for (channel, until) in stored {
+                let at = rt.parked.entry(channel).or_insert(until);
+                *at = (*at).max(until);
+            }
             rt.parked.retain(|_, until| *until > now);
             rt.parked.keys().chain(rt.busy.iter()).cloned().collect()
         };
@@ -376,12 +390,17 @@ impl Scheduler {
                 return Ok(());
             }
         };
+        // The parts an earlier attempt made live: publishing resumes after them.
+        let platform = o.channel_platform(&channel_id).await?;
+        let parts = JobParts::load(pool, &job.id, platform).await?;
         // An automatic repeat (a retry after an unknown outcome, or resumed after a crash: the job
         // carries the reason; a user's "publish again" clears it) whose key has expired meanwhile —
         // the computer slept, a rate limit parked it — must not be sent: it could be a second copy.
+        // Only a part that may have been sent is in doubt (the part log says which).
         let (keyed, first_uncertain) = self.key_state(&job.id, &channel_id, &post).await?;
         let key_expired = job.last_error.is_some()
             && keyed
+            && parts.was_in_flight()
             && first_uncertain.is_some_and(|t| now - t >= IDEMPOTENCY_WINDOW_MS);
         // Claim in a committed transaction, with the attempt and its idempotency key.
         let attempt_id = new_id();
@@ -416,8 +435,13 @@ impl Scheduler {
             });
         };
         let native = post.options.publish_at.is_some();
+        if !native && !post.parts.is_empty() && parts.live_count() >= post.parts.len() {
+            // Every part is live already (recorded before the answer was): nothing to send.
+            let settle = Settle::Published(published_from(&parts.live()));
+            return self.settle(c, &claimed, &attempt_id, false, settle).await;
+        }
         if key_expired {
-            let settle = match o.lookup_post(&channel_id, &post).await {
+            let settle = match self.look_up(&job.id, &channel_id, &post).await {
                 Ok(Some(p)) => Settle::Published(p),
                 _ => Settle::Unconfirmed(
                     "An earlier attempt may have published this post, and the platform no longer remembers its key, so Outpost did not send it again. Check the channel, then mark it published or publish it again.".into(),
@@ -425,8 +449,12 @@ impl Scheduler {
             };
             return self.settle(c, &claimed, &attempt_id, false, settle).await;
         }
-        let result = o.publish_attempt(&channel_id, &post, &progress).await;
-        let settle = self.classify(&claimed, &channel_id, &post, result).await;
+        let result = o
+            .publish_attempt(&channel_id, &post, &parts, &progress)
+            .await;
+        let settle = self
+            .classify(&claimed, &channel_id, &post, &parts, result)
+            .await;
         self.settle(c, &claimed, &attempt_id, native, settle).await
     }
 
@@ -436,6 +464,7 @@ impl Scheduler {
         job: &PublishJob,
         channel_id: &str,
         post: &outpost_platforms::publish::Post,
+        parts: &JobParts,
         result: std::result::Result<Published, AttemptError>,
     ) -> Settle {
         use outpost_platforms::Error as P;
@@ -447,7 +476,38 @@ impl Scheduler {
         let retry_at = |n: i64| now + backoff(self.inner.cfg.retry_base_ms, n);
         let give_up = job.attempt_count >= self.inner.cfg.max_attempts;
         let (err, reached) = (e.error, e.reached_platform);
-        let msg = err.to_string();
+        let mut msg = err.to_string();
+        if parts.is_comment_platform()
+            && let Some(first) = parts.first()
+        {
+            // The post is live: only its first comment is missing. Never publish the post again.
+            let known = !reached
+                || matches!(
+                    err,
+                    Error::Platform(
+                        P::RateLimited { .. } | P::Rejected { .. } | P::NeedsReauth { .. }
+                    )
+                );
+            let why = if known {
+                format!("The post is published, but its first comment was not: {msg}")
+            } else {
+                format!(
+                    "The post is published, but Outpost cannot tell whether its first comment went out ({msg}). Check the post, then retry or dismiss the comment."
+                )
+            };
+            return Settle::CommentFailed {
+                published: published_from(std::slice::from_ref(&first)),
+                why,
+            };
+        }
+        let live = parts.live_count();
+        if live > 0 {
+            msg = format!(
+                "{} of {} parts are live and will not be sent again; the rest resumes after them. {msg}",
+                live,
+                post.parts.len()
+            );
+        }
         match &err {
             Error::Platform(P::RateLimited { retry_at: at, .. }) => Settle::Park {
                 until: at
@@ -499,7 +559,6 @@ impl Scheduler {
         post: &outpost_platforms::publish::Post,
         why: &str,
     ) -> Settle {
-        let o = &self.inner.outpost;
         let at = self.now() + backoff(self.inner.cfg.retry_base_ms, job.attempt_count);
         if job.attempt_count < self.inner.cfg.max_attempts
             && self
@@ -513,7 +572,7 @@ impl Scheduler {
                 why: why.to_string(),
             };
         }
-        match o.lookup_post(channel_id, post).await {
+        match self.look_up(&job.id, channel_id, post).await {
             Ok(Some(p)) => Settle::Published(p),
             _ => Settle::Unconfirmed(format!(
                 "Outpost cannot tell whether this post went out ({why}). Check the channel, then mark it published or publish it again."
@@ -532,6 +591,7 @@ impl Scheduler {
         let o = &self.inner.outpost;
         let now = self.now();
         let mut tx = o.store().begin().await?;
+        let mut comment_failed = None;
         let (state, message) = match settle {
             Settle::Published(p) if native => {
                 // Handed to the platform's scheduler: track it, confirm after its time.
@@ -552,7 +612,24 @@ impl Scheduler {
                     Some("Handed to the platform's own scheduler".to_string()),
                 )
             }
+            Settle::CommentFailed { published: p, why } => {
+                jobs::mark_published(&mut *tx, &job.id, &p.id, p.url.as_deref(), now).await?;
+                let kind = "comment";
+                outpost_store::parts::mark_failed(&mut *tx, &job.id, 1, kind, &why, now).await?;
+                attempts::finish(
+                    &mut *tx,
+                    attempt_id,
+                    now,
+                    AttemptOutcome::Success,
+                    None,
+                    Some("published; first comment failed"),
+                )
+                .await?;
+                comment_failed = Some(why);
+                (JobState::Published, p.url)
+            }
             Settle::Published(p) => {
+                record_thread(&mut tx, &job.id, &p, now).await?;
                 jobs::mark_published(&mut *tx, &job.id, &p.id, p.url.as_deref(), now).await?;
                 attempts::finish(
                     &mut *tx,
@@ -573,6 +650,9 @@ impl Scheduler {
                     }
                     Settle::Park { until, why } => {
                         self.rt().parked.insert(c.channel_id.clone(), until);
+                        // Kept in the store: a restart does not retry before `until`.
+                        outpost_store::parts::pauses::set(&mut *tx, &c.channel_id, until, &why)
+                            .await?;
                         let o = AttemptOutcome::RateLimited;
                         (JobState::Scheduled, job.due_at, o, Some(429), false, why)
                     }
@@ -588,7 +668,9 @@ impl Scheduler {
                         let o = AttemptOutcome::Unknown;
                         (JobState::Unconfirmed, job.due_at, o, None, false, why)
                     }
-                    Settle::Published(_) => unreachable!("published outcomes are settled above"),
+                    Settle::Published(_) | Settle::CommentFailed { .. } => {
+                        unreachable!("published outcomes are settled above")
+                    }
                 };
                 let hold_reason = hold.then_some(why.as_str());
                 jobs::set_state(&mut *tx, &job.id, state, due, Some(&why), hold_reason, now)
@@ -600,7 +682,21 @@ impl Scheduler {
         refresh_post_status_in(&mut tx, &c.post_id).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.emit_job(c, state, message);
+        if let Some(why) = comment_failed {
+            self.emit_comment_failed(c, why);
+        }
         Ok(())
+    }
+
+    /// Tells the front-ends (and the notifications) that a post's first comment did not go out.
+    fn emit_comment_failed(&self, c: &Candidate, why: String) {
+        self.inner.outpost.emit_scheduler(SchedulerEvent::Job {
+            job_id: c.job_id.clone(),
+            post_id: c.post_id.clone(),
+            channel_id: c.channel_id.clone(),
+            state: COMMENT_FAILED.to_string(),
+            message: Some(why),
+        });
     }
 
     /// A natively scheduled post's time has passed: it counts as published only when a look-up
@@ -608,7 +704,10 @@ impl Scheduler {
     async fn confirm_native(&self, c: &Candidate, job: &PublishJob) -> Result<()> {
         let o = &self.inner.outpost;
         let now = self.now();
-        let (channel_id, post) = o.platform_post_for(job).await?;
+        let (channel_id, mut post) = o.platform_post_for(job).await?;
+        // The platform creates the post at its time: only one created from then on is this one.
+        let at = o.post_time(&c.post_id).await?.unwrap_or(job.due_at);
+        post.options.attempt_since = Some(at / 1000);
         let (pid, url) = match o.lookup_post(&channel_id, &post).await {
             Ok(Some(p)) => (p.id, p.url.or_else(|| job.platform_url.clone())),
             found => {
@@ -627,10 +726,39 @@ impl Scheduler {
         };
         let mut tx = o.store().begin().await?;
         jobs::mark_published(&mut *tx, &job.id, &pid, url.as_deref(), now).await?;
+        outpost_store::parts::mark_published(
+            &mut *tx,
+            &job.id,
+            0,
+            "post",
+            &pid,
+            url.as_deref(),
+            now,
+        )
+        .await?;
         refresh_post_status_in(&mut tx, &c.post_id).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.emit_job(c, JobState::Published, url);
         Ok(())
+    }
+
+    /// Looks `post` up as this job's attempts may have created it: only a post created since the
+    /// first attempt that may have reached the platform counts (never an older one with the same
+    /// text); without such an attempt nothing matches.
+    async fn look_up(
+        &self,
+        job_id: &str,
+        channel_id: &str,
+        post: &outpost_platforms::publish::Post,
+    ) -> Result<Option<Published>> {
+        let o = &self.inner.outpost;
+        let since = attempts::first_unsettled_start(o.store().pool(), job_id, &post.key).await?;
+        let Some(since) = since else {
+            return Ok(None);
+        };
+        let mut post = post.clone();
+        post.options.attempt_since = Some(since.div_euclid(1000));
+        o.lookup_post(channel_id, &post).await
     }
 
     /// Whether sending `post` again at `at` cannot create a second copy: the platform honours a
@@ -715,6 +843,33 @@ impl Scheduler {
             }
         };
         c.channel_id.clone_from(&channel_id);
+        let platform = o.channel_platform(&channel_id).await?;
+        let parts = JobParts::load(pool, &job.id, platform).await?;
+        let logged = publisher(platform).is_some_and(parts::logs_parts);
+        if post.options.publish_at.is_none() && logged {
+            let live = parts.live_count();
+            let comment_in_doubt =
+                parts.is_comment_platform() && live >= 1 && parts.was_in_flight();
+            if !post.parts.is_empty() && live >= post.parts.len() {
+                // Every part went live before the crash: published.
+                let settle = Settle::Published(published_from(&parts.live()));
+                return self.settle_recovered(&c, job, settle).await;
+            }
+            if comment_in_doubt {
+                let settle = Settle::CommentFailed {
+                    published: published_from(&parts.live()[..1]),
+                    why: "The post is published, but Outpost stopped while posting its first comment and cannot tell whether it went out. Check the post, then retry or dismiss the comment.".into(),
+                };
+                return self.settle_recovered(&c, job, settle).await;
+            }
+            if !parts.was_in_flight() {
+                // The part log proves the next part was never sent: resume after the live ones.
+                let why = "resumed after Outpost stopped while publishing (nothing was in flight)";
+                self.set_job_state(&c, JobState::Scheduled, now, Some(why), None)
+                    .await?;
+                return Ok(());
+            }
+        }
         if post.options.publish_at.is_none()
             && self
                 .repeat_is_safe(&job.id, &channel_id, &post, now)
@@ -726,7 +881,25 @@ impl Scheduler {
                 .await?;
             return Ok(());
         }
-        // Look the post up, as an attempt of its own (numbered like every attempt of the job).
+        let live = parts.live_count();
+        let settle = match self.look_up(&job.id, &channel_id, &post).await {
+            Ok(Some(p)) => Settle::Published(p),
+            _ if live > 0 => Settle::Unconfirmed(format!(
+                "{live} of {} parts are live (they will not be sent again); Outpost stopped while sending the next one and cannot tell whether it went out. Check the channel, then publish the rest or mark it published.",
+                post.parts.len()
+            )),
+            _ => Settle::Unconfirmed(
+                "Outpost stopped while publishing this post and cannot tell whether it went out. Check the channel, then mark it published or publish it again.".into(),
+            ),
+        };
+        self.settle_recovered(&c, job, settle).await
+    }
+
+    /// Settles a job found `publishing` at start as an attempt of its own (numbered like every
+    /// attempt of the job): a look-up or what the part log proves.
+    async fn settle_recovered(&self, c: &Candidate, job: PublishJob, settle: Settle) -> Result<()> {
+        let o = &self.inner.outpost;
+        let now = self.now();
         let attempt_id = new_id();
         let mut tx = o.store().begin().await?;
         let attempt_no = jobs::next_attempt_no(&mut *tx, &job.id, now).await?;
@@ -747,14 +920,48 @@ impl Scheduler {
             attempt_count: attempt_no,
             ..job
         };
-        let settle = match o.lookup_post(&channel_id, &post).await {
-            Ok(Some(p)) => Settle::Published(p),
-            _ => Settle::Unconfirmed(
-                "Outpost stopped while publishing this post and cannot tell whether it went out. Check the channel, then mark it published or publish it again.".into(),
-            ),
-        };
-        self.settle(&c, &job, &attempt_id, false, settle).await
+        self.settle(c, &job, &attempt_id, false, settle).await
     }
+}
+
+/// The job state a [`SchedulerEvent::Job`] carries when a published post's first comment failed.
+pub const COMMENT_FAILED: &str = "comment_failed";
+
+/// A published post made of its live parts.
+fn published_from(live: &[outpost_platforms::publish::LivePart]) -> Published {
+    let first = live.first().cloned().unwrap_or_default();
+    Published {
+        id: first.id,
+        url: first.url,
+        thread: live.iter().map(|l| l.id.clone()).collect(),
+    }
+}
+
+/// Records every part of a published post (the part log normally has them already).
+async fn record_thread(
+    tx: &mut outpost_store::SqliteConnection,
+    job_id: &str,
+    p: &Published,
+    now: i64,
+) -> Result<()> {
+    let rows = outpost_store::parts::list_for_job(&mut *tx, job_id).await?;
+    for (i, id) in p.thread.iter().enumerate() {
+        let i = i64::try_from(i).unwrap_or(i64::MAX);
+        if id.is_empty()
+            || rows
+                .iter()
+                .any(|r| r.part_index == i && r.state == "published")
+        {
+            continue;
+        }
+        let kind = rows
+            .iter()
+            .find(|r| r.part_index == i)
+            .map_or(if i == 0 { "post" } else { "reply" }, |r| r.kind.as_str());
+        let url = if i == 0 { p.url.as_deref() } else { None };
+        outpost_store::parts::mark_published(&mut *tx, job_id, i, kind, id, url, now).await?;
+    }
+    Ok(())
 }
 
 /// A failed attempt: the error, and whether the request may have reached the platform.

@@ -6,6 +6,7 @@ pub mod clock;
 mod engine;
 pub mod lock;
 mod native;
+mod parts;
 pub mod rates;
 pub mod time;
 
@@ -13,8 +14,9 @@ use serde::{Deserialize, Serialize};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
-pub use engine::{OnceReport, Scheduler, SchedulerConfig};
+pub use engine::{COMMENT_FAILED, OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
+pub(crate) use parts::JobParts;
 
 use crate::{Outpost, Result};
 
@@ -30,7 +32,8 @@ pub const DEFAULT_GRACE_MINUTES: i64 = 30;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SchedulerEvent {
-    /// A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+    /// A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
+    /// or `comment_failed`: the job is published but its first comment did not go out.
     Job {
         job_id: String,
         post_id: String,

@@ -507,9 +507,13 @@ impl Publisher for BlueskyPublisher {
                 (Some(root), Some(parent)) => Some((root, parent)),
                 _ => None,
             };
+            crate::publish::part_sending(ctx, i).await?;
             let c = self
                 .publish_part(&s, post, i, part, thread, &mut meter)
                 .await?;
+            let rkey = c.uri.rsplit('/').next().unwrap_or_default();
+            let part_url = post_url(&s.did, rkey);
+            crate::publish::part_published(ctx, i, &c.uri, Some(&part_url)).await;
             created.push(c);
         }
         let rkey = record_key(&post.key, 0);

@@ -15,8 +15,9 @@
 //!   days ahead [U: a third-party page says 6 months]. `reschedule_native`: `POST /{id}`
 //!   `scheduled_publish_time`; `cancel_native`: `DELETE /{id}` (a post already gone is fine).
 //! - First comment: a second part is a text-only comment by the Page (`POST /{post-id}/comments`),
-//!   not possible on a scheduled post (nothing to comment on yet). A failed comment does not fail
-//!   the post (it is live; publishing again would duplicate it).
+//!   not possible on a scheduled post (nothing to comment on yet). The post is recorded in the part
+//!   log before the comment is sent; a failed comment is the error (the post is live and is never
+//!   published again; the caller shows "published; first comment failed").
 //! - Uploads are not retried after a failure here: a photo or video call may have created the
 //!   object; the caller gets the typed error.
 
@@ -126,6 +127,14 @@ impl Publisher for FacebookPublisher {
         let Some(part) = post.parts.first() else {
             return Err(rejected_by_rules(P, &[]));
         };
+        // The post of an earlier attempt is live: only its first comment is left to send.
+        if let Some(first) = crate::publish::live_first(ctx) {
+            let id = first.id.clone();
+            return crate::publish::first_comment(ctx, post, first, |text| {
+                GRAPH.comment(ctx, tokens, id, text)
+            })
+            .await;
+        }
         for m in &part.media {
             check_unchanged(m)?;
         }
@@ -148,12 +157,14 @@ impl Publisher for FacebookPublisher {
                     params.push(("link", link.clone()));
                 }
                 params.extend(state.iter().cloned());
+                crate::publish::part_sending(ctx, 0).await?;
                 let v = GRAPH
                     .form(ctx, tokens, Method::POST, &format!("/{page}/feed"), &params)
                     .await?;
                 GRAPH.id(&v)?
             }
             [m] if m.kind == MediaKind::Video => {
+                crate::publish::part_sending(ctx, 0).await?;
                 upload_video(
                     ctx,
                     tokens,
@@ -169,6 +180,7 @@ impl Publisher for FacebookPublisher {
             [m] => {
                 let mut fields = vec![("message", part.text.clone())];
                 fields.extend(state.iter().cloned());
+                crate::publish::part_sending(ctx, 0).await?;
                 let v = upload_photo(ctx, tokens, &page, m, fields, 0, total, progress).await?;
                 transport::opt_str(&v, "post_id").map_or_else(|| GRAPH.id(&v), Ok)?
             }
@@ -193,6 +205,7 @@ impl Publisher for FacebookPublisher {
                     params.push((k.as_str(), json!({ "media_fbid": id }).to_string()));
                 }
                 params.extend(state.iter().cloned());
+                crate::publish::part_sending(ctx, 0).await?;
                 let v = GRAPH
                     .form(ctx, tokens, Method::POST, &format!("/{page}/feed"), &params)
                     .await?;
@@ -200,38 +213,31 @@ impl Publisher for FacebookPublisher {
             }
         };
         progress(total, total);
-        let mut thread = vec![id.clone()];
-        if let Some(c) = post.parts.get(1) {
-            let made = GRAPH
-                .form(
-                    ctx,
-                    tokens,
-                    Method::POST,
-                    &format!("/{id}/comments"),
-                    &[("message", c.text.clone())],
-                )
-                .await
-                .and_then(|v| GRAPH.id(&v));
-            match made {
-                Ok(cid) => thread.push(cid),
-                Err(e) => tracing::warn!(
-                    post = %id,
-                    error = %e,
-                    "Facebook: the post is published but its first comment was not"
-                ),
-            }
-        }
         let is_video = part.media.iter().any(|m| m.kind == MediaKind::Video);
         let url = if is_video {
             format!("https://www.facebook.com/{page}/videos/{id}/")
         } else {
             format!("https://www.facebook.com/{id}")
         };
-        Ok(Published {
+        if schedule.is_some() {
+            // Handed to Facebook's scheduler (no first comment then): not live yet.
+            return Ok(Published {
+                url: Some(url),
+                thread: vec![id.clone()],
+                id,
+            });
+        }
+        crate::publish::part_published(ctx, 0, &id, Some(&url)).await;
+        let first = crate::publish::LivePart {
+            id: id.clone(),
             url: Some(url),
-            thread,
-            id,
+        };
+        // The post is live and recorded: a failed comment is the error, shown on the post as
+        // "published; first comment failed" (never a reason to publish the post again).
+        crate::publish::first_comment(ctx, post, first, |text| {
+            GRAPH.comment(ctx, tokens, id, text)
         })
+        .await
     }
 
     // `lookup` is the trait's `Ok(None)`: the Graph API has no idempotency key and nothing Outpost can attach to a

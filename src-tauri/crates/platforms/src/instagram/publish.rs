@@ -15,8 +15,9 @@
 //! 3. `GET /{container-id}?fields=status_code,status` until `FINISHED` (`IN_PROGRESS` is polled
 //!    with back-off for at most 10 minutes; `ERROR` and `EXPIRED` are [`Error::Rejected`]).
 //! 4. `POST /{ig-user-id}/media_publish` `creation_id` → the media id; the permalink is read after.
-//! 5. First comment (a second, text-only part): `POST /{ig-media-id}/comments` `message`; a failure
-//!    is logged, not returned (the post is live).
+//! 5. First comment (a second, text-only part): `POST /{ig-media-id}/comments` `message`, once: the
+//!    post is recorded in the part log first, and a failed comment is the error (the post is live;
+//!    the caller shows "published; first comment failed" and never publishes the post again).
 //!
 //! No native scheduling (Meta documents none). Text-only posts do not exist on Instagram.
 
@@ -125,6 +126,14 @@ impl Publisher for InstagramPublisher {
         let Some(part) = post.parts.first() else {
             return Err(rejected_by_rules(P, &[]));
         };
+        // The post of an earlier attempt is live: only its first comment is left to send.
+        if let Some(first) = crate::publish::live_first(ctx) {
+            let id = first.id.clone();
+            return crate::publish::first_comment(ctx, post, first, |text| {
+                GRAPH.comment(ctx, tokens, id, text)
+            })
+            .await;
+        }
         for m in &part.media {
             check_unchanged(m)?;
         }
@@ -148,36 +157,23 @@ impl Publisher for InstagramPublisher {
         let made = containers(ctx, tokens, &user, part, &mut hosted, all, progress).await;
         hosted.clear().await;
         let container = made?;
+        crate::publish::part_sending(ctx, 0).await?;
         let id = CONTAINERS
             .publish(ctx, tokens, &user, "media_publish", &container)
             .await?;
         progress(all, all);
-        let mut thread = vec![id.clone()];
-        if let Some(c) = post.parts.get(1) {
-            let made = GRAPH
-                .form(
-                    ctx,
-                    tokens,
-                    Method::POST,
-                    &format!("/{id}/comments"),
-                    &[("message", c.text.clone())],
-                )
-                .await
-                .and_then(|v| GRAPH.id(&v));
-            match made {
-                Ok(cid) => thread.push(cid),
-                Err(e) => tracing::warn!(
-                    post = %id,
-                    error = %e,
-                    "Instagram: the post is published but its first comment was not"
-                ),
-            }
-        }
-        Ok(Published {
-            url: CONTAINERS.permalink(ctx, tokens, &id).await,
-            thread,
-            id,
+        let url = CONTAINERS.permalink(ctx, tokens, &id).await;
+        crate::publish::part_published(ctx, 0, &id, url.as_deref()).await;
+        let first = crate::publish::LivePart {
+            id: id.clone(),
+            url,
+        };
+        // The post is live and recorded: a failed comment is the error, shown on the post as
+        // "published; first comment failed" (never a reason to publish the post again).
+        crate::publish::first_comment(ctx, post, first, |text| {
+            GRAPH.comment(ctx, tokens, id, text)
         })
+        .await
     }
 
     // `lookup` is the trait's `Ok(None)`: a container has no client key and the media list cannot be searched by

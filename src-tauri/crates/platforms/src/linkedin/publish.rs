@@ -13,8 +13,8 @@
 //! - No threads. A second part is the post's first comment (`Limits::first_comment`: text only, at
 //!   most 1250 characters): `POST /rest/socialActions/{post URN}/comments` with the same author as
 //!   `actor`, plain text (comments are not "little text"), the comment URN in `x-restli-id`
-//!   (or the body's `$URN`). If it fails the post is still returned: it is live and must not be
-//!   published again; a warning is logged. Uploads are retried on network errors/5xx (a re-sent part cannot
+//!   (or the body's `$URN`). The post is recorded in the part log before the comment is sent; a
+//!   failed comment is the error (the post is live and is never published again). Uploads are retried on network errors/5xx (a re-sent part cannot
 //!   double anything); the final `POST /rest/posts` never is — the error goes back to the caller.
 
 use std::time::{Duration, Instant};
@@ -72,6 +72,14 @@ impl Publisher for LinkedinPublisher {
         let Some(part) = post.parts.first() else {
             return Err(rejected_by_rules(P, &[]));
         };
+        // The post of an earlier attempt is live: only its first comment is left to send.
+        if let Some(first) = crate::publish::live_first(ctx) {
+            let id = first.id.clone();
+            return crate::publish::first_comment(ctx, post, first, |text| async move {
+                comment(ctx, tokens, &author, &id, &text).await
+            })
+            .await;
+        }
         for m in &part.media {
             check_unchanged(m)?;
         }
@@ -125,6 +133,7 @@ impl Publisher for LinkedinPublisher {
         let rb = rest(ctx, tokens, Method::POST, "/rest/posts")?
             .header("Content-Type", "application/json")
             .body(body.to_string());
+        crate::publish::part_sending(ctx, 0).await?;
         let r = transport::send(ctx.http, P, rb).await?;
         if r.status != 201 && r.status != 200 {
             return Err(classify(&r));
@@ -134,24 +143,18 @@ impl Publisher for LinkedinPublisher {
             .filter(|s| s.starts_with("urn:li:"))
             .ok_or_else(|| invalid("the created post has no x-restli-id"))?;
         progress(total, total);
-        let mut thread = vec![id.clone()];
-        if let Some(c) = post.parts.get(1) {
-            // The post is live: a failed comment is reported in the log, never by failing (the
-            // caller would publish the post again).
-            match comment(ctx, tokens, &author, &id, &c.text).await {
-                Ok(urn) => thread.push(urn),
-                Err(e) => tracing::warn!(
-                    post = %id,
-                    error = %e,
-                    "LinkedIn: the post is published but its first comment was not"
-                ),
-            }
-        }
-        Ok(Published {
-            url: Some(format!("https://www.linkedin.com/feed/update/{id}/")),
-            thread,
-            id,
+        let url = format!("https://www.linkedin.com/feed/update/{id}/");
+        crate::publish::part_published(ctx, 0, &id, Some(&url)).await;
+        let first = crate::publish::LivePart {
+            id: id.clone(),
+            url: Some(url),
+        };
+        // The post is live and recorded: a failed comment is the error, shown on the post as
+        // "published; first comment failed" (never a reason to publish the post again).
+        crate::publish::first_comment(ctx, post, first, |text| async move {
+            comment(ctx, tokens, &author, &id, &text).await
         })
+        .await
     }
 
     // `lookup` is the trait's `Ok(None)`: the Posts API has no idempotency key and no search by content, so a

@@ -136,7 +136,7 @@ pub async fn register(
         .join("/api/v1/apps")
         .map_err(|_| Error::Config("bad server URL".into()))?;
     let body = serde_json::json!({
-        "client_name": "Outpost",
+        "client_name": super::publish::APP_NAME,
         "redirect_uris": redirect_uris,
         "scopes": SCOPES.join(" "),
         "website": "https://outpost.app",

@@ -283,6 +283,24 @@ async fn wait_processed(ctx: Ctx<'_>, origin: &Url, tokens: &TokenSet, id: &str)
     }
 }
 
+/// The name Outpost registers its Mastodon app with (`client_name`), shown on its statuses.
+pub const APP_NAME: &str = "Outpost";
+/// Clock skew allowed between this computer and the server when matching creation times.
+const SKEW_S: i64 = 60;
+
+/// Whether status `s` can be the one an attempt started at `since` (unix s) created: made by
+/// Outpost's app, not a reply, created no earlier than the attempt (less the skew).
+fn created_by_this_attempt(s: &Value, since: i64) -> bool {
+    let app = s.pointer("/application/name").and_then(Value::as_str);
+    let created = s
+        .get("created_at")
+        .and_then(Value::as_str)
+        .and_then(transport::parse_rfc3339);
+    app == Some(APP_NAME)
+        && s.get("in_reply_to_id").is_none_or(Value::is_null)
+        && created.is_some_and(|t| t >= since - SKEW_S)
+}
+
 /// The JSON body of `POST /api/v1/statuses` for one part.
 fn status_body(
     post: &Post,
@@ -379,9 +397,12 @@ impl Publisher for MastodonPublisher {
             .map(|m| m.bytes)
             .sum();
         let mut sent = 0;
-        let mut thread: Vec<String> = Vec::new();
-        let mut first_url = None;
-        for (i, part) in post.parts.iter().enumerate() {
+        // Parts an earlier attempt published stay as they are: resume after them.
+        let live = crate::publish::live_parts(ctx);
+        let start = live.len().min(post.parts.len());
+        let mut thread: Vec<String> = live[..start].iter().map(|l| l.id.clone()).collect();
+        let mut first_url = live.first().and_then(|l| l.url.clone());
+        for (i, part) in post.parts.iter().enumerate().skip(start) {
             let mut media_ids = Vec::new();
             for m in &part.media {
                 media_ids.push(upload(ctx, &origin, tokens, m, &mut sent, total, progress).await?);
@@ -396,8 +417,13 @@ impl Publisher for MastodonPublisher {
             let rb = authed(ctx, Method::POST, api(&origin, "/api/v1/statuses")?, tokens)
                 .header("Idempotency-Key", part_key(&post.key, i))
                 .json(&body);
+            crate::publish::part_sending(ctx, i).await?;
             let v = transport::send_json(ctx.http, P, Phase::Api, rb).await?;
             let id = transport::str_field(P, &v, "id")?;
+            let part_url = transport::opt_str(&v, "url").or_else(|| transport::opt_str(&v, "uri"));
+            if scheduled_at.is_none() {
+                crate::publish::part_published(ctx, i, &id, part_url.as_deref()).await;
+            }
             if scheduled_at.is_some() {
                 // A ScheduledStatus: {"id","scheduled_at","params"}; it has no URL yet.
                 if v.get("params").is_none() {
@@ -407,7 +433,7 @@ impl Publisher for MastodonPublisher {
                     });
                 }
             } else if i == 0 {
-                first_url = transport::opt_str(&v, "url").or_else(|| transport::opt_str(&v, "uri"));
+                first_url = part_url;
             }
             thread.push(id);
         }
@@ -423,9 +449,7 @@ impl Publisher for MastodonPublisher {
 
     /// Mastodon keeps each `Idempotency-Key` for an hour: within that hour, publishing the same
     /// post again is itself the safe lookup (the server answers with the statuses already made).
-    /// Beyond it, this reads the account's 40 most recent statuses and matches the first part's
-    /// text (the server renders it as HTML; tags are stripped before comparing). A thread is
-    /// reported by its first status only.
+    /// Beyond it, [`Publisher::lookup`] matches what this attempt created (app, time, text).
     /// Idempotency-Key per part: Mastodon returns the first status for a repeat within an hour.
     fn retry_is_safe(&self) -> bool {
         true
@@ -504,6 +528,12 @@ impl Publisher for MastodonPublisher {
         }
     }
 
+    /// Finds the status this post's attempt created, beyond the `Idempotency-Key`'s hour: among
+    /// the account's 40 most recent statuses, one created by this app ([`APP_NAME`], which Mastodon
+    /// shows the owner as `application.name`) no earlier than the attempt
+    /// ([`crate::publish::PostOptions::attempt_since`], less a minute of clock skew), not a reply,
+    /// with the first part's text. Text alone never matches: without the attempt's time there is
+    /// no match, so a recurring post with the same words is never taken for this one.
     async fn lookup(
         &self,
         ctx: Ctx<'_>,
@@ -511,6 +541,9 @@ impl Publisher for MastodonPublisher {
         post: &Post,
     ) -> Result<Option<Published>> {
         let Some(first) = post.parts.first() else {
+            return Ok(None);
+        };
+        let Some(since) = post.options.attempt_since else {
             return Ok(None);
         };
         let origin = origin(ctx)?;
@@ -544,6 +577,9 @@ impl Publisher for MastodonPublisher {
         };
         let want = normalise(&first.text);
         for s in list {
+            if !created_by_this_attempt(s, since) {
+                continue;
+            }
             let text = s
                 .get("text")
                 .and_then(Value::as_str)

@@ -71,6 +71,26 @@ impl Graph {
     }
 
     /// A form-encoded call (Graph takes its parameters as a form body or in the query).
+    /// A first comment on a live post, as its author: `POST /{post-id}/comments` `message`; its id.
+    pub async fn comment(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: String,
+        text: String,
+    ) -> Result<String> {
+        let v = self
+            .form(
+                ctx,
+                tokens,
+                Method::POST,
+                &format!("/{post}/comments"),
+                &[("message", text)],
+            )
+            .await?;
+        self.id(&v)
+    }
+
     pub async fn form(
         &self,
         ctx: Ctx<'_>,

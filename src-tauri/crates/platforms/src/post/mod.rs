@@ -51,6 +51,11 @@ pub struct PostOptions {
     /// TikTok: turn Stitch off for this video (must be on when the creator turned Stitch off).
     #[serde(default)]
     pub disable_stitch: bool,
+    /// Reconciliation: the earliest moment (unix s) an attempt of this post may have reached the
+    /// platform. A look-up accepts only a post created from then on — never an older one that
+    /// happens to carry the same text (a recurring post). Set by the scheduler, never stored.
+    #[serde(default, skip_serializing)]
+    pub attempt_since: Option<i64>,
 }
 
 /// What to publish on one channel.
@@ -62,6 +67,52 @@ pub struct Post {
     /// The post and, for a thread, its replies in order.
     pub parts: Vec<PostPart>,
     pub options: PostOptions,
+}
+
+/// One part of a post that is live on the platform (the post, a reply of its thread, or its first
+/// comment): the platform's id and, where it has one, the address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivePart {
+    pub id: String,
+    pub url: Option<String>,
+}
+
+/// Where a publisher records each part of a post the moment it is sent and the moment it is live,
+/// and learns which parts an earlier attempt already published: publishing resumes after them
+/// (replying to the last live part), so no part is ever sent twice.
+#[async_trait::async_trait]
+pub trait PartLog: Send + Sync + std::fmt::Debug {
+    /// The parts already live, in order from the first (none on a first attempt).
+    fn live(&self) -> Vec<LivePart>;
+    /// Part `index` is about to be sent: recorded before the request leaves, so a crash after
+    /// this point leaves evidence. An error stops publishing before anything is sent.
+    async fn sending(&self, index: usize) -> crate::Result<()>;
+    /// Part `index` is live on the platform.
+    async fn published(&self, index: usize, part: &LivePart);
+}
+
+/// The parts an earlier attempt published (empty without a part log).
+pub fn live_parts(ctx: crate::Ctx<'_>) -> Vec<LivePart> {
+    ctx.parts.map(PartLog::live).unwrap_or_default()
+}
+
+/// Tells the part log that part `index` is about to be sent.
+pub async fn part_sending(ctx: crate::Ctx<'_>, index: usize) -> crate::Result<()> {
+    match ctx.parts {
+        Some(log) => log.sending(index).await,
+        None => Ok(()),
+    }
+}
+
+/// Tells the part log that part `index` is live.
+pub async fn part_published(ctx: crate::Ctx<'_>, index: usize, id: &str, url: Option<&str>) {
+    if let Some(log) = ctx.parts {
+        let part = LivePart {
+            id: id.to_string(),
+            url: url.map(str::to_string),
+        };
+        log.published(index, &part).await;
+    }
 }
 
 /// A published post (for a thread: its first post; `thread` lists every part in order).

@@ -39,6 +39,9 @@ pub struct Ctx<'a> {
     pub app: &'a AppCredentials,
     /// The user's media host, where a platform fetches media from a public URL (None: not set up).
     pub media_host: Option<&'a dyn crate::post::MediaHost>,
+    /// Publishing: where each part of a post is recorded as it goes out, and which parts an
+    /// earlier attempt already published (None: a first attempt, nothing recorded).
+    pub parts: Option<&'a dyn crate::post::PartLog>,
 }
 
 /// The outcome of an upstream revocation.

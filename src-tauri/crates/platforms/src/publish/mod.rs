@@ -15,11 +15,49 @@ use crate::tokens::TokenSet;
 
 pub use crate::limits::{self, Limits, Violation};
 pub use crate::post::{
-    HostedMedia, MediaFile, MediaHost, MediaKind, Post, PostOptions, PostPart, Published, hosting,
-    media,
+    HostedMedia, LivePart, MediaFile, MediaHost, MediaKind, PartLog, Post, PostOptions, PostPart,
+    Published, hosting, live_parts, media, part_published, part_sending,
 };
 
 pub use crate::transport::body::Progress;
+
+/// The first comment (part 1) of a post whose first part is live (Facebook, Instagram, LinkedIn):
+/// sent once, recorded in the part log; a comment an earlier attempt published is not sent again.
+/// A failed comment is returned as the error — the post itself is live and recorded, and the
+/// caller shows the comment as failed (retry or dismiss).
+pub async fn first_comment<F, Fut>(
+    ctx: Ctx<'_>,
+    post: &Post,
+    first: LivePart,
+    send: F,
+) -> Result<Published>
+where
+    F: FnOnce(String) -> Fut + Send,
+    Fut: std::future::Future<Output = Result<String>> + Send,
+{
+    let mut thread = vec![first.id.clone()];
+    if let Some(c) = post.parts.get(1) {
+        match live_parts(ctx).get(1) {
+            Some(done) => thread.push(done.id.clone()),
+            None => {
+                part_sending(ctx, 1).await?;
+                let id = send(c.text.clone()).await?;
+                part_published(ctx, 1, &id, None).await;
+                thread.push(id);
+            }
+        }
+    }
+    Ok(Published {
+        id: first.id,
+        url: first.url,
+        thread,
+    })
+}
+
+/// The first part an earlier attempt published, if any (the post of a first-comment platform).
+pub fn live_first(ctx: Ctx<'_>) -> Option<LivePart> {
+    live_parts(ctx).into_iter().next()
+}
 
 /// One platform's client: publishing and look-up, the inbox and metrics. Every platform declares
 /// per [`Capability`] whether its API offers it ([`Publisher::support`]); a method whose capability

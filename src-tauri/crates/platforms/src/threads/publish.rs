@@ -12,8 +12,9 @@
 //!    and `EXPIRED` are [`Error::Rejected`]), then `POST /{user}/threads_publish` `creation_id`.
 //!
 //! Media goes through the media host like Instagram's (no host → [`Error::Config`] before any
-//! call; every hosted object removed once its containers are done, on every path). A failure in
-//! the middle of a thread returns the error: the parts before it are live (as with X).
+//! call; every hosted object removed once its containers are done, on every path). Each part is
+//! recorded in the part log ([`crate::publish::PartLog`]) as it goes out; a failure in the middle
+//! of a thread returns the error, and publishing again resumes after the live parts.
 
 use async_trait::async_trait;
 use outpost_net::reqwest::Method;
@@ -97,13 +98,18 @@ impl Publisher for ThreadsPublisher {
                 ),
             )
             .await?;
+        // Parts an earlier attempt published stay as they are: resume after them.
+        let live = crate::publish::live_parts(ctx);
+        let start = live.len().min(post.parts.len());
         let entry = limit_entry(&GRAPH, &v)?;
-        let (used, total) = quota(&entry, "quota_usage", "config")
-            .ok_or_else(|| GRAPH.invalid("the publishing limit has no quota"))?;
-        if used >= total {
-            return Err(quota_used(P, "publishing", used, total));
+        if start == 0 {
+            let (used, total) = quota(&entry, "quota_usage", "config")
+                .ok_or_else(|| GRAPH.invalid("the publishing limit has no quota"))?;
+            if used >= total {
+                return Err(quota_used(P, "publishing", used, total));
+            }
         }
-        let replies = i64::try_from(post.parts.len() - 1).unwrap_or(i64::MAX);
+        let replies = i64::try_from(post.parts.len() - start.max(1)).unwrap_or(i64::MAX);
         if replies > 0 {
             let (used, total) = quota(&entry, "reply_quota_usage", "reply_config")
                 .ok_or_else(|| GRAPH.invalid("the publishing limit has no reply quota"))?;
@@ -112,16 +118,15 @@ impl Publisher for ThreadsPublisher {
             }
         }
 
-        let all: u64 = post
-            .parts
+        let all: u64 = post.parts[start..]
             .iter()
             .flat_map(|p| &p.media)
             .map(|m| m.bytes)
             .sum();
         progress(0, all);
         let mut sent = 0u64;
-        let mut thread: Vec<String> = Vec::with_capacity(post.parts.len());
-        for part in &post.parts {
+        let mut thread: Vec<String> = live[..start].iter().map(|l| l.id.clone()).collect();
+        for (i, part) in post.parts.iter().enumerate().skip(start) {
             let mut hosted = Hosted::new(ctx, P);
             let made = container(
                 ctx,
@@ -136,18 +141,22 @@ impl Publisher for ThreadsPublisher {
             )
             .await;
             hosted.clear().await;
+            let made = made?;
+            // A container is invisible until `threads_publish`: that call is the part going out.
+            crate::publish::part_sending(ctx, i).await?;
             let id = CONTAINERS
-                .publish(ctx, tokens, &user, "threads_publish", &made?)
+                .publish(ctx, tokens, &user, "threads_publish", &made)
                 .await?;
+            crate::publish::part_published(ctx, i, &id, None).await;
             thread.push(id);
         }
         progress(all, all);
         let id = thread[0].clone();
-        Ok(Published {
-            url: CONTAINERS.permalink(ctx, tokens, &id).await,
-            thread,
-            id,
-        })
+        let url = match live.first().and_then(|l| l.url.clone()) {
+            Some(u) => Some(u),
+            None => CONTAINERS.permalink(ctx, tokens, &id).await,
+        };
+        Ok(Published { url, thread, id })
     }
 
     // `lookup` is the trait's `Ok(None)`: Threads has no client key on a post and no search by one; a crash

@@ -330,20 +330,20 @@ impl Publisher for XPublisher {
     ) -> Result<Published> {
         refuse_by_part(P, post, &self.validate(post, &self.limits()))?;
 
-        // Every part's media first: a failed upload leaves nothing published.
-        let total = post
-            .parts
-            .iter()
-            .flat_map(|p| &p.media)
-            .map(|m| m.bytes)
-            .sum();
+        // Parts an earlier attempt published stay as they are: resume after them.
+        let live = crate::publish::live_parts(ctx);
+        let start = live.len().min(post.parts.len());
+        let todo = &post.parts[start..];
+
+        // Every remaining part's media first: a failed upload leaves nothing more published.
+        let total = todo.iter().flat_map(|p| &p.media).map(|m| m.bytes).sum();
         let mut sent = Sent {
             done: 0,
             total,
             progress,
         };
-        let mut media_ids: Vec<Vec<String>> = Vec::with_capacity(post.parts.len());
-        for part in &post.parts {
+        let mut media_ids: Vec<Vec<String>> = Vec::with_capacity(todo.len());
+        for part in todo {
             let mut ids = Vec::with_capacity(part.media.len());
             for m in &part.media {
                 ids.push(upload(ctx, tokens, m, &mut sent).await?);
@@ -352,8 +352,9 @@ impl Publisher for XPublisher {
         }
 
         let tweets = url(TWEETS, ctx)?;
-        let mut thread: Vec<String> = Vec::with_capacity(post.parts.len());
-        for (part, ids) in post.parts.iter().zip(&media_ids) {
+        let mut thread: Vec<String> = live[..start].iter().map(|l| l.id.clone()).collect();
+        for (i, (part, ids)) in todo.iter().zip(&media_ids).enumerate() {
+            let index = start + i;
             let mut body = serde_json::Map::new();
             if !part.text.is_empty() {
                 body.insert("text".into(), json!(part.text));
@@ -364,6 +365,7 @@ impl Publisher for XPublisher {
             if let Some(prev) = thread.last() {
                 body.insert("reply".into(), json!({ "in_reply_to_tweet_id": prev }));
             }
+            crate::publish::part_sending(ctx, index).await?;
             // Never retried: X has no idempotency key (see `lookup`).
             let v = call(
                 ctx,
@@ -371,6 +373,8 @@ impl Publisher for XPublisher {
             )
             .await?;
             let id = transport::str_field(P, data(&v)?, "id")?;
+            let part_url = post_url(tokens, &id);
+            crate::publish::part_published(ctx, index, &id, Some(&part_url)).await;
             thread.push(id);
         }
         let id = thread

@@ -143,6 +143,7 @@ pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCrede
         endpoints,
         app,
         media_host: None,
+        parts: None,
     }
 }
 
@@ -307,5 +308,30 @@ impl outpost_platforms::publish::MediaHost for TestMediaHost {
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
         Ok(())
+    }
+}
+
+/// A part log kept in memory (the scheduler's is in the store): what was sent, what went live.
+#[derive(Debug, Default)]
+pub struct RecordedParts {
+    pub sending: std::sync::Mutex<Vec<usize>>,
+    pub live: std::sync::Mutex<Vec<outpost_platforms::publish::LivePart>>,
+}
+
+#[async_trait::async_trait]
+impl outpost_platforms::publish::PartLog for RecordedParts {
+    fn live(&self) -> Vec<outpost_platforms::publish::LivePart> {
+        self.live.lock().unwrap().clone()
+    }
+
+    async fn sending(&self, index: usize) -> outpost_platforms::Result<()> {
+        self.sending.lock().unwrap().push(index);
+        Ok(())
+    }
+
+    async fn published(&self, index: usize, part: &outpost_platforms::publish::LivePart) {
+        let mut live = self.live.lock().unwrap();
+        assert_eq!(live.len(), index, "parts go live in order");
+        live.push(part.clone());
     }
 }
