@@ -725,6 +725,83 @@ mod tests {
     }
 
     #[test]
+    fn new_fields_are_checked_by_name() {
+        let facts = AccountFacts::default();
+        let yt = |f: PublishFields| variant_for(Platform::Youtube, "c", &f);
+        let v = yt(PublishFields {
+            category: Some("99".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let e = check_variant(Platform::Youtube, Some(&v), true, &facts)
+            .unwrap_err()
+            .1;
+        assert!(e.to_string().starts_with("category:"), "{e}");
+        assert!(
+            yt(PublishFields {
+                alt: vec!["a cup".into()],
+                ..Default::default()
+            })
+            .unwrap_err()
+            .to_string()
+            .starts_with("alt:")
+        );
+        let branded_private = variant_for(
+            Platform::Tiktok,
+            "c",
+            &PublishFields {
+                privacy: Some("only_me".into()),
+                disclose: Some("branded-content".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let e = check_variant(Platform::Tiktok, Some(&branded_private), true, &facts)
+            .unwrap_err()
+            .1;
+        assert!(e.to_string().contains("cannot be set to private"), "{e}");
+        assert_eq!(disclosure("Your_Brand").unwrap(), (true, false));
+        assert!(disclosure("ads").is_err());
+        assert!(tiktok_declaration(true).contains("Branded Content Policy"));
+        let reel = variant_for(
+            Platform::Instagram,
+            "c",
+            &PublishFields {
+                placement: Some("reel".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            parse_options(&reel.options).unwrap().share_to_feed,
+            Some(false)
+        );
+        assert!(
+            variant_for(
+                Platform::Instagram,
+                "c",
+                &PublishFields {
+                    placement: Some("story".into()),
+                    ..Default::default()
+                }
+            )
+            .unwrap_err()
+            .to_string()
+            .starts_with("placement:")
+        );
+        let two = PublishFields {
+            alt: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        assert!(two.media_with_alt(vec!["x.png".into()]).is_err());
+        let m = two
+            .media_with_alt(vec!["x.png".into(), "y.png".into(), "z.png".into()])
+            .unwrap();
+        assert_eq!(m[1].alt.as_deref(), Some("b"));
+        assert_eq!(m[2].alt, None);
+    }
+
+    #[test]
     fn required_options_and_limits() {
         let facts = AccountFacts::default();
         let e = check_variant(Platform::Youtube, None, false, &facts)

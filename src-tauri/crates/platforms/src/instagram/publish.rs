@@ -154,17 +154,7 @@ impl Publisher for InstagramPublisher {
         let all: u64 = part.media.iter().map(|m| m.bytes).sum();
         progress(0, all);
         let mut hosted = Hosted::new(ctx, P);
-        let made = containers(
-            ctx,
-            tokens,
-            &user,
-            part,
-            post.options.share_to_feed,
-            &mut hosted,
-            all,
-            progress,
-        )
-        .await;
+        let made = containers(ctx, tokens, &user, post, &mut hosted, all, progress).await;
         hosted.clear().await;
         let container = made?;
         let id = CONTAINERS
@@ -209,12 +199,15 @@ async fn containers(
     ctx: Ctx<'_>,
     tokens: &TokenSet,
     user: &str,
-    part: &crate::publish::PostPart,
-    share_to_feed: Option<bool>,
+    post: &Post,
     hosted: &mut Hosted<'_>,
     all: u64,
     progress: Progress<'_>,
 ) -> Result<String> {
+    let Some(part) = post.parts.first() else {
+        return Err(rejected_by_rules(P, &[]));
+    };
+    let share_to_feed = post.options.share_to_feed;
     let mut sent = 0;
     let path = format!("/{user}/media");
     let params = match part.media.as_slice() {
