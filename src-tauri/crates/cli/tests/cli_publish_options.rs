@@ -785,3 +785,59 @@ async fn facebook_link_post_and_linkedin_first_comment() {
         "{comments}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy() {
+    let r = rig(Platform::Mastodon).await;
+    let c = r.channel.clone();
+    let at = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    // Settings → Scheduling hands new posts to the platform: the CLI follows it without a flag…
+    r.o.set_native_schedule_default(true).await.unwrap();
+    let d = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Handed over",
+        "--at",
+        &at,
+    ]);
+    assert_eq!(d["targets"][0]["native_scheduling"], true, "{d}");
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    // …and --no-native-schedule keeps one post in Outpost.
+    let kept = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Kept here",
+        "--at",
+        &at,
+        "--no-native-schedule",
+    ]);
+    assert_eq!(kept["targets"][0]["native_scheduling"], false, "{kept}");
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
+    assert!(scheduled.to_string().contains("Handed over"), "{scheduled}");
+
+    // An edit of the handed-off post withdraws the platform's copy and hands over the new text.
+    let mut input = r.o.composer_post(&post_id).await.unwrap().input;
+    input.text = "Handed over, edited".into();
+    r.o.update_post(&post_id, input).await.unwrap();
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    let all = scheduled.as_array().unwrap();
+    assert_eq!(all.len(), 1, "the old copy is withdrawn: {scheduled}");
+    assert!(
+        scheduled.to_string().contains("Handed over, edited"),
+        "{scheduled}"
+    );
+    let d = r.ok(&["posts", "show", &post_id]);
+    assert!(
+        d["targets"][0]["job"]["native_schedule_id"].is_string(),
+        "{d}"
+    );
+}
