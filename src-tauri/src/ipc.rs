@@ -111,6 +111,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::scheduling::set_publishing_paused,
             crate::commands::scheduling::set_time_zone,
             crate::commands::scheduling::set_missed_grace_minutes,
+            crate::commands::scheduling::set_native_schedule_default,
             crate::commands::scheduling::set_desktop_prefs,
             crate::commands::scheduling::set_start_at_login,
             crate::commands::slots::posting_slots,

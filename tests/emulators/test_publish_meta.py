@@ -276,6 +276,15 @@ class InstagramContainers(ContainerTests):
         self.assertEqual(self.code(self.create({"media_type": "VIDEO", "video_url": self.media.url("w", MP4)})),
                          100)  # VIDEO only as a carousel item
 
+    def test_share_to_feed_is_a_reels_boolean(self):
+        self.admin("processing", {"polls": 0})
+        self.assertEqual(self.code(self.create({"image_url": self.media.url("i", JPEG), "share_to_feed": "false"})),
+                         100)  # an image is a feed post
+        self.assertEqual(self.code(self.create({"media_type": "REELS", "video_url": self.media.url("v", MP4),
+                                                "share_to_feed": "no"})), 100)
+        st, data, _ = self.create({"media_type": "REELS", "video_url": self.media.url("r", MP4), "share_to_feed": "false"})
+        self.assertEqual(st, 200, data)
+
     def test_carousel_children_alt_text_and_hashtags(self):
         self.admin("processing", {"polls": 0})
         self.assertEqual(self.code(self.create({"media_type": "REELS", "video_url": self.media.url("v", MP4),

@@ -84,7 +84,7 @@ class TikTokPublishing(unittest.TestCase):
         chunk = size if chunk is None else chunk
         count = 1 if count is None else count
         post_info = {"title": "hi", "privacy_level": "SELF_ONLY", "disable_comment": False,
-                     "disable_duet": False, "disable_stitch": False, **info}
+                     "disable_duet": False, "disable_stitch": False, "brand_content_toggle": False, **info}
         return self.js("/v2/post/publish/video/init/", {
             "post_info": post_info,
             "source_info": {"source": "FILE_UPLOAD", "video_size": size, "chunk_size": chunk,
@@ -193,11 +193,27 @@ class TikTokPublishing(unittest.TestCase):
         self.admin("clock", {"advance_seconds": 61})
         self.assertEqual(self.video_init(10)[0], 200)
 
+    def test_commercial_content_disclosure_is_required_and_branded_content_is_never_private(self):
+        info = {"title": "hi", "privacy_level": "SELF_ONLY", "disable_comment": False,
+                "disable_duet": False, "disable_stitch": False}
+        st, b = self.js("/v2/post/publish/video/init/", {
+            "post_info": info,
+            "source_info": {"source": "FILE_UPLOAD", "video_size": 1000, "chunk_size": 1000,
+                            "total_chunk_count": 1}})
+        self.assertEqual((st, b["error"]["code"]), (400, "invalid_params"))
+        self.assertIn("brand_content_toggle", b["error"]["message"])
+        st, b = self.video_init(1000, brand_content_toggle=True)
+        self.assertEqual(st, 400)
+        self.assertIn("cannot be set to private", b["error"]["message"])
+        st, b = self.video_init(1000, brand_content_toggle=False, brand_organic_toggle="yes")
+        self.assertEqual(st, 400)
+        self.assertEqual(self.video_init(1000, brand_organic_toggle=True)[0], 200)
+
     # -- photos
     def photo(self, urls, **info):
         return self.js("/v2/post/publish/content/init/", {
             "post_info": {"title": "t", "description": "d", "privacy_level": "PUBLIC_TO_EVERYONE",
-                          "disable_comment": False, **info},
+                          "disable_comment": False, "brand_content_toggle": False, **info},
             "source_info": {"source": "PULL_FROM_URL", "photo_cover_index": 0, "photo_images": urls},
             "post_mode": "DIRECT_POST", "media_type": "PHOTO"})
 

@@ -131,6 +131,17 @@ class YouTubePublishing(unittest.TestCase):
                                                    "X-Upload-Content-Type": "text/plain"})
         self.assertEqual(st, 400)
 
+    def test_category_must_be_assignable_and_the_audience_a_boolean(self):
+        for cat in ("99", "18", "abc"):  # unknown, not assignable, malformed
+            meta = {"snippet": {"title": "t", "categoryId": cat}, "status": {"privacyStatus": "public"}}
+            st, data, _ = self.start(10, meta)
+            self.assertEqual((st, data["error"]["errors"][0]["reason"]), (400, "invalidCategoryId"), cat)
+        meta = {"snippet": {"title": "t", "categoryId": "27"},
+                "status": {"privacyStatus": "public", "selfDeclaredMadeForKids": "yes"}}
+        self.assertEqual(self.start(10, meta)[0], 400)
+        meta["status"]["selfDeclaredMadeForKids"] = True
+        self.assertEqual(self.start(10, meta)[0], 200)
+
     def test_errors(self):
         self.assertEqual(self.start(10, token=None)[0], 401)
         self.admin("youtube-publishing", {"quota_exceeded": True})

@@ -67,6 +67,7 @@ pub const COMMANDS: &[&str] = &[
     "set_publishing_paused",
     "set_time_zone",
     "set_missed_grace_minutes",
+    "set_native_schedule_default",
     "set_desktop_prefs",
     "set_start_at_login",
     "posting_slots",

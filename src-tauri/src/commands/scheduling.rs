@@ -29,6 +29,8 @@ pub struct SchedulingView {
     /// Start at login; `null` when the OS setting cannot be read.
     pub start_at_login: Option<bool>,
     pub next_post: Option<NextPost>,
+    /// New posts start with "let the platform publish it" on (YouTube, Facebook Pages, Mastodon).
+    pub native_schedule_default: bool,
 }
 
 async fn view(
@@ -59,6 +61,7 @@ async fn view(
         prefs: core.desktop_prefs().await?,
         start_at_login,
         next_post,
+        native_schedule_default: core.native_schedule_default().await?,
     })
 }
 
@@ -126,6 +129,19 @@ pub async fn set_missed_grace_minutes(
     let minutes = desktop::check_grace_minutes(minutes)?;
     shell.core()?.set_missed_grace_minutes(minutes).await?;
     changed(&app, &shell, &desktop).await
+}
+
+/// Whether new posts start handed to the platform's own scheduler where it has one.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_native_schedule_default(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    desktop: State<'_, Desktop>,
+    on: bool,
+) -> Result<SchedulingView, IpcError> {
+    shell.core()?.set_native_schedule_default(on).await?;
+    view(&app, &shell, &desktop).await
 }
 
 /// Notifications on/off, keep running in the tray when the window closes.

@@ -91,7 +91,7 @@ test('import a CSV with one bad row: the preview shows it, the valid rows are cr
     assert.match(askedFileDialog(), /^save outpost-posts-\d{4}-\d{2}-\d{2}\.csv$/m);
     assert.ok(existsSync(out));
     const text = readFileSync(out, 'utf8');
-    assert.ok(text.startsWith('text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n'), text.slice(0, 120));
+    assert.ok(text.startsWith('text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule,category,made_for_kids,thumbnail,disclose,placement,alt\n'), text.slice(0, 120));
     assert.match(text, /Holiday blend pre-orders open today/);
     assert.equal(text.trim().split('\n').length > before, true);
   } finally {

@@ -46,6 +46,8 @@ VIDEO_PARTS = {"id", "snippet", "status", "contentDetails", "statistics", "playe
 STATUS_WRITABLE = {"privacyStatus", "publishAt", "license", "embeddable", "publicStatsViewable",
                    "selfDeclaredMadeForKids", "containsSyntheticMedia"}
 STATUS_READ_ONLY = {"uploadStatus", "failureReason", "rejectionReason", "madeForKids"}
+# videoCategories.list?regionCode=US: the ids with snippet.assignable = true
+ASSIGNABLE_CATEGORIES = {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28", "29"}
 # [decision] what an omitted mutable property reverts to ("the existing value will be removed")
 STATUS_DEFAULTS = {"privacyStatus": "public", "license": "youtube", "embeddable": True, "publicStatsViewable": True}
 AUTH_ERROR = ("Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other "
@@ -213,9 +215,14 @@ class Publishing:
             return api_error(400, "The request metadata specifies invalid video keywords.", "invalidTags",
                              "INVALID_ARGUMENT")
         cat = sn.get("categoryId")
-        if cat is not None and (not isinstance(cat, str) or not cat.isdigit()):
+        # videos.insert: "the snippet.categoryId property specifies an invalid category ID"; only a
+        # category videoCategories.list marks assignable can be given to a video.
+        if cat is not None and (not isinstance(cat, str) or cat not in ASSIGNABLE_CATEGORIES):
             return api_error(400, "The video category specified is invalid.", "invalidCategoryId",
                              "INVALID_ARGUMENT")
+        kids = st.get("selfDeclaredMadeForKids")
+        if kids is not None and not isinstance(kids, bool):
+            return api_error(400, "The request metadata is invalid.", "invalidVideoMetadata", "INVALID_ARGUMENT")
         problem = self.status_problem(st)
         if problem:
             return problem
@@ -454,7 +461,8 @@ class Publishing:
         self.videos.append({"id": vid, "channel": s["user"], "bytes": s["received"],
                             "sha256": s["hash"].hexdigest(), "content_type": s["content_type"], "metadata": meta,
                             "chunks": s["chunks"], "status_queries": s["status_queries"], "thumbnail": None,
-                            "snippet": sn, "status": dict(status, madeForKids=False)})
+                            "snippet": sn,
+                            "status": dict(status, madeForKids=status.get("selfDeclaredMadeForKids") is True)})
         if "publishAt" in status:  # stored as YouTube answers it
             self.videos[-1]["status"]["publishAt"] = iso(parse_time(status["publishAt"]))
         return json_response(200, resource)

@@ -664,7 +664,7 @@ class ContainerPublishing(GraphPublishing):
                            "timestamp": int(self.emu.now()),
                            "items": [self.containers[x]["media"] for x in c.get("children") or []]
                            or ([c["media"]] if c.get("media") else []),
-                           "comments": []}
+                           "share_to_feed": c.get("share_to_feed", True), "comments": []}
         self.posts.append(self.media[mid])
         return json_response(200, {"id": mid}, self.usage_headers(False))
 
@@ -674,7 +674,7 @@ class ContainerPublishing(GraphPublishing):
         if text is not None and len(text) > self.max_text:
             return _meta_error(f"(#100) The {text_key} is longer than {self.max_text} characters", 100)
         fields = {"media_type": media_type, "text": text, "carousel_item": p.get("is_carousel_item") == "true",
-                  "alt_text": p.get("alt_text")}
+                  "alt_text": p.get("alt_text"), "share_to_feed": p.get("share_to_feed") != "false"}
         if p.get("is_carousel_item") not in (None, "true", "false"):
             return _meta_error("(#100) Param is_carousel_item must be a boolean", 100)
         if fields["alt_text"] is not None and media_type != "IMAGE":
@@ -742,6 +742,13 @@ class InstagramPublishing(ContainerPublishing):
             return _meta_error("(#100) A carousel video item has media_type VIDEO", 100)
         if mt not in ("IMAGE", "VIDEO", "REELS", "CAROUSEL"):
             return _meta_error(f"(#100) Unsupported media_type {mt}", 100)
+        # share_to_feed (reels only): "true" shows the reel in the feed and the Reels tab, "false" in
+        # the Reels tab only.
+        if p.get("share_to_feed") is not None:
+            if mt != "REELS":
+                return _meta_error("(#100) share_to_feed is only supported for REELS", 100)
+            if p["share_to_feed"] not in ("true", "false"):
+                return _meta_error("(#100) Param share_to_feed must be a boolean", 100)
         caption = p.get("caption")
         if item and caption:
             return _meta_error("(#100) A carousel item has no caption", 100)

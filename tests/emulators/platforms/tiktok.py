@@ -163,6 +163,14 @@ class Publishing:
             return api_error(403, "unaudited_client_can_only_post_to_private_accounts",
                              "Please review our integration guidelines at "
                              "https://developers.tiktok.com/doc/content-sharing-guidelines/")
+        # Commercial content disclosure: brand_content_toggle is required (a bool); branded content
+        # (a paid partnership) cannot be private.
+        if not isinstance(info.get("brand_content_toggle"), bool):
+            return api_error(400, "invalid_params", "brand_content_toggle is required and must be a boolean.")
+        if "brand_organic_toggle" in info and not isinstance(info["brand_organic_toggle"], bool):
+            return api_error(400, "invalid_params", "brand_organic_toggle must be a boolean.")
+        if info["brand_content_toggle"] and level == "SELF_ONLY":
+            return api_error(400, "invalid_params", "Branded content visibility cannot be set to private.")
         for k in ("disable_comment", "disable_duet", "disable_stitch", "auto_add_music"):
             if k in info and not isinstance(info[k], bool):
                 return api_error(400, "invalid_params", f"{k} must be a boolean.")

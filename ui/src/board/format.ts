@@ -39,20 +39,6 @@ export function approvalLabel(approval: string | null): { label: string; tone: T
   }
 }
 
-/** A platform's short mark and brand colour for the small channel icons on cards. */
-export const PLATFORM_MARK: Record<Platform, { mark: string; colour: string; name: string }> = {
-  x: { mark: 'X', colour: '#111827', name: 'X' },
-  linkedin: { mark: 'in', colour: '#0a66c2', name: 'LinkedIn' },
-  facebook: { mark: 'f', colour: '#1877f2', name: 'Facebook' },
-  instagram: { mark: 'IG', colour: '#d6249f', name: 'Instagram' },
-  threads: { mark: '@', colour: '#000000', name: 'Threads' },
-  youtube: { mark: '▶', colour: '#ff0000', name: 'YouTube' },
-  tiktok: { mark: 'TT', colour: '#010101', name: 'TikTok' },
-  pinterest: { mark: 'P', colour: '#e60023', name: 'Pinterest' },
-  bluesky: { mark: 'bs', colour: '#1185fe', name: 'Bluesky' },
-  mastodon: { mark: 'M', colour: '#6364ff', name: 'Mastodon' },
-};
-
 /** "3 cards", "1 card". */
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;

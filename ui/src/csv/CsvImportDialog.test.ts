@@ -14,6 +14,7 @@ const ok = (row: number): CsvRowPreview => ({
   media: [],
   tags: [],
   first_comment: '',
+  options: [],
   draft: false,
   errors: [],
 });

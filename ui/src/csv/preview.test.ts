@@ -23,6 +23,7 @@ function row(n: number, errors: CsvRowPreview['errors'] = []): CsvRowPreview {
     media: ['/home/me/pics/cup.png'],
     tags: ['launch'],
     first_comment: '',
+    options: [],
     draft: false,
     errors,
   };
@@ -81,5 +82,31 @@ describe('CSV preview logic', () => {
     expect(cellText({ ...row(2), channel_labels: ['X @lumen'] }, 'channels')).toBe('x:lumen, bluesky:lumen.bsky.social');
     expect(cellText(row(2), 'media')).toBe('cup.png');
     expect(cellText({ ...row(2), draft: true }, 'time')).toBe('Draft');
+  });
+});
+
+describe('per-platform columns in the preview', () => {
+  it('shows them in one Options cell and puts their errors there', async () => {
+    const { cellText, cellErrors, rowErrors } = await import('./preview');
+    const row = {
+      row: 2,
+      text: 't',
+      channels: ['c'],
+      channel_labels: ['Pinterest @me'],
+      time: '',
+      local_time: null,
+      media: [],
+      tags: [],
+      first_comment: '',
+      options: [
+        { column: 'board', value: '123' },
+        { column: 'privacy', value: 'public' },
+      ],
+      draft: true,
+      errors: [{ row: 2, column: 'privacy', message: 'privacy: Pinterest does not use this option' }],
+    };
+    expect(cellText(row, 'options')).toBe('board: 123 · privacy: public');
+    expect(cellErrors(row, 'options')).toHaveLength(1);
+    expect(rowErrors(row)).toHaveLength(0);
   });
 });

@@ -7,7 +7,10 @@ import type { CsvImportSummary, CsvIssue, CsvPreview, CsvRowPreview } from '$lib
 export type RowFilter = 'all' | 'errors' | 'valid';
 
 /** The columns the preview table shows, in file order. */
-export const PREVIEW_COLUMNS = ['text', 'channels', 'time', 'media', 'tags', 'first_comment'] as const;
+export const PREVIEW_COLUMNS = ['text', 'channels', 'time', 'media', 'tags', 'first_comment', 'options'] as const;
+
+/** The per-platform columns, shown together in the preview's Options cell. */
+export const OPTION_COLUMNS = ['title', 'privacy', 'board', 'link', 'thread', 'native_schedule', 'category', 'made_for_kids', 'thumbnail', 'disclose', 'placement', 'alt'] as const;
 export type PreviewColumn = (typeof PREVIEW_COLUMNS)[number];
 
 export const COLUMN_LABELS: Record<PreviewColumn, string> = {
@@ -17,6 +20,7 @@ export const COLUMN_LABELS: Record<PreviewColumn, string> = {
   media: 'Media',
   tags: 'Tags',
   first_comment: 'First comment',
+  options: 'Options',
 };
 
 export function rowsFor(preview: CsvPreview, filter: RowFilter): CsvRowPreview[] {
@@ -27,12 +31,14 @@ export function rowsFor(preview: CsvPreview, filter: RowFilter): CsvRowPreview[]
 
 /** The errors of one cell (the row's errors naming that column). */
 export function cellErrors(row: CsvRowPreview, column: PreviewColumn): CsvIssue[] {
+  if (column === 'options') return row.errors.filter((e) => e.column !== null && (OPTION_COLUMNS as readonly string[]).includes(e.column));
   return row.errors.filter((e) => e.column === column);
 }
 
 /** Errors about the row as a whole (no column). */
 export function rowErrors(row: CsvRowPreview): CsvIssue[] {
-  return row.errors.filter((e) => e.column === null || !(PREVIEW_COLUMNS as readonly string[]).includes(e.column));
+  const shown = [...PREVIEW_COLUMNS, ...OPTION_COLUMNS] as readonly string[];
+  return row.errors.filter((e) => e.column === null || !shown.includes(e.column));
 }
 
 /** Whether anything can be imported: no file-level error and at least one valid row. */
@@ -89,5 +95,7 @@ export function cellText(row: CsvRowPreview, column: PreviewColumn): string {
       return row.tags.join(', ');
     case 'first_comment':
       return row.first_comment;
+    case 'options':
+      return (row.options ?? []).map((o) => `${o.column}: ${o.value}`).join(' · ');
   }
 }

@@ -574,7 +574,7 @@ async fn csv_export_imports_back_into_another_profile() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
         text.starts_with(
-            "text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n"
+            "text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule,category,made_for_kids,thumbnail,disclose,placement,alt\n"
         ),
         "{text}"
     );

@@ -329,46 +329,73 @@ fn parse_weekday(s: &str) -> Result<u8, CliError> {
     }
 }
 
+/// `outpost posts create`: the post and its per-platform options.
+#[derive(Debug, clap::Args)]
+struct CreateArgs {
+    #[arg(long = "channel", value_name = "ID", required = true)]
+    channels: Vec<String>,
+    #[arg(long)]
+    text: String,
+    #[arg(long = "media", value_name = "FILE")]
+    media: Vec<PathBuf>,
+    /// RFC 3339, or a local date-time in the configured time zone.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Save without scheduling.
+    #[arg(long)]
+    draft: bool,
+    /// YouTube (required), Pinterest, TikTok photo posts: the title.
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
+    /// YouTube public|unlisted|private; TikTok public|friends|followers|only_me (one the
+    /// account offers; no default); Mastodon public|unlisted|private|direct.
+    #[arg(long, value_name = "VALUE")]
+    privacy: Option<String>,
+    /// Pinterest: the board to save the Pin to (`outpost channels boards <channel-id>`).
+    #[arg(long, value_name = "ID")]
+    board: Option<String>,
+    /// Pinterest: the Pin's destination link; Facebook: the link the post shares.
+    #[arg(long, value_name = "URL")]
+    link: Option<String>,
+    /// Facebook, Instagram, LinkedIn: a first comment under the post; X, Bluesky, Mastodon,
+    /// Threads: its first reply.
+    #[arg(long, value_name = "TEXT")]
+    first_comment: Option<String>,
+    /// X, Bluesky, Mastodon, Threads: a reply after the post (repeat for a thread).
+    #[arg(long = "thread", value_name = "TEXT")]
+    thread: Vec<String>,
+    /// YouTube, Facebook Pages, Mastodon: hand the post to the platform's own scheduler
+    /// (without it or --no-native-schedule: the default of Settings → Scheduling).
+    #[arg(long, conflicts_with = "no_native_schedule")]
+    native_schedule: bool,
+    /// Publish from Outpost even when Settings → Scheduling hands posts to the platforms.
+    #[arg(long)]
+    no_native_schedule: bool,
+    /// YouTube: the video's category id (1 Film & Animation, 10 Music, 20 Gaming, 22 People &
+    /// Blogs, 27 Education, 28 Science & Technology, …).
+    #[arg(long, value_name = "ID")]
+    category: Option<String>,
+    /// YouTube: the video is made for kids (without it: not made for kids).
+    #[arg(long)]
+    made_for_kids: bool,
+    /// YouTube: a custom thumbnail (JPEG or PNG, at most 2 MB); Pinterest: a video Pin's cover.
+    #[arg(long, value_name = "FILE")]
+    thumbnail: Option<PathBuf>,
+    /// TikTok commercial-content disclosure: your-brand, branded-content or both.
+    #[arg(long, value_name = "KIND")]
+    disclose: Option<String>,
+    /// Instagram, a video: feed (a reel also shown in the feed) or reel (the Reels tab only).
+    #[arg(long, value_name = "feed|reel")]
+    placement: Option<String>,
+    /// Alt text of a media file (repeat, in the order of --media); not YouTube or TikTok.
+    #[arg(long = "alt", value_name = "TEXT")]
+    alt: Vec<String>,
+}
+
 #[derive(Debug, Subcommand)]
 enum PostsCommand {
     /// Create a post for one or more channels (due at once without --at or --draft).
-    Create {
-        #[arg(long = "channel", value_name = "ID", required = true)]
-        channels: Vec<String>,
-        #[arg(long)]
-        text: String,
-        #[arg(long = "media", value_name = "FILE")]
-        media: Vec<PathBuf>,
-        /// RFC 3339, or a local date-time in the configured time zone.
-        #[arg(long, value_name = "TIME")]
-        at: Option<String>,
-        /// Save without scheduling.
-        #[arg(long)]
-        draft: bool,
-        /// YouTube (required), Pinterest, TikTok photo posts: the title.
-        #[arg(long, value_name = "TEXT")]
-        title: Option<String>,
-        /// YouTube public|unlisted|private; TikTok public|friends|followers|only_me (one the
-        /// account offers; no default); Mastodon public|unlisted|private|direct.
-        #[arg(long, value_name = "VALUE")]
-        privacy: Option<String>,
-        /// Pinterest: the board to save the Pin to (`outpost channels boards <channel-id>`).
-        #[arg(long, value_name = "ID")]
-        board: Option<String>,
-        /// Pinterest: the Pin's destination link; Facebook: the link the post shares.
-        #[arg(long, value_name = "URL")]
-        link: Option<String>,
-        /// Facebook, Instagram, LinkedIn: a first comment under the post; X, Bluesky, Mastodon,
-        /// Threads: its first reply.
-        #[arg(long, value_name = "TEXT")]
-        first_comment: Option<String>,
-        /// X, Bluesky, Mastodon, Threads: a reply after the post (repeat for a thread).
-        #[arg(long = "thread", value_name = "TEXT")]
-        thread: Vec<String>,
-        /// YouTube, Facebook Pages, Mastodon: hand the post to the platform's own scheduler.
-        #[arg(long)]
-        native_schedule: bool,
-    },
+    Create(Box<CreateArgs>),
     /// Cancel every job of a post not yet out; the post stays (as a draft when nothing went out).
     Cancel {
         #[arg(value_name = "POST_ID")]
@@ -1009,20 +1036,33 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
         Err(code) => return code,
     };
     let result = match cmd {
-        PostsCommand::Create {
-            channels,
-            text,
-            media,
-            at,
-            draft,
-            title,
-            privacy,
-            board,
-            link,
-            first_comment,
-            thread,
-            native_schedule,
-        } => {
+        PostsCommand::Create(args) => {
+            let CreateArgs {
+                channels,
+                text,
+                media,
+                at,
+                draft,
+                title,
+                privacy,
+                board,
+                link,
+                first_comment,
+                thread,
+                native_schedule,
+                no_native_schedule,
+                category,
+                made_for_kids,
+                thumbnail,
+                disclose,
+                placement,
+                alt,
+            } = *args;
+            let native = match (native_schedule, no_native_schedule) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
             let fields = outpost_app::posts::PublishFields {
                 title,
                 privacy,
@@ -1031,17 +1071,27 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
                 first_comment,
                 thread,
                 native_schedule,
+                category,
+                made_for_kids,
+                thumbnail: thumbnail.map(|p| p.to_string_lossy().into_owned()),
+                disclose,
+                placement,
+                alt,
             };
-            match outpost.variants_for_fields(&channels, &fields).await {
+            let planned = match outpost
+                .variants_for_fields(&channels, &fields, native)
+                .await
+            {
+                Ok(v) => fields.media_with_alt(media).map(|m| (v, m)),
                 Err(e) => Err(e),
-                Ok(variants) => {
+            };
+            match planned {
+                Err(e) => Err(e),
+                Ok((variants, media)) => {
                     let new = outpost_app::posts::NewPost {
                         text,
                         channels,
-                        media: media
-                            .into_iter()
-                            .map(|path| outpost_app::posts::NewMedia { path, alt: None })
-                            .collect(),
+                        media,
                         at,
                         draft,
                         variants,

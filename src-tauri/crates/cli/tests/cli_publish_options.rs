@@ -403,7 +403,7 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
     std::fs::write(
         &good,
         format!(
-            "text,channels,media,time,title,board,link\nA bike,{c},pin.png,{now},Bikes,{board},https://example.com/b\n",
+            "text,channels,media,time,title,board,link,alt\nA bike,{c},pin.png,{now},Bikes,{board},https://example.com/b,A red bicycle by a wall\n",
             now = chrono::Utc::now().to_rfc3339()
         ),
     )
@@ -421,6 +421,7 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
         .unwrap_or_else(|| panic!("{pins}"));
     assert_eq!(first["board_id"], board.as_str());
     assert_eq!(first["link"], "https://example.com/b");
+    assert_eq!(first["alt_text"], "A red bicycle by a wall", "{first}");
 
     // Export → import into the same profile: the columns come back as they were written.
     let future = r.dir.path().join("future.csv");
@@ -436,7 +437,7 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
     r.ok(&["csv", "export", "--out", &out.display().to_string()]);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
-        text.starts_with("text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule\n"),
+        text.starts_with("text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule,category,made_for_kids,thumbnail,disclose,placement,alt\n"),
         "{text}"
     );
     let line = text.lines().find(|l| l.starts_with("Upcoming")).unwrap();
@@ -444,6 +445,8 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
         line.contains(&format!(",Next,,{board},https://example.com/n,,")),
         "{line}"
     );
+    // The alt text is the library file's: the same picture carries it in every export row.
+    assert!(line.ends_with(",A red bicycle by a wall"), "{line}");
     // Only the upcoming row imports again (the others have passed).
     let again = r.dir.path().join("again.csv");
     let kept: Vec<&str> = text
@@ -531,4 +534,310 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
     assert_eq!(job_of(&d).1, "cancelled", "{d}");
     let scheduled = r.emu.admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 0, "{scheduled}");
+}
+
+/// An MP4 whose `moov` header says it lasts `seconds` (ftyp, moov/mvhd, then filler in mdat).
+fn mp4_lasting(seconds: u32) -> Vec<u8> {
+    let mut mvhd = Vec::new();
+    mvhd.extend_from_slice(&108u32.to_be_bytes());
+    mvhd.extend_from_slice(b"mvhd");
+    mvhd.extend_from_slice(&[0; 4]); // version 0, flags
+    mvhd.extend_from_slice(&[0; 8]); // creation, modification
+    mvhd.extend_from_slice(&1000u32.to_be_bytes()); // timescale
+    mvhd.extend_from_slice(&(seconds * 1000).to_be_bytes()); // duration
+    mvhd.extend_from_slice(&0x0001_0000u32.to_be_bytes()); // rate 1.0
+    mvhd.extend_from_slice(&0x0100u16.to_be_bytes()); // volume 1.0
+    mvhd.extend_from_slice(&[0; 10]);
+    for m in [0x0001_0000u32, 0, 0, 0, 0x0001_0000, 0, 0, 0, 0x4000_0000] {
+        mvhd.extend_from_slice(&m.to_be_bytes());
+    }
+    mvhd.extend_from_slice(&[0; 24]);
+    mvhd.extend_from_slice(&2u32.to_be_bytes()); // next track id
+    let mut out = Vec::new();
+    out.extend_from_slice(&24u32.to_be_bytes());
+    out.extend_from_slice(b"ftypisom\0\0\x02\0isommp42");
+    out.extend_from_slice(&(8 + mvhd.len() as u32).to_be_bytes());
+    out.extend_from_slice(b"moov");
+    out.extend_from_slice(&mvhd);
+    out.extend_from_slice(&(8 + 30_000u32).to_be_bytes());
+    out.extend_from_slice(b"mdat");
+    out.extend((0..30_000u32).map(|i| (i % 251) as u8));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn youtube_category_audience_and_thumbnail_reach_the_video() {
+    let r = rig(Platform::Youtube).await;
+    let video = r.file("talk.mp4", MP4, 60_000);
+    let thumb = r.file("thumb.png", PNG, 4_000);
+    let c = r.channel.clone();
+    let base = [
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "The talk",
+        "--media",
+        &video,
+        "--title",
+        "Talk",
+    ];
+    // A category YouTube does not assign, and options YouTube does not use: refused by name.
+    for (extra, field) in [
+        (vec!["--category", "99"], "category"),
+        (vec!["--alt", "A stage"], "alt"),
+        (vec!["--disclose", "your-brand"], "disclose"),
+        (vec!["--placement", "reel"], "placement"),
+    ] {
+        let mut a = base.to_vec();
+        a.extend(extra);
+        let e = r.refused(&a);
+        assert!(e.contains(field), "{field}: {e}");
+    }
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let mut a = base.to_vec();
+    a.extend(["--category", "27", "--made-for-kids", "--thumbnail", &thumb]);
+    r.ok(&a);
+    r.ok(&["run", "--once"]);
+    let videos = r.emu.admin_get("videos").await;
+    let v = &videos.as_array().unwrap()[0];
+    assert_eq!(v["snippet"]["categoryId"], "27", "{v}");
+    assert_eq!(
+        v["metadata"]["status"]["selfDeclaredMadeForKids"], true,
+        "{v}"
+    );
+    assert_eq!(v["status"]["madeForKids"], true, "{v}");
+    assert_eq!(v["thumbnail"]["bytes"], 4_000, "{v}");
+    // Without the flags: People & Blogs, not made for kids.
+    r.ok(&base);
+    r.ok(&["run", "--once"]);
+    let videos = r.emu.admin_get("videos").await;
+    let v = &videos.as_array().unwrap()[1];
+    assert_eq!(v["snippet"]["categoryId"], "22", "{v}");
+    assert_eq!(
+        v["metadata"]["status"]["selfDeclaredMadeForKids"], false,
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tiktok_disclosure_reaches_the_post_and_a_too_long_video_is_refused_first() {
+    let r = rig(Platform::Tiktok).await;
+    let video = r.file("clip.mp4", MP4, 40_000);
+    let c = r.channel.clone();
+    let base = [
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Our new roast",
+        "--media",
+        &video,
+    ];
+    // Branded content is never private; an unknown disclosure is named.
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "only_me", "--disclose", "branded-content"]);
+    let e = r.refused(&a);
+    assert!(e.contains("disclose") && e.contains("private"), "{e}");
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "followers", "--disclose", "sponsored"]);
+    assert!(r.refused(&a).contains("your-brand, branded-content, both"));
+    // Longer than the creator's max_video_post_duration_sec (600 s): refused before storing.
+    let long = r.dir.path().join("long.mp4");
+    std::fs::write(&long, mp4_lasting(700)).unwrap();
+    let long = long.display().to_string();
+    let e = r.refused(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Long",
+        "--media",
+        &long,
+        "--privacy",
+        "followers",
+    ]);
+    assert!(e.contains("700") && e.contains("600"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let mut a = base.to_vec();
+    a.extend(["--privacy", "followers", "--disclose", "both"]);
+    r.ok(&a);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let info = &posts.as_array().unwrap()[0]["post_info"];
+    assert_eq!(info["brand_content_toggle"], true, "{info}");
+    assert_eq!(info["brand_organic_toggle"], true, "{info}");
+    assert_eq!(info["privacy_level"], "FOLLOWER_OF_CREATOR", "{info}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn x_thread_first_reply_and_alt_count() {
+    let r = rig(Platform::X).await;
+    let c = r.channel.clone();
+    // More alt texts than files.
+    let e = r.refused(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "x",
+        "--alt",
+        "A cup",
+    ]);
+    assert!(e.contains("alt") && e.contains("0 media"), "{e}");
+    // --privacy is not X's.
+    assert!(
+        r.refused(&[
+            "posts",
+            "create",
+            "--channel",
+            &c,
+            "--text",
+            "x",
+            "--privacy",
+            "public"
+        ])
+        .contains("privacy")
+    );
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Brewing notes 1/3",
+        "--first-comment",
+        "2/3 grind finer",
+        "--thread",
+        "3/3 enjoy",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let texts: Vec<&str> = posts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    // The thread's parts in order; the first comment replies under them.
+    assert_eq!(
+        texts,
+        ["Brewing notes 1/3", "3/3 enjoy", "2/3 grind finer"],
+        "{posts}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn facebook_link_post_and_linkedin_first_comment() {
+    let r = rig(Platform::Facebook).await;
+    let c = r.channel.clone();
+    assert!(
+        r.refused(&[
+            "posts",
+            "create",
+            "--channel",
+            &c,
+            "--text",
+            "x",
+            "--thread",
+            "y"
+        ])
+        .contains("thread")
+    );
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Our spring menu",
+        "--link",
+        "https://example.com/menu",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu.admin_get("posts").await;
+    let p = &posts.as_array().unwrap()[0];
+    assert_eq!(p["link"], "https://example.com/menu", "{p}");
+
+    let r = rig(Platform::Linkedin).await;
+    let c = r.channel.clone();
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "We are hiring",
+        "--first-comment",
+        "Apply at example.com/jobs",
+    ]);
+    r.ok(&["run", "--once"]);
+    assert_eq!(r.emu.admin_get("posts").await.as_array().unwrap().len(), 1);
+    let comments = r.emu.admin_get("comments").await;
+    assert!(
+        comments.to_string().contains("Apply at example.com/jobs"),
+        "{comments}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy() {
+    let r = rig(Platform::Mastodon).await;
+    let c = r.channel.clone();
+    let at = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    // Settings → Scheduling hands new posts to the platform: the CLI follows it without a flag…
+    r.o.set_native_schedule_default(true).await.unwrap();
+    let d = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Handed over",
+        "--at",
+        &at,
+    ]);
+    assert_eq!(d["targets"][0]["native_scheduling"], true, "{d}");
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    // …and --no-native-schedule keeps one post in Outpost.
+    let kept = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Kept here",
+        "--at",
+        &at,
+        "--no-native-schedule",
+    ]);
+    assert_eq!(kept["targets"][0]["native_scheduling"], false, "{kept}");
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
+    assert!(scheduled.to_string().contains("Handed over"), "{scheduled}");
+
+    // An edit of the handed-off post withdraws the platform's copy and hands over the new text.
+    let mut input = r.o.composer_post(&post_id).await.unwrap().input;
+    input.text = "Handed over, edited".into();
+    r.o.update_post(&post_id, input).await.unwrap();
+    r.ok(&["run", "--once"]);
+    let scheduled = r.emu.admin_get("scheduled").await;
+    let all = scheduled.as_array().unwrap();
+    assert_eq!(all.len(), 1, "the old copy is withdrawn: {scheduled}");
+    assert!(
+        scheduled.to_string().contains("Handed over, edited"),
+        "{scheduled}"
+    );
+    let d = r.ok(&["posts", "show", &post_id]);
+    assert!(
+        d["targets"][0]["job"]["native_schedule_id"].is_string(),
+        "{d}"
+    );
 }

@@ -181,6 +181,18 @@ pub mod post_media {
         .fetch_all(ex)
         .await?)
     }
+
+    /// `(post_id, alt_text)` of every shared attachment, in the order of [`list_shared_files`].
+    pub async fn list_shared_alt_texts<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+    ) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT pm.post_id, m.alt_text FROM post_media pm JOIN media_assets m ON m.id = pm.media_id
+             WHERE pm.target_id IS NULL ORDER BY pm.post_id, pm.position",
+        )
+        .fetch_all(ex)
+        .await?)
+    }
 }
 
 /// Ordered media of ideas (keyed by idea and media, no own id).

@@ -644,6 +644,17 @@ async setMissedGraceMinutes(minutes: number) : Promise<Result<SchedulingView, Ip
 }
 },
 /**
+ * Whether new posts start handed to the platform's own scheduler where it has one.
+ */
+async setNativeScheduleDefault(on: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_native_schedule_default", { on }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Notifications on/off, keep running in the tray when the window closes.
  */
 async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcError>> {
@@ -1894,6 +1905,10 @@ row: number | null;
  */
 column: string | null; message: string }
 /**
+ * One per-platform column of a row, as the preview shows it.
+ */
+export type CsvOptionCell = { column: string; value: string }
+/**
  * The dry run: every row checked, nothing created.
  */
 export type CsvPreview = { file_name: string; 
@@ -1934,6 +1949,10 @@ time: string;
  * `None` for a draft or an unreadable time.
  */
 local_time: string | null; media: string[]; tags: string[]; first_comment: string; 
+/**
+ * The per-platform columns the row sets (`title`, `privacy`, `board`, …), in column order.
+ */
+options?: CsvOptionCell[]; 
 /**
  * True when the row has no time: it becomes a draft.
  */
@@ -2893,7 +2912,11 @@ system_time_zone: string; prefs: DesktopPrefs;
 /**
  * Start at login; `null` when the OS setting cannot be read.
  */
-start_at_login: boolean | null; next_post: NextPost | null }
+start_at_login: boolean | null; next_post: NextPost | null; 
+/**
+ * New posts start with "let the platform publish it" on (YouTube, Facebook Pages, Mastodon).
+ */
+native_schedule_default: boolean }
 /**
  * What a search result is.
  */

@@ -394,6 +394,12 @@ export const ipc = {
     return call(() => commands.setTimeZone(timeZone));
   },
 
+  /** Whether new posts start handed to the platform's own scheduler (YouTube, Facebook, Mastodon). */
+  async setNativeScheduleDefault(on: boolean): Promise<SchedulingView> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setNativeScheduleDefault(on));
+  },
+
   /** Posts missed while Outpost was off go out if at most this many minutes late (0–10080). */
   async setMissedGraceMinutes(minutes: number): Promise<SchedulingView> {
     if (isPreview()) throw new PreviewModeError();

@@ -37,6 +37,7 @@ function view(over: Partial<SchedulingView> = {}): SchedulingView {
     prefs: { notifications: true, close_to_tray: true },
     start_at_login: false,
     next_post: null,
+    native_schedule_default: false,
     ...over,
   };
 }

@@ -45,7 +45,7 @@ impl Outpost {
             }
         }
         // The per-platform columns: a post's first target that sets each one.
-        let mut opts_by_post: HashMap<String, [String; 6]> = HashMap::new();
+        let mut opts_by_post: HashMap<String, [String; 11]> = HashMap::new();
         for t in outpost_store::posts::targets::list_all(pool).await? {
             let o = crate::posts::parse_options(&t.options.0).unwrap_or_default();
             let thread: Vec<String> =
@@ -61,6 +61,26 @@ impl Outpost {
                     "yes".into()
                 } else {
                     String::new()
+                },
+                o.category_id.unwrap_or_default(),
+                if o.made_for_kids {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+                o.thumbnail
+                    .map(|t| t.path.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                match (o.brand_organic, o.branded_content) {
+                    (true, true) => "both".into(),
+                    (true, false) => "your-brand".into(),
+                    (false, true) => "branded-content".into(),
+                    (false, false) => String::new(),
+                },
+                match o.share_to_feed {
+                    Some(true) => "feed".into(),
+                    Some(false) => "reel".into(),
+                    None => String::new(),
                 },
             ];
             for (slot, v) in e.iter_mut().zip(values) {
@@ -82,6 +102,10 @@ impl Outpost {
                 .entry(post.as_str())
                 .or_default()
                 .push(media_dir.join(file).to_string_lossy().into_owned());
+        }
+        let mut alts_by_post: HashMap<String, Vec<String>> = HashMap::new();
+        for (post, alt) in outpost_store::media::post_media::list_shared_alt_texts(pool).await? {
+            alts_by_post.entry(post).or_default().push(alt);
         }
         let default_zone = self.time_zone().await?;
 
@@ -120,10 +144,17 @@ impl Outpost {
                     comment,
                 ];
                 let opts = opts_by_post.get(&r.id).cloned().unwrap_or_default();
+                // Alt texts in media order; empty when no file has one.
+                let alt = alts_by_post
+                    .get(&r.id)
+                    .filter(|a| a.iter().any(|x| !x.is_empty()))
+                    .map(|a| a.join("; "))
+                    .unwrap_or_default();
                 w.write_record(
                     base.iter()
                         .map(String::as_str)
-                        .chain(opts.iter().map(String::as_str)),
+                        .chain(opts.iter().map(String::as_str))
+                        .chain(std::iter::once(alt.as_str())),
                 )?;
                 n += 1;
             }

@@ -52,10 +52,48 @@ pub struct CsvRowPreview {
     pub media: Vec<String>,
     pub tags: Vec<String>,
     pub first_comment: String,
+    /// The per-platform columns the row sets (`title`, `privacy`, `board`, …), in column order.
+    #[serde(default)]
+    pub options: Vec<CsvOptionCell>,
     /// True when the row has no time: it becomes a draft.
     pub draft: bool,
     /// Empty when the row can be imported.
     pub errors: Vec<CsvIssue>,
+}
+
+/// One per-platform column of a row, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CsvOptionCell {
+    pub column: String,
+    pub value: String,
+}
+
+/// The per-platform columns `raw` sets, in the export's column order.
+fn option_cells(raw: &parse::RawRow) -> Vec<CsvOptionCell> {
+    let yes = |b: bool| if b { "yes".to_string() } else { String::new() };
+    let cells = [
+        ("title", raw.title.clone()),
+        ("privacy", raw.privacy.clone()),
+        ("board", raw.board.clone()),
+        ("link", raw.link.clone()),
+        ("thread", raw.thread.join(" / ")),
+        ("native_schedule", yes(raw.native_schedule)),
+        ("category", raw.category.clone()),
+        ("made_for_kids", yes(raw.made_for_kids)),
+        ("thumbnail", raw.thumbnail.clone()),
+        ("disclose", raw.disclose.clone()),
+        ("placement", raw.placement.clone()),
+        ("alt", raw.alt.join("; ")),
+    ];
+    cells
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(c, v)| CsvOptionCell {
+            column: c.to_string(),
+            value: v,
+        })
+        .collect()
 }
 
 /// The dry run: every row checked, nothing created.
@@ -175,6 +213,7 @@ impl Outpost {
                 media: raw.media.clone(),
                 tags: raw.tags.clone(),
                 first_comment: raw.first_comment.clone(),
+                options: option_cells(&raw),
                 draft: raw.time.is_empty(),
                 errors: vec![],
             };
@@ -236,6 +275,19 @@ impl Outpost {
                     first_comment: Some(raw.first_comment.clone()),
                     thread: raw.thread.clone(),
                     native_schedule: raw.native_schedule,
+                    category: Some(raw.category.clone()),
+                    made_for_kids: raw.made_for_kids,
+                    thumbnail: (!raw.thumbnail.is_empty()).then(|| {
+                        let p = Path::new(&raw.thumbnail);
+                        if p.is_absolute() {
+                            raw.thumbnail.clone()
+                        } else {
+                            base_dir.join(p).to_string_lossy().into_owned()
+                        }
+                    }),
+                    disclose: Some(raw.disclose.clone()),
+                    placement: Some(raw.placement.clone()),
+                    alt: raw.alt.clone(),
                 };
                 let mut variants = Vec::new();
                 for (id, p) in channel_ids.iter().zip(&platforms) {
@@ -250,6 +302,16 @@ impl Outpost {
                     ready.push(None);
                     continue;
                 }
+                let media = match fields.media_with_alt(media.into_iter().map(|m| m.path).collect())
+                {
+                    Ok(m) => m,
+                    Err(e) => {
+                        preview.errors = vec![issue("alt", e.to_string())];
+                        rows.push(preview);
+                        ready.push(None);
+                        continue;
+                    }
+                };
                 let new = NewPost {
                     text: raw.text.clone(),
                     channels: channel_ids,

@@ -9,7 +9,7 @@ use super::CsvIssue;
 use crate::channels::to_platform;
 
 /// The columns, in the order an export writes them.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 18] = [
     "text",
     "channels",
     "time",
@@ -22,6 +22,12 @@ pub const COLUMNS: [&str; 12] = [
     "link",
     "thread",
     "native_schedule",
+    "category",
+    "made_for_kids",
+    "thumbnail",
+    "disclose",
+    "placement",
+    "alt",
 ];
 /// Thread parts in the `thread` cell are separated by a line holding only this.
 pub const THREAD_SEPARATOR: &str = "---";
@@ -52,6 +58,12 @@ pub(super) struct RawRow {
     pub link: String,
     pub thread: Vec<String>,
     pub native_schedule: bool,
+    pub category: String,
+    pub made_for_kids: bool,
+    pub thumbnail: String,
+    pub disclose: String,
+    pub placement: String,
+    pub alt: Vec<String>,
     pub errors: Vec<CsvIssue>,
 }
 
@@ -79,7 +91,22 @@ fn canonical(header: &str) -> Option<&'static str> {
         "link" | "url" => Some("link"),
         "thread" | "thread_parts" => Some("thread"),
         "native_schedule" | "native_scheduling" => Some("native_schedule"),
+        "category" | "category_id" => Some("category"),
+        "made_for_kids" => Some("made_for_kids"),
+        "thumbnail" => Some("thumbnail"),
+        "disclose" | "disclosure" => Some("disclose"),
+        "placement" => Some("placement"),
+        "alt" | "alt_text" => Some("alt"),
         _ => None,
+    }
+}
+
+/// A yes/no column's value on the row.
+fn set_flag(raw: &mut RawRow, column: &str, value: bool) {
+    if column == "made_for_kids" {
+        raw.made_for_kids = value;
+    } else {
+        raw.native_schedule = value;
     }
 }
 
@@ -243,12 +270,26 @@ pub(super) fn parse_bytes(bytes: &[u8]) -> Result<Vec<RawRow>, CsvIssue> {
                 "board" => raw.board = cell.trim().to_string(),
                 "link" => raw.link = cell.trim().to_string(),
                 "thread" => raw.thread = split_thread(cell),
-                _ => match cell.trim().to_ascii_lowercase().as_str() {
-                    "" | "no" | "false" | "0" => raw.native_schedule = false,
-                    "yes" | "true" | "1" => raw.native_schedule = true,
+                "category" => raw.category = cell.trim().to_string(),
+                "thumbnail" => raw.thumbnail = cell.trim().to_string(),
+                "disclose" => raw.disclose = cell.trim().to_string(),
+                "placement" => raw.placement = cell.trim().to_string(),
+                // Alt texts in the order of the media files; an empty one keeps its place.
+                "alt" => {
+                    raw.alt = if cell.trim().is_empty() {
+                        vec![]
+                    } else {
+                        cell.split(LIST_SEPARATOR)
+                            .map(|a| a.trim().to_string())
+                            .collect()
+                    }
+                }
+                yes_no => match cell.trim().to_ascii_lowercase().as_str() {
+                    "" | "no" | "false" | "0" => set_flag(&mut raw, yes_no, false),
+                    "yes" | "true" | "1" => set_flag(&mut raw, yes_no, true),
                     other => raw.errors.push(CsvIssue {
                         row: Some(row),
-                        column: Some("native_schedule".into()),
+                        column: Some(yes_no.into()),
                         message: format!(
                             "“{}” is not yes or no",
                             other.chars().take(20).collect::<String>()

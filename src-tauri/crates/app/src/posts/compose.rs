@@ -295,6 +295,17 @@ impl Outpost {
                 )
             })?;
             let preview = platform_post(text, variant, files, "preview");
+            if let Some(info) = &facts.creator
+                && let Some(v) =
+                    outpost_platforms::tiktok::publish::check_against_creator(&preview, info)
+                        .first()
+            {
+                // What the creator may post now (the longest video, …), before anything is stored.
+                return Err(invalid(
+                    Content,
+                    format!("{} ({}): {}", p.name(), label(&c), v.message),
+                ));
+            }
             if !draft && let Some(v) = pubr.validate(&preview, &limits).first() {
                 return Err(invalid(
                     Content,
@@ -464,6 +475,28 @@ impl Outpost {
         Ok(files)
     }
 
+    /// The composer picks a custom thumbnail (YouTube) or cover (Pinterest video) from the media
+    /// library as `thumbnail_media_id`; the options carry the file itself for publishing.
+    async fn resolve_thumbnails(&self, variants: &mut [TargetVariant]) -> Result<()> {
+        for v in variants {
+            let Some(o) = v.options.as_object_mut() else {
+                continue;
+            };
+            let Some(id) = o
+                .get("thumbnail_media_id")
+                .and_then(|x| x.as_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
+            let file = self.media_file(&id).await?;
+            let value = serde_json::to_value(file)
+                .map_err(|e| Error::InvalidInput(format!("thumbnail: {e}")))?;
+            o.insert("thumbnail".into(), value);
+        }
+        Ok(())
+    }
+
     async fn save_alt_texts(&self, media: &[ComposeMedia]) -> Result<()> {
         for m in media {
             outpost_store::media::set_alt_text(
@@ -505,8 +538,9 @@ impl Outpost {
     async fn save_composed(
         &self,
         existing: Option<(&posts::Post, &PostDetail)>,
-        input: ComposeInput,
+        mut input: ComposeInput,
     ) -> Result<PostDetail> {
+        self.resolve_thumbnails(&mut input.variants).await?;
         let files = self.compose_files(&input.media).await?;
         let plan = self
             .plan(

@@ -7,13 +7,18 @@
 
 use outpost_platforms::Platform;
 use outpost_platforms::pinterest::publish as pinterest;
+use outpost_platforms::publish::MediaFile;
 use outpost_platforms::publish::PostOptions;
 use outpost_platforms::tiktok::publish as tiktok;
+use outpost_platforms::youtube::publish::CATEGORIES as YOUTUBE_CATEGORIES;
 use serde::{Deserialize, Serialize};
 
 use super::TargetVariant;
 use crate::channels::to_platform;
 use crate::{Error, Outpost, Result};
+
+/// Setting: new posts are handed to the platform's own scheduler where it has one.
+pub const NATIVE_DEFAULT_SETTING: &str = "publishing.native_schedule_default";
 
 /// YouTube's title limit (characters).
 pub const YOUTUBE_TITLE_MAX: usize = 100;
@@ -40,6 +45,24 @@ pub struct PublishFields {
     /// Hand the post to the platform's own scheduler: YouTube, Facebook Pages, Mastodon.
     #[serde(default)]
     pub native_schedule: bool,
+    /// YouTube: the video's category id (`1` Film & Animation … `29` Nonprofits & Activism).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// YouTube: the video is made for kids (the audience every upload declares; `false`: not).
+    #[serde(default)]
+    pub made_for_kids: bool,
+    /// YouTube: a custom thumbnail (JPEG or PNG, at most 2 MB); Pinterest: a video Pin's cover.
+    #[serde(default)]
+    pub thumbnail: Option<String>,
+    /// TikTok commercial-content disclosure: `your-brand`, `branded-content` or `both`.
+    #[serde(default)]
+    pub disclose: Option<String>,
+    /// Instagram, a video: `feed` (a reel also shown in the feed) or `reel` (the Reels tab only).
+    #[serde(default)]
+    pub placement: Option<String>,
+    /// Alt text of the media files, in their order (not YouTube or TikTok, which take none).
+    #[serde(default)]
+    pub alt: Vec<String>,
 }
 
 impl PublishFields {
@@ -63,6 +86,11 @@ pub enum OptionField {
     Tags,
     Thumbnail,
     TiktokSwitches,
+    Category,
+    MadeForKids,
+    Disclose,
+    Placement,
+    Alt,
 }
 
 impl OptionField {
@@ -81,6 +109,11 @@ impl OptionField {
             OptionField::Tags => "tags",
             OptionField::Thumbnail => "thumbnail",
             OptionField::TiktokSwitches => "comment/duet/stitch switches",
+            OptionField::Category => "category",
+            OptionField::MadeForKids => "made-for-kids",
+            OptionField::Disclose => "disclose",
+            OptionField::Placement => "placement",
+            OptionField::Alt => "alt",
         }
     }
 
@@ -91,6 +124,7 @@ impl OptionField {
             OptionField::NativeSchedule => "native_schedule",
             OptionField::ContentWarning => "content_warning",
             OptionField::TiktokSwitches => "options",
+            OptionField::MadeForKids => "made_for_kids",
             other => other.name(),
         }
     }
@@ -114,6 +148,13 @@ impl OptionField {
             OptionField::Tags => &[Youtube],
             OptionField::Thumbnail => &[Youtube, Pinterest],
             OptionField::TiktokSwitches => &[Tiktok],
+            OptionField::Category | OptionField::MadeForKids => &[Youtube],
+            OptionField::Disclose => &[Tiktok],
+            OptionField::Placement => &[Instagram],
+            // YouTube (a video) and TikTok have no alt text field.
+            OptionField::Alt => &[
+                X, Linkedin, Facebook, Instagram, Threads, Pinterest, Bluesky, Mastodon,
+            ],
         }
     }
 }
@@ -196,6 +237,48 @@ pub fn variant_for_field(
     )?;
     check(OptionField::Thread, !fields.thread.is_empty())?;
     check(OptionField::NativeSchedule, fields.native_schedule)?;
+    check(OptionField::Category, nonempty(&fields.category).is_some())?;
+    check(OptionField::MadeForKids, fields.made_for_kids)?;
+    check(
+        OptionField::Thumbnail,
+        nonempty(&fields.thumbnail).is_some(),
+    )?;
+    check(OptionField::Disclose, nonempty(&fields.disclose).is_some())?;
+    check(
+        OptionField::Placement,
+        nonempty(&fields.placement).is_some(),
+    )?;
+    check(
+        OptionField::Alt,
+        fields.alt.iter().any(|a| !a.trim().is_empty()),
+    )?;
+    options.category_id = nonempty(&fields.category).map(|s| s.trim().to_string());
+    options.made_for_kids = fields.made_for_kids;
+    if let Some(path) = nonempty(&fields.thumbnail) {
+        let f = MediaFile::inspect(std::path::Path::new(path.trim()), None)
+            .map_err(|e| field_error(OptionField::Thumbnail, e))?;
+        options.thumbnail = Some(f);
+    }
+    if let Some(d) = nonempty(&fields.disclose) {
+        let (organic, branded) = disclosure(&d).map_err(|e| (OptionField::Disclose, e))?;
+        options.brand_organic = organic;
+        options.branded_content = branded;
+    }
+    if let Some(pl) = nonempty(&fields.placement) {
+        options.share_to_feed = Some(match pl.trim().to_ascii_lowercase().as_str() {
+            "feed" => true,
+            "reel" | "reels" => false,
+            other => {
+                return Err(field_error(
+                    OptionField::Placement,
+                    format!(
+                        "“{}” is neither feed nor reel",
+                        other.chars().take(20).collect::<String>()
+                    ),
+                ));
+            }
+        });
+    }
     v.title = nonempty(&fields.title);
     options.visibility = nonempty(&fields.privacy).map(|s| s.trim().to_ascii_lowercase());
     options.board_id = nonempty(&fields.board).map(|s| s.trim().to_string());
@@ -210,6 +293,57 @@ pub fn variant_for_field(
         )
     })?;
     Ok(v)
+}
+
+/// TikTok's disclosure choice (`your-brand`, `branded-content`, `both`) as (brand organic,
+/// branded content).
+pub fn disclosure(value: &str) -> Result<(bool, bool)> {
+    match value.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+        "your-brand" => Ok((true, false)),
+        "branded-content" => Ok((false, true)),
+        "both" => Ok((true, true)),
+        "" | "none" => Ok((false, false)),
+        other => Err(Error::InvalidInput(format!(
+            "disclose: “{}” is not one of your-brand, branded-content, both",
+            other.chars().take(30).collect::<String>()
+        ))),
+    }
+}
+
+/// TikTok's declaration shown before posting (Content Sharing Guidelines): the Music Usage
+/// Confirmation, and the Branded Content Policy when the post is a paid partnership.
+pub fn tiktok_declaration(branded_content: bool) -> &'static str {
+    if branded_content {
+        "By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation."
+    } else {
+        "By posting, you agree to TikTok's Music Usage Confirmation."
+    }
+}
+
+impl PublishFields {
+    /// The media files with their alt texts (`alt` in order; more alt texts than files is an
+    /// error naming the field).
+    pub fn media_with_alt(&self, files: Vec<std::path::PathBuf>) -> Result<Vec<super::NewMedia>> {
+        if self.alt.len() > files.len() {
+            return Err(Error::InvalidInput(format!(
+                "alt: {} alt texts for {} media files (one per file, in order)",
+                self.alt.len(),
+                files.len()
+            )));
+        }
+        Ok(files
+            .into_iter()
+            .enumerate()
+            .map(|(i, path)| super::NewMedia {
+                path,
+                alt: self
+                    .alt
+                    .get(i)
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty()),
+            })
+            .collect())
+    }
 }
 
 /// What Outpost needs to know about a channel's account to check options: TikTok's creator info,
@@ -253,6 +387,10 @@ pub(crate) fn check_variant(
             OptionField::TiktokSwitches,
             o.disable_comment || o.disable_duet || o.disable_stitch,
         ),
+        (OptionField::Category, set(&o.category_id)),
+        (OptionField::MadeForKids, o.made_for_kids),
+        (OptionField::Disclose, o.brand_organic || o.branded_content),
+        (OptionField::Placement, o.share_to_feed.is_some()),
     ];
     for (f, is_set) in checks {
         if is_set && !uses(f) {
@@ -276,6 +414,28 @@ pub(crate) fn check_variant(
                 vis.chars().take(40).collect::<String>(),
                 privacy_values(p).join(", ")
             ),
+        ));
+    }
+    if let Some(c) = o.category_id.as_deref().filter(|s| !s.trim().is_empty())
+        && !YOUTUBE_CATEGORIES.iter().any(|(id, _)| *id == c)
+    {
+        let known: Vec<String> = YOUTUBE_CATEGORIES
+            .iter()
+            .map(|(id, name)| format!("{id} {name}"))
+            .collect();
+        return Err(field_error(
+            OptionField::Category,
+            format!(
+                "YouTube has no category “{}” for videos; use one of: {}",
+                c.chars().take(20).collect::<String>(),
+                known.join(", ")
+            ),
+        ));
+    }
+    if o.branded_content && o.visibility.as_deref() == Some("only_me") {
+        return Err(field_error(
+            OptionField::Disclose,
+            "Branded content visibility cannot be set to private (TikTok); choose who else can see it",
         ));
     }
     if p == Platform::Youtube
@@ -483,21 +643,59 @@ impl Outpost {
         })
     }
 
-    /// One variant per channel carrying `fields` (CLI flags, CSV columns); a field a channel's
-    /// platform does not use is refused, naming it.
+    /// One variant per channel carrying `fields` (CLI flags); a field a channel's platform does
+    /// not use is refused, naming it. `native`: `--native-schedule` (`Some(true)`),
+    /// `--no-native-schedule` (`Some(false)`), or neither (`None`: Settings → Scheduling's default,
+    /// on the channels whose platform has a scheduler of its own).
     pub async fn variants_for_fields(
         &self,
         channel_ids: &[String],
         fields: &PublishFields,
+        native: Option<bool>,
     ) -> Result<Vec<TargetVariant>> {
+        let default = match native {
+            Some(_) => false,
+            None => self.native_schedule_default().await?,
+        };
+        let fields = PublishFields {
+            native_schedule: native.unwrap_or(false),
+            ..fields.clone()
+        };
         let mut out = Vec::new();
         for id in channel_ids {
             let c = outpost_store::channels::find(self.store().pool(), id)
                 .await?
                 .ok_or_else(|| Error::InvalidInput(format!("there is no channel {id}")))?;
-            out.push(variant_for(to_platform(c.platform), id, fields)?);
+            let p = to_platform(c.platform);
+            let mut v = variant_for(p, id, &fields)?;
+            if default && OptionField::NativeSchedule.platforms().contains(&p) {
+                v.native_scheduling = true;
+            }
+            out.push(v);
         }
         Ok(out)
+    }
+
+    /// Settings → Scheduling: whether a new post's "let the platform publish it" switch starts on
+    /// (YouTube, Facebook Pages, Mastodon); the CLI follows it when no flag says otherwise.
+    pub async fn native_schedule_default(&self) -> Result<bool> {
+        Ok(
+            outpost_store::settings::get(self.store().pool(), NATIVE_DEFAULT_SETTING)
+                .await?
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+        )
+    }
+
+    pub async fn set_native_schedule_default(&self, on: bool) -> Result<()> {
+        outpost_store::settings::set(
+            self.store().pool(),
+            NATIVE_DEFAULT_SETTING,
+            &serde_json::Value::Bool(on),
+            outpost_store::now_ms(),
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -524,6 +722,83 @@ mod tests {
         assert!(
             check_variant(Platform::Youtube, Some(&v), true, &AccountFacts::default()).is_err()
         );
+    }
+
+    #[test]
+    fn new_fields_are_checked_by_name() {
+        let facts = AccountFacts::default();
+        let yt = |f: PublishFields| variant_for(Platform::Youtube, "c", &f);
+        let v = yt(PublishFields {
+            category: Some("99".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let e = check_variant(Platform::Youtube, Some(&v), true, &facts)
+            .unwrap_err()
+            .1;
+        assert!(e.to_string().starts_with("category:"), "{e}");
+        assert!(
+            yt(PublishFields {
+                alt: vec!["a cup".into()],
+                ..Default::default()
+            })
+            .unwrap_err()
+            .to_string()
+            .starts_with("alt:")
+        );
+        let branded_private = variant_for(
+            Platform::Tiktok,
+            "c",
+            &PublishFields {
+                privacy: Some("only_me".into()),
+                disclose: Some("branded-content".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let e = check_variant(Platform::Tiktok, Some(&branded_private), true, &facts)
+            .unwrap_err()
+            .1;
+        assert!(e.to_string().contains("cannot be set to private"), "{e}");
+        assert_eq!(disclosure("Your_Brand").unwrap(), (true, false));
+        assert!(disclosure("ads").is_err());
+        assert!(tiktok_declaration(true).contains("Branded Content Policy"));
+        let reel = variant_for(
+            Platform::Instagram,
+            "c",
+            &PublishFields {
+                placement: Some("reel".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            parse_options(&reel.options).unwrap().share_to_feed,
+            Some(false)
+        );
+        assert!(
+            variant_for(
+                Platform::Instagram,
+                "c",
+                &PublishFields {
+                    placement: Some("story".into()),
+                    ..Default::default()
+                }
+            )
+            .unwrap_err()
+            .to_string()
+            .starts_with("placement:")
+        );
+        let two = PublishFields {
+            alt: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        assert!(two.media_with_alt(vec!["x.png".into()]).is_err());
+        let m = two
+            .media_with_alt(vec!["x.png".into(), "y.png".into(), "z.png".into()])
+            .unwrap();
+        assert_eq!(m[1].alt.as_deref(), Some("b"));
+        assert_eq!(m[2].alt, None);
     }
 
     #[test]

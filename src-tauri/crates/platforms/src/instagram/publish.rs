@@ -99,6 +99,15 @@ impl Publisher for InstagramPublisher {
                     message: format!("An Instagram carousel has at most {MAX_CAROUSEL} items"),
                 });
             }
+            let one_video = matches!(p.media.as_slice(), [m] if m.kind == MediaKind::Video);
+            if post.options.share_to_feed.is_some() && !one_video {
+                out.push(Violation {
+                    part: 0,
+                    rule: "reel_is_one_video".into(),
+                    message: "Feed or Reels tab is a reel's choice: an Instagram reel is one video"
+                        .into(),
+                });
+            }
             let n = hashtags(&p.text);
             if n > MAX_HASHTAGS {
                 out.push(Violation {
@@ -154,7 +163,7 @@ impl Publisher for InstagramPublisher {
         let all: u64 = part.media.iter().map(|m| m.bytes).sum();
         progress(0, all);
         let mut hosted = Hosted::new(ctx, P);
-        let made = containers(ctx, tokens, &user, part, &mut hosted, all, progress).await;
+        let made = containers(ctx, tokens, &user, post, &mut hosted, all, progress).await;
         hosted.clear().await;
         let container = made?;
         crate::publish::part_sending(ctx, 0).await?;
@@ -186,11 +195,15 @@ async fn containers(
     ctx: Ctx<'_>,
     tokens: &TokenSet,
     user: &str,
-    part: &crate::publish::PostPart,
+    post: &Post,
     hosted: &mut Hosted<'_>,
     all: u64,
     progress: Progress<'_>,
 ) -> Result<String> {
+    let Some(part) = post.parts.first() else {
+        return Err(rejected_by_rules(P, &[]));
+    };
+    let share_to_feed = post.options.share_to_feed;
     let mut sent = 0;
     let path = format!("/{user}/media");
     let params = match part.media.as_slice() {
@@ -198,6 +211,12 @@ async fn containers(
             let url = hosted.put(m).await?;
             progress(m.bytes, all);
             let mut p = media_params(m, url, false);
+            if m.kind == MediaKind::Video
+                && let Some(feed) = share_to_feed
+            {
+                // A reel shown in the feed too (the default), or in the Reels tab only.
+                p.push(("share_to_feed", feed.to_string()));
+            }
             p.push(("caption", part.text.clone()));
             p
         }

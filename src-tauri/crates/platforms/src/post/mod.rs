@@ -56,6 +56,25 @@ pub struct PostOptions {
     /// happens to carry the same text (a recurring post). Set by the scheduler, never stored.
     #[serde(default, skip_serializing)]
     pub attempt_since: Option<i64>,
+    /// YouTube: the video's category id (`videoCategories.list`, assignable ones; "22" People &
+    /// Blogs when unset).
+    #[serde(default)]
+    pub category_id: Option<String>,
+    /// YouTube: `status.selfDeclaredMadeForKids` (the audience setting every upload must declare).
+    #[serde(default)]
+    pub made_for_kids: bool,
+    /// TikTok commercial-content disclosure, "Your brand": the creator promotes themself or their
+    /// own business (`post_info.brand_organic_toggle`; labelled "Promotional content").
+    #[serde(default)]
+    pub brand_organic: bool,
+    /// TikTok commercial-content disclosure, "Branded content": a paid partnership with a third
+    /// party (`post_info.brand_content_toggle`; labelled "Paid partnership"; cannot be private).
+    #[serde(default)]
+    pub branded_content: bool,
+    /// Instagram: a video reel also shown in the feed (`share_to_feed`, true when unset) or in the
+    /// Reels tab only (`false`).
+    #[serde(default)]
+    pub share_to_feed: Option<bool>,
 }
 
 /// What to publish on one channel.

@@ -292,6 +292,13 @@ impl Publisher for TiktokPublisher {
             ),
             Some(_) => {}
         }
+        if post.options.branded_content && post.options.visibility.as_deref() == Some("only_me") {
+            v(
+                "branded_content_private",
+                "Branded content visibility cannot be set to private (TikTok: choose who else can see it)"
+                    .into(),
+            );
+        }
         if let Some(p) = post.parts.first() {
             if p.media.is_empty() {
                 v(
@@ -398,6 +405,9 @@ fn post_info(post: &Post, level: &str, video: bool) -> Value {
     let mut info = json!({
         "privacy_level": level,
         "disable_comment": o.disable_comment,
+        // Commercial-content disclosure (Content Sharing Guidelines): always stated.
+        "brand_content_toggle": o.branded_content,
+        "brand_organic_toggle": o.brand_organic,
     });
     if video {
         // A video's caption is its `title`.

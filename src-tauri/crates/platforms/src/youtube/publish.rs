@@ -54,6 +54,24 @@ const MAX_INTERRUPTIONS: u32 = Pacing::of(P).upload_attempts;
 const MAX_THUMBNAIL: u64 = 2 * 1024 * 1024;
 /// "People & Blogs", the category YouTube Studio preselects.
 const CATEGORY: &str = "22";
+/// The categories a video can be given (`videoCategories.list?regionCode=US`, `assignable: true`).
+pub const CATEGORIES: &[(&str, &str)] = &[
+    ("1", "Film & Animation"),
+    ("2", "Autos & Vehicles"),
+    ("10", "Music"),
+    ("15", "Pets & Animals"),
+    ("17", "Sports"),
+    ("19", "Travel & Events"),
+    ("20", "Gaming"),
+    ("22", "People & Blogs"),
+    ("23", "Comedy"),
+    ("24", "Entertainment"),
+    ("25", "News & Politics"),
+    ("26", "Howto & Style"),
+    ("27", "Education"),
+    ("28", "Science & Technology"),
+    ("29", "Nonprofits & Activism"),
+];
 /// videos.list / videos.update / videos.delete.
 const VIDEOS: &str = "https://www.googleapis.com/youtube/v3/videos";
 /// `video.status` fields YouTube computes (not sent back on update).
@@ -120,6 +138,17 @@ impl Publisher for YoutubePublisher {
                     format!("{}: a thumbnail can be at most 2 MB", th.name()),
                 );
             }
+        }
+        if let Some(c) = &post.options.category_id
+            && !CATEGORIES.iter().any(|(id, _)| id == c)
+        {
+            v(
+                "category",
+                format!(
+                    "YouTube has no category “{}” a video can be given",
+                    clean(c, 20)
+                ),
+            );
         }
         if let Some(vis) = &post.options.visibility
             && !matches!(vis.as_str(), "public" | "unlisted" | "private")
@@ -323,7 +352,7 @@ async fn start_session(
     let o = &post.options;
     let mut status = json!({
         "privacyStatus": o.visibility.as_deref().unwrap_or("public"),
-        "selfDeclaredMadeForKids": false,
+        "selfDeclaredMadeForKids": o.made_for_kids,
     });
     if let Some(at) = o.publish_at {
         // "can be set only if the privacy status of the video is private"
@@ -335,7 +364,7 @@ async fn start_session(
             "title": o.title.as_deref().map(str::trim).unwrap_or_default(),
             "description": post.parts.first().map(|p| p.text.as_str()).unwrap_or_default(),
             "tags": o.tags,
-            "categoryId": CATEGORY,
+            "categoryId": o.category_id.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(CATEGORY),
         },
         "status": status,
     });
