@@ -380,6 +380,24 @@ async fn the_preview_counts_like_each_platform_and_lists_every_broken_rule() {
             .any(|v| v.rule == "reconnect_needed")
     );
 
+    // Threads counts an emoji as its UTF-8 bytes: 497 characters and one emoji are 501, over 500,
+    // in the composer's counter (this preview) as at publish time.
+    let t = channel(&p.o, Platform::Threads, "threads", ChannelStatus::Connected).await;
+    let over = format!("{}👍", "a".repeat(497));
+    let previews = p.o.preview_post(&input(&over, &[&t], None)).await.unwrap();
+    let pt = &previews[0];
+    assert_eq!(pt.counting, "emoji_bytes");
+    assert_eq!((pt.parts[0].count, pt.parts[0].max), (501, 500));
+    assert!(pt.violations.iter().any(|v| v.rule == "text_too_long"));
+    let fits = format!("{}👍", "a".repeat(496));
+    let previews = p.o.preview_post(&input(&fits, &[&t], None)).await.unwrap();
+    assert_eq!(previews[0].parts[0].count, 500);
+    assert!(
+        previews[0].violations.is_empty(),
+        "{:?}",
+        previews[0].violations
+    );
+
     // 10 MB of text is refused before any counting.
     let e =
         p.o.preview_post(&input(&"a".repeat(10 * 1024 * 1024), &[&x], None))
