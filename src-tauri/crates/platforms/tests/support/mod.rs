@@ -151,6 +151,7 @@ pub fn no_app() -> AppCredentials {
         client_id: String::new(),
         client_secret: None,
         instance_url: None,
+        organization_access: false,
     }
 }
 
