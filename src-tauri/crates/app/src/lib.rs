@@ -121,7 +121,7 @@ impl Outpost {
         };
         options.paths.ensure()?;
         let store = Store::open(&options.paths.database()).await?;
-        let http = activity::start(store.clone());
+        let http = activity::start(store.clone())?;
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
         let outpost = Outpost {
             inner: Arc::new(Inner {

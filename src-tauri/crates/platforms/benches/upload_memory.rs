@@ -132,7 +132,7 @@ async fn main() {
         });
     }
 
-    let http = HttpClient::new(Arc::new(NoActivity));
+    let http = HttpClient::new(Arc::new(NoActivity)).expect("client");
     let endpoints = Endpoints::default()
         .with(Platform::Youtube, &origin)
         .expect("override");

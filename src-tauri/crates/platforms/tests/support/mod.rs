@@ -17,7 +17,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 pub fn http() -> HttpClient {
-    HttpClient::new(Arc::new(NoActivity))
+    HttpClient::new(Arc::new(NoActivity)).unwrap()
 }
 
 /// A background process that printed one JSON line on start; killed on drop (it also exits when
