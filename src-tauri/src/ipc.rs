@@ -137,7 +137,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::move_post_to_date,
             crate::commands::posts::calendar_posts,
             crate::commands::posts::preview_post,
-            crate::commands::posts::import_media_path,
+            crate::commands::posts::import_picked_media,
             crate::commands::posts::import_media_bytes,
             crate::commands::posts::pick_media,
             crate::commands::posts::media_item,
@@ -185,6 +185,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged,
+            crate::commands::posts::MediaDropped,
             crate::commands::automation::FeedsChanged
         ])
         .typ::<ErrorCode>()

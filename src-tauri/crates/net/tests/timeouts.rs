@@ -83,7 +83,18 @@ async fn server(
     (origin, handle)
 }
 
-/// A streamed body of `len` bytes in 16 KiB pieces, with its length declared.
+/// A PUT of a streamed body of `len` bytes to `origin`, its length declared.
+fn upload(client: &HttpClient, origin: &str, len: usize) -> reqwest::Request {
+    client
+        .reqwest()
+        .put(format!("{origin}/upload"))
+        .header("Content-Length", len)
+        .body(streamed(len))
+        .build()
+        .unwrap()
+}
+
+/// A streamed body of `len` bytes in 16 KiB pieces.
 fn streamed(len: usize) -> reqwest::Body {
     let chunks = (0..len.div_ceil(16 * 1024)).map(move |i| {
         let n = (len - i * 16 * 1024).min(16 * 1024);
@@ -99,13 +110,7 @@ async fn a_slow_steady_upload_outlasts_the_api_deadline() {
     let (origin, server) = server(16 * 1024, None, Duration::ZERO).await;
     let sink = Arc::new(Memory::default());
     let client = HttpClient::with_timeouts(sink.clone(), SHORT).unwrap();
-    let req = client
-        .reqwest()
-        .put(format!("{origin}/upload"))
-        .header("Content-Length", len)
-        .body(streamed(len))
-        .build()
-        .unwrap();
+    let req = upload(&client, &origin, len);
     let started = Instant::now();
     let resp = client
         .execute("x", req)
@@ -132,13 +137,7 @@ async fn a_stalled_upload_fails_with_a_clear_error() {
     let (origin, _server) = server(64 * 1024, Some(64 * 1024), Duration::ZERO).await;
     let sink = Arc::new(Memory::default());
     let client = HttpClient::with_timeouts(sink.clone(), SHORT).unwrap();
-    let req = client
-        .reqwest()
-        .put(format!("{origin}/upload"))
-        .header("Content-Length", len)
-        .body(streamed(len))
-        .build()
-        .unwrap();
+    let req = upload(&client, &origin, len);
     let started = Instant::now();
     let e = client.execute("tiktok", req).await.unwrap_err();
     let took = started.elapsed();
@@ -165,13 +164,7 @@ async fn an_upload_whose_answer_never_comes_fails_after_the_answer_wait() {
     };
     let (origin, _server) = server(64 * 1024, None, Duration::from_secs(30)).await;
     let client = HttpClient::with_timeouts(Arc::new(Memory::default()), t).unwrap();
-    let req = client
-        .reqwest()
-        .put(format!("{origin}/upload"))
-        .header("Content-Length", 1024)
-        .body(streamed(1024))
-        .build()
-        .unwrap();
+    let req = upload(&client, &origin, 1024);
     let e = client.execute("youtube", req).await.unwrap_err();
     assert!(e.to_string().contains("no answer after the upload"), "{e}");
 }

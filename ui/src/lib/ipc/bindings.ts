@@ -110,11 +110,12 @@ async developerApps() : Promise<Result<DeveloperAppView[], IpcError>> {
 }
 },
 /**
- * Saves a developer app; `client_secret` `null` keeps the saved secret.
+ * Saves a developer app; `client_secret` `null` keeps the saved secret; `organization_access`
+ * (LinkedIn): the app has the Community Management product.
  */
-async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null) : Promise<Result<DeveloperAppView, IpcError>> {
+async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null, organizationAccess: boolean) : Promise<Result<DeveloperAppView, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("save_developer_app", { platform, clientId, clientSecret }) };
+    return { status: "ok", data: await TAURI_INVOKE("save_developer_app", { platform, clientId, clientSecret, organizationAccess }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -932,11 +933,12 @@ async previewPost(input: ComposeInput) : Promise<Result<ChannelPreview[], IpcErr
 }
 },
 /**
- * Adds a dropped file (a path from the window's drag-and-drop event).
+ * Adds a file the user dropped on the window, by the token the shell sent with
+ * [`MediaDropped`] (the window never names a path).
  */
-async importMediaPath(path: string) : Promise<Result<MediaItem, IpcError>> {
+async importPickedMedia(token: string) : Promise<Result<MediaItem, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("import_media_path", { path }) };
+    return { status: "ok", data: await TAURI_INVOKE("import_picked_media", { token }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1365,6 +1367,7 @@ channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
 feedsChanged: FeedsChanged,
+mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
 schedulingChanged: SchedulingChanged
@@ -1373,6 +1376,7 @@ channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
 feedsChanged: "feeds-changed",
+mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
 schedulingChanged: "scheduling-changed"
@@ -2072,9 +2076,18 @@ steps: string[];
  */
 redirect_uri: string; 
 /**
- * Scopes / permissions Outpost asks for.
+ * Scopes / permissions Outpost asks for (with the app's products as saved).
  */
 scopes: string[]; 
+/**
+ * LinkedIn: the user said their app has the Community Management API product (company
+ * pages); sign-in then asks for the organization scopes too.
+ */
+organization_access: boolean; 
+/**
+ * Whether the platform has such a product choice (LinkedIn only).
+ */
+offers_organization_access: boolean; 
 /**
  * Honest caveats (e.g. "LinkedIn must enable PKCE for native apps").
  */
@@ -2576,6 +2589,10 @@ export type Label = { id: string; name: string;
  */
 colour: string }
 /**
+ * Files the user dropped on the window: a token and a name for each (never a path).
+ */
+export type MediaDropped = { files: PickedFile[] }
+/**
  * The media host settings (everything but the secret access key).
  */
 export type MediaHostConfig = { provider?: Provider; 
@@ -2689,6 +2706,18 @@ export type PartCount = {
  * `post`, `thread` (a reply in a thread) or `first_comment`.
  */
 kind: string; count: number; max: number }
+/**
+ * A file the user picked or dropped, as the window sees it: a token and the file's name.
+ */
+export type PickedFile = { 
+/**
+ * Opaque, single-use; the only way to import the file.
+ */
+token: string; 
+/**
+ * The file's name (no folder), to show while it is imported.
+ */
+name: string }
 /**
  * A platform Outpost publishes to.
  */
