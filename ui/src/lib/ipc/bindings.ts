@@ -768,9 +768,10 @@ async csvExport() : Promise<Result<CsvExportSummary | null, IpcError>> {
 },
 /**
  * Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
- * The file is only read when the idea is saved (`IdeaInput.new_media`).
+ * The window gets a token and the file's name, never the path; the file is only read when the
+ * idea is saved (`IdeaInput.new_media[].path` carries the token).
  */
-async pickMediaFile() : Promise<Result<string | null, IpcError>> {
+async pickMediaFile() : Promise<Result<PickedFile | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("pick_media_file") };
 } catch (e) {

@@ -67,19 +67,23 @@ impl Outpost {
         PickedFile { token, name }
     }
 
+    /// The path of the picked file behind `token`, used up (the shell turns an idea's new
+    /// attachments, which the window names by token, into the paths the core reads).
+    pub fn take_picked_path(&self, token: &str) -> Result<PathBuf> {
+        let mut map = self
+            .picked()
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match map.remove(token) {
+            Some((p, at)) if at.elapsed() < TTL => Ok(p),
+            _ => Err(not_picked()),
+        }
+    }
+
     /// Imports the picked file behind `token` into the media library (once).
     pub async fn import_picked_media(&self, token: &str) -> Result<MediaItem> {
-        let path = {
-            let mut map = self
-                .picked()
-                .0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            match map.remove(token) {
-                Some((p, at)) if at.elapsed() < TTL => p,
-                _ => return Err(not_picked()),
-            }
-        };
+        let path = self.take_picked_path(token)?;
         self.import_media_path(&path).await
     }
 }
