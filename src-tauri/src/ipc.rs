@@ -138,7 +138,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::move_post_to_date,
             crate::commands::posts::calendar_posts,
             crate::commands::posts::preview_post,
-            crate::commands::posts::import_media_path,
+            crate::commands::posts::import_picked_media,
             crate::commands::posts::import_media_bytes,
             crate::commands::posts::pick_media,
             crate::commands::posts::media_item,
@@ -186,6 +186,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged,
+            crate::commands::posts::MediaDropped,
             crate::commands::automation::FeedsChanged
         ])
         .typ::<ErrorCode>()

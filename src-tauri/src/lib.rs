@@ -65,6 +65,10 @@ pub fn run() {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 desktop::on_close_requested(window, api);
             }
+            // Dropped files reach the window as tokens only (files from the user's hand).
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                commands::posts::on_drop(window, paths);
+            }
         })
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {

@@ -489,8 +489,14 @@ class Emulator:
         secret = b.get("client_secret")
         if secret is not None and not isinstance(secret, str):
             raise ValueError("client_secret must be a string")
-        self.register_app(cid, secret, uris)
-        return {"client_id": cid, "client_secret": secret, "redirect_uris": uris}
+        extra = {}
+        if "products" in b:  # LinkedIn: the products added to the app (which scopes it may ask for)
+            products = b["products"]
+            if not isinstance(products, list) or not all(isinstance(x, str) for x in products):
+                raise ValueError("products must be a list of strings")
+            extra["products"] = products
+        self.register_app(cid, secret, uris, **extra)
+        return {"client_id": cid, "client_secret": secret, "redirect_uris": uris, **extra}
 
     def _admin_consent(self, req):
         d = req.admin_body["decision"]
@@ -751,7 +757,8 @@ class Platform:
     def authorize(self, req: Request, *, client_param: str = "client_id", redirect_match: str = "exact",
                   pkce: str | None = None, scope_sep: str = " ", known_scopes: set[str] | None = None,
                   fragment: str | None = None, require_response_type: bool = True,
-                  extra_check: Callable[[Request, App], str | None] | None = None, **code_extra) -> Response:
+                  extra_check: Callable[[Request, App], str | None] | None = None,
+                  authorized_scopes: Callable[[App], set[str]] | None = None, **code_extra) -> Response:
         """The authorization endpoint. redirect_match: "exact" | "loopback" (any port).
         pkce: None (ignored), "s256" (base64url) or "hex"."""
         if req.method != "GET":
@@ -793,6 +800,12 @@ class Platform:
             bad = [s for s in scopes if s not in known_scopes]
             if bad:
                 return err("invalid_scope", f"Unknown scope(s): {', '.join(bad)}", state)
+        if authorized_scopes is not None:
+            allowed = authorized_scopes(app)
+            bad = [s for s in scopes if s not in allowed]
+            if bad:
+                return err("unauthorized_scope_error", f'Scope "{bad[0]}" is not authorized for your application',
+                           state)
         if extra_check is not None:
             problem = extra_check(req, app)
             if problem:

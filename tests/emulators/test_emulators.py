@@ -420,6 +420,19 @@ class XTest(Base, Common, PKCE):
         self.assertEqual(body, {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})
         self.assertEqual(self.refresh(refresh)[0], 400)
 
+    def test_revoke_modes(self):
+        form = lambda t: {"token": t, "token_type_hint": "access_token", "client_id": self.client_id}  # noqa: E731
+        self.admin("revoke-mode", {"mode": "not_revoked"})
+        access, _ = self.grant()
+        st, _, body = self.req("POST", "/2/oauth2/revoke", form=form(access))
+        self.assertEqual((st, body), (200, {"revoked": False}))
+        self.assertEqual(self.identity(access)[0], 200, "a revoke that did not revoke")
+        self.admin("revoke-mode", {"mode": "rfc7009"})
+        st, _, body = self.req("POST", "/2/oauth2/revoke", form=form(access))
+        self.assertEqual((st, body), (200, None))
+        self.assertEqual(self.identity(access)[0], 401)
+        self.assertEqual(self.admin("state")["revoked"], 2, "the grant's access and refresh token")
+
     def test_confidential_client_needs_basic(self):
         self.admin("apps", {"client_id": "conf", "client_secret": "s3cret", "redirect_uris": [self.redirect]})
         self.client_id = "conf"
@@ -445,6 +458,26 @@ class LinkedInTest(Base, Common):
     identity_path = "/v2/userinfo"
     token_path = "/oauth/v2/accessToken"
     REST = {"Linkedin-Version": "202510", "X-Restli-Protocol-Version": "2.0.0"}
+
+    def register(self):
+        # An app with Community Management (the organization scopes the common tests ask for).
+        self.admin("apps", {"client_id": CLIENT, "client_secret": self.secret, "redirect_uris": [self.redirect],
+                            "products": ["sign_in_openid", "share", "community_management"]})
+
+    def test_scopes_of_products_the_app_lacks_are_refused(self):
+        # A self-serve app: OpenID + Share on LinkedIn only.
+        self.admin("apps", {"client_id": "selfserve", "client_secret": self.secret, "redirect_uris": [self.redirect]})
+        self.client_id = "selfserve"
+        st, loc, params, _, p = self.authorize()
+        self.assertEqual(st, 302, loc)
+        self.assertEqual(params["error"], "unauthorized_scope_error")
+        self.assertEqual(params["error_description"],
+                         'Scope "w_organization_social" is not authorized for your application')
+        self.assertEqual(params["state"], p["state"])
+        self.scope = "openid profile w_member_social"
+        code, v = self.code()
+        st, _, body = self.exchange(code, v)
+        self.assertEqual((st, body["scope"]), (200, "openid,profile,w_member_social"))
 
     def exchange(self, code, verifier, redirect=None, secret=None):
         return self.req("POST", self.token_path, form={

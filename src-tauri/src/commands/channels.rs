@@ -36,7 +36,8 @@ pub async fn developer_apps(shell: State<'_, Shell>) -> Result<Vec<DeveloperAppV
     Ok(shell.core()?.developer_apps().await?)
 }
 
-/// Saves a developer app; `client_secret` `null` keeps the saved secret.
+/// Saves a developer app; `client_secret` `null` keeps the saved secret; `organization_access`
+/// (LinkedIn): the app has the Community Management product.
 #[tauri::command]
 #[specta::specta]
 pub async fn save_developer_app(
@@ -44,11 +45,17 @@ pub async fn save_developer_app(
     platform: Platform,
     client_id: String,
     client_secret: Option<String>,
+    organization_access: bool,
 ) -> Result<DeveloperAppView, IpcError> {
     let p = platform;
     Ok(shell
         .core()?
-        .save_developer_app(p, &client_id, client_secret.map(Secret::new))
+        .save_developer_app(
+            p,
+            &client_id,
+            client_secret.map(Secret::new),
+            organization_access,
+        )
         .await?)
 }
 

@@ -94,7 +94,7 @@ pub const COMMANDS: &[&str] = &[
     "move_post_to_date",
     "calendar_posts",
     "preview_post",
-    "import_media_path",
+    "import_picked_media",
     "import_media_bytes",
     "pick_media",
     "media_item",

@@ -167,17 +167,38 @@ pub async fn preview_post(
     Ok(shell.core()?.preview_post(&input).await?)
 }
 
-/// Adds a dropped file (a path from the window's drag-and-drop event).
+/// Adds a file the user dropped on the window, by the token the shell sent with
+/// [`MediaDropped`] (the window never names a path).
 #[tauri::command]
 #[specta::specta]
-pub async fn import_media_path(
+pub async fn import_picked_media(
     shell: State<'_, Shell>,
-    path: String,
+    token: String,
 ) -> Result<MediaItem, IpcError> {
-    Ok(shell
-        .core()?
-        .import_media_path(std::path::Path::new(&path))
-        .await?)
+    Ok(shell.core()?.import_picked_media(&token).await?)
+}
+
+/// Files the user dropped on the window: a token and a name for each (never a path).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+pub struct MediaDropped {
+    pub files: Vec<outpost_app::posts::PickedFile>,
+}
+
+/// Turns a drop on the window into tokens for the window to import.
+pub fn on_drop(window: &tauri::Window, paths: &[std::path::PathBuf]) {
+    use tauri::Manager;
+    use tauri_specta::Event;
+    let Some(shell) = window.app_handle().try_state::<Shell>() else {
+        return;
+    };
+    let Ok(core) = shell.core() else { return };
+    let files = paths
+        .iter()
+        .map(|p| core.grant_picked_file(p.clone()))
+        .collect();
+    if let Err(e) = (MediaDropped { files }).emit(window.app_handle()) {
+        tracing::warn!(error = %e, "dropped files could not be handed to the window");
+    }
 }
 
 /// Adds pasted bytes.

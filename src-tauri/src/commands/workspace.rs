@@ -128,10 +128,9 @@ pub async fn create_idea(
     input: IdeaInput,
     column_id: Option<String>,
 ) -> Result<IdeaView, IpcError> {
-    Ok(shell
-        .core()?
-        .create_idea(&input, column_id.as_deref())
-        .await?)
+    let core = shell.core()?;
+    let input = picked_paths(core, input)?;
+    Ok(core.create_idea(&input, column_id.as_deref()).await?)
 }
 
 #[tauri::command]
@@ -141,7 +140,9 @@ pub async fn update_idea(
     id: String,
     input: IdeaInput,
 ) -> Result<IdeaView, IpcError> {
-    Ok(shell.core()?.update_idea(&id, &input).await?)
+    let core = shell.core()?;
+    let input = picked_paths(core, input)?;
+    Ok(core.update_idea(&id, &input).await?)
 }
 
 #[tauri::command]
@@ -348,11 +349,25 @@ pub async fn undo_delete(shell: State<'_, Shell>, undo_token: String) -> Result<
 }
 
 /// Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
-/// The file is only read when the idea is saved (`IdeaInput.new_media`).
+/// The window gets a token and the file's name, never the path; the file is only read when the
+/// idea is saved (`IdeaInput.new_media[].path` carries the token).
 #[tauri::command]
 #[specta::specta]
-pub async fn pick_media_file(app: tauri::AppHandle) -> Result<Option<String>, IpcError> {
+pub async fn pick_media_file(
+    app: tauri::AppHandle,
+    shell: State<'_, Shell>,
+) -> Result<Option<outpost_app::posts::PickedFile>, IpcError> {
+    let core = shell.core()?;
     Ok(dialogs::pick(&app, FileDialog::OpenMedia)
         .await?
-        .map(|p| p.to_string_lossy().into_owned()))
+        .map(|p| core.grant_picked_file(p)))
+}
+
+/// The window names an idea's new attachments by the token [`pick_media_file`] gave it; the core
+/// reads paths. An unknown token is refused (files only from the user's hand).
+fn picked_paths(core: &outpost_app::Outpost, mut input: IdeaInput) -> Result<IdeaInput, IpcError> {
+    for m in &mut input.new_media {
+        m.path = core.take_picked_path(&m.path.to_string_lossy())?;
+    }
+    Ok(input)
 }

@@ -16,6 +16,24 @@ SCOPES = {
     "w_member_social_feed", "w_organization_social_feed", "r_organization_social_feed",
 }
 ORG_SCOPES = {"rw_organization_admin", "r_organization_admin", "w_organization_social", "r_organization_social"}
+# The scopes each LinkedIn product grants an app (Developer Portal → Products → Auth tab). A scope of a
+# product the app lacks is refused at the authorization endpoint with `unauthorized_scope_error`,
+# `Scope "w_organization_social" is not authorized for your application`.
+PRODUCT_SCOPES = {
+    "sign_in_openid": {"openid", "profile", "email"},  # Sign In with LinkedIn using OpenID Connect (self-serve)
+    "share": {"w_member_social"},  # Share on LinkedIn (self-serve)
+    "community_management": ORG_SCOPES | {"r_member_social", "r_basicprofile", "w_member_social_feed",
+                                          "w_organization_social_feed", "r_organization_social_feed"},
+}
+# [decision] An app registered without `products` has the two self-serve products, as a new app does.
+DEFAULT_PRODUCTS = ["sign_in_openid", "share"]
+
+
+def authorized_scopes(app) -> set[str]:
+    out: set[str] = set()
+    for p in app.extra.get("products", DEFAULT_PRODUCTS):
+        out |= PRODUCT_SCOPES.get(p, set())
+    return out
 
 ACCESS_TTL = 5184000  # 60 days
 REFRESH_TTL = 31536000  # 365 days, fixed: refreshing does not extend it
@@ -492,7 +510,7 @@ class LinkedIn(Publishing, Platform):
     # -- OAuth
     def authorize_ep(self, req: Request) -> Response:
         # Standard flow: no PKCE (LinkedIn's native PKCE flow must be enabled per app; not used).
-        return self.authorize(req, scope_sep=" ", known_scopes=SCOPES)
+        return self.authorize(req, scope_sep=" ", known_scopes=SCOPES, authorized_scopes=authorized_scopes)
 
     def token(self, req: Request) -> Response:
         self.require_form(req)

@@ -668,10 +668,13 @@ class ContainerPublishing(GraphPublishing):
         self.posts.append(self.media[mid])
         return json_response(200, {"id": mid}, self.usage_headers(False))
 
+    def text_length(self, text: str) -> int:
+        return len(text)
+
     def create_container(self, req: Request, user_id: str, p: dict, media_type: str, text_key: str,
                          text: str | None) -> Response:
         """Shared tail of container creation: media fetch (or children), state machine."""
-        if text is not None and len(text) > self.max_text:
+        if text is not None and self.text_length(text) > self.max_text:
             return _meta_error(f"(#100) The {text_key} is longer than {self.max_text} characters", 100)
         fields = {"media_type": media_type, "text": text, "carousel_item": p.get("is_carousel_item") == "true",
                   "alt_text": p.get("alt_text"), "share_to_feed": p.get("share_to_feed") != "false"}
@@ -787,6 +790,18 @@ class ThreadsPublishing(ContainerPublishing):
 
     def permalink(self, code):
         return f"https://www.threads.com/@{self.emu.user['username']}/post/{code}"
+
+    def text_length(self, text: str) -> int:
+        """Threads Posts, Limitations: "Emojis are counted as the number of UTF-8 bytes." An emoji code
+        point (U+1F000 and above: pictographs, flags, skin tones; joiners, tags, U+FE0F, the keycap mark;
+        a symbol followed by U+FE0F) counts its UTF-8 bytes, any other character 1."""
+        n = 0
+        for i, c in enumerate(text):
+            o = ord(c)
+            emoji = (o >= 0x1F000 or c in "\u200d\ufe0f\u20e3"
+                     or (i + 1 < len(text) and text[i + 1] == "\ufe0f"))
+            n += len(c.encode("utf-8")) if emoji else 1
+        return n
 
     def create(self, req: Request) -> Response:
         user_id = req.match.group(1)

@@ -141,10 +141,17 @@ class X(Platform):
         if not value:
             return oauth_error(400, "invalid_request", "Missing required parameter [token].")
         t = self.emu.tokens.get(value)
+        if t is not None and t.client_id != app.client_id:
+            return oauth_error(400, "invalid_request", BAD_TOKEN)
+        if self.revoke_mode == "not_revoked":
+            return json_response(200, {"revoked": False})
         if t is not None:
-            if t.client_id != app.client_id:
-                return oauth_error(400, "invalid_request", BAD_TOKEN)
             self.emu.revoke_grant(t.grant.id, "user")  # revoking either token ends the grant
+        if self.revoke_mode == "rfc7009":
+            # RFC 7009 §2.2: "The authorization server responds with HTTP status code 200 if the token
+            # has been revoked successfully or if the client submitted an invalid token"; the body is
+            # ignored by the client (here: none at all).
+            return Response(200)
         return json_response(200, {"revoked": True})
 
     def me(self, req: Request) -> Response:
@@ -179,6 +186,10 @@ class X(Platform):
     def reset(self):
         self.posts: list[dict] = []
         self.garble: dict[str, int] = {}
+        # How the revocation endpoint answers a revocation: "x" ({"revoked": true}, X's documented
+        # answer), "rfc7009" (RFC 7009 §2.2: 200 with an empty body), "not_revoked" (200
+        # {"revoked": false} and nothing revoked: a revoke that did not revoke).
+        self.revoke_mode = "x"
         self.media: dict[str, dict] = {}
         self.ids = itertools.count(1860000000000000001)
         # [decision] video processing: `polls` STATUS answers in_progress before the final state.
@@ -191,7 +202,15 @@ class X(Platform):
             "x-processing": ("POST", self._admin_processing),
             "x-token": ("POST", self._admin_token),
             "x-garble": ("POST", self._admin_garble),
+            "revoke-mode": ("POST", self._admin_revoke_mode),
         }
+
+    def _admin_revoke_mode(self, req):
+        mode = req.admin_body.get("mode")
+        if mode not in ("x", "rfc7009", "not_revoked"):
+            raise ValueError("mode must be x, rfc7009 or not_revoked")
+        self.revoke_mode = mode
+        return {"mode": mode}
 
     def _admin_garble(self, req):
         """{"path","times"}: the next N successful answers on that path are cut off mid-JSON (the

@@ -66,6 +66,8 @@ const app = (platform: DeveloperAppView['platform'], configured: boolean): Devel
   steps: [],
   redirect_uri: '',
   scopes: [],
+  organization_access: false,
+  offers_organization_access: false,
   notes: [],
 });
 

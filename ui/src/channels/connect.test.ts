@@ -68,6 +68,8 @@ const app = (platform: DeveloperAppView['platform'], over: Partial<DeveloperAppV
   steps: [],
   redirect_uri: 'http://127.0.0.1/callback',
   scopes: [],
+  organization_access: false,
+  offers_organization_access: false,
   notes: [],
   ...over,
 });

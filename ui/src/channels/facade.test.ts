@@ -35,7 +35,7 @@ describe('channel commands in the desktop app', () => {
     await expect(ipc.channels()).resolves.toEqual([]);
     mocks.saveDeveloperApp.mockResolvedValue({ status: 'ok', data: { platform: 'x' } });
     await ipc.saveDeveloperApp('x', 'abc', null);
-    expect(mocks.saveDeveloperApp).toHaveBeenCalledWith('x', 'abc', null);
+    expect(mocks.saveDeveloperApp).toHaveBeenCalledWith('x', 'abc', null, false);
   });
 
   it('turns an error result into an AppError with the core code', async () => {

@@ -28,9 +28,10 @@ impl ActivitySink for StoreSink {
     }
 }
 
-/// Starts the writer and the daily purge; returns the HTTP client every core component uses.
+/// Starts the writer and the daily purge; returns the HTTP client every core component uses (an
+/// error when it cannot be built: there is no fallback to a client without timeouts).
 /// Must be called inside a tokio runtime.
-pub fn start(store: Store) -> HttpClient {
+pub fn start(store: Store) -> crate::Result<HttpClient> {
     let (tx, mut rx) = mpsc::channel::<ActivityEntry>(QUEUE);
     let writer_store = store.clone();
     tokio::spawn(async move {
@@ -48,6 +49,7 @@ pub fn start(store: Store) -> HttpClient {
         }
     });
     HttpClient::new(Arc::new(StoreSink { tx }))
+        .map_err(|e| crate::Error::PlatformUnavailable(e.to_string()))
 }
 
 /// Removes entries older than the retention period (30 days).

@@ -108,6 +108,8 @@ struct Inner {
     /// Recently deleted posts, for undo.
     trash: posts::Trash,
     automation: automation::AutomationState,
+    /// Files the user picked or dropped, by token (the window imports by token only).
+    picked: posts::PickedFiles,
 }
 
 impl Outpost {
@@ -121,7 +123,7 @@ impl Outpost {
         };
         options.paths.ensure()?;
         let store = Store::open(&options.paths.database()).await?;
-        let http = activity::start(store.clone());
+        let http = activity::start(store.clone())?;
         tracing::info!(data_dir = %options.paths.data_dir().display(), "profile opened");
         let outpost = Outpost {
             inner: Arc::new(Inner {
@@ -139,6 +141,7 @@ impl Outpost {
                 workspace: workspace::WorkspaceState::default(),
                 trash: posts::Trash::default(),
                 automation: automation::AutomationState::default(),
+                picked: posts::PickedFiles::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -173,6 +176,10 @@ impl Outpost {
 
     pub(crate) fn trash(&self) -> &posts::Trash {
         &self.inner.trash
+    }
+
+    pub(crate) fn picked(&self) -> &posts::PickedFiles {
+        &self.inner.picked
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

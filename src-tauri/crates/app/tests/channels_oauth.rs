@@ -485,6 +485,115 @@ async fn connected(p: Platform) -> (Setup, ChannelView) {
     (s, v.into_iter().next().unwrap())
 }
 
+/// A self-serve LinkedIn app (OpenID + Share on LinkedIn, no Community Management): Outpost asks
+/// for the member scopes only and connects the profile; saying the app has Community Management
+/// when it has not gets LinkedIn's refusal, shown with the scope it names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn linkedin_asks_only_for_the_scopes_of_the_apps_products() {
+    let s = setup(Platform::Linkedin).await;
+    // The emulator's app now has only the self-serve products; Outpost is told so.
+    let uri = s.redirect_uri.clone().unwrap();
+    s.emu
+        .admin(
+            "apps",
+            json!({"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "redirect_uris": [uri],
+                   "products": ["sign_in_openid", "share"]}),
+        )
+        .await;
+    let v =
+        s.o.save_developer_app(Platform::Linkedin, CLIENT_ID, None, false)
+            .await
+            .unwrap();
+    assert!(v.offers_organization_access && !v.organization_access);
+    assert_eq!(v.scopes, ["openid", "profile", "w_member_social"]);
+    let (started, visit, waited) = s.sign_in(Surface::Cli).await;
+    assert_eq!(
+        query_param(&started.authorize_url, "scope").as_deref(),
+        Some("openid profile w_member_social")
+    );
+    let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
+    let kinds: Vec<&str> = c.candidates.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["profile"],
+        "no organization without Community Management"
+    );
+    assert!(c.missing_scopes.is_empty(), "{:?}", c.missing_scopes);
+    assert!(
+        s.emu
+            .requests("GET", "/rest/organizationAcls")
+            .await
+            .is_empty(),
+        "organizations were looked up without the scopes"
+    );
+    s.o.connect_cancel(&c.flow_id);
+
+    // The user claims Community Management the app does not have: LinkedIn refuses the scope.
+    let v =
+        s.o.save_developer_app(Platform::Linkedin, CLIENT_ID, None, true)
+            .await
+            .unwrap();
+    assert!(v.organization_access && v.scopes.contains(&"w_organization_social".to_string()));
+    let (_, visit, waited) = s.sign_in(Surface::Cli).await;
+    let e = waited.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::SignInFailed, "{e}");
+    assert!(
+        e.to_string()
+            .contains("is not authorized for your application"),
+        "LinkedIn's reason is not shown: {e}"
+    );
+    assert!(
+        visit
+            .visited
+            .last()
+            .unwrap()
+            .contains("error=unauthorized_scope_error"),
+        "{visit:?}"
+    );
+    // Only LinkedIn has the choice.
+    let e =
+        s.o.save_developer_app(Platform::X, CLIENT_ID, None, true)
+            .await
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+}
+
+/// Disconnecting X against an OAuth server that answers revocations as RFC 7009 §2.2 allows (200
+/// and an empty body): the token is revoked there and the disconnect says so. A server that
+/// answers 200 but did not revoke (`{"revoked": false}`) is shown as not revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_revocation_per_rfc_7009_and_a_revoke_that_did_not_revoke() {
+    let (s, v) = connected(Platform::X).await;
+    s.emu.admin("revoke-mode", json!({"mode": "rfc7009"})).await;
+    let r = s.o.disconnect_channel(&v.id).await.unwrap();
+    assert_eq!(r.upstream, "revoked", "{r:?}");
+    let revokes = s.emu.requests("POST", "/2/oauth2/revoke").await;
+    assert_eq!(revokes.len(), 1);
+    assert_eq!(revokes[0]["status"], 200);
+    let st = s.emu.state().await;
+    assert!(
+        st["revoked"].as_i64().unwrap() >= 1,
+        "the server saw no token revoked: {st}"
+    );
+    assert_eq!(st["live_access_tokens"], 0, "{st}");
+
+    let (s, v) = connected(Platform::X).await;
+    s.emu
+        .admin("revoke-mode", json!({"mode": "not_revoked"}))
+        .await;
+    let r = s.o.disconnect_channel(&v.id).await.unwrap();
+    assert_eq!(r.upstream, "failed", "{r:?}");
+    let note = r.note.unwrap_or_default();
+    assert!(note.contains("not revoked"), "{note}");
+    assert!(
+        !note.contains("Bearer") && !note.contains("token="),
+        "{note}"
+    );
+    assert_eq!(s.emu.state().await["revoked"], 0);
+    // Local tokens are gone whatever the platform said.
+    assert_eq!(sealed_count(&s.o, &v.id).await, 0);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_state_fails_and_closes_the_listener() {
     let s = setup(Platform::X).await;
@@ -648,7 +757,7 @@ async fn app_not_configured() {
     assert!(!x.configured);
     // A secret is required where the platform needs one.
     let e = o
-        .save_developer_app(Platform::Youtube, "id", None)
+        .save_developer_app(Platform::Youtube, "id", None, false)
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidInput);
@@ -717,7 +826,7 @@ async fn token_response_missing_fields_is_rejected() {
     ))
     .await
     .unwrap();
-    o.save_developer_app(Platform::X, CLIENT_ID, None)
+    o.save_developer_app(Platform::X, CLIENT_ID, None, false)
         .await
         .unwrap();
     let port = free_port();
@@ -989,6 +1098,7 @@ async fn connect_all_with_a_browser_command() {
         Platform::Linkedin,
         CLIENT_ID,
         Some(outpost_platforms::Secret::new(CLIENT_SECRET)),
+        true,
     )
     .await
     .unwrap();

@@ -137,6 +137,52 @@ async fn media_is_imported_with_thumbnails_and_bad_files_are_refused_by_name() {
     assert_eq!(rows, 2, "refused files leave nothing behind");
 }
 
+/// Files only from the user's hand: the window imports by the token the shell got for a file the
+/// user picked or dropped; a made-up token (or a path posing as one) is refused with a message that
+/// names no file, and a token works once.
+#[tokio::test]
+async fn the_window_imports_only_files_the_user_picked() {
+    let p = profile().await;
+    let img = png(&p.files, "dropped.png", 64, 48, 3);
+    let picked = p.o.grant_picked_file(img.clone());
+    assert_eq!(picked.name, "dropped.png");
+    assert!(!picked.token.contains("dropped") && picked.token.len() >= 32);
+    let item = p.o.import_picked_media(&picked.token).await.unwrap();
+    assert_eq!((item.width, item.height), (Some(64), Some(48)));
+
+    // The same token again, a made-up one, a path: the same neutral refusal, nothing imported.
+    let secret = p.files.join("secret-notes.png");
+    std::fs::copy(&img, &secret).unwrap();
+    let media_count = || async {
+        outpost_store::media::list_file_paths(p.o.store().pool())
+            .await
+            .unwrap()
+            .len()
+    };
+    let before = media_count().await;
+    let used = p.o.import_picked_media(&picked.token).await.unwrap_err();
+    for token in [
+        "0123456789abcdef0123456789abcdef".to_string(),
+        secret.display().to_string(),
+        "/etc/passwd".to_string(),
+        String::new(),
+    ] {
+        let e = p.o.import_picked_media(&token).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput);
+        assert_eq!(
+            e.to_string(),
+            used.to_string(),
+            "one message for every refusal"
+        );
+        let m = e.to_string();
+        assert!(
+            !m.contains("secret") && !m.contains("passwd") && !m.contains('/'),
+            "the refusal names a file: {m}"
+        );
+    }
+    assert_eq!(media_count().await, before);
+}
+
 #[tokio::test]
 async fn a_post_is_created_edited_and_refused_once_it_went_out() {
     let p = profile().await;
@@ -378,6 +424,24 @@ async fn the_preview_counts_like_each_platform_and_lists_every_broken_rule() {
             .violations
             .iter()
             .any(|v| v.rule == "reconnect_needed")
+    );
+
+    // Threads counts an emoji as its UTF-8 bytes: 497 characters and one emoji are 501, over 500,
+    // in the composer's counter (this preview) as at publish time.
+    let t = channel(&p.o, Platform::Threads, "threads", ChannelStatus::Connected).await;
+    let over = format!("{}👍", "a".repeat(497));
+    let previews = p.o.preview_post(&input(&over, &[&t], None)).await.unwrap();
+    let pt = &previews[0];
+    assert_eq!(pt.counting, "emoji_bytes");
+    assert_eq!((pt.parts[0].count, pt.parts[0].max), (501, 500));
+    assert!(pt.violations.iter().any(|v| v.rule == "text_too_long"));
+    let fits = format!("{}👍", "a".repeat(496));
+    let previews = p.o.preview_post(&input(&fits, &[&t], None)).await.unwrap();
+    assert_eq!(previews[0].parts[0].count, 500);
+    assert!(
+        previews[0].violations.is_empty(),
+        "{:?}",
+        previews[0].violations
     );
 
     // 10 MB of text is refused before any counting.

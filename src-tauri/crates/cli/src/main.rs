@@ -498,6 +498,10 @@ enum AppsCommand {
         /// Read the client secret from standard input (never pass secrets as arguments).
         #[arg(long)]
         client_secret_stdin: bool,
+        /// LinkedIn: your app has the Community Management API product, so sign-in also asks for
+        /// the organization scopes (company pages). Without it: member posting only.
+        #[arg(long)]
+        community_management: bool,
     },
     /// Print the exact redirect URI to register with the platform.
     RedirectUri {
@@ -964,6 +968,7 @@ async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCo
             platform,
             client_id,
             client_secret_stdin,
+            community_management,
         } => {
             let secret = if client_secret_stdin {
                 match read_stdin_secret("client secret") {
@@ -974,7 +979,7 @@ async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCo
                 None
             };
             outpost
-                .save_developer_app(platform, &client_id, secret)
+                .save_developer_app(platform, &client_id, secret, community_management)
                 .await
                 .map(|view| output::app_saved(&view, json))
         }

@@ -153,6 +153,12 @@ pub fn app_saved(v: &outpost_app::channels::DeveloperAppView, json: bool) -> Exi
         }
     );
     println!("Redirect URI to register: {}", v.redirect_uri);
+    println!("Sign-in asks for: {}", v.scopes.join(" "));
+    if v.offers_organization_access && !v.organization_access {
+        println!(
+            "Member posting only; if your app has the Community Management API product, add --community-management to post to company pages."
+        );
+    }
     ExitCode::SUCCESS
 }
 

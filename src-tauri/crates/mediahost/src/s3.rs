@@ -449,6 +449,7 @@ impl S3Host {
                 outpost_net::Error::Request { host, kind, .. } => {
                     MediaHostError::Unreachable { host, kind }
                 }
+                outpost_net::Error::Build(why) => MediaHostError::Config(why),
             })
     }
 
@@ -565,7 +566,7 @@ mod tests {
             access_key_id: "AKIA".into(),
             ..Default::default()
         };
-        let http = HttpClient::new(std::sync::Arc::new(outpost_net::NoActivity));
+        let http = HttpClient::new(std::sync::Arc::new(outpost_net::NoActivity)).unwrap();
         let e = S3Host::new(&c, &Secret::new(" "), http).unwrap_err();
         assert!(e.to_string().contains("secret access key"), "{e}");
     }

@@ -57,7 +57,7 @@ async fn serve_once() -> (u16, tokio::task::JoinHandle<String>) {
 async fn a_request_is_recorded_without_tokens_or_bodies() {
     let (port, server) = serve_once().await;
     let sink = Arc::new(Memory::default());
-    let client = HttpClient::new(sink.clone());
+    let client = HttpClient::new(sink.clone()).unwrap();
     let req = client
         .reqwest()
         .post(format!(
@@ -99,7 +99,7 @@ async fn a_refused_connection_is_recorded_and_safe_to_retry() {
         l.local_addr().unwrap().port()
     };
     let sink = Arc::new(Memory::default());
-    let client = HttpClient::new(sink.clone());
+    let client = HttpClient::new(sink.clone()).unwrap();
     let req = client
         .reqwest()
         .get(format!("http://127.0.0.1:{port}/x?code=C0DE"))

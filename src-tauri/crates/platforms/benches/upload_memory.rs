@@ -132,7 +132,7 @@ async fn main() {
         });
     }
 
-    let http = HttpClient::new(Arc::new(NoActivity));
+    let http = HttpClient::new(Arc::new(NoActivity)).expect("client");
     let endpoints = Endpoints::default()
         .with(Platform::Youtube, &origin)
         .expect("override");
@@ -140,6 +140,7 @@ async fn main() {
         client_id: String::new(),
         client_secret: None,
         instance_url: None,
+        organization_access: false,
     };
     let tokens = TokenSet::new("sink-token", 0);
     let post = Post {

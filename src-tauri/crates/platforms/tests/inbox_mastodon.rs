@@ -25,6 +25,7 @@ async fn mentions_arrive_oldest_first_and_the_cursor_moves_past_them() {
         client_id: String::new(),
         client_secret: None,
         instance_url: Some(url::Url::parse(&emu.origin).unwrap()),
+        organization_access: false,
     };
     let (http, endpoints) = (support::http(), Endpoints::default());
     let ctx = support::ctx(&http, &endpoints, &app);

@@ -32,6 +32,7 @@ impl Setup {
             client_id: String::new(),
             client_secret: None,
             instance_url: Some(url::Url::parse(&emu.origin).unwrap()),
+            organization_access: false,
         };
         Setup {
             emu,

@@ -16,6 +16,8 @@ table! {
         pub has_client_secret: bool,
         pub redirect_mode: RedirectMode,
         pub redirect_uri: Option<String>,
+        /// LinkedIn: the app has the Community Management API product (organization scopes).
+        pub organization_access: bool,
         pub created_at: i64,
         pub updated_at: i64,
     }

@@ -67,6 +67,7 @@ async fn every_repository_function_round_trips() {
         has_client_secret: true,
         redirect_mode: RedirectMode::DeepLink,
         redirect_uri: Some("com.outpost.app:/cb".into()),
+        organization_access: false,
         created_at: T0,
         updated_at: T0,
     };

@@ -110,11 +110,12 @@ async developerApps() : Promise<Result<DeveloperAppView[], IpcError>> {
 }
 },
 /**
- * Saves a developer app; `client_secret` `null` keeps the saved secret.
+ * Saves a developer app; `client_secret` `null` keeps the saved secret; `organization_access`
+ * (LinkedIn): the app has the Community Management product.
  */
-async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null) : Promise<Result<DeveloperAppView, IpcError>> {
+async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null, organizationAccess: boolean) : Promise<Result<DeveloperAppView, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("save_developer_app", { platform, clientId, clientSecret }) };
+    return { status: "ok", data: await TAURI_INVOKE("save_developer_app", { platform, clientId, clientSecret, organizationAccess }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -644,17 +645,6 @@ async setMissedGraceMinutes(minutes: number) : Promise<Result<SchedulingView, Ip
 }
 },
 /**
- * Whether new posts start handed to the platform's own scheduler where it has one.
- */
-async setNativeScheduleDefault(on: boolean) : Promise<Result<SchedulingView, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("set_native_schedule_default", { on }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
  * Notifications on/off, keep running in the tray when the window closes.
  */
 async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcError>> {
@@ -778,9 +768,10 @@ async csvExport() : Promise<Result<CsvExportSummary | null, IpcError>> {
 },
 /**
  * Lets the user choose an image or video to attach (native open dialog); `null` when cancelled.
- * The file is only read when the idea is saved (`IdeaInput.new_media`).
+ * The window gets a token and the file's name, never the path; the file is only read when the
+ * idea is saved (`IdeaInput.new_media[].path` carries the token).
  */
-async pickMediaFile() : Promise<Result<string | null, IpcError>> {
+async pickMediaFile() : Promise<Result<PickedFile | null, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("pick_media_file") };
 } catch (e) {
@@ -943,11 +934,12 @@ async previewPost(input: ComposeInput) : Promise<Result<ChannelPreview[], IpcErr
 }
 },
 /**
- * Adds a dropped file (a path from the window's drag-and-drop event).
+ * Adds a file the user dropped on the window, by the token the shell sent with
+ * [`MediaDropped`] (the window never names a path).
  */
-async importMediaPath(path: string) : Promise<Result<MediaItem, IpcError>> {
+async importPickedMedia(token: string) : Promise<Result<MediaItem, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("import_media_path", { path }) };
+    return { status: "ok", data: await TAURI_INVOKE("import_picked_media", { token }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1376,6 +1368,7 @@ channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
 feedsChanged: FeedsChanged,
+mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
 schedulingChanged: SchedulingChanged
@@ -1384,6 +1377,7 @@ channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
 feedsChanged: "feeds-changed",
+mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
 schedulingChanged: "scheduling-changed"
@@ -1557,8 +1551,7 @@ outcome: string | null; summary: string | null }
  */
 export type AttentionItem = { post_id: string; post_text: string; job_id: string; channel_id: string; channel_name: string; platform: Platform; 
 /**
- * `held`, `failed`, `unconfirmed`, or `comment_failed` (published; its first comment did not
- * go out — retry or dismiss the comment).
+ * `held`, `failed` or `unconfirmed`.
  */
 state: string; 
 /**
@@ -1905,10 +1898,6 @@ row: number | null;
  */
 column: string | null; message: string }
 /**
- * One per-platform column of a row, as the preview shows it.
- */
-export type CsvOptionCell = { column: string; value: string }
-/**
  * The dry run: every row checked, nothing created.
  */
 export type CsvPreview = { file_name: string; 
@@ -1949,10 +1938,6 @@ time: string;
  * `None` for a draft or an unreadable time.
  */
 local_time: string | null; media: string[]; tags: string[]; first_comment: string; 
-/**
- * The per-platform columns the row sets (`title`, `privacy`, `board`, …), in column order.
- */
-options?: CsvOptionCell[]; 
 /**
  * True when the row has no time: it becomes a draft.
  */
@@ -2092,9 +2077,18 @@ steps: string[];
  */
 redirect_uri: string; 
 /**
- * Scopes / permissions Outpost asks for.
+ * Scopes / permissions Outpost asks for (with the app's products as saved).
  */
 scopes: string[]; 
+/**
+ * LinkedIn: the user said their app has the Community Management API product (company
+ * pages); sign-in then asks for the organization scopes too.
+ */
+organization_access: boolean; 
+/**
+ * Whether the platform has such a product choice (LinkedIn only).
+ */
+offers_organization_access: boolean; 
 /**
  * Honest caveats (e.g. "LinkedIn must enable PKCE for native apps").
  */
@@ -2573,15 +2567,7 @@ export type JobAction =
 /**
  * It is live (an unconfirmed post the user found on the platform).
  */
-{ action: "mark_published"; url: string | null } | { action: "cancel" } | 
-/**
- * A published post whose first comment failed: post the comment again (once).
- */
-{ action: "retry_comment" } | 
-/**
- * A published post whose first comment failed: leave the comment out.
- */
-{ action: "dismiss_comment" }
+{ action: "mark_published"; url: string | null } | { action: "cancel" }
 /**
  * A publish job (one post on one channel).
  */
@@ -2603,6 +2589,10 @@ export type Label = { id: string; name: string;
  * `#rrggbb` or `#rgb`.
  */
 colour: string }
+/**
+ * Files the user dropped on the window: a token and a name for each (never a path).
+ */
+export type MediaDropped = { files: PickedFile[] }
 /**
  * The media host settings (everything but the secret access key).
  */
@@ -2718,17 +2708,17 @@ export type PartCount = {
  */
 kind: string; count: number; max: number }
 /**
- * One part of a post on a channel, as it went out.
+ * A file the user picked or dropped, as the window sees it: a token and the file's name.
  */
-export type PartView = { index: number; 
+export type PickedFile = { 
 /**
- * `post`, `reply` (a thread's later part) or `comment` (a first comment).
+ * Opaque, single-use; the only way to import the file.
  */
-kind: string; 
+token: string; 
 /**
- * `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
+ * The file's name (no folder), to show while it is imported.
  */
-state: string; platform_id: string | null; url: string | null; error: string | null }
+name: string }
 /**
  * A platform Outpost publishes to.
  */
@@ -2873,8 +2863,7 @@ export type SchedulerActivity = { event: SchedulerEvent }
  */
 export type SchedulerEvent = 
 /**
- * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
- * or `comment_failed`: the job is published but its first comment did not go out.
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
  */
 { kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
 /**
@@ -2912,11 +2901,7 @@ system_time_zone: string; prefs: DesktopPrefs;
 /**
  * Start at login; `null` when the OS setting cannot be read.
  */
-start_at_login: boolean | null; next_post: NextPost | null; 
-/**
- * New posts start with "let the platform publish it" on (YouTube, Facebook Pages, Mastodon).
- */
-native_schedule_default: boolean }
+start_at_login: boolean | null; next_post: NextPost | null }
 /**
  * What a search result is.
  */
@@ -2944,16 +2929,7 @@ export type TagView = { id: string; name: string; colour: string; post_count: nu
 /**
  * A post on one channel, with its job and history.
  */
-export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[]; 
-/**
- * Every part as it went out (the post, a thread's replies, a first comment), in order.
- */
-parts: PartView[]; 
-/**
- * "published; first comment failed": the reason, while the comment waits for a retry or a
- * dismissal (`None` otherwise).
- */
-comment_problem: string | null }
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
 /**
  * What differs on one channel.
  */

@@ -274,10 +274,16 @@ export const ipc = {
   /**
    * Saves a platform's developer app (kept in the vault). `clientSecret` null keeps the saved secret
    * unchanged; an empty string is rejected by the core, so callers pass null instead.
+   * `organizationAccess` (LinkedIn only): the app has the Community Management product.
    */
-  async saveDeveloperApp(platform: Platform, clientId: string, clientSecret: string | null): Promise<DeveloperAppView> {
+  async saveDeveloperApp(
+    platform: Platform,
+    clientId: string,
+    clientSecret: string | null,
+    organizationAccess = false,
+  ): Promise<DeveloperAppView> {
     if (isPreview()) throw new PreviewModeError();
-    return call(() => commands.saveDeveloperApp(platform, clientId, clientSecret));
+    return call(() => commands.saveDeveloperApp(platform, clientId, clientSecret, organizationAccess));
   },
 
   /** Forgets a platform's developer app (client id and secret). */

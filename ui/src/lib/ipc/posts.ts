@@ -14,6 +14,7 @@ import type {
   ComposerPost,
   DeletedPost,
   MediaItem,
+  PickedFile,
   PostDetail,
   PostsChanged,
   IpcError,
@@ -38,6 +39,7 @@ export type {
   DeletedPost,
   MediaItem,
   PartCount,
+  PickedFile,
   PostDetail,
   PostsChanged,
   RuleViolation,
@@ -49,7 +51,8 @@ export type {
   JsonValue,
 } from './bindings';
 
-export type FileDrop = { kind: 'over' } | { kind: 'leave' } | { kind: 'drop'; paths: string[] };
+/** Files dropped on the window reach it as tokens from the core (never as paths it could name). */
+export type FileDrop = { kind: 'over' } | { kind: 'leave' } | { kind: 'drop'; files: PickedFile[] };
 
 async function call<T>(run: () => Promise<Result<T, IpcError>>): Promise<T> {
   if (isPreview()) throw new PreviewModeError();
@@ -76,7 +79,7 @@ export const posts = {
     return call(() => commands.calendarPosts(query));
   },
   preview: (input: ComposeInput): Promise<ChannelPreview[]> => call(() => commands.previewPost(input)),
-  importPath: (path: string): Promise<MediaItem> => call(() => commands.importMediaPath(path)),
+  importPicked: (token: string): Promise<MediaItem> => call(() => commands.importPickedMedia(token)),
   importBytes: (name: string, bytes: number[]): Promise<MediaItem> => call(() => commands.importMediaBytes(name, bytes)),
   pickMedia: (): Promise<MediaItem[]> => call(() => commands.pickMedia()),
   mediaItem: (id: string): Promise<MediaItem> => call(() => commands.mediaItem(id)),
@@ -89,18 +92,23 @@ export const posts = {
     return call(() => commands.creatorTimeZone());
   },
   /**
-   * Files dragged over / dropped on the window (the webview gets no file paths itself): `over` and
-   * `leave` for highlighting, `drop` with the paths. Resolves to an unsubscribe function.
+   * Files dragged over / dropped on the window: `over` and `leave` for highlighting (the webview's
+   * own event), `drop` with a token and name per file, sent by the core (the window never sees or
+   * sends a path). Resolves to an unsubscribe function.
    */
   async onFileDrop(handler: (event: FileDrop) => void): Promise<() => void> {
     if (isPreview()) return () => {};
     try {
-      return await getCurrentWebview().onDragDropEvent((e) => {
+      const stopHover = await getCurrentWebview().onDragDropEvent((e) => {
         const p = e.payload;
-        if (p.type === 'drop') handler({ kind: 'drop', paths: p.paths });
-        else if (p.type === 'leave') handler({ kind: 'leave' });
+        if (p.type === 'drop' || p.type === 'leave') handler({ kind: 'leave' });
         else handler({ kind: 'over' });
       });
+      const stopDrop = await events.mediaDropped.listen((e) => handler({ kind: 'drop', files: e.payload.files }));
+      return () => {
+        stopHover();
+        stopDrop();
+      };
     } catch (error) {
       throw toAppError(error);
     }

@@ -23,7 +23,8 @@ import { devAppFocus } from './focus.svelte';
 function app(platform: DeveloperAppView['platform'], over: Partial<DeveloperAppView> = {}): DeveloperAppView {
   return {
     platform,
-    platform_name: platform === 'x' ? 'X' : platform === 'tiktok' ? 'TikTok' : platform === 'mastodon' ? 'Mastodon' : 'YouTube',
+    platform_name:
+      platform === 'x' ? 'X' : platform === 'tiktok' ? 'TikTok' : platform === 'mastodon' ? 'Mastodon' : platform === 'linkedin' ? 'LinkedIn' : 'YouTube',
     self_registering: false,
     configured: false,
     client_id: null,
@@ -34,6 +35,8 @@ function app(platform: DeveloperAppView['platform'], over: Partial<DeveloperAppV
     steps: ['Create a project and an app.', 'Turn on OAuth 2.0 with type "Native App".'],
     redirect_uri: 'http://127.0.0.1:47615/callback/x',
     scopes: ['tweet.read', 'tweet.write', 'offline.access'],
+    organization_access: false,
+    offers_organization_access: false,
     notes: ['Posting needs the Basic tier or higher.'],
     ...over,
   };
@@ -130,7 +133,7 @@ describe('DeveloperAppsSection', () => {
 
     await user.type(screen.getByTestId('devapp-client-secret-x'), 'sup3r-secret');
     await user.click(screen.getByTestId('devapp-save-x'));
-    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('x', 'abc', 'sup3r-secret');
+    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('x', 'abc', 'sup3r-secret', false);
     await waitFor(() => expect(screen.getByTestId('devapp-status-x')).toHaveTextContent('Configured'));
     // The secret is never shown back.
     expect(screen.getByTestId('devapp-client-secret-x')).toHaveValue('');
@@ -149,7 +152,23 @@ describe('DeveloperAppsSection', () => {
     await user.clear(id);
     await user.type(id, 'new');
     await user.click(screen.getByTestId('devapp-save-x'));
-    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('x', 'new', null);
+    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('x', 'new', null, false);
+  });
+
+  it('saves whether a LinkedIn app has Community Management (organization scopes)', async () => {
+    const li = app('linkedin', { configured: true, client_id: 'li1', has_client_secret: true, offers_organization_access: true });
+    ipcMock.developerApps.mockResolvedValue([li, app('x')]);
+    ipcMock.saveDeveloperApp.mockResolvedValue({ ...li, organization_access: true });
+    const user = userEvent.setup();
+    render(DeveloperAppsSection);
+    await user.click(await screen.findByTestId('devapp-linkedin'));
+    const box = screen.getByTestId('devapp-org-access-linkedin');
+    expect(box).not.toBeChecked();
+    await user.click(box);
+    await user.click(screen.getByTestId('devapp-save-linkedin'));
+    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('linkedin', 'li1', null, true);
+    await user.click(screen.getByTestId('devapp-x'));
+    expect(screen.queryByTestId('devapp-org-access-x')).toBeNull();
   });
 
   it('shows a failed save in place', async () => {
@@ -160,7 +179,7 @@ describe('DeveloperAppsSection', () => {
     await user.click(await screen.findByTestId('devapp-tiktok'));
     await user.type(screen.getByTestId('devapp-client-id-tiktok'), 'aw123');
     await user.click(screen.getByTestId('devapp-save-tiktok'));
-    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('tiktok', 'aw123', null);
+    expect(ipcMock.saveDeveloperApp).toHaveBeenCalledWith('tiktok', 'aw123', null, false);
     expect(await screen.findByTestId('devapp-error-tiktok')).toHaveTextContent('The keychain is locked');
   });
 

@@ -903,8 +903,7 @@ impl Outpost {
         let timeout = self.inner.options.ai_timeout;
         let sent = tokio::time::timeout(timeout, async {
             let response = self.http().execute("ai", request).await.map_err(|e| {
-                let outpost_net::Error::Request { kind, .. } = &e;
-                if *kind == "timed out" {
+                if matches!(&e, outpost_net::Error::Request { kind, .. } if *kind == "timed out") {
                     ai_error(
                         AiFailure::Timeout,
                         "The AI provider did not answer in time; your text is unchanged.",

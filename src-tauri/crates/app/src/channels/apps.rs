@@ -80,11 +80,14 @@ impl Outpost {
     }
 
     /// Saves (or replaces) the client id of `platform`; `client_secret` `None` keeps a saved secret.
+    /// `organization_access` (LinkedIn only): the app has the Community Management API product, so
+    /// sign-in also asks for the organization scopes (company pages); each save states it anew.
     pub async fn save_developer_app(
         &self,
         platform: P,
         client_id: &str,
         client_secret: Option<Secret>,
+        organization_access: bool,
     ) -> Result<DeveloperAppView> {
         if !platform.needs_developer_app() {
             return Err(Error::InvalidInput(format!(
@@ -97,6 +100,11 @@ impl Outpost {
             )));
         }
         let client_id = validate_client_id(platform, client_id)?;
+        if organization_access && platform != P::Linkedin {
+            return Err(Error::InvalidInput(format!(
+                "Only LinkedIn apps have the Community Management product; {platform} asks for the scopes it needs"
+            )));
+        }
         if let Some(s) = &client_secret {
             if !platform.secret_allowed() {
                 return Err(Error::InvalidInput(format!(
@@ -134,6 +142,7 @@ impl Outpost {
                 .as_ref()
                 .map_or(RedirectMode::Loopback, |a| a.redirect_mode),
             redirect_uri: existing.as_ref().and_then(|a| a.redirect_uri.clone()),
+            organization_access,
             created_at: existing.as_ref().map_or(now, |a| a.created_at),
             updated_at: now,
         };
@@ -232,6 +241,7 @@ impl Outpost {
             client_id: app.client_id.clone(),
             client_secret: secret,
             instance_url: instance,
+            organization_access: app.organization_access,
         };
         Ok((app, creds))
     }
@@ -252,10 +262,17 @@ fn app_view(p: P, row: Option<&DeveloperApp>) -> DeveloperAppView {
         steps: g.steps.iter().map(|s| (*s).to_string()).collect(),
         redirect_uri: redirect_uri_for(p, custom_port(row), Surface::Desktop).unwrap_or_default(),
         scopes: outpost_platforms::provider(p)
-            .scopes()
+            .scopes_for(&AppCredentials {
+                client_id: String::new(),
+                client_secret: None,
+                instance_url: None,
+                organization_access: row.is_some_and(|r| r.organization_access),
+            })
             .iter()
             .map(|s| (*s).to_string())
             .collect(),
+        organization_access: row.is_some_and(|r| r.organization_access),
+        offers_organization_access: p == P::Linkedin,
         notes: g.notes.iter().map(|s| (*s).to_string()).collect(),
     }
 }

@@ -322,7 +322,7 @@ impl Outpost {
         }
         let candidates = self.candidates(platform, &instance_url, &accounts).await?;
         let asked: Vec<String> = provider(platform)
-            .scopes()
+            .scopes_for(&app)
             .iter()
             .map(|s| (*s).to_string())
             .collect();
@@ -545,6 +545,7 @@ impl Outpost {
             has_client_secret: creds.client_secret.is_some(),
             redirect_mode: RedirectMode::DeepLink,
             redirect_uri: None,
+            organization_access: false,
             created_at: now,
             updated_at: now,
         };

@@ -22,6 +22,7 @@ impl Outpost {
                 client_id: String::new(),
                 client_secret: None,
                 instance_url: None,
+                organization_access: false,
             },
             P::Mastodon => match self.app_credentials(p, &c.instance_url).await {
                 Ok((_, a)) => a,
@@ -47,6 +48,13 @@ impl Outpost {
         match provider(p).revoke(ctx, tokens).await {
             Ok(Revocation::Revoked) => ("revoked".into(), None),
             Ok(Revocation::NotOffered(hint)) => ("not_offered".into(), Some(hint.to_string())),
+            // The platform answered but kept the grant: shown as a revocation that failed.
+            Ok(Revocation::NotRevoked(why)) => (
+                "failed".into(),
+                Some(format!(
+                    "{why}; Outpost deleted its copy of the sign-in anyway — remove Outpost in your {p} account settings"
+                )),
+            ),
             // A grant the platform already considers dead is as good as revoked.
             Err(e) if e.needs_reauth() => ("revoked".into(), None),
             Err(e) => (

@@ -97,6 +97,7 @@ impl Outpost {
                 client_id: String::new(),
                 client_secret: None,
                 instance_url: None,
+                organization_access: false,
             });
         }
         let instance = if p == P::Mastodon {

@@ -31,8 +31,13 @@ pub struct DeveloperAppView {
     pub steps: Vec<String>,
     /// The exact redirect URI to register, as the platform should store it.
     pub redirect_uri: String,
-    /// Scopes / permissions Outpost asks for.
+    /// Scopes / permissions Outpost asks for (with the app's products as saved).
     pub scopes: Vec<String>,
+    /// LinkedIn: the user said their app has the Community Management API product (company
+    /// pages); sign-in then asks for the organization scopes too.
+    pub organization_access: bool,
+    /// Whether the platform has such a product choice (LinkedIn only).
+    pub offers_organization_access: bool,
     /// Honest caveats (e.g. "LinkedIn must enable PKCE for native apps").
     pub notes: Vec<String>,
 }

@@ -195,6 +195,14 @@ fn counting_rule(c: Counting, max: usize) -> (String, String) {
             format!("Bluesky counts {max} graphemes (an emoji with modifiers is 1)"),
         ),
         Counting::Chars => ("chars".into(), format!("{max} characters")),
+        Counting::Utf16 => (
+            "utf16".into(),
+            format!("{max} characters (an emoji counts 2)"),
+        ),
+        Counting::EmojiBytes => (
+            "emoji_bytes".into(),
+            format!("Threads counts {max} characters; an emoji counts as its UTF-8 bytes (most 4)"),
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ mod compose;
 mod library;
 mod media;
 mod options;
+mod picked;
 mod types;
 
 use outpost_platforms::publish::{MediaFile, Post as PlatformPost, PostOptions, PostPart};
@@ -20,6 +21,7 @@ pub use calendar::*;
 pub use compose::*;
 pub use library::*;
 pub use options::*;
+pub use picked::{PickedFile, PickedFiles};
 pub use types::*;
 
 pub(crate) use compose::Trash;

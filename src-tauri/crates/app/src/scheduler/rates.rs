@@ -4,45 +4,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use outpost_platforms::Platform;
-
 /// At most `count` posts in any `window_ms`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    pub count: usize,
-    pub window_ms: i64,
-}
-
-const MINUTE: i64 = 60_000;
-const HOUR: i64 = 60 * MINUTE;
-const DAY: i64 = 24 * HOUR;
-
-/// The post-creation limit per channel (`reference/platform-apis.md`; `[U]` where the docs give none).
-pub fn post_rate(platform: Platform) -> Rate {
-    let (count, window_ms) = match platform {
-        // POST /2/tweets: 100 per 15 minutes per user.
-        Platform::X => (100, 15 * MINUTE),
-        // 150 posts per day per member [3P].
-        Platform::Linkedin => (150, DAY),
-        // Facebook Pages: BUC limits are dynamic (usage headers) [U]; keep well inside them.
-        Platform::Facebook => (50, HOUR),
-        // content_publishing_limit: 100 API-published posts per 24 h (read again at runtime).
-        Platform::Instagram => (100, DAY),
-        // threads_publishing_limit: 250 posts per 24 h (read again at runtime).
-        Platform::Threads => (250, DAY),
-        // videos.insert has its own bucket of 100 calls per day.
-        Platform::Youtube => (100, DAY),
-        // Content posting init endpoints: 6 requests per minute per user token.
-        Platform::Tiktok => (6, MINUTE),
-        // Standard access, org_write category per user per app [U]: conservative.
-        Platform::Pinterest => (10, MINUTE),
-        // PDS writes: 5,000 points/h, a create costs 3 (a post may be a thread of several).
-        Platform::Bluesky => (300, HOUR),
-        // 300 requests / 5 min per account; a post with media takes several requests.
-        Platform::Mastodon => (60, 5 * MINUTE),
-    };
-    Rate { count, window_ms }
-}
+pub use outpost_platforms::limits::PostRate as Rate;
+/// The post-creation limit per channel, from the platforms' limits data (each figure with its
+/// source there).
+pub use outpost_platforms::limits::post_rate;
 
 /// Sliding-window limiter per channel: at most `count` dispatches in any `window_ms`.
 #[derive(Debug, Default)]
@@ -80,6 +46,7 @@ impl Limiter {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use outpost_platforms::Platform;
 
     #[test]
     fn a_burst_is_spread_within_the_window() {

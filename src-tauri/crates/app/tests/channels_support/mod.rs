@@ -431,7 +431,9 @@ pub async fn register_app(
     }
     let mut port = None;
     let secret = with_secret.then(|| Secret::new(CLIENT_SECRET));
-    o.save_developer_app(platform, CLIENT_ID, secret)
+    // LinkedIn: an app with the Community Management product (company pages), said so in Outpost.
+    let org = platform == Platform::Linkedin;
+    o.save_developer_app(platform, CLIENT_ID, secret, org)
         .await
         .unwrap();
     if platform.redirect_policy() == outpost_platforms::platform::RedirectPolicy::FixedLoopback {
@@ -441,6 +443,9 @@ pub async fn register_app(
     }
     let uri = o.redirect_uri(platform, Surface::Cli).await.unwrap();
     let mut app = json!({"client_id": CLIENT_ID, "redirect_uris": [uri]});
+    if org {
+        app["products"] = json!(["sign_in_openid", "share", "community_management"]);
+    }
     if with_secret {
         app["client_secret"] = json!(CLIENT_SECRET);
     }

@@ -96,7 +96,7 @@ impl S3Server {
 }
 
 pub fn http() -> HttpClient {
-    HttpClient::new(Arc::new(outpost_net::NoActivity))
+    HttpClient::new(Arc::new(outpost_net::NoActivity)).unwrap()
 }
 
 /// A port nothing listens on.

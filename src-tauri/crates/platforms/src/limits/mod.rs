@@ -3,6 +3,9 @@
 //! composer's live counters.
 
 pub mod pacing;
+pub mod rates;
+#[cfg(test)]
+mod sources;
 
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
@@ -12,6 +15,7 @@ use crate::post::Post;
 use crate::post::media::MediaKind;
 
 pub use pacing::Pacing;
+pub use rates::{PostRate, post_rate};
 
 /// How a platform counts text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +27,32 @@ pub enum Counting {
     Graphemes,
     /// Unicode scalar values (Mastodon, LinkedIn, YouTube).
     Chars,
+    /// UTF-16 code units (TikTok: "UTF-16 runes"; an emoji outside the BMP counts 2).
+    Utf16,
+    /// Threads: characters, except that an emoji counts as many as its UTF-8 bytes ("Emojis are
+    /// counted as the number of UTF-8 bytes", Threads Posts → Limitations). The whole grapheme
+    /// cluster's bytes count (a family sequence with its joiners too). The composer's counter shows
+    /// this count (it comes from the core's preview).
+    EmojiBytes,
+}
+
+/// Whether a grapheme cluster is an emoji (see [`Counting::EmojiBytes`]): it holds a character
+/// shown as emoji by default (`Emoji_Presentation`, flags and skin tones included), the emoji
+/// variation selector U+FE0F or the keycap mark U+20E3. A text-style symbol such as © alone is a
+/// character.
+fn is_emoji(grapheme: &str) -> bool {
+    use unicode_properties::{EmojiStatus as S, UnicodeEmoji};
+    grapheme.chars().any(|c| {
+        c == '\u{FE0F}'
+            || c == '\u{20E3}'
+            || matches!(
+                c.emoji_status(),
+                S::EmojiPresentation
+                    | S::EmojiPresentationAndModifierBase
+                    | S::EmojiPresentationAndEmojiComponent
+                    | S::EmojiPresentationAndModifierAndEmojiComponent
+            )
+    })
 }
 
 /// A platform's (or server's) publishing limits.
@@ -116,25 +146,40 @@ impl Limits {
             requires_video: false,
             max_title: None,
         };
+        // Every number below carries its source: a link, or a section of
+        // `shared/reference/platform-apis.md` ("ref §N"); `[3P]` a third-party page, `[U]` unverified,
+        // `[decision]` where the docs give no number. `sources.rs` pins each value with its source.
         match platform {
             Platform::X => Limits {
+                // ref §1 "Text": 280 weighted characters (twitter-text).
                 counting: Counting::Weighted,
                 max_text: 280,
+                // docs.x.com/x-api/media/quickstart/best-practices "Keep in mind": up to 4 photos,
+                // 1 animated GIF or 1 video in a Post.
                 max_images: 4,
                 max_gifs: 1,
                 max_videos: 1,
+                // https://docs.x.com/x-api/media "Size restrictions for uploading via API":
+                // image 5 MB, GIF 15 MB, video 512 MB. (The best-practices page's 8 GB for Post
+                // video conflicts; the stricter figure is the rule so nothing is refused later.)
                 max_image_bytes: 5 * MB,
                 max_gif_bytes: 15 * MB,
-                max_video_bytes: 8 * 1024 * MB,
+                max_video_bytes: 512 * MB,
+                // best-practices "Size and duration limits": 0.5 seconds–20 minutes (no Premium).
                 min_video_ms: Some(500),
                 max_video_ms: Some(20 * 60 * 1000),
+                // docs.x.com/x-api/media/metadata-create: alt_text.text up to 1000 characters.
+                max_alt: 1000,
                 threads: true,
                 ..base
             },
             Platform::Bluesky => Limits {
+                // ref §9 "Text: maxGraphemes 300, maxLength 3000 bytes" (lexicon app.bsky.feed.post).
                 counting: Counting::Graphemes,
                 max_text: 300,
                 max_text_bytes: Some(3000),
+                // ref §9 "≤4 images, ≤1,000,000 bytes each" (lexicon app.bsky.embed.images); a GIF
+                // goes up as an image.
                 max_images: 4,
                 max_gifs: 4,
                 max_videos: 1,
@@ -142,12 +187,17 @@ impl Limits {
                 video_types: s(&["video/mp4"]),
                 max_image_bytes: 1_000_000,
                 max_gif_bytes: 1_000_000,
+                // ref §9 "PDS blob cap 50 MB".
                 max_video_bytes: 50 * MB,
+                // [decision] the lexicon sets no alt length; the Bluesky app stops at 2000.
                 max_alt: 2000,
                 threads: true,
                 ..base
             },
             Platform::Mastodon => Limits {
+                // ref §10 "Limits are per instance": defaults max_characters 500,
+                // max_media_attachments 4, image_size_limit 16,777,216, video_size_limit
+                // 103,809,024 (read from the server at publish time).
                 max_text: 500,
                 max_images: 4,
                 max_gifs: 4,
@@ -156,27 +206,39 @@ impl Limits {
                 max_image_bytes: 16_777_216,
                 max_gif_bytes: 16_777_216,
                 max_video_bytes: 103_809_024,
+                // github.com/mastodon/mastodon app/models/media_attachment.rb
+                // MAX_DESCRIPTION_LENGTH = 1_500.
                 max_alt: 1500,
                 threads: true,
                 ..base
             },
             Platform::Linkedin => Limits {
+                // ref §2 "Limits: commentary 3,000 chars [3P]".
                 max_text: 3000,
+                // learn.microsoft.com/linkedin/marketing/community-management/shares/multiimage-post-api:
+                // a MultiImage post holds 2 to 20 images.
                 max_images: 20,
                 max_gifs: 1,
                 max_videos: 1,
                 image_types: s(&["image/jpeg", "image/png", "image/gif"]),
                 video_types: s(&["video/mp4"]),
+                // [decision] the Images API caps pixels (36,152,320, ref §2), not bytes.
                 max_image_bytes: 36 * MB,
                 max_gif_bytes: 36 * MB,
-                // [U] LinkedIn's Videos API pages do not state a cap in the reference; 5 GB as its UI says.
-                max_video_bytes: 5 * 1024 * MB,
+                // learn.microsoft.com/linkedin/marketing/community-management/shares/videos-api
+                // "Video specifications": 75 KB to 500 MB, 3 seconds to 30 minutes.
+                max_video_bytes: 500 * MB,
+                min_video_ms: Some(3000),
+                max_video_ms: Some(30 * 60 * 1000),
+                // [decision] images-api altText: 4086 characters as LinkedIn's UI takes.
                 max_alt: 4086,
                 first_comment: true,
                 ..base
             },
             Platform::Youtube => Limits {
+                // ref §6 "title ≤100 chars, description ≤5000" [U].
                 max_text: 5000,
+                max_title: Some(100),
                 max_videos: 1,
                 video_types: s(&[
                     "video/mp4",
@@ -185,15 +247,17 @@ impl Limits {
                     "video/x-msvideo",
                     "video/x-matroska",
                 ]),
+                // ref §6 "Max file 256 GB".
                 max_video_bytes: 256 * 1024 * MB,
                 requires_video: true,
-                max_title: Some(100),
+                // [decision] nothing carries alt text on YouTube (no field to send).
+                max_alt: 1000,
                 ..base
             },
             Platform::Facebook => Limits {
-                // [U] third-party figure (reference §3).
+                // ref §3 "Caption limit 63,206 chars [3P]".
                 max_text: 63_206,
-                // [U] attached_media states no maximum; 10 photos per post [decision].
+                // [decision] attached_media states no maximum; 10 photos per post.
                 max_images: 10,
                 max_gifs: 1,
                 max_videos: 1,
@@ -205,65 +269,75 @@ impl Limits {
                     "image/tiff",
                 ]),
                 video_types: s(&["video/mp4", "video/quicktime"]),
-                // [U] Page photos: 10 MB; videos 10 GB and 240 minutes (Video API guides).
+                // [U] developers.facebook.com/docs/graph-api/reference/page/photos: 10 MB photos;
+                // developers.facebook.com/docs/video-api/guides/publishing: 10 GB, 240 minutes.
                 max_image_bytes: 10 * MB,
                 max_gif_bytes: 10 * MB,
                 max_video_bytes: 10 * 1024 * MB,
                 max_video_ms: Some(240 * 60 * 1000),
-                // [U] no documented cap on alt_text_custom.
+                // [decision] no documented cap on alt_text_custom.
                 max_alt: 1000,
                 // A second part is the Page's first comment on the post.
                 first_comment: true,
                 ..base
             },
             Platform::Instagram => Limits {
-                // Caption 2,200 characters [3P]; 30 hashtags and 10 carousel items are checked by
-                // the publisher's validation.
+                // ref §4 "Caption 2,200 chars, carousel ≤10 items [3P: Ayrshare]"; 30 hashtags are
+                // checked by the publisher.
                 max_text: 2200,
                 max_images: 10,
                 max_gifs: 0,
                 max_videos: 10,
                 // A carousel mixes photos and videos.
                 mixed_media: true,
-                // image_url: "JPEG is the only image format supported" [U: newer pages add PNG].
+                // developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
+                // "Image specifications": JPEG, 8 MB; "Reel specifications": MP4/MOV, 300 MB,
+                // 3 seconds to 15 minutes.
                 image_types: s(&["image/jpeg"]),
                 video_types: s(&["video/mp4", "video/quicktime"]),
-                // [U] images 8 MB; reels 300 MB, 3 s to 15 min.
                 max_image_bytes: 8 * MB,
                 max_gif_bytes: 0,
                 max_video_bytes: 300 * MB,
                 min_video_ms: Some(3000),
                 max_video_ms: Some(15 * 60 * 1000),
-                // [U] alt_text length undocumented.
+                // [decision] alt_text length undocumented.
                 max_alt: 1000,
                 first_comment: true,
                 ..base
             },
             Platform::Threads => Limits {
-                // 500 characters [U: the reference notes emoji count as their UTF-8 bytes; counted
-                // as characters here].
+                // developers.facebook.com/docs/threads/posts "Limitations": "Text posts are limited
+                // to 500 characters. Emojis are counted as the number of UTF-8 bytes."
+                counting: Counting::EmojiBytes,
                 max_text: 500,
+                // developers.facebook.com/docs/threads/posts#carousel-posts: up to 20 images and
+                // videos.
                 max_images: 20,
                 max_gifs: 0,
                 max_videos: 20,
                 mixed_media: true,
+                // developers.facebook.com/docs/threads/overview#media-specifications: images
+                // JPEG/PNG up to 8 MB; videos MOV/MP4 up to 1 GB and 5 minutes.
                 image_types: s(&["image/jpeg", "image/png"]),
                 video_types: s(&["video/mp4", "video/quicktime"]),
-                // [U] images 8 MB; videos 1 GB and 5 minutes.
                 max_image_bytes: 8 * MB,
                 max_gif_bytes: 0,
                 max_video_bytes: 1024 * MB,
                 max_video_ms: Some(5 * 60 * 1000),
+                // [decision] alt_text length undocumented.
                 max_alt: 1000,
                 threads: true,
                 ..base
             },
             Platform::Tiktok => Limits {
-                // The caption: a video's `title` (2200 UTF-16 units) or a photo post's
-                // `description` (4000); the smaller is the rule [decision]. A photo post's own title
-                // (90) is checked by the TikTok publisher.
+                // developers.tiktok.com/doc/content-posting-api-reference-direct-post: a video's
+                // `title` is at most 2200 UTF-16 runes (a photo post's `description` 4000; the
+                // smaller is the rule [decision]; a photo post's own title, 90, is checked by the
+                // TikTok publisher).
+                counting: Counting::Utf16,
                 max_text: 2200,
-                // Photo posts: up to 35 JPEG/WebP images, 20 MB each (no PNG, no GIF).
+                // developers.tiktok.com/doc/content-posting-api-media-transfer-guide: photo posts
+                // take up to 35 JPEG/WebP images of at most 20 MB; videos up to 4 GB.
                 max_images: 35,
                 max_videos: 1,
                 image_types: s(&["image/jpeg", "image/webp"]),
@@ -278,19 +352,21 @@ impl Limits {
                 ..base
             },
             Platform::Pinterest => Limits {
-                // The Pin description.
+                // ref §8 "Create Pin": description ≤800, alt_text ≤500 (v5/openapi.yaml).
                 max_text: 800,
-                // One image, a carousel of 2–5, or one video.
+                max_alt: 500,
+                // ref §8 media_source `multiple_image_urls`: a carousel of 2–5 images (openapi.yaml);
+                // or one video.
                 max_images: 5,
                 max_videos: 1,
                 image_types: s(&["image/jpeg", "image/png"]),
                 video_types: s(&["video/mp4", "video/quicktime", "video/x-m4v"]),
-                // [U] Pinterest's help pages: images up to 20 MB, videos up to 2 GB, 4 s – 15 min.
+                // [U] help.pinterest.com "Pin specs": images up to 20 MB, videos up to 2 GB,
+                // 4 seconds to 15 minutes.
                 max_image_bytes: 20 * MB,
                 max_video_bytes: 2 * 1024 * MB,
                 min_video_ms: Some(4000),
                 max_video_ms: Some(15 * 60 * 1000),
-                max_alt: 500,
                 ..base
             },
         }
@@ -306,6 +382,17 @@ impl Limits {
             }
             Counting::Graphemes => text.graphemes(true).count(),
             Counting::Chars => text.chars().count(),
+            Counting::Utf16 => text.encode_utf16().count(),
+            Counting::EmojiBytes => text
+                .graphemes(true)
+                .map(|g| {
+                    if is_emoji(g) {
+                        g.len()
+                    } else {
+                        g.chars().count()
+                    }
+                })
+                .sum(),
         }
     }
 
@@ -584,6 +671,49 @@ mod tests {
         assert!(x.check(&post(&"a".repeat(280))).is_empty());
         assert_eq!(x.check(&post(&"a".repeat(281)))[0].rule, "text_too_long");
         assert_eq!(x.check(&post(&"日".repeat(141)))[0].rule, "text_too_long");
+    }
+
+    #[test]
+    fn threads_counts_an_emoji_as_its_utf8_bytes() {
+        let t = Limits::for_platform(Platform::Threads);
+        assert_eq!(t.count("héllo 日本"), 8, "other characters count 1");
+        assert_eq!(t.count("👍"), 4);
+        assert_eq!(t.count("👍🏽"), 8, "with its skin-tone modifier");
+        assert_eq!(t.count("👩‍👩‍👧"), 18, "a family: every byte of the sequence");
+        assert_eq!(t.count("❤️"), 6, "heart and variation selector");
+        assert_eq!(t.count("1️⃣"), 7, "a keycap");
+        assert_eq!(t.count("🇫🇷"), 8, "a flag");
+        assert_eq!(
+            t.count("1#*©"),
+            4,
+            "digits and text-style symbols are characters"
+        );
+        assert_eq!(t.count("©️"), 5, "…unless asked to show as emoji");
+        // The issue's case: 497 characters and one emoji are 501 on Threads.
+        let p = post(&format!("{}👍", "a".repeat(497)));
+        assert_eq!(t.count(&p.parts[0].text), 501);
+        assert_eq!(t.check(&p)[0].rule, "text_too_long");
+        assert!(t.check(&post(&format!("{}👍", "a".repeat(496)))).is_empty());
+        assert!(t.check(&post(&"é".repeat(500))).is_empty());
+    }
+
+    #[test]
+    fn tiktok_counts_utf16_units() {
+        let t = Limits::for_platform(Platform::Tiktok);
+        assert_eq!(t.count("héllo"), 5);
+        assert_eq!(t.count("👍"), 2);
+        assert!(
+            t.check(&post(&"👍".repeat(1101)))
+                .iter()
+                .any(|v| v.rule == "text_too_long")
+        );
+        assert!(t.check(&post(&"👍".repeat(1100))).is_empty());
+    }
+
+    #[test]
+    fn x_video_is_at_most_512_mb_and_instagram_50_posts_a_day() {
+        assert_eq!(Limits::for_platform(Platform::X).max_video_bytes, 512 * MB);
+        assert_eq!(post_rate(Platform::Instagram).count, 50);
     }
 
     #[test]

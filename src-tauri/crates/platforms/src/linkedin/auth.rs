@@ -9,7 +9,9 @@ use crate::Secret;
 use crate::error::Result;
 use crate::flow::AuthRequest;
 use crate::platform::Platform;
-use crate::providers::{Ctx, OauthClient, Provider, Revocation, bearer_get, granted, oauth_client};
+use crate::providers::{
+    AppCredentials, Ctx, OauthClient, Provider, Revocation, bearer_get, granted, oauth_client,
+};
 use crate::tokens::{Account, AccountKind, Grant, TokenSet};
 use crate::transport::{self, Phase};
 
@@ -20,6 +22,9 @@ const ACLS: &str = "https://api.linkedin.com/rest/organizationAcls?q=roleAssigne
 const ORG: &str = "https://api.linkedin.com/rest/organizations/";
 /// The Posts API version Outpost is written against.
 pub const LINKEDIN_VERSION: &str = "202510";
+/// Every scope Outpost may ask for: the member's (products "Sign In with LinkedIn using OpenID
+/// Connect" and "Share on LinkedIn", self-serve) and, with the Community Management API product,
+/// the organization's.
 const SCOPES: &[&str] = &[
     "openid",
     "profile",
@@ -27,6 +32,11 @@ const SCOPES: &[&str] = &[
     "w_organization_social",
     "rw_organization_admin",
 ];
+/// A self-serve app's scopes: member posting only. LinkedIn refuses any scope of a product the app
+/// lacks (`unauthorized_scope_error`: `Scope "w_organization_social" is not authorized for your
+/// application`), so the organization scopes are asked for only when the user says the app has
+/// Community Management.
+const MEMBER_SCOPES: &[&str] = &["openid", "profile", "w_member_social"];
 
 #[derive(Debug)]
 pub struct Linkedin;
@@ -58,11 +68,19 @@ impl Provider for Linkedin {
         SCOPES
     }
 
+    fn scopes_for(&self, app: &AppCredentials) -> &'static [&'static str] {
+        if app.organization_access {
+            SCOPES
+        } else {
+            MEMBER_SCOPES
+        }
+    }
+
     fn authorize(&self, ctx: Ctx<'_>, redirect_uri: &str) -> Result<AuthRequest> {
         Ok(crate::providers::standard_authorize(
             &client(ctx, Some(redirect_uri))?,
             Platform::Linkedin,
-            SCOPES,
+            self.scopes_for(ctx.app),
             " ",
             redirect_uri,
             &[],
@@ -81,7 +99,7 @@ impl Provider for Linkedin {
         )
         .await?;
         Ok(Grant {
-            granted_scopes: granted(&tokens, SCOPES),
+            granted_scopes: granted(&tokens, self.scopes_for(ctx.app)),
             tokens,
         })
     }

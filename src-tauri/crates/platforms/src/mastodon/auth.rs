@@ -152,6 +152,7 @@ pub async fn register(
         client_id: transport::str_field(p, &v, "client_id")?,
         client_secret: Some(Secret::new(transport::str_field(p, &v, "client_secret")?)),
         instance_url: Some(origin.clone()),
+        organization_access: false,
     })
 }
 
@@ -303,8 +304,7 @@ impl Provider for Mastodon {
             form.push(("client_secret", s.expose()));
         }
         let rb = transport::request(ctx.http, Method::POST, meta.revocation_endpoint).form(&form);
-        transport::send_json(ctx.http, p, Phase::Revoke, rb).await?;
-        Ok(Revocation::Revoked)
+        transport::send_revoke(ctx.http, p, rb).await
     }
 }
 

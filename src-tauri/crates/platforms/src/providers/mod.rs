@@ -29,6 +29,9 @@ pub struct AppCredentials {
     pub client_secret: Option<Secret>,
     /// Mastodon/Bluesky: the server's origin.
     pub instance_url: Option<url::Url>,
+    /// LinkedIn: the user said their app has the Community Management API product, so sign-in
+    /// asks for the organization scopes too (company pages). Without it, member posting only.
+    pub organization_access: bool,
 }
 
 /// What every provider call needs.
@@ -51,6 +54,8 @@ pub enum Revocation {
     Revoked,
     /// The platform has no revocation API; the text says where the user can remove access.
     NotOffered(&'static str),
+    /// The platform answered the revocation but said it did not revoke (the text says so).
+    NotRevoked(String),
 }
 
 /// A platform's sign-in and token lifecycle.
@@ -58,8 +63,14 @@ pub enum Revocation {
 pub trait Provider: Send + Sync + std::fmt::Debug {
     fn platform(&self) -> Platform;
 
-    /// Scopes asked for, in the platform's notation.
+    /// Scopes asked for, in the platform's notation (at most: see [`Provider::scopes_for`]).
     fn scopes(&self) -> &'static [&'static str];
+
+    /// The scopes asked for with the user's app: only those of the products it has (LinkedIn's
+    /// organization scopes need Community Management; a self-serve app is refused them).
+    fn scopes_for(&self, _app: &AppCredentials) -> &'static [&'static str] {
+        self.scopes()
+    }
 
     /// Builds the authorization request for `redirect_uri` with a fresh state and PKCE pair.
     fn authorize(&self, ctx: Ctx<'_>, redirect_uri: &str) -> Result<AuthRequest>;

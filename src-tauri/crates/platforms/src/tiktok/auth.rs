@@ -155,13 +155,11 @@ impl Provider for Tiktok {
             ("client_secret", secret.expose()),
             ("token", tokens.access_token.expose()),
         ];
-        transport::send_json(
+        transport::send_revoke(
             ctx.http,
             p,
-            Phase::Revoke,
             transport::request(ctx.http, Method::POST, url).form(&form),
         )
-        .await?;
-        Ok(Revocation::Revoked)
+        .await
     }
 }

@@ -221,6 +221,34 @@ pub(crate) async fn call(
     }
 }
 
+/// Sends a token revocation (RFC 7009) and reads what happened. A 2xx is a revocation whatever its
+/// body (§2.2: "the content of the response body is ignored by the client"; X sends
+/// `{"revoked": true}`, a conforming server may send nothing) — except a body that says it did not
+/// revoke (`{"revoked": false}`), which is [`crate::Revocation::NotRevoked`]. Any other status is
+/// the failure classified for [`Phase::Revoke`].
+pub(crate) async fn send_revoke(
+    http: &HttpClient,
+    platform: Platform,
+    rb: RequestBuilder,
+) -> Result<crate::Revocation> {
+    let reply = send(http, platform, rb).await?;
+    if !reply.ok() {
+        return Err(classify(platform, Phase::Revoke, &reply));
+    }
+    let said_no = serde_json::from_slice::<Value>(&reply.body)
+        .ok()
+        .and_then(|v| v.get("revoked").and_then(Value::as_bool))
+        == Some(false);
+    Ok(if said_no {
+        crate::Revocation::NotRevoked(format!(
+            "{} answered that the token was not revoked",
+            platform.name()
+        ))
+    } else {
+        crate::Revocation::Revoked
+    })
+}
+
 /// Sends and returns the JSON body of a 2xx reply, or the failure classified for `phase`.
 pub(crate) async fn send_json(
     http: &HttpClient,

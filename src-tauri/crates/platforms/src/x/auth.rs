@@ -112,7 +112,6 @@ impl Provider for X {
             Some(s) => rb = rb.basic_auth(&ctx.app.client_id, Some(s.expose())),
             None => form.push(("client_id", ctx.app.client_id.as_str())),
         }
-        transport::send_json(ctx.http, Platform::X, Phase::Revoke, rb.form(&form)).await?;
-        Ok(Revocation::Revoked)
+        transport::send_revoke(ctx.http, Platform::X, rb.form(&form)).await
     }
 }

@@ -130,7 +130,6 @@ impl Provider for Youtube {
             .as_ref()
             .unwrap_or(&tokens.access_token);
         let rb = transport::request(ctx.http, Method::POST, url).form(&[("token", token.expose())]);
-        transport::send_json(ctx.http, Platform::Youtube, Phase::Revoke, rb).await?;
-        Ok(Revocation::Revoked)
+        transport::send_revoke(ctx.http, Platform::Youtube, rb).await
     }
 }

@@ -17,7 +17,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 pub fn http() -> HttpClient {
-    HttpClient::new(Arc::new(NoActivity))
+    HttpClient::new(Arc::new(NoActivity)).unwrap()
 }
 
 /// A background process that printed one JSON line on start; killed on drop (it also exits when
@@ -152,6 +152,7 @@ pub fn no_app() -> AppCredentials {
         client_id: String::new(),
         client_secret: None,
         instance_url: None,
+        organization_access: false,
     }
 }
 
