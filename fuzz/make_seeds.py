@@ -4,7 +4,7 @@ examples: links and callbacks as the platforms and Outpost form them, CSV as CSV
 export write it, media files in each format the inspector takes, and platform answers in the shapes
 the emulators (tests/emulators/platforms/) send. The export archive seed is written by the
 archive_import target itself (`fuzz/run seeds`). Run from anywhere: python3 fuzz/make_seeds.py"""
-import json, re, shutil, struct, subprocess, zlib, pathlib
+import json, re, struct, subprocess, zlib, pathlib
 
 FUZZ = pathlib.Path(__file__).resolve().parent
 ROOT = FUZZ.parent
@@ -13,7 +13,10 @@ SEP = b"\n=====\n"
 
 
 for generated in ["deep_link", "oauth_callback", "csv_import", "media_image", "media_mp4", "platform_answers"]:
-    shutil.rmtree(FUZZ / "seeds" / generated, ignore_errors=True)
+    # Generated seeds are rewritten; findings (finding-*, regression inputs) stay.
+    for f in (FUZZ / "seeds" / generated).glob("*"):
+        if not f.name.startswith("finding-"):
+            f.unlink()
 
 
 def put(target, name, data):
