@@ -160,7 +160,10 @@ async fn read_head(stream: &mut TcpStream) -> std::result::Result<Option<Vec<u8>
     }
 }
 
-fn parse_and_validate(
+/// Reads one request head the browser sent to the loopback listener and validates it as the
+/// callback of the flow (`path`, `state`): the parser of this outside input, also the fuzz target's
+/// entry point (`fuzz/`).
+pub fn parse_and_validate(
     head: &[u8],
     platform: Platform,
     path: &str,

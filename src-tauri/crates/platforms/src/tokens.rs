@@ -167,6 +167,17 @@ pub struct Grant {
     pub granted_scopes: Vec<String>,
 }
 
+/// Longest token lifetime believed (100 years): a platform's absurd `expires_in` (the fuzz target
+/// `platform_answers` sent `9223372036854775807`) must neither overflow here nor in the
+/// milliseconds the app stores.
+pub(crate) const MAX_LIFETIME_S: i64 = 100 * 365 * 86_400;
+
+/// When a token given `lifetime_s` at `now` expires (unix s), the lifetime capped at
+/// [`MAX_LIFETIME_S`].
+pub(crate) fn expiry(now: i64, lifetime_s: i64) -> i64 {
+    now.saturating_add(lifetime_s.min(MAX_LIFETIME_S))
+}
+
 /// Splits a scope string that may be space or comma separated.
 pub fn split_scopes(s: &str) -> Vec<String> {
     s.split([' ', ','])

@@ -25,7 +25,7 @@ const DAY: i64 = 24 * 3600;
 fn long_lived(platform: Platform, v: &Value, previous: Option<&TokenSet>) -> Result<TokenSet> {
     let now = now_s();
     let mut t = TokenSet::new(transport::str_field(platform, v, "access_token")?, now);
-    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| now + s);
+    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| crate::tokens::expiry(now, s));
     if let Some(p) = previous {
         t.scopes = p.scopes.clone();
         t.extra = p.extra.clone();
@@ -428,3 +428,18 @@ macro_rules! family_provider {
 
 family_provider!(Instagram, IG);
 family_provider!(Threads, TH);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod overflow_tests {
+    /// Found by the fuzz target `platform_answers`: an absurd `expires_in` overflowed.
+    #[test]
+    fn absurd_lifetime_saturates() {
+        let v = serde_json::json!({"access_token": "a", "expires_in": i64::MAX});
+        let t = super::long_lived(super::Platform::Facebook, &v, None).unwrap();
+        assert_eq!(
+            t.expires_at,
+            Some(t.issued_at + crate::tokens::MAX_LIFETIME_S)
+        );
+    }
+}

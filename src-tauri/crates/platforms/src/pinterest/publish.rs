@@ -624,8 +624,16 @@ fn rate_reset(h: &HeaderMap) -> Option<i64> {
     };
     let now = transport::now_s();
     get("retry-after")
-        .map(|s| now + s)
-        .or_else(|| get("x-ratelimit-reset").map(|n| if n < 1_000_000_000 { now + n } else { n }))
+        .map(|s| now.saturating_add(s))
+        .or_else(|| {
+            get("x-ratelimit-reset").map(|n| {
+                if n < 1_000_000_000 {
+                    now.saturating_add(n)
+                } else {
+                    n
+                }
+            })
+        })
 }
 
 fn error_of(r: &Reply) -> Error {
@@ -634,4 +642,21 @@ fn error_of(r: &Reply) -> Error {
 
 fn invalid(what: &str) -> Error {
     transport::invalid(P, what)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod overflow_tests {
+    use super::*;
+
+    /// Found by the fuzz target `platform_answers`: an absurd `Retry-After` overflowed.
+    #[test]
+    fn absurd_reset_headers_saturate() {
+        let mut h = HeaderMap::new();
+        h.insert("retry-after", "9223372036854775807".parse().unwrap());
+        assert_eq!(rate_reset(&h), Some(i64::MAX));
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-reset", "-9223372036854775808".parse().unwrap());
+        assert!(rate_reset(&h).is_some());
+    }
 }

@@ -107,8 +107,7 @@ impl MediaFile {
 /// The duration of an MP4/QuickTime file from its `moov` header (other containers: unknown).
 fn mp4_duration_ms(path: &Path, size: u64) -> Option<u64> {
     let f = std::fs::File::open(path).ok()?;
-    let reader = mp4::Mp4Reader::read_header(std::io::BufReader::new(f), size).ok()?;
-    u64::try_from(reader.duration().as_millis()).ok()
+    super::mp4::duration_ms(&mut std::io::BufReader::new(f), size)
 }
 
 /// A media file must still be what was inspected (same size) when it is uploaded.

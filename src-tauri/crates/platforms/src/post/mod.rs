@@ -4,6 +4,7 @@
 
 pub mod hosting;
 pub mod media;
+mod mp4;
 
 use serde::{Deserialize, Serialize};
 

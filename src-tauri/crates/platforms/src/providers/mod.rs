@@ -164,14 +164,17 @@ impl LenientTokenResponse {
         let mut t = TokenSet::new(self.access_token.secret().clone(), now);
         t.expires_at = self
             .expires_in
-            .map(|s| now + i64::try_from(s).unwrap_or(i64::MAX / 4));
+            .map(|s| crate::tokens::expiry(now, i64::try_from(s).unwrap_or(i64::MAX)));
         t.refresh_token = self
             .refresh_token
             .map(|r| Secret::new(r.secret().clone()))
             .or_else(|| previous.and_then(|p| p.refresh_token.clone()));
         let rexp = self.refresh_token_expires_in.or(self.refresh_expires_in);
         t.refresh_expires_at = match rexp {
-            Some(s) => Some(now + i64::try_from(s).unwrap_or(i64::MAX / 4)),
+            Some(s) => Some(crate::tokens::expiry(
+                now,
+                i64::try_from(s).unwrap_or(i64::MAX),
+            )),
             None => previous.and_then(|p| p.refresh_expires_at),
         };
         t.scopes = match self.scope {

@@ -30,8 +30,9 @@ fn tokens_from(v: &Value, previous: Option<&TokenSet>) -> Result<TokenSet> {
     t.refresh_token = transport::opt_str(v, "refresh_token")
         .map(Secret::new)
         .or_else(|| previous.and_then(|x| x.refresh_token.clone()));
-    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| now + s);
-    t.refresh_expires_at = transport::opt_i64(v, "refresh_expires_in").map(|s| now + s);
+    t.expires_at = transport::opt_i64(v, "expires_in").map(|s| crate::tokens::expiry(now, s));
+    t.refresh_expires_at =
+        transport::opt_i64(v, "refresh_expires_in").map(|s| crate::tokens::expiry(now, s));
     t.scopes = transport::opt_str(v, "scope")
         .map(|s| split_scopes(&s))
         .unwrap_or_default();
@@ -161,5 +162,18 @@ impl Provider for Tiktok {
             transport::request(ctx.http, Method::POST, url).form(&form),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod overflow_tests {
+    /// Found by the fuzz target `platform_answers`: an absurd `expires_in` overflowed.
+    #[test]
+    fn absurd_lifetimes_saturate() {
+        let v = serde_json::json!({"access_token": "a", "expires_in": i64::MAX, "refresh_expires_in": i64::MAX});
+        let t = super::tokens_from(&v, None).unwrap();
+        let max = t.issued_at + crate::tokens::MAX_LIFETIME_S;
+        assert_eq!((t.expires_at, t.refresh_expires_at), (Some(max), Some(max)));
     }
 }

@@ -17,8 +17,10 @@ pub(crate) fn now_s() -> i64 {
 /// When a throttled platform says it will take requests again (unix s), from its headers.
 pub(crate) fn retry_at(headers: &HeaderMap) -> Option<i64> {
     let get = |k: &str| headers.get(k).and_then(|v| v.to_str().ok()).map(str::trim);
+    // Numbers from a header are added saturating: an absurd value is "far away", never an
+    // overflow (the fuzz target `platform_answers` found `Retry-After: 9223372036854775807`).
     if let Some(s) = get("retry-after").and_then(|v| v.parse::<i64>().ok()) {
-        return Some(now_s() + s);
+        return Some(now_s().saturating_add(s));
     }
     if let Some(at) = meta_usage_retry_at(headers, now_s()) {
         return Some(at);
@@ -31,7 +33,13 @@ pub(crate) fn retry_at(headers: &HeaderMap) -> Option<i64> {
         .or_else(|| {
             get("ratelimit-reset")
                 .and_then(|v| v.parse::<i64>().ok())
-                .map(|n| if n < 1_000_000_000 { now_s() + n } else { n })
+                .map(|n| {
+                    if n < 1_000_000_000 {
+                        now_s().saturating_add(n)
+                    } else {
+                        n
+                    }
+                })
         })
 }
 
@@ -105,5 +113,5 @@ pub(crate) fn retry_after(h: &HeaderMap) -> Option<i64> {
     h.get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .map(|s| now_s() + s)
+        .map(|s| now_s().saturating_add(s))
 }

@@ -8,6 +8,27 @@ fn c(platform: Platform, phase: Phase, status: u16, body: &str) -> Error {
     classify_parts(platform, phase, status, None, body.as_bytes())
 }
 
+/// Found by the fuzz target `platform_answers`: absurd numbers in rate-limit headers and token
+/// lifetimes overflowed (a panic in a debug build, a lifetime in the past after wrapping otherwise).
+#[test]
+#[allow(clippy::unwrap_used)]
+fn absurd_numbers_saturate() {
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("retry-after", "9223372036854775807".parse().unwrap());
+    assert_eq!(retry_at(&h), Some(i64::MAX));
+    assert_eq!(retry_after(&h), Some(i64::MAX));
+    let mut h = reqwest::header::HeaderMap::new();
+    h.insert("ratelimit-reset", "-9223372036854775808".parse().unwrap());
+    assert!(retry_at(&h).is_some());
+    let r: crate::providers::LenientTokenResponse = serde_json::from_value(serde_json::json!({
+        "access_token": "a", "token_type": "bearer", "expires_in": u64::MAX, "refresh_token_expires_in": u64::MAX
+    }))
+    .unwrap();
+    let t = r.into_tokens(1_700_000_000, None);
+    let max = 1_700_000_000 + crate::tokens::MAX_LIFETIME_S;
+    assert_eq!((t.expires_at, t.refresh_expires_at), (Some(max), Some(max)));
+}
+
 #[test]
 fn classification_follows_each_platforms_error_shape() {
     assert!(c(Platform::X, Phase::Refresh, 400, r#"{"error":"invalid_request","error_description":"Value passed for the token was invalid."}"#).needs_reauth());

@@ -1,0 +1,6 @@
+//! The media inspector every attached file goes through (`MediaFile::inspect`): type sniffed from
+//! the content, image dimensions from the header, video duration from the MP4 `moov` header.
+//! This target's corpus: MP4 and QuickTime files.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| outpost_fuzz::inspect_media(data));
