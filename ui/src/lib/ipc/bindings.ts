@@ -645,6 +645,17 @@ async setMissedGraceMinutes(minutes: number) : Promise<Result<SchedulingView, Ip
 }
 },
 /**
+ * Whether new posts start handed to the platform's own scheduler where it has one.
+ */
+async setNativeScheduleDefault(on: boolean) : Promise<Result<SchedulingView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_native_schedule_default", { on }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Notifications on/off, keep running in the tray when the window closes.
  */
 async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcError>> {
@@ -1551,7 +1562,8 @@ outcome: string | null; summary: string | null }
  */
 export type AttentionItem = { post_id: string; post_text: string; job_id: string; channel_id: string; channel_name: string; platform: Platform; 
 /**
- * `held`, `failed` or `unconfirmed`.
+ * `held`, `failed`, `unconfirmed`, or `comment_failed` (published; its first comment did not
+ * go out — retry or dismiss the comment).
  */
 state: string; 
 /**
@@ -1898,6 +1910,10 @@ row: number | null;
  */
 column: string | null; message: string }
 /**
+ * One per-platform column of a row, as the preview shows it.
+ */
+export type CsvOptionCell = { column: string; value: string }
+/**
  * The dry run: every row checked, nothing created.
  */
 export type CsvPreview = { file_name: string; 
@@ -1938,6 +1954,10 @@ time: string;
  * `None` for a draft or an unreadable time.
  */
 local_time: string | null; media: string[]; tags: string[]; first_comment: string; 
+/**
+ * The per-platform columns the row sets (`title`, `privacy`, `board`, …), in column order.
+ */
+options?: CsvOptionCell[]; 
 /**
  * True when the row has no time: it becomes a draft.
  */
@@ -2567,7 +2587,15 @@ export type JobAction =
 /**
  * It is live (an unconfirmed post the user found on the platform).
  */
-{ action: "mark_published"; url: string | null } | { action: "cancel" }
+{ action: "mark_published"; url: string | null } | { action: "cancel" } | 
+/**
+ * A published post whose first comment failed: post the comment again (once).
+ */
+{ action: "retry_comment" } | 
+/**
+ * A published post whose first comment failed: leave the comment out.
+ */
+{ action: "dismiss_comment" }
 /**
  * A publish job (one post on one channel).
  */
@@ -2707,6 +2735,18 @@ export type PartCount = {
  * `post`, `thread` (a reply in a thread) or `first_comment`.
  */
 kind: string; count: number; max: number }
+/**
+ * One part of a post on a channel, as it went out.
+ */
+export type PartView = { index: number; 
+/**
+ * `post`, `reply` (a thread's later part) or `comment` (a first comment).
+ */
+kind: string; 
+/**
+ * `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
+ */
+state: string; platform_id: string | null; url: string | null; error: string | null }
 /**
  * A file the user picked or dropped, as the window sees it: a token and the file's name.
  */
@@ -2863,7 +2903,8 @@ export type SchedulerActivity = { event: SchedulerEvent }
  */
 export type SchedulerEvent = 
 /**
- * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`).
+ * A job changed state (`publishing`, `published`, `failed`, `unconfirmed`, `held`, `scheduled`),
+ * or `comment_failed`: the job is published but its first comment did not go out.
  */
 { kind: "job"; job_id: string; post_id: string; channel_id: string; state: string; message: string | null } | 
 /**
@@ -2901,7 +2942,11 @@ system_time_zone: string; prefs: DesktopPrefs;
 /**
  * Start at login; `null` when the OS setting cannot be read.
  */
-start_at_login: boolean | null; next_post: NextPost | null }
+start_at_login: boolean | null; next_post: NextPost | null; 
+/**
+ * New posts start with "let the platform publish it" on (YouTube, Facebook Pages, Mastodon).
+ */
+native_schedule_default: boolean }
 /**
  * What a search result is.
  */
@@ -2929,7 +2974,16 @@ export type TagView = { id: string; name: string; colour: string; post_count: nu
 /**
  * A post on one channel, with its job and history.
  */
-export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[] }
+export type TargetDetail = { target_id: string; channel_id: string; platform: Platform; channel_name: string; native_scheduling: boolean; job: JobView | null; attempts: AttemptView[]; 
+/**
+ * Every part as it went out (the post, a thread's replies, a first comment), in order.
+ */
+parts: PartView[]; 
+/**
+ * "published; first comment failed": the reason, while the comment waits for a retry or a
+ * dismissal (`None` otherwise).
+ */
+comment_problem: string | null }
 /**
  * What differs on one channel.
  */
