@@ -10,6 +10,12 @@ pub(crate) fn insert(table: &str, columns: &[&str]) -> String {
     )
 }
 
+/// Rows a multi-row `INSERT` carries: at most 500, and fewer bound values than SQLite's limit
+/// (32,766).
+pub(crate) fn rows_per_insert(columns: usize) -> usize {
+    (32_000 / columns.max(1)).clamp(1, 500)
+}
+
 /// `UPDATE t SET b = ?2, c = ?3 WHERE a = ?1` (the first column is the key).
 pub(crate) fn update(table: &str, columns: &[&str]) -> String {
     let sets: Vec<String> = columns
