@@ -36,7 +36,7 @@ macro_rules! table {
             Ok(())
         }
 
-        #[doc = concat!("Inserts many `", $table, "` rows, a few hundred a statement (an import, the demo seed): \
+        #[doc = concat!("Inserts many `", $table, "` rows, thousands a statement (an import, the demo seed): \
             100,000 rows take about a second instead of a minute. Use inside a transaction.")]
         #[allow(dead_code)]
         pub async fn insert_many(conn: &mut sqlx::SqliteConnection, rows: &[$name]) -> $crate::Result<()> {

@@ -471,7 +471,8 @@ pub async fn calendar_items_per_day<'e, E: SqliteExecutor<'e>>(
         return Ok(Vec::new());
     }
     // The days as a JSON array of their bounds: one bound value, whatever the number of days.
-    // Per day: its count and its first posts, each one probe of the `posts_scheduled_at` index.
+    // Per day: its count and its first posts, each one probe of the `posts_scheduled_at` index
+    // (the join order is fixed: days first, whatever the table statistics say).
     let days = serde_json::to_string(day_starts).unwrap_or_else(|_| "[]".into());
     let (cond, binds) = calendar_filter_sql(filter, "q", 3);
     let in_day = format!(
@@ -480,11 +481,13 @@ pub async fn calendar_items_per_day<'e, E: SqliteExecutor<'e>>(
     );
     let sql = format!(
         "WITH bounds(i, d0) AS (SELECT CAST(key AS INTEGER), value FROM json_each(?1)),
-              days(i, d0, d1) AS (SELECT a.i, a.d0, b.d0 FROM bounds a JOIN bounds b ON b.i = a.i + 1),
+              days(i, d0, d1) AS MATERIALIZED
+                (SELECT a.i, a.d0, b.d0 FROM bounds a JOIN bounds b ON b.i = a.i + 1),
               counts(i, n) AS MATERIALIZED (SELECT d.i, (SELECT count(*) {in_day}) FROM days d)
          SELECT {CALENDAR_COLUMNS}, c.n
-         FROM days d JOIN counts c ON c.i = d.i
-           JOIN posts p ON p.rowid IN (SELECT q.rowid {in_day} ORDER BY q.scheduled_at, q.id LIMIT ?2)
+         FROM days d CROSS JOIN counts c CROSS JOIN posts p
+         WHERE c.i = d.i
+           AND p.rowid IN (SELECT q.rowid {in_day} ORDER BY q.scheduled_at, q.id LIMIT ?2)
          ORDER BY p.scheduled_at, p.id"
     );
     let mut query = sqlx::query(&sql).bind(days).bind(per_day.max(1));

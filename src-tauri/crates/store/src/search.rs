@@ -1,5 +1,7 @@
 //! Full-text search over posts (with variants), ideas and templates (FTS5, kept in sync by triggers).
 
+use sqlx::SqliteExecutor;
+
 use crate::{Result, SearchKind};
 
 /// Marks the start of a matched term in [`SearchHit::snippet`] (U+0002). The UI splits on these
@@ -58,22 +60,21 @@ pub const RANK_WINDOW: i64 = 2000;
 ///
 /// Ranks (bm25) the [`RANK_WINDOW`] newest matching documents (all of them when fewer match), so the
 /// cost does not grow with the number of posts.
-pub async fn search<'a, A>(conn: A, query: &str, limit: i64) -> Result<Vec<SearchHit>>
+pub async fn search<'e, E>(ex: E, query: &str, limit: i64) -> Result<Vec<SearchHit>>
 where
-    A: sqlx::Acquire<'a, Database = sqlx::Sqlite>,
+    E: SqliteExecutor<'e> + Copy,
 {
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
     let limit = limit.clamp(1, 1000);
-    let mut conn = conn.acquire().await?;
     // The window starts at its oldest document: walking the match newest first costs no ranking.
     let oldest: i64 = sqlx::query_scalar(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
     )
     .bind(&fts)
     .bind(RANK_WINDOW - 1)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(ex)
     .await?
     .unwrap_or(0);
     // Rank the window (a bound rowid range FTS5 applies while it reads), keep the best few
@@ -89,7 +90,7 @@ where
     .bind(&fts)
     .bind(oldest)
     .bind(limit * 4)
-    .fetch_all(&mut *conn)
+    .fetch_all(ex)
     .await?;
     let mut seen = std::collections::HashSet::new();
     Ok(rows

@@ -50,7 +50,7 @@ async fn a_batch_writes_the_same_rows_as_one_insert_each() {
     channels::insert(db, &c).await.unwrap();
     let tag_id = tag(db).await;
     // More rows than one statement carries, so chunking is exercised.
-    let b = batch(1_234, &c.id, &tag_id);
+    let b = batch(3_000, &c.id, &tag_id);
     let mut tx = store.begin().await.unwrap();
     b.write(&mut tx).await.unwrap();
     tx.commit().await.unwrap();
@@ -69,7 +69,7 @@ async fn a_batch_writes_the_same_rows_as_one_insert_each() {
         jobs::find_by_target(db, &b.targets[3].id).await.unwrap(),
         Some(b.jobs[3].clone())
     );
-    assert_eq!(jobs::count_all(db).await.unwrap(), 1_234);
+    assert_eq!(jobs::count_all(db).await.unwrap(), 3_000);
     let tagged: Vec<String> = tags::for_post(db, &p.id)
         .await
         .unwrap()
