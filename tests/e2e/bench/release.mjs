@@ -140,7 +140,12 @@ async function startOnce(binary, open, attr, keep) {
   const startMs = mark - startedAtMs(proc);
   await sleep(IDLE_MS);
   const mem = memory(proc);
-  if (!keep) await (session.close ? session.close() : client.deleteSession());
+  if (!keep) {
+    await (session.close ? session.close() : client.deleteSession());
+    // The next start must not meet this one still exiting (Outpost is single-instance).
+    const deadline = Date.now() + 15_000;
+    while (stat(proc.pid) && Date.now() < deadline) await sleep(100);
+  }
   return { startMs, mem, session };
 }
 
