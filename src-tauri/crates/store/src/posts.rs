@@ -385,16 +385,8 @@ pub type CalendarItemRow = (
     Option<String>,
 );
 
-/// Posts scheduled in `[from_ms, to_ms)` matching the filter, by time, with what a calendar
-/// entry shows.
-pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
-    ex: E,
-    from_ms: i64,
-    to_ms: i64,
-    filter: &CalendarFilter,
-) -> Result<Vec<CalendarItemRow>> {
-    let mut sql = String::from(
-        "SELECT p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
+/// What a calendar entry shows, for the posts `p` (see [`CalendarItemRow`]).
+const CALENDAR_COLUMNS: &str = "p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
             (SELECT group_concat(c.id || char(31) || c.platform || char(31) ||
                     CASE WHEN c.handle = '' THEN c.display_name ELSE c.handle END, char(30))
                FROM post_targets t JOIN channels c ON c.id = t.channel_id WHERE t.post_id = p.id),
@@ -403,13 +395,14 @@ pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
             (SELECT count(*) FROM post_media m WHERE m.post_id = p.id),
             (SELECT m.media_id FROM post_media m WHERE m.post_id = p.id ORDER BY m.position LIMIT 1),
             (SELECT a.mime FROM post_media m JOIN media_assets a ON a.id = m.media_id
-               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)
-         FROM posts p INDEXED BY posts_scheduled_at
-         WHERE p.scheduled_at IS NOT NULL AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2",
-    );
+               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)";
+
+/// The filter's conditions on posts `p` (` AND …`), their values bound from `?{first}` on.
+fn calendar_filter_sql(filter: &CalendarFilter, p: &str, first: usize) -> (String, Vec<String>) {
+    let mut sql = String::new();
     let mut binds: Vec<String> = Vec::new();
     let mut ph = |values: &[String]| -> String {
-        let start = 3 + binds.len();
+        let start = first + binds.len();
         binds.extend(values.iter().cloned());
         (0..values.len())
             .map(|i| format!("?{}", start + i))
@@ -417,27 +410,44 @@ pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
             .join(",")
     };
     if !filter.statuses.is_empty() {
-        sql.push_str(&format!(" AND p.status IN ({})", ph(&filter.statuses)));
+        sql.push_str(&format!(" AND {p}.status IN ({})", ph(&filter.statuses)));
     }
     if !filter.channel_ids.is_empty() {
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = p.id AND t.channel_id IN ({}))",
+            " AND EXISTS (SELECT 1 FROM post_targets t WHERE t.post_id = {p}.id AND t.channel_id IN ({}))",
             ph(&filter.channel_ids)
         ));
     }
     if !filter.tag_ids.is_empty() {
         sql.push_str(&format!(
-            " AND EXISTS (SELECT 1 FROM post_tags g WHERE g.post_id = p.id AND g.tag_id IN ({}))",
+            " AND EXISTS (SELECT 1 FROM post_tags g WHERE g.post_id = {p}.id AND g.tag_id IN ({}))",
             ph(&filter.tag_ids)
         ));
     }
     if let Some(c) = &filter.campaign_id {
         sql.push_str(&format!(
-            " AND p.campaign_id = {}",
+            " AND {p}.campaign_id = {}",
             ph(std::slice::from_ref(c))
         ));
     }
-    sql.push_str(" ORDER BY p.scheduled_at, p.id");
+    (sql, binds)
+}
+
+/// Posts scheduled in `[from_ms, to_ms)` matching the filter, by time, with what a calendar
+/// entry shows.
+pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    from_ms: i64,
+    to_ms: i64,
+    filter: &CalendarFilter,
+) -> Result<Vec<CalendarItemRow>> {
+    let (cond, binds) = calendar_filter_sql(filter, "p", 3);
+    let sql = format!(
+        "SELECT {CALENDAR_COLUMNS}
+         FROM posts p INDEXED BY posts_scheduled_at
+         WHERE p.scheduled_at IS NOT NULL AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2{cond}
+         ORDER BY p.scheduled_at, p.id"
+    );
     let mut query = sqlx::query_as::<_, CalendarItemRow>(&sql)
         .bind(from_ms)
         .bind(to_ms);
@@ -445,4 +455,103 @@ pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
         query = query.bind(b);
     }
     Ok(query.fetch_all(ex).await?)
+}
+
+/// Like [`calendar_items`] for the days `[day_starts[i], day_starts[i + 1])` (unix ms, ascending),
+/// but at most `per_day` posts a day (the first by time): what a month grid shows, so its cost does
+/// not grow with the number of posts a day holds. Each row comes with the number of posts of its
+/// day matching the filter.
+pub async fn calendar_items_per_day<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    day_starts: &[i64],
+    per_day: i64,
+    filter: &CalendarFilter,
+) -> Result<Vec<(CalendarItemRow, i64)>> {
+    if day_starts.len() < 2 {
+        return Ok(Vec::new());
+    }
+    // The days as a JSON array of their bounds: one bound value, whatever the number of days.
+    // Per day: its count and its first posts, each one probe of the `posts_scheduled_at` index
+    // (the join order is fixed: days first, whatever the table statistics say).
+    let days = serde_json::to_string(day_starts).unwrap_or_else(|_| "[]".into());
+    let (cond, binds) = calendar_filter_sql(filter, "q", 3);
+    let in_day = format!(
+        "FROM posts q INDEXED BY posts_scheduled_at
+         WHERE q.scheduled_at IS NOT NULL AND q.scheduled_at >= d.d0 AND q.scheduled_at < d.d1{cond}"
+    );
+    let sql = format!(
+        "WITH bounds(i, d0) AS (SELECT CAST(key AS INTEGER), value FROM json_each(?1)),
+              days(i, d0, d1) AS MATERIALIZED
+                (SELECT a.i, a.d0, b.d0 FROM bounds a JOIN bounds b ON b.i = a.i + 1),
+              counts(i, n) AS MATERIALIZED (SELECT d.i, (SELECT count(*) {in_day}) FROM days d)
+         SELECT {CALENDAR_COLUMNS}, c.n
+         FROM days d CROSS JOIN counts c CROSS JOIN posts p
+         WHERE c.i = d.i
+           AND p.rowid IN (SELECT q.rowid {in_day} ORDER BY q.scheduled_at, q.id LIMIT ?2)
+         ORDER BY p.scheduled_at, p.id"
+    );
+    let mut query = sqlx::query(&sql).bind(days).bind(per_day.max(1));
+    for b in &binds {
+        query = query.bind(b);
+    }
+    let rows = query.fetch_all(ex).await?;
+    rows.iter()
+        .map(|r| {
+            use sqlx::Row;
+            Ok((
+                (
+                    r.try_get(0)?,
+                    r.try_get(1)?,
+                    r.try_get(2)?,
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                    r.try_get(6)?,
+                    r.try_get(7)?,
+                    r.try_get(8)?,
+                    r.try_get(9)?,
+                    r.try_get(10)?,
+                ),
+                r.try_get(11)?,
+            ))
+        })
+        .collect()
+}
+
+/// The rows of many new posts, written together by [`PostBatch::write`] (the CSV import, the demo
+/// seed): a few statements a table instead of five a post, so 100,000 posts with their targets and
+/// jobs take seconds. Rows keep their ids and timestamps as given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostBatch {
+    pub posts: Vec<Post>,
+    pub media: Vec<crate::media::post_media::PostMedia>,
+    pub targets: Vec<targets::PostTarget>,
+    pub jobs: Vec<crate::jobs::PublishJob>,
+    /// (post id, tag id) links; a link given twice is kept once.
+    pub tags: Vec<(String, String)>,
+}
+
+impl PostBatch {
+    /// Whether the batch holds no post.
+    pub fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+    }
+
+    /// Writes every row on `conn` (use a transaction: all or nothing), parents before children.
+    pub async fn write(&self, conn: &mut sqlx::SqliteConnection) -> Result<()> {
+        insert_many(&mut *conn, &self.posts).await?;
+        crate::media::post_media::insert_many(&mut *conn, &self.media).await?;
+        targets::insert_many(&mut *conn, &self.targets).await?;
+        crate::jobs::insert_many(&mut *conn, &self.jobs).await?;
+        for chunk in self.tags.chunks(crate::sql::rows_per_insert(2)) {
+            let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT OR IGNORE INTO post_tags (post_id, tag_id) ",
+            );
+            q.push_values(chunk, |mut b, (post, tag)| {
+                b.push_bind(post).push_bind(tag);
+            });
+            q.build().execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
 }

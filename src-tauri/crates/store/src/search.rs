@@ -50,27 +50,45 @@ pub fn fts_query(input: &str) -> Option<String> {
     Some(parts.join(" "))
 }
 
+/// How many of the newest matching documents [`search`] ranks. A query matching more documents
+/// (a common word at 100,000 posts) ranks only the newest this many, so that a search costs the
+/// same at any size of the workspace; one matching fewer ranks every match (bm25 with statistics
+/// of the whole index either way).
+pub const RANK_WINDOW: i64 = 2000;
+
 /// Searches posts, ideas and templates; best matches first. Any user text is safe (see [`fts_query`]).
-pub async fn search<'e, E: SqliteExecutor<'e>>(
-    ex: E,
-    query: &str,
-    limit: i64,
-) -> Result<Vec<SearchHit>> {
+///
+/// Ranks (bm25) the [`RANK_WINDOW`] newest matching documents (all of them when fewer match), so the
+/// cost does not grow with the number of posts.
+pub async fn search<'e, E>(ex: E, query: &str, limit: i64) -> Result<Vec<SearchHit>>
+where
+    E: SqliteExecutor<'e> + Copy,
+{
     let Some(fts) = fts_query(query) else {
         return Ok(Vec::new());
     };
-    // Rank all matches cheaply, keep the best few documents, compute snippets only for those,
-    // then keep the best document per item (a post has one document per non-empty variant).
     let limit = limit.clamp(1, 1000);
-    let rows = sqlx::query_as::<_, SearchHit>(
-        "SELECT d.kind AS kind, d.item_id AS id, search_fts.title AS title,
-                snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet, search_fts.rank AS rank
-         FROM search_fts JOIN search_docs AS d ON d.rowid = search_fts.rowid
-         WHERE search_fts MATCH ?1
-           AND search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT ?2)
-         ORDER BY search_fts.rank",
+    // The window starts at its oldest document: walking the match newest first costs no ranking.
+    let oldest: i64 = sqlx::query_scalar(
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
     )
-    .bind(fts)
+    .bind(&fts)
+    .bind(RANK_WINDOW - 1)
+    .fetch_optional(ex)
+    .await?
+    .unwrap_or(0);
+    // Rank the window (a bound rowid range FTS5 applies while it reads), keep the best few
+    // documents (snippets are computed for those only), then keep the best document per item (a
+    // post has one document per non-empty variant).
+    let rows = sqlx::query_as::<_, SearchHit>(
+        "SELECT d.kind AS kind, d.item_id AS id, f.title AS title,
+                snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet, f.rank AS rank
+         FROM search_fts AS f JOIN search_docs AS d ON d.rowid = f.rowid
+         WHERE search_fts MATCH ?1 AND f.rowid >= ?2
+         ORDER BY f.rank LIMIT ?3",
+    )
+    .bind(&fts)
+    .bind(oldest)
     .bind(limit * 4)
     .fetch_all(ex)
     .await?;

@@ -10,6 +10,12 @@ pub(crate) fn insert(table: &str, columns: &[&str]) -> String {
     )
 }
 
+/// Rows a multi-row `INSERT` carries: as many as fit under SQLite's limit of bound values (32,766).
+/// Big statements matter: FTS5 writes its pending index once a statement, not once a row.
+pub(crate) fn rows_per_insert(columns: usize) -> usize {
+    (32_000 / columns.max(1)).max(1)
+}
+
 /// `UPDATE t SET b = ?2, c = ?3 WHERE a = ?1` (the first column is the key).
 pub(crate) fn update(table: &str, columns: &[&str]) -> String {
     let sets: Vec<String> = columns

@@ -1666,7 +1666,11 @@ job_states: string[]; media_count: number;
 /**
  * The first attachment (for a thumbnail through `media_thumbnail`).
  */
-first_media_id: string | null; first_media_kind: string | null; campaign_id: string | null }
+first_media_id: string | null; first_media_kind: string | null; campaign_id: string | null; 
+/**
+ * Posts on this item's local day matching the query (with `per_day`, more than are listed).
+ */
+day_total: number }
 /**
  * A calendar range's posts, in time order.
  */
@@ -1698,7 +1702,12 @@ statuses: string[];
 /**
  * Only posts with any of these tags (empty: all).
  */
-tag_ids: string[]; campaign_id: string | null }
+tag_ids: string[]; campaign_id: string | null; 
+/**
+ * At most this many posts a local day, the first by time (a month grid; `None`: all). Each
+ * item's `day_total` still counts every post of its day.
+ */
+per_day?: number | null }
 /**
  * A campaign's editable fields.
  */

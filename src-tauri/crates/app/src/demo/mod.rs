@@ -20,7 +20,7 @@ use outpost_store::media::post_media::PostMedia;
 use outpost_store::posts::{Post, targets::PostTarget};
 use outpost_store::{
     ChannelKind, ChannelStatus, JobState, Platform, PostStatus, board, campaigns, channels, ideas,
-    jobs, new_id, now_ms, posts, settings, slots, tags, templates,
+    new_id, now_ms, posts, settings, slots, tags, templates,
 };
 use serde::{Deserialize, Serialize};
 
@@ -287,6 +287,8 @@ impl Outpost {
         let day_ms = 86_400_000i64;
         let times = ["09:00", "12:15", "17:30", "10:30", "19:45", "08:15"];
         let mut media_links = 0u32;
+        // Every post's rows go in one batch: a few statements a table (100,000 posts in seconds).
+        let mut batch = posts::PostBatch::default();
         for i in 0..post_count {
             let i_us = usize::try_from(i).unwrap_or(0);
             let day = first_day
@@ -338,21 +340,16 @@ impl Outpost {
                 updated_at: if past { at } else { created },
             };
             positions[column] += 1;
-            posts::insert(&mut *tx, &post).await?;
             if i % 4 == 1 && media_links < 240 {
                 let m = &media_ids[i_us % media_ids.len()];
-                outpost_store::media::post_media::insert(
-                    &mut *tx,
-                    &PostMedia {
-                        id: new_id(),
-                        post_id: post.id.clone(),
-                        target_id: None,
-                        media_id: m.clone(),
-                        position: 0,
-                        created_at: created,
-                    },
-                )
-                .await?;
+                batch.media.push(PostMedia {
+                    id: new_id(),
+                    post_id: post.id.clone(),
+                    target_id: None,
+                    media_id: m.clone(),
+                    position: 0,
+                    created_at: created,
+                });
                 media_links += 1;
             }
             let mut used = HashSet::new();
@@ -375,38 +372,40 @@ impl Outpost {
                     updated_at: created,
                     ..Default::default()
                 };
-                posts::targets::insert(&mut *tx, &target).await?;
                 if let Some(state) = job_state {
                     let published = state == JobState::Published;
-                    jobs::insert(
-                        &mut *tx,
-                        &PublishJob {
-                            id: new_id(),
-                            post_target_id: target.id.clone(),
-                            state,
-                            due_at: at,
-                            attempt_count: i64::from(past),
-                            last_error: (state == JobState::Failed).then(|| {
-                                "Demo: the platform refused the image (Instagram wants 4:5 to 1.91:1)"
-                                    .to_string()
-                            }),
-                            platform_post_id: published.then(|| format!("demo-{}", &target.id[..8])),
-                            published_at: published.then_some(at),
-                            created_at: created,
-                            updated_at: if past { at } else { created },
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
+                    batch.jobs.push(PublishJob {
+                        id: new_id(),
+                        post_target_id: target.id.clone(),
+                        state,
+                        due_at: at,
+                        attempt_count: i64::from(past),
+                        last_error: (state == JobState::Failed).then(|| {
+                            "Demo: the platform refused the image (Instagram wants 4:5 to 1.91:1)"
+                                .to_string()
+                        }),
+                        platform_post_id: published.then(|| format!("demo-{}", &target.id[..8])),
+                        published_at: published.then_some(at),
+                        created_at: created,
+                        updated_at: if past { at } else { created },
+                        ..Default::default()
+                    });
                 }
+                batch.targets.push(target);
             }
             if roll.is_multiple_of(3) {
-                tags::tag_post(&mut *tx, &post.id, &tag_ids[i_us % tag_ids.len()]).await?;
+                batch
+                    .tags
+                    .push((post.id.clone(), tag_ids[i_us % tag_ids.len()].clone()));
             }
             if roll.is_multiple_of(5) {
-                tags::tag_post(&mut *tx, &post.id, &tag_ids[(i_us + 3) % tag_ids.len()]).await?;
+                batch
+                    .tags
+                    .push((post.id.clone(), tag_ids[(i_us + 3) % tag_ids.len()].clone()));
             }
+            batch.posts.push(post);
         }
+        batch.write(&mut tx).await?;
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.scheduler_changed();
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);

@@ -7,6 +7,8 @@ use chrono_tz::Tz;
 use outpost_platforms::Platform;
 use serde::{Deserialize, Serialize};
 
+use outpost_store::posts::CalendarItemRow;
+
 use crate::scheduler::time;
 use crate::{Error, Outpost, Result};
 
@@ -27,6 +29,10 @@ pub struct CalendarQuery {
     /// Only posts with any of these tags (empty: all).
     pub tag_ids: Vec<String>,
     pub campaign_id: Option<String>,
+    /// At most this many posts a local day, the first by time (a month grid; `None`: all). Each
+    /// item's `day_total` still counts every post of its day.
+    #[serde(default)]
+    pub per_day: Option<u32>,
 }
 
 /// A channel on a calendar card.
@@ -60,6 +66,8 @@ pub struct CalendarItem {
     pub first_media_id: Option<String>,
     pub first_media_kind: Option<String>,
     pub campaign_id: Option<String>,
+    /// Posts on this item's local day matching the query (with `per_day`, more than are listed).
+    pub day_total: u32,
 }
 
 /// A calendar range's posts, in time order.
@@ -131,14 +139,42 @@ impl Outpost {
             tag_ids: q.tag_ids.clone(),
             campaign_id: q.campaign_id.clone(),
         };
-        let rows =
-            outpost_store::posts::calendar_items(self.store().pool(), from_ms, to_ms, &filter)
-                .await?;
-        let items = rows
+        let rows: Vec<(CalendarItemRow, Option<i64>)> = match q.per_day {
+            Some(n) => {
+                let mut starts = Vec::new();
+                let mut d = from;
+                while d <= to {
+                    starts.push(day_start(tz, d));
+                    d += Duration::days(1);
+                }
+                outpost_store::posts::calendar_items_per_day(
+                    self.store().pool(),
+                    &starts,
+                    i64::from(n),
+                    &filter,
+                )
+                .await?
+                .into_iter()
+                .map(|(row, total)| (row, Some(total)))
+                .collect()
+            }
+            None => {
+                outpost_store::posts::calendar_items(self.store().pool(), from_ms, to_ms, &filter)
+                    .await?
+                    .into_iter()
+                    .map(|row| (row, None))
+                    .collect()
+            }
+        };
+        let mut items = rows
             .into_iter()
             .map(
-                |(id, status, at, zone, excerpt, campaign, chans, states, media, first, mime)| {
+                |(
+                    (id, status, at, zone, excerpt, campaign, chans, states, media, first, mime),
+                    total,
+                )| {
                     CalendarItem {
+                        day_total: total.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
                         local_time: time::local_of(at, tz),
                         channels: chans
                             .unwrap_or_default()
@@ -179,7 +215,19 @@ impl Outpost {
                     }
                 },
             )
-            .collect();
+            .collect::<Vec<_>>();
+        if q.per_day.is_none() {
+            // Every post is listed: count each local day's here.
+            let date = |i: &CalendarItem| i.local_time.get(..10).unwrap_or_default().to_string();
+            let mut per_day: std::collections::HashMap<String, u32> =
+                std::collections::HashMap::new();
+            for i in &items {
+                *per_day.entry(date(i)).or_default() += 1;
+            }
+            for i in &mut items {
+                i.day_total = per_day.get(&date(i)).copied().unwrap_or(1);
+            }
+        }
         Ok(CalendarPage {
             time_zone: zone_name,
             items,

@@ -425,6 +425,19 @@ pub(crate) async fn write_post(
     prepared: &PreparedPost,
     assets: &[String],
 ) -> Result<String> {
+    let mut batch = posts::PostBatch::default();
+    let id = stage_post(&mut batch, prepared, assets);
+    batch.write(tx).await?;
+    Ok(id)
+}
+
+/// Adds the rows of a checked post to `batch` (see [`write_post`]; an import writes many posts
+/// in one batch). Returns the new post's id.
+pub(crate) fn stage_post(
+    batch: &mut posts::PostBatch,
+    prepared: &PreparedPost,
+    assets: &[String],
+) -> String {
     let PreparedPost {
         new,
         zone_name,
@@ -449,20 +462,15 @@ pub(crate) async fn write_post(
         updated_at: now,
         ..Default::default()
     };
-    posts::insert(&mut **tx, &post).await?;
     for (i, asset) in assets.iter().enumerate() {
-        post_media::insert(
-            &mut **tx,
-            &post_media::PostMedia {
-                id: new_id(),
-                post_id: post.id.clone(),
-                target_id: None,
-                media_id: asset.clone(),
-                position: i64::try_from(i).unwrap_or(0),
-                created_at: now,
-            },
-        )
-        .await?;
+        batch.media.push(post_media::PostMedia {
+            id: new_id(),
+            post_id: post.id.clone(),
+            target_id: None,
+            media_id: asset.clone(),
+            position: i64::try_from(i).unwrap_or(0),
+            created_at: now,
+        });
     }
     for c in chans {
         let v = new.variants.iter().find(|v| v.channel_id == c.id);
@@ -486,7 +494,6 @@ pub(crate) async fn write_post(
             created_at: now,
             updated_at: now,
         };
-        targets::insert(&mut **tx, &target).await?;
         if let Some((due, _)) = &when {
             // A post handed to the platform's scheduler is handed over at once.
             let due =
@@ -495,22 +502,21 @@ pub(crate) async fn write_post(
                 } else {
                     *due
                 };
-            jobs::insert(
-                &mut **tx,
-                &PublishJob {
-                    id: new_id(),
-                    post_target_id: target.id.clone(),
-                    state: JobState::Scheduled,
-                    due_at: due,
-                    created_at: now,
-                    updated_at: now,
-                    ..Default::default()
-                },
-            )
-            .await?;
+            batch.jobs.push(PublishJob {
+                id: new_id(),
+                post_target_id: target.id.clone(),
+                state: JobState::Scheduled,
+                due_at: due,
+                created_at: now,
+                updated_at: now,
+                ..Default::default()
+            });
         }
+        batch.targets.push(target);
     }
-    Ok(post.id)
+    let id = post.id.clone();
+    batch.posts.push(post);
+    id
 }
 
 /// "published; first comment failed": the comment's reason while it waits for the user.

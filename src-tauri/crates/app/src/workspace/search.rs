@@ -21,8 +21,9 @@ impl Outpost {
             )));
         }
         let limit = limit.clamp(1, MAX_SEARCH_RESULTS);
+        let hits =
+            outpost_store::search::search(self.store().pool(), query, i64::from(limit)).await?;
         let mut conn = self.store().pool().acquire().await.map_err(db)?;
-        let hits = outpost_store::search::search(&mut *conn, query, i64::from(limit)).await?;
         let mut out = Vec::with_capacity(hits.len());
         for h in hits {
             let (kind, title, status) = match h.kind {

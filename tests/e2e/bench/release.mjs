@@ -1,0 +1,244 @@
+// Release benchmark (issue #21; a benchmark, not a test: it prints figures and ratios, it asserts
+// nothing). In one run, under Xvfb, it builds Outpost and a minimal Tauri 2 app showing an empty
+// window (tests/perf/empty-app) with the same profile, then measures side by side:
+//   - start: process start to the empty window's first paint (the floor), and to Outpost's calendar
+//     filled with data (`data-calendar-filled-at`, set by the calendar page) with 10,000 demo posts;
+//   - memory: PSS of every process of each app (the main process and WebKit's web and network
+//     processes, from /proc/<pid>/smaps_rollup), idle after the first view;
+//   - the month view, the board and a palette search at 10,000 and 100,000 posts, against the month
+//     query alone on the same file (as in workspace.mjs).
+// Start instants are wall-clock: the process start from /proc/<pid>/stat, the mark from the page's
+// performance.timeOrigin + performance.now().
+//
+// Run from the repository root:
+//   xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- node tests/e2e/bench/release.mjs
+// Environment: OUTPOST_PERF_PROFILE (cargo profile, default `bench`: the release profile without
+// its slow whole-program LTO; `release` for the shipped one), OUTPOST_PERF_SKIP_BUILD=1,
+// OUTPOST_PERF_POSTS (default "10000,100000"), OUTPOST_PERF_STARTS (default 3),
+// OUTPOST_BENCH_RUNS (default 5), OUTPOST_PERF_IDLE_MS (default 5000), OUTPOST_WEBDRIVER_PORT.
+// Results go to tests/perf/results/<date>-<profile>.json.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebDriver from 'webdriver';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const PROFILE = process.env.OUTPOST_PERF_PROFILE ?? 'bench';
+const POSTS = (process.env.OUTPOST_PERF_POSTS ?? '10000,100000').split(',').map(Number);
+const STARTS = Number(process.env.OUTPOST_PERF_STARTS ?? 3);
+const RUNS = Number(process.env.OUTPOST_BENCH_RUNS ?? 5);
+const IDLE_MS = Number(process.env.OUTPOST_PERF_IDLE_MS ?? 5000);
+const targetDir = resolve(process.env.CARGO_TARGET_DIR ?? join(repoRoot, 'target'));
+// Cargo puts the `bench` profile's output in `release` (and `dev`'s in `debug`).
+const outDir = join(targetDir, { dev: 'debug', bench: 'release' }[PROFILE] ?? PROFILE);
+const emptyApp = join(repoRoot, 'tests/perf/empty-app');
+const emptyBinary = join(outDir, 'outpost-perf-empty-app');
+process.env.OUTPOST_APP_BINARY = join(outDir, 'outpost-desktop');
+process.env.OUTPOST_CLI_BINARY = join(outDir, 'outpost');
+const { launch, stopDriver, startDriver, freshDataDir, cli } = await import('../lib/harness.mjs');
+const { median, monthQueryFloor, measureViews } = await import('./views.mjs');
+
+function run(cmd, args, cwd = repoRoot) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
+  return (performance.now() - t0) / 1000;
+}
+
+function build() {
+  if (process.env.OUTPOST_PERF_SKIP_BUILD === '1') return {};
+  const ui = run('npm', ['--prefix', 'ui', 'run', 'build']);
+  const outpost = run('cargo', ['build', '--profile', PROFILE, '-p', 'outpost-desktop', '-p', 'outpost-cli']);
+  const empty = run('cargo', ['build', '--profile', PROFILE, '--manifest-path', join(emptyApp, 'Cargo.toml')]);
+  return { ui_s: ui, outpost_s: outpost, empty_app_s: empty };
+}
+
+// ---- processes -------------------------------------------------------------------------------
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+function stat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { pid: Number(pid), comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), ppid: Number(rest[1]), start: Number(rest[19]) };
+  } catch {
+    return null;
+  }
+}
+
+function allProcs() {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(stat)
+    .filter(Boolean);
+}
+
+/** The newest process running `binary`. */
+function findProcess(binary) {
+  const mine = allProcs().filter((p) => {
+    try {
+      return readlinkSync(`/proc/${p.pid}/exe`) === binary;
+    } catch {
+      return false;
+    }
+  });
+  mine.sort((a, b) => b.start - a.start);
+  return mine[0] ?? null;
+}
+
+/** `root` and every process below it. */
+function processTree(root) {
+  const procs = allProcs();
+  const out = [root];
+  for (let i = 0; i < out.length; i++) for (const p of procs) if (p.ppid === out[i].pid) out.push(p);
+  return out;
+}
+
+function pssKb(pid) {
+  try {
+    const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** PSS of the app's process tree in MB, and each process's share. */
+function memory(root) {
+  const tree = processTree(root);
+  const parts = tree.map((p) => ({ comm: p.comm, mb: pssKb(p.pid) / 1024 }));
+  return { mb: parts.reduce((a, p) => a + p.mb, 0), parts };
+}
+
+/** A process's start as a wall-clock instant (ms), from its start in clock ticks after boot. */
+function startedAtMs(proc) {
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptime - proc.start / CLK_TCK) * 1000;
+}
+
+async function waitForMark(client, attr, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await client.executeScript(`return document.documentElement.dataset.${attr} ?? null`, []);
+    if (v) return Number(v);
+    await sleep(50);
+  }
+  throw new Error(`no ${attr} mark within ${timeoutMs} ms`);
+}
+
+/** One start of an app: start-to-mark and the idle memory of its processes. */
+async function startOnce(binary, open, attr, keep) {
+  const session = await open();
+  const client = session.client ?? session;
+  const mark = await waitForMark(client, attr);
+  const proc = findProcess(binary);
+  if (!proc) throw new Error(`no process runs ${binary}`);
+  const startMs = mark - startedAtMs(proc);
+  await sleep(IDLE_MS);
+  const mem = memory(proc);
+  if (!keep) {
+    await (session.close ? session.close() : client.deleteSession());
+    // The next start must not meet this one still exiting (Outpost is single-instance).
+    const deadline = Date.now() + 15_000;
+    while (stat(proc.pid) && Date.now() < deadline) await sleep(100);
+  }
+  return { startMs, mem, session };
+}
+
+async function openEmpty() {
+  await startDriver();
+  return WebDriver.newSession({
+    hostname: '127.0.0.1',
+    port: Number(process.env.OUTPOST_WEBDRIVER_PORT ?? 4444),
+    logLevel: 'warn',
+    connectionRetryCount: 0,
+    capabilities: { browserName: 'wry', 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: emptyBinary } },
+  });
+}
+
+function seed(posts) {
+  const dataDir = freshDataDir(`perf-${posts}`);
+  const t0 = performance.now();
+  const r = cli(dataDir, 'demo', 'seed', '--posts', String(posts), '--json');
+  if (r.status !== 0) throw new Error(`demo seed failed: ${r.stderr}`);
+  return { dataDir, seedMs: performance.now() - t0 };
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+
+async function main() {
+  const buildTimes = build();
+  for (const b of [process.env.OUTPOST_APP_BINARY, process.env.OUTPOST_CLI_BINARY, emptyBinary]) {
+    if (!existsSync(b)) throw new Error(`${b} does not exist: build it (or drop OUTPOST_PERF_SKIP_BUILD)`);
+  }
+  const rows = [];
+  const add = (name, value, unit, floorName, floor, extra = {}) =>
+    rows.push({ name, value, unit, floor_name: floorName ?? null, floor: floor ?? null, ratio: floor ? value / floor : null, ...extra });
+
+  // The floor app: an empty window.
+  const empty = [];
+  for (let i = 0; i < STARTS; i++) empty.push(await startOnce(emptyBinary, openEmpty, 'paintedAt', false));
+  const emptyStart = median(empty.map((r) => r.startMs));
+  const emptyMem = median(empty.map((r) => r.mem.mb));
+  add('empty window: start to first paint', emptyStart, 'ms');
+  add('empty window: idle memory (PSS, all processes)', emptyMem, 'MB', null, null, { processes: empty.at(-1).mem.parts });
+
+  const sizes = [];
+  try {
+    for (const [k, posts] of POSTS.entries()) {
+      const { dataDir, seedMs } = seed(posts);
+      add(`demo seed of ${posts} posts (CLI)`, seedMs, 'ms');
+      const floor = monthQueryFloor(dataDir, RUNS);
+      add(`floor: month query alone (SQL), ${posts} posts`, floor.ms, 'ms', null, null, { rows: floor.rows });
+      // Start and memory with the calendar open; the last start stays open for the views.
+      const starts = k === 0 ? STARTS : 1;
+      const runs = [];
+      for (let i = 0; i < starts; i++) {
+        runs.push(await startOnce(process.env.OUTPOST_APP_BINARY, () => launch({ dataDir }), 'calendarFilledAt', i === starts - 1));
+      }
+      const app = runs.at(-1).session;
+      try {
+        add(`Outpost: start to calendar filled, ${posts} posts`, median(runs.map((r) => r.startMs)), 'ms', 'empty window first paint', emptyStart);
+        add(`Outpost: idle memory (PSS, all processes), ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'empty window', emptyMem, {
+          processes: runs.at(-1).mem.parts,
+        });
+        for (const v of await measureViews(app, RUNS)) {
+          if (v.missing) add(`${v.name}, ${posts} posts`, NaN, 'ms', null, null, { missing: v.missing });
+          else add(`${v.name}, ${posts} posts`, median(v.runs), 'ms', 'month query (SQL)', floor.ms, { runs: v.runs });
+        }
+      } finally {
+        await app.close();
+      }
+      sizes.push(posts);
+    }
+  } finally {
+    stopDriver();
+  }
+
+  const fmt = (v, unit) => (Number.isFinite(v) ? `${v.toFixed(unit === 'MB' ? 1 : 1)} ${unit}` : '-');
+  const lines = [
+    `Outpost release benchmark (cargo profile \`${PROFILE}\`), ${STARTS} starts, ${RUNS} runs a view, medians; idle ${IDLE_MS / 1000} s before memory`,
+    `${'what'.padEnd(58)}${'figure'.padStart(12)}   ${'floor'.padEnd(26)}${'floor fig.'.padStart(12)}${'x floor'.padStart(9)}`,
+  ];
+  for (const r of rows) {
+    lines.push(
+      `${r.name.padEnd(58)}${(r.missing ?? fmt(r.value, r.unit)).padStart(12)}   ${(r.floor_name ?? '-').padEnd(26)}${(r.floor ? fmt(r.floor, r.unit) : '-').padStart(12)}${(r.ratio ? r.ratio.toFixed(2) : '-').padStart(9)}`,
+    );
+  }
+  console.log(lines.join('\n'));
+  const resultsDir = join(repoRoot, 'tests/perf/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${PROFILE}.json`);
+  writeFileSync(file, `${JSON.stringify({ profile: PROFILE, at: new Date().toISOString(), build_s: buildTimes, sizes, rows }, null, 2)}\n`);
+  console.log(`written to ${file}`);
+}
+
+main().catch((e) => {
+  stopDriver();
+  console.error(`release bench: ${e.stack ?? e.message}`);
+  process.exit(1);
+});
