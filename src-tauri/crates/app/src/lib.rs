@@ -27,6 +27,8 @@ use std::sync::Arc;
 
 pub use doctor::{DoctorReport, VaultBackend};
 pub use error::{Error, ErrorCode, Result};
+/// The offline sentiment model (`outpost sentiment`; inbox items are tagged with it at ingest).
+pub use outpost_sentiment as sentiment;
 pub use outpost_vault::Secret;
 pub use paths::Paths;
 

@@ -85,6 +85,12 @@ enum Command {
     /// TikTok photos).
     #[command(subcommand)]
     MediaHost(MediaHostCommand),
+    /// Offline sentiment of each line of FILE (or stdin): one result a line, in order.
+    Sentiment {
+        /// A text file, one text a line (stdin when omitted).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
@@ -617,7 +623,34 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
         Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
         Command::MediaHost(cmd) => media_host(cmd, cli.data_dir, cli.json).await,
+        Command::Sentiment { file } => sentiment(file.as_deref(), cli.json),
     }
+}
+
+/// `outpost sentiment`: needs no profile (the model is compiled in); streams line by line, so a file
+/// of any size runs in constant memory. Invalid UTF-8 in a line is replaced, never fatal.
+fn sentiment(file: Option<&std::path::Path>, json: bool) -> ExitCode {
+    use std::io::BufRead;
+    let input: Box<dyn BufRead> = match file {
+        Some(path) => match std::fs::File::open(path) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => return output::fail(&format!("cannot read {}: {e}", path.display())),
+        },
+        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+    };
+    let model = outpost_app::sentiment::model();
+    let mut out = output::SentimentWriter::new(json);
+    for line in input.split(b'\n') {
+        let bytes = match line {
+            Ok(b) => b,
+            Err(e) => return output::fail(&format!("cannot read the input: {e}")),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(code) = out.write(&model.analyze(text.trim_end_matches('\r'))) {
+            return code;
+        }
+    }
+    out.finish()
 }
 
 async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

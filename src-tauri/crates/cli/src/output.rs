@@ -896,3 +896,55 @@ pub fn media_host_removed(json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// `outpost sentiment`: one result a line, flushed in blocks (a closed pipe ends quietly).
+pub struct SentimentWriter {
+    json: bool,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl SentimentWriter {
+    pub fn new(json: bool) -> Self {
+        SentimentWriter {
+            json,
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+        }
+    }
+
+    pub fn write(&mut self, a: &outpost_app::sentiment::Analysis) -> Result<(), ExitCode> {
+        use std::io::Write;
+        let line = if self.json {
+            serde_json::json!({ "label": a.label, "score": a.score, "reasons": a.reasons })
+                .to_string()
+        } else {
+            let why: Vec<String> = a
+                .reasons
+                .iter()
+                .map(|r| format!("{} ({:+.2})", r.word, r.weight))
+                .collect();
+            format!(
+                "{:<8} {:+.2}  {}",
+                a.label.as_str(),
+                a.score,
+                why.join(", ")
+            )
+        };
+        writeln!(self.out, "{line}").map_err(|e| Self::closed(&e))
+    }
+
+    pub fn finish(mut self) -> ExitCode {
+        use std::io::Write;
+        match self.out.flush() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => Self::closed(&e),
+        }
+    }
+
+    fn closed(e: &std::io::Error) -> ExitCode {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            ExitCode::SUCCESS
+        } else {
+            fail(&format!("cannot write the results: {e}"))
+        }
+    }
+}
