@@ -13,6 +13,7 @@ pub mod demo;
 pub mod desktop;
 pub mod doctor;
 pub mod error;
+pub mod inbox;
 pub mod logging;
 pub mod media_host;
 pub mod paths;
@@ -110,6 +111,7 @@ struct Inner {
     /// Recently deleted posts, for undo.
     trash: posts::Trash,
     automation: automation::AutomationState,
+    inbox: inbox::InboxRuntime,
 }
 
 impl Outpost {
@@ -141,6 +143,7 @@ impl Outpost {
                 workspace: workspace::WorkspaceState::default(),
                 trash: posts::Trash::default(),
                 automation: automation::AutomationState::default(),
+                inbox: inbox::InboxRuntime::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -175,6 +178,10 @@ impl Outpost {
 
     pub(crate) fn trash(&self) -> &posts::Trash {
         &self.inner.trash
+    }
+
+    pub(crate) fn inbox_runtime(&self) -> &inbox::InboxRuntime {
+        &self.inner.inbox
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

@@ -948,3 +948,95 @@ impl SentimentWriter {
         }
     }
 }
+
+/// One line per channel; exit status 1 when a channel's read failed (channels whose platform has no
+/// inbox in Outpost are reported, not failures).
+pub fn inbox_synced(list: &[outpost_app::inbox::ChannelSync], json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(&list) {
+            return code;
+        }
+    } else {
+        if list.is_empty() {
+            println!("No channels.");
+        }
+        for c in list {
+            match c.outcome.as_str() {
+                "synced" => println!(
+                    "{}  {} ({}): {} new item(s)",
+                    c.channel_id,
+                    c.channel_name,
+                    c.platform.name(),
+                    c.new_items
+                ),
+                _ => println!(
+                    "{}  {} ({}): {}{}",
+                    c.channel_id,
+                    c.channel_name,
+                    c.platform.name(),
+                    c.outcome.replace('_', " "),
+                    c.message
+                        .as_deref()
+                        .map(|m| format!(" - {m}"))
+                        .unwrap_or_default()
+                ),
+            }
+        }
+    }
+    if list.iter().any(|c| c.outcome == "failed") {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn inbox_items(list: &[outpost_app::inbox::InboxItem], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No inbox items.");
+    }
+    for i in list {
+        println!(
+            "{}  {:<7} {:<6} {:<8} {} ({}): {}",
+            i.id,
+            i.kind.as_str(),
+            i.state.as_str(),
+            i.sentiment.map_or("-", |s| s.as_str()),
+            i.author_name,
+            i.author_handle,
+            i.text
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn inbox_replied(r: &outpost_app::inbox::InboxReplyView, json: bool) -> ExitCode {
+    if json {
+        return print_json(r);
+    }
+    println!(
+        "Replied ({}){}",
+        r.platform_id.as_deref().unwrap_or("-"),
+        r.url
+            .as_deref()
+            .map(|u| format!(": {u}"))
+            .unwrap_or_default()
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn inbox_marked(id: &str, mark: outpost_app::inbox::InboxMark, json: bool) -> ExitCode {
+    let m = match mark {
+        outpost_app::inbox::InboxMark::Read => "read",
+        outpost_app::inbox::InboxMark::Unread => "unread",
+        outpost_app::inbox::InboxMark::Done => "done",
+    };
+    if json {
+        println!("{}", serde_json::json!({ "id": id, "state": m }));
+    } else {
+        println!("Marked {id} {m}");
+    }
+    ExitCode::SUCCESS
+}

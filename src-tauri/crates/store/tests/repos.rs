@@ -574,7 +574,7 @@ async fn every_repository_function_round_trips() {
         1
     );
     let unread = inbox::messages::InboxFilter {
-        unread_only: true,
+        state: Some(inbox::messages::InboxState::Unread),
         kind: Some(MessageKind::Reply),
         ..Default::default()
     };

@@ -30,7 +30,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::server::{api, authed, html_text, normalise, origin};
-use crate::capability::{Capability, InboxCursor, InboxPage, Support};
+use crate::capability::{Capability, InboxCursor, InboxPage, InboxReplyTo, Support};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::platform::Platform;
@@ -335,6 +335,24 @@ impl Publisher for MastodonPublisher {
         since: Option<&InboxCursor>,
     ) -> Result<InboxPage> {
         super::inbox::fetch(ctx, tokens, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
     }
 
     async fn server_limits(&self, ctx: Ctx<'_>) -> Result<Limits> {
