@@ -24,7 +24,8 @@ pub fn forward_events(app: &tauri::AppHandle, core: &outpost_app::Outpost) {
         loop {
             match rx.recv().await {
                 Ok(_) => {
-                    if let Err(err) = InboxChanged {}.emit(&app) {
+                    let sent = (InboxChanged {}).emit(&app);
+                    if let Err(err) = sent {
                         tracing::warn!(error = %err, "inbox event not delivered");
                     }
                 }
