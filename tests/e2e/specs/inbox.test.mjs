@@ -6,7 +6,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { launch, stopDriver, freshDataDir, dbQuery, cli, repoRoot, startEmulator, KEY } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, dbQuery, cli, repoRoot, startEmulator } from '../lib/harness.mjs';
 
 let emulator;
 

@@ -15,7 +15,7 @@
 use outpost_net::reqwest::Method;
 use serde_json::Value;
 
-use super::server::{api, authed, html_text, normalise, origin};
+use super::server::{api, authed, html_text, normalise, origin, recent_own_statuses};
 use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPage, InboxReplyTo};
 use crate::error::{Error, Result};
 use crate::platform::Platform;
@@ -163,38 +163,9 @@ pub(super) async fn find_reply(
     tokens: &TokenSet,
     r: &InboxReplyTo,
 ) -> Result<Option<Published>> {
-    let origin = origin(ctx)?;
-    let me = transport::send_json(
-        ctx.http,
-        P,
-        transport::Phase::Api,
-        authed(
-            ctx,
-            Method::GET,
-            api(&origin, "/api/v1/accounts/verify_credentials")?,
-            tokens,
-        ),
-    )
-    .await?;
-    let account = str_field(P, &me, "id")?;
-    let mut url = api(&origin, "/api/v1/accounts")?;
-    url.path_segments_mut()
-        .map_err(|_| Error::Config("bad server URL".into()))?
-        .push(&account)
-        .push("statuses");
-    url.query_pairs_mut().append_pair("limit", "40");
-    let v = transport::send_json(
-        ctx.http,
-        P,
-        transport::Phase::Api,
-        authed(ctx, Method::GET, url, tokens),
-    )
-    .await?;
-    let list = v
-        .as_array()
-        .ok_or_else(|| transport::invalid(P, "the statuses are not a list"))?;
+    let list = recent_own_statuses(ctx, &origin(ctx)?, tokens).await?;
     let want = normalise(&r.text);
-    for s in list {
+    for s in &list {
         if opt_str(s, "in_reply_to_id").as_deref() != Some(r.item_id.as_str()) {
             continue;
         }

@@ -29,7 +29,7 @@ use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::server::{api, authed, html_text, normalise, origin};
+use super::server::{api, authed, html_text, normalise, origin, recent_own_statuses};
 use crate::capability::{Capability, InboxCursor, InboxPage, InboxReplyTo, Support};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
@@ -531,37 +531,9 @@ impl Publisher for MastodonPublisher {
         let Some(first) = post.parts.first() else {
             return Ok(None);
         };
-        let origin = origin(ctx)?;
-        let me = transport::send_json(
-            ctx.http,
-            P,
-            Phase::Api,
-            authed(
-                ctx,
-                Method::GET,
-                api(&origin, "/api/v1/accounts/verify_credentials")?,
-                tokens,
-            ),
-        )
-        .await?;
-        let account = transport::str_field(P, &me, "id")?;
-        let mut url = api(&origin, &format!("/api/v1/accounts/{account}/statuses"))?;
-        url.query_pairs_mut().append_pair("limit", "40");
-        let v = transport::send_json(
-            ctx.http,
-            P,
-            Phase::Api,
-            authed(ctx, Method::GET, url, tokens),
-        )
-        .await?;
-        let Some(list) = v.as_array() else {
-            return Err(Error::InvalidResponse {
-                platform: P,
-                what: "the statuses are not a list".into(),
-            });
-        };
+        let list = recent_own_statuses(ctx, &origin(ctx)?, tokens).await?;
         let want = normalise(&first.text);
-        for s in list {
+        for s in &list {
             let text = s
                 .get("text")
                 .and_then(Value::as_str)
