@@ -177,14 +177,6 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::ai::ai_test_connection,
             crate::commands::ai::ai_ledger,
             crate::commands::ai::ai_delete_ledger,
-            crate::commands::inbox::inbox_items,
-            crate::commands::inbox::inbox_item,
-            crate::commands::inbox::inbox_counts,
-            crate::commands::inbox::inbox_sync,
-            crate::commands::inbox::inbox_mark,
-            crate::commands::inbox::inbox_set_sentiment,
-            crate::commands::inbox::inbox_delete,
-            crate::commands::inbox::inbox_reply,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
@@ -193,8 +185,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop::SchedulerActivity,
             crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged,
-            crate::commands::automation::FeedsChanged,
-            crate::commands::inbox::InboxChanged
+            crate::commands::automation::FeedsChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)
