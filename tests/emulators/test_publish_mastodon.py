@@ -84,6 +84,17 @@ class MastodonPublishTest(unittest.TestCase):
                             token=self.req("POST", "/__emulator/token", {"scopes": ["write"]})[1]["access_token"])
         self.assertEqual(st, 403, "needs read or read:notifications")
 
+    def test_a_notified_status_exists_and_can_be_answered(self):
+        n = self.req("POST", "/__emulator/notify", {"content": "<p>psst</p>", "visibility": "direct"})[1]
+        sid = n["status"]["id"]
+        st, b, _ = self.req("GET", f"/api/v1/statuses/{sid}", token=self.token)
+        self.assertEqual((st, b["visibility"], b["account"]["acct"]), (200, "direct", "alice@elsewhere.example"))
+        st, b, _ = self.status({"status": "@alice@elsewhere.example hi", "in_reply_to_id": sid, "visibility": "direct"})
+        self.assertEqual((st, b["in_reply_to_id"], b["in_reply_to_account_id"]), (200, sid, n["account"]["id"]))
+        own = self.req("GET", "/__emulator/posts")[1]
+        self.assertEqual([p["text"] for p in own], ["@alice@elsewhere.example hi"], "someone else's status is not ours")
+        self.assertEqual(self.req("POST", "/__emulator/notify", {"content": "x", "visibility": "secret"})[0] // 100, 4)
+
     def test_auth_and_text_limit(self):
         self.assertEqual(self.req("POST", "/api/v1/statuses", {"status": "x"}, token="nope")[1],
                          {"error": "The access token is invalid"})

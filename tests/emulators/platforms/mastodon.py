@@ -258,7 +258,8 @@ class Mastodon(Platform):
             "posts": ("GET", lambda r: [self.status_json(s) | {"idempotency_key": s["idempotency_key"],
                                                                 "text": s["text"],
                                                                 "from_scheduled": s.get("from_scheduled")}
-                                        for s in self.promoted(self.statuses).values()]),
+                                        for s in self.promoted(self.statuses).values()
+                                        if not s.get("remote")]),
             "scheduled": ("GET", lambda r: [self.scheduled_json(s) for s in self.promoted(self.scheduled).values()]),
             "media": ("GET", lambda r: [self.media_admin_json(m) for m in self.media.values()]),
             "instance": ("POST", self._admin_instance),
@@ -305,9 +306,16 @@ class Mastodon(Platform):
         acct = b.get("acct", who["username"] + "@elsewhere.example")
         now = self.emu.now()
         sid = self.new_id()
+        visibility = b.get("visibility", "public")
+        if visibility not in ("public", "unlisted", "private", "direct"):
+            raise ValueError("visibility must be public, unlisted, private or direct")
         status = {"id": sid, "created_at": self.iso(now), "in_reply_to_id": b.get("in_reply_to_id"),
-                  "visibility": "public", "url": f"https://elsewhere.example/@{who['username']}/{sid}",
+                  "visibility": visibility, "url": f"https://elsewhere.example/@{who['username']}/{sid}",
                   "content": b["content"], "account": self.account_json(who) | {"acct": acct}}
+        # The status exists on the server too (GET /api/v1/statuses/:id, in_reply_to_id of a reply).
+        self.statuses[sid] = {"id": sid, "remote": status, "in_reply_to_id": b.get("in_reply_to_id"),
+                              "created_at": now, "account": {"id": who["id"]}, "visibility": visibility,
+                              "idempotency_key": None, "text": b["content"]}
         n = {"id": self.new_id(), "type": kind, "created_at": self.iso(now), "group_key": f"ungrouped-{sid}",
              "account": self.account_json(who) | {"acct": acct}, "status": status}
         self.notifications.append(n)
@@ -631,6 +639,8 @@ class Mastodon(Platform):
         return self.scheduled_json(self.scheduled[sid]) if kind == "scheduled" else self.status_json(self.statuses[sid])
 
     def status_json(self, s) -> dict:
+        if s.get("remote"):
+            return s["remote"]
         u = s["account"]
         paras = [p for p in s["text"].split("\n\n")]
         content = "".join("<p>" + html.escape(p).replace("\n", "<br />") + "</p>" for p in paras)

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod desktop;
 pub mod doctor;
 pub mod error;
+pub mod inbox;
 pub mod logging;
 pub mod media_host;
 pub mod paths;
@@ -27,6 +28,8 @@ use std::sync::Arc;
 
 pub use doctor::{DoctorReport, VaultBackend};
 pub use error::{Error, ErrorCode, Result};
+/// The offline sentiment model (`outpost sentiment`; inbox items are tagged with it at ingest).
+pub use outpost_sentiment as sentiment;
 pub use outpost_vault::Secret;
 pub use paths::Paths;
 
@@ -110,6 +113,7 @@ struct Inner {
     automation: automation::AutomationState,
     /// Files the user picked or dropped, by token (the window imports by token only).
     picked: posts::PickedFiles,
+    inbox: inbox::InboxRuntime,
 }
 
 impl Outpost {
@@ -142,6 +146,7 @@ impl Outpost {
                 trash: posts::Trash::default(),
                 automation: automation::AutomationState::default(),
                 picked: posts::PickedFiles::default(),
+                inbox: inbox::InboxRuntime::default(),
             }),
         };
         outpost.sweep_media_host_in_background();
@@ -180,6 +185,10 @@ impl Outpost {
 
     pub(crate) fn picked(&self) -> &posts::PickedFiles {
         &self.inner.picked
+    }
+
+    pub(crate) fn inbox_runtime(&self) -> &inbox::InboxRuntime {
+        &self.inner.inbox
     }
 
     pub(crate) fn channels_state(&self) -> &channels::ChannelsState {

@@ -199,6 +199,8 @@ fn labels(table: &str) -> (String, String) {
         "approval_previews" => ("client preview", "client previews"),
         "analytics_snapshots" => ("analytics data point", "analytics data points"),
         "inbox_messages" => ("inbox message", "inbox messages"),
+        "inbox_replies" => ("inbox reply", "inbox replies"),
+        "inbox_cursors" => ("inbox sync position", "inbox sync positions"),
         "publish_attempts" => ("publishing attempt", "publishing attempts"),
         "consent_records" => ("consent record", "consent records"),
         other => {

@@ -78,6 +78,9 @@ enum Command {
     /// Client approvals with no server: sealed preview files and the decision codes that come back.
     #[command(subcommand)]
     Approvals(ApprovalsCommand),
+    /// The smart inbox: comments, replies, mentions and direct messages from the channels.
+    #[command(subcommand)]
+    Inbox(InboxCommand),
     /// The AI assistant over any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, LM Studio).
     #[command(subcommand)]
     Ai(AiCommand),
@@ -85,6 +88,12 @@ enum Command {
     /// TikTok photos).
     #[command(subcommand)]
     MediaHost(MediaHostCommand),
+    /// Offline sentiment of each line of FILE (or stdin): one result a line, in order.
+    Sentiment {
+        /// A text file, one text a line (stdin when omitted).
+        #[arg(value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
@@ -272,6 +281,80 @@ enum FeedsCommand {
     },
     /// Read every feed that is not paused now and post its new items.
     Poll,
+}
+
+#[derive(Debug, Subcommand)]
+enum InboxCommand {
+    /// Fetch new comments, replies, mentions and direct messages (every channel, or one).
+    Sync {
+        #[arg(long, value_name = "ID")]
+        channel: Option<String>,
+    },
+    /// Items, newest first (without --state: every item not done).
+    List {
+        #[arg(long, value_name = "ID")]
+        channel: Option<String>,
+        /// comment, reply, mention or dm.
+        #[arg(long, value_parser = parse_inbox_kind)]
+        kind: Option<outpost_app::inbox::InboxKind>,
+        /// unread, read or done.
+        #[arg(long, value_parser = parse_inbox_state)]
+        state: Option<outpost_app::inbox::InboxState>,
+        /// positive, neutral or negative.
+        #[arg(long, value_parser = parse_sentiment_label)]
+        sentiment: Option<outpost_app::inbox::SentimentLabel>,
+    },
+    /// Answer an item on its platform, exactly once.
+    Reply {
+        #[arg(value_name = "ITEM_ID")]
+        id: String,
+        #[arg(long, value_name = "TEXT")]
+        text: String,
+    },
+    /// Mark an item read, unread or done.
+    Mark {
+        #[arg(value_name = "ITEM_ID")]
+        id: String,
+        /// read, unread or done.
+        #[arg(value_parser = parse_inbox_mark)]
+        mark: outpost_app::inbox::InboxMark,
+    },
+    /// One item with its conversation, its replies and the words behind its sentiment.
+    Show {
+        #[arg(value_name = "ITEM_ID")]
+        id: String,
+    },
+    /// Correct an item's sentiment (kept as your label; the model's is replaced).
+    Label {
+        #[arg(value_name = "ITEM_ID")]
+        id: String,
+        /// positive, neutral or negative.
+        #[arg(value_parser = parse_sentiment_label)]
+        sentiment: outpost_app::inbox::SentimentLabel,
+    },
+    /// Delete an item from Outpost (nothing changes on the platform).
+    Delete {
+        #[arg(value_name = "ITEM_ID")]
+        id: String,
+    },
+    /// Unread and not-done counts, in all and per channel.
+    Counts,
+}
+
+fn parse_inbox_kind(s: &str) -> Result<outpost_app::inbox::InboxKind, CliError> {
+    outpost_app::inbox::InboxKind::parse(s).map_err(|e| CliError::BadValue(e.to_string()))
+}
+
+fn parse_inbox_state(s: &str) -> Result<outpost_app::inbox::InboxState, CliError> {
+    outpost_app::inbox::InboxState::parse(s).map_err(|e| CliError::BadValue(e.to_string()))
+}
+
+fn parse_sentiment_label(s: &str) -> Result<outpost_app::inbox::SentimentLabel, CliError> {
+    outpost_app::inbox::SentimentLabel::parse(s).map_err(|e| CliError::BadValue(e.to_string()))
+}
+
+fn parse_inbox_mark(s: &str) -> Result<outpost_app::inbox::InboxMark, CliError> {
+    outpost_app::inbox::InboxMark::parse(s).map_err(|e| CliError::BadValue(e.to_string()))
 }
 
 fn parse_feed_mode(s: &str) -> Result<outpost_app::automation::FeedMode, CliError> {
@@ -651,9 +734,92 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Slots(cmd) => slots(cmd, cli.data_dir, cli.json).await,
         Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
+        Command::Inbox(cmd) => inbox(cmd, cli.data_dir, cli.json).await,
         Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
         Command::MediaHost(cmd) => media_host(cmd, cli.data_dir, cli.json).await,
+        Command::Sentiment { file } => sentiment(file.as_deref(), cli.json),
     }
+}
+
+/// `outpost sentiment`: needs no profile (the model is compiled in); streams line by line, so a file
+/// of any size runs in constant memory. Invalid UTF-8 in a line is replaced, never fatal.
+fn sentiment(file: Option<&std::path::Path>, json: bool) -> ExitCode {
+    use std::io::BufRead;
+    let input: Box<dyn BufRead> = match file {
+        Some(path) => match std::fs::File::open(path) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => return output::fail(&format!("cannot read {}: {e}", path.display())),
+        },
+        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+    };
+    let model = outpost_app::sentiment::model();
+    let mut out = output::SentimentWriter::new(json);
+    for line in input.split(b'\n') {
+        let bytes = match line {
+            Ok(b) => b,
+            Err(e) => return output::fail(&format!("cannot read the input: {e}")),
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(code) = out.write(&model.analyze(text.trim_end_matches('\r'))) {
+            return code;
+        }
+    }
+    out.finish()
+}
+
+async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        InboxCommand::Sync { channel } => outpost
+            .inbox_sync(channel.as_deref())
+            .await
+            .map(|r| output::inbox_synced(&r, json)),
+        InboxCommand::List {
+            channel,
+            kind,
+            state,
+            sentiment,
+        } => outpost
+            .inbox_list(&outpost_app::inbox::InboxFilter {
+                channel_id: channel,
+                kind,
+                state,
+                sentiment,
+                limit: Some(500),
+                offset: None,
+            })
+            .await
+            .map(|l| output::inbox_items(&l, json)),
+        InboxCommand::Reply { id, text } => outpost
+            .inbox_reply(&id, &text)
+            .await
+            .map(|r| output::inbox_replied(&r, json)),
+        InboxCommand::Mark { id, mark } => outpost
+            .inbox_mark(&id, mark)
+            .await
+            .map(|()| output::inbox_marked(&id, mark, json)),
+        InboxCommand::Show { id } => outpost
+            .inbox_item(&id)
+            .await
+            .map(|d| output::inbox_detail(&d, json)),
+        InboxCommand::Label { id, sentiment } => outpost
+            .inbox_set_sentiment(&id, sentiment)
+            .await
+            .map(|()| output::done_line(&format!("Labelled {id} {}", sentiment.as_str()), json)),
+        InboxCommand::Delete { id } => outpost
+            .inbox_delete(&id)
+            .await
+            .map(|()| output::done_line(&format!("Deleted {id}"), json)),
+        InboxCommand::Counts => outpost
+            .inbox_counts()
+            .await
+            .map(|c| output::inbox_counts(&c, json)),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
 async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

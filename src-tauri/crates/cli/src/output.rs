@@ -909,3 +909,181 @@ pub fn media_host_removed(json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// `outpost sentiment`: one result a line, flushed in blocks (a closed pipe ends quietly).
+pub struct SentimentWriter {
+    json: bool,
+    out: std::io::BufWriter<std::io::StdoutLock<'static>>,
+}
+
+impl SentimentWriter {
+    pub fn new(json: bool) -> Self {
+        SentimentWriter {
+            json,
+            out: std::io::BufWriter::new(std::io::stdout().lock()),
+        }
+    }
+
+    pub fn write(&mut self, a: &outpost_app::sentiment::Analysis) -> Result<(), ExitCode> {
+        use std::io::Write;
+        let line = if self.json {
+            serde_json::json!({ "label": a.label, "score": a.score, "reasons": a.reasons })
+                .to_string()
+        } else {
+            let why: Vec<String> = a
+                .reasons
+                .iter()
+                .map(|r| format!("{} ({:+.2})", r.word, r.weight))
+                .collect();
+            format!(
+                "{:<8} {:+.2}  {}",
+                a.label.as_str(),
+                a.score,
+                why.join(", ")
+            )
+        };
+        writeln!(self.out, "{line}").map_err(|e| Self::closed(&e))
+    }
+
+    pub fn finish(mut self) -> ExitCode {
+        use std::io::Write;
+        match self.out.flush() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => Self::closed(&e),
+        }
+    }
+
+    fn closed(e: &std::io::Error) -> ExitCode {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            ExitCode::SUCCESS
+        } else {
+            fail(&format!("cannot write the results: {e}"))
+        }
+    }
+}
+
+/// One line per channel; exit status 1 when a channel's read failed (channels whose platform has no
+/// inbox in Outpost are reported, not failures).
+pub fn inbox_synced(list: &[outpost_app::inbox::ChannelSync], json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(&list) {
+            return code;
+        }
+    } else {
+        if list.is_empty() {
+            println!("No channels.");
+        }
+        for c in list {
+            match c.outcome.as_str() {
+                "synced" => println!(
+                    "{}  {} ({}): {} new item(s)",
+                    c.channel_id,
+                    c.channel_name,
+                    c.platform.name(),
+                    c.new_items
+                ),
+                _ => println!(
+                    "{}  {} ({}): {}{}",
+                    c.channel_id,
+                    c.channel_name,
+                    c.platform.name(),
+                    c.outcome.replace('_', " "),
+                    c.message
+                        .as_deref()
+                        .map(|m| format!(" - {m}"))
+                        .unwrap_or_default()
+                ),
+            }
+        }
+    }
+    if list.iter().any(|c| c.outcome == "failed") {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn inbox_items(list: &[outpost_app::inbox::InboxItem], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("No inbox items.");
+    }
+    for i in list {
+        println!(
+            "{}  {:<7} {:<6} {:<8} {} ({}): {}",
+            i.id,
+            i.kind.as_str(),
+            i.state.as_str(),
+            i.sentiment.map_or("-", |s| s.as_str()),
+            i.author_name,
+            i.author_handle,
+            i.text
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn inbox_replied(r: &outpost_app::inbox::InboxReplyView, json: bool) -> ExitCode {
+    if json {
+        return print_json(r);
+    }
+    println!(
+        "Replied ({}){}",
+        r.platform_id.as_deref().unwrap_or("-"),
+        r.url
+            .as_deref()
+            .map(|u| format!(": {u}"))
+            .unwrap_or_default()
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn inbox_marked(id: &str, mark: outpost_app::inbox::InboxMark, json: bool) -> ExitCode {
+    let m = match mark {
+        outpost_app::inbox::InboxMark::Read => "read",
+        outpost_app::inbox::InboxMark::Unread => "unread",
+        outpost_app::inbox::InboxMark::Done => "done",
+    };
+    if json {
+        println!("{}", serde_json::json!({ "id": id, "state": m }));
+    } else {
+        println!("Marked {id} {m}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// `inbox show`: JSON is the whole detail; text shows the item, the words behind its sentiment and replies.
+pub fn inbox_detail(d: &outpost_app::inbox::InboxItemDetail, json: bool) -> ExitCode {
+    if json {
+        return print_json(d);
+    }
+    match serde_json::to_string_pretty(d) {
+        Ok(s) => println!("{s}"),
+        Err(e) => return fail(&format!("cannot encode the item: {e}")),
+    }
+    ExitCode::SUCCESS
+}
+
+/// `inbox counts`.
+pub fn inbox_counts(c: &outpost_app::inbox::InboxCounts, json: bool) -> ExitCode {
+    if json {
+        return print_json(c);
+    }
+    match serde_json::to_string_pretty(c) {
+        Ok(s) => println!("{s}"),
+        Err(e) => return fail(&format!("cannot encode the counts: {e}")),
+    }
+    ExitCode::SUCCESS
+}
+
+/// A command that only confirms: `{"ok": true}` with --json, the sentence otherwise.
+pub fn done_line(sentence: &str, json: bool) -> ExitCode {
+    if json {
+        println!("{}", serde_json::json!({ "ok": true }));
+    } else {
+        println!("{sentence}");
+    }
+    ExitCode::SUCCESS
+}

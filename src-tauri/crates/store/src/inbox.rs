@@ -40,6 +40,50 @@ pub mod threads {
         .await?)
     }
 
+    /// The thread of `platform_thread_id` on a channel, created when new; its last-message time
+    /// moves forward and a post link, once found, is kept. Returns the thread's id.
+    pub async fn upsert<'e, E: SqliteExecutor<'e>>(ex: E, row: &InboxThread) -> Result<String> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO inbox_threads (id, channel_id, platform_thread_id, kind, post_id, subject,
+                 last_message_at, is_read, is_done, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, ?8, ?8)
+             ON CONFLICT (channel_id, platform_thread_id) DO UPDATE SET
+                 last_message_at = MAX(COALESCE(last_message_at, 0), COALESCE(excluded.last_message_at, 0)),
+                 post_id = COALESCE(post_id, excluded.post_id),
+                 updated_at = excluded.updated_at
+             RETURNING id",
+        )
+        .bind(&row.id)
+        .bind(&row.channel_id)
+        .bind(&row.platform_thread_id)
+        .bind(row.kind)
+        .bind(&row.post_id)
+        .bind(&row.subject)
+        .bind(row.last_message_at)
+        .bind(row.created_at)
+        .fetch_one(ex)
+        .await?)
+    }
+
+    /// The Outpost post (id, text) published on a channel under this platform id, if any.
+    pub async fn published_post<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        channel_id: &str,
+        platform_post_id: &str,
+    ) -> Result<Option<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT p.id, p.body FROM publish_jobs j
+               JOIN post_targets t ON t.id = j.post_target_id
+               JOIN posts p ON p.id = t.post_id
+              WHERE t.channel_id = ?1 AND j.platform_post_id = ?2
+              LIMIT 1",
+        )
+        .bind(channel_id)
+        .bind(platform_post_id)
+        .fetch_optional(ex)
+        .await?)
+    }
+
     /// Threads, most recent message first, paged.
     pub async fn list_recent<'e, E: SqliteExecutor<'e>>(
         ex: E,
@@ -83,7 +127,32 @@ pub mod messages {
             pub is_done: bool,
             pub received_at: i64,
             pub created_at: i64,
+            /// −1.0 … 1.0 from the local model (`None` when set by the user or not scored).
+            pub sentiment_score: Option<f64>,
+            /// The item on the platform.
+            pub url: Option<String>,
         }
+    }
+
+    /// Which items a list shows: unread, read (not done), done; `None` in a filter: every item
+    /// not done.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum InboxState {
+        Unread,
+        Read,
+        Done,
+    }
+
+    /// A message with its conversation's channel, kind and post (a list row).
+    #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+    pub struct InboxEntry {
+        #[sqlx(flatten)]
+        pub message: InboxMessage,
+        pub channel_id: String,
+        pub post_id: Option<String>,
+        pub subject: String,
+        pub platform_thread_id: String,
     }
 
     /// Inserts a fetched message unless (thread, platform id) is already stored. Returns whether it was new.
@@ -116,6 +185,8 @@ pub mod messages {
             .bind(row.is_done)
             .bind(row.received_at)
             .bind(row.created_at)
+            .bind(row.sentiment_score)
+            .bind(&row.url)
             .execute(ex)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -127,8 +198,32 @@ pub mod messages {
         pub channel_id: Option<String>,
         pub kind: Option<MessageKind>,
         pub sentiment: Option<Sentiment>,
-        pub unread_only: bool,
-        pub include_done: bool,
+        pub state: Option<InboxState>,
+    }
+
+    fn entries_sql() -> QueryBuilder<'static, Sqlite> {
+        let cols: Vec<String> = InboxMessage::COLUMNS
+            .iter()
+            .map(|c| format!("m.{c}"))
+            .collect();
+        QueryBuilder::new(format!(
+            "SELECT {}, t.channel_id, t.post_id, t.subject, t.platform_thread_id
+               FROM inbox_messages m JOIN inbox_threads t ON t.id = m.thread_id WHERE 1 = 1",
+            cols.join(", ")
+        ))
+    }
+
+    /// One message with its conversation's fields.
+    pub async fn entry<'e, E: SqliteExecutor<'e>>(ex: E, id: &str) -> Result<InboxEntry> {
+        let mut q = entries_sql();
+        q.push(" AND m.id = ").push_bind(id.to_owned());
+        q.build_query_as::<InboxEntry>()
+            .fetch_optional(ex)
+            .await?
+            .ok_or_else(|| Error::NotFound {
+                what: "inbox message",
+                id: id.to_owned(),
+            })
     }
 
     /// Messages matching a filter, newest first, paged.
@@ -137,15 +232,8 @@ pub mod messages {
         filter: &InboxFilter,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<InboxMessage>> {
-        let cols: Vec<String> = InboxMessage::COLUMNS
-            .iter()
-            .map(|c| format!("m.{c}"))
-            .collect();
-        let mut q: QueryBuilder<'_, Sqlite> = QueryBuilder::new(format!(
-            "SELECT {} FROM inbox_messages m JOIN inbox_threads t ON t.id = m.thread_id WHERE 1 = 1",
-            cols.join(", ")
-        ));
+    ) -> Result<Vec<InboxEntry>> {
+        let mut q = entries_sql();
         if let Some(channel) = &filter.channel_id {
             q.push(" AND t.channel_id = ").push_bind(channel.clone());
         }
@@ -155,17 +243,17 @@ pub mod messages {
         if let Some(sentiment) = filter.sentiment {
             q.push(" AND m.sentiment = ").push_bind(sentiment);
         }
-        if filter.unread_only {
-            q.push(" AND m.is_read = 0");
-        }
-        if !filter.include_done {
-            q.push(" AND m.is_done = 0");
-        }
+        q.push(match filter.state {
+            None => " AND m.is_done = 0",
+            Some(InboxState::Unread) => " AND m.is_done = 0 AND m.is_read = 0",
+            Some(InboxState::Read) => " AND m.is_done = 0 AND m.is_read = 1",
+            Some(InboxState::Done) => " AND m.is_done = 1",
+        });
         q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
             .push_bind(limit)
             .push(" OFFSET ")
             .push_bind(offset);
-        Ok(q.build_query_as::<InboxMessage>().fetch_all(ex).await?)
+        Ok(q.build_query_as::<InboxEntry>().fetch_all(ex).await?)
     }
 
     /// Messages of one thread, oldest first.
@@ -202,7 +290,7 @@ pub mod messages {
         found(res.rows_affected(), id)
     }
 
-    /// Sets (or clears) the sentiment tag and who set it.
+    /// Sets (or clears) the sentiment tag and who set it (a user's label has no model score).
     pub async fn set_sentiment<'e, E: SqliteExecutor<'e>>(
         ex: E,
         id: &str,
@@ -210,7 +298,9 @@ pub mod messages {
         source: Option<SentimentSource>,
     ) -> Result<()> {
         let done = sqlx::query(
-            "UPDATE inbox_messages SET sentiment = ?2, sentiment_source = ?3 WHERE id = ?1",
+            "UPDATE inbox_messages SET sentiment = ?2, sentiment_source = ?3,
+                    sentiment_score = CASE WHEN ?3 = 'local' THEN sentiment_score END
+              WHERE id = ?1",
         )
         .bind(id)
         .bind(sentiment)
@@ -229,6 +319,18 @@ pub mod messages {
         .await?)
     }
 
+    /// Unread, not-done messages per channel (the sidebar's counts), channels with none left out.
+    pub async fn unread_by_channel<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT t.channel_id, COUNT(*) FROM inbox_messages m
+               JOIN inbox_threads t ON t.id = m.thread_id
+              WHERE m.is_read = 0 AND m.is_done = 0
+              GROUP BY t.channel_id ORDER BY t.channel_id",
+        )
+        .fetch_all(ex)
+        .await?)
+    }
+
     fn found(rows: u64, id: &str) -> Result<()> {
         if rows == 0 {
             Err(Error::NotFound {
@@ -238,5 +340,118 @@ pub mod messages {
         } else {
             Ok(())
         }
+    }
+}
+
+/// Where each channel's sources were last read up to.
+pub mod cursors {
+    use sqlx::SqliteExecutor;
+
+    use crate::Result;
+
+    /// The stored position of `source` on a channel, if it was ever read.
+    pub async fn get<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        channel_id: &str,
+        source: &str,
+    ) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT cursor FROM inbox_cursors WHERE channel_id = ?1 AND source = ?2",
+        )
+        .bind(channel_id)
+        .bind(source)
+        .fetch_optional(ex)
+        .await?)
+    }
+
+    /// Stores the position (call it in the transaction that stored what it covers).
+    pub async fn set<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        channel_id: &str,
+        source: &str,
+        cursor: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO inbox_cursors (channel_id, source, cursor, synced_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (channel_id, source) DO UPDATE SET cursor = excluded.cursor, synced_at = excluded.synced_at",
+        )
+        .bind(channel_id)
+        .bind(source)
+        .bind(cursor)
+        .bind(now)
+        .execute(ex)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Replies written in Outpost: stored before they are sent.
+pub mod replies {
+    use sqlx::SqliteExecutor;
+
+    use crate::{ReplyState, Result};
+
+    table! {
+        /// One reply to an inbox message.
+        pub struct InboxReply in "inbox_replies" as "inbox reply" order by "created_at, id" {
+            pub id: String,
+            pub message_id: Option<String>,
+            pub channel_id: String,
+            pub in_reply_to: String,
+            pub text: String,
+            pub idempotency_key: String,
+            pub state: ReplyState,
+            pub platform_id: Option<String>,
+            pub url: Option<String>,
+            pub error: Option<String>,
+            pub created_at: i64,
+            pub attempted_at: Option<i64>,
+            pub sent_at: Option<i64>,
+        }
+    }
+
+    /// A reply to this message with this text that is not settled yet (pending or unconfirmed).
+    pub async fn open_for<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        message_id: &str,
+        text: &str,
+    ) -> Result<Option<InboxReply>> {
+        Ok(sqlx::query_as::<_, InboxReply>(&format!(
+            "{} WHERE message_id = ?1 AND text = ?2 AND state IN ('pending','unconfirmed')
+             ORDER BY created_at LIMIT 1",
+            select_sql()
+        ))
+        .bind(message_id)
+        .bind(text)
+        .fetch_optional(ex)
+        .await?)
+    }
+
+    /// Records the outcome of a send or a look-up.
+    pub async fn settle<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        id: &str,
+        state: ReplyState,
+        platform_id: Option<&str>,
+        url: Option<&str>,
+        error: Option<&str>,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE inbox_replies SET state = ?2, platform_id = COALESCE(?3, platform_id),
+                    url = COALESCE(?4, url), error = ?5, attempted_at = ?6,
+                    sent_at = CASE WHEN ?2 = 'sent' THEN ?6 ELSE sent_at END
+              WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(state)
+        .bind(platform_id)
+        .bind(url)
+        .bind(error)
+        .bind(now)
+        .execute(ex)
+        .await?;
+        Ok(())
     }
 }

@@ -50,6 +50,8 @@ pub(crate) const TABLES: &[&str] = &[
     "brand_persona",
     "approval_previews",
     "analytics_snapshots",
+    "inbox_replies",
+    "inbox_cursors",
     "inbox_messages",
     "inbox_threads",
     "publish_parts",

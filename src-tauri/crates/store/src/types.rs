@@ -145,6 +145,17 @@ text_enum! {
 }
 
 text_enum! {
+    /// Where a reply written in Outpost stands.
+    pub enum ReplyState {
+        #[default]
+        Pending = "pending",
+        Sent = "sent",
+        Unconfirmed = "unconfirmed",
+        Failed = "failed",
+    }
+}
+
+text_enum! {
     /// Who assigned a sentiment.
     pub enum SentimentSource {
         #[default]

@@ -629,7 +629,7 @@ async fn every_repository_function_round_trips() {
         1
     );
     let unread = inbox::messages::InboxFilter {
-        unread_only: true,
+        state: Some(inbox::messages::InboxState::Unread),
         kind: Some(MessageKind::Reply),
         ..Default::default()
     };
@@ -982,6 +982,66 @@ async fn every_repository_function_round_trips() {
         1
     );
     assert_eq!(outpost_store::ai_calls::count_all(db).await.unwrap(), 1);
+
+    // inbox cursors and replies
+    assert_eq!(
+        inbox::cursors::get(db, &ch.id, "notifications")
+            .await
+            .unwrap(),
+        None
+    );
+    inbox::cursors::set(db, &ch.id, "notifications", "41", T0)
+        .await
+        .unwrap();
+    inbox::cursors::set(db, &ch.id, "notifications", "42", T0)
+        .await
+        .unwrap();
+    assert_eq!(
+        inbox::cursors::get(db, &ch.id, "notifications")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("42")
+    );
+    let reply = inbox::replies::InboxReply {
+        id: new_id(),
+        message_id: Some(msg.id.clone()),
+        channel_id: ch.id.clone(),
+        in_reply_to: "m1".into(),
+        text: "Thanks!".into(),
+        idempotency_key: new_id(),
+        created_at: T0,
+        ..Default::default()
+    };
+    inbox::replies::insert(db, &reply).await.unwrap();
+    assert_eq!(
+        inbox::replies::open_for(db, &msg.id, "Thanks!")
+            .await
+            .unwrap()
+            .map(|r| r.id),
+        Some(reply.id.clone())
+    );
+    inbox::replies::settle(
+        db,
+        &reply.id,
+        ReplyState::Sent,
+        Some("99"),
+        None,
+        None,
+        T0 + 5,
+    )
+    .await
+    .unwrap();
+    assert!(
+        inbox::replies::open_for(db, &msg.id, "Thanks!")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        inbox::replies::get(db, &reply.id).await.unwrap().sent_at,
+        Some(T0 + 5)
+    );
 
     // counts, export listing, single deletes
     let counts = store.table_counts().await.unwrap();

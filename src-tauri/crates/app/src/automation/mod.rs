@@ -133,6 +133,12 @@ impl Outpost {
 /// they never stop publishing.
 pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Receiver<bool>) {
     let wake = outpost.automation_state().wake.clone();
+    // The inbox is read on its own timer beside feeds, in the same host.
+    let inbox = tokio::spawn(crate::inbox::run(
+        outpost.clone(),
+        clock.clone(),
+        stop.clone(),
+    ));
     tracing::info!("automation started");
     loop {
         if *stop.borrow() {
@@ -165,5 +171,6 @@ pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Recei
             }
         }
     }
+    inbox.abort();
     tracing::info!("automation stopped");
 }

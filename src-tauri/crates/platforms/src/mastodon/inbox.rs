@@ -1,15 +1,26 @@
-//! Mastodon's inbox: mentions (replies to the account's posts are mentions too) from
-//! `GET /api/v1/notifications?types[]=mention&min_id=<cursor>&limit=40`, newest first on the wire,
-//! handed back oldest first; the cursor is the newest notification id read.
+//! Mastodon's inbox: mentions (replies to the account's posts are mentions too; a status with
+//! `visibility: direct` is a direct message) from
+//! `GET /api/v1/notifications?types[]=mention&min_id=<cursor>&limit=40` (scope `read:notifications`),
+//! newest first on the wire, handed back oldest first; the cursor is the newest notification id read.
+//! `min_id` gives the page just after the cursor, so a backlog longer than a page is read page by
+//! page, oldest first.
+//!
+//! Replies: `POST /api/v1/statuses` (scope `write:statuses`) with `in_reply_to_id`, the answered
+//! status' visibility (a reply to a direct message stays direct) read first with
+//! `GET /api/v1/statuses/:id` (a deleted status answers 404: said plainly), the author's `@acct`
+//! first when the text does not name it (Mastodon delivers a reply to those it mentions), and an
+//! `Idempotency-Key` (kept an hour by the server). After an ambiguous failure the reply is found by
+//! look-up: the account's 40 latest statuses, one answering the same status that ends with the text.
 
 use outpost_net::reqwest::Method;
 use serde_json::Value;
 
-use super::server::{api, authed, html_text, origin};
-use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPage};
-use crate::error::Result;
+use super::server::{api, authed, html_text, normalise, origin, recent_own_statuses};
+use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPage, InboxReplyTo};
+use crate::error::{Error, Result};
 use crate::platform::Platform;
 use crate::providers::Ctx;
+use crate::publish::Published;
 use crate::tokens::TokenSet;
 use crate::transport::{self, opt_str, str_field};
 
@@ -56,7 +67,9 @@ fn notification(n: &Value) -> Result<(String, InboxItem)> {
     let in_reply_to = opt_str(status, "in_reply_to_id");
     let item = InboxItem {
         id: str_field(P, status, "id")?,
-        kind: if in_reply_to.is_some() {
+        kind: if status.get("visibility").and_then(Value::as_str) == Some("direct") {
+            InboxKind::DirectMessage
+        } else if in_reply_to.is_some() {
             InboxKind::Reply
         } else {
             InboxKind::Mention
@@ -77,4 +90,89 @@ fn notification(n: &Value) -> Result<(String, InboxItem)> {
         created_at,
     };
     Ok((id, item))
+}
+
+/// `/api/v1/statuses/:id`, the id percent-encoded as one path segment.
+fn status_url(origin: &url::Url, id: &str) -> Result<url::Url> {
+    let mut url = api(origin, "/api/v1/statuses")?;
+    url.path_segments_mut()
+        .map_err(|_| Error::Config("bad server URL".into()))?
+        .push(id);
+    Ok(url)
+}
+
+/// The text as sent: the answered author's `@acct` first unless the text already names them.
+pub fn reply_text(text: &str, acct: &str) -> String {
+    let text = text.trim();
+    let mention = format!("@{}", acct.trim_start_matches('@'));
+    let named = text
+        .split_whitespace()
+        .any(|w| w.trim_end_matches([',', '.', ':', ';', '!', '?']) == mention);
+    if acct.is_empty() || named {
+        text.to_string()
+    } else {
+        format!("{mention} {text}")
+    }
+}
+
+pub(super) async fn reply(ctx: Ctx<'_>, tokens: &TokenSet, r: &InboxReplyTo) -> Result<Published> {
+    let origin = origin(ctx)?;
+    let rb = authed(ctx, Method::GET, status_url(&origin, &r.item_id)?, tokens);
+    let parent = match transport::send(ctx.http, P, rb).await? {
+        reply if reply.status == 404 => {
+            return Err(Error::refused(
+                P,
+                "the post you are answering was deleted (or is no longer visible to this account)",
+            ));
+        }
+        reply if (200..300).contains(&reply.status) => reply.json(P)?,
+        reply => return Err(transport::api_error(P, &reply)),
+    };
+    let visibility = parent
+        .get("visibility")
+        .and_then(Value::as_str)
+        .unwrap_or("public");
+    let acct = parent
+        .get("account")
+        .and_then(|a| a.get("acct"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let body = serde_json::json!({
+        "status": reply_text(&r.text, acct),
+        "in_reply_to_id": r.item_id,
+        "visibility": visibility,
+    });
+    let rb = authed(ctx, Method::POST, api(&origin, "/api/v1/statuses")?, tokens)
+        .header("Idempotency-Key", r.key.as_str())
+        .json(&body);
+    let v = transport::send_json(ctx.http, P, transport::Phase::Api, rb).await?;
+    published(&v)
+}
+
+fn published(v: &Value) -> Result<Published> {
+    let id = str_field(P, v, "id")?;
+    Ok(Published {
+        url: opt_str(v, "url").or_else(|| opt_str(v, "uri")),
+        thread: vec![id.clone()],
+        id,
+    })
+}
+
+pub(super) async fn find_reply(
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    r: &InboxReplyTo,
+) -> Result<Option<Published>> {
+    let list = recent_own_statuses(ctx, &origin(ctx)?, tokens).await?;
+    let want = normalise(&r.text);
+    for s in &list {
+        if opt_str(s, "in_reply_to_id").as_deref() != Some(r.item_id.as_str()) {
+            continue;
+        }
+        let text = html_text(s.get("content").and_then(Value::as_str).unwrap_or_default());
+        if text.ends_with(&want) {
+            return published(s).map(Some);
+        }
+    }
+    Ok(None)
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod inbox;
+pub use inbox::reply_text;
 pub mod publish;
 mod server;
 
@@ -13,7 +14,7 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Publish => Support::Available,
         Capability::Lookup => Support::Available,
         Capability::InboxFetch => Support::Available,
-        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotBuiltYet,
         Capability::PostMetrics => Support::NotBuiltYet,
         Capability::AccountMetrics => Support::NotBuiltYet,

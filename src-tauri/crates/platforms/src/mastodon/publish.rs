@@ -29,8 +29,8 @@ use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 use url::Url;
 
-use super::server::{api, authed, html_text, normalise, origin};
-use crate::capability::{Capability, InboxCursor, InboxPage, Support};
+use super::server::{api, authed, html_text, normalise, origin, recent_own_statuses};
+use crate::capability::{Capability, InboxCursor, InboxPage, InboxReplyTo, Support};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::platform::Platform;
@@ -355,6 +355,24 @@ impl Publisher for MastodonPublisher {
         super::inbox::fetch(ctx, tokens, since).await
     }
 
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
     async fn server_limits(&self, ctx: Ctx<'_>) -> Result<Limits> {
         let url = api(&origin(ctx)?, "/api/v2/instance")?;
         let v = transport::send_json(
@@ -546,37 +564,9 @@ impl Publisher for MastodonPublisher {
         let Some(since) = post.options.attempt_since else {
             return Ok(None);
         };
-        let origin = origin(ctx)?;
-        let me = transport::send_json(
-            ctx.http,
-            P,
-            Phase::Api,
-            authed(
-                ctx,
-                Method::GET,
-                api(&origin, "/api/v1/accounts/verify_credentials")?,
-                tokens,
-            ),
-        )
-        .await?;
-        let account = transport::str_field(P, &me, "id")?;
-        let mut url = api(&origin, &format!("/api/v1/accounts/{account}/statuses"))?;
-        url.query_pairs_mut().append_pair("limit", "40");
-        let v = transport::send_json(
-            ctx.http,
-            P,
-            Phase::Api,
-            authed(ctx, Method::GET, url, tokens),
-        )
-        .await?;
-        let Some(list) = v.as_array() else {
-            return Err(Error::InvalidResponse {
-                platform: P,
-                what: "the statuses are not a list".into(),
-            });
-        };
+        let list = recent_own_statuses(ctx, &origin(ctx)?, tokens).await?;
         let want = normalise(&first.text);
-        for s in list {
+        for s in &list {
             if !created_by_this_attempt(s, since) {
                 continue;
             }

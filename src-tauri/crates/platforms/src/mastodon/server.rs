@@ -31,6 +31,47 @@ pub(crate) fn authed(
     transport::bearer(ctx.http, method, url, tokens)
 }
 
+/// The account's 40 most recent statuses, newest first (the look-up after an ambiguous failure).
+pub(crate) async fn recent_own_statuses(
+    ctx: Ctx<'_>,
+    origin: &Url,
+    tokens: &TokenSet,
+) -> Result<Vec<serde_json::Value>> {
+    let me = transport::send_json(
+        ctx.http,
+        crate::Platform::Mastodon,
+        transport::Phase::Api,
+        authed(
+            ctx,
+            Method::GET,
+            api(origin, "/api/v1/accounts/verify_credentials")?,
+            tokens,
+        ),
+    )
+    .await?;
+    let account = transport::str_field(crate::Platform::Mastodon, &me, "id")?;
+    let mut url = api(origin, "/api/v1/accounts")?;
+    url.path_segments_mut()
+        .map_err(|_| Error::Config("bad server URL".into()))?
+        .push(&account)
+        .push("statuses");
+    url.query_pairs_mut().append_pair("limit", "40");
+    let v = transport::send_json(
+        ctx.http,
+        crate::Platform::Mastodon,
+        transport::Phase::Api,
+        authed(ctx, Method::GET, url, tokens),
+    )
+    .await?;
+    match v {
+        serde_json::Value::Array(list) => Ok(list),
+        _ => Err(Error::InvalidResponse {
+            platform: crate::Platform::Mastodon,
+            what: "the statuses are not a list".into(),
+        }),
+    }
+}
+
 /// Text with whitespace runs collapsed to one space.
 pub(crate) fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -193,6 +193,17 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         Err(self.unavailable(Capability::InboxReply))
     }
 
+    /// Finds an answer sent earlier with `reply` (after an ambiguous failure: the request may have
+    /// reached the platform), where the platform makes that possible.
+    async fn find_reply(
+        &self,
+        _ctx: Ctx<'_>,
+        _tokens: &TokenSet,
+        _reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        Err(self.unavailable(Capability::InboxReply))
+    }
+
     /// Marks the inbox read up to `up_to` on the platform, where it keeps a read state.
     async fn mark_read(
         &self,

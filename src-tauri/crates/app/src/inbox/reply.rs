@@ -1,0 +1,298 @@
+//! Answering an inbox item exactly once. A reply is a durable record written before anything is
+//! sent (`inbox_replies`, with its idempotency key); the send's outcome settles it:
+//! - accepted: `sent`, with the platform's id (and the answer joins the conversation);
+//! - refused before anything was published (rules, sign-in, rate limit, nothing sent): `failed`;
+//! - anything else (a lost or unreadable answer, a server error): `unconfirmed`, resolved at once
+//!   by look-up (the account's recent statuses answering that item). Not found: it stays
+//!   unconfirmed and the user is told. Asking again with the same text resumes that record: look-up
+//!   first, and only while the platform still honours the idempotency key (Mastodon: an hour) is it
+//!   sent again with the same key, which the platform answers with the first copy if there was
+//!   one. Never a blind second send.
+
+use serde::{Deserialize, Serialize};
+
+use outpost_platforms::capability::{Capability, InboxReplyTo, Support};
+use outpost_platforms::publish::Published;
+use outpost_platforms::{Error as PErr, Platform, publisher, support};
+use outpost_store::inbox::{messages, replies};
+use outpost_store::{Direction, ReplyState};
+
+use super::now_ms;
+use crate::{Error, Outpost, Result};
+
+/// How long Mastodon keeps an `Idempotency-Key` (a resend within it cannot duplicate), with margin.
+const KEY_KEPT_MS: i64 = 55 * 60 * 1000;
+
+/// One reply written in Outpost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InboxReplyView {
+    pub id: String,
+    /// The inbox item answered (`None` once that item was deleted).
+    pub item_id: Option<String>,
+    pub channel_id: String,
+    pub text: String,
+    /// `pending`, `sent`, `unconfirmed` or `failed`.
+    pub state: String,
+    /// The reply's id on the platform, once sent.
+    pub platform_id: Option<String>,
+    pub url: Option<String>,
+    pub error: Option<String>,
+    /// Unix ms.
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+impl From<replies::InboxReply> for InboxReplyView {
+    fn from(r: replies::InboxReply) -> Self {
+        InboxReplyView {
+            id: r.id,
+            item_id: r.message_id,
+            channel_id: r.channel_id,
+            text: r.text,
+            state: r.state.as_str().to_string(),
+            platform_id: r.platform_id,
+            url: r.url,
+            error: r.error,
+            created_at: r.created_at,
+            sent_at: r.sent_at,
+        }
+    }
+}
+
+/// Whether replying is possible on `platform`; the reason in words when not.
+pub(crate) fn reply_support(platform: Platform) -> std::result::Result<(), String> {
+    match support(platform, Capability::InboxReply) {
+        Support::Available => Ok(()),
+        Support::NotBuiltYet => Err(format!("Outpost cannot reply on {} yet.", platform.name())),
+        Support::NotOffered { why } => Err(why.to_string()),
+    }
+}
+
+/// What the platform puts before the user's text (counted in its limit).
+pub(crate) fn reply_prefix(platform: Platform, author_handle: &str) -> String {
+    match platform {
+        Platform::Mastodon if !author_handle.is_empty() => {
+            format!("@{} ", author_handle.trim_start_matches('@'))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The text as the platform will receive it.
+fn sent_text(platform: Platform, text: &str, author_handle: &str) -> String {
+    match platform {
+        Platform::Mastodon => outpost_platforms::mastodon::reply_text(text, author_handle),
+        _ => text.trim().to_string(),
+    }
+}
+
+/// An error that proves nothing was published.
+fn nothing_published(e: &PErr) -> bool {
+    match e {
+        PErr::Network { source, .. } => source.nothing_was_sent(),
+        PErr::RateLimited { .. }
+        | PErr::Rejected { .. }
+        | PErr::NeedsReauth { .. }
+        | PErr::Config(_)
+        | PErr::Unsupported { .. }
+        | PErr::NotBuiltYet { .. } => true,
+        _ => false,
+    }
+}
+
+impl Outpost {
+    pub(crate) async fn inbox_replies_of(&self, item_id: &str) -> Result<Vec<InboxReplyView>> {
+        Ok(replies::list_all(self.store().pool())
+            .await?
+            .into_iter()
+            .filter(|r| r.message_id.as_deref() == Some(item_id))
+            .map(InboxReplyView::from)
+            .collect())
+    }
+
+    /// Answers an inbox item on its platform, exactly once (see the module's notes). The text is
+    /// checked against the platform's limit (the server's, for Mastodon) before anything is stored.
+    pub async fn inbox_reply(&self, item_id: &str, text: &str) -> Result<InboxReplyView> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::InvalidInput("The reply is empty.".into()));
+        }
+        let pool = self.store().pool();
+        let entry = messages::entry(pool, item_id).await?;
+        if entry.message.direction == Direction::Outbound {
+            return Err(Error::InvalidInput(
+                "That item is your own reply; answer the message it replies to.".into(),
+            ));
+        }
+        let c = outpost_store::channels::get(pool, &entry.channel_id).await?;
+        let platform = crate::channels::to_platform(c.platform);
+        reply_support(platform).map_err(Error::InvalidInput)?;
+        let limits = self.channel_limits(&c.id).await?;
+        let sent = sent_text(platform, text, &entry.message.author_handle);
+        let n = limits.count(&sent);
+        if n > limits.max_text {
+            return Err(Error::InvalidInput(format!(
+                "The reply is {n} characters as {} counts them (the mention included); the limit is {}.",
+                platform.name(),
+                limits.max_text
+            )));
+        }
+        let record = match replies::open_for(pool, item_id, text).await? {
+            Some(r) => r,
+            None => {
+                let r = replies::InboxReply {
+                    id: outpost_store::new_id(),
+                    message_id: Some(item_id.to_string()),
+                    channel_id: c.id.clone(),
+                    in_reply_to: entry.message.platform_message_id.clone(),
+                    text: text.to_string(),
+                    idempotency_key: outpost_store::new_id(),
+                    state: ReplyState::Pending,
+                    created_at: now_ms(),
+                    ..Default::default()
+                };
+                replies::insert(pool, &r).await?;
+                r
+            }
+        };
+        let out = self.deliver_reply(record, platform).await;
+        self.inbox_changed();
+        out
+    }
+
+    async fn deliver_reply(
+        &self,
+        r: replies::InboxReply,
+        platform: Platform,
+    ) -> Result<InboxReplyView> {
+        let pool = self.store().pool();
+        let pubr = publisher(platform).ok_or(PErr::NotBuiltYet {
+            platform,
+            what: "replying",
+        })?;
+        let (tokens, app, _) = self.publish_context(&r.channel_id).await?;
+        let ctx = self.ctx_for(&app);
+        let ask = InboxReplyTo {
+            item_id: r.in_reply_to.clone(),
+            text: r.text.clone(),
+            key: r.idempotency_key.clone(),
+        };
+        // An earlier attempt may have reached the platform: look it up before anything else.
+        if let Some(at) = r.attempted_at {
+            if let Some(done) = pubr.find_reply(ctx, &tokens, &ask).await? {
+                return self.reply_sent(&r, &done).await;
+            }
+            if now_ms() - at > KEY_KEPT_MS {
+                let why = format!(
+                    "Outpost could not find this reply on {} and can no longer resend it safely; \
+                     nothing more was sent. Check the conversation there, then write it again if it is missing.",
+                    platform.name()
+                );
+                replies::settle(
+                    pool,
+                    &r.id,
+                    ReplyState::Failed,
+                    None,
+                    None,
+                    Some(&why),
+                    now_ms(),
+                )
+                .await?;
+                return Err(Error::PlatformUnavailable(why));
+            }
+        }
+        replies::settle(pool, &r.id, ReplyState::Pending, None, None, None, now_ms()).await?;
+        match pubr.reply(ctx, &tokens, &ask).await {
+            Ok(done) => self.reply_sent(&r, &done).await,
+            Err(e) if nothing_published(&e) => {
+                let msg = e.to_string();
+                replies::settle(
+                    pool,
+                    &r.id,
+                    ReplyState::Failed,
+                    None,
+                    None,
+                    Some(&msg),
+                    now_ms(),
+                )
+                .await?;
+                Err(e.into())
+            }
+            Err(e) => {
+                tracing::warn!(reply = %r.id, error = %e, "reply outcome unknown; looking it up");
+                let msg = e.to_string();
+                replies::settle(
+                    pool,
+                    &r.id,
+                    ReplyState::Unconfirmed,
+                    None,
+                    None,
+                    Some(&msg),
+                    now_ms(),
+                )
+                .await?;
+                if let Ok(Some(done)) = pubr.find_reply(ctx, &tokens, &ask).await {
+                    return self.reply_sent(&r, &done).await;
+                }
+                Err(Error::PlatformUnavailable(format!(
+                    "The reply may or may not have reached {}: {msg}. Outpost will look it up before \
+                     sending it again; send the same text again to retry.",
+                    platform.name()
+                )))
+            }
+        }
+    }
+
+    /// Settles a reply as sent and adds it to its conversation (read, as the user wrote it).
+    async fn reply_sent(
+        &self,
+        r: &replies::InboxReply,
+        done: &Published,
+    ) -> Result<InboxReplyView> {
+        let now = now_ms();
+        let mut tx = self.store().begin().await?;
+        replies::settle(
+            &mut *tx,
+            &r.id,
+            ReplyState::Sent,
+            Some(&done.id),
+            done.url.as_deref(),
+            None,
+            now,
+        )
+        .await?;
+        if let Some(item_id) = &r.message_id
+            && let Some(item) = messages::find(&mut *tx, item_id).await?
+        {
+            let c = outpost_store::channels::get(&mut *tx, &r.channel_id).await?;
+            let own = messages::InboxMessage {
+                id: outpost_store::new_id(),
+                thread_id: item.thread_id.clone(),
+                platform_message_id: done.id.clone(),
+                parent_platform_id: Some(r.in_reply_to.clone()),
+                author_id: c.platform_account_id.clone(),
+                author_name: if c.display_name.is_empty() {
+                    c.handle.clone()
+                } else {
+                    c.display_name.clone()
+                },
+                author_handle: c.handle.clone(),
+                text: r.text.clone(),
+                kind: item.kind,
+                direction: Direction::Outbound,
+                is_read: true,
+                is_done: true,
+                received_at: now,
+                created_at: now,
+                url: done.url.clone(),
+                ..Default::default()
+            };
+            messages::insert_if_new(&mut *tx, &own).await?;
+            messages::set_read(&mut *tx, item_id, true).await?;
+        }
+        tx.commit().await.map_err(outpost_store::Error::from)?;
+        tracing::info!(reply = %r.id, id = %done.id, "reply sent");
+        Ok(replies::get(self.store().pool(), &r.id).await?.into())
+    }
+}

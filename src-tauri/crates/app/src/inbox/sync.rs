@@ -1,0 +1,253 @@
+//! Reading new inbox items: per channel and source, from the stored cursor on, page by page. Each
+//! page's items and the cursor past them are written in one transaction, so the cursor never
+//! moves past anything not stored and a failed or malformed read changes nothing. Items already
+//! stored (same conversation and platform id) are skipped, so reading twice never duplicates.
+//! Also runs every [`SYNC_EVERY_MS`] in the scheduler's host ([`run`]).
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+
+use outpost_platforms::capability::{
+    Capability, InboxCursor, InboxItem as PItem, InboxKind as PKind, Support,
+};
+use outpost_platforms::{Platform, publisher};
+use outpost_store::inbox::{cursors, messages, threads};
+use outpost_store::{ChannelStatus, Direction, MessageKind, SentimentSource, ThreadKind};
+
+use super::{SentimentLabel, now_ms};
+use crate::channels::to_platform;
+use crate::scheduler::Clock;
+use crate::{Outpost, Result};
+
+/// The one source each platform's inbox read covers today (mentions, replies and direct messages
+/// arrive together on Mastodon's notifications).
+pub const SOURCE: &str = "notifications";
+/// At most this many pages per channel and sync (the rest comes next time, from the cursor).
+const MAX_PAGES: usize = 10;
+/// How often the scheduler's host syncs every channel.
+pub const SYNC_EVERY_MS: i64 = 5 * 60 * 1000;
+/// The original post's text kept as a conversation's subject, at most.
+const SUBJECT_CHARS: usize = 280;
+
+/// What one channel's sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChannelSync {
+    pub channel_id: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    /// `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
+    /// `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
+    /// reconnecting) or `failed`.
+    pub outcome: String,
+    /// New items stored.
+    pub new_items: u32,
+    /// In words, for anything but a plain success.
+    pub message: Option<String>,
+}
+
+fn kinds(item: &PItem) -> (MessageKind, ThreadKind) {
+    match item.kind {
+        PKind::DirectMessage => (MessageKind::Dm, ThreadKind::Dm),
+        PKind::Comment => (MessageKind::Comment, ThreadKind::Comments),
+        PKind::Reply => (MessageKind::Reply, ThreadKind::Comments),
+        PKind::Mention | PKind::Quote => (
+            MessageKind::Mention,
+            if item.in_reply_to.is_some() {
+                ThreadKind::Comments
+            } else {
+                ThreadKind::Mentions
+            },
+        ),
+    }
+}
+
+impl Outpost {
+    /// Reads new items on one channel, or on every connected channel. A platform whose inbox is
+    /// not built (or not offered) is reported per channel; it does not fail the run.
+    pub async fn inbox_sync(&self, channel_id: Option<&str>) -> Result<Vec<ChannelSync>> {
+        let pool = self.store().pool();
+        let channels = match channel_id {
+            Some(id) => vec![outpost_store::channels::get(pool, id).await?],
+            None => outpost_store::channels::list_all(pool)
+                .await?
+                .into_iter()
+                .filter(|c| c.status != ChannelStatus::Disconnected)
+                .collect(),
+        };
+        let _busy = self.inbox_runtime().busy.lock().await;
+        let mut out = Vec::with_capacity(channels.len());
+        for c in channels {
+            let platform = to_platform(c.platform);
+            let mut report = ChannelSync {
+                channel_id: c.id.clone(),
+                channel_name: if c.display_name.is_empty() {
+                    c.handle.clone()
+                } else {
+                    c.display_name.clone()
+                },
+                platform,
+                outcome: "synced".into(),
+                new_items: 0,
+                message: None,
+            };
+            match outpost_platforms::support(platform, Capability::InboxFetch) {
+                Support::Available => {}
+                Support::NotBuiltYet => {
+                    report.outcome = "not_built".into();
+                    report.message = Some(format!(
+                        "Outpost does not read the {} inbox yet.",
+                        platform.name()
+                    ));
+                }
+                Support::NotOffered { why } => {
+                    report.outcome = "not_offered".into();
+                    report.message = Some(why.to_string());
+                }
+            }
+            if report.outcome == "synced" && c.status != ChannelStatus::Connected {
+                report.outcome = "skipped".into();
+                report.message = Some("The channel needs reconnecting.".into());
+            }
+            if report.outcome == "synced" {
+                match self.sync_channel(&c.id, platform).await {
+                    Ok(n) => report.new_items = n,
+                    Err(e) => {
+                        tracing::warn!(channel = %c.id, error = %e, "inbox sync failed");
+                        report.outcome = "failed".into();
+                        report.message = Some(e.to_string());
+                    }
+                }
+            }
+            out.push(report);
+        }
+        if out.iter().any(|r| r.new_items > 0) {
+            self.inbox_changed();
+        }
+        Ok(out)
+    }
+
+    /// Pages from the stored cursor until nothing new arrives; returns how many items were new.
+    async fn sync_channel(&self, channel_id: &str, platform: Platform) -> Result<u32> {
+        let pubr = publisher(platform).ok_or(outpost_platforms::Error::NotBuiltYet {
+            platform,
+            what: "reading the inbox",
+        })?;
+        let (tokens, app, _) = self.publish_context(channel_id).await?;
+        let ctx = self.ctx_for(&app);
+        let pool = self.store().pool();
+        let mut new = 0;
+        for _ in 0..MAX_PAGES {
+            let cursor = cursors::get(pool, channel_id, SOURCE)
+                .await?
+                .map(InboxCursor);
+            let page = pubr.inbox(ctx, &tokens, cursor.as_ref()).await?;
+            if page.items.is_empty() {
+                break;
+            }
+            let now = now_ms();
+            let mut tx = self.store().begin().await?;
+            for item in &page.items {
+                if ingest(&mut tx, channel_id, item, now).await? {
+                    new += 1;
+                }
+            }
+            if let Some(c) = &page.cursor {
+                cursors::set(&mut *tx, channel_id, SOURCE, &c.0, now).await?;
+            }
+            tx.commit().await.map_err(outpost_store::Error::from)?;
+            if page.cursor.is_none() {
+                break;
+            }
+        }
+        Ok(new)
+    }
+}
+
+/// Stores one item in its conversation (created when new) with its sentiment; `false` when it was
+/// already stored.
+async fn ingest(
+    tx: &mut outpost_store::Transaction<'static, outpost_store::Sqlite>,
+    channel_id: &str,
+    item: &PItem,
+    now: i64,
+) -> Result<bool> {
+    let (kind, thread_kind) = kinds(item);
+    let thread_pid = item.in_reply_to.clone().unwrap_or_else(|| item.id.clone());
+    let post = threads::published_post(&mut **tx, channel_id, &thread_pid).await?;
+    let received_at = item.created_at.saturating_mul(1000);
+    let thread = threads::InboxThread {
+        id: outpost_store::new_id(),
+        channel_id: channel_id.to_string(),
+        platform_thread_id: thread_pid,
+        kind: thread_kind,
+        subject: post
+            .as_ref()
+            .map(|(_, body)| body.chars().take(SUBJECT_CHARS).collect())
+            .unwrap_or_default(),
+        post_id: post.map(|(id, _)| id),
+        last_message_at: Some(received_at),
+        created_at: now,
+        updated_at: now,
+        ..Default::default()
+    };
+    let thread_id = threads::upsert(&mut **tx, &thread).await?;
+    let a = crate::sentiment::analyze(&item.text);
+    let msg = messages::InboxMessage {
+        id: outpost_store::new_id(),
+        thread_id,
+        platform_message_id: item.id.clone(),
+        parent_platform_id: item.in_reply_to.clone(),
+        author_id: item.author.id.clone(),
+        author_name: item
+            .author
+            .display_name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| item.author.handle.clone()),
+        author_handle: item.author.handle.clone(),
+        author_avatar_url: None,
+        text: item.text.clone(),
+        kind,
+        direction: Direction::Inbound,
+        sentiment: Some(SentimentLabel::of(a.label).to_store()),
+        sentiment_source: Some(SentimentSource::Local),
+        sentiment_score: Some(a.score),
+        url: item.url.clone(),
+        received_at,
+        created_at: now,
+        ..Default::default()
+    };
+    Ok(messages::insert_if_new(&mut **tx, &msg).await?)
+}
+
+/// Syncs every channel now and then every [`SYNC_EVERY_MS`] until `stop` turns true (inside the
+/// scheduler's host, beside feeds). Failures are logged per channel and retried next time.
+pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Receiver<bool>) {
+    tracing::info!("inbox sync started");
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        match outpost.inbox_sync(None).await {
+            Ok(reports) => {
+                let new: u32 = reports.iter().map(|r| r.new_items).sum();
+                tracing::info!(new_items = new, "inbox synced");
+            }
+            Err(e) => tracing::warn!(error = %e, "inbox sync failed"),
+        }
+        let at = clock.now_ms() + SYNC_EVERY_MS;
+        let clock2 = clock.clone();
+        tokio::select! {
+            () = clock2.sleep_until(at) => {}
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!("inbox sync stopped");
+}
