@@ -54,11 +54,13 @@ thread_local! {
             client_id: "fuzz-client".into(),
             client_secret: Some(Secret::new("fuzz-secret")),
             instance_url: Some(url::Url::parse(&server.origin).expect("the origin")),
+            organization_access: false,
         };
         Fixture {
             rt,
             local,
-            http: outpost_net::HttpClient::new(std::sync::Arc::new(outpost_net::NoActivity)),
+            http: outpost_net::HttpClient::new(std::sync::Arc::new(outpost_net::NoActivity))
+                .expect("the HTTP client"),
             server,
             endpoints,
             app,
@@ -122,6 +124,7 @@ async fn run(f: &Fixture, pick: u8) {
         endpoints: &f.endpoints,
         app: &f.app,
         media_host: None,
+        parts: None,
     };
     let tokens = tokens(platform, &f.server.origin);
     let provider = outpost_platforms::provider(platform);
