@@ -804,7 +804,7 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
         InboxCommand::Show { id } => outpost
             .inbox_item(&id)
             .await
-            .map(|d| output::inbox_detail(&d, json)),
+            .map(|d| output::print_json(&d)),
         InboxCommand::Label { id, sentiment } => outpost
             .inbox_set_sentiment(&id, sentiment)
             .await
@@ -813,10 +813,7 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .inbox_delete(&id)
             .await
             .map(|()| output::done_line(&format!("Deleted {id}"), json)),
-        InboxCommand::Counts => outpost
-            .inbox_counts()
-            .await
-            .map(|c| output::inbox_counts(&c, json)),
+        InboxCommand::Counts => outpost.inbox_counts().await.map(|c| output::print_json(&c)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))

@@ -128,7 +128,8 @@ pub fn deleted_all(r: &outpost_app::data::DeleteAllReport, json: bool) -> ExitCo
     ExitCode::SUCCESS
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
+/// Pretty JSON on stdout (also the text form of `inbox show` and `inbox counts`).
+pub fn print_json<T: serde::Serialize>(value: &T) -> ExitCode {
     match serde_json::to_string_pretty(value) {
         Ok(s) => {
             println!("{s}");
@@ -1050,30 +1051,6 @@ pub fn inbox_marked(id: &str, mark: outpost_app::inbox::InboxMark, json: bool) -
         println!("{}", serde_json::json!({ "id": id, "state": m }));
     } else {
         println!("Marked {id} {m}");
-    }
-    ExitCode::SUCCESS
-}
-
-/// `inbox show`: JSON is the whole detail; text shows the item, the words behind its sentiment and replies.
-pub fn inbox_detail(d: &outpost_app::inbox::InboxItemDetail, json: bool) -> ExitCode {
-    if json {
-        return print_json(d);
-    }
-    match serde_json::to_string_pretty(d) {
-        Ok(s) => println!("{s}"),
-        Err(e) => return fail(&format!("cannot encode the item: {e}")),
-    }
-    ExitCode::SUCCESS
-}
-
-/// `inbox counts`.
-pub fn inbox_counts(c: &outpost_app::inbox::InboxCounts, json: bool) -> ExitCode {
-    if json {
-        return print_json(c);
-    }
-    match serde_json::to_string_pretty(c) {
-        Ok(s) => println!("{s}"),
-        Err(e) => return fail(&format!("cannot encode the counts: {e}")),
     }
     ExitCode::SUCCESS
 }

@@ -410,7 +410,7 @@ impl Outpost {
         let reply_unavailable = if outbound {
             Some("This is your own reply.".to_string())
         } else {
-            reply_support(platform).err()
+            reply_blocker(platform)
         };
         Ok(InboxItemDetail {
             reply_max_chars: u32::try_from(

@@ -60,12 +60,12 @@ impl From<replies::InboxReply> for InboxReplyView {
     }
 }
 
-/// Whether replying is possible on `platform`; the reason in words when not.
-pub(crate) fn reply_support(platform: Platform) -> std::result::Result<(), String> {
+/// Why replying is not possible on `platform`, in words; `None` when it is.
+pub(crate) fn reply_blocker(platform: Platform) -> Option<String> {
     match support(platform, Capability::InboxReply) {
-        Support::Available => Ok(()),
-        Support::NotBuiltYet => Err(format!("Outpost cannot reply on {} yet.", platform.name())),
-        Support::NotOffered { why } => Err(why.to_string()),
+        Support::Available => None,
+        Support::NotBuiltYet => Some(format!("Outpost cannot reply on {} yet.", platform.name())),
+        Support::NotOffered { why } => Some(why.to_string()),
     }
 }
 
@@ -127,7 +127,9 @@ impl Outpost {
         }
         let c = outpost_store::channels::get(pool, &entry.channel_id).await?;
         let platform = crate::channels::to_platform(c.platform);
-        reply_support(platform).map_err(Error::InvalidInput)?;
+        if let Some(why) = reply_blocker(platform) {
+            return Err(Error::InvalidInput(why));
+        }
         let limits = self.channel_limits(&c.id).await?;
         let sent = sent_text(platform, text, &entry.message.author_handle);
         let n = limits.count(&sent);
