@@ -115,3 +115,40 @@ test('refine in the composer: exact request first, consent, diff, accept; the ca
     emu.stop();
   }
 });
+
+test('a board idea expanded into a post with the assistant, shown as a diff, kept in the idea', async () => {
+  const dataDir = freshDataDir('ai-idea');
+  const emu = await openaiEmulator();
+  const set = cli(dataDir, 'ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only');
+  assert.equal(set.status, 0, set.stderr);
+  const post = 'Autumn tasting night: five single-origin coffees, one long table, Friday at 7.';
+  await emu.admin('reply', { content: post });
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-board');
+    await app.click('new-idea');
+    await app.waitFor('idea-dialog');
+    await app.type('idea-title', 'coffee tasting evening');
+    await app.click('idea-assist');
+    await app.waitFor('assist-dialog');
+    await app.click('assist-prepare');
+    await app.waitForText('assist-request', (t) => t.includes('Expand this idea') && t.includes('coffee tasting evening'));
+    await app.click('assist-consent-send');
+    await app.waitForText('assist-diff', (t) => t.includes('single-origin'));
+    await app.screenshot('ai-idea-expand');
+    await app.click('assist-accept');
+    const notes = await app.script(`return document.querySelector('[data-testid="idea-notes"] textarea, textarea[data-testid="idea-notes"]').value`);
+    assert.equal(notes, post);
+    await app.click('idea-save');
+    await app.waitForCount('idea-dialog', 0);
+    assert.deepEqual(dbQuery(dataDir, "SELECT notes FROM ideas WHERE title = 'coffee tasting evening'"), [[post]]);
+    assert.deepEqual(dbQuery(dataDir, "SELECT source FROM consent_records WHERE kind LIKE 'ai_provider:%'"), [['board']]);
+    assert.deepEqual(dbQuery(dataDir, 'SELECT action FROM ai_calls'), [['expand']]);
+  } catch (e) {
+    await app.screenshot('ai-idea-failed');
+    throw e;
+  } finally {
+    await app.close();
+    emu.stop();
+  }
+});
