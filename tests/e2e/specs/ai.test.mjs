@@ -152,3 +152,59 @@ test('a board idea expanded into a post with the assistant, shown as a diff, kep
     emu.stop();
   }
 });
+
+test('the composer makes a template with variables (saved) and generates an image (into the media library)', async () => {
+  const dataDir = freshDataDir('ai-template');
+  const seeded = cli(dataDir, 'demo', 'seed', '--posts', '2', '--json');
+  assert.equal(seeded.status, 0, seeded.stderr);
+  const emu = await openaiEmulator();
+  for (const args of [
+    ['ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only'],
+    ['ai', 'consent'],
+  ]) {
+    const r = cli(dataDir, ...args);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const template = 'Meet {{product}}: sharper, quieter, ready on {{date}}.';
+  await emu.admin('reply', { content: template });
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await app.type('composer-text', 'a new coffee grinder launch');
+    await app.click('composer-assist');
+    await app.waitFor('assist-dialog');
+    await app.click('assist-action-template');
+    await app.click('assist-prepare');
+    await app.waitForText('assist-request', (t) => t.includes('reusable post template'));
+    await app.click('assist-send');
+    await app.waitForText('assist-variables', (t) => t.includes('product, date'));
+    await app.type('assist-template-name', 'Grinder launch');
+    await app.click('assist-template-save');
+    await app.waitForText('assist-template-saved', (t) => t.includes('Grinder launch'));
+    await app.screenshot('ai-assist-template');
+    assert.deepEqual(dbQuery(dataDir, "SELECT body FROM templates WHERE name = 'Grinder launch'"), [[template]]);
+    await app.click('assist-cancel');
+
+    await app.click('composer-assist');
+    await app.waitFor('assist-dialog');
+    await app.click('assist-action-image');
+    await app.click('assist-prepare');
+    await app.waitForText('assist-request', (t) => t.includes('gpt-image-1') && t.includes('a new coffee grinder launch'));
+    await app.screenshot('ai-assist-image-request');
+    await app.click('assist-send');
+    await app.waitFor('assist-image', 15_000);
+    await app.screenshot('ai-assist-image');
+    assert.deepEqual(dbQuery(dataDir, "SELECT mime, width FROM media_assets WHERE original_name LIKE 'ai-image-%'"), [['image/png', 1024]]);
+    const [[action, request]] = dbQuery(dataDir, "SELECT action, request_body FROM ai_calls WHERE action = 'image'");
+    assert.equal(action, 'image');
+    assert.ok(request.includes('a new coffee grinder launch'), 'the prompt is recorded');
+    await app.click('assist-cancel');
+  } catch (e) {
+    await app.screenshot('ai-template-failed');
+    throw e;
+  } finally {
+    await app.close();
+    emu.stop();
+  }
+});
