@@ -147,7 +147,7 @@ enum AiCommand {
         #[command(flatten)]
         args: AiActionArgs,
         /// Set the label on the inbox item (--inbox-item) as your correction.
-        #[arg(long, requires = "inbox_item")]
+        #[arg(long)]
         apply: bool,
     },
     /// Write a reusable template with {{variables}} from an idea; --save NAME keeps it.
@@ -1037,6 +1037,11 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                     output::ai_answer(&a, shown, json)
                 })
             }),
+        AiCommand::Sentiment { apply: true, args } if args.inbox_item.is_none() => {
+            Err(outpost_app::Error::InvalidInput(
+                "--apply sets the label on an inbox item: give it with --inbox-item ID".into(),
+            ))
+        }
         AiCommand::Sentiment { args, apply } => {
             let (ask, dry_run) = action(AiAction::Sentiment, args);
             let item = ask.inbox_item.clone();

@@ -304,11 +304,25 @@ fn template_saved_sentiment_and_image_from_the_cli() {
         .map(|c| c["action"].as_str().unwrap())
         .collect();
     assert_eq!(actions, vec!["image", "sentiment", "template"]);
-    // A text and an inbox item at once is refused before anything is sent.
-    let o = outpost(
-        &dir,
-        &["ai", "reply", "--text", "x", "--inbox-item", "y"],
-        None,
+    // A text and an inbox item at once, --apply without an item, or an unknown item: refused
+    // before anything is sent.
+    let before = get(&emu.1, "/__emulator/log").as_array().unwrap().len();
+    for args in [
+        &["ai", "reply", "--text", "x", "--inbox-item", "y"][..],
+        &["ai", "sentiment", "--text", "x", "--apply"][..],
+        &["ai", "sentiment", "--inbox-item", "no-such-item", "--apply"][..],
+    ] {
+        let o = outpost(&dir, args, None);
+        assert!(!o.status.success(), "{args:?}");
+    }
+    let o = outpost(&dir, &["ai", "reply", "--inbox-item", "no-such-item"], None);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("outpost: ") && err.contains("no-such-item"),
+        "{err}"
     );
-    assert!(!o.status.success());
+    assert_eq!(
+        get(&emu.1, "/__emulator/log").as_array().unwrap().len(),
+        before
+    );
 }

@@ -747,7 +747,7 @@ fn sentiment_in(text: &str) -> Result<SentimentLabel> {
 
 /// `text` with e-mail addresses replaced by `[email]` and phone numbers (7 or more digits, not a
 /// date) by `[phone]`.
-pub fn strip_contacts(text: &str) -> String {
+fn strip_contacts(text: &str) -> String {
     strip_phones(&strip_emails(text))
 }
 
