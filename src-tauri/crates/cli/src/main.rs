@@ -1002,41 +1002,26 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                     .map(|l| output::ai_ledger(&l, json))
             }
         }
-        AiCommand::Refine(a) => run_ai(&outpost, action(AiAction::Refine, a), json)
-            .await
-            .map(|a| {
-                a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                    output::ai_answer(&a, shown, json)
-                })
-            }),
-        AiCommand::Expand(a) => run_ai(&outpost, action(AiAction::Expand, a), json)
-            .await
-            .map(|a| {
-                a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                    output::ai_answer(&a, shown, json)
-                })
-            }),
-        AiCommand::Repurpose(a) => run_ai(&outpost, action(AiAction::Repurpose, a), json)
-            .await
-            .map(|a| {
-                a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                    output::ai_answer(&a, shown, json)
-                })
-            }),
-        AiCommand::Hashtags(a) => run_ai(&outpost, action(AiAction::Hashtags, a), json)
-            .await
-            .map(|a| {
-                a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                    output::ai_answer(&a, shown, json)
-                })
-            }),
-        AiCommand::Reply(a) => run_ai(&outpost, action(AiAction::Reply, a), json)
-            .await
-            .map(|a| {
-                a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                    output::ai_answer(&a, shown, json)
-                })
-            }),
+        AiCommand::Refine(a) => printed(
+            run_ai(&outpost, action(AiAction::Refine, a), json).await,
+            json,
+        ),
+        AiCommand::Expand(a) => printed(
+            run_ai(&outpost, action(AiAction::Expand, a), json).await,
+            json,
+        ),
+        AiCommand::Repurpose(a) => printed(
+            run_ai(&outpost, action(AiAction::Repurpose, a), json).await,
+            json,
+        ),
+        AiCommand::Hashtags(a) => printed(
+            run_ai(&outpost, action(AiAction::Hashtags, a), json).await,
+            json,
+        ),
+        AiCommand::Reply(a) => printed(
+            run_ai(&outpost, action(AiAction::Reply, a), json).await,
+            json,
+        ),
         AiCommand::Sentiment { apply: true, args } if args.inbox_item.is_none() => {
             Err(outpost_app::Error::InvalidInput(
                 "--apply sets the label on an inbox item: give it with --inbox-item ID".into(),
@@ -1053,11 +1038,7 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                         .map(|()| output::ai_answer(&a, shown, json)),
                     _ => Ok(output::ai_answer(&a, shown, json)),
                 },
-                r => r.map(|a| {
-                    a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                        output::ai_answer(&a, shown, json)
-                    })
-                }),
+                r => printed(r, json),
             }
         }
         AiCommand::Template { args, save } => {
@@ -1069,11 +1050,7 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                         .map(|t| output::ai_template_saved(&a, &t, shown, json)),
                     None => Ok(output::ai_answer(&a, shown, json)),
                 },
-                r => r.map(|a| {
-                    a.map_or(ExitCode::SUCCESS, |(a, shown)| {
-                        output::ai_answer(&a, shown, json)
-                    })
-                }),
+                r => printed(r, json),
             }
         }
         AiCommand::Image {
@@ -1102,6 +1079,18 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+/// Prints an action's answer (nothing more after a dry run).
+fn printed(
+    r: outpost_app::Result<Option<(outpost_app::ai::AiAnswer, bool)>>,
+    json: bool,
+) -> outpost_app::Result<ExitCode> {
+    r.map(|a| {
+        a.map_or(ExitCode::SUCCESS, |(a, shown)| {
+            output::ai_answer(&a, shown, json)
+        })
+    })
 }
 
 /// One assistant action (its answer printed as it arrives when streamed; Ctrl-C cancels), or with
