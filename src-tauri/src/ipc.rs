@@ -178,6 +178,10 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::ai::ai_test_connection,
             crate::commands::ai::ai_ledger,
             crate::commands::ai::ai_delete_ledger,
+            crate::commands::ai::ai_run_stream,
+            crate::commands::ai::ai_cancel,
+            crate::commands::ai::ai_prepare_image,
+            crate::commands::ai::ai_generate_image,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
@@ -187,7 +191,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged,
             crate::commands::posts::MediaDropped,
-            crate::commands::automation::FeedsChanged
+            crate::commands::automation::FeedsChanged,
+            crate::commands::ai::AiStreamDelta
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A strict OpenAI-compatible API emulator (chat completions, models), Python stdlib only.
+"""A strict OpenAI-compatible API emulator (chat completions, streaming, models, images), Python stdlib only.
 
     python3 tests/emulators/openai_compat.py [--port 0] [--host 127.0.0.1] [--api-key KEY] [--no-stdin-watch]
 
@@ -11,17 +11,30 @@ Written from the OpenAI API reference (Chat Completions, Models, Error codes):
   `model_not_found`) and `messages` (non-empty array; each `role` in system/developer/user/assistant/tool,
   `content` a string or an array of `{"type":"text","text":...}` parts) are required; unknown top-level
   parameters are refused ("Unrecognized request argument supplied"); `stream: true` answers
-  `text/event-stream` with `chat.completion.chunk` events and a final `data: [DONE]`.
+  `text/event-stream`: one `data: {chat.completion.chunk}` event per piece (the first delta carries
+  the role, the last an empty delta with `finish_reason`), then `data: [DONE]`. `stream_options`
+  is only allowed with `stream: true`; `{"include_usage": true}` adds a final chunk with empty
+  `choices` and the `usage`. An error after the stream started is sent as an event whose data is
+  the usual error object (`data: {"error": {...}}`) and the stream ends without `[DONE]`.
+- POST /v1/images/generations: JSON body; `prompt` (required, non-empty; at most 32000 characters for
+  gpt-image-1, 4000 for dall-e-3, 1000 for dall-e-2), `model` (default dall-e-2), `n` (1-10; dall-e-3
+  only 1), `size` per model (gpt-image-1: 1024x1024, 1536x1024, 1024x1536, auto; dall-e-3: 1024x1024,
+  1792x1024, 1024x1792; dall-e-2: 256x256, 512x512, 1024x1024), `response_format` (url|b64_json;
+  dall-e only: gpt-image-1 refuses it and always answers b64_json). Answers
+  `{"created", "data": [{"b64_json" | "url", "revised_prompt" (dall-e-3)}]}` with a real PNG.
+  When no image model is configured the endpoint answers 404 like an unknown URL (not offered).
 - GET /v1/models: `{"object":"list","data":[{"id","object":"model","created","owned_by"}]}`.
 - Authentication: when an API key is configured, `Authorization: Bearer <key>` is required (401
   `invalid_api_key` otherwise, as OpenAI answers).
 - Errors: `{"error":{"message","type","param","code"}}`.
 
 Admin endpoints (`/__emulator/...`, JSON):
-- POST config  {"api_key": str|null, "models": [ids]}
+- POST config  {"api_key": str|null, "models": [ids], "image_models": [ids], "stream_delay": seconds}
 - POST reply   {"content": str}  queue one answer (FIFO); default answer: "Refined: <last user text>"
 - POST fail    {"status": 401|429|500|..., "retry_after": N?, "times": 1} or {"mode": "hang", "seconds": S}
                or {"mode": "empty"} (an answer with empty content)
+               or {"mode": "stream_error", "after": N} (N content chunks, then an error event, no [DONE])
+               or {"mode": "stream_cut", "after": N} (N content chunks, then the connection closes)
 - GET  last    the last API request: {"method","path","headers":{"authorization","content-type"},"body"}
 - GET  log     every API request, same shape
 - POST reset   forget replies, failures, log (config stays)
@@ -30,7 +43,10 @@ Admin endpoints (`/__emulator/...`, JSON):
 from __future__ import annotations
 
 import argparse
+import base64
 import json
+import struct
+import zlib
 import signal
 import sys
 import threading
@@ -44,7 +60,24 @@ KNOWN_PARAMS = {
     "response_format", "tools", "tool_choice", "logprobs", "top_logprobs", "store", "metadata",
     "parallel_tool_calls", "reasoning_effort", "modalities", "prediction", "service_tier",
 }
+IMAGE_PARAMS = {
+    "prompt", "model", "n", "quality", "response_format", "size", "style", "user", "background",
+    "moderation", "output_compression", "output_format", "partial_images", "stream",
+}
 MAX_BODY = 1024 * 1024
+
+
+def png(width: int, height: int, seed: str) -> bytes:
+    """A real PNG (one colour from the prompt), width x height, RGB."""
+    colour = bytes(zlib.crc32(seed.encode()).to_bytes(4, "big")[:3])
+    row = b"\x00" + colour * width
+    raw = zlib.compress(row * height, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
 
 
 class State:
@@ -52,6 +85,8 @@ class State:
         self.lock = threading.Lock()
         self.api_key = api_key
         self.models = models or ["outpost-test-model", "gpt-4o-mini"]
+        self.image_models = ["gpt-image-1", "dall-e-3", "dall-e-2"]
+        self.stream_delay = 0.0
         self.replies: list[str] = []
         self.fails: list[dict] = []
         self.log: list[dict] = []
@@ -130,8 +165,8 @@ def make_handler(state: State):
             if f.get("mode") == "hang":
                 time.sleep(float(f.get("seconds", 5)))
                 return None
-            if f.get("mode") == "empty":
-                return "empty"
+            if f.get("mode") in ("empty", "stream_error", "stream_cut"):
+                return f
             status = int(f.get("status", 500))
             headers = {}
             if status == 429:
@@ -169,6 +204,10 @@ def make_handler(state: State):
                         state.api_key = req["api_key"]
                     if "models" in req:
                         state.models = list(req["models"])
+                    if "image_models" in req:
+                        state.image_models = list(req["image_models"])
+                    if "stream_delay" in req:
+                        state.stream_delay = float(req["stream_delay"])
                 return self._send_json(200, {"ok": True})
             if name == "reply":
                 with state.lock:
@@ -207,20 +246,41 @@ def make_handler(state: State):
                 if not self._auth_ok():
                     return None
                 return self._chat(body)
+            if path == "/v1/images/generations":
+                with state.lock:
+                    offered = bool(state.image_models)
+                if not offered:
+                    return self._send_json(404, error_body(
+                        f"Invalid URL ({self.command} {path})", "invalid_request_error"))
+                if self.command != "POST":
+                    return self._send_json(405, error_body("Method not allowed.", "invalid_request_error"))
+                if not self._auth_ok():
+                    return None
+                return self._images(body)
             return self._send_json(404, error_body(f"Invalid URL ({self.command} {path})", "invalid_request_error"))
 
-        def _chat(self, body: bytes):
+        def _json_object(self, body: bytes):
+            """The request's JSON object, or None after answering 400."""
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             if ctype != "application/json":
-                return self._send_json(400, error_body(
+                self._send_json(400, error_body(
                     "Invalid Content-Type header, expected application/json.", "invalid_request_error"))
+                return None
             try:
                 req = json.loads(body)
             except ValueError:
-                return self._send_json(400, error_body(
+                self._send_json(400, error_body(
                     "We could not parse the JSON body of your request.", "invalid_request_error"))
+                return None
             if not isinstance(req, dict):
-                return self._send_json(400, error_body("The body must be a JSON object.", "invalid_request_error"))
+                self._send_json(400, error_body("The body must be a JSON object.", "invalid_request_error"))
+                return None
+            return req
+
+        def _chat(self, body: bytes):
+            req = self._json_object(body)
+            if req is None:
+                return None
             unknown = sorted(set(req) - KNOWN_PARAMS)
             if unknown:
                 return self._send_json(400, error_body(
@@ -253,9 +313,21 @@ def make_handler(state: State):
                 if m["role"] == "user":
                     last_user = c
             stream = req.get("stream", False)
+            if stream is None:
+                stream = False
             if not isinstance(stream, bool):
                 return self._send_json(400, error_body(
                     "Invalid type for 'stream': expected a boolean.", "invalid_request_error", "invalid_type", "stream"))
+            opts = req.get("stream_options")
+            if opts is not None:
+                if not stream:
+                    return self._send_json(400, error_body(
+                        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                        "invalid_request_error", None, "stream_options"))
+                if not isinstance(opts, dict) or set(opts) - {"include_usage", "include_obfuscation"}:
+                    return self._send_json(400, error_body(
+                        "Invalid value for 'stream_options'.", "invalid_request_error", "invalid_value",
+                        "stream_options"))
             with state.lock:
                 known = model in state.models
             if not known:
@@ -269,11 +341,12 @@ def make_handler(state: State):
                 state.counter += 1
                 cid = f"chatcmpl-emu{state.counter}"
                 content = state.replies.pop(0) if state.replies else f"Refined: {last_user.strip()[-200:]}"
-            if injected == "empty":
+            if isinstance(injected, dict) and injected.get("mode") == "empty":
                 content = ""
             created = int(time.time())
             if stream:
-                return self._stream(cid, created, model, content)
+                usage = bool((opts or {}).get("include_usage"))
+                return self._stream(cid, created, model, content, injected, usage, len(body))
             return self._send_json(200, {
                 "id": cid, "object": "chat.completion", "created": created, "model": model,
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": None},
@@ -282,7 +355,11 @@ def make_handler(state: State):
                           "total_tokens": (len(body) + len(content)) // 4},
             })
 
-        def _stream(self, cid, created, model, content):
+        def _stream(self, cid, created, model, content, injected, usage, body_len):
+            with state.lock:
+                delay = state.stream_delay
+            mode = injected.get("mode") if isinstance(injected, dict) else None
+            after = int(injected.get("after", 1)) if mode in ("stream_error", "stream_cut") else -1
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
@@ -296,13 +373,99 @@ def make_handler(state: State):
                 self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
                 self.wfile.flush()
 
-            chunk({"role": "assistant", "content": ""})
-            words = content.split(" ")
-            for i, w in enumerate(words):
-                chunk({"content": w if i == 0 else " " + w})
-            chunk({}, "stop")
-            self.wfile.write(b"data: [DONE]\n\n")
-            self.wfile.flush()
+            try:
+                chunk({"role": "assistant", "content": ""})
+                words = content.split(" ")
+                for i, w in enumerate(words):
+                    if i == after:
+                        if mode == "stream_error":
+                            err = error_body("The server had an error while processing your request.",
+                                             "server_error")
+                            self.wfile.write(b"data: " + json.dumps(err).encode() + b"\n\n")
+                            self.wfile.flush()
+                        return None
+                    if delay:
+                        time.sleep(delay)
+                    chunk({"content": w if i == 0 else " " + w})
+                chunk({}, "stop")
+                if usage:
+                    obj = {"id": cid, "object": "chat.completion.chunk", "created": created, "model": model,
+                           "choices": [], "usage": {"prompt_tokens": body_len // 4,
+                                                    "completion_tokens": len(content) // 4,
+                                                    "total_tokens": (body_len + len(content)) // 4}}
+                    self.wfile.write(b"data: " + json.dumps(obj).encode() + b"\n\n")
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (cancelled)
+            return None
+
+        def _images(self, body: bytes):
+            req = self._json_object(body)
+            if req is None:
+                return None
+            unknown = sorted(set(req) - IMAGE_PARAMS)
+            if unknown:
+                return self._send_json(400, error_body(
+                    f"Unknown parameter: '{unknown[0]}'.", "invalid_request_error", "unknown_parameter", unknown[0]))
+            model = req.get("model", "dall-e-2")
+            with state.lock:
+                known = model in state.image_models
+            if not isinstance(model, str) or not known:
+                return self._send_json(400, error_body(
+                    f"Invalid value for 'model': '{model}'.", "invalid_request_error", "invalid_value", "model"))
+            prompt = req.get("prompt")
+            if not isinstance(prompt, str) or not prompt.strip():
+                return self._send_json(400, error_body(
+                    "Missing required parameter: 'prompt'.", "invalid_request_error", "missing_required_parameter",
+                    "prompt"))
+            limit = {"gpt-image-1": 32000, "dall-e-3": 4000}.get(model, 1000)
+            if len(prompt) > limit:
+                return self._send_json(400, error_body(
+                    f"Invalid 'prompt': string too long. Expected a string with maximum length {limit}.",
+                    "invalid_request_error", "string_above_max_length", "prompt"))
+            n = req.get("n", 1)
+            if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 10 or (model == "dall-e-3" and n != 1):
+                return self._send_json(400, error_body(
+                    "Invalid value for 'n'.", "invalid_request_error", "invalid_value", "n"))
+            sizes = {"gpt-image-1": ["1024x1024", "1536x1024", "1024x1536", "auto"],
+                     "dall-e-3": ["1024x1024", "1792x1024", "1024x1792"],
+                     "dall-e-2": ["256x256", "512x512", "1024x1024"]}[model]
+            size = req.get("size", sizes[0])
+            if size not in sizes:
+                return self._send_json(400, error_body(
+                    f"Invalid value: '{size}'. Supported values are: {', '.join(repr(x) for x in sizes)}.",
+                    "invalid_request_error", "invalid_value", "size"))
+            fmt = req.get("response_format")
+            if fmt is not None:
+                if model == "gpt-image-1":
+                    return self._send_json(400, error_body(
+                        "Unknown parameter: 'response_format'.", "invalid_request_error", "unknown_parameter",
+                        "response_format"))
+                if fmt not in ("url", "b64_json"):
+                    return self._send_json(400, error_body(
+                        f"Invalid value for 'response_format': '{fmt}'.", "invalid_request_error", "invalid_value",
+                        "response_format"))
+            injected = self._injected_failure()
+            if injected == "sent":
+                return None
+            w, h = (1024, 1024) if size == "auto" else (int(x) for x in size.split("x"))
+            b64 = model == "gpt-image-1" or fmt == "b64_json"
+            data = []
+            for i in range(n):
+                item = {}
+                if b64:
+                    item["b64_json"] = base64.b64encode(png(w, h, prompt)).decode()
+                else:
+                    item["url"] = f"https://images.emulator.invalid/img-{i}.png"
+                if model == "dall-e-3":
+                    item["revised_prompt"] = f"A detailed picture of {prompt.strip()}"
+                data.append(item)
+            out = {"created": int(time.time()), "data": data}
+            if model == "gpt-image-1":
+                out["usage"] = {"total_tokens": 100, "input_tokens": 50, "output_tokens": 50,
+                                "input_tokens_details": {"text_tokens": 50, "image_tokens": 0}}
+            return self._send_json(200, out)
 
         def do_GET(self):
             self._handle()

@@ -111,6 +111,74 @@ class OpenAICompatTest(unittest.TestCase):
         self.assertEqual("".join(p["choices"][0]["delta"].get("content", "") for p in parts), "one two three")
         self.assertEqual(parts[-1]["choices"][0]["finish_reason"], "stop")
 
+    def events(self, text):
+        """The data of each server-sent event."""
+        out = []
+        for block in text.split("\n\n"):
+            data = [ln[len("data: "):] for ln in block.split("\n") if ln.startswith("data: ")]
+            if data:
+                out.append("\n".join(data))
+        return out
+
+    def test_stream_format_and_usage(self):
+        self.call("POST", "/__emulator/reply", {"content": "one two three"}, key=None)
+        st, h, text = self.call("POST", "/v1/chat/completions",
+                                self.chat(stream=True, stream_options={"include_usage": True}), raw=True)
+        self.assertEqual(st, 200)
+        self.assertTrue(h["Content-Type"].startswith("text/event-stream"))
+        ev = self.events(text)
+        self.assertEqual(ev[-1], "[DONE]")
+        chunks = [json.loads(e) for e in ev[:-1]]
+        self.assertTrue(all(c["object"] == "chat.completion.chunk" for c in chunks))
+        self.assertEqual(chunks[0]["choices"][0]["delta"], {"role": "assistant", "content": ""})
+        content = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+        self.assertEqual(content, "one two three")
+        self.assertEqual(chunks[-2]["choices"][0]["finish_reason"], "stop")
+        self.assertEqual(chunks[-1]["choices"], [])
+        self.assertIn("total_tokens", chunks[-1]["usage"])
+
+    def test_stream_options_need_stream(self):
+        st, _, v = self.call("POST", "/v1/chat/completions", self.chat(stream_options={"include_usage": True}))
+        self.assertEqual(st, 400)
+        self.assertEqual(v["error"]["param"], "stream_options")
+
+    def test_stream_error_mid_stream_has_no_done(self):
+        self.call("POST", "/__emulator/reply", {"content": "a b c d"}, key=None)
+        self.call("POST", "/__emulator/fail", {"mode": "stream_error", "after": 2}, key=None)
+        st, _, text = self.call("POST", "/v1/chat/completions", self.chat(stream=True), raw=True)
+        self.assertEqual(st, 200)
+        ev = self.events(text)
+        self.assertNotIn("[DONE]", ev)
+        self.assertEqual(json.loads(ev[-1])["error"]["type"], "server_error")
+        self.assertEqual(len(ev), 4)  # role, "a", " b", error
+
+    def test_images_b64_png_and_rules(self):
+        st, _, v = self.call("POST", "/v1/images/generations",
+                             {"model": "gpt-image-1", "prompt": "a red fox", "size": "1024x1024"})
+        self.assertEqual(st, 200)
+        import base64
+        png = base64.b64decode(v["data"][0]["b64_json"])
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertIsInstance(v["created"], int)
+        st, _, v = self.call("POST", "/v1/images/generations",
+                             {"model": "gpt-image-1", "prompt": "x", "response_format": "b64_json"})
+        self.assertEqual((st, v["error"]["param"]), (400, "response_format"))
+        st, _, v = self.call("POST", "/v1/images/generations", {"model": "dall-e-3", "prompt": "x", "n": 2})
+        self.assertEqual((st, v["error"]["param"]), (400, "n"))
+        st, _, v = self.call("POST", "/v1/images/generations", {"model": "dall-e-3", "prompt": "x", "size": "512x512"})
+        self.assertEqual((st, v["error"]["param"]), (400, "size"))
+        st, _, v = self.call("POST", "/v1/images/generations", {"model": "dall-e-3", "prompt": "x",
+                                                                "response_format": "b64_json"})
+        self.assertEqual(st, 200)
+        self.assertIn("revised_prompt", v["data"][0])
+        st, _, v = self.call("POST", "/v1/images/generations", {"model": "gpt-image-1"})
+        self.assertEqual((st, v["error"]["param"]), (400, "prompt"))
+        st, _, _ = self.call("POST", "/v1/images/generations", {"prompt": "x"}, key="wrong")
+        self.assertEqual(st, 401)
+        self.call("POST", "/__emulator/config", {"image_models": []}, key=None)
+        st, _, _ = self.call("POST", "/v1/images/generations", {"model": "gpt-image-1", "prompt": "x"})
+        self.assertEqual(st, 404)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -134,4 +134,8 @@ pub const COMMANDS: &[&str] = &[
     "ai_test_connection",
     "ai_ledger",
     "ai_delete_ledger",
+    "ai_run_stream",
+    "ai_cancel",
+    "ai_prepare_image",
+    "ai_generate_image",
 ];

@@ -2,12 +2,14 @@
  * The AI assistant's door to the core: provider settings (the key is write-only), consent,
  * persona, the exact request before sending, the actions, test connection and the ledger.
  */
-import { commands } from '$lib/ipc/bindings';
+import { commands, events } from '$lib/ipc/bindings';
 import type {
   AiAction,
   AiAnswer,
   AiAsk,
   AiConnectionTest,
+  AiImageAnswer,
+  AiImageAsk,
   AiLedgerEntry,
   AiPersona,
   AiPrepared,
@@ -24,6 +26,8 @@ export type {
   AiAnswer,
   AiAsk,
   AiConnectionTest,
+  AiImageAnswer,
+  AiImageAsk,
   AiLedgerEntry,
   AiPersona,
   AiPrepared,
@@ -48,6 +52,22 @@ export const ai = {
   savePersona: (p: AiPersona): Promise<AiPersona> => call(() => commands.aiSavePersona(p)),
   prepare: (ask: AiAsk): Promise<AiPrepared> => call(() => commands.aiPrepare(ask)),
   run: (ask: AiAsk): Promise<AiAnswer> => call(() => commands.aiRun(ask)),
+  /** Runs `ask` with the answer streamed: `onpiece` gets each piece as it arrives. */
+  runStream: async (ask: AiAsk, runId: string, onpiece: (text: string) => void): Promise<AiAnswer> => {
+    if (isPreview()) throw new PreviewModeError();
+    const unlisten = await events.aiStreamDelta.listen((e) => {
+      if (e.payload.run_id === runId) onpiece(e.payload.text);
+    });
+    try {
+      return await callCore(() => commands.aiRunStream({ ...ask, stream: true }, runId));
+    } finally {
+      unlisten();
+    }
+  },
+  /** Stops a streamed run (nothing changes in the draft). */
+  cancel: async (runId: string): Promise<boolean> => (isPreview() ? false : commands.aiCancel(runId)),
+  prepareImage: (ask: AiImageAsk): Promise<AiPrepared> => call(() => commands.aiPrepareImage(ask)),
+  generateImage: (ask: AiImageAsk): Promise<AiImageAnswer> => call(() => commands.aiGenerateImage(ask)),
   test: (): Promise<AiConnectionTest> => call(() => commands.aiTestConnection()),
   ledger: (): Promise<AiLedgerEntry[]> => call(() => commands.aiLedger()),
   deleteLedger: (id: string | null): Promise<number> => call(() => commands.aiDeleteLedger(id)),
@@ -59,6 +79,8 @@ export const ACTION_LABEL: Record<AiAction, string> = {
   repurpose: 'Repurpose for a platform',
   hashtags: 'Suggest hashtags',
   reply: 'Suggest a reply',
+  sentiment: 'Label the sentiment',
+  template: 'Make a template with {{variables}}',
 };
 
 /** The body pretty-printed for reading (the exact bytes are shown too). */

@@ -118,6 +118,7 @@ export function coreErrorGuidance(code: ErrorCode): CoreErrorGuidance {
     case 'ai_rate_limited':
     case 'ai_unavailable':
     case 'ai_bad_answer':
+    case 'ai_cancelled':
       return {
         title: 'Outpost could not start',
         steps: ['Quit and open Outpost again. If this keeps happening, the log directory has the details.'],

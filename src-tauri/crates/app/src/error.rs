@@ -71,11 +71,13 @@ pub enum ErrorCode {
     AiUnavailable,
     /// The AI provider refused the request or answered empty, unreadable or too long.
     AiBadAnswer,
+    /// The user cancelled an AI request; nothing changed.
+    AiCancelled,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (exported to TypeScript as `ERROR_CODES`).
-    pub const ALL: [ErrorCode; 30] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::DataDirUnavailable,
         ErrorCode::DatabaseCorrupt,
         ErrorCode::DatabaseTooNew,
@@ -106,6 +108,7 @@ impl ErrorCode {
         ErrorCode::AiRateLimited,
         ErrorCode::AiUnavailable,
         ErrorCode::AiBadAnswer,
+        ErrorCode::AiCancelled,
     ];
 }
 
@@ -212,6 +215,7 @@ impl Error {
                     F::RateLimited => ErrorCode::AiRateLimited,
                     F::Timeout | F::Unavailable => ErrorCode::AiUnavailable,
                     F::Rejected | F::EmptyAnswer | F::TooLong => ErrorCode::AiBadAnswer,
+                    F::Cancelled => ErrorCode::AiCancelled,
                 }
             }
             Error::Platform(e) => {
@@ -272,6 +276,7 @@ mod tests {
             AiRateLimited => 27,
             AiUnavailable => 28,
             AiBadAnswer => 29,
+            AiCancelled => 30,
         }
     }
 

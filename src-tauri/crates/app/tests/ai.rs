@@ -3,12 +3,16 @@
 //! the key only in the header, consent first, errors typed, every call in the ledger.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod channels_support;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
-use outpost_app::ai::{AiAction, AiAsk, AiFailure, AiPersona, AiSettingsInput};
+use outpost_app::ai::{
+    AiAction, AiAsk, AiCancel, AiFailure, AiImageAsk, AiPersona, AiSettingsInput,
+};
 use outpost_app::{Error, ErrorCode, OpenOptions, Outpost, Paths, Secret};
 use outpost_platforms::Platform;
 use serde_json::{Value, json};
@@ -96,6 +100,7 @@ async fn configured(emu: &Emu, dir: &Path) -> Outpost {
             base_url: format!("{}/v1", emu.origin),
             model: "outpost-test-model".into(),
             local_only: true,
+            strip_contacts: false,
         },
         Some(&Secret::new(KEY)),
     )
@@ -109,6 +114,8 @@ fn ask(action: AiAction, text: &str, platform: Option<Platform>) -> AiAsk {
         action,
         text: text.into(),
         platform,
+        inbox_item: None,
+        stream: false,
     }
 }
 
@@ -344,6 +351,7 @@ async fn errors_are_typed_and_recorded() {
             base_url: format!("{}/v1", emu.origin),
             model: "outpost-test-model".into(),
             local_only: false,
+            strip_contacts: false,
         },
         Some(&Secret::new("sk-wrong")),
     )
@@ -376,6 +384,7 @@ async fn local_only_refuses_remote_and_models_are_listed() {
                 base_url: "https://api.openai.com/v1".into(),
                 model: "gpt-4o-mini".into(),
                 local_only: true,
+                strip_contacts: false,
             },
             None,
         )
@@ -398,6 +407,7 @@ async fn local_only_refuses_remote_and_models_are_listed() {
             base_url: "http://localhost:9/v1".into(),
             model: "m".into(),
             local_only: true,
+            strip_contacts: false,
         },
         None,
     )
@@ -411,5 +421,355 @@ async fn local_only_refuses_remote_and_models_are_listed() {
             .unwrap()
             .sends_api_key
     );
+    o.close().await;
+}
+
+fn streamed(action: AiAction, text: &str, platform: Option<Platform>) -> AiAsk {
+    AiAsk {
+        stream: true,
+        ..ask(action, text, platform)
+    }
+}
+
+/// Runs `a` streamed, collecting the pieces as they arrive.
+async fn run_streamed(
+    o: &Outpost,
+    a: &AiAsk,
+    cancel: &AiCancel,
+) -> (Result<outpost_app::ai::AiAnswer, Error>, Vec<String>) {
+    let mut pieces = Vec::new();
+    let r = o
+        .ai_run_streaming(a, &mut |p| pieces.push(p.to_string()), cancel)
+        .await;
+    (r, pieces)
+}
+
+#[tokio::test]
+async fn a_streamed_answer_arrives_in_pieces_and_its_dry_run_is_what_was_sent() {
+    let emu = Emu::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = configured(&emu, tmp.path()).await;
+    o.ai_set_persona(&AiPersona {
+        tone: "calm-TONE".into(),
+        avoid_words: vec!["hype-AVOID".into()],
+        ..AiPersona::default()
+    })
+    .await
+    .unwrap();
+    o.ai_record_consent(true, "test").await.unwrap();
+    let a = streamed(
+        AiAction::Refine,
+        "draft about bees",
+        Some(Platform::Bluesky),
+    );
+    let dry = o.ai_prepare(&a).await.unwrap();
+    let v: Value = serde_json::from_str(&dry.body).unwrap();
+    assert_eq!(v["stream"], true);
+    emu.admin(
+        "reply",
+        json!({"content": "Bees are busy this spring, and so are we."}),
+    )
+    .await;
+    let (r, pieces) = run_streamed(&o, &a, &AiCancel::new()).await;
+    let answer = r.unwrap();
+    assert_eq!(answer.text, "Bees are busy this spring, and so are we.");
+    assert!(pieces.len() >= 5, "arrived in pieces: {pieces:?}");
+    assert_eq!(pieces.concat(), answer.text);
+    assert_eq!(answer.request_body, dry.body);
+    let log = emu.log().await;
+    assert_eq!(log.len(), 1);
+    let body = log[0]["body"].as_str().unwrap();
+    assert_eq!(body, dry.body, "dry run == sent (streamed)");
+    assert!(!body.contains(KEY));
+    for p in ["calm-TONE", "hype-AVOID", "draft about bees"] {
+        assert!(body.contains(p), "{p} reaches the prompt");
+    }
+    let ledger = o.ai_ledger(10).await.unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert!(ledger[0].ok);
+    assert_eq!(ledger[0].answer, answer.text);
+    assert_eq!(ledger[0].request_bytes as usize, dry.body.len());
+    // The whole event stream was received: every chunk's JSON around the text, and [DONE].
+    assert!(
+        ledger[0].response_bytes as usize > answer.text.len() * 5,
+        "stream bytes {}",
+        ledger[0].response_bytes
+    );
+    o.close().await;
+}
+
+#[tokio::test]
+async fn an_error_in_the_middle_of_a_stream_or_a_cut_stream_fails_and_is_in_the_ledger() {
+    let emu = Emu::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = configured(&emu, tmp.path()).await;
+    o.ai_record_consent(true, "test").await.unwrap();
+    let a = streamed(AiAction::Refine, "text", None);
+
+    emu.admin("reply", json!({"content": "one two three four"}))
+        .await;
+    emu.admin("fail", json!({"mode": "stream_error", "after": 2}))
+        .await;
+    let (r, pieces) = run_streamed(&o, &a, &AiCancel::new()).await;
+    let e = r.unwrap_err();
+    assert_eq!(failure(&e), AiFailure::Unavailable, "{e}");
+    assert!(e.to_string().contains("middle"), "{e}");
+    assert_eq!(pieces.concat(), "one two");
+
+    emu.admin("reply", json!({"content": "five six seven"}))
+        .await;
+    emu.admin("fail", json!({"mode": "stream_cut", "after": 1}))
+        .await;
+    let (r, _) = run_streamed(&o, &a, &AiCancel::new()).await;
+    let e = r.unwrap_err();
+    assert_eq!(failure(&e), AiFailure::Unavailable, "{e}");
+    assert!(e.to_string().contains("[DONE]"), "{e}");
+
+    // A 429 before the stream starts keeps its Retry-After.
+    emu.admin("fail", json!({"status": 429, "retry_after": 7}))
+        .await;
+    let (r, _) = run_streamed(&o, &a, &AiCancel::new()).await;
+    match r.unwrap_err() {
+        Error::Ai {
+            kind,
+            retry_after_secs,
+            ..
+        } => assert_eq!((kind, retry_after_secs), (AiFailure::RateLimited, Some(7))),
+        other => panic!("{other:?}"),
+    }
+
+    let ledger = o.ai_ledger(10).await.unwrap();
+    assert_eq!(ledger.len(), 3);
+    assert!(ledger.iter().all(|c| !c.ok && c.error.is_some()));
+    // Newest first: the cut stream kept what had arrived.
+    assert_eq!(ledger[1].answer, "five");
+    assert_eq!(ledger[2].answer, "one two");
+    o.close().await;
+}
+
+#[tokio::test]
+async fn cancel_stops_a_stream_and_the_call_is_in_the_ledger() {
+    let emu = Emu::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = configured(&emu, tmp.path()).await;
+    o.ai_record_consent(true, "test").await.unwrap();
+    let words = "word ".repeat(30);
+    emu.admin("reply", json!({"content": words.trim()})).await;
+    emu.admin("config", json!({"stream_delay": 0.15})).await;
+    let cancel = AiCancel::new();
+    let c = cancel.clone();
+    let mut pieces = Vec::new();
+    let started = std::time::Instant::now();
+    let r = o
+        .ai_run_streaming(
+            &streamed(AiAction::Refine, "text", None),
+            &mut |p| {
+                pieces.push(p.to_string());
+                if pieces.len() == 2 {
+                    c.cancel();
+                }
+            },
+            &cancel,
+        )
+        .await;
+    let e = r.unwrap_err();
+    assert_eq!(failure(&e), AiFailure::Cancelled);
+    assert_eq!(e.code(), ErrorCode::AiCancelled);
+    // The whole stream takes 30 × 0.15 s; cancelling returned long before.
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(pieces.len(), 2);
+    let ledger = o.ai_ledger(10).await.unwrap();
+    assert_eq!(ledger.len(), 1);
+    assert!(!ledger[0].ok);
+    assert_eq!(ledger[0].answer, "word word");
+    o.close().await;
+}
+
+#[tokio::test]
+async fn templates_have_variables_and_a_sentiment_is_a_label() {
+    let emu = Emu::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = configured(&emu, tmp.path()).await;
+    o.ai_record_consent(true, "test").await.unwrap();
+    emu.admin(
+        "reply",
+        json!({"content": "Meet {{product}}: out on {{date}}. {{product}} for everyone."}),
+    )
+    .await;
+    let t = o
+        .ai_run(&ask(AiAction::Template, "launch of our app", None))
+        .await
+        .unwrap();
+    assert_eq!(t.variables, vec!["product".to_string(), "date".to_string()]);
+    let body: Value = serde_json::from_str(emu.log().await[0]["body"].as_str().unwrap()).unwrap();
+    assert!(
+        body["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("{{product}}")
+    );
+    emu.admin("reply", json!({"content": "Meet {{}} today"}))
+        .await;
+    let e = o
+        .ai_run(&ask(AiAction::Template, "x", None))
+        .await
+        .unwrap_err();
+    assert_eq!(failure(&e), AiFailure::EmptyAnswer, "{e}");
+
+    emu.admin("reply", json!({"content": "Negative."})).await;
+    let s = o
+        .ai_run(&ask(AiAction::Sentiment, "this is broken again", None))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.sentiment,
+        Some(outpost_app::inbox::SentimentLabel::Negative)
+    );
+    emu.admin("reply", json!({"content": "Hard to say"})).await;
+    let e = o
+        .ai_run(&ask(AiAction::Sentiment, "hm", None))
+        .await
+        .unwrap_err();
+    assert_eq!(failure(&e), AiFailure::EmptyAnswer);
+    o.close().await;
+}
+
+#[tokio::test]
+async fn inbox_text_is_sent_without_contact_details_when_asked() {
+    use channels_support::connected;
+    let (s, _channel) = connected(Platform::Mastodon).await;
+    let o = &s.o;
+    s.emu
+        .admin(
+            "notify",
+            json!({"content": "<p>Help! Write to jo.doe@mail.example.org or call +1 415 555 0132, order 2026-12-01</p>",
+                   "visibility": "direct"}),
+        )
+        .await;
+    o.inbox_sync(None).await.unwrap();
+    let items = o
+        .inbox_list(&outpost_app::inbox::InboxFilter::default())
+        .await
+        .unwrap();
+    let item = items[0].id.clone();
+    assert!(items[0].text.contains("jo.doe@mail.example.org"));
+
+    let emu = Emu::start();
+    let settings = |strip| AiSettingsInput {
+        base_url: format!("{}/v1", emu.origin),
+        model: "outpost-test-model".into(),
+        local_only: true,
+        strip_contacts: strip,
+    };
+    o.ai_set_provider(&settings(false), Some(&Secret::new(KEY)))
+        .await
+        .unwrap();
+    let on_item = |action| AiAsk {
+        inbox_item: Some(item.clone()),
+        ..ask(action, "", None)
+    };
+    // Off: the text goes as it is (so the check below can fail).
+    let dry = o.ai_prepare(&on_item(AiAction::Reply)).await.unwrap();
+    assert!(dry.body.contains("jo.doe@mail.example.org"));
+    assert!(dry.body.contains("415 555 0132"));
+
+    o.ai_set_provider(&settings(true), None).await.unwrap();
+    assert!(o.ai_settings().await.unwrap().strip_contacts);
+    o.ai_record_consent(true, "test").await.unwrap();
+    let dry = o.ai_prepare(&on_item(AiAction::Reply)).await.unwrap();
+    emu.admin("reply", json!({"content": "Sorry! We are on it."}))
+        .await;
+    let reply = o.ai_run(&on_item(AiAction::Reply)).await.unwrap();
+    assert_eq!(reply.platform, Some(Platform::Mastodon));
+    emu.admin("reply", json!({"content": "negative"})).await;
+    let label = o.ai_run(&on_item(AiAction::Sentiment)).await.unwrap();
+    assert_eq!(
+        label.sentiment,
+        Some(outpost_app::inbox::SentimentLabel::Negative)
+    );
+    let log = emu.log().await;
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0]["body"].as_str().unwrap(), dry.body);
+    for r in &log {
+        let body = r["body"].as_str().unwrap();
+        for leaked in ["jo.doe", "mail.example.org", "415", "555 0132"] {
+            assert!(!body.contains(leaked), "{leaked} reached the request");
+        }
+        assert!(body.contains("[email]") && body.contains("[phone]"));
+        assert!(body.contains("2026-12-01"), "a date is not a phone number");
+    }
+    // A draft action cannot be pointed at an inbox item.
+    let e = o.ai_prepare(&on_item(AiAction::Expand)).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+}
+
+#[tokio::test]
+async fn a_generated_image_lands_in_the_media_library_with_its_prompt_in_the_ledger() {
+    let emu = Emu::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let o = configured(&emu, tmp.path()).await;
+    let img = AiImageAsk {
+        prompt: "a red fox in snow".into(),
+        model: None,
+        size: Some("1024x1536".into()),
+    };
+    let dry = o.ai_prepare_image(&img).await.unwrap();
+    assert!(dry.url.ends_with("/v1/images/generations"));
+    let e = o.ai_generate_image(&img).await.unwrap_err();
+    assert_eq!(failure(&e), AiFailure::ConsentRequired);
+    assert!(emu.log().await.is_empty());
+    o.ai_record_consent(true, "test").await.unwrap();
+
+    let made = o.ai_generate_image(&img).await.unwrap();
+    let log = emu.log().await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        log[0]["body"].as_str().unwrap(),
+        dry.body,
+        "dry run == sent"
+    );
+    assert!(!dry.body.contains(KEY));
+    assert_eq!(made.media.mime, "image/png");
+    assert_eq!(
+        (made.media.width, made.media.height),
+        (Some(1024), Some(1536))
+    );
+    assert_eq!(
+        o.media_item(&made.media.id).await.unwrap().id,
+        made.media.id
+    );
+    let ledger = o.ai_ledger(10).await.unwrap();
+    assert_eq!(ledger[0].action, "image");
+    assert!(ledger[0].request_body.contains("a red fox in snow"));
+    assert!(ledger[0].answer.contains(&made.media.id));
+
+    // DALL·E 3 needs response_format and says how it rewrote the prompt.
+    let d3 = o
+        .ai_generate_image(&AiImageAsk {
+            model: Some("dall-e-3".into()),
+            size: None,
+            ..img.clone()
+        })
+        .await
+        .unwrap();
+    assert!(d3.revised_prompt.unwrap().contains("red fox"));
+
+    // An endpoint without the images API: a clear error, in the ledger, nothing in the library.
+    emu.admin("config", json!({"image_models": []})).await;
+    let e = o.ai_generate_image(&img).await.unwrap_err();
+    assert_eq!(failure(&e), AiFailure::Rejected, "{e}");
+    assert!(!o.ai_ledger(10).await.unwrap()[0].ok);
+    let bad = o
+        .ai_prepare_image(&AiImageAsk {
+            size: Some("big".into()),
+            ..img
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), ErrorCode::InvalidInput);
     o.close().await;
 }

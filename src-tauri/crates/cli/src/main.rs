@@ -117,6 +117,9 @@ enum AiCommand {
         /// Refuse any endpoint that is not on this machine.
         #[arg(long)]
         local_only: bool,
+        /// Remove e-mail addresses and phone numbers from inbox text before it is sent.
+        #[arg(long)]
+        strip_contacts: bool,
     },
     /// The provider settings (never the key: only whether one is saved).
     Show,
@@ -137,8 +140,40 @@ enum AiCommand {
     Repurpose(AiActionArgs),
     /// Suggest hashtags.
     Hashtags(AiActionArgs),
-    /// Suggest a reply to a message.
+    /// Suggest a reply to a message (--text, or an inbox item with --inbox-item).
     Reply(AiActionArgs),
+    /// Label a message's sentiment (positive, neutral, negative); --apply sets it on the inbox item.
+    Sentiment {
+        #[command(flatten)]
+        args: AiActionArgs,
+        /// Set the label on the inbox item (--inbox-item) as your correction.
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Write a reusable template with {{variables}} from an idea; --save NAME keeps it.
+    Template {
+        #[command(flatten)]
+        args: AiActionArgs,
+        /// Save the template under this name (outpost templates, the composer's template picker).
+        #[arg(long, value_name = "NAME")]
+        save: Option<String>,
+    },
+    /// Generate an image (where the endpoint offers OpenAI's images API); it lands in the media
+    /// library.
+    Image {
+        /// What to draw.
+        #[arg(long, value_name = "TEXT")]
+        prompt: String,
+        /// The image model (default gpt-image-1).
+        #[arg(long, value_name = "NAME")]
+        model: Option<String>,
+        /// e.g. 1024x1024.
+        #[arg(long, value_name = "WxH")]
+        size: Option<String>,
+        /// Print the exact request body that would be sent, and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The ledger of AI calls (last 30 days), newest first; --delete ID or --delete-all.
     Ledger {
         #[arg(long, value_name = "ID")]
@@ -172,8 +207,11 @@ enum PersonaCommand {
 #[derive(Debug, clap::Args)]
 struct AiActionArgs {
     /// The text to send (the only text of yours that leaves the device).
-    #[arg(long, value_name = "TEXT")]
-    text: String,
+    #[arg(long, value_name = "TEXT", required_unless_present = "inbox_item")]
+    text: Option<String>,
+    /// Work on this inbox item's text instead (reply, sentiment).
+    #[arg(long, value_name = "ID", conflicts_with = "text")]
+    inbox_item: Option<String>,
     /// The platform whose rules the answer must follow.
     #[arg(long, value_parser = parse_platform, value_name = "P")]
     platform: Option<Platform>,
@@ -881,8 +919,11 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
         (
             AiAsk {
                 action,
-                text: a.text,
+                text: a.text.unwrap_or_default(),
                 platform: a.platform,
+                inbox_item: a.inbox_item,
+                // Printed as it arrives, except for --json (one document at the end).
+                stream: !json,
             },
             a.dry_run,
         )
@@ -892,6 +933,7 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
             base_url,
             model,
             local_only,
+            strip_contacts,
             ..
         } => outpost
             .ai_set_provider(
@@ -899,6 +941,7 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                     base_url,
                     model,
                     local_only,
+                    strip_contacts,
                 },
                 key.as_ref(),
             )
@@ -959,33 +1002,127 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                     .map(|l| output::ai_ledger(&l, json))
             }
         }
-        AiCommand::Refine(a) => run_ai(&outpost, action(AiAction::Refine, a), json).await,
-        AiCommand::Expand(a) => run_ai(&outpost, action(AiAction::Expand, a), json).await,
-        AiCommand::Repurpose(a) => run_ai(&outpost, action(AiAction::Repurpose, a), json).await,
-        AiCommand::Hashtags(a) => run_ai(&outpost, action(AiAction::Hashtags, a), json).await,
-        AiCommand::Reply(a) => run_ai(&outpost, action(AiAction::Reply, a), json).await,
+        AiCommand::Refine(a) => printed(
+            run_ai(&outpost, action(AiAction::Refine, a), json).await,
+            json,
+        ),
+        AiCommand::Expand(a) => printed(
+            run_ai(&outpost, action(AiAction::Expand, a), json).await,
+            json,
+        ),
+        AiCommand::Repurpose(a) => printed(
+            run_ai(&outpost, action(AiAction::Repurpose, a), json).await,
+            json,
+        ),
+        AiCommand::Hashtags(a) => printed(
+            run_ai(&outpost, action(AiAction::Hashtags, a), json).await,
+            json,
+        ),
+        AiCommand::Reply(a) => printed(
+            run_ai(&outpost, action(AiAction::Reply, a), json).await,
+            json,
+        ),
+        AiCommand::Sentiment { apply: true, args } if args.inbox_item.is_none() => {
+            Err(outpost_app::Error::InvalidInput(
+                "--apply sets the label on an inbox item: give it with --inbox-item ID".into(),
+            ))
+        }
+        AiCommand::Sentiment { args, apply } => {
+            let (ask, dry_run) = action(AiAction::Sentiment, args);
+            let item = ask.inbox_item.clone();
+            match run_ai(&outpost, (ask, dry_run), json).await {
+                Ok(Some((a, shown))) if apply => match (item, a.sentiment) {
+                    (Some(id), Some(label)) => outpost
+                        .inbox_set_sentiment(&id, label)
+                        .await
+                        .map(|()| output::ai_answer(&a, shown, json)),
+                    _ => Ok(output::ai_answer(&a, shown, json)),
+                },
+                r => printed(r, json),
+            }
+        }
+        AiCommand::Template { args, save } => {
+            match run_ai(&outpost, action(AiAction::Template, args), json).await {
+                Ok(Some((a, shown))) => match save {
+                    Some(name) => outpost
+                        .create_template(&name, &a.text)
+                        .await
+                        .map(|t| output::ai_template_saved(&a, &t, shown, json)),
+                    None => Ok(output::ai_answer(&a, shown, json)),
+                },
+                r => printed(r, json),
+            }
+        }
+        AiCommand::Image {
+            prompt,
+            model,
+            size,
+            dry_run,
+        } => {
+            let ask = outpost_app::ai::AiImageAsk {
+                prompt,
+                model,
+                size,
+            };
+            if dry_run {
+                outpost
+                    .ai_prepare_image(&ask)
+                    .await
+                    .map(|p| output::ai_prepared(&p, json))
+            } else {
+                outpost
+                    .ai_generate_image(&ask)
+                    .await
+                    .map(|a| output::ai_image(&a, json))
+            }
+        }
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
-/// One assistant action, or with `dry_run` only the exact request it would send.
+/// Prints an action's answer (nothing more after a dry run).
+fn printed(
+    r: outpost_app::Result<Option<(outpost_app::ai::AiAnswer, bool)>>,
+    json: bool,
+) -> outpost_app::Result<ExitCode> {
+    r.map(|a| {
+        a.map_or(ExitCode::SUCCESS, |(a, shown)| {
+            output::ai_answer(&a, shown, json)
+        })
+    })
+}
+
+/// One assistant action (its answer printed as it arrives when streamed; Ctrl-C cancels), or with
+/// `dry_run` only the exact request it would send (then `None`).
 async fn run_ai(
     outpost: &outpost_app::Outpost,
     (ask, dry_run): (outpost_app::ai::AiAsk, bool),
     json: bool,
-) -> outpost_app::Result<ExitCode> {
+) -> outpost_app::Result<Option<(outpost_app::ai::AiAnswer, bool)>> {
     if dry_run {
-        outpost
-            .ai_prepare(&ask)
-            .await
-            .map(|p| output::ai_prepared(&p, json))
-    } else {
-        outpost
-            .ai_run(&ask)
-            .await
-            .map(|a| output::ai_answer(&a, json))
+        let p = outpost.ai_prepare(&ask).await?;
+        output::ai_prepared(&p, json);
+        return Ok(None);
     }
+    let cancel = outpost_app::ai::AiCancel::new();
+    let on_ctrl_c = cancel.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_ctrl_c.cancel();
+        }
+    });
+    let mut streamed = String::new();
+    let mut print = |piece: &str| {
+        streamed.push_str(piece);
+        output::ai_piece(piece);
+    };
+    let answer = outpost.ai_run_streaming(&ask, &mut print, &cancel).await;
+    watcher.abort();
+    let answer = answer?;
+    let shown = ask.stream && answer.text == streamed.trim();
+    output::ai_stream_end(!streamed.is_empty(), ask.stream && !shown);
+    Ok(Some((answer, shown)))
 }
 
 async fn approvals(cmd: ApprovalsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

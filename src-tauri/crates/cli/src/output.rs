@@ -787,13 +787,79 @@ pub fn ai_prepared(p: &outpost_app::ai::AiPrepared, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-pub fn ai_answer(a: &outpost_app::ai::AiAnswer, json: bool) -> ExitCode {
+/// A piece of a streamed answer, printed as it arrives.
+pub fn ai_piece(piece: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(piece.as_bytes());
+    let _ = out.flush();
+}
+
+/// Ends a streamed answer's line; says so when the streamed text was replaced by one that fits.
+pub fn ai_stream_end(printed: bool, replaced: bool) {
+    if printed {
+        println!();
+    }
+    if replaced {
+        eprintln!("outpost: the answer above was over the platform's limit; the text that fits:");
+    }
+}
+
+/// `shown`: the text was already printed as it arrived.
+pub fn ai_answer(a: &outpost_app::ai::AiAnswer, shown: bool, json: bool) -> ExitCode {
     if json {
         return print_json(a);
     }
-    println!("{}", a.text);
+    if !shown {
+        println!("{}", a.text);
+    }
+    if let Some(label) = a.sentiment {
+        eprintln!("outpost: sentiment {}", label.as_str());
+    }
+    if !a.variables.is_empty() {
+        eprintln!("outpost: variables {}", a.variables.join(", "));
+    }
     if a.trimmed {
         eprintln!("outpost: the answer was over the platform's limit and was cut to fit");
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn ai_template_saved(
+    a: &outpost_app::ai::AiAnswer,
+    t: &outpost_app::workspace::TemplateView,
+    shown: bool,
+    json: bool,
+) -> ExitCode {
+    if json {
+        return print_json(&serde_json::json!({ "answer": a, "template": t }));
+    }
+    if !shown {
+        println!("{}", a.text);
+    }
+    eprintln!(
+        "outpost: saved as template {} ({}); variables {}",
+        t.name,
+        t.id,
+        t.variables.join(", ")
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn ai_image(a: &outpost_app::ai::AiImageAnswer, json: bool) -> ExitCode {
+    if json {
+        return print_json(a);
+    }
+    println!(
+        "{}  {}  {}x{}  {} B",
+        a.media.id,
+        a.media.original_name,
+        a.media.width.unwrap_or(0),
+        a.media.height.unwrap_or(0),
+        a.media.bytes
+    );
+    if let Some(r) = &a.revised_prompt {
+        eprintln!("outpost: the provider rewrote the prompt: {r}");
     }
     ExitCode::SUCCESS
 }

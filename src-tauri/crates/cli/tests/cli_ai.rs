@@ -66,6 +66,21 @@ fn emulator() -> Emu {
 }
 
 /// GET on the emulator with a plain socket; the JSON body.
+fn post(origin: &str, path: &str, body: &serde_json::Value) {
+    let hostport = origin.trim_start_matches("http://");
+    let mut s = TcpStream::connect(hostport).unwrap();
+    let body = body.to_string();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {hostport}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut r = String::new();
+    s.read_to_string(&mut r).unwrap();
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+}
+
 fn get(origin: &str, path: &str) -> serde_json::Value {
     let hostport = origin.trim_start_matches("http://");
     let mut s = TcpStream::connect(hostport).unwrap();
@@ -146,12 +161,10 @@ fn set_consent_dry_run_refine_ledger() {
     );
 
     ok(&outpost(&dir, &["ai", "consent"], None));
-    let mut with_json = args.to_vec();
-    with_json.push("--json");
-    let answer: serde_json::Value =
-        serde_json::from_str(&ok(&outpost(&dir, &with_json, None))).unwrap();
-    let text = answer["text"].as_str().unwrap();
-    assert!(text.starts_with("Refined: ") && text.ends_with("our new release is out"));
+    // Without --json the answer is streamed (printed as it arrives).
+    assert!(body.contains(r#""stream":true"#));
+    let printed = ok(&outpost(&dir, &args, None));
+    assert!(printed.starts_with("Refined: ") && printed.ends_with("our new release is out\n"));
     let last = get(&emu.1, "/__emulator/last");
     assert_eq!(
         format!("{}\n", last["body"].as_str().unwrap()),
@@ -159,12 +172,31 @@ fn set_consent_dry_run_refine_ledger() {
         "--dry-run printed byte for byte the body sent"
     );
     assert_eq!(last["headers"]["authorization"], format!("Bearer {KEY}"));
+    // With --json one document at the end (not streamed); its dry run says so too.
+    let mut with_json = args.to_vec();
+    with_json.push("--json");
+    let mut dry_json = with_json.clone();
+    dry_json.push("--dry-run");
+    let prepared: serde_json::Value =
+        serde_json::from_str(&ok(&outpost(&dir, &dry_json, None))).unwrap();
+    let answer: serde_json::Value =
+        serde_json::from_str(&ok(&outpost(&dir, &with_json, None))).unwrap();
+    let text = answer["text"].as_str().unwrap();
+    assert!(text.starts_with("Refined: ") && text.ends_with("our new release is out"));
+    let last = get(&emu.1, "/__emulator/last");
+    assert_eq!(last["body"], prepared["body"]);
+    assert!(
+        prepared["body"]
+            .as_str()
+            .unwrap()
+            .contains(r#""stream":false"#)
+    );
 
     let ledger: serde_json::Value =
         serde_json::from_str(&ok(&outpost(&dir, &["ai", "ledger", "--json"], None))).unwrap();
-    assert_eq!(ledger.as_array().unwrap().len(), 1);
+    assert_eq!(ledger.as_array().unwrap().len(), 2);
     assert_eq!(
-        format!("{}\n", ledger[0]["request_body"].as_str().unwrap()),
+        format!("{}\n", ledger[1]["request_body"].as_str().unwrap()),
         body
     );
     let show = ok(&outpost(&dir, &["ai", "show"], None));
@@ -173,5 +205,124 @@ fn set_consent_dry_run_refine_ledger() {
     assert_eq!(
         ok(&outpost(&dir, &["ai", "ledger", "--json"], None)).trim(),
         "[]"
+    );
+}
+
+#[test]
+fn template_saved_sentiment_and_image_from_the_cli() {
+    let emu = emulator();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let base = format!("{}/v1", emu.1);
+    ok(&outpost(
+        &dir,
+        &[
+            "ai",
+            "set",
+            "--base-url",
+            &base,
+            "--model",
+            "outpost-test-model",
+            "--api-key-stdin",
+        ],
+        Some(&format!("{KEY}\n")),
+    ));
+    ok(&outpost(&dir, &["ai", "consent"], None));
+
+    post(
+        &emu.1,
+        "/__emulator/reply",
+        &serde_json::json!({"content": "Try {{product}} on {{day}}!"}),
+    );
+    let o = outpost(
+        &dir,
+        &["ai", "template", "--text", "launch", "--save", "Launch"],
+        None,
+    );
+    assert_eq!(ok(&o), "Try {{product}} on {{day}}!\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("variables product, day") && err.contains("saved as template Launch"),
+        "{err}"
+    );
+
+    post(
+        &emu.1,
+        "/__emulator/reply",
+        &serde_json::json!({"content": "positive"}),
+    );
+    let v: serde_json::Value = serde_json::from_str(&ok(&outpost(
+        &dir,
+        &["ai", "sentiment", "--text", "love it", "--json"],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(v["sentiment"], "positive");
+
+    let dry = ok(&outpost(
+        &dir,
+        &[
+            "ai",
+            "image",
+            "--prompt",
+            "a lighthouse",
+            "--size",
+            "1024x1024",
+            "--dry-run",
+        ],
+        None,
+    ));
+    let made: serde_json::Value = serde_json::from_str(&ok(&outpost(
+        &dir,
+        &[
+            "ai",
+            "image",
+            "--prompt",
+            "a lighthouse",
+            "--size",
+            "1024x1024",
+            "--json",
+        ],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(
+        format!(
+            "{}\n",
+            get(&emu.1, "/__emulator/last")["body"].as_str().unwrap()
+        ),
+        dry
+    );
+    assert_eq!(made["media"]["mime"], "image/png");
+    assert_eq!(made["prompt"], "a lighthouse");
+    let ledger: serde_json::Value =
+        serde_json::from_str(&ok(&outpost(&dir, &["ai", "ledger", "--json"], None))).unwrap();
+    let actions: Vec<&str> = ledger
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["image", "sentiment", "template"]);
+    // A text and an inbox item at once, --apply without an item, or an unknown item: refused
+    // before anything is sent.
+    let before = get(&emu.1, "/__emulator/log").as_array().unwrap().len();
+    for args in [
+        &["ai", "reply", "--text", "x", "--inbox-item", "y"][..],
+        &["ai", "sentiment", "--text", "x", "--apply"][..],
+        &["ai", "sentiment", "--inbox-item", "no-such-item", "--apply"][..],
+    ] {
+        let o = outpost(&dir, args, None);
+        assert!(!o.status.success(), "{args:?}");
+    }
+    let o = outpost(&dir, &["ai", "reply", "--inbox-item", "no-such-item"], None);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("outpost: ") && err.contains("no-such-item"),
+        "{err}"
+    );
+    assert_eq!(
+        get(&emu.1, "/__emulator/log").as_array().unwrap().len(),
+        before
     );
 }

@@ -1368,6 +1368,46 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Runs an action with the answer streamed: each piece arrives as an `AiStreamDelta` event with
+ * `run_id`; `ai_cancel(run_id)` stops it. Returns the final answer (after the platform check).
+ */
+async aiRunStream(ask: AiAsk, runId: string) : Promise<Result<AiAnswer, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_run_stream", { ask, runId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Cancels a streamed run; `false` when it had already finished.
+ */
+async aiCancel(runId: string) : Promise<boolean> {
+    return await TAURI_INVOKE("ai_cancel", { runId });
+},
+/**
+ * Exactly what an image request would send; sends nothing.
+ */
+async aiPrepareImage(ask: AiImageAsk) : Promise<Result<AiPrepared, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_prepare_image", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Generates an image into the media library (where the endpoint offers the images API).
+ */
+async aiGenerateImage(ask: AiImageAsk) : Promise<Result<AiImageAnswer, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_generate_image", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1375,6 +1415,7 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
 
 
 export const events = __makeEvents__<{
+aiStreamDelta: AiStreamDelta,
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
@@ -1384,6 +1425,7 @@ postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
 schedulingChanged: SchedulingChanged
 }>({
+aiStreamDelta: "ai-stream-delta",
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
@@ -1396,7 +1438,7 @@ schedulingChanged: "scheduling-changed"
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer","ai_cancelled"] as const;
 
 /** user-defined types **/
 
@@ -1427,7 +1469,15 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
 /**
  * An assistant action.
  */
-export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply"
+export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply" | 
+/**
+ * Label a message's sentiment (positive, neutral or negative).
+ */
+"sentiment" | 
+/**
+ * Write a reusable template with `{{variables}}`.
+ */
+"template"
 /**
  * An assistant's answer.
  */
@@ -1459,7 +1509,15 @@ length: number | null; limit: number | null;
 /**
  * The ledger rows of the calls made (one, or two when re-asked).
  */
-call_ids: string[] }
+call_ids: string[]; 
+/**
+ * The label (for `sentiment`).
+ */
+sentiment: SentimentLabel | null; 
+/**
+ * The template's variables in order (for `template`).
+ */
+variables: string[] }
 /**
  * What the user asks the assistant to do.
  */
@@ -1471,7 +1529,16 @@ text: string;
 /**
  * The platform whose rules the answer must follow (required for repurpose).
  */
-platform: Platform | null }
+platform: Platform | null; 
+/**
+ * An inbox item to work on (reply, sentiment): the core reads its text (without e-mail
+ * addresses and phone numbers when that setting is on) and `text` is not used.
+ */
+inbox_item?: string | null; 
+/**
+ * Ask for the answer as server-sent events (`"stream": true` in the body).
+ */
+stream?: boolean }
 /**
  * The result of "test connection".
  */
@@ -1480,6 +1547,34 @@ export type AiConnectionTest = { provider: string; models: string[];
  * Whether the configured model is among them (`true` when the endpoint lists none).
  */
 model_listed: boolean; duration_ms: number }
+/**
+ * A generated image, now in the media library.
+ */
+export type AiImageAnswer = { media: MediaItem; 
+/**
+ * The prompt sent (also in the ledger row, with the media id).
+ */
+prompt: string; 
+/**
+ * The prompt as the provider rewrote it, when it says.
+ */
+revised_prompt: string | null; request_body: string; call_id: string }
+/**
+ * An image to generate (OpenAI's images API, where the endpoint offers it).
+ */
+export type AiImageAsk = { 
+/**
+ * What to draw (sent as it is; the persona is not added).
+ */
+prompt: string; 
+/**
+ * The image model (default `gpt-image-1`).
+ */
+model: string | null; 
+/**
+ * e.g. `1024x1024` (the provider's default when absent).
+ */
+size: string | null }
 /**
  * One ledger row as the UI and CLI show it.
  */
@@ -1527,11 +1622,15 @@ base_url: string; model: string;
 /**
  * Refuse any endpoint not on this machine (loopback).
  */
-local_only?: boolean }
+local_only?: boolean; 
+/**
+ * Remove e-mail addresses and phone numbers from inbox text before it is sent.
+ */
+strip_contacts?: boolean }
 /**
  * The provider settings as shown: never the key, only whether one is saved.
  */
-export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; 
+export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; strip_contacts: boolean; 
 /**
  * The origin requests go to (`scheme://host:port`).
  */
@@ -1540,6 +1639,14 @@ provider: string; has_api_key: boolean;
  * Whether the user consented to this provider under the current policy.
  */
 consented: boolean; policy_version: string; prompt_version: string }
+/**
+ * A piece of a streamed answer (`ai_run_stream`), in arrival order.
+ */
+export type AiStreamDelta = { 
+/**
+ * The id the window gave the run.
+ */
+run_id: string; text: string }
 /**
  * A decision that was recorded.
  */
@@ -2316,7 +2423,11 @@ export type ErrorCode =
 /**
  * The AI provider refused the request or answered empty, unreadable or too long.
  */
-"ai_bad_answer"
+"ai_bad_answer" | 
+/**
+ * The user cancelled an AI request; nothing changed.
+ */
+"ai_cancelled"
 /**
  * One repeat of an evergreen post.
  */
@@ -2976,6 +3087,10 @@ snippet: string;
  * Posts: their status.
  */
 status: string | null }
+/**
+ * A sentiment label (the three of `outpost sentiment`).
+ */
+export type SentimentLabel = "positive" | "neutral" | "negative"
 /**
  * A tag with how often it is used.
  */
