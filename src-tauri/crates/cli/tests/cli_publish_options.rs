@@ -21,10 +21,11 @@ const PASSPHRASE: &str = "publish-options test passphrase, not a secret";
 const MP4: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
 
-/// A profile (passphrase vault) with one account of `platform` connected on its emulator.
+/// A profile (passphrase vault) with one account of `platform` connected on its emulator (or, for
+/// Bluesky, on the reference PDS: no emulator).
 struct Rig {
     platform: Platform,
-    emu: Emulator,
+    emu: Option<Emulator>,
     dir: tempfile::TempDir,
     o: Outpost,
     channel: String,
@@ -46,11 +47,142 @@ async fn rig(platform: Platform) -> Rig {
         .remove(0);
     Rig {
         platform,
-        emu,
+        emu: Some(emu),
         dir,
         o,
         channel,
     }
+}
+
+/// A helper process (`tests/pds/run.sh`, `tests/s3/start.py`) that prints one JSON line once it is
+/// up and serves until its standard input closes (dropped with this).
+struct Helper {
+    info: Value,
+    _child: std::process::Child,
+    _stdin: std::process::ChildStdin,
+}
+
+/// `None` (skip) when the helper is not installed (`installed` missing) and `require` (an
+/// environment variable) is not 1.
+fn helper(installed: &str, require: &str, program: &str, args: &[&str]) -> Option<Helper> {
+    use std::io::BufRead;
+    let root = channels_support::repo_root();
+    if !root.join(installed).exists() {
+        assert!(
+            std::env::var(require).as_deref() != Ok("1"),
+            "{require}=1 but {installed} is missing"
+        );
+        eprintln!("SKIP: {installed} is missing");
+        return None;
+    }
+    let mut child = Command::new(root.join(program))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(line.trim())
+        .unwrap_or_else(|e| panic!("{program} did not start ({e}): {line:?}"));
+    Some(Helper {
+        info,
+        _child: child,
+        _stdin: stdin,
+    })
+}
+
+/// A Bluesky account on the reference PDS, connected with its app password.
+async fn bluesky_rig() -> Option<(Rig, Helper)> {
+    let pds = helper(
+        "tests/pds/node_modules",
+        "OUTPOST_REQUIRE_PDS",
+        "tests/pds/run.sh",
+        &[],
+    )?;
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(
+        dir.path(),
+        outpost_platforms::Endpoints::default(),
+        Arc::new(NoBrowser::default()),
+    );
+    opts.passphrase = Some(Secret::new(PASSPHRASE));
+    let o = Outpost::open(opts).await.unwrap();
+    let channel = o
+        .connect_bluesky(
+            pds.info["pds"].as_str(),
+            pds.info["handle"].as_str().unwrap(),
+            &Secret::new(pds.info["appPassword"].as_str().unwrap()),
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let rig = Rig {
+        platform: Platform::Bluesky,
+        emu: None,
+        dir,
+        o,
+        channel,
+    };
+    Some((rig, pds))
+}
+
+/// The S3-compatible test server (moto behind a strict SigV4 check), set as the profile's media
+/// host through `outpost media-host set`.
+fn media_host(r: &Rig) -> Option<Helper> {
+    let s3 = helper(
+        "tests/s3/.venv/bin/python",
+        "OUTPOST_REQUIRE_S3",
+        "tests/s3/.venv/bin/python",
+        &[
+            channels_support::repo_root()
+                .join("tests/s3/start.py")
+                .to_str()
+                .unwrap(),
+            "outpost-media",
+        ],
+    )?;
+    let field = |k: &str| s3.info[k].as_str().unwrap().to_string();
+    let o = r.run(
+        &[
+            "media-host",
+            "set",
+            "--endpoint",
+            &field("endpoint"),
+            "--bucket",
+            "outpost-media",
+            "--region",
+            &field("region"),
+            "--access-key-id",
+            &field("access_key_id"),
+            "--secret-access-key-stdin",
+            "--path-style",
+        ],
+        Some(&format!("{}\n", field("secret_access_key"))),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(s3)
+}
+
+/// A real image made by ImageMagick (`convert`), e.g. `photo.jpg`.
+fn image(r: &Rig, name: &str) -> String {
+    let p = r.dir.path().join(name);
+    let out = Command::new("convert")
+        .args(["-size", "600x600", "gradient:#c2410c-#fde68a"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p.display().to_string()
 }
 
 impl Rig {
@@ -66,14 +198,18 @@ impl Rig {
         for p in Platform::ALL {
             cmd.env_remove(format!("OUTPOST_ENDPOINT_{}", p.id().to_ascii_uppercase()));
         }
-        // Mastodon's server is the channel's instance, not an endpoint override.
-        if self.platform != Platform::Mastodon {
+        // Mastodon's server is the channel's instance, Bluesky's its PDS: no endpoint override.
+        if let Some(emu) = self
+            .emu
+            .as_ref()
+            .filter(|_| self.platform != Platform::Mastodon)
+        {
             cmd.env(
                 format!(
                     "OUTPOST_ENDPOINT_{}",
                     self.platform.id().to_ascii_uppercase()
                 ),
-                &self.emu.origin,
+                &emu.origin,
             );
         }
         let mut child = cmd.spawn().unwrap();
@@ -112,6 +248,10 @@ impl Rig {
 
     async fn post_count(&self) -> usize {
         self.o.list_posts(1000, 0).await.unwrap().len()
+    }
+
+    fn emu(&self) -> &Emulator {
+        self.emu.as_ref().unwrap()
     }
 
     fn file(&self, name: &str, magic: &[u8], len: usize) -> String {
@@ -154,7 +294,7 @@ async fn tiktok_privacy_comes_from_the_creators_options_with_no_default() {
     let e = r.refused(&base);
     assert!(e.contains("privacy"), "{e}");
     // A privacy level the creator does not offer.
-    r.emu
+    r.emu()
         .admin(
             "tiktok-publishing",
             json!({"creator": {"privacy_level_options": ["FOLLOWER_OF_CREATOR", "SELF_ONLY"]}}),
@@ -170,7 +310,7 @@ async fn tiktok_privacy_comes_from_the_creators_options_with_no_default() {
     a.extend(["--privacy", "only_me"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let posts = posts.as_array().unwrap();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert_eq!(
@@ -223,7 +363,7 @@ async fn pinterest_board_from_the_account_title_and_link_reach_the_pin() {
     ]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let pins = r.emu.admin_get("pins").await;
+    let pins = r.emu().admin_get("pins").await;
     let pins = pins.as_array().unwrap();
     assert_eq!(pins.len(), 1, "{pins:?}");
     assert_eq!(pins[0]["board_id"], board.as_str(), "{pins:?}");
@@ -250,7 +390,7 @@ async fn pinterest_board_from_the_account_title_and_link_reach_the_pin() {
     let d = r.ok(&["posts", "resolve", &job, "publish-now"]);
     assert_eq!(job_of(&d).1, "scheduled", "{d}");
     r.ok(&["run", "--once"]);
-    assert_eq!(r.emu.admin_get("pins").await.as_array().unwrap().len(), 2);
+    assert_eq!(r.emu().admin_get("pins").await.as_array().unwrap().len(), 2);
     let d = r.ok(&["posts", "show", &post_id]);
     assert_eq!(job_of(&d).1, "published", "{d}");
     // A published job cannot be cancelled.
@@ -291,7 +431,7 @@ async fn youtube_title_and_privacy_reach_the_video_and_mark_published_takes_a_ur
     a.extend(["--title", "Conference talk", "--privacy", "unlisted"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let videos = videos.as_array().unwrap();
     assert_eq!(videos.len(), 1, "{videos:?}");
     let v = videos[0].to_string();
@@ -412,7 +552,7 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
     let o = r.run(&["--json", "csv", "import", &good_s], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     r.ok(&["run", "--once"]);
-    let pins = r.emu.admin_get("pins").await;
+    let pins = r.emu().admin_get("pins").await;
     let first = pins
         .as_array()
         .unwrap()
@@ -486,7 +626,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
         "Second",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let posts = posts.as_array().unwrap();
     assert_eq!(posts.len(), 2, "{posts:?}");
     assert!(
@@ -522,7 +662,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
     ]);
     let post_id = d["post"]["id"].as_str().unwrap().to_string();
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
     let d = r.ok(&["posts", "show", &post_id]);
     assert!(
@@ -532,7 +672,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
     assert_eq!(d["targets"][0]["native_scheduling"], true);
     let d = r.ok(&["posts", "cancel", &post_id]);
     assert_eq!(job_of(&d).1, "cancelled", "{d}");
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 0, "{scheduled}");
 }
 
@@ -601,7 +741,7 @@ async fn youtube_category_audience_and_thumbnail_reach_the_video() {
     a.extend(["--category", "27", "--made-for-kids", "--thumbnail", &thumb]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let v = &videos.as_array().unwrap()[0];
     assert_eq!(v["snippet"]["categoryId"], "27", "{v}");
     assert_eq!(
@@ -613,7 +753,7 @@ async fn youtube_category_audience_and_thumbnail_reach_the_video() {
     // Without the flags: People & Blogs, not made for kids.
     r.ok(&base);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let v = &videos.as_array().unwrap()[1];
     assert_eq!(v["snippet"]["categoryId"], "22", "{v}");
     assert_eq!(
@@ -668,7 +808,7 @@ async fn tiktok_disclosure_reaches_the_post_and_a_too_long_video_is_refused_firs
     a.extend(["--privacy", "followers", "--disclose", "both"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let info = &posts.as_array().unwrap()[0]["post_info"];
     assert_eq!(info["brand_content_toggle"], true, "{info}");
     assert_eq!(info["brand_organic_toggle"], true, "{info}");
@@ -718,7 +858,7 @@ async fn x_thread_first_reply_and_alt_count() {
         "3/3 enjoy",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let texts: Vec<&str> = posts
         .as_array()
         .unwrap()
@@ -761,7 +901,7 @@ async fn facebook_link_post_and_linkedin_first_comment() {
         "https://example.com/menu",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let p = &posts.as_array().unwrap()[0];
     assert_eq!(p["link"], "https://example.com/menu", "{p}");
 
@@ -778,8 +918,11 @@ async fn facebook_link_post_and_linkedin_first_comment() {
         "Apply at example.com/jobs",
     ]);
     r.ok(&["run", "--once"]);
-    assert_eq!(r.emu.admin_get("posts").await.as_array().unwrap().len(), 1);
-    let comments = r.emu.admin_get("comments").await;
+    assert_eq!(
+        r.emu().admin_get("posts").await.as_array().unwrap().len(),
+        1
+    );
+    let comments = r.emu().admin_get("comments").await;
     assert!(
         comments.to_string().contains("Apply at example.com/jobs"),
         "{comments}"
@@ -819,7 +962,7 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     ]);
     assert_eq!(kept["targets"][0]["native_scheduling"], false, "{kept}");
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
     assert!(scheduled.to_string().contains("Handed over"), "{scheduled}");
 
@@ -828,7 +971,7 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     input.text = "Handed over, edited".into();
     r.o.update_post(&post_id, input).await.unwrap();
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     let all = scheduled.as_array().unwrap();
     assert_eq!(all.len(), 1, "the old copy is withdrawn: {scheduled}");
     assert!(
@@ -839,5 +982,311 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     assert!(
         d["targets"][0]["job"]["native_schedule_id"].is_string(),
         "{d}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instagram_reel_placement_alt_text_and_first_comment() {
+    let r = rig(Platform::Instagram).await;
+    let Some(_s3) = media_host(&r) else { return };
+    let c = r.channel.clone();
+    let photo = image(&r, "latte.jpg");
+    // Instagram has no threads, no privacy, and a placement only for videos.
+    for (extra, field) in [
+        (vec!["--thread", "more"], "thread"),
+        (vec!["--privacy", "public"], "privacy"),
+        (vec!["--link", "https://example.com"], "link"),
+    ] {
+        let mut a = vec![
+            "posts",
+            "create",
+            "--channel",
+            &c,
+            "--text",
+            "x",
+            "--media",
+            &photo,
+        ];
+        a.extend(extra);
+        let e = r.refused(&a);
+        assert!(e.contains(field) && e.contains("Instagram"), "{field}: {e}");
+    }
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Latte art Friday",
+        "--media",
+        &photo,
+        "--alt",
+        "A latte with a fern drawn in the foam",
+        "--first-comment",
+        "#latteart #coffee",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let p = &posts.as_array().unwrap()[0];
+    assert_eq!(p["media_type"], "IMAGE", "{p}");
+    assert_eq!(p["text"], "Latte art Friday", "{p}");
+    assert_eq!(
+        p["items"][0]["alt_text"], "A latte with a fern drawn in the foam",
+        "{p}"
+    );
+    assert_eq!(p["comments"][0]["message"], "#latteart #coffee", "{p}");
+
+    // A video shown in the Reels tab only: a reel not shared to the feed.
+    let video = r.dir.path().join("pour.mp4");
+    std::fs::write(&video, mp4_lasting(12)).unwrap();
+    let video = video.display().to_string();
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "The pour",
+        "--media",
+        &video,
+        "--placement",
+        "reel",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let reel = &posts.as_array().unwrap()[1];
+    assert_eq!(reel["media_type"], "REELS", "{reel}");
+    assert_eq!(reel["share_to_feed"], false, "{reel}");
+    let list = r.ok(&["posts", "list"]);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["post"]["status"] == "published"),
+        "{list}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn threads_thread_parts_and_first_reply_in_order() {
+    let r = rig(Platform::Threads).await;
+    let c = r.channel.clone();
+    for (extra, field) in [
+        (vec!["--title", "T"], "title"),
+        (vec!["--placement", "reel"], "placement"),
+        (vec!["--privacy", "public"], "privacy"),
+    ] {
+        let mut a = vec!["posts", "create", "--channel", &c, "--text", "x"];
+        a.extend(extra);
+        let e = r.refused(&a);
+        assert!(e.contains(field) && e.contains("Threads"), "{field}: {e}");
+    }
+    // A part over Threads' 500 characters is named before anything is stored.
+    let long = "p".repeat(501);
+    let e = r.refused(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "ok",
+        "--thread",
+        &long,
+    ]);
+    assert!(e.contains("500"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Roasting day 1/3",
+        "--thread",
+        "2/3 first crack at 9 minutes",
+        "--thread",
+        "3/3 resting overnight",
+        "--first-comment",
+        "Questions welcome",
+    ]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    let texts: Vec<&str> = posts
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Roasting day 1/3",
+            "2/3 first crack at 9 minutes",
+            "3/3 resting overnight",
+            "Questions welcome"
+        ],
+        "{posts:?}"
+    );
+    // Each part replies to the one before; the first reply goes under the thread.
+    assert!(posts[0]["reply_to"].is_null(), "{posts:?}");
+    for i in 1..3 {
+        assert_eq!(posts[i]["reply_to"], posts[i - 1]["id"], "{posts:?}");
+    }
+    assert!(posts[3]["reply_to"].is_string(), "{posts:?}");
+    assert!(posts.iter().all(|p| p["media_type"] == "TEXT"), "{posts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
+    let Some((r, pds)) = bluesky_rig().await else {
+        return;
+    };
+    let c = r.channel.clone();
+    let photo = image(&r, "beans.png");
+    for (extra, field) in [
+        (vec!["--link", "https://example.com"], "link"),
+        (vec!["--privacy", "public"], "privacy"),
+        (
+            vec!["--native-schedule", "--at", "2099-01-01T09:00:00Z"],
+            "native",
+        ),
+    ] {
+        let mut a = vec!["posts", "create", "--channel", &c, "--text", "x"];
+        a.extend(extra);
+        let e = r.refused(&a);
+        assert!(e.contains(field) && e.contains("Bluesky"), "{field}: {e}");
+    }
+    let e = r.refused(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "x",
+        "--alt",
+        "one",
+        "--alt",
+        "two",
+        "--media",
+        &photo,
+    ]);
+    assert!(e.contains("alt"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "New beans from Huila",
+        "--media",
+        &photo,
+        "--alt",
+        "A paper bag of green coffee beans",
+        "--thread",
+        "Tasting notes: panela, red apple",
+        "--first-comment",
+        "On the shelf Monday",
+    ]);
+    r.ok(&["run", "--once"]);
+    let url = format!(
+        "{}/xrpc/com.atproto.repo.listRecords?repo={}&collection=app.bsky.feed.post&limit=100",
+        pds.info["pds"].as_str().unwrap(),
+        pds.info["did"].as_str().unwrap()
+    );
+    let v: Value = channels_support::http_client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Record keys are chosen by the client (idempotent writes): order by creation time.
+    let mut records = v["records"].as_array().unwrap().clone();
+    records.sort_by_key(|r| {
+        r["value"]["createdAt"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let texts: Vec<&str> = records
+        .iter()
+        .map(|r| r["value"]["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "New beans from Huila",
+            "Tasting notes: panela, red apple",
+            "On the shelf Monday"
+        ],
+        "{v}"
+    );
+    let root = &records[0];
+    assert_eq!(
+        root["value"]["embed"]["images"][0]["alt"], "A paper bag of green coffee beans",
+        "{root}"
+    );
+    assert_eq!(
+        records[1]["value"]["reply"]["parent"]["uri"], root["uri"],
+        "{v}"
+    );
+    assert_eq!(
+        records[2]["value"]["reply"]["root"]["uri"], root["uri"],
+        "{v}"
+    );
+    let list = r.ok(&["posts", "list"]);
+    assert_eq!(list[0]["post"]["status"], "published", "{list}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unconfirmed_post_is_resolved_from_the_cli() {
+    let r = rig(Platform::X).await;
+    let c = r.channel.clone();
+    // The tweet is created but the answer never arrives: X has no idempotency key, so the post
+    // is unconfirmed (never sent again blindly).
+    r.emu()
+        .admin(
+            "delay",
+            json!({"path": "/2/tweets", "drop_after": true, "times": 1}),
+        )
+        .await;
+    let d = r.ok(&[
+        "posts",
+        "create",
+        "--channel",
+        &c,
+        "--text",
+        "Did it go out?",
+    ]);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    r.ok(&["run", "--once"]);
+    let (job, state) = job_of(&r.ok(&["posts", "show", &post_id]));
+    assert_eq!(state, "unconfirmed");
+    // The user checked at X: it is live. Marking it published wants the URL to be one.
+    assert!(
+        r.refused(&[
+            "posts",
+            "resolve",
+            &job,
+            "mark-published",
+            "--url",
+            "not a url"
+        ])
+        .contains("url")
+    );
+    let tweet = &r.emu().admin_get("posts").await.as_array().unwrap()[0].clone();
+    let url = format!("https://x.com/i/status/{}", tweet["id"].as_str().unwrap());
+    let d = r.ok(&["posts", "resolve", &job, "mark-published", "--url", &url]);
+    let (_, state) = job_of(&d);
+    assert_eq!(state, "published", "{d}");
+    assert_eq!(d["targets"][0]["job"]["platform_url"], url.as_str(), "{d}");
+    assert_eq!(
+        r.ok(&["posts", "show", &post_id])["post"]["status"],
+        "published"
     );
 }

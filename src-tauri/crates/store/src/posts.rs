@@ -383,10 +383,28 @@ pub type CalendarItemRow = (
     i64,
     Option<String>,
     Option<String>,
+    i64,
+    i64,
 );
 
+/// Two columns about a post `p` for its card's marks: how many of its jobs were handed to the
+/// platform (native scheduling) and are not cancelled or failed, and how many of its published
+/// jobs have a first comment that did not go out (failed, or its outcome unknown).
+#[macro_export]
+macro_rules! post_mark_columns {
+    () => {
+        "(SELECT count(*) FROM post_targets t JOIN publish_jobs j ON j.post_target_id = t.id
+            WHERE t.post_id = p.id AND j.native_schedule_id IS NOT NULL
+              AND j.state IN ('scheduled', 'publishing', 'published', 'unconfirmed')),
+         (SELECT count(*) FROM post_targets t JOIN publish_jobs j ON j.post_target_id = t.id
+            JOIN publish_parts pp ON pp.job_id = j.id
+            WHERE t.post_id = p.id AND j.state = 'published' AND pp.kind = 'comment'
+              AND pp.state IN ('failed', 'sending'))"
+    };
+}
+
 /// What a calendar entry shows, for the posts `p` (see [`CalendarItemRow`]).
-const CALENDAR_COLUMNS: &str = "p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
+const CALENDAR_COLUMNS: &str = concat!("p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
             (SELECT group_concat(c.id || char(31) || c.platform || char(31) ||
                     CASE WHEN c.handle = '' THEN c.display_name ELSE c.handle END, char(30))
                FROM post_targets t JOIN channels c ON c.id = t.channel_id WHERE t.post_id = p.id),
@@ -395,7 +413,9 @@ const CALENDAR_COLUMNS: &str = "p.id, p.status, p.scheduled_at, p.time_zone, sub
             (SELECT count(*) FROM post_media m WHERE m.post_id = p.id),
             (SELECT m.media_id FROM post_media m WHERE m.post_id = p.id ORDER BY m.position LIMIT 1),
             (SELECT a.mime FROM post_media m JOIN media_assets a ON a.id = m.media_id
-               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)";
+               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1), ",
+    post_mark_columns!()
+);
 
 /// The filter's conditions on posts `p` (` AND …`), their values bound from `?{first}` on.
 fn calendar_filter_sql(filter: &CalendarFilter, p: &str, first: usize) -> (String, Vec<String>) {
@@ -511,8 +531,10 @@ pub async fn calendar_items_per_day<'e, E: SqliteExecutor<'e>>(
                     r.try_get(8)?,
                     r.try_get(9)?,
                     r.try_get(10)?,
+                    r.try_get(11)?,
+                    r.try_get(12)?,
                 ),
-                r.try_get(11)?,
+                r.try_get(13)?,
             ))
         })
         .collect()

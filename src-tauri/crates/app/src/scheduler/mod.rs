@@ -9,6 +9,7 @@ mod native;
 mod parts;
 pub mod rates;
 pub mod time;
+mod watch;
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,7 @@ pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
 pub use engine::{COMMENT_FAILED, OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
 pub(crate) use parts::JobParts;
+pub use watch::WATCH_EVERY;
 
 use crate::{Outpost, Result};
 
@@ -51,6 +53,9 @@ pub enum SchedulerEvent {
         #[cfg_attr(feature = "specta", specta(type = f64))]
         total: u64,
     },
+    /// Posts or their publishing changed in the data directory, possibly by another process (the
+    /// CLI, `outpost run`, a CSV import): the calendar and the board reload.
+    PostsChanged,
     /// The timer is armed for `next_at` (unix ms), or idle.
     Armed {
         #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
