@@ -200,6 +200,23 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     assert.equal(pin.board_id, boards[1].id);
     assert.equal(pin.link, 'https://example.com/menu');
     assert.equal(pin.alt_text, 'A chalkboard menu with spring drinks');
+
+    // --- The options panels in dark mode (a new post: YouTube's and TikTok's options).
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await setChips(app, { tiktok: true, youtube: true, pinterest: true });
+    await app.type('composer-text', 'Dark mode check');
+    await openTab(app, 'youtube');
+    await app.screenshot('options-youtube-dark');
+    await openTab(app, 'tiktok');
+    await app.waitForText('target-options-tiktok', (t) => t.includes('Posting as'), 20_000);
+    await app.screenshot('options-tiktok-dark');
+    await openTab(app, 'pinterest');
+    await choose(app, 'option-board', boards[0].id);
+    await app.screenshot('options-pinterest-dark');
   } finally {
     await app.close();
   }

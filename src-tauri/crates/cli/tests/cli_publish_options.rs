@@ -5,6 +5,7 @@
 
 #[path = "../../app/tests/channels_support/mod.rs"]
 mod channels_support;
+mod helper_process;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use channels_support::{
     Emulator, NoBrowser, connect_accounts, endpoints_for, options, register_app, uses_secret,
 };
+use helper_process::{Helper, helper};
 use outpost_app::Outpost;
 use outpost_platforms::{Platform, Secret};
 use serde_json::{Value, json};
@@ -52,48 +54,6 @@ async fn rig(platform: Platform) -> Rig {
         o,
         channel,
     }
-}
-
-/// A helper process (`tests/pds/run.sh`, `tests/s3/start.py`) that prints one JSON line once it is
-/// up and serves until its standard input closes (dropped with this).
-struct Helper {
-    info: Value,
-    _child: std::process::Child,
-    _stdin: std::process::ChildStdin,
-}
-
-/// `None` (skip) when the helper is not installed (`installed` missing) and `require` (an
-/// environment variable) is not 1.
-fn helper(installed: &str, require: &str, program: &str, args: &[&str]) -> Option<Helper> {
-    use std::io::BufRead;
-    let root = channels_support::repo_root();
-    if !root.join(installed).exists() {
-        assert!(
-            std::env::var(require).as_deref() != Ok("1"),
-            "{require}=1 but {installed} is missing"
-        );
-        eprintln!("SKIP: {installed} is missing");
-        return None;
-    }
-    let mut child = Command::new(root.join(program))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: Value = serde_json::from_str(line.trim())
-        .unwrap_or_else(|e| panic!("{program} did not start ({e}): {line:?}"));
-    Some(Helper {
-        info,
-        _child: child,
-        _stdin: stdin,
-    })
 }
 
 /// A Bluesky account on the reference PDS, connected with its app password.
@@ -248,6 +208,45 @@ impl Rig {
 
     async fn post_count(&self) -> usize {
         self.o.list_posts(1000, 0).await.unwrap().len()
+    }
+
+    /// `posts create` on the rig's channel with `text` and `extra` flags.
+    fn create_args<'a>(&'a self, text: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut a = vec![
+            "posts",
+            "create",
+            "--channel",
+            &self.channel,
+            "--text",
+            text,
+        ];
+        a.extend_from_slice(extra);
+        a
+    }
+
+    /// `posts create` (see [`Rig::create_args`]); the `--json` output.
+    fn create(&self, text: &str, extra: &[&str]) -> Value {
+        self.ok(&self.create_args(text, extra))
+    }
+
+    /// `posts create` that must be refused; the refusal.
+    fn create_refused(&self, text: &str, extra: &[&str]) -> String {
+        self.refused(&self.create_args(text, extra))
+    }
+
+    /// Each flag set the platform does not use is refused naming the field and the platform, and
+    /// nothing is stored.
+    async fn refuses_fields(&self, base: &[&str], cases: &[(&[&str], &str)]) {
+        for (flags, field) in cases {
+            let mut a = base.to_vec();
+            a.extend_from_slice(flags);
+            let e = self.create_refused("x", &a);
+            assert!(
+                e.contains(field) && e.contains(self.platform.name()),
+                "{field}: {e}"
+            );
+        }
+        assert_eq!(self.post_count().await, 0, "a refused post stores nothing");
     }
 
     fn emu(&self) -> &Emulator {
@@ -989,129 +988,91 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
 async fn instagram_reel_placement_alt_text_and_first_comment() {
     let r = rig(Platform::Instagram).await;
     let Some(_s3) = media_host(&r) else { return };
-    let c = r.channel.clone();
     let photo = image(&r, "latte.jpg");
-    // Instagram has no threads, no privacy, and a placement only for videos.
-    for (extra, field) in [
-        (vec!["--thread", "more"], "thread"),
-        (vec!["--privacy", "public"], "privacy"),
-        (vec!["--link", "https://example.com"], "link"),
-    ] {
-        let mut a = vec![
-            "posts",
-            "create",
-            "--channel",
-            &c,
-            "--text",
-            "x",
+    // Instagram has no threads, no privacy, no link.
+    r.refuses_fields(
+        &["--media", &photo],
+        &[
+            (&["--thread", "more"], "thread"),
+            (&["--privacy", "public"], "privacy"),
+            (&["--link", "https://example.com"], "link"),
+        ],
+    )
+    .await;
+
+    let alt = "A latte with a fern drawn in the foam";
+    r.create(
+        "Latte art Friday",
+        &[
             "--media",
             &photo,
-        ];
-        a.extend(extra);
-        let e = r.refused(&a);
-        assert!(e.contains(field) && e.contains("Instagram"), "{field}: {e}");
-    }
-    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
-
-    r.ok(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
-        "Latte art Friday",
-        "--media",
-        &photo,
-        "--alt",
-        "A latte with a fern drawn in the foam",
-        "--first-comment",
-        "#latteart #coffee",
-    ]);
+            "--alt",
+            alt,
+            "--first-comment",
+            "#latteart #coffee",
+        ],
+    );
     r.ok(&["run", "--once"]);
     let posts = r.emu().admin_get("posts").await;
     let p = &posts.as_array().unwrap()[0];
     assert_eq!(p["media_type"], "IMAGE", "{p}");
     assert_eq!(p["text"], "Latte art Friday", "{p}");
-    assert_eq!(
-        p["items"][0]["alt_text"], "A latte with a fern drawn in the foam",
-        "{p}"
-    );
+    assert_eq!(p["items"][0]["alt_text"], alt, "{p}");
     assert_eq!(p["comments"][0]["message"], "#latteart #coffee", "{p}");
 
     // A video shown in the Reels tab only: a reel not shared to the feed.
     let video = r.dir.path().join("pour.mp4");
     std::fs::write(&video, mp4_lasting(12)).unwrap();
     let video = video.display().to_string();
-    r.ok(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
-        "The pour",
-        "--media",
-        &video,
-        "--placement",
-        "reel",
-    ]);
+    r.create("The pour", &["--media", &video, "--placement", "reel"]);
     r.ok(&["run", "--once"]);
     let posts = r.emu().admin_get("posts").await;
     let reel = &posts.as_array().unwrap()[1];
     assert_eq!(reel["media_type"], "REELS", "{reel}");
     assert_eq!(reel["share_to_feed"], false, "{reel}");
     let list = r.ok(&["posts", "list"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
     assert!(
-        list.as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["post"]["status"] == "published"),
-        "{list}"
+        list.iter().all(|p| p["post"]["status"] == "published"),
+        "{list:?}"
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn threads_thread_parts_and_first_reply_in_order() {
     let r = rig(Platform::Threads).await;
-    let c = r.channel.clone();
-    for (extra, field) in [
-        (vec!["--title", "T"], "title"),
-        (vec!["--placement", "reel"], "placement"),
-        (vec!["--privacy", "public"], "privacy"),
-    ] {
-        let mut a = vec!["posts", "create", "--channel", &c, "--text", "x"];
-        a.extend(extra);
-        let e = r.refused(&a);
-        assert!(e.contains(field) && e.contains("Threads"), "{field}: {e}");
-    }
+    r.refuses_fields(
+        &[],
+        &[
+            (&["--title", "T"], "title"),
+            (&["--placement", "reel"], "placement"),
+            (&["--privacy", "public"], "privacy"),
+        ],
+    )
+    .await;
     // A part over Threads' 500 characters is named before anything is stored.
-    let long = "p".repeat(501);
-    let e = r.refused(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
-        "ok",
-        "--thread",
-        &long,
-    ]);
+    let e = r.create_refused("ok", &["--thread", &"p".repeat(501)]);
     assert!(e.contains("500"), "{e}");
     assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
 
-    r.ok(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
+    let parts = [
         "Roasting day 1/3",
-        "--thread",
         "2/3 first crack at 9 minutes",
-        "--thread",
         "3/3 resting overnight",
-        "--first-comment",
         "Questions welcome",
-    ]);
+    ];
+    r.create(
+        parts[0],
+        &[
+            "--thread",
+            parts[1],
+            "--thread",
+            parts[2],
+            "--first-comment",
+            parts[3],
+        ],
+    );
     r.ok(&["run", "--once"]);
     let posts = r.emu().admin_get("posts").await;
     let posts = posts.as_array().unwrap();
@@ -1119,16 +1080,7 @@ async fn threads_thread_parts_and_first_reply_in_order() {
         .iter()
         .map(|p| p["text"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(
-        texts,
-        [
-            "Roasting day 1/3",
-            "2/3 first crack at 9 minutes",
-            "3/3 resting overnight",
-            "Questions welcome"
-        ],
-        "{posts:?}"
-    );
+    assert_eq!(texts, parts, "{posts:?}");
     // Each part replies to the one before; the first reply goes under the thread.
     assert!(posts[0]["reply_to"].is_null(), "{posts:?}");
     for i in 1..3 {
@@ -1143,54 +1095,42 @@ async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
     let Some((r, pds)) = bluesky_rig().await else {
         return;
     };
-    let c = r.channel.clone();
     let photo = image(&r, "beans.png");
-    for (extra, field) in [
-        (vec!["--link", "https://example.com"], "link"),
-        (vec!["--privacy", "public"], "privacy"),
-        (
-            vec!["--native-schedule", "--at", "2099-01-01T09:00:00Z"],
-            "native",
-        ),
-    ] {
-        let mut a = vec!["posts", "create", "--channel", &c, "--text", "x"];
-        a.extend(extra);
-        let e = r.refused(&a);
-        assert!(e.contains(field) && e.contains("Bluesky"), "{field}: {e}");
-    }
-    let e = r.refused(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
-        "x",
-        "--alt",
-        "one",
-        "--alt",
-        "two",
-        "--media",
-        &photo,
-    ]);
+    r.refuses_fields(
+        &[],
+        &[
+            (&["--link", "https://example.com"], "link"),
+            (&["--privacy", "public"], "privacy"),
+            (
+                &["--native-schedule", "--at", "2099-01-01T09:00:00Z"],
+                "native",
+            ),
+        ],
+    )
+    .await;
+    let e = r.create_refused("x", &["--alt", "one", "--alt", "two", "--media", &photo]);
     assert!(e.contains("alt"), "{e}");
     assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
 
-    r.ok(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
+    let parts = [
         "New beans from Huila",
-        "--media",
-        &photo,
-        "--alt",
-        "A paper bag of green coffee beans",
-        "--thread",
         "Tasting notes: panela, red apple",
-        "--first-comment",
         "On the shelf Monday",
-    ]);
+    ];
+    let alt = "A paper bag of green coffee beans";
+    r.create(
+        parts[0],
+        &[
+            "--media",
+            &photo,
+            "--alt",
+            alt,
+            "--thread",
+            parts[1],
+            "--first-comment",
+            parts[2],
+        ],
+    );
     r.ok(&["run", "--once"]);
     let url = format!(
         "{}/xrpc/com.atproto.repo.listRecords?repo={}&collection=app.bsky.feed.post&limit=100",
@@ -1217,20 +1157,9 @@ async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
         .iter()
         .map(|r| r["value"]["text"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(
-        texts,
-        [
-            "New beans from Huila",
-            "Tasting notes: panela, red apple",
-            "On the shelf Monday"
-        ],
-        "{v}"
-    );
+    assert_eq!(texts, parts, "{v}");
     let root = &records[0];
-    assert_eq!(
-        root["value"]["embed"]["images"][0]["alt"], "A paper bag of green coffee beans",
-        "{root}"
-    );
+    assert_eq!(root["value"]["embed"]["images"][0]["alt"], alt, "{root}");
     assert_eq!(
         records[1]["value"]["reply"]["parent"]["uri"], root["uri"],
         "{v}"
@@ -1246,7 +1175,6 @@ async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unconfirmed_post_is_resolved_from_the_cli() {
     let r = rig(Platform::X).await;
-    let c = r.channel.clone();
     // The tweet is created but the answer never arrives: X has no idempotency key, so the post
     // is unconfirmed (never sent again blindly).
     r.emu()
@@ -1255,19 +1183,12 @@ async fn an_unconfirmed_post_is_resolved_from_the_cli() {
             json!({"path": "/2/tweets", "drop_after": true, "times": 1}),
         )
         .await;
-    let d = r.ok(&[
-        "posts",
-        "create",
-        "--channel",
-        &c,
-        "--text",
-        "Did it go out?",
-    ]);
+    let d = r.create("Did it go out?", &[]);
     let post_id = d["post"]["id"].as_str().unwrap().to_string();
     r.ok(&["run", "--once"]);
     let (job, state) = job_of(&r.ok(&["posts", "show", &post_id]));
     assert_eq!(state, "unconfirmed");
-    // The user checked at X: it is live. Marking it published wants the URL to be one.
+    // The user checked at X: it is live. The address given must be a web address.
     assert!(
         r.refused(&[
             "posts",
@@ -1279,7 +1200,7 @@ async fn an_unconfirmed_post_is_resolved_from_the_cli() {
         ])
         .contains("url")
     );
-    let tweet = &r.emu().admin_get("posts").await.as_array().unwrap()[0].clone();
+    let tweet = r.emu().admin_get("posts").await[0].clone();
     let url = format!("https://x.com/i/status/{}", tweet["id"].as_str().unwrap());
     let d = r.ok(&["posts", "resolve", &job, "mark-published", "--url", &url]);
     let (_, state) = job_of(&d);
@@ -1288,5 +1209,10 @@ async fn an_unconfirmed_post_is_resolved_from_the_cli() {
     assert_eq!(
         r.ok(&["posts", "show", &post_id])["post"]["status"],
         "published"
+    );
+    assert_eq!(
+        r.emu().requests("POST", "/2/tweets").await.len(),
+        1,
+        "never sent twice"
     );
 }

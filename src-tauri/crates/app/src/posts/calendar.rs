@@ -175,19 +175,20 @@ impl Outpost {
             .map(
                 |(
                     (
-                        id,
-                        status,
-                        at,
-                        zone,
-                        excerpt,
-                        campaign,
-                        chans,
-                        states,
-                        media,
-                        first,
-                        mime,
-                        handed_off,
-                        comment_problems,
+                        (
+                            id,
+                            status,
+                            at,
+                            zone,
+                            excerpt,
+                            campaign,
+                            chans,
+                            states,
+                            media,
+                            first,
+                            mime,
+                        ),
+                        (handed_off, comment_problems),
                     ),
                     total,
                 )| {

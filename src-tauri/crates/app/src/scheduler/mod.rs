@@ -18,7 +18,6 @@ pub(crate) use engine::{AttemptError, NATIVE_MIN_LEAD_MS};
 pub use engine::{COMMENT_FAILED, OnceReport, Scheduler, SchedulerConfig};
 pub use lock::SchedulerLock;
 pub(crate) use parts::JobParts;
-pub use watch::WATCH_EVERY;
 
 use crate::{Outpost, Result};
 

@@ -13,7 +13,7 @@ use super::SchedulerEvent;
 use crate::Outpost;
 
 /// How often the data version is read (one `PRAGMA` on an idle connection).
-pub const WATCH_EVERY: Duration = Duration::from_secs(1);
+pub(crate) const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 impl Outpost {
     /// Watches the data directory's database for changes to posts made elsewhere (see the module
@@ -29,6 +29,9 @@ impl Outpost {
         let mut version: Option<i64> = None;
         let mut seen = PostsFingerprint::default();
         loop {
+            if self.store().pool().is_closed() {
+                return;
+            }
             match watch.data_version().await {
                 Ok(v) if version != Some(v) => {
                     let first = version.is_none();
@@ -47,12 +50,7 @@ impl Outpost {
                     }
                 }
                 Ok(_) => {}
-                Err(e) => {
-                    if self.store().pool().is_closed() {
-                        return;
-                    }
-                    tracing::debug!("change watch: {e}");
-                }
+                Err(e) => tracing::debug!("change watch: {e}"),
             }
             tokio::time::sleep(WATCH_EVERY).await;
         }
