@@ -14,7 +14,7 @@ import { launch, stopDriver, freshDataDir, cliBinary, repoRoot, startEmulator, a
 
 const CLIENT_ID = 'e2e-options-client';
 const CLIENT_SECRET = 'e2e-options-secret-not-real';
-const PLATFORMS = ['tiktok', 'youtube', 'pinterest'];
+const PLATFORMS = ['tiktok', 'youtube', 'pinterest', 'facebook', 'linkedin', 'threads'];
 const emulators = {};
 
 /** Runs the CLI with `input` on stdin; exits non-zero → the test fails with its stderr. */
@@ -80,6 +80,17 @@ async function openTab(app, platform) {
     app.script(`const t = document.querySelector('[data-testid="variant-tab"][data-platform="${platform}"]'); if (!t) return false; t.click(); return true;`),
   20_000);
   await app.waitFor(`target-options-${platform}`);
+}
+
+/** Sets a text field as a user typing does (input, then change when it loses focus). */
+async function fill(app, testId, text) {
+  await app.waitFor(testId);
+  await app.script(
+    `const el = document.querySelector('[data-testid="${testId}"]');
+     el.focus(); el.value = arguments[0];
+     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
+    text,
+  );
 }
 
 /** Chooses `value` in the select `testId` once it offers it (options load from the platform). */
@@ -217,6 +228,61 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     await openTab(app, 'pinterest');
     await choose(app, 'option-board', boards[0].id);
     await app.screenshot('options-pinterest-dark');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a Facebook link post with a first comment, a LinkedIn first comment and a Threads thread set in the composer reach each platform', async () => {
+  const dataDir = freshDataDir('publish-options-2');
+  await connect(dataDir, 'facebook', '7400');
+  await connect(dataDir, 'linkedin', '7500');
+  await connect(dataDir, 'threads', '7600');
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await setChips(app, { facebook: true, linkedin: true, threads: true });
+    await app.type('composer-text', 'Our spring menu is here');
+
+    await openTab(app, 'facebook');
+    await fill(app, 'option-link', 'https://example.com/spring');
+    await fill(app, 'variant-first-comment', 'Order ahead at example.com');
+    await app.screenshot('options-facebook');
+    await openTab(app, 'linkedin');
+    await fill(app, 'variant-first-comment', 'We are hiring baristas too');
+    await openTab(app, 'threads');
+    await app.click('variant-add-thread-part');
+    await fill(app, 'variant-thread-part', 'Oat milk at no extra cost');
+    await app.screenshot('options-threads');
+
+    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
+    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
+    await app.click('composer-submit');
+
+    // The account has two Pages, both chosen: only the first one's tab set the link.
+    const pagePosts = await until('both Pages posted', async () => {
+      const p = await emulators.facebook.admin('posts');
+      return p.length === 2 && p;
+    });
+    assert.deepEqual(pagePosts.map((p) => p.link ?? null).sort(), ['https://example.com/spring', null].sort(), JSON.stringify(pagePosts));
+    const fbComments = await until('the Facebook first comment', async () => {
+      const c = await emulators.facebook.admin('comments');
+      return c.length > 0 && c;
+    });
+    assert.ok(JSON.stringify(fbComments).includes('Order ahead at example.com'), JSON.stringify(fbComments));
+    await until('the LinkedIn post', async () => (await emulators.linkedin.admin('posts')).length === 1);
+    const liComments = await until('the LinkedIn first comment', async () => {
+      const c = await emulators.linkedin.admin('comments');
+      return c.length > 0 && c;
+    });
+    assert.ok(JSON.stringify(liComments).includes('We are hiring baristas too'), JSON.stringify(liComments));
+    const threads = await until('the Threads thread', async () => {
+      const t = await emulators.threads.admin('posts');
+      return t.length === 2 && t;
+    });
+    assert.deepEqual(threads.map((t) => t.text), ['Our spring menu is here', 'Oat milk at no extra cost']);
+    assert.equal(threads[1].reply_to, threads[0].id);
   } finally {
     await app.close();
   }
