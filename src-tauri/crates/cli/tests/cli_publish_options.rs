@@ -131,9 +131,14 @@ fn media_host(r: &Rig) -> Option<Helper> {
 
 /// A real image made by ImageMagick (`convert`), e.g. `photo.jpg`.
 fn image(r: &Rig, name: &str) -> String {
+    image_sized(r, name, "600x600")
+}
+
+/// [`image`] of another size (other bytes: not the same file in the media library).
+fn image_sized(r: &Rig, name: &str, size: &str) -> String {
     let p = r.dir.path().join(name);
     let out = Command::new("convert")
-        .args(["-size", "600x600", "gradient:#c2410c-#fde68a"])
+        .args(["-size", size, "gradient:#c2410c-#fde68a"])
         .arg(&p)
         .output()
         .unwrap();
@@ -247,6 +252,18 @@ impl Rig {
             );
         }
         assert_eq!(self.post_count().await, 0, "a refused post stores nothing");
+    }
+
+    /// Imports a one-row CSV (`header`, then `row` with `{c}` for the channel id and `{now}` for
+    /// the time now) and publishes what is due.
+    fn import_and_publish(&self, header: &str, row: &str) {
+        let path = self.dir.path().join("import.csv");
+        let row = row
+            .replace("{c}", &self.channel)
+            .replace("{now}", &chrono::Utc::now().to_rfc3339());
+        std::fs::write(&path, format!("{header}\n{row}\n")).unwrap();
+        self.ok(&["csv", "import", &path.display().to_string()]);
+        self.ok(&["run", "--once"]);
     }
 
     fn emu(&self) -> &Emulator {
@@ -1037,6 +1054,17 @@ async fn instagram_reel_placement_alt_text_and_first_comment() {
         list.iter().all(|p| p["post"]["status"] == "published"),
         "{list:?}"
     );
+    // The same through a CSV import: the alt text and the first comment columns.
+    image_sized(&r, "csv.jpg", "640x640");
+    r.import_and_publish(
+        "text,channels,time,media,alt,first_comment",
+        "From the CSV,{c},{now},csv.jpg,A cup on a saucer,#fromcsv",
+    );
+    let posts = r.emu().admin_get("posts").await;
+    let p = &posts.as_array().unwrap()[2];
+    assert_eq!(p["text"], "From the CSV", "{p}");
+    assert_eq!(p["items"][0]["alt_text"], "A cup on a saucer", "{p}");
+    assert_eq!(p["comments"][0]["message"], "#fromcsv", "{p}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1138,7 +1166,7 @@ async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
         pds.info["did"].as_str().unwrap()
     );
     let v: Value = channels_support::http_client()
-        .get(url)
+        .get(&url)
         .send()
         .await
         .unwrap()
@@ -1170,6 +1198,37 @@ async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
     );
     let list = r.ok(&["posts", "list"]);
     assert_eq!(list[0]["post"]["status"], "published", "{list}");
+
+    // The same through a CSV import: the alt text and the thread columns.
+    image_sized(&r, "csv.png", "640x640");
+    r.import_and_publish(
+        "text,channels,time,media,alt,thread",
+        "From the CSV,{c},{now},csv.png,Beans in a scoop,\"A reply from the CSV\"",
+    );
+    let v: Value = channels_support::http_client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let records = v["records"].as_array().unwrap();
+    let root = records
+        .iter()
+        .find(|r| r["value"]["text"] == "From the CSV")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        root["value"]["embed"]["images"][0]["alt"],
+        "Beans in a scoop"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["value"]["text"] == "A reply from the CSV"
+                && r["value"]["reply"]["parent"]["uri"] == root["uri"]),
+        "{v}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1214,5 +1273,95 @@ async fn an_unconfirmed_post_is_resolved_from_the_cli() {
         r.emu().requests("POST", "/2/tweets").await.len(),
         1,
         "never sent twice"
+    );
+}
+
+/// The CSV import carries each platform's options as `posts create` does (the columns of
+/// CSV_FORMAT.md); what each emulator received is asserted.
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_import_carries_each_platforms_options() {
+    let h = "text,channels,time,media,title,privacy,category,link,first_comment,thread";
+    // X: a thread and its first reply.
+    let r = rig(Platform::X).await;
+    r.import_and_publish(
+        h,
+        "Beans 1/2,{c},{now},,,,,,Ask away,\"2/2 roasted Monday\"",
+    );
+    let texts: Vec<String> = r
+        .emu()
+        .admin_get("posts")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(texts, ["Beans 1/2", "2/2 roasted Monday", "Ask away"]);
+
+    // Mastodon: visibility and a thread of two replies (parts separated by a --- line).
+    let r = rig(Platform::Mastodon).await;
+    r.import_and_publish(
+        h,
+        "Menu 1/3,{c},{now},,,unlisted,,,,\"2/3 soups\n---\n3/3 cakes\"",
+    );
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    let texts: Vec<&str> = posts
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(texts, ["Menu 1/3", "2/3 soups", "3/3 cakes"], "{posts:?}");
+    assert!(
+        posts.iter().all(|p| p["visibility"] == "unlisted"),
+        "{posts:?}"
+    );
+    assert_eq!(posts[2]["in_reply_to_id"], posts[1]["id"]);
+
+    // Facebook: a link post with a first comment.
+    let r = rig(Platform::Facebook).await;
+    r.import_and_publish(
+        h,
+        "Spring menu,{c},{now},,,,,https://example.com/spring,Order ahead,",
+    );
+    let p = &r.emu().admin_get("posts").await[0];
+    assert_eq!(p["link"], "https://example.com/spring", "{p}");
+    let comments = r.emu().admin_get("comments").await;
+    assert!(comments.to_string().contains("Order ahead"), "{comments}");
+
+    // YouTube: title, privacy and category of a video.
+    let r = rig(Platform::Youtube).await;
+    r.file("talk.mp4", MP4, 60_000);
+    r.import_and_publish(
+        h,
+        "The talk,{c},{now},talk.mp4,Conference talk,unlisted,27,,,",
+    );
+    let v = &r.emu().admin_get("videos").await[0];
+    assert_eq!(v["snippet"]["title"], "Conference talk", "{v}");
+    assert_eq!(v["snippet"]["categoryId"], "27", "{v}");
+    assert!(v.to_string().contains("unlisted"), "{v}");
+
+    // TikTok: the privacy, from the creator's own options.
+    let r = rig(Platform::Tiktok).await;
+    r.file("clip.mp4", MP4, 40_000);
+    r.import_and_publish(h, "Our roast,{c},{now},clip.mp4,,followers,,,,");
+    let p = &r.emu().admin_get("posts").await[0];
+    assert_eq!(
+        p["post_info"]["privacy_level"], "FOLLOWER_OF_CREATOR",
+        "{p}"
+    );
+
+    // Threads and LinkedIn: a thread reply; a first comment.
+    let r = rig(Platform::Threads).await;
+    r.import_and_publish(h, "Roast day,{c},{now},,,,,,,\"Resting overnight\"");
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert_eq!(posts[1]["reply_to"], posts[0]["id"], "{posts:?}");
+    let r = rig(Platform::Linkedin).await;
+    r.import_and_publish(h, "We are hiring,{c},{now},,,,,,Apply at example.com/jobs,");
+    let comments = r.emu().admin_get("comments").await;
+    assert!(
+        comments.to_string().contains("Apply at example.com/jobs"),
+        "{comments}"
     );
 }
