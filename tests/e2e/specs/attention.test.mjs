@@ -11,8 +11,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cli, repoRoot, startEmulator } from '../lib/harness.mjs';
+import { until } from '../lib/compose.mjs';
 
 const CLIENT_ID = 'e2e-attention-client';
 const REDIRECT = 'http://127.0.0.1:47863/oauth/x/callback';
@@ -49,14 +49,6 @@ function create(dataDir, channel, text, ...extra) {
   return json(dataDir, 'posts', 'create', '--channel', channel, '--text', text, ...extra).post.id;
 }
 
-async function until(what, check, timeout = 30_000) {
-  for (const deadline = Date.now() + timeout; ; ) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
 /** Board: { column name: [card titles] }. */
 const boardColumns = (app) =>

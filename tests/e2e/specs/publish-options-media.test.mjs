@@ -10,8 +10,8 @@ import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cliBinary, repoRoot, startEmulator, answerFileDialog } from '../lib/harness.mjs';
+import { fill, openTab, publishNow, setChips, until } from '../lib/compose.mjs';
 
 const CLIENT_ID = 'e2e-media-client';
 const CLIENT_SECRET = 'e2e-media-secret-not-real';
@@ -41,31 +41,8 @@ function image(path, format) {
   return path;
 }
 
-async function until(what, check, timeout = 30_000) {
-  for (const deadline = Date.now() + timeout; ; ) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
-async function fill(app, testId, text) {
-  await app.waitFor(testId);
-  await app.script(
-    `const el = document.querySelector('[data-testid="${testId}"]');
-     el.focus(); el.value = arguments[0];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    text,
-  );
-}
 
-async function openTab(app, platform) {
-  await until(`the ${platform} tab`, () =>
-    app.script(`const t = document.querySelector('[data-testid="variant-tab"][data-platform="${platform}"]'); if (!t) return false; t.click(); return true;`),
-  );
-  await app.waitFor(`target-options-${platform}`);
-}
 
 const installed = existsSync(join(repoRoot, 'tests/s3/.venv/bin/python')) && existsSync(join(repoRoot, 'tests/pds/node_modules'));
 
@@ -104,15 +81,7 @@ test('Instagram alt text and first comment, Bluesky language, alt text and threa
   try {
     await app.click('nav-compose');
     await app.waitFor('composer-text');
-    for (const p of ['instagram', 'bluesky']) {
-      await until(`the ${p} chip on`, () =>
-        app.script(
-          `const c = document.querySelector('[data-testid="channel-chip"][data-platform="${p}"]');
-           if (!c) return false; if (c.getAttribute('aria-pressed') !== 'true') c.click();
-           return c.getAttribute('aria-pressed') === 'true';`,
-        ),
-      );
-    }
+    await setChips(app, { instagram: true, bluesky: true });
     await app.type('composer-text', 'Cold brew season');
     answerFileDialog(photo);
     await app.click('add-media');
@@ -128,9 +97,7 @@ test('Instagram alt text and first comment, Bluesky language, alt text and threa
     await fill(app, 'variant-thread-part', 'Steeped for 18 hours');
     await app.screenshot('options-bluesky');
 
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
 
     const ig = await until('the Instagram post', async () => (await instagram.admin('posts'))[0], 60_000);
     assert.equal(ig.media_type, 'IMAGE');

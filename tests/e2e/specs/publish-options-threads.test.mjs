@@ -6,8 +6,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cli, repoRoot, startEmulator } from '../lib/harness.mjs';
+import { fill, openTab, publishNow, setChips, until } from '../lib/compose.mjs';
 
 const CLIENT_ID = 'e2e-threads-client';
 const REDIRECT = 'http://127.0.0.1:47863/oauth/x/callback';
@@ -37,32 +37,8 @@ function connect(dataDir, ...args) {
   return JSON.parse(r.stdout.slice(r.stdout.search(/^\[/m)))[0].id;
 }
 
-async function until(what, check, timeout = 30_000) {
-  for (const deadline = Date.now() + timeout; ; ) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
 
-/** Types into the `i`-th element with this test id (a textarea or input) as a user does. */
-async function typeNth(app, testId, i, text) {
-  await app.script(
-    `const el = document.querySelectorAll('[data-testid="${testId}"]')[arguments[0]];
-     el.focus(); el.value = arguments[1];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    i,
-    text,
-  );
-}
 
-async function openTab(app, platform) {
-  await until(`the ${platform} tab`, () =>
-    app.script(`const t = document.querySelector('[data-testid="variant-tab"][data-platform="${platform}"]'); if (!t) return false; t.click(); return true;`),
-  );
-  await app.waitFor(`target-options-${platform}`);
-}
 
 test('X and Mastodon thread replies and Mastodon visibility, content warning and language set in the composer reach each platform', async () => {
   const dataDir = freshDataDir('publish-threads');
@@ -74,35 +50,25 @@ test('X and Mastodon thread replies and Mastodon visibility, content warning and
   try {
     await app.click('nav-compose');
     await app.waitFor('composer-text');
-    for (const p of ['x', 'mastodon']) {
-      await until(`the ${p} chip on`, () =>
-        app.script(
-          `const c = document.querySelector('[data-testid="channel-chip"][data-platform="${p}"]');
-           if (!c) return false; if (c.getAttribute('aria-pressed') !== 'true') c.click();
-           return c.getAttribute('aria-pressed') === 'true';`,
-        ),
-      );
-    }
+    await setChips(app, { x: true, mastodon: true });
     await app.type('composer-text', 'Brewing notes 1/2');
 
     await openTab(app, 'x');
     await app.click('variant-add-thread-part');
-    await typeNth(app, 'variant-thread-part', 0, '2/2 grind finer');
+    await fill(app, 'variant-thread-part', '2/2 grind finer');
 
     await openTab(app, 'mastodon');
     await app.click('variant-add-thread-part');
-    await typeNth(app, 'variant-thread-part', 0, '2/2 on Mastodon');
+    await fill(app, 'variant-thread-part', '2/2 on Mastodon');
     await app.script(
       `const s = document.querySelector('[data-testid="option-privacy"]'); s.value = 'unlisted';
        s.dispatchEvent(new Event('change', { bubbles: true }));`,
     );
-    await typeNth(app, 'option-content-warning', 0, 'coffee talk');
-    await typeNth(app, 'option-language', 0, 'en');
+    await fill(app, 'option-content-warning', 'coffee talk');
+    await fill(app, 'option-language', 'en');
     await app.screenshot('options-mastodon');
 
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
 
     const tweets = await until('the thread on X', async () => {
       const t = await x.admin('posts');

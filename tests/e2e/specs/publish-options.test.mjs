@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cliBinary, repoRoot, startEmulator, answerFileDialog } from '../lib/harness.mjs';
+import { fill, openTab, publishNow, setChips, until } from '../lib/compose.mjs';
 
 const CLIENT_ID = 'e2e-options-client';
 const CLIENT_SECRET = 'e2e-options-secret-not-real';
@@ -61,37 +62,8 @@ function png(path) {
   return path;
 }
 
-async function setChips(app, want) {
-  for (const [platform, on] of Object.entries(want)) {
-    await until(`the ${platform} chip ${on ? 'on' : 'off'}`, () =>
-      app.script(
-        `const c = document.querySelector('[data-testid="channel-chip"][data-platform="${platform}"]');
-         if (!c) return false;
-         if (c.getAttribute('aria-pressed') !== arguments[0]) c.click();
-         return c.getAttribute('aria-pressed') === arguments[0];`,
-        String(on),
-      ),
-    20_000);
-  }
-}
 
-async function openTab(app, platform) {
-  await until(`the ${platform} tab`, () =>
-    app.script(`const t = document.querySelector('[data-testid="variant-tab"][data-platform="${platform}"]'); if (!t) return false; t.click(); return true;`),
-  20_000);
-  await app.waitFor(`target-options-${platform}`);
-}
 
-/** Sets a text field as a user typing does (input, then change when it loses focus). */
-async function fill(app, testId, text) {
-  await app.waitFor(testId);
-  await app.script(
-    `const el = document.querySelector('[data-testid="${testId}"]');
-     el.focus(); el.value = arguments[0];
-     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
-    text,
-  );
-}
 
 /** Chooses `value` in the select `testId` once it offers it (options load from the platform). */
 async function choose(app, testId, value, timeout = 20_000) {
@@ -108,14 +80,6 @@ async function choose(app, testId, value, timeout = 20_000) {
   }
 }
 
-async function until(what, check, timeout = 60_000) {
-  for (const deadline = Date.now() + timeout; ; ) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
 
 before(async () => {
   for (const p of PLATFORMS) {
@@ -176,9 +140,7 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     await app.waitForText('tiktok-declaration', (t) => t.includes("Branded Content Policy and Music Usage Confirmation"));
     await app.screenshot('options-tiktok');
 
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
     const tiktok = await until('the TikTok post', async () => (await emulators.tiktok.admin('posts'))[0]);
     assert.equal(tiktok.post_info.privacy_level, 'FOLLOWER_OF_CREATOR');
     assert.equal(tiktok.post_info.brand_content_toggle, true);
@@ -204,9 +166,7 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     await app.script(`document.querySelector('[data-testid="option-link"]').dispatchEvent(new Event('change', { bubbles: true }))`);
     await app.type('option-alt', 'A chalkboard menu with spring drinks');
     await app.screenshot('options-pinterest');
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
     const pin = await until('the Pin', async () => (await emulators.pinterest.admin('pins'))[0]);
     assert.equal(pin.board_id, boards[1].id);
     assert.equal(pin.link, 'https://example.com/menu');
@@ -256,9 +216,7 @@ test('a Facebook link post with a first comment, a LinkedIn first comment and a 
     await fill(app, 'variant-thread-part', 'Oat milk at no extra cost');
     await app.screenshot('options-threads');
 
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
 
     // The account has two Pages, both chosen: only the first one's tab set the link.
     const pagePosts = await until('both Pages posted', async () => {
