@@ -282,7 +282,10 @@ fn forward_events(app: &AppHandle, core: &Outpost) {
                         }
                     }
                 }
-                SchedulerEvent::Armed { .. } => changed(&app, &core).await,
+                // The tray shows the next post, which another process may have added.
+                SchedulerEvent::Armed { .. } | SchedulerEvent::PostsChanged => {
+                    changed(&app, &core).await;
+                }
                 SchedulerEvent::Progress { .. } => {}
             }
         }

@@ -84,6 +84,7 @@ pub fn run() {
                 commands::posts::forward_events(app.handle(), core);
                 commands::automation::forward_events(app.handle(), core);
                 tauri::async_runtime::spawn(core.clone().run_token_refresher());
+                tauri::async_runtime::spawn(core.clone().run_change_watch());
             }
             app.manage(Shell::new(options, core));
             app.manage(commands::csv::PendingCsv::default());

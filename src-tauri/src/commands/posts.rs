@@ -19,7 +19,8 @@ use crate::shell::Shell;
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct PostsChanged {
     pub post_ids: Vec<String>,
-    /// `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
+    /// `created`, `updated`, `moved`, `deleted`, `restored`, `job`, `approval`, or `external`
+    /// (changed in the data directory, possibly by another process; `post_ids` is empty).
     pub reason: String,
 }
 
@@ -47,6 +48,16 @@ pub fn forward_events(app: &tauri::AppHandle, core: &outpost_app::Outpost) {
             match rx.recv().await {
                 Ok(outpost_app::scheduler::SchedulerEvent::Job { post_id, .. }) => {
                     changed(&app, &post_id, "job");
+                }
+                // Posts changed in the data directory, possibly by another process.
+                Ok(outpost_app::scheduler::SchedulerEvent::PostsChanged) => {
+                    let e = PostsChanged {
+                        post_ids: Vec::new(),
+                        reason: "external".into(),
+                    };
+                    if let Err(err) = e.emit(&app) {
+                        tracing::warn!(error = %err, "PostsChanged not delivered");
+                    }
                 }
                 Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,

@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cliBinary, repoRoot, startEmulator, answerFileDialog } from '../lib/harness.mjs';
+import { fill, openTab, publishNow, setChips, until } from '../lib/compose.mjs';
 
 const CLIENT_ID = 'e2e-options-client';
 const CLIENT_SECRET = 'e2e-options-secret-not-real';
-const PLATFORMS = ['tiktok', 'youtube', 'pinterest'];
+const PLATFORMS = ['tiktok', 'youtube', 'pinterest', 'facebook', 'linkedin', 'threads'];
 const emulators = {};
 
 /** Runs the CLI with `input` on stdin; exits non-zero → the test fails with its stderr. */
@@ -61,26 +62,8 @@ function png(path) {
   return path;
 }
 
-async function setChips(app, want) {
-  for (const [platform, on] of Object.entries(want)) {
-    await until(`the ${platform} chip ${on ? 'on' : 'off'}`, () =>
-      app.script(
-        `const c = document.querySelector('[data-testid="channel-chip"][data-platform="${platform}"]');
-         if (!c) return false;
-         if (c.getAttribute('aria-pressed') !== arguments[0]) c.click();
-         return c.getAttribute('aria-pressed') === arguments[0];`,
-        String(on),
-      ),
-    20_000);
-  }
-}
 
-async function openTab(app, platform) {
-  await until(`the ${platform} tab`, () =>
-    app.script(`const t = document.querySelector('[data-testid="variant-tab"][data-platform="${platform}"]'); if (!t) return false; t.click(); return true;`),
-  20_000);
-  await app.waitFor(`target-options-${platform}`);
-}
+
 
 /** Chooses `value` in the select `testId` once it offers it (options load from the platform). */
 async function choose(app, testId, value, timeout = 20_000) {
@@ -97,14 +80,6 @@ async function choose(app, testId, value, timeout = 20_000) {
   }
 }
 
-async function until(what, check, timeout = 60_000) {
-  for (const deadline = Date.now() + timeout; ; ) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
 
 before(async () => {
   for (const p of PLATFORMS) {
@@ -165,9 +140,7 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     await app.waitForText('tiktok-declaration', (t) => t.includes("Branded Content Policy and Music Usage Confirmation"));
     await app.screenshot('options-tiktok');
 
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
     const tiktok = await until('the TikTok post', async () => (await emulators.tiktok.admin('posts'))[0]);
     assert.equal(tiktok.post_info.privacy_level, 'FOLLOWER_OF_CREATOR');
     assert.equal(tiktok.post_info.brand_content_toggle, true);
@@ -193,13 +166,81 @@ test('TikTok, YouTube and Pinterest options set in the composer reach each platf
     await app.script(`document.querySelector('[data-testid="option-link"]').dispatchEvent(new Event('change', { bubbles: true }))`);
     await app.type('option-alt', 'A chalkboard menu with spring drinks');
     await app.screenshot('options-pinterest');
-    await app.script(`document.querySelector('input[name="when"][value="now"]').click()`);
-    await app.waitForText('composer-submit', (t) => t.includes('Publish now'));
-    await app.click('composer-submit');
+    await publishNow(app);
     const pin = await until('the Pin', async () => (await emulators.pinterest.admin('pins'))[0]);
     assert.equal(pin.board_id, boards[1].id);
     assert.equal(pin.link, 'https://example.com/menu');
     assert.equal(pin.alt_text, 'A chalkboard menu with spring drinks');
+
+    // --- The options panels in dark mode (a new post: YouTube's and TikTok's options).
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await setChips(app, { tiktok: true, youtube: true, pinterest: true });
+    await app.type('composer-text', 'Dark mode check');
+    await openTab(app, 'youtube');
+    await app.screenshot('options-youtube-dark');
+    await openTab(app, 'tiktok');
+    await app.waitForText('target-options-tiktok', (t) => t.includes('Posting as'), 20_000);
+    await app.screenshot('options-tiktok-dark');
+    await openTab(app, 'pinterest');
+    await choose(app, 'option-board', boards[0].id);
+    await app.screenshot('options-pinterest-dark');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a Facebook link post with a first comment, a LinkedIn first comment and a Threads thread set in the composer reach each platform', async () => {
+  const dataDir = freshDataDir('publish-options-2');
+  await connect(dataDir, 'facebook', '7400');
+  await connect(dataDir, 'linkedin', '7500');
+  await connect(dataDir, 'threads', '7600');
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-compose');
+    await app.waitFor('composer-text');
+    await setChips(app, { facebook: true, linkedin: true, threads: true });
+    await app.type('composer-text', 'Our spring menu is here');
+
+    await openTab(app, 'facebook');
+    await fill(app, 'option-link', 'https://example.com/spring');
+    await fill(app, 'variant-first-comment', 'Order ahead at example.com');
+    await app.screenshot('options-facebook');
+    await openTab(app, 'linkedin');
+    await fill(app, 'variant-first-comment', 'We are hiring baristas too');
+    await openTab(app, 'threads');
+    await app.click('variant-add-thread-part');
+    await fill(app, 'variant-thread-part', 'Oat milk at no extra cost');
+    await app.screenshot('options-threads');
+
+    await publishNow(app);
+
+    // The account has two Pages, both chosen: only the first one's tab set the link.
+    const pagePosts = await until('both Pages posted', async () => {
+      const p = await emulators.facebook.admin('posts');
+      return p.length === 2 && p;
+    });
+    assert.deepEqual(pagePosts.map((p) => p.link ?? null).sort(), ['https://example.com/spring', null].sort(), JSON.stringify(pagePosts));
+    const fbComments = await until('the Facebook first comment', async () => {
+      const c = await emulators.facebook.admin('comments');
+      return c.length > 0 && c;
+    });
+    assert.ok(JSON.stringify(fbComments).includes('Order ahead at example.com'), JSON.stringify(fbComments));
+    await until('the LinkedIn post', async () => (await emulators.linkedin.admin('posts')).length === 1);
+    const liComments = await until('the LinkedIn first comment', async () => {
+      const c = await emulators.linkedin.admin('comments');
+      return c.length > 0 && c;
+    });
+    assert.ok(JSON.stringify(liComments).includes('We are hiring baristas too'), JSON.stringify(liComments));
+    const threads = await until('the Threads thread', async () => {
+      const t = await emulators.threads.admin('posts');
+      return t.length === 2 && t;
+    });
+    assert.deepEqual(threads.map((t) => t.text), ['Our spring menu is here', 'Oat milk at no extra cost']);
+    assert.equal(threads[1].reply_to, threads[0].id);
   } finally {
     await app.close();
   }

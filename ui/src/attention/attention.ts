@@ -11,6 +11,8 @@ export function stateLabel(state: string): string {
       return 'Held';
     case 'comment_failed':
       return 'Published; first comment failed';
+    case 'published':
+      return 'Published';
     default:
       return state;
   }
@@ -44,3 +46,12 @@ export function validUrl(text: string): boolean {
     return false;
   }
 }
+
+/** How a card's status mark (CalendarItem.mark, BoardCard.mark) looks: its label and tone. */
+export function markInfo(mark: string): { label: string; tone: 'success' | 'warning' | 'danger' } {
+  const tone = mark === 'published' ? 'success' : mark === 'failed' ? 'danger' : 'warning';
+  return { label: stateLabel(mark), tone };
+}
+
+/** The handoff mark's explanation: the platform publishes the post at its time. */
+export const HANDOFF_LABEL = 'Handed to the platform: it publishes the post at its time, even with Outpost closed';

@@ -636,4 +636,40 @@ async fn the_calendar_range_is_filtered_dst_exact_and_index_backed_at_10000_post
             .to_string()
             .contains("not a post status")
     );
+
+    // The board shows every post (#15): the first opening places all 10,000 in the column for
+    // their status; later openings only read. Timed against the month query above (the floor).
+    let t0 = std::time::Instant::now();
+    let board =
+        p.o.board(&outpost_app::workspace::BoardFilter::default())
+            .await
+            .unwrap();
+    let first_open = t0.elapsed();
+    let t0 = std::time::Instant::now();
+    let again =
+        p.o.board(&outpost_app::workspace::BoardFilter::default())
+            .await
+            .unwrap();
+    let steady = t0.elapsed();
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "board at 10,000 posts: first opening (placing every post) {:.1} ms, then {:.1} ms; month query {:.2} ms (ratio {:.0}x)",
+        ms(first_open),
+        ms(steady),
+        ms(elapsed),
+        ms(steady) / ms(elapsed).max(0.001)
+    );
+    assert_eq!(board.cards.len(), 10_000);
+    assert_eq!(again, board);
+    let column = |name: &str| board.columns.iter().find(|c| c.name == name).unwrap();
+    assert_eq!(column("Published").card_count, 3_334);
+    assert_eq!(column("Scheduled").card_count, 6_666);
+    // Positions stay gap-free in each column.
+    let scheduled: Vec<u32> = board
+        .cards
+        .iter()
+        .filter(|c| c.column_id == column("Scheduled").id)
+        .map(|c| c.position)
+        .collect();
+    assert_eq!(scheduled, (0..6_666).collect::<Vec<u32>>());
 }

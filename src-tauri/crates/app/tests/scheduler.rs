@@ -729,16 +729,14 @@ async fn a_mastodon_repeat_after_its_key_expired_is_looked_up_never_sent_again()
     assert_eq!(outcomes, ["unknown", "success"]);
 }
 
-/// A post handed to Mastodon's scheduler counts as published only when a look-up finds it after
-/// its time; when the platform has not published it, it is unconfirmed with the reason (#15).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published() {
+/// A Mastodon post due in two hours, handed to Mastodon's scheduler by one run; its time (unix ms).
+async fn handed_off(text: &str) -> (Setup, i64, PostDetail) {
     let (s, channel) = connected(Platform::Mastodon).await;
     let at_ms = outpost_store::now_ms() + 2 * 60 * 60 * 1000;
     let at = chrono::DateTime::from_timestamp_millis(at_ms)
         .unwrap()
         .to_rfc3339();
-    let mut new = post(&channel, "Handed over", Some(at));
+    let mut new = post(&channel, text, Some(at));
     new.variants = vec![outpost_app::posts::TargetVariant {
         channel_id: channel.clone(),
         native_scheduling: true,
@@ -746,6 +744,14 @@ async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published
     }];
     let d = s.o.create_post(new).await.unwrap();
     sched(&s.o, Arc::new(SystemClock)).run_once().await.unwrap();
+    (s, at_ms, d)
+}
+
+/// A post handed to Mastodon's scheduler counts as published only when a look-up finds it after
+/// its time; when the platform has not published it, it is unconfirmed with the reason (#15).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published() {
+    let (s, at_ms, d) = handed_off("Handed over").await;
     let after = s.o.post_detail(&d.post.id).await.unwrap();
     let job = after.targets[0].job.as_ref().unwrap();
     assert!(job.native_schedule_id.is_some(), "{job:?}");
@@ -777,4 +783,89 @@ async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published
         .unwrap();
     assert_eq!(job_state(&d), "published");
     assert!(s.o.needs_attention().await.unwrap().is_empty());
+}
+
+/// A post handed to Mastodon's scheduler goes out by the platform's own clock while Outpost is not
+/// running; when Outpost runs again after its time, a look-up finds it there and it counts as
+/// published, with its address; its calendar card keeps the handoff mark (#15).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handed_off_post_goes_out_by_the_platforms_clock_while_outpost_is_closed() {
+    let (s, at_ms, d) = handed_off("Out while the laptop sleeps").await;
+    let job = s.o.post_detail(&d.post.id).await.unwrap().targets[0]
+        .job
+        .clone()
+        .unwrap();
+    assert!(job.native_schedule_id.is_some(), "{job:?}");
+    assert_eq!(
+        s.emu.admin_get("scheduled").await.as_array().unwrap().len(),
+        1
+    );
+
+    // Outpost quits. Mastodon's clock passes the post's time: Mastodon publishes it by itself.
+    let mut reopen = options(
+        s.dir.path(),
+        endpoints_for(Platform::Mastodon, &s.emu),
+        s.browser.clone(),
+    );
+    // The same vault: its key in the same keychain entry (or the same passphrase).
+    reopen.keychain_service = s.o.keychain_service().to_string();
+    s.o.close().await;
+    s.emu
+        .admin("clock", json!({"advance_seconds": 2 * 60 * 60 + 60}))
+        .await;
+    let live = s.emu.admin_get("posts").await;
+    let live = live.as_array().unwrap();
+    assert_eq!(live.len(), 1, "published by the platform: {live:?}");
+    assert_eq!(live[0]["text"], "Out while the laptop sleeps");
+    assert!(
+        s.emu
+            .admin_get("scheduled")
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // Outpost starts again after the post's time: the look-up finds it, nothing is sent.
+    let o = Outpost::open(reopen).await.unwrap();
+    let statuses_before = s.emu.requests("POST", "/api/v1/statuses").await.len();
+    sched(&o, Arc::new(ManualClock::new(at_ms + 5 * 60 * 1000)))
+        .run_once()
+        .await
+        .unwrap();
+    let after = o.post_detail(&d.post.id).await.unwrap();
+    let job = after.targets[0].job.as_ref().unwrap();
+    assert_eq!(job.state, "published", "{job:?}");
+    assert!(
+        job.platform_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("http")),
+        "{job:?}"
+    );
+    assert_eq!(after.post.status, "published");
+    assert_eq!(
+        s.emu.requests("POST", "/api/v1/statuses").await.len(),
+        statuses_before,
+        "confirmed by a look-up, never sent again"
+    );
+    assert!(o.needs_attention().await.unwrap().is_empty());
+    // The calendar card: published, handed off.
+    let day = chrono::DateTime::from_timestamp_millis(at_ms).unwrap();
+    let page = o
+        .calendar_posts(&outpost_app::posts::CalendarQuery {
+            from: (day - chrono::Duration::days(1))
+                .format("%Y-%m-%d")
+                .to_string(),
+            to: (day + chrono::Duration::days(2))
+                .format("%Y-%m-%d")
+                .to_string(),
+            time_zone: Some("UTC".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let item = page.items.iter().find(|i| i.id == d.post.id).unwrap();
+    assert_eq!(item.mark.as_deref(), Some("published"));
+    assert!(item.handed_off);
+    o.close().await;
 }

@@ -1554,12 +1554,15 @@ async fn run_scheduler(once: bool, data_dir: Option<PathBuf>, json: bool) -> Exi
     } else {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let refresher = tokio::spawn(outpost.clone().run_token_refresher());
+        // A post created by another `outpost` command meanwhile gets its timer at once.
+        let watcher = tokio::spawn(outpost.clone().run_change_watch());
         tokio::spawn(async move {
             wait_for_stop_signal().await;
             let _ = stop_tx.send(true);
         });
         let r = scheduler.run(stop_rx).await.map(|()| ExitCode::SUCCESS);
         refresher.abort();
+        watcher.abort();
         r
     };
     printer.abort();

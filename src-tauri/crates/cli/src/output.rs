@@ -331,7 +331,7 @@ pub fn deleted_post(id: &str, json: bool) -> ExitCode {
 pub fn scheduler_event(e: &outpost_app::scheduler::SchedulerEvent, json: bool) {
     use outpost_app::scheduler::SchedulerEvent as E;
     if json {
-        if !matches!(e, E::Progress { .. })
+        if !matches!(e, E::Progress { .. } | E::PostsChanged)
             && let Ok(s) = serde_json::to_string(e)
         {
             println!("{s}");
@@ -352,7 +352,7 @@ pub fn scheduler_event(e: &outpost_app::scheduler::SchedulerEvent, json: bool) {
                 .map(|m| format!(" ({m})"))
                 .unwrap_or_default()
         ),
-        E::Progress { .. } | E::Armed { .. } => {}
+        E::Progress { .. } | E::Armed { .. } | E::PostsChanged => {}
     }
 }
 

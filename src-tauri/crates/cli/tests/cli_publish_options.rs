@@ -5,6 +5,7 @@
 
 #[path = "../../app/tests/channels_support/mod.rs"]
 mod channels_support;
+mod helper_process;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -13,6 +14,7 @@ use std::sync::Arc;
 use channels_support::{
     Emulator, NoBrowser, connect_accounts, endpoints_for, options, register_app, uses_secret,
 };
+use helper_process::{Helper, helper};
 use outpost_app::Outpost;
 use outpost_platforms::{Platform, Secret};
 use serde_json::{Value, json};
@@ -21,10 +23,11 @@ const PASSPHRASE: &str = "publish-options test passphrase, not a secret";
 const MP4: &[u8] = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x02\0\0\0";
 
-/// A profile (passphrase vault) with one account of `platform` connected on its emulator.
+/// A profile (passphrase vault) with one account of `platform` connected on its emulator (or, for
+/// Bluesky, on the reference PDS: no emulator).
 struct Rig {
     platform: Platform,
-    emu: Emulator,
+    emu: Option<Emulator>,
     dir: tempfile::TempDir,
     o: Outpost,
     channel: String,
@@ -46,11 +49,105 @@ async fn rig(platform: Platform) -> Rig {
         .remove(0);
     Rig {
         platform,
-        emu,
+        emu: Some(emu),
         dir,
         o,
         channel,
     }
+}
+
+/// A Bluesky account on the reference PDS, connected with its app password.
+async fn bluesky_rig() -> Option<(Rig, Helper)> {
+    let pds = helper(
+        "tests/pds/node_modules",
+        "OUTPOST_REQUIRE_PDS",
+        "tests/pds/run.sh",
+        &[],
+    )?;
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(
+        dir.path(),
+        outpost_platforms::Endpoints::default(),
+        Arc::new(NoBrowser::default()),
+    );
+    opts.passphrase = Some(Secret::new(PASSPHRASE));
+    let o = Outpost::open(opts).await.unwrap();
+    let channel = o
+        .connect_bluesky(
+            pds.info["pds"].as_str(),
+            pds.info["handle"].as_str().unwrap(),
+            &Secret::new(pds.info["appPassword"].as_str().unwrap()),
+        )
+        .await
+        .unwrap()[0]
+        .id
+        .clone();
+    let rig = Rig {
+        platform: Platform::Bluesky,
+        emu: None,
+        dir,
+        o,
+        channel,
+    };
+    Some((rig, pds))
+}
+
+/// The S3-compatible test server (moto behind a strict SigV4 check), set as the profile's media
+/// host through `outpost media-host set`.
+fn media_host(r: &Rig) -> Option<Helper> {
+    let s3 = helper(
+        "tests/s3/.venv/bin/python",
+        "OUTPOST_REQUIRE_S3",
+        "tests/s3/.venv/bin/python",
+        &[
+            channels_support::repo_root()
+                .join("tests/s3/start.py")
+                .to_str()
+                .unwrap(),
+            "outpost-media",
+        ],
+    )?;
+    let field = |k: &str| s3.info[k].as_str().unwrap().to_string();
+    let o = r.run(
+        &[
+            "media-host",
+            "set",
+            "--endpoint",
+            &field("endpoint"),
+            "--bucket",
+            "outpost-media",
+            "--region",
+            &field("region"),
+            "--access-key-id",
+            &field("access_key_id"),
+            "--secret-access-key-stdin",
+            "--path-style",
+        ],
+        Some(&format!("{}\n", field("secret_access_key"))),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    Some(s3)
+}
+
+/// A real image made by ImageMagick (`convert`), e.g. `photo.jpg`.
+fn image(r: &Rig, name: &str) -> String {
+    image_sized(r, name, "600x600")
+}
+
+/// [`image`] of another size (other bytes: not the same file in the media library).
+fn image_sized(r: &Rig, name: &str, size: &str) -> String {
+    let p = r.dir.path().join(name);
+    let out = Command::new("convert")
+        .args(["-size", size, "gradient:#c2410c-#fde68a"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p.display().to_string()
 }
 
 impl Rig {
@@ -66,14 +163,18 @@ impl Rig {
         for p in Platform::ALL {
             cmd.env_remove(format!("OUTPOST_ENDPOINT_{}", p.id().to_ascii_uppercase()));
         }
-        // Mastodon's server is the channel's instance, not an endpoint override.
-        if self.platform != Platform::Mastodon {
+        // Mastodon's server is the channel's instance, Bluesky's its PDS: no endpoint override.
+        if let Some(emu) = self
+            .emu
+            .as_ref()
+            .filter(|_| self.platform != Platform::Mastodon)
+        {
             cmd.env(
                 format!(
                     "OUTPOST_ENDPOINT_{}",
                     self.platform.id().to_ascii_uppercase()
                 ),
-                &self.emu.origin,
+                &emu.origin,
             );
         }
         let mut child = cmd.spawn().unwrap();
@@ -112,6 +213,61 @@ impl Rig {
 
     async fn post_count(&self) -> usize {
         self.o.list_posts(1000, 0).await.unwrap().len()
+    }
+
+    /// `posts create` on the rig's channel with `text` and `extra` flags.
+    fn create_args<'a>(&'a self, text: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+        let mut a = vec![
+            "posts",
+            "create",
+            "--channel",
+            &self.channel,
+            "--text",
+            text,
+        ];
+        a.extend_from_slice(extra);
+        a
+    }
+
+    /// `posts create` (see [`Rig::create_args`]); the `--json` output.
+    fn create(&self, text: &str, extra: &[&str]) -> Value {
+        self.ok(&self.create_args(text, extra))
+    }
+
+    /// `posts create` that must be refused; the refusal.
+    fn create_refused(&self, text: &str, extra: &[&str]) -> String {
+        self.refused(&self.create_args(text, extra))
+    }
+
+    /// Each flag set the platform does not use is refused naming the field and the platform, and
+    /// nothing is stored.
+    async fn refuses_fields(&self, base: &[&str], cases: &[(&[&str], &str)]) {
+        for (flags, field) in cases {
+            let mut a = base.to_vec();
+            a.extend_from_slice(flags);
+            let e = self.create_refused("x", &a);
+            assert!(
+                e.contains(field) && e.contains(self.platform.name()),
+                "{field}: {e}"
+            );
+        }
+        assert_eq!(self.post_count().await, 0, "a refused post stores nothing");
+    }
+
+    /// Imports a one-row CSV (`header`, then `row` with `{c}` for the channel id and `{now}` for
+    /// the time now) and publishes what is due.
+    fn import_and_publish(&self, header: &str, row: &str) {
+        let path = self.dir.path().join("import.csv");
+        let row = row
+            .replace("{c}", &self.channel)
+            .replace("{now}", &chrono::Utc::now().to_rfc3339());
+        std::fs::write(&path, format!("{header}\n{row}\n")).unwrap();
+        self.ok(&["csv", "import", &path.display().to_string()]);
+        self.ok(&["run", "--once"]);
+    }
+
+    fn emu(&self) -> &Emulator {
+        self.emu.as_ref().unwrap()
     }
 
     fn file(&self, name: &str, magic: &[u8], len: usize) -> String {
@@ -154,7 +310,7 @@ async fn tiktok_privacy_comes_from_the_creators_options_with_no_default() {
     let e = r.refused(&base);
     assert!(e.contains("privacy"), "{e}");
     // A privacy level the creator does not offer.
-    r.emu
+    r.emu()
         .admin(
             "tiktok-publishing",
             json!({"creator": {"privacy_level_options": ["FOLLOWER_OF_CREATOR", "SELF_ONLY"]}}),
@@ -170,7 +326,7 @@ async fn tiktok_privacy_comes_from_the_creators_options_with_no_default() {
     a.extend(["--privacy", "only_me"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let posts = posts.as_array().unwrap();
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert_eq!(
@@ -223,7 +379,7 @@ async fn pinterest_board_from_the_account_title_and_link_reach_the_pin() {
     ]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let pins = r.emu.admin_get("pins").await;
+    let pins = r.emu().admin_get("pins").await;
     let pins = pins.as_array().unwrap();
     assert_eq!(pins.len(), 1, "{pins:?}");
     assert_eq!(pins[0]["board_id"], board.as_str(), "{pins:?}");
@@ -250,7 +406,7 @@ async fn pinterest_board_from_the_account_title_and_link_reach_the_pin() {
     let d = r.ok(&["posts", "resolve", &job, "publish-now"]);
     assert_eq!(job_of(&d).1, "scheduled", "{d}");
     r.ok(&["run", "--once"]);
-    assert_eq!(r.emu.admin_get("pins").await.as_array().unwrap().len(), 2);
+    assert_eq!(r.emu().admin_get("pins").await.as_array().unwrap().len(), 2);
     let d = r.ok(&["posts", "show", &post_id]);
     assert_eq!(job_of(&d).1, "published", "{d}");
     // A published job cannot be cancelled.
@@ -291,7 +447,7 @@ async fn youtube_title_and_privacy_reach_the_video_and_mark_published_takes_a_ur
     a.extend(["--title", "Conference talk", "--privacy", "unlisted"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let videos = videos.as_array().unwrap();
     assert_eq!(videos.len(), 1, "{videos:?}");
     let v = videos[0].to_string();
@@ -412,7 +568,7 @@ async fn csv_columns_carry_the_options_refuse_unused_ones_and_round_trip() {
     let o = r.run(&["--json", "csv", "import", &good_s], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     r.ok(&["run", "--once"]);
-    let pins = r.emu.admin_get("pins").await;
+    let pins = r.emu().admin_get("pins").await;
     let first = pins
         .as_array()
         .unwrap()
@@ -486,7 +642,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
         "Second",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let posts = posts.as_array().unwrap();
     assert_eq!(posts.len(), 2, "{posts:?}");
     assert!(
@@ -522,7 +678,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
     ]);
     let post_id = d["post"]["id"].as_str().unwrap().to_string();
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
     let d = r.ok(&["posts", "show", &post_id]);
     assert!(
@@ -532,7 +688,7 @@ async fn mastodon_visibility_thread_and_native_handoff_then_cancel() {
     assert_eq!(d["targets"][0]["native_scheduling"], true);
     let d = r.ok(&["posts", "cancel", &post_id]);
     assert_eq!(job_of(&d).1, "cancelled", "{d}");
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 0, "{scheduled}");
 }
 
@@ -601,7 +757,7 @@ async fn youtube_category_audience_and_thumbnail_reach_the_video() {
     a.extend(["--category", "27", "--made-for-kids", "--thumbnail", &thumb]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let v = &videos.as_array().unwrap()[0];
     assert_eq!(v["snippet"]["categoryId"], "27", "{v}");
     assert_eq!(
@@ -613,7 +769,7 @@ async fn youtube_category_audience_and_thumbnail_reach_the_video() {
     // Without the flags: People & Blogs, not made for kids.
     r.ok(&base);
     r.ok(&["run", "--once"]);
-    let videos = r.emu.admin_get("videos").await;
+    let videos = r.emu().admin_get("videos").await;
     let v = &videos.as_array().unwrap()[1];
     assert_eq!(v["snippet"]["categoryId"], "22", "{v}");
     assert_eq!(
@@ -668,7 +824,7 @@ async fn tiktok_disclosure_reaches_the_post_and_a_too_long_video_is_refused_firs
     a.extend(["--privacy", "followers", "--disclose", "both"]);
     r.ok(&a);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let info = &posts.as_array().unwrap()[0]["post_info"];
     assert_eq!(info["brand_content_toggle"], true, "{info}");
     assert_eq!(info["brand_organic_toggle"], true, "{info}");
@@ -718,7 +874,7 @@ async fn x_thread_first_reply_and_alt_count() {
         "3/3 enjoy",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let texts: Vec<&str> = posts
         .as_array()
         .unwrap()
@@ -761,7 +917,7 @@ async fn facebook_link_post_and_linkedin_first_comment() {
         "https://example.com/menu",
     ]);
     r.ok(&["run", "--once"]);
-    let posts = r.emu.admin_get("posts").await;
+    let posts = r.emu().admin_get("posts").await;
     let p = &posts.as_array().unwrap()[0];
     assert_eq!(p["link"], "https://example.com/menu", "{p}");
 
@@ -778,8 +934,11 @@ async fn facebook_link_post_and_linkedin_first_comment() {
         "Apply at example.com/jobs",
     ]);
     r.ok(&["run", "--once"]);
-    assert_eq!(r.emu.admin_get("posts").await.as_array().unwrap().len(), 1);
-    let comments = r.emu.admin_get("comments").await;
+    assert_eq!(
+        r.emu().admin_get("posts").await.as_array().unwrap().len(),
+        1
+    );
+    let comments = r.emu().admin_get("comments").await;
     assert!(
         comments.to_string().contains("Apply at example.com/jobs"),
         "{comments}"
@@ -819,7 +978,7 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     ]);
     assert_eq!(kept["targets"][0]["native_scheduling"], false, "{kept}");
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     assert_eq!(scheduled.as_array().unwrap().len(), 1, "{scheduled}");
     assert!(scheduled.to_string().contains("Handed over"), "{scheduled}");
 
@@ -828,7 +987,7 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     input.text = "Handed over, edited".into();
     r.o.update_post(&post_id, input).await.unwrap();
     r.ok(&["run", "--once"]);
-    let scheduled = r.emu.admin_get("scheduled").await;
+    let scheduled = r.emu().admin_get("scheduled").await;
     let all = scheduled.as_array().unwrap();
     assert_eq!(all.len(), 1, "the old copy is withdrawn: {scheduled}");
     assert!(
@@ -839,5 +998,371 @@ async fn native_default_from_settings_and_an_edit_replaces_the_handed_off_copy()
     assert!(
         d["targets"][0]["job"]["native_schedule_id"].is_string(),
         "{d}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instagram_reel_placement_alt_text_and_first_comment() {
+    let r = rig(Platform::Instagram).await;
+    let Some(_s3) = media_host(&r) else { return };
+    let photo = image(&r, "latte.jpg");
+    // Instagram has no threads, no privacy, no link.
+    r.refuses_fields(
+        &["--media", &photo],
+        &[
+            (&["--thread", "more"], "thread"),
+            (&["--privacy", "public"], "privacy"),
+            (&["--link", "https://example.com"], "link"),
+        ],
+    )
+    .await;
+
+    let alt = "A latte with a fern drawn in the foam";
+    r.create(
+        "Latte art Friday",
+        &[
+            "--media",
+            &photo,
+            "--alt",
+            alt,
+            "--first-comment",
+            "#latteart #coffee",
+        ],
+    );
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let p = &posts.as_array().unwrap()[0];
+    assert_eq!(p["media_type"], "IMAGE", "{p}");
+    assert_eq!(p["text"], "Latte art Friday", "{p}");
+    assert_eq!(p["items"][0]["alt_text"], alt, "{p}");
+    assert_eq!(p["comments"][0]["message"], "#latteart #coffee", "{p}");
+
+    // A video shown in the Reels tab only: a reel not shared to the feed.
+    let video = r.dir.path().join("pour.mp4");
+    std::fs::write(&video, mp4_lasting(12)).unwrap();
+    let video = video.display().to_string();
+    r.create("The pour", &["--media", &video, "--placement", "reel"]);
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let reel = &posts.as_array().unwrap()[1];
+    assert_eq!(reel["media_type"], "REELS", "{reel}");
+    assert_eq!(reel["share_to_feed"], false, "{reel}");
+    let list = r.ok(&["posts", "list"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(
+        list.iter().all(|p| p["post"]["status"] == "published"),
+        "{list:?}"
+    );
+    // The same through a CSV import: the alt text and the first comment columns. The same photo
+    // again: the alt text given now is its alt text.
+    std::fs::copy(&photo, r.dir.path().join("csv.jpg")).unwrap();
+    r.import_and_publish(
+        "text,channels,time,media,alt,first_comment",
+        "From the CSV,{c},{now},csv.jpg,A cup on a saucer,#fromcsv",
+    );
+    let posts = r.emu().admin_get("posts").await;
+    let p = &posts.as_array().unwrap()[2];
+    assert_eq!(p["text"], "From the CSV", "{p}");
+    assert_eq!(p["items"][0]["alt_text"], "A cup on a saucer", "{p}");
+    assert_eq!(p["comments"][0]["message"], "#fromcsv", "{p}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn threads_thread_parts_and_first_reply_in_order() {
+    let r = rig(Platform::Threads).await;
+    r.refuses_fields(
+        &[],
+        &[
+            (&["--title", "T"], "title"),
+            (&["--placement", "reel"], "placement"),
+            (&["--privacy", "public"], "privacy"),
+        ],
+    )
+    .await;
+    // A part over Threads' 500 characters is named before anything is stored.
+    let e = r.create_refused("ok", &["--thread", &"p".repeat(501)]);
+    assert!(e.contains("500"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let parts = [
+        "Roasting day 1/3",
+        "2/3 first crack at 9 minutes",
+        "3/3 resting overnight",
+        "Questions welcome",
+    ];
+    r.create(
+        parts[0],
+        &[
+            "--thread",
+            parts[1],
+            "--thread",
+            parts[2],
+            "--first-comment",
+            parts[3],
+        ],
+    );
+    r.ok(&["run", "--once"]);
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    let texts: Vec<&str> = posts
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(texts, parts, "{posts:?}");
+    // Each part replies to the one before; the first reply goes under the thread.
+    assert!(posts[0]["reply_to"].is_null(), "{posts:?}");
+    for i in 1..3 {
+        assert_eq!(posts[i]["reply_to"], posts[i - 1]["id"], "{posts:?}");
+    }
+    assert!(posts[3]["reply_to"].is_string(), "{posts:?}");
+    assert!(posts.iter().all(|p| p["media_type"] == "TEXT"), "{posts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bluesky_thread_first_reply_and_alt_text_reach_the_pds() {
+    let Some((r, pds)) = bluesky_rig().await else {
+        return;
+    };
+    let photo = image(&r, "beans.png");
+    r.refuses_fields(
+        &[],
+        &[
+            (&["--link", "https://example.com"], "link"),
+            (&["--privacy", "public"], "privacy"),
+            (
+                &["--native-schedule", "--at", "2099-01-01T09:00:00Z"],
+                "native",
+            ),
+        ],
+    )
+    .await;
+    let e = r.create_refused("x", &["--alt", "one", "--alt", "two", "--media", &photo]);
+    assert!(e.contains("alt"), "{e}");
+    assert_eq!(r.post_count().await, 0, "a refused post stores nothing");
+
+    let parts = [
+        "New beans from Huila",
+        "Tasting notes: panela, red apple",
+        "On the shelf Monday",
+    ];
+    let alt = "A paper bag of green coffee beans";
+    r.create(
+        parts[0],
+        &[
+            "--media",
+            &photo,
+            "--alt",
+            alt,
+            "--thread",
+            parts[1],
+            "--first-comment",
+            parts[2],
+        ],
+    );
+    r.ok(&["run", "--once"]);
+    let url = format!(
+        "{}/xrpc/com.atproto.repo.listRecords?repo={}&collection=app.bsky.feed.post&limit=100",
+        pds.info["pds"].as_str().unwrap(),
+        pds.info["did"].as_str().unwrap()
+    );
+    let v: Value = channels_support::http_client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Record keys are chosen by the client (idempotent writes): order by creation time.
+    let mut records = v["records"].as_array().unwrap().clone();
+    records.sort_by_key(|r| {
+        r["value"]["createdAt"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    });
+    let texts: Vec<&str> = records
+        .iter()
+        .map(|r| r["value"]["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(texts, parts, "{v}");
+    let root = &records[0];
+    assert_eq!(root["value"]["embed"]["images"][0]["alt"], alt, "{root}");
+    assert_eq!(
+        records[1]["value"]["reply"]["parent"]["uri"], root["uri"],
+        "{v}"
+    );
+    assert_eq!(
+        records[2]["value"]["reply"]["root"]["uri"], root["uri"],
+        "{v}"
+    );
+    let list = r.ok(&["posts", "list"]);
+    assert_eq!(list[0]["post"]["status"], "published", "{list}");
+
+    // The same through a CSV import: the alt text and the thread columns.
+    image_sized(&r, "csv.png", "640x640");
+    r.import_and_publish(
+        "text,channels,time,media,alt,thread",
+        "From the CSV,{c},{now},csv.png,Beans in a scoop,\"A reply from the CSV\"",
+    );
+    let v: Value = channels_support::http_client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let records = v["records"].as_array().unwrap();
+    let root = records
+        .iter()
+        .find(|r| r["value"]["text"] == "From the CSV")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert_eq!(
+        root["value"]["embed"]["images"][0]["alt"],
+        "Beans in a scoop"
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["value"]["text"] == "A reply from the CSV"
+                && r["value"]["reply"]["parent"]["uri"] == root["uri"]),
+        "{v}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unconfirmed_post_is_resolved_from_the_cli() {
+    let r = rig(Platform::X).await;
+    // The tweet is created but the answer never arrives: X has no idempotency key, so the post
+    // is unconfirmed (never sent again blindly).
+    r.emu()
+        .admin(
+            "delay",
+            json!({"path": "/2/tweets", "drop_after": true, "times": 1}),
+        )
+        .await;
+    let d = r.create("Did it go out?", &[]);
+    let post_id = d["post"]["id"].as_str().unwrap().to_string();
+    r.ok(&["run", "--once"]);
+    let (job, state) = job_of(&r.ok(&["posts", "show", &post_id]));
+    assert_eq!(state, "unconfirmed");
+    // The user checked at X: it is live. The address given must be a web address.
+    assert!(
+        r.refused(&[
+            "posts",
+            "resolve",
+            &job,
+            "mark-published",
+            "--url",
+            "not a url"
+        ])
+        .contains("url")
+    );
+    let tweet = r.emu().admin_get("posts").await[0].clone();
+    let url = format!("https://x.com/i/status/{}", tweet["id"].as_str().unwrap());
+    let d = r.ok(&["posts", "resolve", &job, "mark-published", "--url", &url]);
+    let (_, state) = job_of(&d);
+    assert_eq!(state, "published", "{d}");
+    assert_eq!(d["targets"][0]["job"]["platform_url"], url.as_str(), "{d}");
+    assert_eq!(
+        r.ok(&["posts", "show", &post_id])["post"]["status"],
+        "published"
+    );
+    assert_eq!(
+        r.emu().requests("POST", "/2/tweets").await.len(),
+        1,
+        "never sent twice"
+    );
+}
+
+/// The CSV import carries each platform's options as `posts create` does (the columns of
+/// CSV_FORMAT.md); what each emulator received is asserted.
+#[tokio::test(flavor = "multi_thread")]
+async fn csv_import_carries_each_platforms_options() {
+    let h = "text,channels,time,media,title,privacy,category,link,first_comment,thread";
+    // X: a thread and its first reply.
+    let r = rig(Platform::X).await;
+    r.import_and_publish(
+        h,
+        "Beans 1/2,{c},{now},,,,,,Ask away,\"2/2 roasted Monday\"",
+    );
+    let texts: Vec<String> = r
+        .emu()
+        .admin_get("posts")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(texts, ["Beans 1/2", "2/2 roasted Monday", "Ask away"]);
+
+    // Mastodon: visibility and a thread of two replies (parts separated by a --- line).
+    let r = rig(Platform::Mastodon).await;
+    r.import_and_publish(
+        h,
+        "Menu 1/3,{c},{now},,,unlisted,,,,\"2/3 soups\n---\n3/3 cakes\"",
+    );
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    let texts: Vec<&str> = posts
+        .iter()
+        .map(|p| p["text"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(texts, ["Menu 1/3", "2/3 soups", "3/3 cakes"], "{posts:?}");
+    assert!(
+        posts.iter().all(|p| p["visibility"] == "unlisted"),
+        "{posts:?}"
+    );
+    assert_eq!(posts[2]["in_reply_to_id"], posts[1]["id"]);
+
+    // Facebook: a link post with a first comment.
+    let r = rig(Platform::Facebook).await;
+    r.import_and_publish(
+        h,
+        "Spring menu,{c},{now},,,,,https://example.com/spring,Order ahead,",
+    );
+    let p = &r.emu().admin_get("posts").await[0];
+    assert_eq!(p["link"], "https://example.com/spring", "{p}");
+    let comments = r.emu().admin_get("comments").await;
+    assert!(comments.to_string().contains("Order ahead"), "{comments}");
+
+    // YouTube: title, privacy and category of a video.
+    let r = rig(Platform::Youtube).await;
+    r.file("talk.mp4", MP4, 60_000);
+    r.import_and_publish(
+        h,
+        "The talk,{c},{now},talk.mp4,Conference talk,unlisted,27,,,",
+    );
+    let v = &r.emu().admin_get("videos").await[0];
+    assert_eq!(v["snippet"]["title"], "Conference talk", "{v}");
+    assert_eq!(v["snippet"]["categoryId"], "27", "{v}");
+    assert!(v.to_string().contains("unlisted"), "{v}");
+
+    // TikTok: the privacy, from the creator's own options.
+    let r = rig(Platform::Tiktok).await;
+    r.file("clip.mp4", MP4, 40_000);
+    r.import_and_publish(h, "Our roast,{c},{now},clip.mp4,,followers,,,,");
+    let p = &r.emu().admin_get("posts").await[0];
+    assert_eq!(
+        p["post_info"]["privacy_level"], "FOLLOWER_OF_CREATOR",
+        "{p}"
+    );
+
+    // Threads and LinkedIn: a thread reply; a first comment.
+    let r = rig(Platform::Threads).await;
+    r.import_and_publish(h, "Roast day,{c},{now},,,,,,,\"Resting overnight\"");
+    let posts = r.emu().admin_get("posts").await;
+    let posts = posts.as_array().unwrap();
+    assert_eq!(posts.len(), 2, "{posts:?}");
+    assert_eq!(posts[1]["reply_to"], posts[0]["id"], "{posts:?}");
+    let r = rig(Platform::Linkedin).await;
+    r.import_and_publish(h, "We are hiring,{c},{now},,,,,,Apply at example.com/jobs,");
+    let comments = r.emu().admin_get("comments").await;
+    assert!(
+        comments.to_string().contains("Apply at example.com/jobs"),
+        "{comments}"
     );
 }

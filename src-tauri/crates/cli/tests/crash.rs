@@ -27,6 +27,7 @@
 
 #[path = "../../app/tests/channels_support/mod.rs"]
 mod channels_support;
+mod helper_process;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -104,40 +105,21 @@ struct Rig {
 struct Pds {
     url: String,
     accounts: Vec<Value>,
-    _child: std::process::Child,
-    _stdin: std::process::ChildStdin,
+    _helper: helper_process::Helper,
 }
 
 /// `None` (skip) when the PDS is not installed and `OUTPOST_REQUIRE_PDS` is not 1.
 fn start_pds() -> Option<Pds> {
-    use std::io::BufRead;
-    let root = channels_support::repo_root();
-    if !root.join("tests/pds/node_modules").is_dir() {
-        assert!(
-            std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"),
-            "OUTPOST_REQUIRE_PDS=1 but tests/pds/node_modules is missing"
-        );
-        return None;
-    }
-    let mut child = std::process::Command::new("bash")
-        .arg(root.join("tests/pds/run.sh"))
-        .args(["--accounts", &CHANNELS.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let info: Value = serde_json::from_str(line.trim()).unwrap();
+    let h = helper_process::helper(
+        "tests/pds/node_modules",
+        "OUTPOST_REQUIRE_PDS",
+        "tests/pds/run.sh",
+        &["--accounts", &CHANNELS.to_string()],
+    )?;
     Some(Pds {
-        url: info["pds"].as_str().unwrap().to_string(),
-        accounts: info["accounts"].as_array().unwrap().clone(),
-        _child: child,
-        _stdin: stdin,
+        url: h.info["pds"].as_str().unwrap().to_string(),
+        accounts: h.info["accounts"].as_array().unwrap().clone(),
+        _helper: h,
     })
 }
 

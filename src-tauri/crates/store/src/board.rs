@@ -90,6 +90,51 @@ pub async fn cards<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<BoardCard>> {
     .await?)
 }
 
+/// Whether some post is off the board.
+pub async fn has_unplaced_posts<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT EXISTS (SELECT 1 FROM posts WHERE board_column_id IS NULL)")
+            .fetch_one(ex)
+            .await?;
+    Ok(n == 1)
+}
+
+/// Puts every post off the board whose status is one of `statuses` at the end of `column_id`, in
+/// time order (its time, else when it was created), in one statement; how many moved. The
+/// column's other cards keep their places; positions stay gap-free.
+pub async fn place_unplaced_posts(
+    conn: &mut sqlx::SqliteConnection,
+    statuses: &[&str],
+    column_id: &str,
+) -> Result<u64> {
+    if statuses.is_empty() {
+        return Ok(0);
+    }
+    let (base,): (i64,) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM posts WHERE board_column_id = ?1)
+              + (SELECT COUNT(*) FROM ideas WHERE board_column_id = ?1)",
+    )
+    .bind(column_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let marks = (0..statuses.len())
+        .map(|i| format!("?{}", i + 3))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "WITH unplaced(id, n) AS MATERIALIZED (
+             SELECT id, ROW_NUMBER() OVER (ORDER BY COALESCE(scheduled_at, created_at), created_at, id) - 1
+               FROM posts WHERE board_column_id IS NULL AND status IN ({marks}))
+         UPDATE posts SET board_column_id = ?1, board_position = ?2 + unplaced.n
+           FROM unplaced WHERE posts.id = unplaced.id"
+    );
+    let mut q = sqlx::query(&sql).bind(column_id).bind(base);
+    for s in statuses {
+        q = q.bind(*s);
+    }
+    Ok(q.execute(&mut *conn).await?.rows_affected())
+}
+
 /// The table a board card lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CardTable {
@@ -233,21 +278,30 @@ pub type CardRow = (
     Option<String>,
     i64,
     i64,
+    Option<String>,
+    i64,
+    i64,
 );
 
-/// Every post and idea on the board (text is cut in SQL so a huge post costs nothing).
+/// Every post and idea on the board (text is cut in SQL so a huge post costs nothing), with a
+/// post's job states (comma-separated) and the two columns of [`crate::post_mark_columns`].
 pub async fn card_rows<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<CardRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(concat!(
         "SELECT 'post', p.id, substr(p.body, 1, 800), p.status, p.scheduled_at, p.campaign_id,
                 p.board_column_id, p.board_position, p.idea_id, p.updated_at,
-                (SELECT COUNT(*) FROM post_media m WHERE m.post_id = p.id)
+                (SELECT COUNT(*) FROM post_media m WHERE m.post_id = p.id),
+                (SELECT group_concat(coalesce(j.state, 'draft'), ',')
+                   FROM post_targets t LEFT JOIN publish_jobs j ON j.post_target_id = t.id
+                  WHERE t.post_id = p.id), ",
+        crate::post_mark_columns!(),
+        "
            FROM posts p WHERE p.board_column_id IS NOT NULL
          UNION ALL
          SELECT 'idea', i.id, substr(i.title, 1, 300) || char(10) || substr(i.notes, 1, 600), NULL, NULL,
                 i.campaign_id, i.board_column_id, i.board_position, NULL, i.updated_at,
-                (SELECT COUNT(*) FROM idea_media m WHERE m.idea_id = i.id)
-           FROM ideas i WHERE i.board_column_id IS NOT NULL",
-    )
+                (SELECT COUNT(*) FROM idea_media m WHERE m.idea_id = i.id), NULL, 0, 0
+           FROM ideas i WHERE i.board_column_id IS NOT NULL"
+    ))
     .fetch_all(ex)
     .await?)
 }

@@ -43,6 +43,7 @@ pub mod settings;
 pub mod slots;
 pub mod tags;
 pub mod templates;
+pub mod watch;
 
 pub use error::{Error, Result};
 pub use store::{FULL_CHECK_MAX_BYTES, Store, TableCount, delete_everything, table_counts};

@@ -371,7 +371,7 @@ pub struct CalendarFilter {
 /// One calendar entry: id, status, scheduled at, time zone, first 160 characters, campaign id,
 /// channels (`id US platform US label` joined by RS), job states (comma-joined, `draft` for a
 /// target without a job), attachment count, first attachment's media id and mime.
-pub type CalendarItemRow = (
+pub type CalendarItemBase = (
     String,
     String,
     i64,
@@ -385,8 +385,52 @@ pub type CalendarItemRow = (
     Option<String>,
 );
 
+/// A calendar entry's marks: how many of its jobs were handed to the platform, how many published
+/// ones have a first comment that did not go out (see [`crate::post_mark_columns`]).
+pub type CalendarMarks = (i64, i64);
+
+/// A calendar entry as [`calendar_items`] returns it.
+pub type CalendarItemRow = (CalendarItemBase, CalendarMarks);
+
+/// The first 13 columns of a row (`CALENDAR_COLUMNS`) as a [`CalendarItemRow`].
+fn calendar_row(r: &sqlx::sqlite::SqliteRow) -> Result<CalendarItemRow> {
+    use sqlx::Row;
+    Ok((
+        (
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+            r.try_get(8)?,
+            r.try_get(9)?,
+            r.try_get(10)?,
+        ),
+        (r.try_get(11)?, r.try_get(12)?),
+    ))
+}
+
+/// Two columns about a post `p` for its card's marks: how many of its jobs were handed to the
+/// platform (native scheduling) and are not cancelled or failed, and how many of its published
+/// jobs have a first comment that did not go out (failed, or its outcome unknown).
+#[macro_export]
+macro_rules! post_mark_columns {
+    () => {
+        "(SELECT count(*) FROM post_targets t JOIN publish_jobs j ON j.post_target_id = t.id
+            WHERE t.post_id = p.id AND j.native_schedule_id IS NOT NULL
+              AND j.state IN ('scheduled', 'publishing', 'published', 'unconfirmed')),
+         (SELECT count(*) FROM post_targets t JOIN publish_jobs j ON j.post_target_id = t.id
+            JOIN publish_parts pp ON pp.job_id = j.id
+            WHERE t.post_id = p.id AND j.state = 'published' AND pp.kind = 'comment'
+              AND pp.state IN ('failed', 'sending'))"
+    };
+}
+
 /// What a calendar entry shows, for the posts `p` (see [`CalendarItemRow`]).
-const CALENDAR_COLUMNS: &str = "p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
+const CALENDAR_COLUMNS: &str = concat!("p.id, p.status, p.scheduled_at, p.time_zone, substr(p.body, 1, 160), p.campaign_id,
             (SELECT group_concat(c.id || char(31) || c.platform || char(31) ||
                     CASE WHEN c.handle = '' THEN c.display_name ELSE c.handle END, char(30))
                FROM post_targets t JOIN channels c ON c.id = t.channel_id WHERE t.post_id = p.id),
@@ -395,7 +439,9 @@ const CALENDAR_COLUMNS: &str = "p.id, p.status, p.scheduled_at, p.time_zone, sub
             (SELECT count(*) FROM post_media m WHERE m.post_id = p.id),
             (SELECT m.media_id FROM post_media m WHERE m.post_id = p.id ORDER BY m.position LIMIT 1),
             (SELECT a.mime FROM post_media m JOIN media_assets a ON a.id = m.media_id
-               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1)";
+               WHERE m.post_id = p.id ORDER BY m.position LIMIT 1), ",
+    post_mark_columns!()
+);
 
 /// The filter's conditions on posts `p` (` AND …`), their values bound from `?{first}` on.
 fn calendar_filter_sql(filter: &CalendarFilter, p: &str, first: usize) -> (String, Vec<String>) {
@@ -448,13 +494,16 @@ pub async fn calendar_items<'e, E: SqliteExecutor<'e>>(
          WHERE p.scheduled_at IS NOT NULL AND p.scheduled_at >= ?1 AND p.scheduled_at < ?2{cond}
          ORDER BY p.scheduled_at, p.id"
     );
-    let mut query = sqlx::query_as::<_, CalendarItemRow>(&sql)
-        .bind(from_ms)
-        .bind(to_ms);
+    let mut query = sqlx::query(&sql).bind(from_ms).bind(to_ms);
     for b in &binds {
         query = query.bind(b);
     }
-    Ok(query.fetch_all(ex).await?)
+    query
+        .fetch_all(ex)
+        .await?
+        .iter()
+        .map(calendar_row)
+        .collect()
 }
 
 /// Like [`calendar_items`] for the days `[day_starts[i], day_starts[i + 1])` (unix ms, ascending),
@@ -498,22 +547,7 @@ pub async fn calendar_items_per_day<'e, E: SqliteExecutor<'e>>(
     rows.iter()
         .map(|r| {
             use sqlx::Row;
-            Ok((
-                (
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                    r.try_get(5)?,
-                    r.try_get(6)?,
-                    r.try_get(7)?,
-                    r.try_get(8)?,
-                    r.try_get(9)?,
-                    r.try_get(10)?,
-                ),
-                r.try_get(11)?,
-            ))
+            Ok((calendar_row(r)?, r.try_get(13)?))
         })
         .collect()
 }

@@ -76,7 +76,7 @@ pub(crate) const TABLES: &[&str] = &[
     "developer_apps",
 ];
 
-fn connect_options(path: &Path) -> SqliteConnectOptions {
+pub(crate) fn connect_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)

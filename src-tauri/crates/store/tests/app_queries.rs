@@ -465,7 +465,9 @@ async fn calendar_items_filter_and_describe_posts() {
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
-    let (id, status, at, zone, excerpt, camp, chans, states, n_media, first, mime) = &all[0];
+    let ((id, status, at, zone, excerpt, camp, chans, states, n_media, first, mime), marks) =
+        &all[0];
+    assert_eq!(*marks, (0, 0), "not handed off, no first comment");
     assert_eq!(id, &p1.id);
     assert_eq!(status, "scheduled");
     assert_eq!(*at, T0 + 10);
@@ -486,14 +488,14 @@ async fn calendar_items_filter_and_describe_posts() {
     assert_eq!(*n_media, 1);
     assert_eq!(first.as_deref(), Some(m.id.as_str()));
     assert_eq!(mime.as_deref(), Some("image/jpeg"));
-    assert_eq!(all[1].0, p2.id);
+    assert_eq!(all[1].0.0, p2.id);
 
     let only = |f: posts::CalendarFilter| async move {
         posts::calendar_items(db, T0, T0 + 100, &f)
             .await
             .unwrap()
             .into_iter()
-            .map(|r| r.0)
+            .map(|r| r.0.0)
             .collect::<Vec<_>>()
     };
     assert_eq!(

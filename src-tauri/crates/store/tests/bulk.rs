@@ -193,7 +193,7 @@ async fn the_month_grid_gets_the_first_posts_of_each_day_and_its_count() {
         .await
         .unwrap();
     assert_eq!(grid.len(), 5);
-    assert!(grid.iter().all(|(r, _)| r.1 == "scheduled"));
+    assert!(grid.iter().all(|(r, _)| r.0.1 == "scheduled"));
     assert_eq!(
         grid.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
         vec![4, 4, 4, 2, 2]

@@ -1725,7 +1725,16 @@ idea_id: string | null; updated_at: number;
  * Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
  * since the decision), as in the composer; `None` when no preview is pending or decided.
  */
-approval: string | null }
+approval: string | null; 
+/**
+ * Posts: `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (the calendar's
+ * status mark, [`crate::posts::status_mark`]).
+ */
+mark: string | null; 
+/**
+ * Posts: handed to the platform, which publishes it at its time (native scheduling).
+ */
+handed_off: boolean }
 /**
  * A board column with how many cards it holds (unfiltered).
  */
@@ -1777,7 +1786,15 @@ first_media_id: string | null; first_media_kind: string | null; campaign_id: str
 /**
  * Posts on this item's local day matching the query (with `per_day`, more than are listed).
  */
-day_total: number }
+day_total: number; 
+/**
+ * `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (see [`super::status_mark`]).
+ */
+mark: string | null; 
+/**
+ * Handed to the platform, which publishes it at its time (native scheduling).
+ */
+handed_off: boolean }
 /**
  * A calendar range's posts, in time order.
  */
@@ -2957,7 +2974,8 @@ time_zone: string }
  */
 export type PostsChanged = { post_ids: string[]; 
 /**
- * `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
+ * `created`, `updated`, `moved`, `deleted`, `restored`, `job`, `approval`, or `external`
+ * (changed in the data directory, possibly by another process; `post_ids` is empty).
  */
 reason: string }
 /**
@@ -3031,6 +3049,11 @@ export type SchedulerEvent =
  * Upload progress of a job's media.
  */
 { kind: "progress"; job_id: string; post_id: string; sent: number; total: number } | 
+/**
+ * Posts or their publishing changed in the data directory, possibly by another process (the
+ * CLI, `outpost run`, a CSV import): the calendar and the board reload.
+ */
+{ kind: "posts_changed" } | 
 /**
  * The timer is armed for `next_at` (unix ms), or idle.
  */

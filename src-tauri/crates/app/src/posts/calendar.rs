@@ -68,6 +68,10 @@ pub struct CalendarItem {
     pub campaign_id: Option<String>,
     /// Posts on this item's local day matching the query (with `per_day`, more than are listed).
     pub day_total: u32,
+    /// `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (see [`super::status_mark`]).
+    pub mark: Option<String>,
+    /// Handed to the platform, which publishes it at its time (native scheduling).
+    pub handed_off: bool,
 }
 
 /// A calendar range's posts, in time order.
@@ -170,10 +174,28 @@ impl Outpost {
             .into_iter()
             .map(
                 |(
-                    (id, status, at, zone, excerpt, campaign, chans, states, media, first, mime),
+                    (
+                        (
+                            id,
+                            status,
+                            at,
+                            zone,
+                            excerpt,
+                            campaign,
+                            chans,
+                            states,
+                            media,
+                            first,
+                            mime,
+                        ),
+                        (handed_off, comment_problems),
+                    ),
                     total,
                 )| {
+                    let job_states = super::job_states(states);
                     CalendarItem {
+                        mark: super::status_mark(&status, &job_states, comment_problems),
+                        handed_off: handed_off > 0,
                         day_total: total.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
                         local_time: time::local_of(at, tz),
                         channels: chans
@@ -190,12 +212,7 @@ impl Outpost {
                                 })
                             })
                             .collect(),
-                        job_states: states
-                            .unwrap_or_default()
-                            .split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect(),
+                        job_states,
                         media_count: u32::try_from(media).unwrap_or(0),
                         first_media_kind: mime.map(|m| {
                             match m.as_str() {

@@ -25,6 +25,16 @@ impl Outpost {
             if let Some(existing) = media::find_by_sha256(self.store().pool(), &hash).await?
                 && dir.join(&existing.file_path).is_file()
             {
+                // The same file again: the alt text given now is its alt text from now on (as
+                // the composer's alt text field does), never silently dropped.
+                if let Some(alt) = f
+                    .alt
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty() && *a != existing.alt_text)
+                {
+                    media::set_alt_text(self.store().pool(), &existing.id, alt, now_ms()).await?;
+                }
                 ids.push(existing.id);
                 continue;
             }

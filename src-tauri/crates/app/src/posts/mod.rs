@@ -6,6 +6,7 @@
 mod calendar;
 mod compose;
 mod library;
+mod marks;
 mod media;
 mod options;
 mod picked;
@@ -20,6 +21,8 @@ use outpost_store::{JobState, PostStatus, channels, new_id, now_ms};
 pub use calendar::*;
 pub use compose::*;
 pub use library::*;
+pub(crate) use marks::job_states;
+pub use marks::status_mark;
 pub use options::*;
 pub use picked::{PickedFile, PickedFiles};
 pub use types::*;
@@ -260,6 +263,13 @@ impl Outpost {
                 JobAction::MarkPublished { url },
                 JobState::Unconfirmed | JobState::Failed | JobState::Held,
             ) => {
+                if let Some(u) = url.as_deref().map(str::trim).filter(|u| !u.is_empty())
+                    && !url::Url::parse(u).is_ok_and(|p| matches!(p.scheme(), "http" | "https"))
+                {
+                    return Err(Error::InvalidInput(format!(
+                        "url: {u:?} is not a web address (https://…) where the post is live"
+                    )));
+                }
                 jobs::mark_published(pool, job_id, "", url.as_deref(), now).await?;
             }
             (

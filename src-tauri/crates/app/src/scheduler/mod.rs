@@ -9,6 +9,7 @@ mod native;
 mod parts;
 pub mod rates;
 pub mod time;
+mod watch;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +52,9 @@ pub enum SchedulerEvent {
         #[cfg_attr(feature = "specta", specta(type = f64))]
         total: u64,
     },
+    /// Posts or their publishing changed in the data directory, possibly by another process (the
+    /// CLI, `outpost run`, a CSV import): the calendar and the board reload.
+    PostsChanged,
     /// The timer is armed for `next_at` (unix ms), or idle.
     Armed {
         #[cfg_attr(feature = "specta", specta(type = Option<f64>))]

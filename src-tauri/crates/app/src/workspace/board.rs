@@ -25,6 +25,69 @@ pub const DEFAULT_COLUMNS: [(&str, &str); 5] = [
     ("Published", "#16a34a"),
 ];
 
+/// The setting naming the columns that collect posts by status: `{"draft": id, "scheduled": id,
+/// "published": id}`.
+pub const STATUS_COLUMNS_SETTING: &str = "board.status_columns";
+
+/// Which column a post goes to by its status: (key in the setting, the statuses it collects, the
+/// column names that are taken for it when the setting does not name a column that exists).
+const STATUS_GROUPS: [(&str, &[&str], &[&str]); 3] = [
+    ("draft", &["draft"], &["drafting", "drafts", "draft"]),
+    (
+        "scheduled",
+        &["scheduled", "publishing", "failed"],
+        &["scheduled"],
+    ),
+    (
+        "published",
+        &["published", "partially_published"],
+        &["published"],
+    ),
+];
+
+/// Puts every post that is off the board (new from the composer, the CLI, a CSV import or a feed;
+/// or whose status just changed) at the end of the column for its status: the column the setting
+/// names, else the column with that status's name (then remembered), else the first column.
+pub(super) async fn place_unplaced_posts(conn: &mut SqliteConnection) -> Result<u64> {
+    ensure_columns(conn).await?;
+    let columns = board::list_all(&mut *conn).await?;
+    let Some(first) = columns.first().map(|c| c.id.clone()) else {
+        return Ok(0);
+    };
+    let stored = outpost_store::settings::get(&mut *conn, STATUS_COLUMNS_SETTING)
+        .await?
+        .unwrap_or_default();
+    let mut remembered = serde_json::Map::new();
+    let mut placed = 0;
+    for (key, statuses, names) in STATUS_GROUPS {
+        let named = stored
+            .get(key)
+            .and_then(|v| v.as_str())
+            .filter(|id| columns.iter().any(|c| c.id == *id))
+            .map(str::to_string)
+            .or_else(|| {
+                columns
+                    .iter()
+                    .find(|c| names.contains(&c.name.trim().to_lowercase().as_str()))
+                    .map(|c| c.id.clone())
+            });
+        if let Some(id) = &named {
+            remembered.insert(key.to_string(), serde_json::Value::String(id.clone()));
+        }
+        let column = named.unwrap_or_else(|| first.clone());
+        placed += board::place_unplaced_posts(&mut *conn, statuses, &column).await?;
+    }
+    let remembered = serde_json::Value::Object(remembered);
+    if remembered != stored {
+        outpost_store::settings::set(&mut *conn, STATUS_COLUMNS_SETTING, &remembered, now_ms())
+            .await?;
+    }
+    if placed > 0 {
+        tracing::debug!(placed, "posts placed on the board by their status");
+    }
+    Ok(placed)
+}
+
 fn table(kind: CardKind) -> board::CardTable {
     match kind {
         CardKind::Idea => board::CardTable::Ideas,
@@ -235,10 +298,12 @@ impl Outpost {
     /// filter, by column and position.
     pub async fn board(&self, filter: &BoardFilter) -> Result<Board> {
         let pool = self.store().pool();
-        if board::count_all(pool).await? == 0 {
+        // Every post is on the board: those off it (new, or their status changed) go to the
+        // column for their status first.
+        if board::count_all(pool).await? == 0 || board::has_unplaced_posts(pool).await? {
             let _guard = self.workspace().board_lock.lock().await;
             let mut tx = self.store().begin().await?;
-            ensure_columns(&mut tx).await?;
+            place_unplaced_posts(&mut tx).await?;
             tx.commit().await.map_err(db)?;
         }
         let mut tx = self.store().begin_read().await?;
@@ -291,6 +356,9 @@ impl Outpost {
             idea_id,
             updated_at,
             media,
+            states,
+            handed_off,
+            comment_problems,
         ) in rows
         {
             let card_tags = tags.remove(&(kind.clone(), id.clone())).unwrap_or_default();
@@ -305,6 +373,9 @@ impl Outpost {
                 continue;
             }
             let is_post = kind == "post";
+            let mark = status.as_deref().and_then(|s| {
+                crate::posts::status_mark(s, &crate::posts::job_states(states), comment_problems)
+            });
             let (title, excerpt) = title_and_excerpt(&text);
             let title = if title.is_empty() {
                 if is_post {
@@ -340,6 +411,8 @@ impl Outpost {
                 idea_id,
                 updated_at,
                 approval: None,
+                mark,
+                handed_off: handed_off > 0,
             });
         }
         // Client approval on the cards of posts that were sent for it (few; each costs one
@@ -549,8 +622,14 @@ impl Outpost {
         Ok(col)
     }
 
-    /// Takes a card off the board (the idea or post itself stays).
+    /// Takes an idea's card off the board (the idea itself stays). Every post is on the board, in
+    /// the column for its status unless moved: taking one off is refused.
     pub async fn remove_from_board(&self, card: &CardRef) -> Result<()> {
+        if card.kind == CardKind::Post {
+            return Err(Error::InvalidInput(
+                "every post is on the board; move it to another column instead".into(),
+            ));
+        }
         let _guard = self.workspace().board_lock.lock().await;
         let mut tx = self.store().begin().await?;
         take_off(&mut tx, card).await?;

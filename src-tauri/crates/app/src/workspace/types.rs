@@ -85,6 +85,11 @@ pub struct BoardCard {
     /// Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
     /// since the decision), as in the composer; `None` when no preview is pending or decided.
     pub approval: Option<String>,
+    /// Posts: `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (the calendar's
+    /// status mark, [`crate::posts::status_mark`]).
+    pub mark: Option<String>,
+    /// Posts: handed to the platform, which publishes it at its time (native scheduling).
+    pub handed_off: bool,
 }
 
 /// The board: columns in order and the cards matching the filter, by column then position.
