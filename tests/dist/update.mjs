@@ -77,7 +77,7 @@ const http = createServer((req, res) => {
 await new Promise((r) => http.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${http.address().port}`;
 
-function release(version, key, pubkey, extra = []) {
+function release(version, key, pubkey, extra = [], bundles = 'deb') {
   const out = join(work, `release-${version}`);
   run(join(root, '.ci/release'), extra, {
     env: {
@@ -89,7 +89,7 @@ function release(version, key, pubkey, extra = []) {
       OUTPOST_RELEASE_BASE_URL: base,
       OUTPOST_RELEASE_NOTES: `Outpost ${version}: the test release.\n- signed with a throwaway key`,
       OUTPOST_RELEASE_OUT: out,
-      OUTPOST_RELEASE_BUNDLES: 'deb',
+      OUTPOST_RELEASE_BUNDLES: bundles,
     },
   });
   const manifest = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8'));
@@ -121,13 +121,19 @@ function desktopPids() {
 
 let app;
 let harness;
+// WebKit's screenshot can show the frame before the last click's: let it paint first.
+const shot = async (name) => {
+  await sleep(700);
+  return app.screenshot(name);
+};
 try {
   log('throwaway signing keys A and B');
   const A = keypair('a');
   const B = keypair('b');
 
   log(`version N = ${N}: release build signed with A`);
-  const n = release(N, A, A.pub, process.env.OUTPOST_DIST_SKIP_BUILD === '1' ? ['--repackage'] : []);
+  // N as shipped: both Linux packages (the .rpm is built, not installed here).
+  const n = release(N, A, A.pub, process.env.OUTPOST_DIST_SKIP_BUILD === '1' ? ['--repackage'] : [], 'deb,rpm');
   log(`version N+1 = ${NEXT} and an older ${OLD}: the same binaries repackaged, signed with A`);
   const next = release(NEXT, A, A.pub, ['--repackage']);
   const old = release(OLD, A, A.pub, ['--repackage']);
@@ -166,14 +172,14 @@ try {
   assert.equal(keyId, aId, 'About shows the id of the key the build trusts');
   assert.match(await app.text('update-endpoint'), /127\.0\.0\.1/);
 
-  const checkAndInstall = async (manifest, expect, shot) => {
+  const checkAndInstall = async (manifest, expect, shotName) => {
     server.manifest = manifest;
     await app.click('update-check-now');
     await app.waitForText('update-last-check', (t) => t.includes(`${manifest.version} is available`));
     await app.click('update-install');
     const text = await app.waitForText('update-last-check', (t) => /refused|not installed/i.test(t), 30_000);
     assert.match(text, expect);
-    await app.screenshot(shot);
+    await shot(shotName);
     assert.deepEqual(desktopPids(), [pidN], 'N keeps running');
     assert.equal(dpkgVersion(), N, 'nothing was installed');
     log(`refused: ${text.split(' · ')[0]}`);
@@ -212,10 +218,10 @@ try {
   await app.click('update-check-now');
   await app.waitForText('update-last-check', (t) => t.includes(`${NEXT} is available`));
   assert.match(await app.text('update-notes'), /the test release/);
-  await app.screenshot('update-available');
+  await shot('update-available');
   await app.click('update-install');
   await app.waitFor('update-progress', 10_000);
-  await app.screenshot('update-downloading');
+  await shot('update-downloading');
   const deadline = Date.now() + 120_000;
   let relaunched = [];
   while (Date.now() < deadline) {

@@ -12,11 +12,13 @@ root=$(pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 outpost_deb="${1:-$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/Outpost_*.deb 2>/dev/null | head -n1)}"
 [ -f "$outpost_deb" ] || { echo "error: no Outpost .deb: run .ci/release first (README \"Releases\")"; exit 1; }
-empty_deb_dir="$CARGO_TARGET_DIR/release/bundle/deb"
+# OUTPOST_PERF_EMPTY_TARGET_DIR: another build directory for the empty app (default: the same one).
+empty_target="${OUTPOST_PERF_EMPTY_TARGET_DIR:-$CARGO_TARGET_DIR}"
+empty_deb_dir="$empty_target/release/bundle/deb"
 if [ "${OUTPOST_PERF_SKIP_BUILD:-}" != 1 ] || ! ls "$empty_deb_dir"/Empty_*.deb >/dev/null 2>&1; then
   started=$(date +%s)
   # The empty app is its own workspace; bundling is off in its config for the start benchmark.
-  (cd tests/perf/empty-app && "$root/ui/node_modules/.bin/tauri" build --bundles deb \
+  (cd tests/perf/empty-app && CARGO_TARGET_DIR="$empty_target" "$root/ui/node_modules/.bin/tauri" build --bundles deb \
     --config '{"bundle":{"active":true,"targets":["deb"],"createUpdaterArtifacts":false}}')
   echo "empty app .deb built in $(( $(date +%s) - started )) s"
 fi

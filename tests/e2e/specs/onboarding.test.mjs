@@ -9,6 +9,12 @@ import { launch, stopDriver, freshDataDir, dbQuery } from '../lib/harness.mjs';
 
 after(() => stopDriver());
 
+// WebKit's screenshot can show the frame before the last click's: let it paint first.
+const shot = async (app, name) => {
+  await new Promise((r) => setTimeout(r, 700));
+  return app.screenshot(name);
+};
+
 const consents = (dataDir) =>
   dbQuery(dataDir, 'SELECT kind, granted, policy_version, source FROM consent_records ORDER BY given_at, id');
 
@@ -18,21 +24,21 @@ test('a fresh profile walks through onboarding and records the decisions', async
   try {
     await app.waitFor('onboarding');
     assert.equal(await app.text('onboarding-data-dir'), dataDir);
-    await app.screenshot('onboarding-1-data');
+    await shot(app, 'onboarding-1-data');
     await app.click('onboarding-next');
     await app.waitFor('onboarding-keychain');
     assert.equal(await app.script('return document.querySelector(\'[data-testid="onboarding-keychain"]\').dataset.available'), 'true');
-    await app.screenshot('onboarding-2-keychain');
+    await shot(app, 'onboarding-2-keychain');
     await app.click('onboarding-next');
     await app.waitFor('privacy-statement');
     const version = await app.script('return document.querySelector(\'[data-testid="privacy-statement"]\').dataset.version');
     assert.match(version, /^\d{4}-\d{2}-\d{2}$/);
     assert.match(await app.text('privacy-statement'), /no telemetry/);
     await app.click('onboarding-update-checks');
-    await app.screenshot('onboarding-3-privacy');
+    await shot(app, 'onboarding-3-privacy');
     await app.click('onboarding-accept');
     await app.waitFor('onboarding-connect');
-    await app.screenshot('onboarding-4-channel');
+    await shot(app, 'onboarding-4-channel');
     await app.click('onboarding-connect');
     await app.waitFor('page-channels');
     assert.equal(await app.exists('onboarding'), false);
@@ -48,7 +54,7 @@ test('a fresh profile walks through onboarding and records the decisions', async
     await app.waitFor('update-key-id');
     assert.match(await app.text('update-key-id'), /^[0-9A-F]{16}$/);
     assert.equal(await app.script('return document.querySelector(\'[data-testid="update-checks-switch"]\').checked'), true);
-    await app.screenshot('settings-about-updates');
+    await shot(app, 'settings-about-updates');
     await app.close();
 
     // Decided: the next start goes straight to the app.
@@ -65,7 +71,8 @@ test('a fresh profile walks through onboarding and records the decisions', async
     app = await launch({ dataDir, onboarding: true });
     await app.waitFor('onboarding-changed');
     await app.waitFor('privacy-statement');
-    await app.screenshot('onboarding-statement-changed');
+    assert.equal(await app.script('return document.querySelector(\'[data-testid="onboarding-update-checks"]\').checked'), true);
+    await shot(app, 'onboarding-statement-changed');
     await app.click('onboarding-accept');
     const deadline = Date.now() + 5000;
     while (await app.exists('onboarding')) {
@@ -75,6 +82,7 @@ test('a fresh profile walks through onboarding and records the decisions', async
     const kinds = consents(dataDir).filter((r) => r[0] === 'privacy_statement');
     assert.equal(kinds.length, 2);
     assert.deepEqual(kinds[1], ['privacy_statement', 1, version, 'onboarding']);
+    assert.deepEqual(consents(dataDir).filter((r) => r[0] === 'update_checks').at(-1), ['update_checks', 1, version, 'onboarding']);
   } finally {
     await app.close();
   }
@@ -93,7 +101,7 @@ test('without a keychain, onboarding explains passphrase mode', async () => {
     await app.waitFor('onboarding-keychain');
     assert.equal(await app.script('return document.querySelector(\'[data-testid="onboarding-keychain"]\').dataset.available'), 'false');
     assert.match(await app.text('onboarding'), /OUTPOST_VAULT_PASSPHRASE/);
-    await app.screenshot('onboarding-2-no-keychain');
+    await shot(app, 'onboarding-2-no-keychain');
   } finally {
     await app?.close();
     stopDriver();

@@ -15,7 +15,7 @@ pub const PRIVACY_STATEMENT_VERSION: &str = "2026-12-07";
 
 /// Outpost's privacy statement, one paragraph per entry (shown in onboarding and Settings).
 pub const PRIVACY_STATEMENT: &[&str] = &[
-    "Outpost runs on this computer. Your posts, drafts, inbox, analytics and settings are stored only in the data folder shown above; Outpost has no server and no account.",
+    "Outpost runs on this computer. Your posts, drafts, inbox, analytics and settings are stored only in your data folder on this computer (Settings → About shows where); Outpost has no server and no account.",
     "Sign-in tokens and API keys are encrypted with a key kept in your system keychain (or, without one, a passphrase you choose). They are sent only to the platform they belong to.",
     "Outpost talks to the social platforms you connect, to a media host or AI provider only if you set one up, and to the update server only if you allow update checks below. Every request is listed in Settings → Privacy & data → Activity log.",
     "An update check sends the update server your Outpost version, operating system and processor type, nothing else. Updates are installed only when their signature matches Outpost's signing key.",
@@ -36,7 +36,7 @@ pub struct OnboardingStatus {
     pub keychain_available: bool,
     pub vault_backend: Option<VaultBackend>,
     pub channels_connected: i64,
-    /// The update-check decision under the current statement, if one was made.
+    /// The last update-check decision, if one was made (the switch's starting position).
     pub update_checks: Option<bool>,
 }
 
@@ -47,9 +47,9 @@ impl Outpost {
         let acknowledged = latest
             .as_ref()
             .is_some_and(|c| c.granted && c.policy_version == PRIVACY_STATEMENT_VERSION);
+        // Under any statement version: a changed statement keeps the switch where the user left it.
         let updates = consents::latest(self.store().pool(), crate::updates::CONSENT_KIND)
             .await?
-            .filter(|c| c.policy_version == crate::updates::CONSENT_POLICY_VERSION)
             .map(|c| c.granted);
         Ok(OnboardingStatus {
             needed: !acknowledged,
