@@ -5,9 +5,25 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, stopDriver, freshDataDir, dbQuery } from '../lib/harness.mjs';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { launch, stopDriver, freshDataDir, dbQuery, appBinary } from '../lib/harness.mjs';
 
 after(() => stopDriver());
+
+/** Closes the app and waits for its process to be gone, so the next launch is not a second instance. */
+async function closeFully(app) {
+  await app.close();
+  const running = () =>
+    readdirSync('/proc').some((d) => {
+      try {
+        return /^\d+$/.test(d) && readlinkSync(`/proc/${d}/exe`) === appBinary;
+      } catch {
+        return false;
+      }
+    });
+  const deadline = Date.now() + 10_000;
+  while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
 
 // WebKit's screenshot can show the frame before the last click's: let it paint first.
 const shot = async (app, name) => {
@@ -54,13 +70,14 @@ test('a fresh profile walks through onboarding and records the decisions', async
     await app.waitFor('update-key-id');
     assert.match(await app.text('update-key-id'), /^[0-9A-F]{16}$/);
     assert.equal(await app.script('return document.querySelector(\'[data-testid="update-checks-switch"]\').checked'), true);
+    await app.script('document.querySelector(\'[data-testid="updates"]\').scrollIntoView()');
     await shot(app, 'settings-about-updates');
-    await app.close();
+    await closeFully(app);
 
     // Decided: the next start goes straight to the app.
     app = await launch({ dataDir, onboarding: true });
     assert.equal(await app.exists('onboarding'), false);
-    await app.close();
+    await closeFully(app);
 
     // The statement changed (the acknowledgement on record is for an older version): asked again.
     spawnSync('python3', [
