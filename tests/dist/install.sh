@@ -37,7 +37,7 @@ ok "CLI and desktop binary on the PATH"
 
 desktop=/usr/share/applications/Outpost.desktop
 [ -f "$desktop" ] || fail "no desktop entry at $desktop"
-grep -q '^Exec=outpost-desktop' "$desktop" || fail "desktop entry does not start outpost-desktop: $(grep ^Exec "$desktop")"
+grep -q '^Exec=outpost-desktop %u$' "$desktop" || fail "desktop entry does not start outpost-desktop with the link (%u): $(grep ^Exec "$desktop")"
 grep -q '^MimeType=.*x-scheme-handler/app.outpost.desktop' "$desktop" || fail "desktop entry has no deep-link scheme handler: $(cat "$desktop")"
 desktop-file-validate "$desktop" || fail "desktop-file-validate"
 icons=$(grep -c '^/usr/share/icons/hicolor/.*/apps/outpost-desktop.png$' "$work/files" || true)
