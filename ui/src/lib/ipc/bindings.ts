@@ -2843,7 +2843,7 @@ needed: boolean;
  */
 statement_changed: boolean; statement_version: string; statement: string[]; data_dir: string; keychain_available: boolean; vault_backend: VaultBackend | null; channels_connected: number; 
 /**
- * The update-check decision under the current statement, if one was made.
+ * The last update-check decision, if one was made (the switch's starting position).
  */
 update_checks: boolean | null }
 /**
