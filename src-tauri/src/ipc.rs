@@ -54,6 +54,13 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::privacy::delete_all_data,
             crate::commands::privacy::activity_log,
             crate::commands::privacy::consent_records,
+            crate::commands::updates::update_status,
+            crate::commands::updates::set_update_checks,
+            crate::commands::updates::set_update_endpoint,
+            crate::commands::updates::check_for_update,
+            crate::commands::updates::install_update,
+            crate::commands::updates::onboarding_status,
+            crate::commands::updates::finish_onboarding,
             crate::commands::privacy::profile_summary,
             crate::commands::channels::developer_apps,
             crate::commands::channels::save_developer_app,
@@ -192,7 +199,9 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::PostsChanged,
             crate::commands::posts::MediaDropped,
             crate::commands::automation::FeedsChanged,
-            crate::commands::ai::AiStreamDelta
+            crate::commands::ai::AiStreamDelta,
+            crate::commands::updates::UpdateProgress,
+            crate::commands::updates::UpdateChecked
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

@@ -88,6 +88,7 @@ pub fn run() {
             }
             app.manage(Shell::new(options, core));
             app.manage(commands::csv::PendingCsv::default());
+            app.manage(commands::updates::PendingUpdate::default());
             specta.mount_events(app);
             // Publishing: the same scheduler as `outpost run`, the tray and notifications.
             desktop::setup(app.handle(), &runtime_handle);
@@ -95,6 +96,7 @@ pub fn run() {
                 let _ = window.hide();
             }
             setup_deep_links(app.handle());
+            commands::updates::schedule_checks(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"));

@@ -10,6 +10,7 @@ pub mod posts;
 pub mod privacy;
 pub mod scheduling;
 pub mod slots;
+pub mod updates;
 pub mod workspace;
 
 use tauri::State;

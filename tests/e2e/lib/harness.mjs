@@ -110,7 +110,7 @@ export function freshDataDir(label = 'e2e') {
 }
 
 /** Launches the app on a data directory and returns a small page-object client. */
-export async function launch({ dataDir = freshDataDir(), args = [] } = {}) {
+export async function launch({ dataDir = freshDataDir(), args = [], onboarding = false } = {}) {
   await startDriver();
   await checkDriver();
   const client = await WebDriver.newSession({
@@ -134,6 +134,9 @@ export async function launch({ dataDir = freshDataDir(), args = [] } = {}) {
     if (Date.now() > deadline) throw new Error('the app did not show its window content within 15 s');
     await sleep(100);
   }
+  // A fresh profile opens on the first-run onboarding (tests/e2e/specs/onboarding.test.mjs); other
+  // specs go through it the way a user would, declining update checks, unless they test it.
+  if (!onboarding && (await app.exists('onboarding'))) await app.finishOnboarding();
   return app;
 }
 
@@ -243,6 +246,20 @@ export class App {
     const file = join(screenshotDir, `${name}.png`);
     writeFileSync(file, Buffer.from(png, 'base64'));
     return file;
+  }
+
+  /** Goes through the first-run onboarding: data folder, keychain, privacy statement (update
+   * checks left off), "Later" for the first channel. */
+  async finishOnboarding() {
+    await this.click('onboarding-next');
+    await this.click('onboarding-next');
+    await this.click('onboarding-accept');
+    await this.click('onboarding-later');
+    const deadline = Date.now() + 5_000;
+    while (await this.exists('onboarding')) {
+      if (Date.now() > deadline) throw new Error('onboarding did not close');
+      await sleep(50);
+    }
   }
 
   async close() {

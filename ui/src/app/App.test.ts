@@ -42,6 +42,14 @@ vi.mock('$lib/ipc/posts', () => ({
   },
 }));
 
+vi.mock('$lib/ipc/updates', () => ({
+  updates: {
+    onboardingStatus: async () => null,
+    onProgress: async () => () => {},
+    onChecked: async () => () => {},
+  },
+}));
+
 vi.mock('$lib/ipc/workspace', async (importOriginal) => {
   const original = await importOriginal<typeof import('$lib/ipc/workspace')>();
   return { ...original, workspace: { ...original.workspace, tags: async () => [], campaigns: async () => [] } };

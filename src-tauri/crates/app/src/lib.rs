@@ -16,12 +16,14 @@ pub mod error;
 pub mod inbox;
 pub mod logging;
 pub mod media_host;
+pub mod onboarding;
 pub mod paths;
 pub mod posts;
 pub mod privacy;
 pub mod scheduler;
 pub mod secrets;
 pub mod slots;
+pub mod updates;
 pub mod workspace;
 
 use std::sync::Arc;

@@ -292,3 +292,29 @@ async fn import_into_a_profile_with_data_is_refused() {
     assert!(err.to_string().contains("tags: 1"), "{err}");
     assert_eq!(snapshot(&fx.target).await, before);
 }
+
+#[tokio::test]
+async fn import_after_onboarding_keeps_its_consent_records() {
+    // A fresh install's onboarding records consents before the user imports their archive: those
+    // rows do not make the profile "not empty", and they stay beside the archive's.
+    let fx = fixture().await;
+    let good = fx.dir.join("good.zip");
+    fx.target.finish_onboarding(true).await.unwrap();
+    fx.target
+        .import_archive(&good, &ImportOptions::default(), None)
+        .await
+        .unwrap();
+    let kinds: Vec<_> = fx
+        .target
+        .consent_records()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.kind, c.given_where))
+        .collect();
+    assert!(
+        kinds.contains(&("privacy_statement".into(), "onboarding".into()))
+            && kinds.contains(&("update_checks".into(), "onboarding".into())),
+        "{kinds:?}"
+    );
+}

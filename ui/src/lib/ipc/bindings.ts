@@ -90,6 +90,84 @@ async consentRecords() : Promise<Result<ConsentRow[], IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Settings → About → Updates.
+ */
+async updateStatus() : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The switch "Check for updates at start and daily" (recorded as a consent decision).
+ */
+async setUpdateChecks(enabled: boolean) : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_update_checks", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the update address (`None` or empty: the built-in one).
+ */
+async setUpdateEndpoint(endpoint: string | null) : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_update_endpoint", { endpoint }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Check now": asks the endpoint; an update found waits for `install_update`.
+ */
+async checkForUpdate() : Promise<Result<UpdateCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_for_update") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Downloads the update found by the last check (progress as `UpdateProgress` events), verifies
+ * its signature, installs it and relaunches. A refusal is returned; Outpost keeps running.
+ */
+async installUpdate() : Promise<Result<UpdateCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("install_update") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * First run: what to show.
+ */
+async onboardingStatus() : Promise<Result<OnboardingStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("onboarding_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * First run done: the privacy statement acknowledged and the update-check decision recorded.
+ */
+async finishOnboarding(updateChecks: boolean) : Promise<Result<OnboardingStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("finish_onboarding", { updateChecks }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async profileSummary() : Promise<Result<ProfileSummary, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("profile_summary") };
@@ -1423,7 +1501,9 @@ feedsChanged: FeedsChanged,
 mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
-schedulingChanged: SchedulingChanged
+schedulingChanged: SchedulingChanged,
+updateChecked: UpdateChecked,
+updateProgress: UpdateProgress
 }>({
 aiStreamDelta: "ai-stream-delta",
 channelsChanged: "channels-changed",
@@ -1433,7 +1513,9 @@ feedsChanged: "feeds-changed",
 mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
-schedulingChanged: "scheduling-changed"
+schedulingChanged: "scheduling-changed",
+updateChecked: "update-checked",
+updateProgress: "update-progress"
 })
 
 /** user-defined constants **/
@@ -2301,6 +2383,22 @@ log_dir: string;
  */
 problems: string[] }
 /**
+ * Where the endpoint in use comes from.
+ */
+export type EndpointSource = 
+/**
+ * `OUTPOST_UPDATE_ENDPOINT`.
+ */
+"environment" | 
+/**
+ * Settings → About.
+ */
+"settings" | 
+/**
+ * The one this build was made with.
+ */
+"built_in"
+/**
  * How many items of each kind the profile holds (for the delete-all confirmation).
  */
 export type EntityCount = { 
@@ -2861,6 +2959,22 @@ draft?: boolean; variants?: TargetVariant[] }
  */
 export type NextPost = { post_id: string; due_at: number; excerpt: string; channels: number }
 /**
+ * What the first-run screen needs.
+ */
+export type OnboardingStatus = { 
+/**
+ * Whether to show onboarding: the statement was never acknowledged, or changed since.
+ */
+needed: boolean; 
+/**
+ * True when a previous version was acknowledged (the statement changed).
+ */
+statement_changed: boolean; statement_version: string; statement: string[]; data_dir: string; keychain_available: boolean; vault_backend: VaultBackend | null; channels_connected: number; 
+/**
+ * The last update-check decision, if one was made (the switch's starting position).
+ */
+update_checks: boolean | null }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -3192,6 +3306,82 @@ privacy_options: string[]; comment_disabled: boolean; duet_disabled: boolean; st
  * What an undo brought back.
  */
 export type Undone = { kind: DeletedKind; id: string; message: string }
+/**
+ * One check's result, as Settings → About shows it.
+ */
+export type UpdateCheck = { 
+/**
+ * Unix ms.
+ */
+at: number; outcome: UpdateOutcome; 
+/**
+ * The version offered, when there was one.
+ */
+version: string | null; 
+/**
+ * Release notes of the offered version.
+ */
+notes: string | null; 
+/**
+ * A sentence for the user.
+ */
+message: string }
+/**
+ * An automatic check (at start or daily) finished.
+ */
+export type UpdateChecked = UpdateCheck
+/**
+ * How a check (or an install) ended.
+ */
+export type UpdateOutcome = 
+/**
+ * No newer version.
+ */
+"up_to_date" | 
+/**
+ * A newer version is offered (not installed yet).
+ */
+"available" | 
+/**
+ * The update was downloaded, verified and installed.
+ */
+"installed" | 
+/**
+ * The update was refused: its signature, key or version did not check out.
+ */
+"refused" | 
+/**
+ * The check could not be made (network, server, manifest).
+ */
+"failed"
+/**
+ * Download progress, for the progress bar.
+ */
+export type UpdateProgress = { downloaded: number; 
+/**
+ * Unknown when the server sends no length.
+ */
+total: number | null }
+/**
+ * Settings → About → Updates.
+ */
+export type UpdateStatus = { current_version: string; 
+/**
+ * Whether the user allowed checks at start and daily (false until they decide).
+ */
+checks_enabled: boolean; 
+/**
+ * Whether the user has decided at all (under the current policy version).
+ */
+decided: boolean; 
+/**
+ * The endpoint in use.
+ */
+endpoint: string; endpoint_source: EndpointSource; 
+/**
+ * The id of the key updates must be signed with (minisign key id, 16 hex digits).
+ */
+signing_key_id: string; last_check: UpdateCheck | null }
 /**
  * Which vault backend protects this profile's secrets.
  */

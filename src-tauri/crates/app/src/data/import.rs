@@ -475,7 +475,13 @@ impl Outpost {
     /// media folder holds a file.
     async fn ensure_empty(&self) -> Result<()> {
         let mut conn = self.store().pool().acquire().await.map_err(db)?;
-        let tables = non_empty_tables(&mut conn).await?;
+        // Consent decisions are an append-only history, not content: the ones a fresh install's
+        // onboarding recorded (before the user imports their archive) merge with the archive's.
+        let tables: Vec<_> = non_empty_tables(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|(t, _)| t != "consent_records")
+            .collect();
         if !tables.is_empty() {
             let detail = tables
                 .iter()
