@@ -178,6 +178,14 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::ai::ai_test_connection,
             crate::commands::ai::ai_ledger,
             crate::commands::ai::ai_delete_ledger,
+            crate::commands::inbox::inbox_items,
+            crate::commands::inbox::inbox_item,
+            crate::commands::inbox::inbox_counts,
+            crate::commands::inbox::inbox_sync,
+            crate::commands::inbox::inbox_mark,
+            crate::commands::inbox::inbox_set_sentiment,
+            crate::commands::inbox::inbox_delete,
+            crate::commands::inbox::inbox_reply,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
@@ -187,7 +195,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::desktop::SchedulingChanged,
             crate::commands::posts::PostsChanged,
             crate::commands::posts::MediaDropped,
-            crate::commands::automation::FeedsChanged
+            crate::commands::automation::FeedsChanged,
+            crate::commands::inbox::InboxChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

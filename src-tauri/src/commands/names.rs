@@ -134,4 +134,12 @@ pub const COMMANDS: &[&str] = &[
     "ai_test_connection",
     "ai_ledger",
     "ai_delete_ledger",
+    "inbox_items",
+    "inbox_item",
+    "inbox_counts",
+    "inbox_sync",
+    "inbox_mark",
+    "inbox_set_sentiment",
+    "inbox_delete",
+    "inbox_reply",
 ];

@@ -93,6 +93,11 @@ async fn sync_is_incremental_grouped_tagged_and_never_duplicates() {
         "{:?}",
         detail.reasons
     );
+    assert!(
+        detail.reasons.iter().all(|r| r.weight.abs() >= 0.5),
+        "only words that weigh are shown: {:?}",
+        detail.reasons
+    );
     assert_eq!(detail.reply_prefix, "@bob@b.example ");
     assert!(detail.reply_unavailable.is_none());
     let pos = o
@@ -248,6 +253,12 @@ async fn a_reply_whose_answer_is_lost_is_found_by_look_up_not_sent_twice() {
     assert_eq!(d.conversation.len(), 2);
     assert!(d.conversation[1].outbound);
     assert_eq!(d.replies.len(), 1);
+    // The own reply is not a triage item: it shows only inside its conversation.
+    let done = InboxFilter {
+        state: Some(InboxState::Done),
+        ..InboxFilter::default()
+    };
+    assert!(s.o.inbox_list(&done).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -226,7 +226,8 @@ pub mod messages {
             })
     }
 
-    /// Messages matching a filter, newest first, paged.
+    /// Received messages matching a filter, newest first, paged (the user's own replies are
+    /// shown only inside their conversation).
     pub async fn list<'e, E: SqliteExecutor<'e>>(
         ex: E,
         filter: &InboxFilter,
@@ -234,6 +235,7 @@ pub mod messages {
         offset: i64,
     ) -> Result<Vec<InboxEntry>> {
         let mut q = entries_sql();
+        q.push(" AND m.direction = 'inbound'");
         if let Some(channel) = &filter.channel_id {
             q.push(" AND t.channel_id = ").push_bind(channel.clone());
         }

@@ -1368,6 +1368,94 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Items matching a filter, newest first.
+ */
+async inboxItems(filter: InboxFilter) : Promise<Result<InboxItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_items", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One item with its conversation, sentiment reasons and replies.
+ */
+async inboxItem(id: string) : Promise<Result<InboxItemDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Unread counts (total and per channel).
+ */
+async inboxCounts() : Promise<Result<InboxCounts, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_counts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Sync now": one channel or every channel.
+ */
+async inboxSync(channelId: string | null) : Promise<Result<ChannelSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_sync", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an item read, unread or done.
+ */
+async inboxMark(id: string, mark: InboxMark) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_mark", { id, mark }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The user's sentiment label for an item.
+ */
+async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_set_sentiment", { id, label }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes an item from Outpost (not from the platform).
+ */
+async inboxDelete(id: string) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_delete", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Answers an item on its platform, exactly once.
+ */
+async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_reply", { id, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1379,6 +1467,7 @@ channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
 feedsChanged: FeedsChanged,
+inboxChanged: InboxChanged,
 mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
@@ -1388,6 +1477,7 @@ channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
 feedsChanged: "feeds-changed",
+inboxChanged: "inbox-changed",
 mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
@@ -1768,6 +1858,25 @@ export type ChannelRevocation = (
  * The channel's name as the user knows it (e.g. "@ada" or a page name).
  */
 display_name: string }
+/**
+ * What one channel's sync did.
+ */
+export type ChannelSync = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
+ * `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
+ * reconnecting) or `failed`.
+ */
+outcome: string; 
+/**
+ * New items stored.
+ */
+new_items: number; 
+/**
+ * In words, for anything but a plain success.
+ */
+message: string | null }
+export type ChannelUnread = { channel_id: string; unread: number }
 /**
  * A connected (or formerly connected) account, page or organization.
  */
@@ -2582,6 +2691,118 @@ media_files: number;
  */
 channels_needing_reconnect: number }
 /**
+ * Inbox items arrived, changed or went away (a background sync or a command): reload.
+ */
+export type InboxChanged = Record<string, never>
+/**
+ * Unread counts for the sidebar.
+ */
+export type InboxCounts = { unread: number; by_channel: ChannelUnread[] }
+/**
+ * Which items to list (all optional, combined with AND). Without a state: every item not done.
+ */
+export type InboxFilter = { channel_id: string | null; kind: InboxKind | null; state: InboxState | null; sentiment: SentimentLabel | null; 
+/**
+ * Page size (default 100, at most 500).
+ */
+limit: number | null; offset: number | null }
+/**
+ * One inbox item (a list row).
+ */
+export type InboxItem = { id: string; channel_id: string; platform: Platform; kind: InboxKind; 
+/**
+ * The conversation (the post or status it belongs to).
+ */
+thread_id: string; 
+/**
+ * The Outpost post the conversation hangs off, when the platform id matches a published post.
+ */
+post_id: string | null; 
+/**
+ * The original post's text when known, else `""`.
+ */
+subject: string; author_name: string; author_handle: string; author_avatar_url: string | null; text: string; 
+/**
+ * The item on the platform.
+ */
+url: string | null; 
+/**
+ * `true` for the user's own replies (shown in the conversation).
+ */
+outbound: boolean; sentiment: SentimentLabel | null; 
+/**
+ * −1.0 … 1.0 from the local model; `None` once the user set the label.
+ */
+sentiment_score: number | null; 
+/**
+ * `local` (the offline model) or `user` (a correction).
+ */
+sentiment_source: string | null; state: InboxState; 
+/**
+ * Unix ms.
+ */
+received_at: number }
+/**
+ * One item with its conversation, why it got its sentiment, and what replying allows.
+ */
+export type InboxItemDetail = { item: InboxItem; 
+/**
+ * The words that moved the model's score, strongest first.
+ */
+reasons: SentimentReason[]; 
+/**
+ * Every message of the conversation, oldest first (the item included).
+ */
+conversation: InboxItem[]; 
+/**
+ * Replies written in Outpost to this item, oldest first.
+ */
+replies: InboxReplyView[]; 
+/**
+ * Why replying is not possible here, in words; `None` when it is.
+ */
+reply_unavailable: string | null; 
+/**
+ * The reply's character limit (the platform's default; the server's is checked on send).
+ */
+reply_max_chars: number; 
+/**
+ * Text put before the reply when sent (Mastodon: the author's `@acct`), counted in the limit.
+ */
+reply_prefix: string }
+/**
+ * What an item is.
+ */
+export type InboxKind = "comment" | "reply" | "mention" | "dm"
+/**
+ * How an item is marked.
+ */
+export type InboxMark = "read" | "unread" | "done"
+/**
+ * One reply written in Outpost.
+ */
+export type InboxReplyView = { id: string; 
+/**
+ * The inbox item answered (`None` once that item was deleted).
+ */
+item_id: string | null; channel_id: string; text: string; 
+/**
+ * `pending`, `sent`, `unconfirmed` or `failed`.
+ */
+state: string; 
+/**
+ * The reply's id on the platform, once sent.
+ */
+platform_id: string | null; url: string | null; error: string | null; 
+/**
+ * Unix ms.
+ */
+created_at: number; sent_at: number | null }
+/**
+ * Where an item stands in triage.
+ */
+export type InboxState = "unread" | "read" | "done"
+/**
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
@@ -2976,6 +3197,14 @@ snippet: string;
  * Posts: their status.
  */
 status: string | null }
+/**
+ * A sentiment label (the three of `outpost sentiment`).
+ */
+export type SentimentLabel = "positive" | "neutral" | "negative"
+/**
+ * One word's share of the sentiment score (positive pushes toward "positive").
+ */
+export type SentimentReason = { word: string; weight: number }
 /**
  * A tag with how often it is used.
  */

@@ -333,6 +333,22 @@ fn item_view(e: messages::InboxEntry, platform: Platform) -> InboxItem {
     }
 }
 
+/// The words worth showing as "why": the model weighs every word it learned (function words
+/// such as "and" carry small learned weights), so only words with at least a quarter of the
+/// strongest word's weight, and at least 0.5 in log-odds, are shown.
+fn telling_reasons(reasons: Vec<crate::sentiment::Reason>) -> Vec<SentimentReason> {
+    let strongest = reasons.iter().map(|r| r.weight.abs()).fold(0.0, f64::max);
+    let floor = (strongest / 4.0).max(0.5);
+    reasons
+        .into_iter()
+        .filter(|r| r.weight.abs() >= floor)
+        .map(|r| SentimentReason {
+            word: r.word,
+            weight: r.weight,
+        })
+        .collect()
+}
+
 impl Outpost {
     /// Inbox changes, for the front-ends.
     pub fn inbox_events(&self) -> broadcast::Receiver<InboxEvent> {
@@ -395,14 +411,7 @@ impl Outpost {
             };
             conversation.push(item_view(entry, platform));
         }
-        let reasons = crate::sentiment::analyze(&e.message.text)
-            .reasons
-            .into_iter()
-            .map(|r| SentimentReason {
-                word: r.word,
-                weight: r.weight,
-            })
-            .collect();
+        let reasons = telling_reasons(crate::sentiment::analyze(&e.message.text).reasons);
         let replies = self.inbox_replies_of(id).await?;
         let handle = e.message.author_handle.clone();
         let outbound = e.message.direction == outpost_store::Direction::Outbound;

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { authorLine, replyLength, step, triageKey } from './inbox';
+
+const key = (k: string, extra: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
+
+describe('inbox helpers', () => {
+  it('maps j/k/e/r to triage actions, never while typing or with a modifier', () => {
+    expect(triageKey(key('j'), false)).toBe('next');
+    expect(triageKey(key('k'), false)).toBe('previous');
+    expect(triageKey(key('e'), false)).toBe('done');
+    expect(triageKey(key('r'), false)).toBe('reply');
+    expect(triageKey(key('x'), false)).toBeNull();
+    expect(triageKey(key('j'), true)).toBeNull();
+    expect(triageKey(key('e', { ctrlKey: true }), false)).toBeNull();
+  });
+
+  it('steps through the list without wrapping', () => {
+    expect(step(-1, 1, 3)).toBe(0);
+    expect(step(0, 1, 3)).toBe(1);
+    expect(step(2, 1, 3)).toBe(2);
+    expect(step(0, -1, 3)).toBe(0);
+    expect(step(0, 1, 0)).toBe(-1);
+  });
+
+  it('counts the reply as Mastodon does, the mention included', () => {
+    expect(replyLength('@bob@b.example ', 'hi')).toBe(17);
+    expect(replyLength('', '  héllo 👋 ')).toBe(7);
+  });
+
+  it('shows the author by name and handle', () => {
+    expect(authorLine({ author_name: 'Bob', author_handle: 'bob@b.example' })).toBe('Bob · @bob@b.example');
+    expect(authorLine({ author_name: 'bob', author_handle: 'bob' })).toBe('@bob');
+  });
+});
