@@ -70,33 +70,35 @@ pub async fn inbox_sync(
     Ok(shell.core()?.inbox_sync(channel_id.as_deref()).await?)
 }
 
-/// Marks an item read, unread or done.
+/// Marks items read, unread or done (all of them, or none when one is unknown).
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_mark(
     shell: State<'_, Shell>,
-    id: String,
+    ids: Vec<String>,
     mark: InboxMark,
 ) -> Result<(), IpcError> {
-    Ok(shell.core()?.inbox_mark(&id, mark).await?)
+    Ok(shell.core()?.inbox_mark(&ids, mark).await?)
 }
 
-/// The user's sentiment label for an item.
+/// The user's sentiment label for an item, also applied to similar items; returns how many of
+/// those took it.
 #[tauri::command]
 #[specta::specta]
 pub async fn inbox_set_sentiment(
     shell: State<'_, Shell>,
     id: String,
     label: SentimentLabel,
-) -> Result<(), IpcError> {
-    Ok(shell.core()?.inbox_set_sentiment(&id, label).await?)
+) -> Result<u32, IpcError> {
+    let n = shell.core()?.inbox_set_sentiment(&id, label).await?;
+    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// Deletes an item from Outpost (not from the platform).
+/// Deletes items from Outpost (not from the platform; all of them, or none when one is unknown).
 #[tauri::command]
 #[specta::specta]
-pub async fn inbox_delete(shell: State<'_, Shell>, id: String) -> Result<(), IpcError> {
-    Ok(shell.core()?.inbox_delete(&id).await?)
+pub async fn inbox_delete(shell: State<'_, Shell>, ids: Vec<String>) -> Result<(), IpcError> {
+    Ok(shell.core()?.inbox_delete(&ids).await?)
 }
 
 /// Answers an item on its platform, exactly once.

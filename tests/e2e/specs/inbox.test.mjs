@@ -117,12 +117,32 @@ test('sync, filter by sentiment, see why, reply exactly once, mark done', async 
     await app.waitForCount('inbox-item', 3);
     await app.screenshot('inbox-sync-failed');
 
+    // Full-text search as you type, then clear it.
+    await app.type('inbox-search', 'sunday');
+    await app.waitForCount('inbox-item', 1);
+    await app.waitForText('inbox-list', (t) => t.includes('What time do you open on Sunday?'));
+    await app.screenshot('inbox-search');
+    await app.script(
+      `const s = document.querySelector('[data-testid="inbox-search"]'); s.value = ''; s.dispatchEvent(new Event('input', { bubbles: true })); s.blur();`,
+    );
+    await app.waitForCount('inbox-item', 3);
+
+    // Bulk: select two from the keyboard (x), mark them done together.
+    await app.keys('j');
+    await app.keys('x');
+    await app.keys('j');
+    await app.keys('x');
+    await app.waitForText('inbox-bulk-count', (t) => t === '2 selected');
+    await app.screenshot('inbox-bulk');
+    await app.click('inbox-bulk-done');
+    await app.waitForCount('inbox-item', 1);
+
     // Dark mode.
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-dark');
     await app.click('nav-inbox');
-    await app.waitForCount('inbox-item', 3);
+    await app.waitForCount('inbox-item', 1);
     await app.keys('j');
     await app.waitForText('inbox-detail', (t) => t.length > 0 && !t.includes('Select an item'));
     await app.screenshot('inbox-dark');
@@ -130,8 +150,24 @@ test('sync, filter by sentiment, see why, reply exactly once, mark done', async 
     await app.close();
   }
   const done = JSON.parse(cli(dataDir, 'inbox', 'list', '--json', '--state', 'done').stdout);
-  assert.equal(done.length, 1);
-  assert.equal(done[0].sentiment, 'negative');
+  assert.equal(done.length, 3, 'the replied direct message and the two done in bulk');
+  assert.equal(done.filter((i) => i.kind === 'dm' && i.sentiment === 'negative').length, 1);
+  // The CLI's search, bulk mark and label (with how many same-text items took it).
+  const found = JSON.parse(cli(dataDir, 'inbox', 'list', '--json', '--state', 'done', '--search', 'sunday').stdout);
+  assert.deepEqual(found.map((i) => i.author_handle), ['cy@c.example']);
+  const ids = done.map((i) => i.id);
+  const marked = cli(dataDir, 'inbox', 'mark', ...ids, 'unread', '--json');
+  assert.equal(marked.status, 0, marked.stderr);
+  assert.deepEqual(
+    marked.stdout.trim().split('\n').map((l) => JSON.parse(l).state),
+    ['unread', 'unread', 'unread'],
+  );
+  const none = cli(dataDir, 'inbox', 'mark', ids[0], 'no-such-item', 'done');
+  assert.notEqual(none.status, 0);
+  assert.equal(JSON.parse(cli(dataDir, 'inbox', 'list', '--json', '--state', 'done').stdout).length, 0, 'all or nothing');
+  const labelled = cli(dataDir, 'inbox', 'label', found[0].id, 'negative', '--json');
+  assert.equal(labelled.status, 0, labelled.stderr);
+  assert.deepEqual(JSON.parse(labelled.stdout), { ok: true, similar: 0 });
   assert.equal((await ownStatuses()).length, 1, 'exactly one reply on the server');
   const again = JSON.parse(cli(dataDir, 'inbox', 'sync', '--json').stdout);
   assert.equal(again[0].new_items, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorLine, replyLength, step, triageKey } from './inbox';
+import { authorLine, correctionMessage, replyLength, step, toggled, triageKey } from './inbox';
 
 const key = (k: string, extra: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
 
@@ -9,7 +9,9 @@ describe('inbox helpers', () => {
     expect(triageKey(key('k'), false)).toBe('previous');
     expect(triageKey(key('e'), false)).toBe('done');
     expect(triageKey(key('r'), false)).toBe('reply');
-    expect(triageKey(key('x'), false)).toBeNull();
+    expect(triageKey(key('x'), false)).toBe('select');
+    expect(triageKey(key('/'), false)).toBe('search');
+    expect(triageKey(key('q'), false)).toBeNull();
     expect(triageKey(key('j'), true)).toBeNull();
     expect(triageKey(key('e', { ctrlKey: true }), false)).toBeNull();
   });
@@ -30,5 +32,19 @@ describe('inbox helpers', () => {
   it('shows the author by name and handle', () => {
     expect(authorLine({ author_name: 'Bob', author_handle: 'bob@b.example' })).toBe('Bob · @bob@b.example');
     expect(authorLine({ author_name: 'bob', author_handle: 'bob' })).toBe('@bob');
+  });
+
+  it('toggles a selection without changing the one it was given', () => {
+    const a = new Set(['1']);
+    const b = toggled(a, '2');
+    expect([...b].sort()).toEqual(['1', '2']);
+    expect([...toggled(b, '1')]).toEqual(['2']);
+    expect([...a]).toEqual(['1']);
+  });
+
+  it('says how many items with the same text took a correction', () => {
+    expect(correctionMessage('negative', 0)).toBe('Labelled negative.');
+    expect(correctionMessage('negative', 1)).toBe('Labelled negative, and 1 item with the same text.');
+    expect(correctionMessage('positive', 3)).toBe('Labelled positive, and 3 items with the same text.');
   });
 });

@@ -51,6 +51,8 @@ export function triageKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
   | 'previous'
   | 'done'
   | 'reply'
+  | 'select'
+  | 'search'
   | null {
   if (inField || event.ctrlKey || event.metaKey || event.altKey) return null;
   switch (event.key) {
@@ -62,6 +64,10 @@ export function triageKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
       return 'done';
     case 'r':
       return 'reply';
+    case 'x':
+      return 'select';
+    case '/':
+      return 'search';
     default:
       return null;
   }
@@ -79,4 +85,18 @@ export function formatWhen(ms: number, now = Date.now()): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
   return new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+/** Toggles `id` in a selection (a new Set, so Svelte sees the change). */
+export function toggled(selection: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(selection);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
+}
+
+/** What a correction tells the user, counting the items with the same text that took it too. */
+export function correctionMessage(label: SentimentLabel, similar: number): string {
+  if (similar === 0) return `Labelled ${label}.`;
+  return `Labelled ${label}, and ${similar} item${similar === 1 ? '' : 's'} with the same text.`;
 }

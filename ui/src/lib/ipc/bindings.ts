@@ -1414,20 +1414,21 @@ async inboxSync(channelId: string | null) : Promise<Result<ChannelSync[], IpcErr
 }
 },
 /**
- * Marks an item read, unread or done.
+ * Marks items read, unread or done (all of them, or none when one is unknown).
  */
-async inboxMark(id: string, mark: InboxMark) : Promise<Result<null, IpcError>> {
+async inboxMark(ids: string[], mark: InboxMark) : Promise<Result<null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_mark", { id, mark }) };
+    return { status: "ok", data: await TAURI_INVOKE("inbox_mark", { ids, mark }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * The user's sentiment label for an item.
+ * The user's sentiment label for an item, also applied to similar items; returns how many of
+ * those took it.
  */
-async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<null, IpcError>> {
+async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<number, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("inbox_set_sentiment", { id, label }) };
 } catch (e) {
@@ -1436,11 +1437,11 @@ async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<null
 }
 },
 /**
- * Deletes an item from Outpost (not from the platform).
+ * Deletes items from Outpost (not from the platform; all of them, or none when one is unknown).
  */
-async inboxDelete(id: string) : Promise<Result<null, IpcError>> {
+async inboxDelete(ids: string[]) : Promise<Result<null, IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_delete", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("inbox_delete", { ids }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -2702,6 +2703,10 @@ export type InboxCounts = { unread: number; by_channel: ChannelUnread[] }
  * Which items to list (all optional, combined with AND). Without a state: every item not done.
  */
 export type InboxFilter = { channel_id: string | null; kind: InboxKind | null; state: InboxState | null; sentiment: SentimentLabel | null; 
+/**
+ * Words to find in the text or author (all of them; the last also as a prefix).
+ */
+search: string | null; 
 /**
  * Page size (default 100, at most 500).
  */

@@ -53,19 +53,22 @@ export const inboxIpc = {
     return call(() => commands.inboxSync(channelId));
   },
 
-  async mark(id: string, mark: InboxMark): Promise<void> {
+  /** Marks every item of `ids` (all of them, or none when one is unknown). */
+  async mark(ids: string[], mark: InboxMark): Promise<void> {
     if (isPreview()) throw new PreviewModeError();
-    await call(() => commands.inboxMark(id, mark));
+    await call(() => commands.inboxMark(ids, mark));
   },
 
-  async setSentiment(id: string, label: SentimentLabel): Promise<void> {
+  /** The user's label; resolves to how many items with the same text also took it. */
+  async setSentiment(id: string, label: SentimentLabel): Promise<number> {
     if (isPreview()) throw new PreviewModeError();
-    await call(() => commands.inboxSetSentiment(id, label));
+    return call(() => commands.inboxSetSentiment(id, label));
   },
 
-  async remove(id: string): Promise<void> {
+  /** Deletes every item of `ids` from Outpost (all of them, or none when one is unknown). */
+  async remove(ids: string[]): Promise<void> {
     if (isPreview()) throw new PreviewModeError();
-    await call(() => commands.inboxDelete(id));
+    await call(() => commands.inboxDelete(ids));
   },
 
   async reply(id: string, text: string): Promise<InboxReplyView> {

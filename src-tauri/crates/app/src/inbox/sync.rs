@@ -195,6 +195,16 @@ async fn ingest(
     };
     let thread_id = threads::upsert(&mut **tx, &thread).await?;
     let a = crate::sentiment::analyze(&item.text);
+    let key = super::text_key(&item.text);
+    // A label the user gave the same text before wins over the model's.
+    let (sentiment, source, score) = match Outpost::inbox_correction_for(tx, &key).await? {
+        Some(label) => (label, SentimentSource::User, None),
+        None => (
+            SentimentLabel::of(a.label),
+            SentimentSource::Local,
+            Some(a.score),
+        ),
+    };
     let msg = messages::InboxMessage {
         id: outpost_store::new_id(),
         thread_id,
@@ -212,9 +222,10 @@ async fn ingest(
         text: item.text.clone(),
         kind,
         direction: Direction::Inbound,
-        sentiment: Some(SentimentLabel::of(a.label).to_store()),
-        sentiment_source: Some(SentimentSource::Local),
-        sentiment_score: Some(a.score),
+        sentiment: Some(sentiment.to_store()),
+        sentiment_source: Some(source),
+        sentiment_score: score,
+        text_key: Some(key),
         url: item.url.clone(),
         received_at,
         created_at: now,
