@@ -182,6 +182,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::inbox::inbox_item,
             crate::commands::inbox::inbox_counts,
             crate::commands::inbox::inbox_sync,
+            crate::commands::inbox::inbox_gaps,
             crate::commands::inbox::inbox_mark,
             crate::commands::inbox::inbox_set_sentiment,
             crate::commands::inbox::inbox_delete,

@@ -70,6 +70,14 @@ pub async fn inbox_sync(
     Ok(shell.core()?.inbox_sync(channel_id.as_deref()).await?)
 }
 
+/// Channels whose inbox Outpost does not read, with why (TikTok and Pinterest: their APIs give
+/// apps no comments or messages), without asking any platform.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_gaps(shell: State<'_, Shell>) -> Result<Vec<ChannelSync>, IpcError> {
+    Ok(shell.core()?.inbox_gaps().await?)
+}
+
 /// Marks items read, unread or done (all of them, or none when one is unknown).
 #[tauri::command]
 #[specta::specta]

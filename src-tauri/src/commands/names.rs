@@ -138,6 +138,7 @@ pub const COMMANDS: &[&str] = &[
     "inbox_item",
     "inbox_counts",
     "inbox_sync",
+    "inbox_gaps",
     "inbox_mark",
     "inbox_set_sentiment",
     "inbox_delete",

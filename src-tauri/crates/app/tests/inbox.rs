@@ -492,3 +492,26 @@ async fn search_bulk_triage_and_corrections_applied_to_the_same_text() {
         "gone from the index"
     );
 }
+
+#[tokio::test]
+async fn tiktok_says_plainly_its_api_offers_no_inbox() {
+    let (s, channel) = connected(Platform::Tiktok).await;
+    let gaps = s.o.inbox_gaps().await.unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0].channel_id, channel);
+    assert_eq!(gaps[0].outcome, "not_offered");
+    let why = gaps[0].message.as_deref().unwrap();
+    assert!(
+        why.contains("TikTok's API") && why.contains("comments or messages"),
+        "{why}"
+    );
+    // A sync says the same and fails nothing.
+    let r = s.o.inbox_sync(None).await.unwrap();
+    assert_eq!(r, gaps);
+}
+
+#[tokio::test]
+async fn a_channel_whose_inbox_is_read_is_no_gap() {
+    let (s, _channel) = connected(Platform::Mastodon).await;
+    assert!(s.o.inbox_gaps().await.unwrap().is_empty());
+}

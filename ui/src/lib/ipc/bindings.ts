@@ -1414,6 +1414,18 @@ async inboxSync(channelId: string | null) : Promise<Result<ChannelSync[], IpcErr
 }
 },
 /**
+ * Channels whose inbox Outpost does not read, with why (TikTok and Pinterest: their APIs give
+ * apps no comments or messages), without asking any platform.
+ */
+async inboxGaps() : Promise<Result<ChannelSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_gaps") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Marks items read, unread or done (all of them, or none when one is unknown).
  */
 async inboxMark(ids: string[], mark: InboxMark) : Promise<Result<null, IpcError>> {

@@ -53,6 +53,12 @@ export const inboxIpc = {
     return call(() => commands.inboxSync(channelId));
   },
 
+  /** Channels whose inbox Outpost does not read, with why (asks no platform). */
+  async gaps(): Promise<ChannelSync[]> {
+    if (isPreview()) return [];
+    return call(() => commands.inboxGaps());
+  },
+
   /** Marks every item of `ids` (all of them, or none when one is unknown). */
   async mark(ids: string[], mark: InboxMark): Promise<void> {
     if (isPreview()) throw new PreviewModeError();
