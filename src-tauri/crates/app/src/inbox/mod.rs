@@ -7,7 +7,7 @@
 //! - [`reply`]: answers sent exactly once (a durable record, look-up after an ambiguous failure).
 //!
 //! Search is full-text (the store's `inbox_fts` index over text and author). A sentiment label the
-//! user sets is kept by the item's normalised text ([`text_key`]) and applied to similar items:
+//! user sets is kept by the item's normalised text (`text_key`) and applied to similar items:
 //! every stored and every future received item with the same normalised text whose label came
 //! from the model. "Similar" means exactly that and nothing fuzzier: the same words in the same
 //! order once case, @mentions, links, punctuation and spacing are ignored (the repeated "great
@@ -306,7 +306,7 @@ impl Default for InboxRuntime {
 /// An item's text normalised for "similar" (see the module's notes): lower case, without
 /// @mentions and links, punctuation turned into spaces, spaces collapsed. `""` when nothing is
 /// left (such texts are never matched with each other).
-pub fn text_key(text: &str) -> String {
+pub(crate) fn text_key(text: &str) -> String {
     let mut words = Vec::new();
     for raw in text.split_whitespace() {
         let lower = raw.to_lowercase();
