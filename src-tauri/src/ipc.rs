@@ -189,6 +189,15 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::ai::ai_cancel,
             crate::commands::ai::ai_prepare_image,
             crate::commands::ai::ai_generate_image,
+            crate::commands::inbox::inbox_items,
+            crate::commands::inbox::inbox_item,
+            crate::commands::inbox::inbox_counts,
+            crate::commands::inbox::inbox_sync,
+            crate::commands::inbox::inbox_gaps,
+            crate::commands::inbox::inbox_mark,
+            crate::commands::inbox::inbox_set_sentiment,
+            crate::commands::inbox::inbox_delete,
+            crate::commands::inbox::inbox_reply,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,
@@ -201,7 +210,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::automation::FeedsChanged,
             crate::commands::ai::AiStreamDelta,
             crate::commands::updates::UpdateProgress,
-            crate::commands::updates::UpdateChecked
+            crate::commands::updates::UpdateChecked,
+            crate::commands::inbox::InboxChanged
         ])
         .typ::<ErrorCode>()
         .constant("ERROR_CODES", ErrorCode::ALL)

@@ -83,6 +83,7 @@ pub fn run() {
                 commands::channels::forward_events(app.handle(), core);
                 commands::posts::forward_events(app.handle(), core);
                 commands::automation::forward_events(app.handle(), core);
+                commands::inbox::forward_events(app.handle(), core);
                 tauri::async_runtime::spawn(core.clone().run_token_refresher());
                 tauri::async_runtime::spawn(core.clone().run_change_watch());
             }

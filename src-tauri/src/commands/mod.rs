@@ -5,6 +5,7 @@ pub mod approvals;
 pub mod automation;
 pub mod channels;
 pub mod csv;
+pub mod inbox;
 pub mod media_host;
 pub mod posts;
 pub mod privacy;

@@ -145,4 +145,13 @@ pub const COMMANDS: &[&str] = &[
     "ai_cancel",
     "ai_prepare_image",
     "ai_generate_image",
+    "inbox_items",
+    "inbox_item",
+    "inbox_counts",
+    "inbox_sync",
+    "inbox_gaps",
+    "inbox_mark",
+    "inbox_set_sentiment",
+    "inbox_delete",
+    "inbox_reply",
 ];

@@ -297,6 +297,18 @@ export function dbQuery(dataDir, sql) {
 
 /** Starts a strict platform emulator (tests/emulators/serve.py) on a free port.
  * Returns its origin, an `admin(path, body?)` for its `/__emulator/` test controls, and `stop()`. */
+/** Waits until the SQL's first cell equals `want` (the core writes asynchronously to the UI). */
+export async function waitForDb(dataDir, sql, want, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    last = dbQuery(dataDir, sql)[0]?.[0];
+    if (last === want) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${sql}: ${last} (wanted ${want})`);
+}
+
 export async function startEmulator(platform) {
   const child = spawn('python3', [join(repoRoot, 'tests/emulators/serve.py'), '--platform', platform, '--port', '0'], {
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -4,21 +4,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { launch, stopDriver, freshDataDir, cli, dbQuery, KEY } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, cli, dbQuery, waitForDb, KEY } from '../lib/harness.mjs';
 
 after(() => stopDriver());
-
-/** Waits until the SQL's first cell equals `want` (the core writes asynchronously to the UI). */
-async function waitForDb(dataDir, sql, want, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = dbQuery(dataDir, sql)[0]?.[0];
-    if (last === want) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${sql}: ${last} (wanted ${want})`);
-}
 
 function rss(items) {
   const body = items

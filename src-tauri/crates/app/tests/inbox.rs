@@ -93,6 +93,11 @@ async fn sync_is_incremental_grouped_tagged_and_never_duplicates() {
         "{:?}",
         detail.reasons
     );
+    assert!(
+        detail.reasons.iter().all(|r| r.weight.abs() >= 0.5),
+        "only words that weigh are shown: {:?}",
+        detail.reasons
+    );
     assert_eq!(detail.reply_prefix, "@bob@b.example ");
     assert!(detail.reply_unavailable.is_none());
     let pos = o
@@ -131,8 +136,12 @@ async fn sync_is_incremental_grouped_tagged_and_never_duplicates() {
     assert_eq!(fixed.sentiment_source.as_deref(), Some("user"));
     assert_eq!(fixed.sentiment_score, None);
     assert_eq!(o.inbox_counts().await.unwrap().unread, 5);
-    o.inbox_mark(&neg[0].id, InboxMark::Read).await.unwrap();
-    o.inbox_mark(&pos[0].id, InboxMark::Done).await.unwrap();
+    o.inbox_mark(&[neg[0].id.clone()], InboxMark::Read)
+        .await
+        .unwrap();
+    o.inbox_mark(&[pos[0].id.clone()], InboxMark::Done)
+        .await
+        .unwrap();
     let counts = o.inbox_counts().await.unwrap();
     assert_eq!(counts.unread, 3);
     assert_eq!(counts.by_channel[0].channel_id, channel);
@@ -160,7 +169,9 @@ async fn sync_is_incremental_grouped_tagged_and_never_duplicates() {
         4,
         "done items are hidden"
     );
-    o.inbox_mark(&pos[0].id, InboxMark::Unread).await.unwrap();
+    o.inbox_mark(&[pos[0].id.clone()], InboxMark::Unread)
+        .await
+        .unwrap();
     assert_eq!(
         o.inbox_list(&state(InboxState::Unread))
             .await
@@ -168,7 +179,7 @@ async fn sync_is_incremental_grouped_tagged_and_never_duplicates() {
             .len(),
         4
     );
-    o.inbox_delete(&pos[0].id).await.unwrap();
+    o.inbox_delete(&[pos[0].id.clone()]).await.unwrap();
     assert_eq!(o.inbox_list(&filter()).await.unwrap().len(), 4);
     let err = o.inbox_item(&pos[0].id).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotFound);
@@ -248,6 +259,12 @@ async fn a_reply_whose_answer_is_lost_is_found_by_look_up_not_sent_twice() {
     assert_eq!(d.conversation.len(), 2);
     assert!(d.conversation[1].outbound);
     assert_eq!(d.replies.len(), 1);
+    // The own reply is not a triage item: it shows only inside its conversation.
+    let done = InboxFilter {
+        state: Some(InboxState::Done),
+        ..InboxFilter::default()
+    };
+    assert!(s.o.inbox_list(&done).await.unwrap().is_empty());
 }
 
 #[tokio::test]
@@ -311,6 +328,9 @@ async fn export_carries_the_inbox_and_delete_all_removes_it() {
     let (s, _channel) = connected(Platform::Mastodon).await;
     let (item, _) = synced_dm(&s).await;
     s.o.inbox_reply(&item, "Thanks!").await.unwrap();
+    s.o.inbox_set_sentiment(&item, SentimentLabel::Positive)
+        .await
+        .unwrap();
     let out = s.dir.path().join("export.zip");
     let summary = s.o.export_archive(&out, None).await.unwrap();
     for (t, n) in [
@@ -318,6 +338,7 @@ async fn export_carries_the_inbox_and_delete_all_removes_it() {
         ("inbox_messages", 2),
         ("inbox_replies", 1),
         ("inbox_cursors", 1),
+        ("inbox_corrections", 1),
     ] {
         assert_eq!(
             summary.counts.get(t).copied(),
@@ -329,4 +350,168 @@ async fn export_carries_the_inbox_and_delete_all_removes_it() {
     s.o.delete_all_data(&NoRevoker).await.unwrap();
     assert!(s.o.inbox_list(&filter()).await.unwrap().is_empty());
     assert_eq!(s.o.inbox_counts().await.unwrap().unread, 0);
+    // The search index went with the items.
+    let any = InboxFilter {
+        search: Some("help".into()),
+        ..filter()
+    };
+    assert!(s.o.inbox_list(&any).await.unwrap().is_empty());
+}
+
+fn search(text: &str) -> InboxFilter {
+    InboxFilter {
+        search: Some(text.into()),
+        ..filter()
+    }
+}
+
+async fn ids_of(s: &Setup, f: &InboxFilter) -> Vec<String> {
+    let mut v: Vec<String> =
+        s.o.inbox_list(f)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.text)
+            .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test]
+async fn search_bulk_triage_and_corrections_applied_to_the_same_text() {
+    let (s, _channel) = connected(Platform::Mastodon).await;
+    let o = &s.o;
+    for (user, text) in [
+        ("alice", "<p>Great post!!</p>"),
+        ("bob", "<p>great post</p>"),
+        ("cy", "<p>@outpost Great post</p>"),
+        ("dee", "<p>This roast tastes awful</p>"),
+        ("eve", "<p>Where do you ship?</p>"),
+        ("fay", "<p>Great post, but the price…</p>"),
+    ] {
+        notify(
+            &s,
+            json!({"content": text, "username": user, "acct": format!("{user}@x.example"),
+                   "display_name": user.to_uppercase()}),
+        )
+        .await;
+    }
+    assert_eq!(o.inbox_sync(None).await.unwrap()[0].new_items, 6);
+
+    // Full-text: words, a prefix as you type, the author, accents and case ignored.
+    assert_eq!(
+        ids_of(&s, &search("roast")).await,
+        ["This roast tastes awful"]
+    );
+    assert_eq!(
+        ids_of(&s, &search("ROÄST")).await,
+        ["This roast tastes awful"]
+    );
+    assert_eq!(ids_of(&s, &search("gre")).await.len(), 4);
+    assert_eq!(ids_of(&s, &search("great pri")).await.len(), 1);
+    assert_eq!(ids_of(&s, &search("eve")).await, ["Where do you ship?"]);
+    assert!(ids_of(&s, &search("nothing-like-this")).await.is_empty());
+    // Search operators are text, never an error; nothing searchable matches nothing.
+    assert!(ids_of(&s, &search("roast\" OR \"ship")).await.is_empty());
+    assert!(ids_of(&s, &search("!!!")).await.is_empty());
+    // Combined with the other filters.
+    let neg_roast = InboxFilter {
+        sentiment: Some(SentimentLabel::Negative),
+        ..search("roast")
+    };
+    assert_eq!(ids_of(&s, &neg_roast).await.len(), 1);
+
+    // A correction applies to the same normalised text (case, @mentions, punctuation, spacing
+    // ignored), not to a different text that shares words.
+    let all = o.inbox_list(&filter()).await.unwrap();
+    let by = |t: &str| all.iter().find(|i| i.text == t).unwrap().id.clone();
+    assert_eq!(
+        o.inbox_item(&by("Great post!!"))
+            .await
+            .unwrap()
+            .item
+            .sentiment,
+        Some(SentimentLabel::Positive)
+    );
+    let similar = o
+        .inbox_set_sentiment(&by("Great post!!"), SentimentLabel::Negative)
+        .await
+        .unwrap();
+    assert_eq!(similar, 2, "great post and @outpost Great post");
+    for t in ["great post", "@outpost Great post"] {
+        let it = o.inbox_item(&by(t)).await.unwrap().item;
+        assert_eq!(it.sentiment, Some(SentimentLabel::Negative), "{t}");
+        assert_eq!(it.sentiment_source.as_deref(), Some("user"));
+    }
+    let other = o
+        .inbox_item(&by("Great post, but the price…"))
+        .await
+        .unwrap()
+        .item;
+    assert_eq!(other.sentiment_source.as_deref(), Some("local"));
+    // It is kept: the same text arriving later takes it at ingest.
+    notify(
+        &s,
+        json!({"content": "<p>GREAT POST.</p>", "username": "gus"}),
+    )
+    .await;
+    assert_eq!(o.inbox_sync(None).await.unwrap()[0].new_items, 1);
+    let later = o.inbox_list(&search("GREAT POST.")).await.unwrap();
+    let later = later.iter().find(|i| i.text == "GREAT POST.").unwrap();
+    assert_eq!(later.sentiment, Some(SentimentLabel::Negative));
+    assert_eq!(later.sentiment_source.as_deref(), Some("user"));
+
+    // Bulk triage: all or nothing.
+    let two = vec![by("Where do you ship?"), by("This roast tastes awful")];
+    o.inbox_mark(&two, InboxMark::Done).await.unwrap();
+    let done = InboxFilter {
+        state: Some(InboxState::Done),
+        ..filter()
+    };
+    assert_eq!(o.inbox_list(&done).await.unwrap().len(), 2);
+    let err = o
+        .inbox_mark(&[two[0].clone(), "no-such-item".into()], InboxMark::Unread)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert_eq!(
+        o.inbox_list(&done).await.unwrap().len(),
+        2,
+        "an unknown id changes nothing"
+    );
+    let err = o
+        .inbox_delete(&[two[0].clone(), "no-such-item".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    assert_eq!(o.inbox_list(&done).await.unwrap().len(), 2);
+    o.inbox_delete(&two).await.unwrap();
+    assert!(o.inbox_list(&done).await.unwrap().is_empty());
+    assert!(
+        ids_of(&s, &search("roast")).await.is_empty(),
+        "gone from the index"
+    );
+}
+
+#[tokio::test]
+async fn tiktok_says_plainly_its_api_offers_no_inbox() {
+    let (s, channel) = connected(Platform::Tiktok).await;
+    let gaps = s.o.inbox_gaps().await.unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0].channel_id, channel);
+    assert_eq!(gaps[0].outcome, "not_offered");
+    let why = gaps[0].message.as_deref().unwrap();
+    assert!(
+        why.contains("TikTok's API") && why.contains("comments or messages"),
+        "{why}"
+    );
+    // A sync says the same and fails nothing.
+    let r = s.o.inbox_sync(None).await.unwrap();
+    assert_eq!(r, gaps);
+}
+
+#[tokio::test]
+async fn a_channel_whose_inbox_is_read_is_no_gap() {
+    let (s, _channel) = connected(Platform::Mastodon).await;
+    assert!(s.o.inbox_gaps().await.unwrap().is_empty());
 }

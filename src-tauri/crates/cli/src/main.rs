@@ -341,6 +341,9 @@ enum InboxCommand {
         /// positive, neutral or negative.
         #[arg(long, value_parser = parse_sentiment_label)]
         sentiment: Option<outpost_app::inbox::SentimentLabel>,
+        /// Words to find in the text or author (full-text; the last word also as a prefix).
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
     },
     /// Answer an item on its platform, exactly once.
     Reply {
@@ -349,10 +352,10 @@ enum InboxCommand {
         #[arg(long, value_name = "TEXT")]
         text: String,
     },
-    /// Mark an item read, unread or done.
+    /// Mark items read, unread or done (all of them, or none when one id is unknown).
     Mark {
-        #[arg(value_name = "ITEM_ID")]
-        id: String,
+        #[arg(value_name = "ITEM_ID", required = true, num_args = 1..)]
+        ids: Vec<String>,
         /// read, unread or done.
         #[arg(value_parser = parse_inbox_mark)]
         mark: outpost_app::inbox::InboxMark,
@@ -370,10 +373,11 @@ enum InboxCommand {
         #[arg(value_parser = parse_sentiment_label)]
         sentiment: outpost_app::inbox::SentimentLabel,
     },
-    /// Delete an item from Outpost (nothing changes on the platform).
+    /// Delete items from Outpost (nothing changes on the platform; all of them, or none when one
+    /// id is unknown).
     Delete {
-        #[arg(value_name = "ITEM_ID")]
-        id: String,
+        #[arg(value_name = "ITEM_ID", required = true, num_args = 1..)]
+        ids: Vec<String>,
     },
     /// Unread and not-done counts, in all and per channel.
     Counts,
@@ -820,12 +824,14 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             kind,
             state,
             sentiment,
+            search,
         } => outpost
             .inbox_list(&outpost_app::inbox::InboxFilter {
                 channel_id: channel,
                 kind,
                 state,
                 sentiment,
+                search,
                 limit: Some(500),
                 offset: None,
             })
@@ -835,10 +841,10 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .inbox_reply(&id, &text)
             .await
             .map(|r| output::inbox_replied(&r, json)),
-        InboxCommand::Mark { id, mark } => outpost
-            .inbox_mark(&id, mark)
+        InboxCommand::Mark { ids, mark } => outpost
+            .inbox_mark(&ids, mark)
             .await
-            .map(|()| output::inbox_marked(&id, mark, json)),
+            .map(|()| output::inbox_marked(&ids, mark, json)),
         InboxCommand::Show { id } => outpost
             .inbox_item(&id)
             .await
@@ -846,11 +852,14 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
         InboxCommand::Label { id, sentiment } => outpost
             .inbox_set_sentiment(&id, sentiment)
             .await
-            .map(|()| output::done_line(&format!("Labelled {id} {}", sentiment.as_str()), json)),
-        InboxCommand::Delete { id } => outpost
-            .inbox_delete(&id)
-            .await
-            .map(|()| output::done_line(&format!("Deleted {id}"), json)),
+            .map(|similar| output::inbox_labelled(&id, sentiment, similar, json)),
+        InboxCommand::Delete { ids } => outpost.inbox_delete(&ids).await.map(|()| {
+            let what = match ids.as_slice() {
+                [one] => one.clone(),
+                many => format!("{} items", many.len()),
+            };
+            output::done_line(&format!("Deleted {what}"), json)
+        }),
         InboxCommand::Counts => outpost.inbox_counts().await.map(|c| output::print_json(&c)),
     };
     outpost.close().await;

@@ -1107,16 +1107,39 @@ pub fn inbox_replied(r: &outpost_app::inbox::InboxReplyView, json: bool) -> Exit
     ExitCode::SUCCESS
 }
 
-pub fn inbox_marked(id: &str, mark: outpost_app::inbox::InboxMark, json: bool) -> ExitCode {
+/// `inbox mark`: one line per item, `{"id", "state"}` with --json.
+pub fn inbox_marked(ids: &[String], mark: outpost_app::inbox::InboxMark, json: bool) -> ExitCode {
     let m = match mark {
         outpost_app::inbox::InboxMark::Read => "read",
         outpost_app::inbox::InboxMark::Unread => "unread",
         outpost_app::inbox::InboxMark::Done => "done",
     };
+    for id in ids {
+        if json {
+            println!("{}", serde_json::json!({ "id": id, "state": m }));
+        } else {
+            println!("Marked {id} {m}");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// `inbox label`: `{"ok": true, "similar": N}` with --json (N other items took the label).
+pub fn inbox_labelled(
+    id: &str,
+    label: outpost_app::inbox::SentimentLabel,
+    similar: u64,
+    json: bool,
+) -> ExitCode {
     if json {
-        println!("{}", serde_json::json!({ "id": id, "state": m }));
+        println!("{}", serde_json::json!({ "ok": true, "similar": similar }));
+    } else if similar == 0 {
+        println!("Labelled {id} {}", label.as_str());
     } else {
-        println!("Marked {id} {m}");
+        println!(
+            "Labelled {id} {} (and {similar} item(s) with the same text)",
+            label.as_str()
+        );
     }
     ExitCode::SUCCESS
 }

@@ -8,9 +8,12 @@
 //! as many entries); `OUTPOST_BENCH_SCALE=0.01` scales the default down.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use outpost_store::*;
+use support::median;
 
 const T0: i64 = 1_790_000_000_000;
 const DAY: i64 = 86_400_000;
@@ -574,20 +577,4 @@ async fn main() {
             ratio
         );
     }
-}
-
-async fn median<F, Fut>(runs: usize, mut f: F) -> (Duration, usize)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = usize>,
-{
-    let mut times = Vec::with_capacity(runs);
-    let mut rows = 0;
-    for _ in 0..runs {
-        let start = Instant::now();
-        rows = f().await;
-        times.push(start.elapsed());
-    }
-    times.sort();
-    (times[times.len() / 2], rows)
 }

@@ -131,6 +131,8 @@ pub mod messages {
             pub sentiment_score: Option<f64>,
             /// The item on the platform.
             pub url: Option<String>,
+            /// The text normalised for "similar" (sentiment corrections); see the app's inbox.
+            pub text_key: Option<String>,
         }
     }
 
@@ -187,10 +189,15 @@ pub mod messages {
             .bind(row.created_at)
             .bind(row.sentiment_score)
             .bind(&row.url)
+            .bind(&row.text_key)
             .execute(ex)
             .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// Searches with at most this many matches read their rows from the matches; more, from the
+    /// newest-first walk (see [`list`]).
+    pub const SEARCH_SPARSE: i64 = 2000;
 
     /// Inbox filters (all optional; combined with AND).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -199,16 +206,22 @@ pub mod messages {
         pub kind: Option<MessageKind>,
         pub sentiment: Option<Sentiment>,
         pub state: Option<InboxState>,
+        /// Free text matched against the text and author (FTS5, see `search::fts_query`).
+        pub search: Option<String>,
     }
 
     fn entries_sql() -> QueryBuilder<'static, Sqlite> {
+        entries_from("inbox_messages m JOIN inbox_threads t ON t.id = m.thread_id")
+    }
+
+    fn entries_from(from: &str) -> QueryBuilder<'static, Sqlite> {
         let cols: Vec<String> = InboxMessage::COLUMNS
             .iter()
             .map(|c| format!("m.{c}"))
             .collect();
         QueryBuilder::new(format!(
             "SELECT {}, t.channel_id, t.post_id, t.subject, t.platform_thread_id
-               FROM inbox_messages m JOIN inbox_threads t ON t.id = m.thread_id WHERE 1 = 1",
+               FROM {from} WHERE 1 = 1",
             cols.join(", ")
         ))
     }
@@ -226,16 +239,65 @@ pub mod messages {
             })
     }
 
-    /// Messages matching a filter, newest first, paged.
-    pub async fn list<'e, E: SqliteExecutor<'e>>(
+    /// Received messages matching a filter, newest first, paged (the user's own replies are
+    /// shown only inside their conversation).
+    ///
+    /// Without a search the page walks `inbox_messages_newest` (newest first) and stops after its
+    /// rows; the state and channel tests are kept off their indexes (`+m.is_done`,
+    /// `+t.channel_id`) so the planner does not trade that walk for a sort of every open item.
+    ///
+    /// With a search, FTS5 first counts the matches (a walk of its index). Up to
+    /// [`SEARCH_SPARSE`] matches, the rows come from the matches (cost grows with the matches,
+    /// then only they are sorted); with more, the page walks the newest-first index as without a
+    /// search and keeps the rows found in the matches (dense matches fill a page within a few
+    /// hundred rows).
+    pub async fn list<'e, E: SqliteExecutor<'e> + Copy>(
         ex: E,
         filter: &InboxFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<InboxEntry>> {
-        let mut q = entries_sql();
+        let mut q = match &filter.search {
+            None => entries_sql(),
+            Some(text) => {
+                // Text with nothing searchable in it matches nothing (as the posts search).
+                let Some(fts) = crate::search::fts_query(text) else {
+                    return Ok(Vec::new());
+                };
+                let matches: i64 =
+                    sqlx::query_scalar("SELECT count(*) FROM inbox_fts WHERE inbox_fts MATCH ?1")
+                        .bind(&fts)
+                        .fetch_one(ex)
+                        .await?;
+                if matches == 0 {
+                    return Ok(Vec::new());
+                }
+                if matches <= SEARCH_SPARSE {
+                    let mut q = entries_from(
+                        "inbox_fts f CROSS JOIN inbox_search_docs d ON d.rowid = f.rowid
+                         CROSS JOIN inbox_messages m ON m.id = d.message_id
+                         JOIN inbox_threads t ON t.id = m.thread_id",
+                    );
+                    q.push(" AND inbox_fts MATCH ").push_bind(fts);
+                    q
+                } else {
+                    let mut q = entries_from(
+                        "inbox_messages m INDEXED BY inbox_messages_newest
+                         JOIN inbox_threads t ON t.id = m.thread_id",
+                    );
+                    q.push(
+                        " AND EXISTS (SELECT 1 FROM inbox_search_docs d WHERE d.message_id = m.id
+                            AND d.rowid IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ",
+                    )
+                    .push_bind(fts)
+                    .push("))");
+                    q
+                }
+            }
+        };
+        q.push(" AND m.direction = 'inbound'");
         if let Some(channel) = &filter.channel_id {
-            q.push(" AND t.channel_id = ").push_bind(channel.clone());
+            q.push(" AND +t.channel_id = ").push_bind(channel.clone());
         }
         if let Some(kind) = filter.kind {
             q.push(" AND m.kind = ").push_bind(kind);
@@ -244,10 +306,10 @@ pub mod messages {
             q.push(" AND m.sentiment = ").push_bind(sentiment);
         }
         q.push(match filter.state {
-            None => " AND m.is_done = 0",
-            Some(InboxState::Unread) => " AND m.is_done = 0 AND m.is_read = 0",
-            Some(InboxState::Read) => " AND m.is_done = 0 AND m.is_read = 1",
-            Some(InboxState::Done) => " AND m.is_done = 1",
+            None => " AND +m.is_done = 0",
+            Some(InboxState::Unread) => " AND +m.is_done = 0 AND +m.is_read = 0",
+            Some(InboxState::Read) => " AND +m.is_done = 0 AND +m.is_read = 1",
+            Some(InboxState::Done) => " AND +m.is_done = 1",
         });
         q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
             .push_bind(limit)
@@ -310,10 +372,50 @@ pub mod messages {
         found(done.rows_affected(), id)
     }
 
-    /// Number of unread, not-done messages (badge).
+    /// Stores a normalised text key on messages that have none yet (items stored before keys
+    /// existed): `key` computes it. Returns how many were filled.
+    pub async fn fill_text_keys(
+        conn: &mut sqlx::SqliteConnection,
+        key: impl Fn(&str) -> String,
+    ) -> Result<u64> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, text FROM inbox_messages WHERE text_key IS NULL")
+                .fetch_all(&mut *conn)
+                .await?;
+        for (id, text) in &rows {
+            sqlx::query("UPDATE inbox_messages SET text_key = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(key(text))
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(rows.len() as u64)
+    }
+
+    /// Gives every received message with this text key whose label came from the model (not
+    /// the user) the user's label. Returns how many changed.
+    pub async fn apply_correction<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        text_key: &str,
+        sentiment: Sentiment,
+    ) -> Result<u64> {
+        Ok(sqlx::query(
+            "UPDATE inbox_messages SET sentiment = ?2, sentiment_source = 'user', sentiment_score = NULL
+              WHERE text_key = ?1 AND direction = 'inbound'
+                AND COALESCE(sentiment_source, 'local') <> 'user'",
+        )
+        .bind(text_key)
+        .bind(sentiment)
+        .execute(ex)
+        .await?
+        .rows_affected())
+    }
+
+    /// Number of unread, not-done received messages (badge).
     pub async fn count_unread<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM inbox_messages WHERE is_read = 0 AND is_done = 0",
+            "SELECT COUNT(*) FROM inbox_messages
+              WHERE is_read = 0 AND is_done = 0 AND direction = 'inbound'",
         )
         .fetch_one(ex)
         .await?)
@@ -324,7 +426,7 @@ pub mod messages {
         Ok(sqlx::query_as(
             "SELECT t.channel_id, COUNT(*) FROM inbox_messages m
                JOIN inbox_threads t ON t.id = m.thread_id
-              WHERE m.is_read = 0 AND m.is_done = 0
+              WHERE m.is_read = 0 AND m.is_done = 0 AND m.direction = 'inbound'
               GROUP BY t.channel_id ORDER BY t.channel_id",
         )
         .fetch_all(ex)
@@ -453,5 +555,44 @@ pub mod replies {
         .execute(ex)
         .await?;
         Ok(())
+    }
+}
+
+/// Sentiment labels the user set, by normalised text, applied to similar items.
+pub mod corrections {
+    use sqlx::SqliteExecutor;
+
+    use crate::{Result, Sentiment};
+
+    /// Keeps (or replaces) the user's label for a normalised text.
+    pub async fn set<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        text_key: &str,
+        sentiment: Sentiment,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO inbox_corrections (text_key, sentiment, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (text_key) DO UPDATE SET sentiment = excluded.sentiment, updated_at = excluded.updated_at",
+        )
+        .bind(text_key)
+        .bind(sentiment)
+        .bind(now)
+        .execute(ex)
+        .await?;
+        Ok(())
+    }
+
+    /// The user's label for a normalised text, if they set one.
+    pub async fn get<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        text_key: &str,
+    ) -> Result<Option<Sentiment>> {
+        Ok(
+            sqlx::query_scalar("SELECT sentiment FROM inbox_corrections WHERE text_key = ?1")
+                .bind(text_key)
+                .fetch_optional(ex)
+                .await?,
+        )
     }
 }

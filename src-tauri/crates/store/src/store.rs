@@ -52,6 +52,7 @@ pub(crate) const TABLES: &[&str] = &[
     "analytics_snapshots",
     "inbox_replies",
     "inbox_cursors",
+    "inbox_corrections",
     "inbox_messages",
     "inbox_threads",
     "publish_parts",
@@ -258,16 +259,21 @@ pub async fn delete_everything(conn: &mut SqliteConnection) -> Result<()> {
             .execute(&mut *conn)
             .await?;
     }
-    sqlx::query("DELETE FROM search_docs")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM search_fts")
-        .execute(&mut *conn)
-        .await?;
-    // Rebuild drops every index segment, so no tokens of deleted text remain in the FTS shadow tables.
-    sqlx::query("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
-        .execute(&mut *conn)
-        .await?;
+    // Each full-text index: its row map, its rows, then a rebuild, which drops every index segment
+    // so no tokens of deleted text remain in the FTS shadow tables (the inbox's rows are already
+    // gone with inbox_messages, through its triggers).
+    for (docs, fts) in [
+        ("search_docs", "search_fts"),
+        ("inbox_search_docs", "inbox_fts"),
+    ] {
+        for sql in [
+            format!("DELETE FROM {docs}"),
+            format!("DELETE FROM {fts}"),
+            format!("INSERT INTO {fts} ({fts}) VALUES ('rebuild')"),
+        ] {
+            sqlx::query(&sql).execute(&mut *conn).await?;
+        }
+    }
     tracing::info!("all rows deleted");
     Ok(())
 }

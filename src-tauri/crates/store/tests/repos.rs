@@ -614,7 +614,8 @@ async fn every_repository_function_round_trips() {
     )
     .await
     .unwrap();
-    assert_eq!(inbox::messages::count_unread(db).await.unwrap(), 2);
+    // The user's own (outbound) reply is never unread nor listed: it shows in its conversation.
+    assert_eq!(inbox::messages::count_unread(db).await.unwrap(), 1);
     inbox::messages::set_read(db, &msg.id, true).await.unwrap();
     let filter = inbox::messages::InboxFilter {
         channel_id: Some(ch.id.clone()),
@@ -633,20 +634,36 @@ async fn every_repository_function_round_trips() {
         kind: Some(MessageKind::Reply),
         ..Default::default()
     };
-    assert_eq!(
+    assert!(
         inbox::messages::list(db, &unread, 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let found = inbox::messages::InboxFilter {
+        search: Some("lov".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        inbox::messages::list(db, &found, 10, 0)
             .await
             .unwrap()
             .len(),
         1
     );
-    inbox::messages::set_done(db, &msg.id, true).await.unwrap();
     assert_eq!(
         inbox::messages::list(db, &Default::default(), 10, 0)
             .await
             .unwrap()
             .len(),
         1
+    );
+    inbox::messages::set_done(db, &msg.id, true).await.unwrap();
+    assert!(
+        inbox::messages::list(db, &Default::default(), 10, 0)
+            .await
+            .unwrap()
+            .is_empty()
     );
     assert_eq!(
         inbox::messages::list_for_thread(db, &th.id)
@@ -1041,6 +1058,21 @@ async fn every_repository_function_round_trips() {
     assert_eq!(
         inbox::replies::get(db, &reply.id).await.unwrap().sent_at,
         Some(T0 + 5)
+    );
+    // A sentiment correction by normalised text, replaced by a later one.
+    assert_eq!(
+        inbox::corrections::get(db, "great post").await.unwrap(),
+        None
+    );
+    inbox::corrections::set(db, "great post", Sentiment::Positive, T0)
+        .await
+        .unwrap();
+    inbox::corrections::set(db, "great post", Sentiment::Negative, T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        inbox::corrections::get(db, "great post").await.unwrap(),
+        Some(Sentiment::Negative)
     );
 
     // counts, export listing, single deletes
@@ -1646,4 +1678,75 @@ async fn activity_log_records_filters_pages_and_purges() {
     activity::insert(db, &first).await.unwrap();
     assert_eq!(activity::count_all(db).await.unwrap(), 30);
     assert_eq!(activity::sanitize_path("/a/b?c#d"), "/a/b");
+}
+
+/// Both ways the inbox search reads its rows (from the matches when few, from the newest-first
+/// walk when many) give the same page: newest first, filters applied, own replies left out.
+#[tokio::test]
+async fn inbox_search_pages_alike_for_few_and_many_matches() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let ch = channel(1);
+    channels::insert(db, &ch).await.unwrap();
+    let th = inbox::threads::InboxThread {
+        id: new_id(),
+        channel_id: ch.id.clone(),
+        platform_thread_id: "t".into(),
+        kind: ThreadKind::Comments,
+        ..Default::default()
+    };
+    inbox::threads::insert(db, &th).await.unwrap();
+    let n = inbox::messages::SEARCH_SPARSE as usize + 500;
+    // Received in an order unlike their insertion order (a sync reads pages newest first).
+    let rows: Vec<_> = (0..n)
+        .map(|i| inbox::messages::InboxMessage {
+            id: new_id(),
+            thread_id: th.id.clone(),
+            platform_message_id: format!("m{i}"),
+            text: if i % 7 == 0 {
+                format!("rare roast {i}")
+            } else {
+                format!("common words {i}")
+            },
+            kind: MessageKind::Comment,
+            direction: if i % 11 == 0 {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            },
+            is_done: i % 5 == 0,
+            received_at: T0 + ((i * 7919) % n) as i64,
+            created_at: T0,
+            ..Default::default()
+        })
+        .collect();
+    let mut conn = db.acquire().await.unwrap();
+    inbox::messages::insert_many(&mut conn, &rows)
+        .await
+        .unwrap();
+    drop(conn);
+    let expect = |word: &str| {
+        let mut want: Vec<&inbox::messages::InboxMessage> = rows
+            .iter()
+            .filter(|m| m.text.contains(word) && !m.is_done && m.direction == Direction::Inbound)
+            .collect();
+        want.sort_by(|a, b| (b.received_at, &b.id).cmp(&(a.received_at, &a.id)));
+        want.into_iter()
+            .take(50)
+            .map(|m| m.id.clone())
+            .collect::<Vec<_>>()
+    };
+    for word in ["roast", "common"] {
+        let f = inbox::messages::InboxFilter {
+            search: Some(word.into()),
+            ..Default::default()
+        };
+        let got: Vec<String> = inbox::messages::list(db, &f, 50, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.message.id)
+            .collect();
+        assert_eq!(got, expect(word), "{word}");
+    }
 }

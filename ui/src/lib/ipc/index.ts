@@ -183,6 +183,26 @@ async function callPlain<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /** False inside the desktop app; true in a plain browser (dev server or `vite preview`). */
+/**
+ * Starts an event subscription for an `$effect` and returns its cleanup: an unlisten that
+ * arrives after the component is gone is called at once; a failed subscription is ignored (the
+ * page still works, it just does not refresh by itself).
+ */
+export function listenWhileMounted(start: () => Promise<() => void>): () => void {
+  let stop: (() => void) | null = null;
+  let gone = false;
+  start()
+    .then((unlisten) => {
+      if (gone) unlisten();
+      else stop = unlisten;
+    })
+    .catch(() => {});
+  return () => {
+    gone = true;
+    stop?.();
+  };
+}
+
 export function isPreview(): boolean {
   return typeof window === 'undefined' || !('__TAURI_INTERNALS__' in window);
 }

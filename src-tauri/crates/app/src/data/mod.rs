@@ -33,13 +33,15 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MANIFEST_ENTRY: &str = "manifest.json";
 
 /// Tables that are never exported: sqlx's bookkeeping, the vault's sealed secrets (tokens cannot
-/// move between keychains and must never leave the machine), `search_docs`, the search
-/// index's row map, which the store's triggers rebuild as the rows are imported, and
+/// move between keychains and must never leave the machine), `search_docs` and
+/// `inbox_search_docs`, the search indexes' row maps, which the store's triggers rebuild as the
+/// rows are imported, and
 /// `channel_pauses`, a platform's rate-limit pause of minutes (channels import disconnected anyway).
 pub const EXCLUDED_TABLES: &[&str] = &[
     "_sqlx_migrations",
     "sealed_secrets",
     "search_docs",
+    "inbox_search_docs",
     "channel_pauses",
 ];
 

@@ -6,8 +6,12 @@
 //!   inside the scheduler's host ([`run`]).
 //! - [`reply`]: answers sent exactly once (a durable record, look-up after an ambiguous failure).
 //!
-//! Full-text search over the inbox is not built yet (it needs its own FTS5 index; the list has
-//! no LIKE fallback).
+//! Search is full-text (the store's `inbox_fts` index over text and author). A sentiment label the
+//! user sets is kept by the item's normalised text (`text_key`) and applied to similar items:
+//! every stored and every future received item with the same normalised text whose label came
+//! from the model. "Similar" means exactly that and nothing fuzzier: the same words in the same
+//! order once case, @mentions, links, punctuation and spacing are ignored (the repeated "great
+//! post!!" or copy-pasted complaint), never a different text by the same author.
 
 mod reply;
 mod sync;
@@ -16,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 use outpost_platforms::Platform;
-use outpost_store::inbox::{messages, threads};
+use outpost_store::inbox::{corrections, messages, threads};
 use outpost_store::{MessageKind, Sentiment, SentimentSource};
 
 pub use reply::*;
@@ -172,6 +176,8 @@ pub struct InboxFilter {
     pub kind: Option<InboxKind>,
     pub state: Option<InboxState>,
     pub sentiment: Option<SentimentLabel>,
+    /// Words to find in the text or author (all of them; the last also as a prefix).
+    pub search: Option<String>,
     /// Page size (default 100, at most 500).
     pub limit: Option<u32>,
     pub offset: Option<u32>,
@@ -297,6 +303,31 @@ impl Default for InboxRuntime {
     }
 }
 
+/// An item's text normalised for "similar" (see the module's notes): lower case, without
+/// @mentions and links, punctuation turned into spaces, spaces collapsed. `""` when nothing is
+/// left (such texts are never matched with each other).
+pub(crate) fn text_key(text: &str) -> String {
+    let mut words = Vec::new();
+    for raw in text.split_whitespace() {
+        let lower = raw.to_lowercase();
+        if lower.starts_with('@') || lower.starts_with("http://") || lower.starts_with("https://") {
+            continue;
+        }
+        let cleaned: String = lower
+            .chars()
+            .map(|c| {
+                if c.is_alphanumeric() || !(c.is_ascii() || c.is_whitespace()) {
+                    c
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        words.extend(cleaned.split_whitespace().map(str::to_string));
+    }
+    words.join(" ")
+}
+
 pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -333,6 +364,22 @@ fn item_view(e: messages::InboxEntry, platform: Platform) -> InboxItem {
     }
 }
 
+/// The words worth showing as "why": the model weighs every word it learned (function words
+/// such as "and" carry small learned weights), so only words with at least a quarter of the
+/// strongest word's weight, and at least 0.5 in log-odds, are shown.
+fn telling_reasons(reasons: Vec<crate::sentiment::Reason>) -> Vec<SentimentReason> {
+    let strongest = reasons.iter().map(|r| r.weight.abs()).fold(0.0, f64::max);
+    let floor = (strongest / 4.0).max(0.5);
+    reasons
+        .into_iter()
+        .filter(|r| r.weight.abs() >= floor)
+        .map(|r| SentimentReason {
+            word: r.word,
+            weight: r.weight,
+        })
+        .collect()
+}
+
 impl Outpost {
     /// Inbox changes, for the front-ends.
     pub fn inbox_events(&self) -> broadcast::Receiver<InboxEvent> {
@@ -359,6 +406,12 @@ impl Outpost {
                 InboxState::Read => messages::InboxState::Read,
                 InboxState::Done => messages::InboxState::Done,
             }),
+            search: filter
+                .search
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
         };
         let limit = i64::from(filter.limit.unwrap_or(100).clamp(1, 500));
         let offset = i64::from(filter.offset.unwrap_or(0));
@@ -395,14 +448,7 @@ impl Outpost {
             };
             conversation.push(item_view(entry, platform));
         }
-        let reasons = crate::sentiment::analyze(&e.message.text)
-            .reasons
-            .into_iter()
-            .map(|r| SentimentReason {
-                word: r.word,
-                weight: r.weight,
-            })
-            .collect();
+        let reasons = telling_reasons(crate::sentiment::analyze(&e.message.text).reasons);
         let replies = self.inbox_replies_of(id).await?;
         let handle = e.message.author_handle.clone();
         let outbound = e.message.direction == outpost_store::Direction::Outbound;
@@ -426,52 +472,77 @@ impl Outpost {
         })
     }
 
-    /// Marks an item read, unread (also not done) or done (also read).
-    pub async fn inbox_mark(&self, id: &str, mark: InboxMark) -> Result<()> {
+    /// Marks items read, unread (also not done) or done (also read): all of them or, when one id
+    /// is unknown, none.
+    pub async fn inbox_mark(&self, ids: &[String], mark: InboxMark) -> Result<()> {
+        let (read, done) = match mark {
+            InboxMark::Read => (true, false),
+            InboxMark::Unread => (false, false),
+            InboxMark::Done => (true, true),
+        };
         let mut tx = self.store().begin().await?;
-        match mark {
-            InboxMark::Read => {
-                messages::set_read(&mut *tx, id, true).await?;
-                messages::set_done(&mut *tx, id, false).await?;
-            }
-            InboxMark::Unread => {
-                messages::set_read(&mut *tx, id, false).await?;
-                messages::set_done(&mut *tx, id, false).await?;
-            }
-            InboxMark::Done => {
-                messages::set_read(&mut *tx, id, true).await?;
-                messages::set_done(&mut *tx, id, true).await?;
-            }
+        for id in ids {
+            messages::set_read(&mut *tx, id, read).await?;
+            messages::set_done(&mut *tx, id, done).await?;
         }
         tx.commit().await.map_err(outpost_store::Error::from)?;
         self.inbox_changed();
         Ok(())
     }
 
-    /// The user's sentiment label for an item (kept as `user`; the model no longer changes it).
-    pub async fn inbox_set_sentiment(&self, id: &str, label: SentimentLabel) -> Result<()> {
+    /// The user's sentiment label for an item (kept as `user`; the model no longer changes it),
+    /// also kept for its normalised text and applied to similar items (see the module's notes).
+    /// Returns how many other items took the label.
+    pub async fn inbox_set_sentiment(&self, id: &str, label: SentimentLabel) -> Result<u64> {
+        let mut tx = self.store().begin().await?;
         messages::set_sentiment(
-            self.store().pool(),
+            &mut *tx,
             id,
             Some(label.to_store()),
             Some(SentimentSource::User),
         )
         .await?;
+        let m = messages::get(&mut *tx, id).await?;
+        let key = text_key(&m.text);
+        let mut similar = 0;
+        if !key.is_empty() && m.direction == outpost_store::Direction::Inbound {
+            messages::fill_text_keys(&mut tx, text_key).await?;
+            corrections::set(&mut *tx, &key, label.to_store(), now_ms()).await?;
+            similar = messages::apply_correction(&mut *tx, &key, label.to_store()).await?;
+        }
+        tx.commit().await.map_err(outpost_store::Error::from)?;
         self.inbox_changed();
-        Ok(())
+        Ok(similar)
     }
 
-    /// Deletes one item from Outpost (not from the platform); a conversation left empty goes too.
-    pub async fn inbox_delete(&self, id: &str) -> Result<()> {
-        let pool = self.store().pool();
-        let m = messages::get(pool, id).await?;
-        messages::delete(pool, id).await?;
-        if messages::list_for_thread(pool, &m.thread_id)
-            .await?
-            .is_empty()
-        {
-            threads::delete(pool, &m.thread_id).await?;
+    /// The user's label for this text, when they corrected the same (normalised) text before.
+    pub(crate) async fn inbox_correction_for(
+        tx: &mut outpost_store::Transaction<'static, outpost_store::Sqlite>,
+        key: &str,
+    ) -> Result<Option<SentimentLabel>> {
+        if key.is_empty() {
+            return Ok(None);
         }
+        Ok(corrections::get(&mut **tx, key)
+            .await?
+            .map(SentimentLabel::from_store))
+    }
+
+    /// Deletes items from Outpost (not from the platform); a conversation left empty goes too.
+    /// All of them or, when one id is unknown, none.
+    pub async fn inbox_delete(&self, ids: &[String]) -> Result<()> {
+        let mut tx = self.store().begin().await?;
+        for id in ids {
+            let m = messages::get(&mut *tx, id).await?;
+            messages::delete(&mut *tx, id).await?;
+            if messages::list_for_thread(&mut *tx, &m.thread_id)
+                .await?
+                .is_empty()
+            {
+                threads::delete(&mut *tx, &m.thread_id).await?;
+            }
+        }
+        tx.commit().await.map_err(outpost_store::Error::from)?;
         self.inbox_changed();
         Ok(())
     }

@@ -64,7 +64,53 @@ fn kinds(item: &PItem) -> (MessageKind, ThreadKind) {
     }
 }
 
+/// A channel's report before anything is read: `synced` when Outpost reads its inbox, else
+/// `not_built`, `not_offered` (with the platform's reason) or `skipped`.
+fn unsynced(c: &outpost_store::channels::Channel) -> ChannelSync {
+    let platform = to_platform(c.platform);
+    let (outcome, message) = match outpost_platforms::support(platform, Capability::InboxFetch) {
+        Support::NotBuiltYet => (
+            "not_built",
+            Some(format!(
+                "Outpost does not read the {} inbox yet.",
+                platform.name()
+            )),
+        ),
+        Support::NotOffered { why } => ("not_offered", Some(format!("{why}."))),
+        Support::Available if c.status != ChannelStatus::Connected => (
+            "skipped",
+            Some("The channel needs reconnecting.".to_string()),
+        ),
+        Support::Available => ("synced", None),
+    };
+    ChannelSync {
+        channel_id: c.id.clone(),
+        channel_name: if c.display_name.is_empty() {
+            c.handle.clone()
+        } else {
+            c.display_name.clone()
+        },
+        platform,
+        outcome: outcome.to_string(),
+        new_items: 0,
+        message,
+    }
+}
+
 impl Outpost {
+    /// The channels (not disconnected) whose inbox Outpost does not read, each with why
+    /// (`not_offered`: the platform's API gives apps no access, e.g. TikTok and Pinterest;
+    /// `not_built`; `skipped`: needs reconnecting), without asking any platform.
+    pub async fn inbox_gaps(&self) -> Result<Vec<ChannelSync>> {
+        Ok(outpost_store::channels::list_all(self.store().pool())
+            .await?
+            .iter()
+            .filter(|c| c.status != ChannelStatus::Disconnected)
+            .map(unsynced)
+            .filter(|r| r.outcome != "synced")
+            .collect())
+    }
+
     /// Reads new items on one channel, or on every connected channel. A platform whose inbox is
     /// not built (or not offered) is reported per channel; it does not fail the run.
     pub async fn inbox_sync(&self, channel_id: Option<&str>) -> Result<Vec<ChannelSync>> {
@@ -81,36 +127,7 @@ impl Outpost {
         let mut out = Vec::with_capacity(channels.len());
         for c in channels {
             let platform = to_platform(c.platform);
-            let mut report = ChannelSync {
-                channel_id: c.id.clone(),
-                channel_name: if c.display_name.is_empty() {
-                    c.handle.clone()
-                } else {
-                    c.display_name.clone()
-                },
-                platform,
-                outcome: "synced".into(),
-                new_items: 0,
-                message: None,
-            };
-            match outpost_platforms::support(platform, Capability::InboxFetch) {
-                Support::Available => {}
-                Support::NotBuiltYet => {
-                    report.outcome = "not_built".into();
-                    report.message = Some(format!(
-                        "Outpost does not read the {} inbox yet.",
-                        platform.name()
-                    ));
-                }
-                Support::NotOffered { why } => {
-                    report.outcome = "not_offered".into();
-                    report.message = Some(why.to_string());
-                }
-            }
-            if report.outcome == "synced" && c.status != ChannelStatus::Connected {
-                report.outcome = "skipped".into();
-                report.message = Some("The channel needs reconnecting.".into());
-            }
+            let mut report = unsynced(&c);
             if report.outcome == "synced" {
                 match self.sync_channel(&c.id, platform).await {
                     Ok(n) => report.new_items = n,
@@ -195,6 +212,16 @@ async fn ingest(
     };
     let thread_id = threads::upsert(&mut **tx, &thread).await?;
     let a = crate::sentiment::analyze(&item.text);
+    let key = super::text_key(&item.text);
+    // A label the user gave the same text before wins over the model's.
+    let (sentiment, source, score) = match Outpost::inbox_correction_for(tx, &key).await? {
+        Some(label) => (label, SentimentSource::User, None),
+        None => (
+            SentimentLabel::of(a.label),
+            SentimentSource::Local,
+            Some(a.score),
+        ),
+    };
     let msg = messages::InboxMessage {
         id: outpost_store::new_id(),
         thread_id,
@@ -212,9 +239,10 @@ async fn ingest(
         text: item.text.clone(),
         kind,
         direction: Direction::Inbound,
-        sentiment: Some(SentimentLabel::of(a.label).to_store()),
-        sentiment_source: Some(SentimentSource::Local),
-        sentiment_score: Some(a.score),
+        sentiment: Some(sentiment.to_store()),
+        sentiment_source: Some(source),
+        sentiment_score: score,
+        text_key: Some(key),
         url: item.url.clone(),
         received_at,
         created_at: now,

@@ -85,6 +85,7 @@ pub async fn seed(outpost: &Outpost) -> Seeded {
     exec("INSERT INTO publish_parts (job_id, part_index, kind, state, platform_id, url, started_at, published_at) VALUES ('01900000-0000-7000-8000-0000000000b0', 0, 'post', 'published', '1790000000000000001', 'https://x.com/i/web/status/1790000000000000001', 1017, 1018)").await;
     exec("INSERT INTO inbox_threads (id, channel_id, platform_thread_id, kind, post_id, subject, last_message_at, created_at, updated_at) VALUES ('01900000-0000-7000-8000-0000000000c0', '01900000-0000-7000-8000-000000000010', 'thr-1', 'comments', '01900000-0000-7000-8000-000000000050', 'Re: launch', 1019, 1019, 1019)").await;
     exec("INSERT INTO inbox_messages (id, thread_id, platform_message_id, author_name, text, kind, sentiment, sentiment_source, received_at, created_at) VALUES ('01900000-0000-7000-8000-0000000000c1', '01900000-0000-7000-8000-0000000000c0', 'msg-1', 'Fan', 'INBOX-TEXT-axolotl great post', 'comment', 'positive', 'local', 1020, 1020)").await;
+    exec("INSERT INTO inbox_corrections (text_key, sentiment, created_at, updated_at) VALUES ('great post', 'negative', 1020, 1020)").await;
     exec("INSERT INTO inbox_cursors (channel_id, source, cursor, synced_at) VALUES ('01900000-0000-7000-8000-000000000010', 'mentions', '110000000000000001', 1020)").await;
     exec("INSERT INTO inbox_replies (id, message_id, channel_id, in_reply_to, text, idempotency_key, state, platform_id, url, created_at, attempted_at, sent_at) VALUES ('01900000-0000-7000-8000-0000000000c2', '01900000-0000-7000-8000-0000000000c1', '01900000-0000-7000-8000-000000000010', 'msg-1', 'Thanks!', 'idem-reply-1', 'sent', '110000000000000002', 'https://social.example/@me/110000000000000002', 1020, 1020, 1020)").await;
     exec("INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, demographics, captured_at) VALUES ('01900000-0000-7000-8000-0000000000d0', '01900000-0000-7000-8000-000000000010', '01900000-0000-7000-8000-000000000060', 'likes', 12.5, '{\"de\":0.5}', 1021)").await;
@@ -158,7 +159,7 @@ pub async fn seed(outpost: &Outpost) -> Seeded {
 pub async fn snapshot(outpost: &Outpost) -> (Vec<(String, i64)>, Vec<(PathBuf, Vec<u8>)>) {
     let pool = outpost.store().pool();
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts%' ORDER BY name",
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name NOT LIKE 'search_fts%' AND name NOT LIKE 'inbox_fts%' ORDER BY name",
     )
     .fetch_all(pool)
     .await

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { authorLine, correctionMessage, replyLength, step, toggled, triageKey } from './inbox';
+
+const key = (k: string, extra: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
+
+describe('inbox helpers', () => {
+  it('maps j/k/e/r to triage actions, never while typing or with a modifier', () => {
+    expect(triageKey(key('j'), false)).toBe('next');
+    expect(triageKey(key('k'), false)).toBe('previous');
+    expect(triageKey(key('e'), false)).toBe('done');
+    expect(triageKey(key('r'), false)).toBe('reply');
+    expect(triageKey(key('x'), false)).toBe('select');
+    expect(triageKey(key('/'), false)).toBe('search');
+    expect(triageKey(key('q'), false)).toBeNull();
+    expect(triageKey(key('j'), true)).toBeNull();
+    expect(triageKey(key('e', { ctrlKey: true }), false)).toBeNull();
+  });
+
+  it('steps through the list without wrapping', () => {
+    expect(step(-1, 1, 3)).toBe(0);
+    expect(step(0, 1, 3)).toBe(1);
+    expect(step(2, 1, 3)).toBe(2);
+    expect(step(0, -1, 3)).toBe(0);
+    expect(step(0, 1, 0)).toBe(-1);
+  });
+
+  it('counts the reply as Mastodon does, the mention included', () => {
+    expect(replyLength('@bob@b.example ', 'hi')).toBe(17);
+    expect(replyLength('', '  héllo 👋 ')).toBe(7);
+  });
+
+  it('shows the author by name and handle', () => {
+    expect(authorLine({ author_name: 'Bob', author_handle: 'bob@b.example' })).toBe('Bob · @bob@b.example');
+    expect(authorLine({ author_name: 'bob', author_handle: 'bob' })).toBe('@bob');
+  });
+
+  it('toggles a selection without changing the one it was given', () => {
+    const a = new Set(['1']);
+    const b = toggled(a, '2');
+    expect([...b].sort()).toEqual(['1', '2']);
+    expect([...toggled(b, '1')]).toEqual(['2']);
+    expect([...a]).toEqual(['1']);
+  });
+
+  it('says how many items with the same text took a correction', () => {
+    expect(correctionMessage('negative', 0)).toBe('Labelled negative.');
+    expect(correctionMessage('negative', 1)).toBe('Labelled negative, and 1 item with the same text.');
+    expect(correctionMessage('positive', 3)).toBe('Labelled positive, and 3 items with the same text.');
+  });
+});

@@ -1,0 +1,102 @@
+/** Pure helpers of the Inbox page (labels, counting, keyboard triage), unit-tested. */
+import type { InboxItem, InboxKind, InboxState, SentimentLabel } from '$lib/ipc/inbox';
+
+export const KINDS: readonly { value: InboxKind | ''; label: string }[] = [
+  { value: '', label: 'All kinds' },
+  { value: 'comment', label: 'Comments' },
+  { value: 'reply', label: 'Replies' },
+  { value: 'mention', label: 'Mentions' },
+  { value: 'dm', label: 'Direct messages' },
+];
+
+export const STATES: readonly { value: InboxState | ''; label: string }[] = [
+  { value: '', label: 'Open (not done)' },
+  { value: 'unread', label: 'Unread' },
+  { value: 'read', label: 'Read' },
+  { value: 'done', label: 'Done' },
+];
+
+export const SENTIMENTS: readonly { value: SentimentLabel | ''; label: string }[] = [
+  { value: '', label: 'Any sentiment' },
+  { value: 'positive', label: 'Positive' },
+  { value: 'neutral', label: 'Neutral' },
+  { value: 'negative', label: 'Negative' },
+];
+
+export const LABELS: readonly SentimentLabel[] = ['positive', 'neutral', 'negative'];
+
+export function kindLabel(kind: InboxKind): string {
+  return { comment: 'Comment', reply: 'Reply', mention: 'Mention', dm: 'Direct message' }[kind];
+}
+
+export function sentimentTone(label: SentimentLabel | null): 'success' | 'neutral' | 'danger' {
+  return label === 'positive' ? 'success' : label === 'negative' ? 'danger' : 'neutral';
+}
+
+/** Characters as Mastodon counts them (Unicode scalar values), the sent prefix included. */
+export function replyLength(prefix: string, text: string): number {
+  return [...(prefix + text.trim())].length;
+}
+
+/** The index `step` away from `current` in a list of `length`, clamped (j/k never wrap). */
+export function step(current: number, delta: number, length: number): number {
+  if (length === 0) return -1;
+  if (current < 0) return 0;
+  return Math.min(length - 1, Math.max(0, current + delta));
+}
+
+/** What a keypress does on the list (null: nothing); typing in a field never triggers it. */
+export function triageKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey'>, inField: boolean):
+  | 'next'
+  | 'previous'
+  | 'done'
+  | 'reply'
+  | 'select'
+  | 'search'
+  | null {
+  if (inField || event.ctrlKey || event.metaKey || event.altKey) return null;
+  switch (event.key) {
+    case 'j':
+      return 'next';
+    case 'k':
+      return 'previous';
+    case 'e':
+      return 'done';
+    case 'r':
+      return 'reply';
+    case 'x':
+      return 'select';
+    case '/':
+      return 'search';
+    default:
+      return null;
+  }
+}
+
+export function authorLine(item: Pick<InboxItem, 'author_name' | 'author_handle'>): string {
+  return item.author_name && item.author_name !== item.author_handle
+    ? `${item.author_name} · @${item.author_handle}`
+    : `@${item.author_handle}`;
+}
+
+export function formatWhen(ms: number, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+/** Toggles `id` in a selection (a new Set, so Svelte sees the change). */
+export function toggled(selection: ReadonlySet<string>, id: string): Set<string> {
+  const next = new Set(selection);
+  if (next.has(id)) next.delete(id);
+  else next.add(id);
+  return next;
+}
+
+/** What a correction tells the user, counting the items with the same text that took it too. */
+export function correctionMessage(label: SentimentLabel, similar: number): string {
+  if (similar === 0) return `Labelled ${label}.`;
+  return `Labelled ${label}, and ${similar} item${similar === 1 ? '' : 's'} with the same text.`;
+}
