@@ -134,4 +134,8 @@ pub const COMMANDS: &[&str] = &[
     "ai_test_connection",
     "ai_ledger",
     "ai_delete_ledger",
+    "analytics_overview",
+    "analytics_history",
+    "analytics_best_times",
+    "analytics_sync",
 ];

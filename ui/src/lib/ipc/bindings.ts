@@ -678,6 +678,51 @@ async setStartAtLogin(enabled: boolean) : Promise<Result<SchedulingView, IpcErro
 }
 },
 /**
+ * The last `days` days (7, 30, 90 or any 1–3660) compared with the period before, on one
+ * channel or all.
+ */
+async analyticsOverview(days: number, channelId: string | null) : Promise<Result<AnalyticsOverview, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_overview", { days, channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every snapshot of one post's metrics, oldest first.
+ */
+async analyticsHistory(postId: string) : Promise<Result<MetricPoint[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_history", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ranked weekly slots of one channel, from its own history.
+ */
+async analyticsBestTimes(channelId: string) : Promise<Result<BestTimes, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_best_times", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Sync now": reads metrics on every channel (or one) now.
+ */
+async analyticsSync(channelId: string | null) : Promise<Result<AnalyticsSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_sync", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A channel's weekly posting slots, Monday first.
  */
 async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
@@ -1541,6 +1586,66 @@ provider: string; has_api_key: boolean;
  */
 consented: boolean; policy_version: string; prompt_version: string }
 /**
+ * The Analytics page's overview.
+ */
+export type AnalyticsOverview = { days: number; 
+/**
+ * Unix ms, `[from, to)`.
+ */
+from: number; to: number; current: PeriodTotals; 
+/**
+ * The period of the same length just before.
+ */
+previous: PeriodTotals; daily: DayPoint[]; channels: ChannelAnalytics[]; 
+/**
+ * The period's posts, most engagement first.
+ */
+posts: AnalyticsPost[] }
+/**
+ * One published post on one channel with its latest numbers.
+ */
+export type AnalyticsPost = { post_id: string; post_target_id: string; channel_id: string; channel_name: string; platform: Platform; text: string; url: string | null; 
+/**
+ * Unix ms.
+ */
+published_at: number; 
+/**
+ * Unix ms of the last read; `None` before the first.
+ */
+last_synced_at: number | null; 
+/**
+ * Deleted on the platform (its history stays).
+ */
+deleted: boolean; 
+/**
+ * Latest value of each metric read; a metric the platform does not offer is absent.
+ */
+metrics: Partial<{ [key in string]: number }>; engagement: number | null; 
+/**
+ * Engagement per impression, else per follower at publishing.
+ */
+engagement_rate: number | null }
+/**
+ * What one channel's analytics sync did.
+ */
+export type AnalyticsSync = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `synced`, `not_built`, `not_offered`, `skipped` (needs reconnecting), `rate_limited`, `failed`.
+ */
+outcome: string; 
+/**
+ * Posts read in this pass.
+ */
+posts_read: number; 
+/**
+ * Posts found deleted on the platform in this pass (kept, with their history, and marked).
+ */
+posts_deleted: number; 
+/**
+ * Snapshots stored (one per metric per read).
+ */
+snapshots: number; message: string | null }
+/**
  * A decision that was recorded.
  */
 export type AppliedDecision = { preview_id: string; post_id: string; 
@@ -1578,6 +1683,30 @@ last_attempt_at: number | null;
  * Where to check at the platform (the post's URL when known).
  */
 check_url: string | null }
+/**
+ * The estimate for one channel.
+ */
+export type BestTimes = { 
+/**
+ * Posts with metrics considered.
+ */
+posts: number; 
+/**
+ * The minimum for suggestions ([`MIN_POSTS`]).
+ */
+min_posts: number; 
+/**
+ * `false`: "not enough data yet" (`slots` is empty).
+ */
+enough_data: boolean; 
+/**
+ * The channel's mean rate.
+ */
+channel_rate: number; 
+/**
+ * Slots that hold at least one post, best first.
+ */
+slots: SlotEstimate[] }
 /**
  * The board: columns in order and the cards matching the filter, by column then position.
  */
@@ -1732,6 +1861,30 @@ export type CardKind = "idea" | "post"
  * A card on the board: an idea or a post.
  */
 export type CardRef = { kind: CardKind; id: string }
+/**
+ * A channel as analytics sees it.
+ */
+export type ChannelAnalytics = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `available`, `not_built` or `not_offered`.
+ */
+support: string; 
+/**
+ * In words when not available.
+ */
+support_note: string | null; offered_metrics: string[]; 
+/**
+ * The last sync's outcome ([`AnalyticsSync::outcome`]), `None` before the first.
+ */
+state: string | null; message: string | null; last_synced_at: number | null; 
+/**
+ * Latest followers count; `None` where not offered or not read yet.
+ */
+followers: number | null; 
+/**
+ * Followers gained in the period (latest in it minus the first in it).
+ */
+followers_change: number | null }
 /**
  * The live preview of a post on one channel.
  */
@@ -2007,6 +2160,14 @@ export type DataStage =
  * Writing the manifest / committing.
  */
 "finishing"
+/**
+ * One day of the period (in the creator's time zone).
+ */
+export type DayPoint = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string; posts: number; engagement: number }
 /**
  * What the window should do after a deep link.
  */
@@ -2685,6 +2846,14 @@ kind: string; bytes: number; width: number | null; height: number | null; durati
  */
 thumbnail: string | null }
 /**
+ * One stored reading.
+ */
+export type MetricPoint = { post_target_id: string | null; channel_id: string; metric: string; value: number; 
+/**
+ * Unix ms.
+ */
+captured_at: number }
+/**
  * A feed to add, or a feed's new settings.
  */
 export type NewFeed = { url: string; channel_ids: string[]; mode?: FeedMode; 
@@ -2756,6 +2925,14 @@ kind: string;
  * `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
  */
 state: string; platform_id: string | null; url: string | null; error: string | null }
+/**
+ * Headline numbers of one period.
+ */
+export type PeriodTotals = { posts: number; likes: number; reposts: number; replies: number; engagement: number; 
+/**
+ * Mean engagement rate of the period's posts that have one.
+ */
+engagement_rate: number | null }
 /**
  * A file the user picked or dropped, as the window sees it: a token and the file's name.
  */
@@ -2976,6 +3153,38 @@ snippet: string;
  * Posts: their status.
  */
 status: string | null }
+/**
+ * One weekly slot with its estimate.
+ */
+export type SlotEstimate = { 
+/**
+ * 0 = Monday … 6 = Sunday.
+ */
+weekday: number; 
+/**
+ * 0–23, local to the creator's time zone.
+ */
+hour: number; 
+/**
+ * Posts published in this slot.
+ */
+posts: number; 
+/**
+ * The slot's raw mean rate.
+ */
+raw_rate: number; 
+/**
+ * The shrunk (posterior) mean rate, what the ranking uses.
+ */
+rate: number; 
+/**
+ * Posterior standard deviation of `rate`.
+ */
+uncertainty: number; 
+/**
+ * `rate` relative to the channel's mean (1.0 = average).
+ */
+lift: number }
 /**
  * A tag with how often it is used.
  */

@@ -60,8 +60,10 @@ pub struct AnalyticsPost {
     pub text: String,
     pub url: Option<String>,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub published_at: i64,
     /// Unix ms of the last read; `None` before the first.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub last_synced_at: Option<i64>,
     /// Deleted on the platform (its history stays).
     pub deleted: bool,
@@ -81,6 +83,7 @@ pub struct MetricPoint {
     pub metric: String,
     pub value: f64,
     /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub captured_at: i64,
 }
 
@@ -99,6 +102,7 @@ pub struct ChannelAnalytics {
     /// The last sync's outcome ([`AnalyticsSync::outcome`]), `None` before the first.
     pub state: Option<String>,
     pub message: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub last_synced_at: Option<i64>,
     /// Latest followers count; `None` where not offered or not read yet.
     pub followers: Option<f64>,
@@ -135,7 +139,9 @@ pub struct DayPoint {
 pub struct AnalyticsOverview {
     pub days: u32,
     /// Unix ms, `[from, to)`.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub to: i64,
     pub current: PeriodTotals,
     /// The period of the same length just before.
