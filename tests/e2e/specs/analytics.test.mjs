@@ -66,16 +66,19 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     await app.click('sort-likes');
     const firstRow = await app.script('return document.querySelector(\'[data-testid="analytics-row"]\').textContent');
     assert.match(firstRow, /Cupping on Saturday/);
+    await app.screenshot('analytics-table');
 
     // Counts change on the platform; the next sync adds readings, the curve shows both.
     await emulator.admin('engage', { id: ids['Cupping on Saturday — bring a friend'], favourites: 30, reblogs: 9, replies: 5 });
     await app.click('analytics-sync');
     await app.waitForText('card-likes', (t) => t.startsWith('Likes 33'), 15_000);
     await app.script('document.querySelector(\'[data-testid="analytics-row"]\').click()');
+    await app.waitFor('post-detail');
+    await app.screenshot('analytics');
     await app.waitFor('post-chart');
     await app.waitForText('post-detail', (t) => /\d+ reading\(s\)/.test(t) && !/^1 reading/.test(t));
     await app.waitFor('best-times-not-enough');
-    await app.screenshot('analytics');
+    await app.screenshot('analytics-post');
 
     await app.click('period-7');
     await app.waitForText('card-posts', (t) => /vs previous 7 days/.test(t));
