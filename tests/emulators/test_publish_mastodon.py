@@ -237,6 +237,25 @@ class MastodonPublishTest(unittest.TestCase):
         self.assertEqual(self.req("PUT", path, {"scheduled_at": at(base + 86400 + 60)}, token=self.token)[0], 422,
                          "the other day is full")
 
+    def test_metrics_change_between_reads_and_follow_visibility(self):
+        _, pub, _ = self.status({"status": "public one"})
+        _, priv, _ = self.status({"status": "followers only", "visibility": "private"})
+        st, b, _ = self.req("GET", f"/api/v1/statuses/{pub['id']}")
+        self.assertEqual((st, b["favourites_count"], b["reblogs_count"], b["replies_count"]), (200, 0, 0, 0))
+        self.req("POST", "/__emulator/engage", {"id": pub["id"], "favourites": 9, "replies": 2})
+        _, b, _ = self.req("GET", f"/api/v1/statuses/{pub['id']}", token=self.token)
+        self.assertEqual((b["favourites_count"], b["reblogs_count"], b["replies_count"]), (9, 0, 2))
+        self.assertEqual(self.req("GET", f"/api/v1/statuses/{pub['id']}", token="nope")[0], 401,
+                         "a token that is sent must be valid")
+        self.assertEqual(self.req("GET", f"/api/v1/statuses/{priv['id']}")[0], 404, "private: hidden without a token")
+        self.assertEqual(self.req("GET", f"/api/v1/statuses/{priv['id']}", token=self.token)[0], 200)
+        self.assertEqual(self.req("POST", "/__emulator/engage", {"id": pub["id"], "favourites": -1})[0], 400)
+        self.req("POST", "/__emulator/followers", {"followers": 321, "following": 4})
+        _, me, _ = self.req("GET", "/api/v1/accounts/verify_credentials", token=self.token)
+        self.assertEqual((me["followers_count"], me["following_count"], me["statuses_count"]), (321, 4, 2))
+        self.req("POST", "/__emulator/delete_status", {"id": pub["id"]})
+        self.assertEqual(self.req("GET", f"/api/v1/statuses/{pub['id']}", token=self.token)[0], 404)
+
     def test_rate_limit_headers_and_garble(self):
         self.req("POST", "/__emulator/fail", {"path": "/api/v1/statuses", "status": 429})
         st, b, r = self.status({"status": "x"})

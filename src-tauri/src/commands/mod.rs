@@ -1,6 +1,7 @@
 //! Tauri commands: each one only translates between IPC types and a call into `outpost-app`.
 
 pub mod ai;
+pub mod analytics;
 pub mod approvals;
 pub mod automation;
 pub mod channels;

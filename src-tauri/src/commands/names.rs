@@ -154,4 +154,8 @@ pub const COMMANDS: &[&str] = &[
     "inbox_set_sentiment",
     "inbox_delete",
     "inbox_reply",
+    "analytics_overview",
+    "analytics_history",
+    "analytics_best_times",
+    "analytics_sync",
 ];

@@ -207,8 +207,12 @@ class Mastodon(Platform):
             "id": u["id"], "username": u["username"], "acct": u["username"], "display_name": u["name"],
             "locked": False, "bot": False, "created_at": time.strftime("%Y-%m-%dT00:00:00.000Z", time.gmtime(0)),
             "note": "", "url": f"{self.emu.origin}/@{u['username']}", "avatar": u["avatar_url"],
-            "avatar_static": u["avatar_url"], "header": "", "header_static": "", "followers_count": 0,
-            "following_count": 0, "statuses_count": 0, "fields": [], "emojis": [],
+            "avatar_static": u["avatar_url"], "header": "", "header_static": "",
+            # Counts set with the `followers` admin route; statuses_count counts this account's statuses.
+            "followers_count": self.followers, "following_count": self.following,
+            "statuses_count": sum(1 for s in self.statuses.values()
+                                  if not s.get("remote") and s["account"]["id"] == u["id"]),
+            "fields": [], "emojis": [],
             "source": {"privacy": "public", "sensitive": False, "language": "", "note": "", "fields": []},
         })
 
@@ -248,6 +252,8 @@ class Mastodon(Platform):
         self.next_id = 113_000_000_000_000_000
         self.garbled: dict[str, int] = {}
         self.notifications: list[dict] = []  # oldest first
+        self.followers = 0
+        self.following = 0
 
     def new_id(self) -> str:
         self.next_id += 1 + secrets.randbelow(1000)
@@ -267,7 +273,39 @@ class Mastodon(Platform):
             "garble": ("POST", self._admin_garble),
             "notify": ("POST", self._admin_notify),
             "status": ("POST", self._admin_status),
+            "engage": ("POST", self._admin_engage),
+            "followers": ("POST", self._admin_followers),
+            "delete_status": ("POST", self._admin_delete_status),
         }
+
+    def _admin_engage(self, req):
+        """Others react to a status: `{"id", "favourites"?, "reblogs"?, "replies"?}` set its counters
+        (what GET /api/v1/statuses/:id then reports as favourites_count, reblogs_count, replies_count)."""
+        b = req.admin_body
+        s = self.statuses.get(str(b.get("id")))
+        if s is None:
+            raise ValueError("no such status")
+        for k in ("favourites", "reblogs", "replies"):
+            if k in b:
+                if not isinstance(b[k], int) or b[k] < 0:
+                    raise ValueError(f"{k} must be a count")
+                s[k + "_count"] = b[k]
+        return self.status_json(s)
+
+    def _admin_followers(self, req):
+        """`{"followers", "following"?}`: the current user's counts (verify_credentials)."""
+        b = req.admin_body
+        if not isinstance(b.get("followers"), int):
+            raise ValueError("followers must be a count")
+        self.followers = b["followers"]
+        self.following = int(b.get("following", self.following))
+        return {"followers_count": self.followers, "following_count": self.following}
+
+    def _admin_delete_status(self, req):
+        """The status is deleted on the server (by the user on the web, or by a moderator)."""
+        if self.statuses.pop(str(req.admin_body.get("id")), None) is None:
+            raise ValueError("no such status")
+        return {}
 
     def _admin_status(self, req):
         """A status of the current user made outside Outpost: `{"text", "ago_seconds"?, "application"?}`
@@ -650,8 +688,9 @@ class Mastodon(Platform):
             "in_reply_to_account_id": parent["account"]["id"] if parent else None, "sensitive": s["sensitive"],
             "spoiler_text": s["spoiler_text"], "visibility": s["visibility"], "language": s["language"],
             "uri": f"{self.emu.origin}/users/{u['username']}/statuses/{s['id']}",
-            "url": f"{self.emu.origin}/@{u['username']}/{s['id']}", "replies_count": 0, "reblogs_count": 0,
-            "favourites_count": 0, "edited_at": None, "content": content, "reblog": None,
+            "url": f"{self.emu.origin}/@{u['username']}/{s['id']}", "replies_count": s.get("replies_count", 0),
+            "reblogs_count": s.get("reblogs_count", 0), "favourites_count": s.get("favourites_count", 0),
+            "edited_at": None, "content": content, "reblog": None,
             # The app that created it, as Mastodon shows the owner (`application.name` = its client_name).
             "application": {"name": s.get("application") or "Outpost", "website": None},
             "account": self.account_json(u), "media_attachments": [self.media_json(self.media[m]) for m in s["media_ids"]],
@@ -670,8 +709,21 @@ class Mastodon(Platform):
         }
 
     def get_status(self, req: Request) -> Response:
+        """Public for public and unlisted statuses; a token that is sent must be valid (401), and a
+        private or direct status needs `read:statuses` of someone who may see it (its author, or the
+        user it was delivered to) (else 404, as
+        Mastodon hides what the caller may not see)."""
+        t = None
+        if req.header("Authorization"):
+            t, err = self.api_token(req, {"read", "read:statuses"})
+            if err:
+                return err
         s = self.statuses.get(req.match.group(1))
         if s is None:
+            return json_response(404, {"error": "Record not found"})
+        # A status delivered to the user (a notification) is one they may see; else only the author.
+        mine = t is not None and (s.get("remote") or t.user["id"] == s["account"]["id"])
+        if s.get("visibility") in ("private", "direct") and not mine:
             return json_response(404, {"error": "Record not found"})
         return json_response(200, self.status_json(s))
 

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod ai;
+pub mod analytics;
 pub mod approvals;
 pub mod automation;
 pub mod channels;

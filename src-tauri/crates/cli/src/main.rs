@@ -81,6 +81,9 @@ enum Command {
     /// The smart inbox: comments, replies, mentions and direct messages from the channels.
     #[command(subcommand)]
     Inbox(InboxCommand),
+    /// Analytics: metrics of published posts and channels, kept locally without limit.
+    #[command(subcommand)]
+    Analytics(AnalyticsCommand),
     /// The AI assistant over any OpenAI-compatible endpoint (OpenAI, OpenRouter, Ollama, LM Studio).
     #[command(subcommand)]
     Ai(AiCommand),
@@ -319,6 +322,59 @@ enum FeedsCommand {
     },
     /// Read every feed that is not paused now and post its new items.
     Poll,
+}
+
+#[derive(Debug, Subcommand)]
+enum AnalyticsCommand {
+    /// Fetch metrics now (every channel, or one); `outpost run` also does it on a schedule.
+    Sync {
+        #[arg(long, value_name = "ID")]
+        channel: Option<String>,
+    },
+    /// Latest metrics per published post, newest first.
+    Posts {
+        #[arg(long, value_name = "ID")]
+        channel: Option<String>,
+        /// YYYY-MM-DD (creator's time zone) or RFC 3339.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// YYYY-MM-DD (that whole day included) or RFC 3339.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+    /// Every snapshot of one post's metrics, oldest first.
+    History {
+        #[arg(value_name = "POST_ID")]
+        post_id: String,
+    },
+    /// Ranked weekly slots of a channel, each with its sample size and uncertainty.
+    BestTimes {
+        #[arg(long, value_name = "ID")]
+        channel: String,
+    },
+    /// Write a CSV: posts with their latest metrics, or daily channel metrics (--kind daily).
+    Export {
+        #[arg(long, value_name = "FILE.csv")]
+        out: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// posts (default) or daily.
+        #[arg(long, default_value = "posts")]
+        kind: String,
+    },
+    /// A PDF report (not available yet).
+    Report {
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        #[arg(long = "channel", value_name = "ID")]
+        channels: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -777,6 +833,7 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Feeds(cmd) => feeds(cmd, cli.data_dir, cli.json).await,
         Command::Approvals(cmd) => approvals(cmd, cli.data_dir, cli.json).await,
         Command::Inbox(cmd) => inbox(cmd, cli.data_dir, cli.json).await,
+        Command::Analytics(cmd) => analytics(cmd, cli.data_dir, cli.json).await,
         Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
         Command::MediaHost(cmd) => media_host(cmd, cli.data_dir, cli.json).await,
         Command::Sentiment { file } => sentiment(file.as_deref(), cli.json),
@@ -807,6 +864,62 @@ fn sentiment(file: Option<&std::path::Path>, json: bool) -> ExitCode {
         }
     }
     out.finish()
+}
+
+async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
+    if let AnalyticsCommand::Report { .. } = cmd {
+        return output::fail(
+            "PDF reports are not available yet; use `outpost analytics export` for CSV",
+        );
+    }
+    let (outpost, _log) = match open_profile(data_dir, true).await {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let result = match cmd {
+        AnalyticsCommand::Sync { channel } => outpost
+            .analytics_sync(channel.as_deref())
+            .await
+            .map(|r| output::analytics_synced(&r, json)),
+        AnalyticsCommand::Posts { channel, from, to } => {
+            match outpost
+                .analytics_range(from.as_deref(), to.as_deref())
+                .await
+            {
+                Ok((from, to)) => outpost
+                    .analytics_posts(channel.as_deref(), from, to)
+                    .await
+                    .map(|l| output::analytics_posts(&l, json)),
+                Err(e) => Err(e),
+            }
+        }
+        AnalyticsCommand::History { post_id } => outpost
+            .analytics_history(&post_id)
+            .await
+            .map(|h| output::analytics_history(&h, json)),
+        AnalyticsCommand::BestTimes { channel } => outpost
+            .analytics_best_times(&channel)
+            .await
+            .map(|b| output::analytics_best_times(&b, json)),
+        AnalyticsCommand::Export {
+            out,
+            from,
+            to,
+            kind,
+        } => match outpost
+            .analytics_range(from.as_deref(), to.as_deref())
+            .await
+        {
+            Ok((from, to)) => outpost
+                .analytics_export_csv(&out, &kind, from, to)
+                .await
+                .map(|n| output::analytics_exported(&out, n, json)),
+            Err(e) => Err(e),
+        },
+        AnalyticsCommand::Report { .. } => Ok(ExitCode::FAILURE),
+    };
+    outpost.close().await;
+    result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
 async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

@@ -1153,3 +1153,150 @@ pub fn done_line(sentence: &str, json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// `analytics sync`: one line per channel (JSON: the list of per-channel outcomes).
+pub fn analytics_synced(list: &[outpost_app::analytics::AnalyticsSync], json: bool) -> ExitCode {
+    if json {
+        return json_line(&list).unwrap_or(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("No channels.");
+    }
+    for c in list {
+        let note = c
+            .message
+            .as_deref()
+            .map(|m| format!(" - {m}"))
+            .unwrap_or_default();
+        if c.outcome == "synced" {
+            println!(
+                "{}  {} ({}): {} post(s) read, {} deleted on the platform, {} snapshot(s){note}",
+                c.channel_id,
+                c.channel_name,
+                c.platform.name(),
+                c.posts_read,
+                c.posts_deleted,
+                c.snapshots
+            );
+        } else {
+            println!(
+                "{}  {} ({}): {}{note}",
+                c.channel_id,
+                c.channel_name,
+                c.platform.name(),
+                c.outcome.replace('_', " ")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn utc(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// `analytics posts`: one line per post; a metric the platform does not offer is not shown.
+pub fn analytics_posts(list: &[outpost_app::analytics::AnalyticsPost], json: bool) -> ExitCode {
+    if json {
+        return json_line(&list).unwrap_or(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("No published posts.");
+    }
+    for p in list {
+        let metrics = if p.metrics.is_empty() {
+            if outpost_app::analytics::offered_metrics(p.platform).is_empty() {
+                format!("metrics not available for {} yet", p.platform.name())
+            } else {
+                "not read yet".to_string()
+            }
+        } else {
+            p.metrics
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!(
+            "{}  {}  {} ({}){}  {metrics}  {}",
+            p.post_id,
+            utc(p.published_at),
+            p.channel_name,
+            p.platform.name(),
+            if p.deleted {
+                " [deleted on the platform]"
+            } else {
+                ""
+            },
+            p.text.replace('\n', " ")
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `analytics history`: one line per snapshot.
+pub fn analytics_history(list: &[outpost_app::analytics::MetricPoint], json: bool) -> ExitCode {
+    if json {
+        return json_line(&list).unwrap_or(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("No snapshots yet.");
+    }
+    for s in list {
+        println!(
+            "{}  {}  {} {}",
+            utc(s.captured_at),
+            s.channel_id,
+            s.metric,
+            s.value
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// `analytics best-times`: the ranked slots with sample sizes, or why there are none.
+pub fn analytics_best_times(b: &outpost_app::analytics::BestTimes, json: bool) -> ExitCode {
+    if json {
+        return json_line(b).unwrap_or(ExitCode::SUCCESS);
+    }
+    if !b.enough_data {
+        println!(
+            "Not enough data yet: {} post(s) with metrics; suggestions start at {}.",
+            b.posts, b.min_posts
+        );
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{} post(s); channel mean engagement rate {:.4}",
+        b.posts, b.channel_rate
+    );
+    for s in &b.slots {
+        println!(
+            "{} {:02}:00  rate {:.4} ± {:.4}  ({:.2}x)  {} post(s)",
+            WEEKDAYS.get(s.weekday as usize).copied().unwrap_or("?"),
+            s.hour,
+            s.rate,
+            s.uncertainty,
+            s.lift,
+            s.posts
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// `analytics export`: where the CSV went and how many rows it holds.
+pub fn analytics_exported(out: &std::path::Path, rows: u32, json: bool) -> ExitCode {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "ok": true, "out": out.display().to_string(), "rows": rows })
+        );
+    } else {
+        println!("Wrote {rows} row(s) to {}", out.display());
+    }
+    ExitCode::SUCCESS
+}

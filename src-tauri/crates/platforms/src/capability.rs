@@ -142,6 +142,9 @@ pub struct PostMetrics {
     pub quotes: Option<u64>,
     pub saves: Option<u64>,
     pub link_clicks: Option<u64>,
+    /// The post is gone from the platform (deleted, or no longer visible to the account); every
+    /// counter is `None` then, and the history kept so far stays as it is.
+    pub deleted: bool,
 }
 
 /// Counters of the account at one time; `None` where the platform does not count it.

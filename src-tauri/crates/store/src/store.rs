@@ -50,6 +50,8 @@ pub(crate) const TABLES: &[&str] = &[
     "brand_persona",
     "approval_previews",
     "analytics_snapshots",
+    "analytics_targets",
+    "analytics_channels",
     "inbox_replies",
     "inbox_cursors",
     "inbox_corrections",

@@ -90,84 +90,6 @@ async consentRecords() : Promise<Result<ConsentRow[], IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
-/**
- * Settings → About → Updates.
- */
-async updateStatus() : Promise<Result<UpdateStatus, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("update_status") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * The switch "Check for updates at start and daily" (recorded as a consent decision).
- */
-async setUpdateChecks(enabled: boolean) : Promise<Result<UpdateStatus, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("set_update_checks", { enabled }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Sets the update address (`None` or empty: the built-in one).
- */
-async setUpdateEndpoint(endpoint: string | null) : Promise<Result<UpdateStatus, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("set_update_endpoint", { endpoint }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * "Check now": asks the endpoint; an update found waits for `install_update`.
- */
-async checkForUpdate() : Promise<Result<UpdateCheck, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("check_for_update") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Downloads the update found by the last check (progress as `UpdateProgress` events), verifies
- * its signature, installs it and relaunches. A refusal is returned; Outpost keeps running.
- */
-async installUpdate() : Promise<Result<UpdateCheck, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("install_update") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * First run: what to show.
- */
-async onboardingStatus() : Promise<Result<OnboardingStatus, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("onboarding_status") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * First run done: the privacy statement acknowledged and the update-check decision recorded.
- */
-async finishOnboarding(updateChecks: boolean) : Promise<Result<OnboardingStatus, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("finish_onboarding", { updateChecks }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
 async profileSummary() : Promise<Result<ProfileSummary, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("profile_summary") };
@@ -750,6 +672,51 @@ async setDesktopPrefs(prefs: DesktopPrefs) : Promise<Result<SchedulingView, IpcE
 async setStartAtLogin(enabled: boolean) : Promise<Result<SchedulingView, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("set_start_at_login", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The last `days` days (7, 30, 90 or any 1–3660) compared with the period before, on one
+ * channel or all.
+ */
+async analyticsOverview(days: number, channelId: string | null) : Promise<Result<AnalyticsOverview, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_overview", { days, channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every snapshot of one post's metrics, oldest first.
+ */
+async analyticsHistory(postId: string) : Promise<Result<MetricPoint[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_history", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ranked weekly slots of one channel, from its own history.
+ */
+async analyticsBestTimes(channelId: string) : Promise<Result<BestTimes, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_best_times", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Sync now": reads metrics on every channel (or one) now.
+ */
+async analyticsSync(channelId: string | null) : Promise<Result<AnalyticsSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_sync", { channelId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1446,147 +1413,6 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
-},
-/**
- * Runs an action with the answer streamed: each piece arrives as an `AiStreamDelta` event with
- * `run_id`; `ai_cancel(run_id)` stops it. Returns the final answer (after the platform check).
- */
-async aiRunStream(ask: AiAsk, runId: string) : Promise<Result<AiAnswer, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("ai_run_stream", { ask, runId }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Cancels a streamed run; `false` when it had already finished.
- */
-async aiCancel(runId: string) : Promise<boolean> {
-    return await TAURI_INVOKE("ai_cancel", { runId });
-},
-/**
- * Exactly what an image request would send; sends nothing.
- */
-async aiPrepareImage(ask: AiImageAsk) : Promise<Result<AiPrepared, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("ai_prepare_image", { ask }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Generates an image into the media library (where the endpoint offers the images API).
- */
-async aiGenerateImage(ask: AiImageAsk) : Promise<Result<AiImageAnswer, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("ai_generate_image", { ask }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Items matching a filter, newest first.
- */
-async inboxItems(filter: InboxFilter) : Promise<Result<InboxItem[], IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_items", { filter }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * One item with its conversation, sentiment reasons and replies.
- */
-async inboxItem(id: string) : Promise<Result<InboxItemDetail, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_item", { id }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Unread counts (total and per channel).
- */
-async inboxCounts() : Promise<Result<InboxCounts, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_counts") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * "Sync now": one channel or every channel.
- */
-async inboxSync(channelId: string | null) : Promise<Result<ChannelSync[], IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_sync", { channelId }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Channels whose inbox Outpost does not read, with why (TikTok and Pinterest: their APIs give
- * apps no comments or messages), without asking any platform.
- */
-async inboxGaps() : Promise<Result<ChannelSync[], IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_gaps") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Marks items read, unread or done (all of them, or none when one is unknown).
- */
-async inboxMark(ids: string[], mark: InboxMark) : Promise<Result<null, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_mark", { ids, mark }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * The user's sentiment label for an item, also applied to similar items; returns how many of
- * those took it.
- */
-async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<number, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_set_sentiment", { id, label }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Deletes items from Outpost (not from the platform; all of them, or none when one is unknown).
- */
-async inboxDelete(ids: string[]) : Promise<Result<null, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_delete", { ids }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Answers an item on its platform, exactly once.
- */
-async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("inbox_reply", { id, text }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
 }
 }
 
@@ -1594,36 +1420,28 @@ async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcE
 
 
 export const events = __makeEvents__<{
-aiStreamDelta: AiStreamDelta,
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
 feedsChanged: FeedsChanged,
-inboxChanged: InboxChanged,
 mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
-schedulingChanged: SchedulingChanged,
-updateChecked: UpdateChecked,
-updateProgress: UpdateProgress
+schedulingChanged: SchedulingChanged
 }>({
-aiStreamDelta: "ai-stream-delta",
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
 feedsChanged: "feeds-changed",
-inboxChanged: "inbox-changed",
 mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
-schedulingChanged: "scheduling-changed",
-updateChecked: "update-checked",
-updateProgress: "update-progress"
+schedulingChanged: "scheduling-changed"
 })
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer","ai_cancelled"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer"] as const;
 
 /** user-defined types **/
 
@@ -1654,15 +1472,7 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
 /**
  * An assistant action.
  */
-export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply" | 
-/**
- * Label a message's sentiment (positive, neutral or negative).
- */
-"sentiment" | 
-/**
- * Write a reusable template with `{{variables}}`.
- */
-"template"
+export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply"
 /**
  * An assistant's answer.
  */
@@ -1694,15 +1504,7 @@ length: number | null; limit: number | null;
 /**
  * The ledger rows of the calls made (one, or two when re-asked).
  */
-call_ids: string[]; 
-/**
- * The label (for `sentiment`).
- */
-sentiment: SentimentLabel | null; 
-/**
- * The template's variables in order (for `template`).
- */
-variables: string[] }
+call_ids: string[] }
 /**
  * What the user asks the assistant to do.
  */
@@ -1714,16 +1516,7 @@ text: string;
 /**
  * The platform whose rules the answer must follow (required for repurpose).
  */
-platform: Platform | null; 
-/**
- * An inbox item to work on (reply, sentiment): the core reads its text (without e-mail
- * addresses and phone numbers when that setting is on) and `text` is not used.
- */
-inbox_item?: string | null; 
-/**
- * Ask for the answer as server-sent events (`"stream": true` in the body).
- */
-stream?: boolean }
+platform: Platform | null }
 /**
  * The result of "test connection".
  */
@@ -1732,34 +1525,6 @@ export type AiConnectionTest = { provider: string; models: string[];
  * Whether the configured model is among them (`true` when the endpoint lists none).
  */
 model_listed: boolean; duration_ms: number }
-/**
- * A generated image, now in the media library.
- */
-export type AiImageAnswer = { media: MediaItem; 
-/**
- * The prompt sent (also in the ledger row, with the media id).
- */
-prompt: string; 
-/**
- * The prompt as the provider rewrote it, when it says.
- */
-revised_prompt: string | null; request_body: string; call_id: string }
-/**
- * An image to generate (OpenAI's images API, where the endpoint offers it).
- */
-export type AiImageAsk = { 
-/**
- * What to draw (sent as it is; the persona is not added).
- */
-prompt: string; 
-/**
- * The image model (default `gpt-image-1`).
- */
-model: string | null; 
-/**
- * e.g. `1024x1024` (the provider's default when absent).
- */
-size: string | null }
 /**
  * One ledger row as the UI and CLI show it.
  */
@@ -1807,15 +1572,11 @@ base_url: string; model: string;
 /**
  * Refuse any endpoint not on this machine (loopback).
  */
-local_only?: boolean; 
-/**
- * Remove e-mail addresses and phone numbers from inbox text before it is sent.
- */
-strip_contacts?: boolean }
+local_only?: boolean }
 /**
  * The provider settings as shown: never the key, only whether one is saved.
  */
-export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; strip_contacts: boolean; 
+export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; 
 /**
  * The origin requests go to (`scheme://host:port`).
  */
@@ -1825,13 +1586,65 @@ provider: string; has_api_key: boolean;
  */
 consented: boolean; policy_version: string; prompt_version: string }
 /**
- * A piece of a streamed answer (`ai_run_stream`), in arrival order.
+ * The Analytics page's overview.
  */
-export type AiStreamDelta = { 
+export type AnalyticsOverview = { days: number; 
 /**
- * The id the window gave the run.
+ * Unix ms, `[from, to)`.
  */
-run_id: string; text: string }
+from: number; to: number; current: PeriodTotals; 
+/**
+ * The period of the same length just before.
+ */
+previous: PeriodTotals; daily: DayPoint[]; channels: ChannelAnalytics[]; 
+/**
+ * The period's posts, most engagement first.
+ */
+posts: AnalyticsPost[] }
+/**
+ * One published post on one channel with its latest numbers.
+ */
+export type AnalyticsPost = { post_id: string; post_target_id: string; channel_id: string; channel_name: string; platform: Platform; text: string; url: string | null; 
+/**
+ * Unix ms.
+ */
+published_at: number; 
+/**
+ * Unix ms of the last read; `None` before the first.
+ */
+last_synced_at: number | null; 
+/**
+ * Deleted on the platform (its history stays).
+ */
+deleted: boolean; 
+/**
+ * Latest value of each metric read; a metric the platform does not offer is absent.
+ */
+metrics: Partial<{ [key in string]: number }>; engagement: number | null; 
+/**
+ * Engagement per impression, else per follower at publishing.
+ */
+engagement_rate: number | null }
+/**
+ * What one channel's analytics sync did.
+ */
+export type AnalyticsSync = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `synced`, `not_built`, `not_offered`, `skipped` (needs reconnecting), `rate_limited`, `failed`.
+ */
+outcome: string; 
+/**
+ * Posts read in this pass.
+ */
+posts_read: number; 
+/**
+ * Posts found deleted on the platform in this pass (kept, with their history, and marked).
+ */
+posts_deleted: number; 
+/**
+ * Snapshots stored (one per metric per read).
+ */
+snapshots: number; message: string | null }
 /**
  * A decision that was recorded.
  */
@@ -1870,6 +1683,30 @@ last_attempt_at: number | null;
  * Where to check at the platform (the post's URL when known).
  */
 check_url: string | null }
+/**
+ * The estimate for one channel.
+ */
+export type BestTimes = { 
+/**
+ * Posts with metrics considered.
+ */
+posts: number; 
+/**
+ * The minimum for suggestions ([`MIN_POSTS`]).
+ */
+min_posts: number; 
+/**
+ * `false`: "not enough data yet" (`slots` is empty).
+ */
+enough_data: boolean; 
+/**
+ * The channel's mean rate.
+ */
+channel_rate: number; 
+/**
+ * Slots that hold at least one post, best first.
+ */
+slots: SlotEstimate[] }
 /**
  * The board: columns in order and the cards matching the filter, by column then position.
  */
@@ -1910,16 +1747,7 @@ idea_id: string | null; updated_at: number;
  * Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
  * since the decision), as in the composer; `None` when no preview is pending or decided.
  */
-approval: string | null; 
-/**
- * Posts: `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (the calendar's
- * status mark, [`crate::posts::status_mark`]).
- */
-mark: string | null; 
-/**
- * Posts: handed to the platform, which publishes it at its time (native scheduling).
- */
-handed_off: boolean }
+approval: string | null }
 /**
  * A board column with how many cards it holds (unfiltered).
  */
@@ -1971,15 +1799,7 @@ first_media_id: string | null; first_media_kind: string | null; campaign_id: str
 /**
  * Posts on this item's local day matching the query (with `per_day`, more than are listed).
  */
-day_total: number; 
-/**
- * `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (see [`super::status_mark`]).
- */
-mark: string | null; 
-/**
- * Handed to the platform, which publishes it at its time (native scheduling).
- */
-handed_off: boolean }
+day_total: number }
 /**
  * A calendar range's posts, in time order.
  */
@@ -2042,6 +1862,30 @@ export type CardKind = "idea" | "post"
  */
 export type CardRef = { kind: CardKind; id: string }
 /**
+ * A channel as analytics sees it.
+ */
+export type ChannelAnalytics = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `available`, `not_built` or `not_offered`.
+ */
+support: string; 
+/**
+ * In words when not available.
+ */
+support_note: string | null; offered_metrics: string[]; 
+/**
+ * The last sync's outcome ([`AnalyticsSync::outcome`]), `None` before the first.
+ */
+state: string | null; message: string | null; last_synced_at: number | null; 
+/**
+ * Latest followers count; `None` where not offered or not read yet.
+ */
+followers: number | null; 
+/**
+ * Followers gained in the period (latest in it minus the first in it).
+ */
+followers_change: number | null }
+/**
  * The live preview of a post on one channel.
  */
 export type ChannelPreview = { channel_id: string; platform: Platform; display_name: string; handle: string; avatar_url: string | null; 
@@ -2077,25 +1921,6 @@ export type ChannelRevocation = (
  * The channel's name as the user knows it (e.g. "@ada" or a page name).
  */
 display_name: string }
-/**
- * What one channel's sync did.
- */
-export type ChannelSync = { channel_id: string; channel_name: string; platform: Platform; 
-/**
- * `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
- * `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
- * reconnecting) or `failed`.
- */
-outcome: string; 
-/**
- * New items stored.
- */
-new_items: number; 
-/**
- * In words, for anything but a plain success.
- */
-message: string | null }
-export type ChannelUnread = { channel_id: string; unread: number }
 /**
  * A connected (or formerly connected) account, page or organization.
  */
@@ -2336,6 +2161,14 @@ export type DataStage =
  */
 "finishing"
 /**
+ * One day of the period (in the creator's time zone).
+ */
+export type DayPoint = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+date: string; posts: number; engagement: number }
+/**
  * What the window should do after a deep link.
  */
 export type DeepLinkAction = 
@@ -2505,22 +2338,6 @@ log_dir: string;
  */
 problems: string[] }
 /**
- * Where the endpoint in use comes from.
- */
-export type EndpointSource = 
-/**
- * `OUTPOST_UPDATE_ENDPOINT`.
- */
-"environment" | 
-/**
- * Settings → About.
- */
-"settings" | 
-/**
- * The one this build was made with.
- */
-"built_in"
-/**
  * How many items of each kind the profile holds (for the delete-all confirmation).
  */
 export type EntityCount = { 
@@ -2660,11 +2477,7 @@ export type ErrorCode =
 /**
  * The AI provider refused the request or answered empty, unreadable or too long.
  */
-"ai_bad_answer" | 
-/**
- * The user cancelled an AI request; nothing changed.
- */
-"ai_cancelled"
+"ai_bad_answer"
 /**
  * One repeat of an evergreen post.
  */
@@ -2930,122 +2743,6 @@ media_files: number;
  */
 channels_needing_reconnect: number }
 /**
- * Inbox items arrived, changed or went away (a background sync or a command): reload.
- */
-export type InboxChanged = Record<string, never>
-/**
- * Unread counts for the sidebar.
- */
-export type InboxCounts = { unread: number; by_channel: ChannelUnread[] }
-/**
- * Which items to list (all optional, combined with AND). Without a state: every item not done.
- */
-export type InboxFilter = { channel_id: string | null; kind: InboxKind | null; state: InboxState | null; sentiment: SentimentLabel | null; 
-/**
- * Words to find in the text or author (all of them; the last also as a prefix).
- */
-search: string | null; 
-/**
- * Page size (default 100, at most 500).
- */
-limit: number | null; offset: number | null }
-/**
- * One inbox item (a list row).
- */
-export type InboxItem = { id: string; channel_id: string; platform: Platform; kind: InboxKind; 
-/**
- * The conversation (the post or status it belongs to).
- */
-thread_id: string; 
-/**
- * The Outpost post the conversation hangs off, when the platform id matches a published post.
- */
-post_id: string | null; 
-/**
- * The original post's text when known, else `""`.
- */
-subject: string; author_name: string; author_handle: string; author_avatar_url: string | null; text: string; 
-/**
- * The item on the platform.
- */
-url: string | null; 
-/**
- * `true` for the user's own replies (shown in the conversation).
- */
-outbound: boolean; sentiment: SentimentLabel | null; 
-/**
- * −1.0 … 1.0 from the local model; `None` once the user set the label.
- */
-sentiment_score: number | null; 
-/**
- * `local` (the offline model) or `user` (a correction).
- */
-sentiment_source: string | null; state: InboxState; 
-/**
- * Unix ms.
- */
-received_at: number }
-/**
- * One item with its conversation, why it got its sentiment, and what replying allows.
- */
-export type InboxItemDetail = { item: InboxItem; 
-/**
- * The words that moved the model's score, strongest first.
- */
-reasons: SentimentReason[]; 
-/**
- * Every message of the conversation, oldest first (the item included).
- */
-conversation: InboxItem[]; 
-/**
- * Replies written in Outpost to this item, oldest first.
- */
-replies: InboxReplyView[]; 
-/**
- * Why replying is not possible here, in words; `None` when it is.
- */
-reply_unavailable: string | null; 
-/**
- * The reply's character limit (the platform's default; the server's is checked on send).
- */
-reply_max_chars: number; 
-/**
- * Text put before the reply when sent (Mastodon: the author's `@acct`), counted in the limit.
- */
-reply_prefix: string }
-/**
- * What an item is.
- */
-export type InboxKind = "comment" | "reply" | "mention" | "dm"
-/**
- * How an item is marked.
- */
-export type InboxMark = "read" | "unread" | "done"
-/**
- * One reply written in Outpost.
- */
-export type InboxReplyView = { id: string; 
-/**
- * The inbox item answered (`None` once that item was deleted).
- */
-item_id: string | null; channel_id: string; text: string; 
-/**
- * `pending`, `sent`, `unconfirmed` or `failed`.
- */
-state: string; 
-/**
- * The reply's id on the platform, once sent.
- */
-platform_id: string | null; url: string | null; error: string | null; 
-/**
- * Unix ms.
- */
-created_at: number; sent_at: number | null }
-/**
- * Where an item stands in triage.
- */
-export type InboxState = "unread" | "read" | "done"
-/**
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
@@ -3149,6 +2846,14 @@ kind: string; bytes: number; width: number | null; height: number | null; durati
  */
 thumbnail: string | null }
 /**
+ * One stored reading.
+ */
+export type MetricPoint = { post_target_id: string | null; channel_id: string; metric: string; value: number; 
+/**
+ * Unix ms.
+ */
+captured_at: number }
+/**
  * A feed to add, or a feed's new settings.
  */
 export type NewFeed = { url: string; channel_ids: string[]; mode?: FeedMode; 
@@ -3197,22 +2902,6 @@ draft?: boolean; variants?: TargetVariant[] }
  */
 export type NextPost = { post_id: string; due_at: number; excerpt: string; channels: number }
 /**
- * What the first-run screen needs.
- */
-export type OnboardingStatus = { 
-/**
- * Whether to show onboarding: the statement was never acknowledged, or changed since.
- */
-needed: boolean; 
-/**
- * True when a previous version was acknowledged (the statement changed).
- */
-statement_changed: boolean; statement_version: string; statement: string[]; data_dir: string; keychain_available: boolean; vault_backend: VaultBackend | null; channels_connected: number; 
-/**
- * The last update-check decision, if one was made (the switch's starting position).
- */
-update_checks: boolean | null }
-/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -3236,6 +2925,14 @@ kind: string;
  * `sending` (outcome unknown unless publishing right now), `published`, `failed`, `dismissed`.
  */
 state: string; platform_id: string | null; url: string | null; error: string | null }
+/**
+ * Headline numbers of one period.
+ */
+export type PeriodTotals = { posts: number; likes: number; reposts: number; replies: number; engagement: number; 
+/**
+ * Mean engagement rate of the period's posts that have one.
+ */
+engagement_rate: number | null }
 /**
  * A file the user picked or dropped, as the window sees it: a token and the file's name.
  */
@@ -3326,8 +3023,7 @@ time_zone: string }
  */
 export type PostsChanged = { post_ids: string[]; 
 /**
- * `created`, `updated`, `moved`, `deleted`, `restored`, `job`, `approval`, or `external`
- * (changed in the data directory, possibly by another process; `post_ids` is empty).
+ * `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
  */
 reason: string }
 /**
@@ -3402,11 +3098,6 @@ export type SchedulerEvent =
  */
 { kind: "progress"; job_id: string; post_id: string; sent: number; total: number } | 
 /**
- * Posts or their publishing changed in the data directory, possibly by another process (the
- * CLI, `outpost run`, a CSV import): the calendar and the board reload.
- */
-{ kind: "posts_changed" } | 
-/**
  * The timer is armed for `next_at` (unix ms), or idle.
  */
 { kind: "armed"; next_at: number | null }
@@ -3463,13 +3154,37 @@ snippet: string;
  */
 status: string | null }
 /**
- * A sentiment label (the three of `outpost sentiment`).
+ * One weekly slot with its estimate.
  */
-export type SentimentLabel = "positive" | "neutral" | "negative"
+export type SlotEstimate = { 
 /**
- * One word's share of the sentiment score (positive pushes toward "positive").
+ * 0 = Monday … 6 = Sunday.
  */
-export type SentimentReason = { word: string; weight: number }
+weekday: number; 
+/**
+ * 0–23, local to the creator's time zone.
+ */
+hour: number; 
+/**
+ * Posts published in this slot.
+ */
+posts: number; 
+/**
+ * The slot's raw mean rate.
+ */
+raw_rate: number; 
+/**
+ * The shrunk (posterior) mean rate, what the ranking uses.
+ */
+rate: number; 
+/**
+ * Posterior standard deviation of `rate`.
+ */
+uncertainty: number; 
+/**
+ * `rate` relative to the channel's mean (1.0 = average).
+ */
+lift: number }
 /**
  * A tag with how often it is used.
  */
@@ -3548,82 +3263,6 @@ privacy_options: string[]; comment_disabled: boolean; duet_disabled: boolean; st
  * What an undo brought back.
  */
 export type Undone = { kind: DeletedKind; id: string; message: string }
-/**
- * One check's result, as Settings → About shows it.
- */
-export type UpdateCheck = { 
-/**
- * Unix ms.
- */
-at: number; outcome: UpdateOutcome; 
-/**
- * The version offered, when there was one.
- */
-version: string | null; 
-/**
- * Release notes of the offered version.
- */
-notes: string | null; 
-/**
- * A sentence for the user.
- */
-message: string }
-/**
- * An automatic check (at start or daily) finished.
- */
-export type UpdateChecked = UpdateCheck
-/**
- * How a check (or an install) ended.
- */
-export type UpdateOutcome = 
-/**
- * No newer version.
- */
-"up_to_date" | 
-/**
- * A newer version is offered (not installed yet).
- */
-"available" | 
-/**
- * The update was downloaded, verified and installed.
- */
-"installed" | 
-/**
- * The update was refused: its signature, key or version did not check out.
- */
-"refused" | 
-/**
- * The check could not be made (network, server, manifest).
- */
-"failed"
-/**
- * Download progress, for the progress bar.
- */
-export type UpdateProgress = { downloaded: number; 
-/**
- * Unknown when the server sends no length.
- */
-total: number | null }
-/**
- * Settings → About → Updates.
- */
-export type UpdateStatus = { current_version: string; 
-/**
- * Whether the user allowed checks at start and daily (false until they decide).
- */
-checks_enabled: boolean; 
-/**
- * Whether the user has decided at all (under the current policy version).
- */
-decided: boolean; 
-/**
- * The endpoint in use.
- */
-endpoint: string; endpoint_source: EndpointSource; 
-/**
- * The id of the key updates must be signed with (minisign key id, 16 hex digits).
- */
-signing_key_id: string; last_check: UpdateCheck | null }
 /**
  * Which vault backend protects this profile's secrets.
  */

@@ -139,6 +139,12 @@ pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Recei
         clock.clone(),
         stop.clone(),
     ));
+    // Metrics are read on their own timer too (posts due by their age).
+    let analytics = tokio::spawn(crate::analytics::run(
+        outpost.clone(),
+        clock.clone(),
+        stop.clone(),
+    ));
     tracing::info!("automation started");
     loop {
         if *stop.borrow() {
@@ -172,5 +178,6 @@ pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Recei
         }
     }
     inbox.abort();
+    analytics.abort();
     tracing::info!("automation stopped");
 }

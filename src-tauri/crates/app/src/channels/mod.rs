@@ -129,3 +129,51 @@ impl crate::Outpost {
         self.channels_state().refresher_wake.notify_one();
     }
 }
+
+/// How a channel is named to the user: its display name, else its handle.
+pub(crate) fn shown_name(c: &Channel) -> String {
+    if c.display_name.is_empty() {
+        c.handle.clone()
+    } else {
+        c.display_name.clone()
+    }
+}
+
+/// Why a periodic read (`capability`: the inbox, metrics) skips a channel, as an outcome and a
+/// sentence: `not_built` (`what`: "read the X inbox" → "Outpost does not read the X inbox yet."),
+/// `not_offered` (the platform's reason) or `skipped` (the channel needs reconnecting). `None`:
+/// read it.
+pub(crate) fn read_gate(
+    c: &Channel,
+    capability: outpost_platforms::Capability,
+    what: &str,
+) -> Option<(&'static str, String)> {
+    use outpost_platforms::Support;
+    match outpost_platforms::support(to_platform(c.platform), capability) {
+        Support::NotBuiltYet => Some(("not_built", format!("Outpost does not {what} yet."))),
+        Support::NotOffered { why } => Some(("not_offered", format!("{why}."))),
+        Support::Available if c.status != outpost_store::ChannelStatus::Connected => {
+            Some(("skipped", "The channel needs reconnecting.".into()))
+        }
+        Support::Available => None,
+    }
+}
+
+impl crate::Outpost {
+    /// The channels a sync covers: the one asked for (it must exist), or every channel not
+    /// disconnected.
+    pub(crate) async fn channels_to_read(
+        &self,
+        channel_id: Option<&str>,
+    ) -> crate::Result<Vec<Channel>> {
+        let pool = self.store().pool();
+        Ok(match channel_id {
+            Some(id) => vec![outpost_store::channels::get(pool, id).await?],
+            None => outpost_store::channels::list_all(pool)
+                .await?
+                .into_iter()
+                .filter(|c| c.status != outpost_store::ChannelStatus::Disconnected)
+                .collect(),
+        })
+    }
+}

@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use outpost_platforms::capability::{
-    Capability, InboxCursor, InboxItem as PItem, InboxKind as PKind, Support,
+    Capability, InboxCursor, InboxItem as PItem, InboxKind as PKind,
 };
 use outpost_platforms::{Platform, publisher};
 use outpost_store::inbox::{cursors, messages, threads};
-use outpost_store::{ChannelStatus, Direction, MessageKind, SentimentSource, ThreadKind};
+use outpost_store::{Direction, MessageKind, SentimentSource, ThreadKind};
 
 use super::{SentimentLabel, now_ms};
-use crate::channels::to_platform;
+use crate::channels::{read_gate, shown_name, to_platform};
 use crate::scheduler::Clock;
 use crate::{Outpost, Result};
 
@@ -68,32 +68,18 @@ fn kinds(item: &PItem) -> (MessageKind, ThreadKind) {
 /// `not_built`, `not_offered` (with the platform's reason) or `skipped`.
 fn unsynced(c: &outpost_store::channels::Channel) -> ChannelSync {
     let platform = to_platform(c.platform);
-    let (outcome, message) = match outpost_platforms::support(platform, Capability::InboxFetch) {
-        Support::NotBuiltYet => (
-            "not_built",
-            Some(format!(
-                "Outpost does not read the {} inbox yet.",
-                platform.name()
-            )),
-        ),
-        Support::NotOffered { why } => ("not_offered", Some(format!("{why}."))),
-        Support::Available if c.status != ChannelStatus::Connected => (
-            "skipped",
-            Some("The channel needs reconnecting.".to_string()),
-        ),
-        Support::Available => ("synced", None),
-    };
+    let gate = read_gate(
+        c,
+        Capability::InboxFetch,
+        &format!("read the {} inbox", platform.name()),
+    );
     ChannelSync {
         channel_id: c.id.clone(),
-        channel_name: if c.display_name.is_empty() {
-            c.handle.clone()
-        } else {
-            c.display_name.clone()
-        },
+        channel_name: shown_name(c),
         platform,
-        outcome: outcome.to_string(),
+        outcome: gate.as_ref().map_or("synced", |g| g.0).into(),
         new_items: 0,
-        message,
+        message: gate.map(|g| g.1),
     }
 }
 
@@ -114,15 +100,7 @@ impl Outpost {
     /// Reads new items on one channel, or on every connected channel. A platform whose inbox is
     /// not built (or not offered) is reported per channel; it does not fail the run.
     pub async fn inbox_sync(&self, channel_id: Option<&str>) -> Result<Vec<ChannelSync>> {
-        let pool = self.store().pool();
-        let channels = match channel_id {
-            Some(id) => vec![outpost_store::channels::get(pool, id).await?],
-            None => outpost_store::channels::list_all(pool)
-                .await?
-                .into_iter()
-                .filter(|c| c.status != ChannelStatus::Disconnected)
-                .collect(),
-        };
+        let channels = self.channels_to_read(channel_id).await?;
         let _busy = self.inbox_runtime().busy.lock().await;
         let mut out = Vec::with_capacity(channels.len());
         for c in channels {
@@ -253,12 +231,8 @@ async fn ingest(
 
 /// Syncs every channel now and then every [`SYNC_EVERY_MS`] until `stop` turns true (inside the
 /// scheduler's host, beside feeds). Failures are logged per channel and retried next time.
-pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Receiver<bool>) {
-    tracing::info!("inbox sync started");
-    loop {
-        if *stop.borrow() {
-            break;
-        }
+pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, stop: watch::Receiver<bool>) {
+    crate::scheduler::clock::every("inbox sync", clock, stop, SYNC_EVERY_MS, |_| async {
         match outpost.inbox_sync(None).await {
             Ok(reports) => {
                 let new: u32 = reports.iter().map(|r| r.new_items).sum();
@@ -266,16 +240,6 @@ pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, mut stop: watch::Recei
             }
             Err(e) => tracing::warn!(error = %e, "inbox sync failed"),
         }
-        let at = clock.now_ms() + SYNC_EVERY_MS;
-        let clock2 = clock.clone();
-        tokio::select! {
-            () = clock2.sleep_until(at) => {}
-            changed = stop.changed() => {
-                if changed.is_err() {
-                    break;
-                }
-            }
-        }
-    }
-    tracing::info!("inbox sync stopped");
+    })
+    .await;
 }

@@ -96,6 +96,37 @@ impl Clock for ManualClock {
     }
 }
 
+/// Runs `pass` now and then every `period_ms` (by `clock`) until `stop` turns true: the periodic
+/// reads beside the scheduler (inbox, metrics). `name` is for the log.
+pub async fn every<F, Fut>(
+    name: &str,
+    clock: Arc<dyn Clock>,
+    mut stop: watch::Receiver<bool>,
+    period_ms: i64,
+    mut pass: F,
+) where
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    tracing::info!("{name} started");
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        pass(clock.now_ms()).await;
+        let at = clock.now_ms() + period_ms;
+        tokio::select! {
+            () = clock.sleep_until(at) => {}
+            changed = stop.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    tracing::info!("{name} stopped");
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {

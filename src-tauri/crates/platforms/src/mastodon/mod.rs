@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod inbox;
+mod metrics;
 pub use inbox::reply_text;
 pub mod publish;
 mod server;
@@ -16,7 +17,7 @@ pub const fn support(capability: Capability) -> Support {
         Capability::InboxFetch => Support::Available,
         Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotBuiltYet,
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

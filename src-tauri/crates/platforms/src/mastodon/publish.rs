@@ -30,7 +30,9 @@ use serde_json::{Value, json};
 use url::Url;
 
 use super::server::{api, authed, html_text, normalise, origin, recent_own_statuses};
-use crate::capability::{Capability, InboxCursor, InboxPage, InboxReplyTo, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::platform::Platform;
@@ -344,6 +346,19 @@ impl Publisher for MastodonPublisher {
 
     fn support(&self, capability: Capability) -> Support {
         super::support(capability)
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     async fn inbox(

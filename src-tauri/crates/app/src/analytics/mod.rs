@@ -1,0 +1,524 @@
+//! Analytics: metric snapshots of published posts and of the channels' accounts, kept locally
+//! without limit ([`sync`]), the posts table with their latest numbers, a post's history, an
+//! overview of a period compared with the one before it, best times to post learned from the
+//! channel's own history ([`best_times`]) and CSV exports.
+//!
+//! Engagement is likes + reposts + replies + quotes + saves (those the platform counts); its rate
+//! is per impression where the platform counts impressions, else per follower at the time the post
+//! was published (the nearest account snapshot), so a growing audience does not read as better
+//! posts. Metrics a platform does not offer are absent, never zero ([`offered_metrics`]).
+
+pub mod best_times;
+pub mod sync;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, TimeZone, Timelike};
+use serde::{Deserialize, Serialize};
+
+use outpost_platforms::Platform;
+use outpost_platforms::capability::{Capability, Support};
+use outpost_store::analytics as store;
+
+pub use best_times::{BestTimes, SlotEstimate};
+pub use sync::{AnalyticsSync, SYNC_EVERY_MS, run};
+
+use crate::channels::{shown_name, to_platform};
+use crate::{Error, Outpost, Result};
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Post text shown in tables, at most.
+const EXCERPT_CHARS: usize = 140;
+/// Counters that add up to engagement.
+const ENGAGEMENT: [&str; 5] = ["likes", "reposts", "replies", "quotes", "saves"];
+
+/// The post metrics a platform's API gives Outpost today (empty: not built or not offered).
+pub fn offered_metrics(platform: Platform) -> &'static [&'static str] {
+    match platform {
+        Platform::Mastodon => &["likes", "reposts", "replies"],
+        _ => &[],
+    }
+}
+
+/// The account metrics a platform's API gives Outpost today.
+pub fn offered_account_metrics(platform: Platform) -> &'static [&'static str] {
+    match platform {
+        Platform::Mastodon => &["followers", "following", "posts"],
+        _ => &[],
+    }
+}
+
+/// One published post on one channel with its latest numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsPost {
+    pub post_id: String,
+    pub post_target_id: String,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    pub text: String,
+    pub url: Option<String>,
+    /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub published_at: i64,
+    /// Unix ms of the last read; `None` before the first.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_synced_at: Option<i64>,
+    /// Deleted on the platform (its history stays).
+    pub deleted: bool,
+    /// Latest value of each metric read; a metric the platform does not offer is absent.
+    pub metrics: BTreeMap<String, f64>,
+    pub engagement: Option<f64>,
+    /// Engagement per impression, else per follower at publishing.
+    pub engagement_rate: Option<f64>,
+}
+
+/// One stored reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MetricPoint {
+    pub post_target_id: Option<String>,
+    pub channel_id: String,
+    pub metric: String,
+    pub value: f64,
+    /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub captured_at: i64,
+}
+
+/// A channel as analytics sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChannelAnalytics {
+    pub channel_id: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    /// `available`, `not_built` or `not_offered`.
+    pub support: String,
+    /// In words when not available.
+    pub support_note: Option<String>,
+    pub offered_metrics: Vec<String>,
+    /// The last sync's outcome ([`AnalyticsSync::outcome`]), `None` before the first.
+    pub state: Option<String>,
+    pub message: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_synced_at: Option<i64>,
+    /// Latest followers count; `None` where not offered or not read yet.
+    pub followers: Option<f64>,
+    /// Followers gained in the period (latest in it minus the first in it).
+    pub followers_change: Option<f64>,
+}
+
+/// Headline numbers of one period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PeriodTotals {
+    pub posts: u32,
+    pub likes: f64,
+    pub reposts: f64,
+    pub replies: f64,
+    pub engagement: f64,
+    /// Mean engagement rate of the period's posts that have one.
+    pub engagement_rate: Option<f64>,
+}
+
+/// One day of the period (in the creator's time zone).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DayPoint {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub posts: u32,
+    pub engagement: f64,
+}
+
+/// The Analytics page's overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsOverview {
+    pub days: u32,
+    /// Unix ms, `[from, to)`.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub to: i64,
+    pub current: PeriodTotals,
+    /// The period of the same length just before.
+    pub previous: PeriodTotals,
+    pub daily: Vec<DayPoint>,
+    pub channels: Vec<ChannelAnalytics>,
+    /// The period's posts, most engagement first.
+    pub posts: Vec<AnalyticsPost>,
+}
+
+fn engagement(metrics: &BTreeMap<String, f64>) -> Option<f64> {
+    let present: Vec<f64> = ENGAGEMENT
+        .iter()
+        .filter_map(|m| metrics.get(*m).copied())
+        .collect();
+    (!present.is_empty()).then(|| present.iter().sum())
+}
+
+/// The value of a sorted (oldest first) series at `at`: the last reading at or before it, else
+/// the first after it.
+fn value_at(series: &[(i64, f64)], at: i64) -> Option<f64> {
+    let i = series.partition_point(|(t, _)| *t <= at);
+    if i > 0 {
+        Some(series[i - 1].1)
+    } else {
+        series.first().map(|(_, v)| *v)
+    }
+}
+
+fn support_of(platform: Platform) -> (String, Option<String>) {
+    match outpost_platforms::support(platform, Capability::PostMetrics) {
+        Support::Available => ("available".into(), None),
+        Support::NotBuiltYet => (
+            "not_built".into(),
+            Some(format!(
+                "{} metrics are not offered in Outpost yet.",
+                platform.name()
+            )),
+        ),
+        Support::NotOffered { why } => ("not_offered".into(), Some(why.to_string())),
+    }
+}
+
+/// A date given on the command line (`YYYY-MM-DD`, local midnight) or RFC 3339, as unix ms.
+pub fn parse_date(s: &str, tz: chrono_tz::Tz) -> Result<i64> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.timestamp_millis());
+    }
+    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Error::InvalidInput(format!(
+            "{s:?} is not a date (use YYYY-MM-DD or an RFC 3339 time)"
+        ))
+    })?;
+    let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.timestamp_millis())
+        .ok_or_else(|| Error::InvalidInput(format!("{s} has no midnight in the time zone")))
+}
+
+impl Outpost {
+    async fn zone(&self) -> Result<chrono_tz::Tz> {
+        crate::scheduler::time::zone(&self.time_zone().await?)
+    }
+
+    /// Parses `--from`/`--to` in the creator's zone; `to` is inclusive of its whole day.
+    pub async fn analytics_range(
+        &self,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<(i64, i64)> {
+        let tz = self.zone().await?;
+        let from = from.map(|s| parse_date(s, tz)).transpose()?.unwrap_or(0);
+        let to = match to {
+            Some(s) if s.len() == 10 => parse_date(s, tz)? + DAY_MS,
+            Some(s) => parse_date(s, tz)?,
+            None => i64::MAX,
+        };
+        if from >= to {
+            return Err(Error::InvalidInput("--from must be before --to".into()));
+        }
+        Ok((from, to))
+    }
+
+    /// Published posts in `[from, to)` with their latest numbers, newest first.
+    pub async fn analytics_posts(
+        &self,
+        channel_id: Option<&str>,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<AnalyticsPost>> {
+        let pool = self.store().pool();
+        if let Some(id) = channel_id {
+            outpost_store::channels::get(pool, id).await?;
+        }
+        let channels = outpost_store::channels::list_all(pool).await?;
+        let targets = store::published_targets(pool, channel_id, from, to).await?;
+        let mut latest: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+        for (t, m, v) in store::latest_values(pool, channel_id, from, to).await? {
+            latest.entry(t).or_default().insert(m, v);
+        }
+        // Followers over time per channel, for rates per follower.
+        let mut followers: BTreeMap<String, Vec<(i64, f64)>> = BTreeMap::new();
+        for s in store::channel_snapshots(pool, channel_id, 0, i64::MAX).await? {
+            if s.metric == "followers" {
+                followers
+                    .entry(s.channel_id)
+                    .or_default()
+                    .push((s.captured_at, s.value));
+            }
+        }
+        Ok(targets
+            .into_iter()
+            .map(|t| {
+                let c = channels.iter().find(|c| c.id == t.channel_id);
+                let metrics = latest.remove(&t.post_target_id).unwrap_or_default();
+                let eng = engagement(&metrics);
+                let base = metrics.get("impressions").copied().or_else(|| {
+                    followers
+                        .get(&t.channel_id)
+                        .and_then(|s| value_at(s, t.published_at))
+                });
+                AnalyticsPost {
+                    post_id: t.post_id,
+                    post_target_id: t.post_target_id,
+                    channel_name: c.map(shown_name).unwrap_or_default(),
+                    platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
+                    channel_id: t.channel_id,
+                    text: t.body.chars().take(EXCERPT_CHARS).collect(),
+                    url: t.platform_url,
+                    published_at: t.published_at,
+                    last_synced_at: t.last_synced_at,
+                    deleted: t.deleted_at.is_some(),
+                    engagement_rate: eng.zip(base.filter(|b| *b > 0.0)).map(|(e, b)| e / b),
+                    engagement: eng,
+                    metrics,
+                }
+            })
+            .collect())
+    }
+
+    /// Every snapshot of one post's metrics (all its channels), oldest first.
+    pub async fn analytics_history(&self, post_id: &str) -> Result<Vec<MetricPoint>> {
+        let pool = self.store().pool();
+        outpost_store::posts::get(pool, post_id).await?;
+        Ok(store::history_for_post(pool, post_id)
+            .await?
+            .into_iter()
+            .map(|s| MetricPoint {
+                post_target_id: s.post_target_id,
+                channel_id: s.channel_id,
+                metric: s.metric,
+                value: s.value,
+                captured_at: s.captured_at,
+            })
+            .collect())
+    }
+
+    /// Every channel with what analytics can read on it and its last sync.
+    pub async fn analytics_channels(&self, from: i64, to: i64) -> Result<Vec<ChannelAnalytics>> {
+        let pool = self.store().pool();
+        let states = store::channel_states(pool).await?;
+        let snaps = store::channel_snapshots(pool, None, 0, i64::MAX).await?;
+        let mut out = Vec::new();
+        for c in outpost_store::channels::list_all(pool).await? {
+            if c.status == outpost_store::ChannelStatus::Disconnected {
+                continue;
+            }
+            let platform = to_platform(c.platform);
+            let (support, support_note) = support_of(platform);
+            let st = states.iter().find(|s| s.channel_id == c.id);
+            let series: Vec<(i64, f64)> = snaps
+                .iter()
+                .filter(|s| s.channel_id == c.id && s.metric == "followers")
+                .map(|s| (s.captured_at, s.value))
+                .collect();
+            let in_period: Vec<f64> = series
+                .iter()
+                .filter(|(t, _)| *t >= from && *t < to)
+                .map(|(_, v)| *v)
+                .collect();
+            out.push(ChannelAnalytics {
+                channel_id: c.id.clone(),
+                channel_name: shown_name(&c),
+                platform,
+                support,
+                support_note,
+                offered_metrics: offered_metrics(platform)
+                    .iter()
+                    .chain(offered_account_metrics(platform))
+                    .map(|s| (*s).to_string())
+                    .collect(),
+                state: st.map(|s| s.state.clone()),
+                message: st.and_then(|s| s.message.clone()),
+                last_synced_at: st.and_then(|s| s.last_synced_at),
+                followers: series.last().map(|(_, v)| *v),
+                followers_change: in_period.first().zip(in_period.last()).map(|(a, b)| b - a),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The last `days` days (ending now) compared with the `days` before them.
+    pub async fn analytics_overview(
+        &self,
+        days: u32,
+        channel_id: Option<&str>,
+    ) -> Result<AnalyticsOverview> {
+        if !(1..=3660).contains(&days) {
+            return Err(Error::InvalidInput("a period is 1 to 3660 days".into()));
+        }
+        let tz = self.zone().await?;
+        let to = crate::inbox::now_ms();
+        let from = to - i64::from(days) * DAY_MS;
+        let prev_from = from - i64::from(days) * DAY_MS;
+        let all = self.analytics_posts(channel_id, prev_from, to).await?;
+        let (mut posts, previous): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|p| p.published_at >= from);
+        let mut daily: BTreeMap<String, DayPoint> = BTreeMap::new();
+        for d in 0..days {
+            let date = tz
+                .timestamp_millis_opt(from + i64::from(d) * DAY_MS + DAY_MS - 1)
+                .single()
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            daily.entry(date.clone()).or_insert(DayPoint {
+                date,
+                posts: 0,
+                engagement: 0.0,
+            });
+        }
+        for p in &posts {
+            if let Some(t) = tz.timestamp_millis_opt(p.published_at).single() {
+                let date = t.format("%Y-%m-%d").to_string();
+                let e = daily.entry(date.clone()).or_insert(DayPoint {
+                    date,
+                    posts: 0,
+                    engagement: 0.0,
+                });
+                e.posts += 1;
+                e.engagement += p.engagement.unwrap_or(0.0);
+            }
+        }
+        posts.sort_by(|a, b| {
+            b.engagement
+                .unwrap_or(-1.0)
+                .total_cmp(&a.engagement.unwrap_or(-1.0))
+                .then(b.published_at.cmp(&a.published_at))
+        });
+        let mut channels = self.analytics_channels(from, to).await?;
+        if let Some(id) = channel_id {
+            channels.retain(|c| c.channel_id == id);
+        }
+        Ok(AnalyticsOverview {
+            days,
+            from,
+            to,
+            current: totals(&posts),
+            previous: totals(&previous),
+            daily: daily.into_values().collect(),
+            channels,
+            posts,
+        })
+    }
+
+    /// Ranked weekly slots of one channel, from its own history.
+    pub async fn analytics_best_times(&self, channel_id: &str) -> Result<BestTimes> {
+        let tz = self.zone().await?;
+        let posts = self.analytics_posts(Some(channel_id), 0, i64::MAX).await?;
+        let obs: Vec<best_times::Observation> = posts
+            .iter()
+            .filter(|p| !p.deleted)
+            .filter_map(|p| {
+                let t = tz.timestamp_millis_opt(p.published_at).single()?;
+                Some(best_times::Observation {
+                    slot: t.weekday().num_days_from_monday() as usize * 24 + t.hour() as usize,
+                    rate: p.engagement_rate?,
+                })
+            })
+            .collect();
+        Ok(best_times::estimate(&obs))
+    }
+
+    /// Writes a CSV: `posts` (each published post with its latest numbers; an empty cell is a
+    /// metric the platform does not offer or has not reported) or `daily` (each channel's
+    /// account metrics, the last reading of each day in the creator's zone).
+    pub async fn analytics_export_csv(
+        &self,
+        out: &std::path::Path,
+        kind: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<u32> {
+        let tz = self.zone().await?;
+        let iso = |ms: i64| {
+            tz.timestamp_millis_opt(ms)
+                .single()
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default()
+        };
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let csv_err = |e: csv::Error| Error::InvalidInput(format!("CSV: {e}"));
+        let mut rows = 0u32;
+        match kind {
+            "posts" => {
+                let metrics = sync::post_values(&Default::default()).map(|(m, _)| m);
+                let mut head = vec![
+                    "post_id",
+                    "channel_id",
+                    "channel",
+                    "platform",
+                    "published_at",
+                    "url",
+                    "deleted",
+                ];
+                head.extend(metrics);
+                head.extend(["engagement", "engagement_rate", "text"]);
+                w.write_record(&head).map_err(csv_err)?;
+                for p in self.analytics_posts(None, from, to).await? {
+                    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+                    let mut rec = vec![
+                        p.post_id.clone(),
+                        p.channel_id.clone(),
+                        p.channel_name.clone(),
+                        p.platform.id().to_string(),
+                        iso(p.published_at),
+                        p.url.clone().unwrap_or_default(),
+                        p.deleted.to_string(),
+                    ];
+                    rec.extend(metrics.iter().map(|m| num(p.metrics.get(*m).copied())));
+                    rec.extend([num(p.engagement), num(p.engagement_rate), p.text.clone()]);
+                    w.write_record(&rec).map_err(csv_err)?;
+                    rows += 1;
+                }
+            }
+            "daily" => {
+                w.write_record(["date", "channel_id", "metric", "value"])
+                    .map_err(csv_err)?;
+                let mut days: BTreeMap<(String, String, String), f64> = BTreeMap::new();
+                for s in store::channel_snapshots(self.store().pool(), None, from, to).await? {
+                    if let Some(t) = tz.timestamp_millis_opt(s.captured_at).single() {
+                        days.insert(
+                            (t.format("%Y-%m-%d").to_string(), s.channel_id, s.metric),
+                            s.value,
+                        );
+                    }
+                }
+                for ((d, c, m), v) in days {
+                    w.write_record([d, c, m, v.to_string()]).map_err(csv_err)?;
+                    rows += 1;
+                }
+            }
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "{other:?} is not an export kind (posts or daily)"
+                )));
+            }
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| Error::InvalidInput(format!("CSV: {e}")))?;
+        std::fs::write(out, bytes)
+            .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
+        Ok(rows)
+    }
+}
+
+fn totals(posts: &[AnalyticsPost]) -> PeriodTotals {
+    let sum = |m: &str| posts.iter().filter_map(|p| p.metrics.get(m)).sum::<f64>();
+    let rates: Vec<f64> = posts.iter().filter_map(|p| p.engagement_rate).collect();
+    PeriodTotals {
+        posts: u32::try_from(posts.len()).unwrap_or(u32::MAX),
+        likes: sum("likes"),
+        reposts: sum("reposts"),
+        replies: sum("replies"),
+        engagement: posts.iter().filter_map(|p| p.engagement).sum(),
+        engagement_rate: (!rates.is_empty())
+            .then(|| rates.iter().sum::<f64>() / rates.len() as f64),
+    }
+}

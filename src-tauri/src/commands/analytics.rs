@@ -1,0 +1,53 @@
+//! Analytics: the overview of a period, a post's history, best times, "sync now". Each command
+//! only translates between IPC and `outpost_app::analytics`.
+
+use outpost_app::analytics::{AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint};
+use tauri::State;
+
+use crate::ipc::IpcError;
+use crate::shell::Shell;
+
+/// The last `days` days (7, 30, 90 or any 1–3660) compared with the period before, on one
+/// channel or all.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_overview(
+    shell: State<'_, Shell>,
+    days: u32,
+    channel_id: Option<String>,
+) -> Result<AnalyticsOverview, IpcError> {
+    Ok(shell
+        .core()?
+        .analytics_overview(days, channel_id.as_deref())
+        .await?)
+}
+
+/// Every snapshot of one post's metrics, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_history(
+    shell: State<'_, Shell>,
+    post_id: String,
+) -> Result<Vec<MetricPoint>, IpcError> {
+    Ok(shell.core()?.analytics_history(&post_id).await?)
+}
+
+/// Ranked weekly slots of one channel, from its own history.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_best_times(
+    shell: State<'_, Shell>,
+    channel_id: String,
+) -> Result<BestTimes, IpcError> {
+    Ok(shell.core()?.analytics_best_times(&channel_id).await?)
+}
+
+/// "Sync now": reads metrics on every channel (or one) now.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_sync(
+    shell: State<'_, Shell>,
+    channel_id: Option<String>,
+) -> Result<Vec<AnalyticsSync>, IpcError> {
+    Ok(shell.core()?.analytics_sync(channel_id.as_deref()).await?)
+}

@@ -1,0 +1,114 @@
+// Analytics in the real app against the strict Mastodon emulator: posts published with `outpost run
+// --once`, metrics read by the app's own host and by "Sync now", counts that change between syncs
+// (every reading kept: the post's curve grows), the period picker with the comparison, the
+// sortable posts table, a channel whose platform has no metrics yet saying so, light and dark; the
+// CLI reads the same snapshots (`analytics posts|history|best-times|export`).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { launch, stopDriver, freshDataDir, dbQuery, cli, repoRoot, startEmulator } from '../lib/harness.mjs';
+
+let emulator;
+
+before(async () => {
+  emulator = await startEmulator('mastodon');
+  await emulator.admin('user', { id: '109000000000000001', name: 'Lumen Coffee', username: 'lumen' });
+  process.env.OUTPOST_BROWSER = `python3 ${join(repoRoot, 'tests/emulators/browser.py')}`;
+  process.env.OUTPOST_TEST_BROWSER_LOG = join(tmpdir(), `outpost-e2e-analytics-browser-${process.pid}.log`);
+});
+
+after(() => {
+  stopDriver();
+  emulator?.stop();
+});
+
+function connectMastodon(dataDir) {
+  const c = cli(dataDir, '--json', 'channels', 'connect', 'mastodon', '--instance', emulator.origin);
+  assert.equal(c.status, 0, c.stderr);
+  return JSON.parse(c.stdout.slice(c.stdout.search(/^\[/m)))[0].id;
+}
+
+const statusIds = (dataDir) =>
+  Object.fromEntries(
+    dbQuery(dataDir, "SELECT p.body, j.platform_post_id FROM posts p JOIN post_targets t ON t.post_id = p.id JOIN publish_jobs j ON j.post_target_id = t.id WHERE j.state = 'published'"),
+  );
+
+test('Analytics shows each post’s numbers and their history; Sync now adds readings; the CLI reads the same', async () => {
+  const dataDir = freshDataDir('analytics');
+  const channel = connectMastodon(dataDir);
+  for (const text of ['Cupping on Saturday — bring a friend', 'New Ethiopian single origin is in', 'Closed Monday for roasting']) {
+    const r = cli(dataDir, 'posts', 'create', '--channel', channel, '--text', text);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const run = cli(dataDir, 'run', '--once');
+  assert.equal(run.status, 0, run.stderr);
+  const ids = statusIds(dataDir);
+  assert.equal(Object.keys(ids).length, 3);
+  await emulator.admin('followers', { followers: 240, following: 31 });
+  await emulator.admin('engage', { id: ids['Cupping on Saturday — bring a friend'], favourites: 14, reblogs: 4, replies: 2 });
+  await emulator.admin('engage', { id: ids['New Ethiopian single origin is in'], favourites: 3 });
+
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-analytics');
+    await app.waitFor('analytics-cards', 15_000);
+    await app.waitForCount('analytics-row', 3);
+    // "Sync now" reads the counters (the app's host may already have read them once).
+    await app.click('analytics-sync');
+    await app.waitForText('analytics-sync-note', (t) => /post\(s\) read/.test(t), 15_000);
+    await app.waitForText('card-likes', (t) => t.startsWith('Likes 17'));
+    assert.match(await app.text('card-posts'), /Posts 3 new vs previous 30 days/);
+    assert.match(await app.text('analytics-channels'), /240 followers/);
+
+    // Sorted by likes, most first.
+    await app.click('sort-likes');
+    const firstRow = await app.script('return document.querySelector(\'[data-testid="analytics-row"]\').textContent');
+    assert.match(firstRow, /Cupping on Saturday/);
+    await app.screenshot('analytics-table');
+
+    // Counts change on the platform; the next sync adds readings, the curve shows both.
+    await emulator.admin('engage', { id: ids['Cupping on Saturday — bring a friend'], favourites: 30, reblogs: 9, replies: 5 });
+    await app.click('analytics-sync');
+    await app.waitForText('card-likes', (t) => t.startsWith('Likes 33'), 15_000);
+    await app.script('document.querySelector(\'[data-testid="analytics-row"]\').click()');
+    await app.waitFor('post-detail');
+    await app.screenshot('analytics');
+    await app.waitFor('post-chart');
+    await app.waitForText('post-detail', (t) => /\d+ reading\(s\)/.test(t) && !/^1 reading/.test(t));
+    await app.waitFor('best-times-not-enough');
+    await app.screenshot('analytics-post');
+
+    await app.click('period-7');
+    await app.waitForText('card-posts', (t) => /vs previous 7 days/.test(t));
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('nav-analytics');
+    await app.waitForCount('analytics-row', 3);
+    await app.script('document.querySelector(\'[data-testid="analytics-row"]\').click()');
+    await app.waitFor('post-chart');
+    await app.screenshot('analytics-dark');
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
+  } finally {
+    await app.close();
+  }
+
+  // The CLI reads the same snapshots.
+  const posts = JSON.parse(cli(dataDir, '--json', 'analytics', 'posts').stdout);
+  const cupping = posts.find((p) => p.text.startsWith('Cupping'));
+  assert.equal(cupping.metrics.likes, 30);
+  assert.equal(cupping.metrics.views, undefined, 'Mastodon offers no views: absent, not 0');
+  const history = JSON.parse(cli(dataDir, '--json', 'analytics', 'history', cupping.post_id).stdout);
+  const likes = history.filter((h) => h.metric === 'likes').map((h) => h.value);
+  assert.ok(likes.length >= 2 && likes.at(-1) === 30 && likes.includes(14), JSON.stringify(likes));
+  const best = cli(dataDir, 'analytics', 'best-times', '--channel', channel);
+  assert.match(best.stdout, /Not enough data yet: 3 post\(s\) with metrics; suggestions start at 20/);
+  const out = join(dataDir, 'posts.csv');
+  const exp = JSON.parse(cli(dataDir, '--json', 'analytics', 'export', '--out', out).stdout);
+  assert.equal(exp.rows, 3);
+  assert.match(readFileSync(out, 'utf8'), /,false,,,30,9,5,,,,44,/);
+});

@@ -1,0 +1,56 @@
+/** Formatting for the Analytics page (pure, unit-tested). */
+
+/** Change from `previous` to `current` in words: "+25%", "−10%", "new" (from nothing), "—". */
+export function change(current: number | null, previous: number | null): string {
+  if (current === null || previous === null) return '—';
+  if (previous === 0) return current === 0 ? '±0%' : 'new';
+  const pct = ((current - previous) / previous) * 100;
+  const rounded = Math.round(pct);
+  if (rounded === 0) return '±0%';
+  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded)}%`;
+}
+
+/** A count, compact above ten thousand. */
+export function count(n: number): string {
+  return n >= 10_000 ? new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 }).format(n) : new Intl.NumberFormat().format(n);
+}
+
+/** An engagement rate as a percentage with two decimals. */
+export function rate(r: number | null): string {
+  return r === null ? '—' : `${(r * 100).toFixed(2)}%`;
+}
+
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** A weekly slot: "Tuesday 09:00". */
+export function slot(weekday: number, hour: number): string {
+  return `${WEEKDAYS[weekday] ?? '?'} ${String(hour).padStart(2, '0')}:00`;
+}
+
+export type SortKey = 'published_at' | 'likes' | 'reposts' | 'replies' | 'engagement' | 'engagement_rate';
+
+interface Sortable {
+  published_at: number;
+  metrics: Partial<Record<string, number>>;
+  engagement: number | null;
+  engagement_rate: number | null;
+}
+
+/** The value a posts-table column sorts by; a missing value sorts last either way. */
+export function sortValue(p: Sortable, key: SortKey): number | null {
+  if (key === 'published_at') return p.published_at;
+  if (key === 'engagement') return p.engagement;
+  if (key === 'engagement_rate') return p.engagement_rate;
+  return p.metrics[key] ?? null;
+}
+
+export function sortPosts<T extends Sortable>(posts: T[], key: SortKey, descending: boolean): T[] {
+  return [...posts].sort((a, b) => {
+    const x = sortValue(a, key);
+    const y = sortValue(b, key);
+    if (x === null && y === null) return 0;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return descending ? y - x : x - y;
+  });
+}

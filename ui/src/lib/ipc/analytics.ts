@@ -1,0 +1,49 @@
+/**
+ * Analytics: the facade over its generated commands, following `index.ts` (results unwrapped
+ * into `AppError`; preview mode answers with empty values, never invented numbers).
+ */
+import { commands } from './bindings';
+import type {
+  AnalyticsOverview,
+  AnalyticsPost,
+  AnalyticsSync,
+  BestTimes,
+  ChannelAnalytics,
+  DayPoint,
+  MetricPoint,
+  PeriodTotals,
+  SlotEstimate,
+} from './bindings';
+import { call, isPreview, PreviewModeError } from './index';
+
+export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, SlotEstimate };
+
+const emptyTotals: PeriodTotals = { posts: 0, likes: 0, reposts: 0, replies: 0, engagement: 0, engagement_rate: null };
+
+export const analyticsIpc = {
+  /** The last `days` days compared with the `days` before them. */
+  async overview(days: number, channelId: string | null = null): Promise<AnalyticsOverview> {
+    if (isPreview()) {
+      const to = Date.now();
+      return { days, from: to - days * 86_400_000, to, current: emptyTotals, previous: emptyTotals, daily: [], channels: [], posts: [] };
+    }
+    return call(() => commands.analyticsOverview(days, channelId));
+  },
+
+  /** Every snapshot of one post's metrics, oldest first. */
+  async history(postId: string): Promise<MetricPoint[]> {
+    if (isPreview()) return [];
+    return call(() => commands.analyticsHistory(postId));
+  },
+
+  async bestTimes(channelId: string): Promise<BestTimes> {
+    if (isPreview()) return { posts: 0, min_posts: 20, enough_data: false, channel_rate: 0, slots: [] };
+    return call(() => commands.analyticsBestTimes(channelId));
+  },
+
+  /** "Sync now". */
+  async sync(channelId: string | null = null): Promise<AnalyticsSync[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsSync(channelId));
+  },
+};
