@@ -1157,7 +1157,7 @@ async fn ai(cmd: AiCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
                     (Some(id), Some(label)) => outpost
                         .inbox_set_sentiment(&id, label)
                         .await
-                        .map(|()| output::ai_answer(&a, shown, json)),
+                        .map(|_similar| output::ai_answer(&a, shown, json)),
                     _ => Ok(output::ai_answer(&a, shown, json)),
                 },
                 r => printed(r, json),

@@ -90,6 +90,84 @@ async consentRecords() : Promise<Result<ConsentRow[], IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Settings → About → Updates.
+ */
+async updateStatus() : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The switch "Check for updates at start and daily" (recorded as a consent decision).
+ */
+async setUpdateChecks(enabled: boolean) : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_update_checks", { enabled }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets the update address (`None` or empty: the built-in one).
+ */
+async setUpdateEndpoint(endpoint: string | null) : Promise<Result<UpdateStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_update_endpoint", { endpoint }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Check now": asks the endpoint; an update found waits for `install_update`.
+ */
+async checkForUpdate() : Promise<Result<UpdateCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_for_update") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Downloads the update found by the last check (progress as `UpdateProgress` events), verifies
+ * its signature, installs it and relaunches. A refusal is returned; Outpost keeps running.
+ */
+async installUpdate() : Promise<Result<UpdateCheck, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("install_update") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * First run: what to show.
+ */
+async onboardingStatus() : Promise<Result<OnboardingStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("onboarding_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * First run done: the privacy statement acknowledged and the update-check decision recorded.
+ */
+async finishOnboarding(updateChecks: boolean) : Promise<Result<OnboardingStatus, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("finish_onboarding", { updateChecks }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async profileSummary() : Promise<Result<ProfileSummary, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("profile_summary") };
@@ -1413,6 +1491,147 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Runs an action with the answer streamed: each piece arrives as an `AiStreamDelta` event with
+ * `run_id`; `ai_cancel(run_id)` stops it. Returns the final answer (after the platform check).
+ */
+async aiRunStream(ask: AiAsk, runId: string) : Promise<Result<AiAnswer, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_run_stream", { ask, runId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Cancels a streamed run; `false` when it had already finished.
+ */
+async aiCancel(runId: string) : Promise<boolean> {
+    return await TAURI_INVOKE("ai_cancel", { runId });
+},
+/**
+ * Exactly what an image request would send; sends nothing.
+ */
+async aiPrepareImage(ask: AiImageAsk) : Promise<Result<AiPrepared, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_prepare_image", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Generates an image into the media library (where the endpoint offers the images API).
+ */
+async aiGenerateImage(ask: AiImageAsk) : Promise<Result<AiImageAnswer, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("ai_generate_image", { ask }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Items matching a filter, newest first.
+ */
+async inboxItems(filter: InboxFilter) : Promise<Result<InboxItem[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_items", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One item with its conversation, sentiment reasons and replies.
+ */
+async inboxItem(id: string) : Promise<Result<InboxItemDetail, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_item", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Unread counts (total and per channel).
+ */
+async inboxCounts() : Promise<Result<InboxCounts, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_counts") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Sync now": one channel or every channel.
+ */
+async inboxSync(channelId: string | null) : Promise<Result<ChannelSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_sync", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Channels whose inbox Outpost does not read, with why (TikTok and Pinterest: their APIs give
+ * apps no comments or messages), without asking any platform.
+ */
+async inboxGaps() : Promise<Result<ChannelSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_gaps") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks items read, unread or done (all of them, or none when one is unknown).
+ */
+async inboxMark(ids: string[], mark: InboxMark) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_mark", { ids, mark }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The user's sentiment label for an item, also applied to similar items; returns how many of
+ * those took it.
+ */
+async inboxSetSentiment(id: string, label: SentimentLabel) : Promise<Result<number, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_set_sentiment", { id, label }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes items from Outpost (not from the platform; all of them, or none when one is unknown).
+ */
+async inboxDelete(ids: string[]) : Promise<Result<null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_delete", { ids }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Answers an item on its platform, exactly once.
+ */
+async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_reply", { id, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1420,28 +1639,36 @@ async aiDeleteLedger(id: string | null) : Promise<Result<number, IpcError>> {
 
 
 export const events = __makeEvents__<{
+aiStreamDelta: AiStreamDelta,
 channelsChanged: ChannelsChanged,
 dataProgressEvent: DataProgressEvent,
 deepLinkEvent: DeepLinkEvent,
 feedsChanged: FeedsChanged,
+inboxChanged: InboxChanged,
 mediaDropped: MediaDropped,
 postsChanged: PostsChanged,
 schedulerActivity: SchedulerActivity,
-schedulingChanged: SchedulingChanged
+schedulingChanged: SchedulingChanged,
+updateChecked: UpdateChecked,
+updateProgress: UpdateProgress
 }>({
+aiStreamDelta: "ai-stream-delta",
 channelsChanged: "channels-changed",
 dataProgressEvent: "data-progress-event",
 deepLinkEvent: "deep-link-event",
 feedsChanged: "feeds-changed",
+inboxChanged: "inbox-changed",
 mediaDropped: "media-dropped",
 postsChanged: "posts-changed",
 schedulerActivity: "scheduler-activity",
-schedulingChanged: "scheduling-changed"
+schedulingChanged: "scheduling-changed",
+updateChecked: "update-checked",
+updateProgress: "update-progress"
 })
 
 /** user-defined constants **/
 
-export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer"] as const;
+export const ERROR_CODES = ["data_dir_unavailable","database_corrupt","database_too_new","database","vault_unavailable","vault_locked","vault","invalid_input","invalid_deep_link","not_found","core_unavailable","io","invalid_archive","archive_too_new","profile_not_empty","app_not_configured","sign_in_failed","sign_in_cancelled","sign_in_timed_out","platform_unavailable","reconnect_needed","platform_rejected","scheduler_busy","approval_refused","ai_not_configured","ai_consent_required","ai_unauthorized","ai_rate_limited","ai_unavailable","ai_bad_answer","ai_cancelled"] as const;
 
 /** user-defined types **/
 
@@ -1472,7 +1699,15 @@ export type ActivityStatusClass = "success" | "redirect" | "client_error" | "ser
 /**
  * An assistant action.
  */
-export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply"
+export type AiAction = "refine" | "expand" | "repurpose" | "hashtags" | "reply" | 
+/**
+ * Label a message's sentiment (positive, neutral or negative).
+ */
+"sentiment" | 
+/**
+ * Write a reusable template with `{{variables}}`.
+ */
+"template"
 /**
  * An assistant's answer.
  */
@@ -1504,7 +1739,15 @@ length: number | null; limit: number | null;
 /**
  * The ledger rows of the calls made (one, or two when re-asked).
  */
-call_ids: string[] }
+call_ids: string[]; 
+/**
+ * The label (for `sentiment`).
+ */
+sentiment: SentimentLabel | null; 
+/**
+ * The template's variables in order (for `template`).
+ */
+variables: string[] }
 /**
  * What the user asks the assistant to do.
  */
@@ -1516,7 +1759,16 @@ text: string;
 /**
  * The platform whose rules the answer must follow (required for repurpose).
  */
-platform: Platform | null }
+platform: Platform | null; 
+/**
+ * An inbox item to work on (reply, sentiment): the core reads its text (without e-mail
+ * addresses and phone numbers when that setting is on) and `text` is not used.
+ */
+inbox_item?: string | null; 
+/**
+ * Ask for the answer as server-sent events (`"stream": true` in the body).
+ */
+stream?: boolean }
 /**
  * The result of "test connection".
  */
@@ -1525,6 +1777,34 @@ export type AiConnectionTest = { provider: string; models: string[];
  * Whether the configured model is among them (`true` when the endpoint lists none).
  */
 model_listed: boolean; duration_ms: number }
+/**
+ * A generated image, now in the media library.
+ */
+export type AiImageAnswer = { media: MediaItem; 
+/**
+ * The prompt sent (also in the ledger row, with the media id).
+ */
+prompt: string; 
+/**
+ * The prompt as the provider rewrote it, when it says.
+ */
+revised_prompt: string | null; request_body: string; call_id: string }
+/**
+ * An image to generate (OpenAI's images API, where the endpoint offers it).
+ */
+export type AiImageAsk = { 
+/**
+ * What to draw (sent as it is; the persona is not added).
+ */
+prompt: string; 
+/**
+ * The image model (default `gpt-image-1`).
+ */
+model: string | null; 
+/**
+ * e.g. `1024x1024` (the provider's default when absent).
+ */
+size: string | null }
 /**
  * One ledger row as the UI and CLI show it.
  */
@@ -1572,11 +1852,15 @@ base_url: string; model: string;
 /**
  * Refuse any endpoint not on this machine (loopback).
  */
-local_only?: boolean }
+local_only?: boolean; 
+/**
+ * Remove e-mail addresses and phone numbers from inbox text before it is sent.
+ */
+strip_contacts?: boolean }
 /**
  * The provider settings as shown: never the key, only whether one is saved.
  */
-export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; 
+export type AiSettingsView = { configured: boolean; base_url: string; model: string; local_only: boolean; strip_contacts: boolean; 
 /**
  * The origin requests go to (`scheme://host:port`).
  */
@@ -1585,6 +1869,14 @@ provider: string; has_api_key: boolean;
  * Whether the user consented to this provider under the current policy.
  */
 consented: boolean; policy_version: string; prompt_version: string }
+/**
+ * A piece of a streamed answer (`ai_run_stream`), in arrival order.
+ */
+export type AiStreamDelta = { 
+/**
+ * The id the window gave the run.
+ */
+run_id: string; text: string }
 /**
  * The Analytics page's overview.
  */
@@ -1747,7 +2039,16 @@ idea_id: string | null; updated_at: number;
  * Posts sent for client approval: `waiting`, `approved`, `rejected` or `outdated` (edited
  * since the decision), as in the composer; `None` when no preview is pending or decided.
  */
-approval: string | null }
+approval: string | null; 
+/**
+ * Posts: `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (the calendar's
+ * status mark, [`crate::posts::status_mark`]).
+ */
+mark: string | null; 
+/**
+ * Posts: handed to the platform, which publishes it at its time (native scheduling).
+ */
+handed_off: boolean }
 /**
  * A board column with how many cards it holds (unfiltered).
  */
@@ -1799,7 +2100,15 @@ first_media_id: string | null; first_media_kind: string | null; campaign_id: str
 /**
  * Posts on this item's local day matching the query (with `per_day`, more than are listed).
  */
-day_total: number }
+day_total: number; 
+/**
+ * `failed`, `unconfirmed`, `held`, `comment_failed` or `published` (see [`super::status_mark`]).
+ */
+mark: string | null; 
+/**
+ * Handed to the platform, which publishes it at its time (native scheduling).
+ */
+handed_off: boolean }
 /**
  * A calendar range's posts, in time order.
  */
@@ -1921,6 +2230,25 @@ export type ChannelRevocation = (
  * The channel's name as the user knows it (e.g. "@ada" or a page name).
  */
 display_name: string }
+/**
+ * What one channel's sync did.
+ */
+export type ChannelSync = { channel_id: string; channel_name: string; platform: Platform; 
+/**
+ * `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
+ * `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
+ * reconnecting) or `failed`.
+ */
+outcome: string; 
+/**
+ * New items stored.
+ */
+new_items: number; 
+/**
+ * In words, for anything but a plain success.
+ */
+message: string | null }
+export type ChannelUnread = { channel_id: string; unread: number }
 /**
  * A connected (or formerly connected) account, page or organization.
  */
@@ -2338,6 +2666,22 @@ log_dir: string;
  */
 problems: string[] }
 /**
+ * Where the endpoint in use comes from.
+ */
+export type EndpointSource = 
+/**
+ * `OUTPOST_UPDATE_ENDPOINT`.
+ */
+"environment" | 
+/**
+ * Settings → About.
+ */
+"settings" | 
+/**
+ * The one this build was made with.
+ */
+"built_in"
+/**
  * How many items of each kind the profile holds (for the delete-all confirmation).
  */
 export type EntityCount = { 
@@ -2477,7 +2821,11 @@ export type ErrorCode =
 /**
  * The AI provider refused the request or answered empty, unreadable or too long.
  */
-"ai_bad_answer"
+"ai_bad_answer" | 
+/**
+ * The user cancelled an AI request; nothing changed.
+ */
+"ai_cancelled"
 /**
  * One repeat of an evergreen post.
  */
@@ -2743,6 +3091,122 @@ media_files: number;
  */
 channels_needing_reconnect: number }
 /**
+ * Inbox items arrived, changed or went away (a background sync or a command): reload.
+ */
+export type InboxChanged = Record<string, never>
+/**
+ * Unread counts for the sidebar.
+ */
+export type InboxCounts = { unread: number; by_channel: ChannelUnread[] }
+/**
+ * Which items to list (all optional, combined with AND). Without a state: every item not done.
+ */
+export type InboxFilter = { channel_id: string | null; kind: InboxKind | null; state: InboxState | null; sentiment: SentimentLabel | null; 
+/**
+ * Words to find in the text or author (all of them; the last also as a prefix).
+ */
+search: string | null; 
+/**
+ * Page size (default 100, at most 500).
+ */
+limit: number | null; offset: number | null }
+/**
+ * One inbox item (a list row).
+ */
+export type InboxItem = { id: string; channel_id: string; platform: Platform; kind: InboxKind; 
+/**
+ * The conversation (the post or status it belongs to).
+ */
+thread_id: string; 
+/**
+ * The Outpost post the conversation hangs off, when the platform id matches a published post.
+ */
+post_id: string | null; 
+/**
+ * The original post's text when known, else `""`.
+ */
+subject: string; author_name: string; author_handle: string; author_avatar_url: string | null; text: string; 
+/**
+ * The item on the platform.
+ */
+url: string | null; 
+/**
+ * `true` for the user's own replies (shown in the conversation).
+ */
+outbound: boolean; sentiment: SentimentLabel | null; 
+/**
+ * −1.0 … 1.0 from the local model; `None` once the user set the label.
+ */
+sentiment_score: number | null; 
+/**
+ * `local` (the offline model) or `user` (a correction).
+ */
+sentiment_source: string | null; state: InboxState; 
+/**
+ * Unix ms.
+ */
+received_at: number }
+/**
+ * One item with its conversation, why it got its sentiment, and what replying allows.
+ */
+export type InboxItemDetail = { item: InboxItem; 
+/**
+ * The words that moved the model's score, strongest first.
+ */
+reasons: SentimentReason[]; 
+/**
+ * Every message of the conversation, oldest first (the item included).
+ */
+conversation: InboxItem[]; 
+/**
+ * Replies written in Outpost to this item, oldest first.
+ */
+replies: InboxReplyView[]; 
+/**
+ * Why replying is not possible here, in words; `None` when it is.
+ */
+reply_unavailable: string | null; 
+/**
+ * The reply's character limit (the platform's default; the server's is checked on send).
+ */
+reply_max_chars: number; 
+/**
+ * Text put before the reply when sent (Mastodon: the author's `@acct`), counted in the limit.
+ */
+reply_prefix: string }
+/**
+ * What an item is.
+ */
+export type InboxKind = "comment" | "reply" | "mention" | "dm"
+/**
+ * How an item is marked.
+ */
+export type InboxMark = "read" | "unread" | "done"
+/**
+ * One reply written in Outpost.
+ */
+export type InboxReplyView = { id: string; 
+/**
+ * The inbox item answered (`None` once that item was deleted).
+ */
+item_id: string | null; channel_id: string; text: string; 
+/**
+ * `pending`, `sent`, `unconfirmed` or `failed`.
+ */
+state: string; 
+/**
+ * The reply's id on the platform, once sent.
+ */
+platform_id: string | null; url: string | null; error: string | null; 
+/**
+ * Unix ms.
+ */
+created_at: number; sent_at: number | null }
+/**
+ * Where an item stands in triage.
+ */
+export type InboxState = "unread" | "read" | "done"
+/**
  * Every command failure as the UI sees it: a stable machine `code` and a human `message`.
  */
 export type IpcError = { code: ErrorCode; message: string }
@@ -2902,6 +3366,22 @@ draft?: boolean; variants?: TargetVariant[] }
  */
 export type NextPost = { post_id: string; due_at: number; excerpt: string; channels: number }
 /**
+ * What the first-run screen needs.
+ */
+export type OnboardingStatus = { 
+/**
+ * Whether to show onboarding: the statement was never acknowledged, or changed since.
+ */
+needed: boolean; 
+/**
+ * True when a previous version was acknowledged (the statement changed).
+ */
+statement_changed: boolean; statement_version: string; statement: string[]; data_dir: string; keychain_available: boolean; vault_backend: VaultBackend | null; channels_connected: number; 
+/**
+ * The last update-check decision, if one was made (the switch's starting position).
+ */
+update_checks: boolean | null }
+/**
  * The pages a deep link may open.
  */
 export type Page = "calendar" | "board" | "compose" | "inbox" | "analytics" | "channels" | "settings"
@@ -3023,7 +3503,8 @@ time_zone: string }
  */
 export type PostsChanged = { post_ids: string[]; 
 /**
- * `created`, `updated`, `moved`, `deleted`, `restored`, `job` or `approval`.
+ * `created`, `updated`, `moved`, `deleted`, `restored`, `job`, `approval`, or `external`
+ * (changed in the data directory, possibly by another process; `post_ids` is empty).
  */
 reason: string }
 /**
@@ -3098,6 +3579,11 @@ export type SchedulerEvent =
  */
 { kind: "progress"; job_id: string; post_id: string; sent: number; total: number } | 
 /**
+ * Posts or their publishing changed in the data directory, possibly by another process (the
+ * CLI, `outpost run`, a CSV import): the calendar and the board reload.
+ */
+{ kind: "posts_changed" } | 
+/**
  * The timer is armed for `next_at` (unix ms), or idle.
  */
 { kind: "armed"; next_at: number | null }
@@ -3153,6 +3639,14 @@ snippet: string;
  * Posts: their status.
  */
 status: string | null }
+/**
+ * A sentiment label (the three of `outpost sentiment`).
+ */
+export type SentimentLabel = "positive" | "neutral" | "negative"
+/**
+ * One word's share of the sentiment score (positive pushes toward "positive").
+ */
+export type SentimentReason = { word: string; weight: number }
 /**
  * One weekly slot with its estimate.
  */
@@ -3263,6 +3757,82 @@ privacy_options: string[]; comment_disabled: boolean; duet_disabled: boolean; st
  * What an undo brought back.
  */
 export type Undone = { kind: DeletedKind; id: string; message: string }
+/**
+ * One check's result, as Settings → About shows it.
+ */
+export type UpdateCheck = { 
+/**
+ * Unix ms.
+ */
+at: number; outcome: UpdateOutcome; 
+/**
+ * The version offered, when there was one.
+ */
+version: string | null; 
+/**
+ * Release notes of the offered version.
+ */
+notes: string | null; 
+/**
+ * A sentence for the user.
+ */
+message: string }
+/**
+ * An automatic check (at start or daily) finished.
+ */
+export type UpdateChecked = UpdateCheck
+/**
+ * How a check (or an install) ended.
+ */
+export type UpdateOutcome = 
+/**
+ * No newer version.
+ */
+"up_to_date" | 
+/**
+ * A newer version is offered (not installed yet).
+ */
+"available" | 
+/**
+ * The update was downloaded, verified and installed.
+ */
+"installed" | 
+/**
+ * The update was refused: its signature, key or version did not check out.
+ */
+"refused" | 
+/**
+ * The check could not be made (network, server, manifest).
+ */
+"failed"
+/**
+ * Download progress, for the progress bar.
+ */
+export type UpdateProgress = { downloaded: number; 
+/**
+ * Unknown when the server sends no length.
+ */
+total: number | null }
+/**
+ * Settings → About → Updates.
+ */
+export type UpdateStatus = { current_version: string; 
+/**
+ * Whether the user allowed checks at start and daily (false until they decide).
+ */
+checks_enabled: boolean; 
+/**
+ * Whether the user has decided at all (under the current policy version).
+ */
+decided: boolean; 
+/**
+ * The endpoint in use.
+ */
+endpoint: string; endpoint_source: EndpointSource; 
+/**
+ * The id of the key updates must be signed with (minisign key id, 16 hex digits).
+ */
+signing_key_id: string; last_check: UpdateCheck | null }
 /**
  * Which vault backend protects this profile's secrets.
  */

@@ -14,7 +14,7 @@ use outpost_platforms::capability::{
 };
 use outpost_platforms::{Platform, publisher};
 use outpost_store::inbox::{cursors, messages, threads};
-use outpost_store::{Direction, MessageKind, SentimentSource, ThreadKind};
+use outpost_store::{ChannelStatus, Direction, MessageKind, SentimentSource, ThreadKind};
 
 use super::{SentimentLabel, now_ms};
 use crate::channels::{read_gate, shown_name, to_platform};
