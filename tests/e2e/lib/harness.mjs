@@ -309,13 +309,23 @@ export async function waitForDb(dataDir, sql, want, timeout = 10_000) {
   throw new Error(`${sql}: ${last} (wanted ${want})`);
 }
 
-export async function startEmulator(platform) {
-  const child = spawn('python3', [join(repoRoot, 'tests/emulators/serve.py'), '--platform', platform, '--port', '0'], {
+export function startEmulator(platform) {
+  return startServer([join(repoRoot, 'tests/emulators/serve.py'), '--platform', platform, '--port', '0'], `the ${platform} emulator`);
+}
+
+/** The strict OpenAI-compatible emulator (tests/emulators/openai_compat.py). */
+export function startOpenAiEmulator() {
+  return startServer([join(repoRoot, 'tests/emulators/openai_compat.py'), '--port', '0'], 'the OpenAI-compatible emulator');
+}
+
+/** A Python emulator that prints `{"origin": …}` on its first line, with its `/__emulator/` admin calls. */
+async function startServer(args, name) {
+  const child = spawn('python3', args, {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the ${platform} emulator exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code})`)));
   });
   const origin = JSON.parse(line).origin;
   const admin = async (path, body) => {

@@ -5,35 +5,15 @@
 // the dialog shows it growing, and Stop cancels a stream without touching the draft. Light and dark.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { join } from 'node:path';
-import { launch, stopDriver, freshDataDir, cli, dbQuery, repoRoot } from '../lib/harness.mjs';
+import { launch, stopDriver, freshDataDir, cli, dbQuery, startOpenAiEmulator } from '../lib/harness.mjs';
 
 after(() => stopDriver());
-
-async function openaiEmulator() {
-  const child = spawn('python3', [join(repoRoot, 'tests/emulators/openai_compat.py'), '--port', '0'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-  const origin = JSON.parse(line).origin;
-  const admin = async (path, body) => {
-    const res = await fetch(`${origin}/__emulator/${path}`, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return res.json();
-  };
-  return { origin, admin, stop: () => (child.stdin.end(), child.kill('SIGTERM')) };
-}
 
 test('refine in the composer: exact request first, consent, diff, accept; the call is in the ledger', async () => {
   const dataDir = freshDataDir('ai');
   const seeded = cli(dataDir, 'demo', 'seed', '--posts', '5', '--json');
   assert.equal(seeded.status, 0, seeded.stderr);
-  const emu = await openaiEmulator();
+  const emu = await startOpenAiEmulator();
   const set = cli(dataDir, 'ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only');
   assert.equal(set.status, 0, set.stderr);
   const persona = cli(dataDir, 'ai', 'persona', 'set', '--tone', 'warm and plain');
@@ -118,7 +98,7 @@ test('refine in the composer: exact request first, consent, diff, accept; the ca
 
 test('a board idea expanded into a post with the assistant, shown as a diff, kept in the idea', async () => {
   const dataDir = freshDataDir('ai-idea');
-  const emu = await openaiEmulator();
+  const emu = await startOpenAiEmulator();
   const set = cli(dataDir, 'ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only');
   assert.equal(set.status, 0, set.stderr);
   const post = 'Autumn tasting night: five single-origin coffees, one long table, Friday at 7.';
@@ -157,7 +137,7 @@ test('the composer makes a template with variables (saved) and generates an imag
   const dataDir = freshDataDir('ai-template');
   const seeded = cli(dataDir, 'demo', 'seed', '--posts', '2', '--json');
   assert.equal(seeded.status, 0, seeded.stderr);
-  const emu = await openaiEmulator();
+  const emu = await startOpenAiEmulator();
   for (const args of [
     ['ai', 'set', '--base-url', `${emu.origin}/v1`, '--model', 'outpost-test-model', '--local-only'],
     ['ai', 'consent'],

@@ -76,6 +76,12 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     await app.waitFor('post-detail');
     await app.screenshot('analytics');
     await app.waitFor('post-chart');
+    // The curve is drawn: uPlot's canvas is there and no chart says it could not be drawn.
+    const drawn = () => app.script(`return document.querySelector('[data-testid="post-chart"] canvas') !== null`);
+    for (let i = 0; i < 150 && !(await drawn()); i++) await new Promise((r) => setTimeout(r, 100));
+    const chartErrors = await app.script(`return [...document.querySelectorAll('.chart [role="alert"]')].map((e) => e.textContent).join(' | ')`);
+    assert.equal(chartErrors, '');
+    assert.ok(await drawn(), 'the post chart has a canvas');
     await app.waitForText('post-detail', (t) => /\d+ reading\(s\)/.test(t) && !/^1 reading/.test(t));
     await app.waitFor('best-times-not-enough');
     await app.screenshot('analytics-post');
