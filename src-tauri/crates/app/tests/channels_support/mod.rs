@@ -370,9 +370,18 @@ pub fn uses_secret(p: Platform) -> bool {
     p.secret_required()
 }
 
+/// Mastodon's CLI sign-in listens on the fixed port 47863 (`DEFAULT_LOOPBACK_PORT`: a Mastodon app
+/// is registered per sign-in, so there is no saved port to change): the tests of one binary that
+/// connect it take turns, or two listeners would collide.
+static FIXED_LOOPBACK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// `setup` plus one connected account (signed in through the CLI surface); returns its channel id.
 pub async fn connected(platform: Platform) -> (Setup, String) {
     let s = setup(platform).await;
+    let _turn = match platform {
+        Platform::Mastodon => Some(FIXED_LOOPBACK.lock().await),
+        _ => None,
+    };
     let (_, visit, waited) = s.sign_in(Surface::Cli).await;
     let c = waited.unwrap_or_else(|e| panic!("{e}: {visit:?}"));
     let v = s.o.connect_finish(&c.flow_id, &["0".into()]).await.unwrap();
