@@ -728,6 +728,29 @@ async fn every_repository_function_round_trips() {
             .len(),
         1
     );
+    // A target's read schedule (a deletion, once seen, is kept) and a channel's sync state.
+    analytics::record_target(db, &t.id, &ch.id, Some(T0), T0 + 3_600_000, Some(T0), None)
+        .await
+        .unwrap();
+    analytics::record_target(
+        db,
+        &t.id,
+        &ch.id,
+        None,
+        T0 + 7_200_000,
+        None,
+        Some("HTTP 429"),
+    )
+    .await
+    .unwrap();
+    analytics::set_channel_state(db, &ch.id, "rate_limited", Some("try later"), Some(T0), T0)
+        .await
+        .unwrap();
+    let states = analytics::channel_states(db).await.unwrap();
+    assert_eq!(
+        (states[0].state.as_str(), states[0].last_synced_at),
+        ("rate_limited", Some(T0))
+    );
 
     // approvals
     let ap = approvals::ApprovalPreview {
