@@ -52,6 +52,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::privacy::export_data,
             crate::commands::privacy::import_data,
             crate::commands::privacy::delete_all_data,
+            crate::commands::privacy::rotate_master_key,
             crate::commands::privacy::activity_log,
             crate::commands::privacy::consent_records,
             crate::commands::updates::update_status,

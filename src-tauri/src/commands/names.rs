@@ -8,6 +8,7 @@ pub const COMMANDS: &[&str] = &[
     "export_data",
     "import_data",
     "delete_all_data",
+    "rotate_master_key",
     "activity_log",
     "consent_records",
     "update_status",

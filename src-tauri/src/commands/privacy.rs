@@ -99,6 +99,15 @@ pub async fn delete_all_data(shell: State<'_, Shell>) -> Result<DeleteAllReport,
     })
 }
 
+/// Re-seals every stored secret under a new master key (the old key is deleted).
+#[tauri::command]
+#[specta::specta]
+pub async fn rotate_master_key(
+    shell: State<'_, Shell>,
+) -> Result<outpost_app::secrets::RotationReport, IpcError> {
+    Ok(shell.core()?.rotate_master_key().await?)
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn activity_log(

@@ -27,7 +27,8 @@ fn blocking_failed(e: tokio::task::JoinError) -> Error {
 }
 
 /// What a master-key rotation did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RotationReport {
     /// Secrets re-sealed under the new key.
     pub resealed: usize,

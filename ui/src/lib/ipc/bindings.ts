@@ -74,6 +74,17 @@ async deleteAllData() : Promise<Result<DeleteAllReport, IpcError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Re-seals every stored secret under a new master key (the old key is deleted).
+ */
+async rotateMasterKey() : Promise<Result<RotationReport, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rotate_master_key") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async activityLog(query: ActivityQuery, page: number, pageSize: number) : Promise<Result<ActivityPage, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("activity_log", { query, page, pageSize }) };
@@ -2552,7 +2563,7 @@ export type DesktopPrefs = { notifications: boolean; close_to_tray: boolean;
 /**
  * A notification when the inbox's background sync brings new comments, mentions or messages.
  */
-inbox_notifications?: boolean }
+inbox_notifications: boolean }
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */
@@ -3566,6 +3577,14 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * What a master-key rotation did.
+ */
+export type RotationReport = { 
+/**
+ * Secrets re-sealed under the new key.
+ */
+resealed: number; new_key_id: string }
 /**
  * A broken rule.
  */

@@ -25,6 +25,7 @@ import type {
   DataProgressEvent,
   DataStage,
   DeleteAllReport,
+  RotationReport,
   EntityCount,
   ExportSummary,
   ImportSummary,
@@ -71,6 +72,7 @@ export type {
   DataProgressEvent,
   DataStage,
   DeleteAllReport,
+  RotationReport,
   EntityCount,
   ExportSummary,
   ImportSummary,
@@ -253,6 +255,12 @@ export const ipc = {
   async importData(): Promise<ImportSummary | null> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.importData());
+  },
+
+  /** Re-seals every stored secret under a new master key; the old key is deleted. */
+  async rotateMasterKey(): Promise<RotationReport> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.rotateMasterKey());
   },
 
   /** Revokes every channel's token upstream, then deletes all local data and the master key. */

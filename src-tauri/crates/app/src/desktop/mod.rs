@@ -30,12 +30,7 @@ pub struct DesktopPrefs {
     pub notifications: bool,
     pub close_to_tray: bool,
     /// A notification when the inbox's background sync brings new comments, mentions or messages.
-    #[serde(default = "yes")]
     pub inbox_notifications: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Default for DesktopPrefs {
