@@ -680,7 +680,7 @@ class ThreadsTest(IgThreadsCommon, Base, Common):
     platform = "threads"
     auth_path = "/oauth/authorize"
     redirect = "http://127.0.0.1:47863/oauth/threads/callback"
-    scope = "threads_basic,threads_content_publish,threads_manage_replies,threads_read_replies,threads_manage_insights"
+    scope = "threads_basic,threads_content_publish,threads_manage_replies,threads_read_replies,threads_manage_insights,threads_manage_mentions"
     identity_path = "/v1.0/me?fields=id,username,name,threads_profile_picture_url"
     token_path = "/oauth/access_token"
     ll_grant, refresh_grant = "th_exchange_token", "th_refresh_token"
