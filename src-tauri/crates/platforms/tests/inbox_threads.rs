@@ -131,24 +131,33 @@ async fn replies_at_any_depth_are_grouped_by_the_post_and_the_cursor_moves_past_
         .reply(t.ctx(), &t.tokens, &t.answer(&a, "thanks"))
         .await
         .unwrap();
-    let c = t.plant(&mine.id, "you're welcome", "ann", 1_760_000_200).await;
+    let c = t
+        .plant(&mine.id, "you're welcome", "ann", 1_760_000_200)
+        .await;
     let next = ThreadsPublisher
         .inbox(t.ctx(), &t.tokens, "replies", Some(&cursor))
         .await
         .unwrap();
     let ids: Vec<&str> = next.items.iter().map(|i| i.id.as_str()).collect();
-    assert!(ids.contains(&c.as_str()) && !ids.contains(&mine.id.as_str()), "{ids:?}");
+    assert!(
+        ids.contains(&c.as_str()) && !ids.contains(&mine.id.as_str()),
+        "{ids:?}"
+    );
     assert_eq!(next.cursor.unwrap().0, "1760000200");
-    let conv = t.e.requests("GET", &format!("/v1.0/{}/conversation", post.id)).await;
+    let conv =
+        t.e.requests("GET", &format!("/v1.0/{}/conversation", post.id))
+            .await;
     assert_eq!(conv.last().unwrap()["query"]["reverse"], "true");
 }
 
 #[tokio::test]
 async fn mentions_are_read_since_the_cursor() {
     let t = T::new(ALL).await;
-    let m1 = t
-        .e
-        .admin("mention", json!({"text": "hey @outpost.tester", "username": "cy", "at": 1_760_000_000}))
+    let m1 =
+        t.e.admin(
+            "mention",
+            json!({"text": "hey @outpost.tester", "username": "cy", "at": 1_760_000_000}),
+        )
         .await;
     let page = ThreadsPublisher
         .inbox(t.ctx(), &t.tokens, "mentions", None)
@@ -159,10 +168,9 @@ async fn mentions_are_read_since_the_cursor() {
     assert_eq!(page.items[0].kind, InboxKind::Mention);
     assert_eq!(page.items[0].in_reply_to, None);
     let cursor = page.cursor.unwrap();
-    let m2 = t
-        .e
-        .admin("mention", json!({"text": "again", "at": 1_760_000_050}))
-        .await;
+    let m2 =
+        t.e.admin("mention", json!({"text": "again", "at": 1_760_000_050}))
+            .await;
     let next = ThreadsPublisher
         .inbox(t.ctx(), &t.tokens, "mentions", Some(&cursor))
         .await
@@ -311,16 +319,22 @@ async fn post_and_account_metrics_change_between_reads_and_a_deleted_post_is_mar
         (Some(10), Some(2), Some(0), Some(0), Some(0))
     );
     assert_eq!((m.impressions, m.saves, m.deleted), (None, None, false));
-    t.e.admin("insights", json!({"id": post.id, "views": 55, "likes": 9, "quotes": 1}))
-        .await;
+    t.e.admin(
+        "insights",
+        json!({"id": post.id, "views": 55, "likes": 9, "quotes": 1}),
+    )
+    .await;
     let m = ThreadsPublisher
         .post_metrics(t.ctx(), &t.tokens, &post)
         .await
         .unwrap();
     assert_eq!((m.views, m.likes, m.quotes), (Some(55), Some(9), Some(1)));
 
-    t.e.admin("user-insights", json!({"followers_count": 321, "views": 40}))
-        .await;
+    t.e.admin(
+        "user-insights",
+        json!({"followers_count": 321, "views": 40}),
+    )
+    .await;
     let a = ThreadsPublisher
         .account_metrics(t.ctx(), &t.tokens)
         .await

@@ -43,8 +43,7 @@ pub const POSTS: usize = 25;
 pub const PAGES: usize = 8;
 /// The earliest `since` the mentions endpoint accepts.
 const MENTIONS_SINCE_MIN: i64 = 1_688_540_400;
-const REPLY_FIELDS: &str =
-    "id,text,username,permalink,timestamp,root_post,replied_to,is_reply_owned_by_me,profile_picture_url";
+const REPLY_FIELDS: &str = "id,text,username,permalink,timestamp,root_post,replied_to,is_reply_owned_by_me,profile_picture_url";
 const MENTION_FIELDS: &str = "id,text,username,permalink,timestamp";
 
 /// The inbox sources, in the order they are read.
@@ -137,16 +136,16 @@ fn item(v: &Value, kind: InboxKind, root: Option<(&str, &str)>) -> Result<InboxI
         created_at: time_of(v)?,
         avatar_url: opt_str(v, "profile_picture_url").filter(|u| u.starts_with("https://")),
         conversation: None,
-        subject: root.map(|(_, text)| text.to_string()).filter(|t| !t.is_empty()),
+        subject: root
+            .map(|(_, text)| text.to_string())
+            .filter(|t| !t.is_empty()),
         reply_by: None,
     })
 }
 
 /// The items (oldest first) and the cursor: the newest second read when it is past `since`.
 fn page_of(mut items: Vec<InboxItem>, since: Option<i64>) -> InboxPage {
-    items.sort_by(|a, b| {
-        (a.created_at, a.id.len(), &a.id).cmp(&(b.created_at, b.id.len(), &b.id))
-    });
+    items.sort_by(|a, b| (a.created_at, a.id.len(), &a.id).cmp(&(b.created_at, b.id.len(), &b.id)));
     let newest = items.last().map(|i| i.created_at);
     let cursor = match (newest, since) {
         (Some(n), Some(s)) if n <= s => None,
@@ -218,8 +217,12 @@ pub async fn reply_quota(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<(i64, i64)> 
             &format!("/{user}/threads_publishing_limit?fields=reply_quota_usage,reply_config"),
         )
         .await?;
-    quota(&limit_entry(&GRAPH, &v)?, "reply_quota_usage", "reply_config")
-        .ok_or_else(|| GRAPH.invalid("the publishing limit has no reply quota"))
+    quota(
+        &limit_entry(&GRAPH, &v)?,
+        "reply_quota_usage",
+        "reply_config",
+    )
+    .ok_or_else(|| GRAPH.invalid("the publishing limit has no reply quota"))
 }
 
 pub(super) async fn reply(ctx: Ctx<'_>, tokens: &TokenSet, r: &InboxReplyTo) -> Result<Published> {
@@ -266,7 +269,9 @@ pub(super) async fn reply(ctx: Ctx<'_>, tokens: &TokenSet, r: &InboxReplyTo) -> 
 /// A container refused because the answered post is gone, said plainly.
 fn parent_gone(e: Error, item: &str) -> Error {
     match e {
-        Error::Rejected { reason, .. } if reason.contains("reply_to_id") || reason.contains(item) => {
+        Error::Rejected { reason, .. }
+            if reason.contains("reply_to_id") || reason.contains(item) =>
+        {
             Error::refused(
                 P,
                 "the post you are answering was deleted (or is no longer visible to this account)",
