@@ -755,7 +755,7 @@ class TikTokTest(Base, Common, PKCE):
     auth_path = "/v2/auth/authorize/"
     client_param = "client_key"
     redirect = "http://127.0.0.1:49152/oauth/tiktok/callback"
-    scope = "user.info.basic,video.publish,video.upload"
+    scope = "user.info.basic,video.publish,video.upload,video.list,user.info.stats"
     pkce = "hex"
     identity_path = "/v2/user/info/?fields=open_id,avatar_url,display_name,username"
     token_path = "/v2/oauth/token/"

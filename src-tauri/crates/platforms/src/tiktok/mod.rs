@@ -1,6 +1,8 @@
-//! TikTok: sign-in and Content Posting API (direct post of videos and photos).
+//! TikTok: sign-in and Content Posting API (direct post of videos and photos); video and account
+//! counters through the Display API.
 
 pub mod auth;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -21,7 +23,7 @@ pub const fn support(capability: Capability) -> Support {
         Capability::InboxMarkRead => Support::NotOffered {
             why: "TikTok's API gives apps like Outpost no access to comments or messages",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }
