@@ -10,6 +10,8 @@ from urllib.parse import unquote
 
 from core import Grant, Platform, Request, Response, json_response
 
+from .linkedin_metrics import LinkedInMetrics
+
 SCOPES = {
     "openid", "profile", "email", "w_member_social", "r_member_social", "w_organization_social",
     "r_organization_social", "rw_organization_admin", "r_organization_admin", "r_basicprofile",
@@ -468,7 +470,7 @@ class Publishing:
         return json_response(201, comment, headers=[("x-restli-id", cid)])
 
 
-class LinkedIn(Publishing, Platform):
+class LinkedIn(LinkedInMetrics, Publishing, Platform):
     name = "linkedin"
 
     def setup(self):
@@ -484,6 +486,7 @@ class LinkedIn(Publishing, Platform):
         self.route("GET", r"/rest/videos/([^/]+)", self.get_video)
         self.route("POST", r"/rest/socialActions/([^/]+)/comments", self.create_comment)
         self.route("PUT", r"/dms-uploads/([A-Za-z0-9_-]+)", self.upload)
+        self.setup_metrics()
         self.reset()
 
     def default_user(self):

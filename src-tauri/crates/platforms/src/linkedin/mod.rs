@@ -1,6 +1,7 @@
 //! LinkedIn: sign-in (members and organizations) and posting through the versioned REST API.
 
 pub mod auth;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -17,7 +18,7 @@ pub const fn support(capability: Capability) -> Support {
         Capability::InboxMarkRead => Support::NotOffered {
             why: "LinkedIn's API keeps no read state for comments",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

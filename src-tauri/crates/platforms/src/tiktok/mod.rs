@@ -14,11 +14,15 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Lookup => Support::NotOffered {
             why: "TikTok takes no idempotency key and has no way to find a post by anything Outpost chooses",
         },
+        // TikTok's separate API for Business (v1.3, `/business/comment/list/`) lists and answers the
+        // comments of Business accounts, for apps registered there with TikTok's approval; the
+        // Login Kit, Content Posting and Display APIs Outpost signs in with offer no comments or
+        // messages.
         Capability::InboxFetch => Support::NotOffered {
-            why: "TikTok's API gives apps like Outpost no access to comments or messages",
+            why: "TikTok's API for apps like Outpost (Login Kit, Content Posting, Display) gives no access to comments or messages; only TikTok's separate API for Business reads Business accounts' comments",
         },
         Capability::InboxReply => Support::NotOffered {
-            why: "TikTok's API gives apps like Outpost no way to reply to comments",
+            why: "TikTok's API for apps like Outpost (Login Kit, Content Posting, Display) gives no way to reply to comments; only TikTok's separate API for Business does, for Business accounts",
         },
         Capability::InboxMarkRead => Support::NotOffered {
             why: "TikTok's API gives apps like Outpost no access to comments or messages",
