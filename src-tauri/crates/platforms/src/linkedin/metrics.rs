@@ -46,9 +46,9 @@ fn organization(tokens: &TokenSet, what: &'static str) -> Result<String> {
     }
 }
 
-/// A 403 on statistics: the grant lacks `rw_organization_admin`, or the member no longer administers
+/// A 403 on a read: the grant lacks `rw_organization_admin` / `r_organization_social`, or the member no longer administers
 /// the page: connecting again (as an administrator) is the fix.
-fn reauth_on_403(e: Error) -> Error {
+pub(super) fn reauth_on_403(e: Error) -> Error {
     match e {
         Error::Rejected {
             status: Some(403),
@@ -57,7 +57,7 @@ fn reauth_on_403(e: Error) -> Error {
         } => Error::NeedsReauth {
             platform: P,
             reason: format!(
-                "reading organization statistics needs rw_organization_admin as the page's administrator ({reason}); connect the channel again"
+                "reading the page's statistics and comments needs rw_organization_admin and r_organization_social as its administrator ({reason}); connect the channel again"
             ),
         },
         e => e,

@@ -1,6 +1,7 @@
 //! LinkedIn: sign-in (members and organizations) and posting through the versioned REST API.
 
 pub mod auth;
+mod inbox;
 mod metrics;
 pub mod publish;
 
@@ -13,8 +14,8 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Lookup => Support::NotOffered {
             why: "LinkedIn's Posts API takes no idempotency key and has no search by content",
         },
-        Capability::InboxFetch => Support::NotBuiltYet,
-        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxFetch => Support::Available,
+        Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotOffered {
             why: "LinkedIn's API keeps no read state for comments",
         },

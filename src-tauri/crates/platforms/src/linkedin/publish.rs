@@ -24,7 +24,9 @@ use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 
 use super::auth::LINKEDIN_VERSION;
-use crate::capability::{AccountMetrics, Capability, PostMetrics, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -155,6 +157,38 @@ impl Publisher for LinkedinPublisher {
             comment(ctx, tokens, &author, &id, &text).await
         })
         .await
+    }
+
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        super::inbox::SOURCES
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, source, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
     }
 
     fn offered_post_metrics(&self) -> &'static [&'static str] {
