@@ -10,6 +10,7 @@ mod channels_support;
 use std::sync::Arc;
 
 use channels_support::*;
+use outpost_app::channels::Surface;
 use outpost_app::inbox::{InboxFilter, InboxKind};
 use outpost_app::posts::NewPost;
 use outpost_app::scheduler::{Scheduler, SchedulerConfig, SystemClock};
@@ -44,13 +45,23 @@ async fn page_comments_sync_once_a_reply_goes_out_once_and_statistics_are_snapsh
 
     let c1 = s
         .emu
-        .admin("plant-comment", json!({"on": urn, "text": "Great news, love it!"}))
+        .admin(
+            "plant-comment",
+            json!({"on": urn, "text": "Great news, love it!"}),
+        )
         .await;
     s.emu
-        .admin("plant-comment", json!({"on": urn, "text": "Remote?", "actor": "urn:li:person:q1"}))
+        .admin(
+            "plant-comment",
+            json!({"on": urn, "text": "Remote?", "actor": "urn:li:person:q1"}),
+        )
         .await;
     let r = o.inbox_sync(None).await.unwrap();
-    assert_eq!((r[0].outcome.as_str(), r[0].new_items), ("synced", 2), "{r:?}");
+    assert_eq!(
+        (r[0].outcome.as_str(), r[0].new_items),
+        ("synced", 2),
+        "{r:?}"
+    );
     let again = o.inbox_sync(None).await.unwrap();
     assert_eq!(again[0].new_items, 0, "{again:?}");
     let items = o.inbox_list(&InboxFilter::default()).await.unwrap();
@@ -93,13 +104,19 @@ async fn page_comments_sync_once_a_reply_goes_out_once_and_statistics_are_snapsh
 
     // Statistics change between syncs; every reading is kept.
     s.emu
-        .admin("share-stats", json!({"id": urn, "impressionCount": 40, "likeCount": 2}))
+        .admin(
+            "share-stats",
+            json!({"id": urn, "impressionCount": 40, "likeCount": 2}),
+        )
         .await;
     s.emu.admin("org-followers", json!({"count": 500})).await;
     let r = o.analytics_sync(None).await.unwrap();
     assert_eq!(r[0].outcome, "synced", "{r:?}");
     s.emu
-        .admin("share-stats", json!({"id": urn, "impressionCount": 95, "likeCount": 6}))
+        .admin(
+            "share-stats",
+            json!({"id": urn, "impressionCount": 95, "likeCount": 6}),
+        )
         .await;
     o.analytics_sync(None).await.unwrap();
     let h = o.analytics_history(&d.post.id).await.unwrap();
