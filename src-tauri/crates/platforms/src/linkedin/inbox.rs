@@ -102,14 +102,7 @@ pub(super) async fn fetch(
         return Err(Error::Config(format!("{P} has no inbox source {source:?}")));
     }
     let org = organization(tokens)?;
-    let since = match since {
-        None => None,
-        Some(c) => Some(c.0.parse::<i64>().map_err(|_| {
-            Error::Config(format!(
-                "{P}: the stored inbox cursor is not a time; sync again from the start"
-            ))
-        })?),
-    };
+    let since = crate::timed::since(P, since)?;
     let posts = rest_json(
         ctx,
         tokens,
@@ -182,17 +175,7 @@ pub(super) async fn fetch(
             }
         }
     }
-    items.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
-    let newest = items.last().map(|(at, _)| *at);
-    let cursor = match (newest, since) {
-        (Some(n), Some(s)) if n <= s => None,
-        (Some(n), _) => Some(InboxCursor(n.to_string())),
-        (None, _) => None,
-    };
-    Ok(InboxPage {
-        items: items.into_iter().map(|(_, i)| i).collect(),
-        cursor,
-    })
+    Ok(crate::timed::page(items, since))
 }
 
 /// The post a comment URN (`urn:li:comment:(urn:li:activity:…,id)`) belongs to.
@@ -268,14 +251,15 @@ pub(super) async fn find_reply(
     for c in elements(&v)? {
         let mine = opt_str(c, "actor").as_deref() == Some(org.as_str());
         let same = text_of(c).split_whitespace().collect::<Vec<_>>().join(" ") == want;
-        if mine && same {
-            if let Some(id) = comment_urn(c) {
-                return Ok(Some(Published {
-                    url: None,
-                    thread: vec![id.clone()],
-                    id,
-                }));
-            }
+        if mine
+            && same
+            && let Some(id) = comment_urn(c)
+        {
+            return Ok(Some(Published {
+                url: None,
+                thread: vec![id.clone()],
+                id,
+            }));
         }
     }
     Ok(None)

@@ -102,12 +102,7 @@ pub(super) async fn post(ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> R
         .find(|e| e.get(field).and_then(Value::as_str) == Some(post.id.as_str()))
         .and_then(|e| e.get("totalShareStatistics"))
     else {
-        return Ok(PostMetrics {
-            post_id: post.id.clone(),
-            at,
-            deleted: true,
-            ..PostMetrics::default()
-        });
+        return Ok(PostMetrics::gone(&post.id, at));
     };
     if count(s, "impressionCount").is_none() {
         return Err(transport::invalid(

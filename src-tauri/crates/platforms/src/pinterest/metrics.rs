@@ -72,12 +72,7 @@ pub(super) async fn post(ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> R
         .append_pair("end_date", &date(at))
         .append_pair("metric_types", "IMPRESSION,SAVE,OUTBOUND_CLICK");
     let Some(v) = get(ctx, tokens, url).await? else {
-        return Ok(PostMetrics {
-            post_id: post.id.clone(),
-            at,
-            deleted: true,
-            ..PostMetrics::default()
-        });
+        return Ok(PostMetrics::gone(&post.id, at));
     };
     let s = v
         .get("all")

@@ -57,17 +57,6 @@ pub(crate) fn graph_time(s: &str) -> Option<i64> {
         .or_else(|| transport::parse_rfc3339(s))
 }
 
-fn since_of(c: Option<&InboxCursor>) -> Result<Option<i64>> {
-    match c {
-        None => Ok(None),
-        Some(c) => c.0.parse::<i64>().map(Some).map_err(|_| {
-            Error::Config(format!(
-                "{P}: the stored inbox cursor is not a time; sync again from the start"
-            ))
-        }),
-    }
-}
-
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -143,18 +132,6 @@ fn item(v: &Value, kind: InboxKind, root: Option<(&str, &str)>) -> Result<InboxI
     })
 }
 
-/// The items (oldest first) and the cursor: the newest second read when it is past `since`.
-fn page_of(mut items: Vec<InboxItem>, since: Option<i64>) -> InboxPage {
-    items.sort_by(|a, b| (a.created_at, a.id.len(), &a.id).cmp(&(b.created_at, b.id.len(), &b.id)));
-    let newest = items.last().map(|i| i.created_at);
-    let cursor = match (newest, since) {
-        (Some(n), Some(s)) if n <= s => None,
-        (Some(n), _) => Some(InboxCursor(n.to_string())),
-        (None, _) => None,
-    };
-    InboxPage { items, cursor }
-}
-
 pub(super) async fn fetch(
     ctx: Ctx<'_>,
     tokens: &TokenSet,
@@ -162,7 +139,7 @@ pub(super) async fn fetch(
     since: Option<&InboxCursor>,
 ) -> Result<InboxPage> {
     let user = account_id(P, tokens)?;
-    let since = since_of(since)?;
+    let since = crate::timed::since(P, since)?;
     let older = |v: &Value| since.is_some_and(|s| time_of(v).is_ok_and(|t| t < s));
     match source {
         "replies" => {
@@ -186,10 +163,11 @@ pub(super) async fn fetch(
                     if r.get("is_reply_owned_by_me").and_then(Value::as_bool) == Some(true) {
                         continue;
                     }
-                    items.push(item(&r, InboxKind::Reply, Some((&id, &text)))?);
+                    let it = item(&r, InboxKind::Reply, Some((&id, &text)))?;
+                    items.push((it.created_at, it));
                 }
             }
-            Ok(page_of(items, since))
+            Ok(crate::timed::page(items, since))
         }
         "mentions" => {
             let mut path = format!("/{user}/mentions?fields={MENTION_FIELDS}&limit=25");
@@ -199,9 +177,9 @@ pub(super) async fn fetch(
             let items = paged(ctx, tokens, &path, older)
                 .await?
                 .iter()
-                .map(|m| item(m, InboxKind::Mention, None))
+                .map(|m| item(m, InboxKind::Mention, None).map(|i| (i.created_at, i)))
                 .collect::<Result<Vec<_>>>()?;
-            Ok(page_of(items, since))
+            Ok(crate::timed::page(items, since))
         }
         other => Err(Error::Config(format!("{P} has no inbox source {other:?}"))),
     }

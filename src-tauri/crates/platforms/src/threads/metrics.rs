@@ -60,12 +60,7 @@ pub(super) async fn post(ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> R
     )
     .await?
     else {
-        return Ok(PostMetrics {
-            post_id: post.id.clone(),
-            at,
-            deleted: true,
-            ..PostMetrics::default()
-        });
+        return Ok(PostMetrics::gone(&post.id, at));
     };
     if metric(&v, "likes").is_none() {
         return Err(GRAPH.invalid("the insights have no likes"));

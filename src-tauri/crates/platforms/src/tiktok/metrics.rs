@@ -96,12 +96,7 @@ pub(super) async fn post(ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> R
         .iter()
         .find(|v| v.get("id").and_then(Value::as_str) == Some(post.id.as_str()))
     else {
-        return Ok(PostMetrics {
-            post_id: post.id.clone(),
-            at,
-            deleted: true,
-            ..PostMetrics::default()
-        });
+        return Ok(PostMetrics::gone(&post.id, at));
     };
     if count(v, "view_count").is_none() {
         return Err(transport::invalid(P, "a video has no view_count"));
