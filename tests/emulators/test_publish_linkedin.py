@@ -168,7 +168,7 @@ class LinkedInPublishing(unittest.TestCase):
         self.assertEqual(st, 400)
         # Missing and extra fields, wrong types, too long, not JSON.
         for bad in ({"actor": self.me, "object": urn}, {"object": urn, "message": {"text": "x"}},
-                    ok | {"parentComment": "urn:li:comment:(x,1)"}, ok | {"message": {}},
+                    ok | {"reshare": "urn:li:comment:(x,1)"}, ok | {"message": {}},
                     ok | {"message": {"text": "x", "attributes": []}}, ok | {"message": {"text": ""}},
                     ok | {"message": {"text": 5}}, ok | {"message": {"text": "a" * 1251}}):
             st, data, _ = self.js("POST", path, bad)

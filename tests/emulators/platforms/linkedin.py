@@ -10,6 +10,9 @@ from urllib.parse import unquote
 
 from core import Grant, Platform, Request, Response, json_response
 
+from .linkedin_inbox import LinkedInInbox
+from .linkedin_metrics import LinkedInMetrics
+
 SCOPES = {
     "openid", "profile", "email", "w_member_social", "r_member_social", "w_organization_social",
     "r_organization_social", "rw_organization_admin", "r_organization_admin", "r_basicprofile",
@@ -398,7 +401,7 @@ class Publishing:
             if p["author"] == b["author"] and p["commentary"] == b["commentary"] and p["media"] == media:
                 return unprocessable(f"Content is a duplicate of {p['id']}")
         urn = f"urn:li:share:{next(self.share_ids)}"
-        self.posts.append({"id": urn, "author": b["author"], "commentary": b["commentary"], "text": text,
+        self.posts.append({"id": urn, "author": b["author"], "created_ms": int(self.emu.now() * 1000), "commentary": b["commentary"], "text": text,
                            "visibility": b["visibility"], "content_kind": None if content is None else next(iter(content)),
                            "media": media, "body": b})
         return Response(201, b"", None, [("x-restli-id", urn), ("x-linkedin-id", urn)])
@@ -431,7 +434,7 @@ class Publishing:
             if k not in b:
                 return unprocessable(f"Field Value validation failed in REQUEST_BODY: Data Processing Exception "
                                      f"while processing fields [/{k}]")
-        extra = sorted(set(b) - {"actor", "object", "message"})
+        extra = sorted(set(b) - {"actor", "object", "message", "parentComment"})
         if extra:
             return unprocessable(f"Field Value validation failed in REQUEST_BODY: Unrecognized field [/{extra[0]}]")
         m = b["message"]
@@ -446,8 +449,19 @@ class Publishing:
             return unprocessable("message.text must be a non-empty string")
         if len(m["text"]) > MAX_COMMENT:
             return unprocessable(f"message.text is longer than {MAX_COMMENT} characters")
-        if b["object"] != target:
+        parent = b.get("parentComment")
+        if parent is not None:
+            # A reply: the path names the parent comment, `object` its post.
+            if parent != target:
+                return rest_error(400, "ILLEGAL_ARGUMENT", f"parentComment {parent} does not match the path's {target}")
+            pc = next((c for c in self.comments if c["$URN"] == parent), None)
+            if pc is None:
+                return rest_error(404, "NOT_FOUND", f"Comment {parent} not found")
+            if pc["object"] != b["object"]:
+                return rest_error(400, "ILLEGAL_ARGUMENT", f"object {b['object']} is not the post of {parent}")
+        elif b["object"] != target:
             return rest_error(400, "ILLEGAL_ARGUMENT", f"object {b['object']} does not match the path's {target}")
+        target = b["object"]
         post = next((p for p in self.posts if p["id"] == target), None)
         if post is None:
             return rest_error(404, "NOT_FOUND", f"Post {target} not found")
@@ -463,12 +477,14 @@ class Publishing:
         comment = {"actor": actor, "object": target, "message": {"text": m["text"]}, "id": cid, "$URN": urn,
                    "commentUrn": urn, "created": {"actor": actor, "time": now},
                    "lastModified": {"actor": actor, "time": now}}
+        if parent is not None:
+            comment["parentComment"] = parent
         self.comments.append(comment)
         # [decision] as the Comments API: x-restli-id is the comment's id, the URN is in the body.
         return json_response(201, comment, headers=[("x-restli-id", cid)])
 
 
-class LinkedIn(Publishing, Platform):
+class LinkedIn(LinkedInInbox, LinkedInMetrics, Publishing, Platform):
     name = "linkedin"
 
     def setup(self):
@@ -484,6 +500,8 @@ class LinkedIn(Publishing, Platform):
         self.route("GET", r"/rest/videos/([^/]+)", self.get_video)
         self.route("POST", r"/rest/socialActions/([^/]+)/comments", self.create_comment)
         self.route("PUT", r"/dms-uploads/([A-Za-z0-9_-]+)", self.upload)
+        self.setup_metrics()
+        self.setup_inbox()
         self.reset()
 
     def default_user(self):

@@ -8,6 +8,7 @@ import time
 
 from core import Platform, Request, Response, json_response
 from .meta_publish import FacebookPublishing, InstagramPublishing, ThreadsPublishing
+from .threads_inbox import ThreadsInbox
 
 GRAPH_VERSION = "v23.0"  # [decision] WIRE.md pins Graph v23.0; other versions are not routed (404)
 THREADS_VERSION = "v1.0"
@@ -315,7 +316,7 @@ class Instagram(InstagramPublishing, MetaBase):
         return json_response(200, out)
 
 
-class Threads(ThreadsPublishing, MetaBase):
+class Threads(ThreadsInbox, ThreadsPublishing, MetaBase):
     name = "threads"
 
     def setup(self):

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from core import BadRequest, Grant, Platform, Request, Response, json_response
 
+from .pinterest_metrics import PinterestMetrics
 from .pull import fetch, sha256
 
 SCOPES = {
@@ -329,7 +330,7 @@ class Publishing:
         return json_response(201, pin)
 
 
-class Pinterest(Publishing, Platform):
+class Pinterest(PinterestMetrics, Publishing, Platform):
     name = "pinterest"
 
     def setup(self):
@@ -342,6 +343,7 @@ class Pinterest(Publishing, Platform):
         self.route("POST", r"/v5/media", self.register_media)
         self.route("GET", r"/v5/media/([0-9]+)", self.get_media)
         self.route("POST", r"/", self.s3_upload)  # the S3 upload host, mapped onto the emulator
+        self.setup_metrics()
         self.reset()
 
     def default_user(self):
@@ -415,5 +417,4 @@ class Pinterest(Publishing, Platform):
         u = t.user
         return json_response(200, {"account_type": "BUSINESS", "id": u["id"], "profile_image": u["avatar_url"],
                                    "website_url": "", "username": u["username"], "business_name": u["name"],
-                                   "about": "", "board_count": 0, "pin_count": 0, "follower_count": 0,
-                                   "following_count": 0, "monthly_views": 0})
+                                   "about": "", "board_count": 0, **self.account_counts})

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from core import Grant, Platform, Request, Response, json_response
 
 from .pull import fetch, sha256
+from .tiktok_metrics import TikTokMetrics
 
 SCOPES = {"user.info.basic", "user.info.profile", "user.info.stats", "video.publish", "video.upload", "video.list"}
 USER_FIELDS = {"open_id", "union_id", "avatar_url", "avatar_url_100", "avatar_large_url", "display_name",
@@ -374,7 +375,7 @@ def chunk_problem(size: int, chunk: int, count: int) -> str | None:
     return None
 
 
-class TikTok(Publishing, Platform):
+class TikTok(TikTokMetrics, Publishing, Platform):
     name = "tiktok"
 
     def setup(self):
@@ -388,6 +389,7 @@ class TikTok(Publishing, Platform):
         self.route("POST", r"/v2/post/publish/content/init/", self.content_init)
         self.route("POST", r"/v2/post/publish/status/fetch/", self.status_fetch)
         self.route("PUT", r"/video/", self.upload)
+        self.setup_metrics()
         self.reset()
 
     def default_user(self):
@@ -491,7 +493,7 @@ class TikTok(Publishing, Platform):
         bad = [f for f in wanted if f not in USER_FIELDS]
         if bad:
             return api_error(400, "invalid_params", f"Invalid fields: {','.join(bad)}")
-        if "user.info.basic" not in t.scopes:
+        if "user.info.basic" not in t.scopes or (set(wanted) & self.stats_fields and "user.info.stats" not in t.scopes):
             return api_error(401, "scope_not_authorized", "The user did not authorize the scope required.")
         # Note: real TikTok puts `username` under user.info.profile; WIRE.md asks for it with
         # user.info.basic only, so the emulator does not enforce that split.
@@ -499,7 +501,6 @@ class TikTok(Publishing, Platform):
         full = {"open_id": u["id"], "union_id": "union-" + u["id"], "avatar_url": u["avatar_url"],
                 "avatar_url_100": u["avatar_url"], "avatar_large_url": u["avatar_url"], "display_name": u["name"],
                 "bio_description": "", "profile_deep_link": f"https://www.tiktok.com/@{u['username']}",
-                "is_verified": False, "username": u["username"], "follower_count": 0, "following_count": 0,
-                "likes_count": 0, "video_count": 0}
+                "is_verified": False, "username": u["username"], **self.user_stats}
         return json_response(200, {"data": {"user": {f: full[f] for f in wanted}},
                                    "error": {"code": "ok", "message": "", "log_id": log_id()}})

@@ -287,19 +287,24 @@ async fn csv_export_and_overview() {
 }
 
 #[tokio::test]
-async fn a_platform_not_built_says_so_instead_of_zeros() {
+async fn a_channel_whose_numbers_the_platform_does_not_offer_says_so_instead_of_zeros() {
+    // A LinkedIn member profile: LinkedIn gives apps statistics for organization pages only.
     let (s, channel) = connected(Platform::Linkedin).await;
     let r = s.o.analytics_sync(None).await.unwrap();
-    assert_eq!(r[0].outcome, "not_built", "{r:?}");
-    assert!(
-        r[0].message.as_deref().unwrap().contains("LinkedIn"),
-        "{r:?}"
-    );
+    assert_eq!(r[0].outcome, "not_offered", "{r:?}");
+    let msg = r[0].message.as_deref().unwrap();
+    assert!(msg.contains("LinkedIn") && msg.contains("member"), "{r:?}");
+    assert_eq!(r[0].snapshots, 0);
     let ch = s.o.analytics_channels(0, i64::MAX).await.unwrap();
     assert_eq!(ch[0].channel_id, channel);
-    assert_eq!(ch[0].support, "not_built");
-    assert!(ch[0].offered_metrics.is_empty());
     assert_eq!(ch[0].followers, None);
+    assert!(
+        s.emu
+            .requests("GET", "/rest/organizationalEntityShareStatistics")
+            .await
+            .is_empty(),
+        "nothing asked"
+    );
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub mod publish;
 pub mod tokens;
 
 mod registry;
+mod timed;
 mod transport;
 
 // One folder per platform: `auth` (sign-in), `publish`; inbox and metrics join them.

@@ -125,9 +125,11 @@ async fn capabilities_say_what_each_api_offers() {
         other => panic!("{other:?}"),
     }
     assert!(matches!(
-        TiktokPublisher.account_metrics(ctx, &tokens).await,
+        outpost_platforms::x::publish::XPublisher
+            .account_metrics(ctx, &tokens)
+            .await,
         Err(Error::NotBuiltYet {
-            platform: Platform::Tiktok,
+            platform: Platform::X,
             ..
         })
     ));

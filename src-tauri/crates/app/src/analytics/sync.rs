@@ -152,13 +152,16 @@ impl Outpost {
                     .await
                 {
                     tracing::warn!(channel = %c.id, error = %e, "analytics sync failed");
-                    r.outcome = if matches!(
-                        e,
-                        crate::Error::Platform(outpost_platforms::Error::RateLimited { .. })
-                    ) {
-                        "rate_limited"
-                    } else {
-                        "failed"
+                    r.outcome = match e {
+                        crate::Error::Platform(outpost_platforms::Error::RateLimited {
+                            ..
+                        }) => "rate_limited",
+                        // Offered for some channels of the platform only (a LinkedIn member
+                        // profile has no statistics an app may read): said, not a failure.
+                        crate::Error::Platform(outpost_platforms::Error::Unsupported {
+                            ..
+                        }) => "not_offered",
+                        _ => "failed",
                     }
                     .into();
                     r.message = Some(e.to_string());

@@ -31,6 +31,7 @@ const SCOPES: &[&str] = &[
     "w_member_social",
     "w_organization_social",
     "rw_organization_admin",
+    "r_organization_social",
 ];
 /// A self-serve app's scopes: member posting only. LinkedIn refuses any scope of a product the app
 /// lacks (`unauthorized_scope_error`: `Scope "w_organization_social" is not authorized for your

@@ -1,6 +1,8 @@
 //! LinkedIn: sign-in (members and organizations) and posting through the versioned REST API.
 
 pub mod auth;
+mod inbox;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -12,12 +14,12 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Lookup => Support::NotOffered {
             why: "LinkedIn's Posts API takes no idempotency key and has no search by content",
         },
-        Capability::InboxFetch => Support::NotBuiltYet,
-        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxFetch => Support::Available,
+        Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotOffered {
             why: "LinkedIn's API keeps no read state for comments",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

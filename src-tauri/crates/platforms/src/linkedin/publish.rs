@@ -24,7 +24,9 @@ use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 
 use super::auth::LINKEDIN_VERSION;
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -157,6 +159,66 @@ impl Publisher for LinkedinPublisher {
         .await
     }
 
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        super::inbox::SOURCES
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, source, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &[
+            "impressions",
+            "reach",
+            "link_clicks",
+            "likes",
+            "replies",
+            "reposts",
+        ]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
+    }
+
     // `lookup` is the trait's `Ok(None)`: the Posts API has no idempotency key and no search by content, so a
     // post created before a crash cannot be recognised here; the caller has to treat the outcome
     // as unknown rather than publish again.
@@ -237,7 +299,7 @@ fn rest(
         .header("X-Restli-Protocol-Version", "2.0.0"))
 }
 
-async fn rest_json(
+pub(super) async fn rest_json(
     ctx: Ctx<'_>,
     tokens: &TokenSet,
     method: Method,
@@ -434,7 +496,7 @@ async fn wait_available(ctx: Ctx<'_>, tokens: &TokenSet, urn: &str) -> Result<()
 }
 
 /// A URN as a Rest.li 2.0 path key (`:` and other reserved characters percent-encoded).
-fn encode_urn(urn: &str) -> String {
+pub(super) fn encode_urn(urn: &str) -> String {
     url::form_urlencoded::byte_serialize(urn.as_bytes()).collect()
 }
 

@@ -260,6 +260,7 @@ const TH: Family = Family {
         "threads_manage_replies",
         "threads_read_replies",
         "threads_manage_insights",
+        "threads_manage_mentions",
     ],
     revoke_hint: "Threads has no revocation API: remove Outpost in Threads → Settings → Account → Website permissions",
 };

@@ -1,6 +1,7 @@
-//! Pinterest: sign-in and Pins (images, carousels, videos) through API v5.
+//! Pinterest: sign-in and Pins (images, carousels, videos) through API v5; Pin and account analytics.
 
 pub mod auth;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -21,7 +22,7 @@ pub const fn support(capability: Capability) -> Support {
         Capability::InboxMarkRead => Support::NotOffered {
             why: "Pinterest's API v5 gives no access to comments or messages",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

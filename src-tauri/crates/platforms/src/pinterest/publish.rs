@@ -33,7 +33,7 @@ use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 use tokio_util::bytes::Bytes;
 
-use crate::capability::{Capability, Support};
+use crate::capability::{AccountMetrics, Capability, PostMetrics, Support};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -48,7 +48,7 @@ use crate::transport;
 use crate::transport::{Reply, with_progress};
 
 const P: Platform = Platform::Pinterest;
-const API: &str = "https://api.pinterest.com";
+pub(super) const API: &str = "https://api.pinterest.com";
 const MIB: u64 = 1024 * 1024;
 /// Images up to this size are sent inline as base64 [decision]; larger ones need the media host.
 pub const BASE64_MAX: u64 = 10 * MIB;
@@ -277,6 +277,27 @@ impl Publisher for PinterestPublisher {
             thread: vec![id.clone()],
             id,
         })
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["impressions", "saves", "link_clicks"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "following", "posts", "impressions"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     // `lookup` is the trait's `Ok(None)`: Pins take no idempotency key and nothing Outpost chooses is searchable,

@@ -19,7 +19,9 @@
 use async_trait::async_trait;
 use outpost_net::reqwest::Method;
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::Result;
 use crate::limits::rejected_by_rules;
 use crate::meta::graph::{
@@ -34,11 +36,11 @@ use crate::publish::{
 use crate::tokens::TokenSet;
 
 const P: Platform = Platform::Threads;
-const GRAPH: Graph = Graph {
+pub(super) const GRAPH: Graph = Graph {
     platform: P,
     base: "https://graph.threads.net/v1.0",
 };
-const CONTAINERS: Containers = Containers {
+pub(super) const CONTAINERS: Containers = Containers {
     graph: GRAPH,
     state_field: "status",
     error_field: "error_message",
@@ -159,13 +161,66 @@ impl Publisher for ThreadsPublisher {
         Ok(Published { url, thread, id })
     }
 
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        super::inbox::SOURCES
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, source, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["views", "likes", "replies", "reposts", "quotes"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "profile_views"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
+    }
+
     // `lookup` is the trait's `Ok(None)`: Threads has no client key on a post and no search by one; a crash
     // between `threads_publish` and recording its answer leaves an unknown outcome.
 }
 
 /// One part's container (a carousel's items first), `FINISHED`.
 #[allow(clippy::too_many_arguments)]
-async fn container(
+pub(super) async fn container(
     ctx: Ctx<'_>,
     tokens: &TokenSet,
     user: &str,

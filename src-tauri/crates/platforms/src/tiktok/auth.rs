@@ -18,7 +18,13 @@ const TOKEN: &str = "https://open.tiktokapis.com/v2/oauth/token/";
 const REVOKE: &str = "https://open.tiktokapis.com/v2/oauth/revoke/";
 const ME: &str =
     "https://open.tiktokapis.com/v2/user/info/?fields=open_id,avatar_url,display_name,username";
-const SCOPES: &[&str] = &["user.info.basic", "video.publish", "video.upload"];
+const SCOPES: &[&str] = &[
+    "user.info.basic",
+    "video.publish",
+    "video.upload",
+    "video.list",
+    "user.info.stats",
+];
 
 #[derive(Debug)]
 pub struct Tiktok;

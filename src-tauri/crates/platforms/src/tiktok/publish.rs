@@ -35,7 +35,7 @@ use outpost_net::reqwest::{self, Method};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::capability::{Capability, Support};
+use crate::capability::{AccountMetrics, Capability, PostMetrics, Support};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -50,7 +50,7 @@ use crate::transport;
 use crate::transport::Reply;
 
 const P: Platform = Platform::Tiktok;
-const API: &str = "https://open.tiktokapis.com";
+pub(super) const API: &str = "https://open.tiktokapis.com";
 const MIB: u64 = 1024 * 1024;
 /// Smallest chunk (every chunk but a whole small video): 5 MB.
 pub const MIN_CHUNK: u64 = 5 * MIB;
@@ -380,6 +380,27 @@ impl Publisher for TiktokPublisher {
             thread: vec![id.clone()],
             id,
         })
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["views", "likes", "replies", "reposts"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "following", "posts"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     // `lookup` is the trait's `Ok(None)`: TikTok has no idempotency key and no way to find a post by anything
