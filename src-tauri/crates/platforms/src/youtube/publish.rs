@@ -34,7 +34,9 @@ use async_trait::async_trait;
 use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -93,6 +95,49 @@ impl Publisher for YoutubePublisher {
 
     fn support(&self, capability: Capability) -> Support {
         super::support(capability)
+    }
+
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        &["comments"]
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        _source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, since).await
+    }
+
+    async fn reply(&self, ctx: Ctx<'_>, tokens: &TokenSet, reply: &InboxReplyTo) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["views", "likes", "replies", "reposts", "watch_minutes", "avg_view_seconds"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "posts"]
+    }
+
+    async fn post_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
@@ -550,7 +595,7 @@ async fn set_thumbnail(
 }
 
 /// Google's error body, with YouTube's reasons: `quotaExceeded` (403) waits for the daily reset.
-fn google_error(r: &Reply) -> Error {
+pub(super) fn google_error(r: &Reply) -> Error {
     let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
     let reason = v["error"]["errors"][0]["reason"]
         .as_str()
