@@ -65,7 +65,7 @@ class YouTubeInbox:
         self.analytics: dict[str, dict] = {}  # video id -> metric -> number
         self.channel_stats = {"subscribers": 0, "hidden": False, "videos": 0, "views": 0}
         self.daily_quota: int | None = None  # units allowed before 403 quotaExceeded
-        self.quota.update({k: 0 for k in COST})
+        # units per method join `self.quota` (videos.list, …) as they are spent
 
     def admin_routes(self) -> dict:
         routes = super().admin_routes()

@@ -74,11 +74,18 @@ async fn comments_sync_incrementally_grouped_by_video_without_duplicates() {
     }));
 
     // Again: nothing new, and the read stopped at the stored mark (one page).
-    let before = s.emu.requests("GET", "/youtube/v3/commentThreads").await.len();
+    let before = s
+        .emu
+        .requests("GET", "/youtube/v3/commentThreads")
+        .await
+        .len();
     let again = o.inbox_sync(Some(&channel)).await.unwrap();
     assert_eq!(again[0].new_items, 0, "{again:?}");
     assert_eq!(
-        s.emu.requests("GET", "/youtube/v3/commentThreads").await.len(),
+        s.emu
+            .requests("GET", "/youtube/v3/commentThreads")
+            .await
+            .len(),
         before + 1
     );
     comment(&s, json!({"video": v2, "text": "later"})).await;
@@ -126,7 +133,10 @@ async fn a_reply_is_sent_once_found_after_a_lost_answer_and_the_quota_is_counted
         .await;
     let r = o.inbox_reply(&item, "With a phone!").await.unwrap();
     assert_eq!(r.state, "sent", "{r:?}");
-    assert_eq!(s.emu.requests("POST", "/youtube/v3/comments").await.len(), 1);
+    assert_eq!(
+        s.emu.requests("POST", "/youtube/v3/comments").await.len(),
+        1
+    );
     let threads = s.emu.admin_get("yt-comments").await;
     let replies = threads[0]["replies"].as_array().unwrap();
     assert_eq!(replies.len(), 1);
@@ -170,11 +180,11 @@ async fn a_reply_is_sent_once_found_after_a_lost_answer_and_the_quota_is_counted
         .find(|i| i.text == "another")
         .unwrap();
     let err = o.inbox_reply(&newest.id, "thanks").await.unwrap_err();
-    assert!(
-        err.to_string().contains("quota would be exceeded"),
-        "{err}"
+    assert!(err.to_string().contains("quota would be exceeded"), "{err}");
+    assert_eq!(
+        s.emu.requests("POST", "/youtube/v3/comments").await.len(),
+        1
     );
-    assert_eq!(s.emu.requests("POST", "/youtube/v3/comments").await.len(), 1);
 }
 
 #[tokio::test]
@@ -206,6 +216,15 @@ async fn a_published_videos_counters_and_watch_time_are_snapshotted_and_a_deleti
     let job = detail.targets[0].job.as_ref().unwrap();
     assert_eq!(job.state, "published", "{detail:?}");
     let vid = job.platform_post_id.clone().unwrap();
+    let count =
+        outpost_store::settings::get(o.store().pool(), "quota.youtube.UCoutpostTester0000000001")
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        count["units"], 1_600,
+        "an upload costs 1,600 units: {count}"
+    );
 
     s.emu
         .admin(
@@ -239,7 +258,11 @@ async fn a_published_videos_counters_and_watch_time_are_snapshotted_and_a_deleti
             .collect()
     };
     assert_eq!(series("views"), vec![100.0, 250.0], "{h:?}");
-    assert_eq!(series("watch_minutes"), vec![75.0], "Analytics had no row at first: {h:?}");
+    assert_eq!(
+        series("watch_minutes"),
+        vec![75.0],
+        "Analytics had no row at first: {h:?}"
+    );
     assert_eq!(series("avg_view_seconds"), vec![31.0]);
     assert_eq!(series("reposts"), vec![2.0]);
     let ch = o.analytics_channels(0, i64::MAX).await.unwrap();

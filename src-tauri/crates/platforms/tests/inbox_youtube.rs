@@ -152,7 +152,11 @@ async fn comment_threads_are_read_down_to_the_cursor_grouped_by_video() {
         .iter()
         .filter(|i| i.kind == InboxKind::Reply)
         .collect();
-    assert_eq!(replies.len(), 7, "the replies beyond the 5 a thread carries are read too");
+    assert_eq!(
+        replies.len(),
+        7,
+        "the replies beyond the 5 a thread carries are read too"
+    );
     assert!(
         replies
             .iter()
@@ -170,12 +174,13 @@ async fn comment_threads_are_read_down_to_the_cursor_grouped_by_video() {
         .inbox(y.ctx(), &y.tokens, "comments", Some(&cursor))
         .await
         .unwrap();
-    assert!(again.items.is_empty() && again.cursor.is_none(), "{again:?}");
+    assert!(
+        again.items.is_empty() && again.cursor.is_none(),
+        "{again:?}"
+    );
 
     // A new comment: only it.
-    let c = y
-        .comment(json!({"video": v2, "text": "new one"}))
-        .await;
+    let c = y.comment(json!({"video": v2, "text": "new one"})).await;
     let third = YoutubePublisher
         .inbox(y.ctx(), &y.tokens, "comments", Some(&cursor))
         .await
@@ -215,10 +220,19 @@ async fn a_backlog_longer_than_one_read_continues_from_the_kept_page() {
         .inbox(y.ctx(), &y.tokens, "comments", Some(&c1))
         .await
         .unwrap();
-    let mut seen: Vec<String> = p1.items.iter().chain(&p2.items).map(|i| i.text.clone()).collect();
+    let mut seen: Vec<String> = p1
+        .items
+        .iter()
+        .chain(&p2.items)
+        .map(|i| i.text.clone())
+        .collect();
     seen.sort();
     seen.dedup();
-    assert_eq!(seen.len(), n as usize, "every thread of the backlog was read once at least");
+    assert_eq!(
+        seen.len(),
+        n as usize,
+        "every thread of the backlog was read once at least"
+    );
     let c2 = p2.cursor.unwrap();
     assert!(!c2.0.contains("\"next\""), "{c2:?}");
     let p3 = YoutubePublisher
@@ -328,7 +342,8 @@ async fn a_reply_goes_to_the_thread_once_and_is_found_after_a_lost_answer() {
     );
 
     // A deleted comment: a clear refusal.
-    y.e.admin("yt-delete-comment", json!({"id": id(&top)})).await;
+    y.e.admin("yt-delete-comment", json!({"id": id(&top)}))
+        .await;
     let err = YoutubePublisher
         .reply(y.ctx(), &y.tokens, &answer(&id(&top), "late"))
         .await
@@ -342,7 +357,10 @@ async fn a_reply_goes_to_the_thread_once_and_is_found_after_a_lost_answer() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("10000"), "{err}");
-    assert_eq!(y.e.requests("POST", "/youtube/v3/comments").await.len(), before);
+    assert_eq!(
+        y.e.requests("POST", "/youtube/v3/comments").await.len(),
+        before
+    );
 }
 
 #[tokio::test]
@@ -361,7 +379,11 @@ async fn the_daily_quota_is_refused_before_sending_and_googles_quota_error_waits
     let msg = err.to_string();
     assert!(msg.contains("quota would be exceeded"), "{msg}");
     assert!(msg.contains("9951 of 10000"), "{msg}");
-    assert!(y.e.requests("POST", "/youtube/v3/comments").await.is_empty());
+    assert!(
+        y.e.requests("POST", "/youtube/v3/comments")
+            .await
+            .is_empty()
+    );
     // Reading (1 unit) still fits.
     YoutubePublisher
         .inbox(y.ctx(), &y.tokens, "comments", None)
@@ -408,18 +430,22 @@ async fn counters_from_statistics_and_analytics_a_deleted_video_and_hidden_count
         .post_metrics(y.ctx(), &y.tokens, &post)
         .await
         .unwrap();
+    assert_eq!((m.views, m.likes, m.replies), (Some(120), Some(9), Some(4)));
     assert_eq!(
-        (m.views, m.likes, m.replies),
-        (Some(120), Some(9), Some(4))
+        (m.watch_minutes, m.avg_view_seconds, m.reposts),
+        (None, None, None),
+        "no analytics yet"
     );
-    assert_eq!((m.watch_minutes, m.avg_view_seconds, m.reposts), (None, None, None), "no analytics yet");
     y.e.admin(
         "yt-analytics",
         json!({"video": v, "estimatedMinutesWatched": 300, "averageViewDuration": 42, "views": 100, "likes": 8, "shares": 5}),
     )
     .await;
-    y.e.admin("yt-video-stats", json!({"id": v, "views": 150, "likes_hidden": true}))
-        .await;
+    y.e.admin(
+        "yt-video-stats",
+        json!({"id": v, "views": 150, "likes_hidden": true}),
+    )
+    .await;
     let m = YoutubePublisher
         .post_metrics(y.ctx(), &y.tokens, &post)
         .await
@@ -438,8 +464,11 @@ async fn counters_from_statistics_and_analytics_a_deleted_video_and_hidden_count
         "estimatedMinutesWatched,averageViewDuration,views,likes,shares"
     );
 
-    y.e.admin("yt-channel-stats", json!({"subscribers": 1234, "videos": 7}))
-        .await;
+    y.e.admin(
+        "yt-channel-stats",
+        json!({"subscribers": 1234, "videos": 7}),
+    )
+    .await;
     let a = YoutubePublisher
         .account_metrics(y.ctx(), &y.tokens)
         .await

@@ -82,15 +82,14 @@ fn get(ctx: Ctx<'_>, url: &str, query: &[(&str, &str)]) -> Result<url::Url> {
 }
 
 /// A GET of the Data API after its units are counted; Google's error shape read on refusal.
-async fn list(
-    ctx: Ctx<'_>,
-    tokens: &TokenSet,
-    url: url::Url,
-    what: &str,
-) -> Result<(u16, Value)> {
+async fn list(ctx: Ctx<'_>, tokens: &TokenSet, url: url::Url, what: &str) -> Result<(u16, Value)> {
     quota::spend(ctx, tokens, LIST, what).await?;
-    let r = transport::send(ctx.http, P, transport::bearer(ctx.http, Method::GET, url, tokens))
-        .await?;
+    let r = transport::send(
+        ctx.http,
+        P,
+        transport::bearer(ctx.http, Method::GET, url, tokens),
+    )
+    .await?;
     if r.status == 404 {
         return Ok((404, Value::Null));
     }
@@ -333,7 +332,11 @@ pub(super) async fn fetch(
             group.extend(comment(&r, InboxKind::Reply, &channel)?);
         }
         for mut item in group {
-            item.subject = item.in_reply_to.as_ref().and_then(|v| names.get(v)).cloned();
+            item.subject = item
+                .in_reply_to
+                .as_ref()
+                .and_then(|v| names.get(v))
+                .cloned();
             out.push(item);
         }
     }
@@ -469,10 +472,7 @@ mod tests {
             next: None,
             until: None,
         };
-        assert_eq!(
-            Cursor::parse(Some(&c.to_inbox())).unwrap(),
-            Some(c.clone())
-        );
+        assert_eq!(Cursor::parse(Some(&c.to_inbox())).unwrap(), Some(c.clone()));
         assert!(Cursor::parse(Some(&InboxCursor("garbage".into()))).is_err());
     }
 }

@@ -49,8 +49,12 @@ fn count(v: Option<&Value>) -> Option<u64> {
 }
 
 async fn get_json(ctx: Ctx<'_>, tokens: &TokenSet, url: url::Url) -> Result<Value> {
-    let r = transport::send(ctx.http, P, transport::bearer(ctx.http, Method::GET, url, tokens))
-        .await?;
+    let r = transport::send(
+        ctx.http,
+        P,
+        transport::bearer(ctx.http, Method::GET, url, tokens),
+    )
+    .await?;
     if !r.ok() {
         return Err(google_error(&r));
     }
@@ -89,20 +93,23 @@ pub(super) async fn post(ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> R
         views: Some(views),
         likes: count(s.get("likeCount")),
         replies: count(s.get("commentCount")),
-        watch_minutes: report.as_ref().and_then(|r| r.0),
-        avg_view_seconds: report.as_ref().and_then(|r| r.1),
-        reposts: report.as_ref().and_then(|r| r.2),
+        watch_minutes: report.and_then(|r| r.minutes),
+        avg_view_seconds: report.and_then(|r| r.avg_seconds),
+        reposts: report.and_then(|r| r.shares),
         ..PostMetrics::default()
     })
 }
 
-/// `(watch minutes, average view seconds, shares)` of one video from the Analytics API; `None`
-/// when the report has no row for it yet.
-async fn analytics(
-    ctx: Ctx<'_>,
-    tokens: &TokenSet,
-    video: &str,
-) -> Result<Option<(Option<u64>, Option<u64>, Option<u64>)>> {
+/// One video's figures from the Analytics API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Watched {
+    minutes: Option<u64>,
+    avg_seconds: Option<u64>,
+    shares: Option<u64>,
+}
+
+/// One video's Analytics figures; `None` when the report has no row for it yet.
+async fn analytics(ctx: Ctx<'_>, tokens: &TokenSet, video: &str) -> Result<Option<Watched>> {
     let today = super::quota::quota_day(transport::now_s());
     let mut url = ctx.endpoints.url(P, REPORTS)?;
     url.query_pairs_mut()
@@ -112,11 +119,17 @@ async fn analytics(
         .append_pair("metrics", ANALYTICS)
         .append_pair("dimensions", "video")
         .append_pair("filters", &format!("video=={video}"));
-    let r = transport::send(ctx.http, P, transport::bearer(ctx.http, Method::GET, url, tokens))
-        .await?;
-    let reason = serde_json::from_slice::<Value>(&r.body)
-        .ok()
-        .and_then(|v| v.pointer("/error/errors/0/reason")?.as_str().map(str::to_string));
+    let r = transport::send(
+        ctx.http,
+        P,
+        transport::bearer(ctx.http, Method::GET, url, tokens),
+    )
+    .await?;
+    let reason = serde_json::from_slice::<Value>(&r.body).ok().and_then(|v| {
+        v.pointer("/error/errors/0/reason")?
+            .as_str()
+            .map(str::to_string)
+    });
     if r.status == 403 && reason.as_deref() == Some("insufficientPermissions") {
         {
             return Err(Error::NeedsReauth {
@@ -135,10 +148,7 @@ async fn analytics(
 }
 
 /// Reads a `youtubeAnalytics#resultTable`: `columnHeaders` name each column of `rows`.
-fn report_row(
-    v: &Value,
-    video: &str,
-) -> Result<Option<(Option<u64>, Option<u64>, Option<u64>)>> {
+fn report_row(v: &Value, video: &str) -> Result<Option<Watched>> {
     let headers = v
         .get("columnHeaders")
         .and_then(Value::as_array)
@@ -159,14 +169,17 @@ fn report_row(
         return Ok(None);
     };
     if row.len() != headers.len() {
-        return Err(transport::invalid(P, "a report row does not match its columns"));
+        return Err(transport::invalid(
+            P,
+            "a report row does not match its columns",
+        ));
     }
     let get = |name: &str| col(name).and_then(|i| count(row.get(i)));
-    Ok(Some((
-        get("estimatedMinutesWatched"),
-        get("averageViewDuration"),
-        get("shares"),
-    )))
+    Ok(Some(Watched {
+        minutes: get("estimatedMinutesWatched"),
+        avg_seconds: get("averageViewDuration"),
+        shares: get("shares"),
+    }))
 }
 
 pub(super) async fn account(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
@@ -212,11 +225,16 @@ mod tests {
             "rows": [["abc", 3, 120, 45]]});
         assert_eq!(
             report_row(&v, "abc").ok().flatten(),
-            Some((Some(120), Some(45), Some(3)))
+            Some(Watched {
+                minutes: Some(120),
+                avg_seconds: Some(45),
+                shares: Some(3)
+            })
         );
         let empty = json!({"columnHeaders": [{"name": "video"}]});
         assert!(matches!(report_row(&empty, "abc"), Ok(None)));
-        let short = json!({"columnHeaders": [{"name": "video"}, {"name": "shares"}], "rows": [["abc"]]});
+        let short =
+            json!({"columnHeaders": [{"name": "video"}, {"name": "shares"}], "rows": [["abc"]]});
         assert!(report_row(&short, "abc").is_err());
         assert!(report_row(&json!({}), "abc").is_err());
     }

@@ -111,7 +111,12 @@ impl Publisher for YoutubePublisher {
         super::inbox::fetch(ctx, tokens, since).await
     }
 
-    async fn reply(&self, ctx: Ctx<'_>, tokens: &TokenSet, reply: &InboxReplyTo) -> Result<Published> {
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
         super::inbox::reply(ctx, tokens, reply).await
     }
 
@@ -125,14 +130,26 @@ impl Publisher for YoutubePublisher {
     }
 
     fn offered_post_metrics(&self) -> &'static [&'static str] {
-        &["views", "likes", "replies", "reposts", "watch_minutes", "avg_view_seconds"]
+        &[
+            "views",
+            "likes",
+            "replies",
+            "reposts",
+            "watch_minutes",
+            "avg_view_seconds",
+        ]
     }
 
     fn offered_account_metrics(&self) -> &'static [&'static str] {
         &["followers", "posts"]
     }
 
-    async fn post_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet, post: &Published) -> Result<PostMetrics> {
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
         super::metrics::post(ctx, tokens, post).await
     }
 
@@ -225,6 +242,12 @@ impl Publisher for YoutubePublisher {
         let total_all = video.bytes + thumb.map_or(0, |t| t.bytes);
         progress(0, total_all);
 
+        super::quota::record(
+            ctx,
+            tokens,
+            super::quota::UPLOAD + thumb.map_or(0, |_| super::quota::INSERT),
+        )
+        .await;
         let session = start_session(ctx, tokens, post, video).await?;
         let resource = upload(ctx, tokens, &session, video, total_all, progress).await?;
         let id = transport::str_field(P, &resource, "id")?;
@@ -268,6 +291,7 @@ impl Publisher for YoutubePublisher {
             ));
         }
         let id = scheduled.id.as_str();
+        super::quota::record(ctx, tokens, super::quota::LIST + super::quota::INSERT).await;
         let Some(mut status) = video_status(ctx, tokens, id).await? else {
             return Err(video_gone());
         };
@@ -308,6 +332,7 @@ impl Publisher for YoutubePublisher {
         scheduled: &Published,
     ) -> Result<()> {
         let id = scheduled.id.as_str();
+        super::quota::record(ctx, tokens, super::quota::LIST + super::quota::INSERT).await;
         let Some(status) = video_status(ctx, tokens, id).await? else {
             return Ok(());
         };

@@ -4,7 +4,9 @@
 //! day's budget is refused before anything is sent, with the count and the reset time. The API's
 //! own `403 quotaExceeded` (the project's budget is shared by every user of the same app) is
 //! [`Error::RateLimited`] until the next Pacific midnight ([`super::publish`]'s error reading).
-//! The YouTube Analytics API has its own quota and is not counted here.
+//! Publishing (`videos.insert` 1,600 units, moving or cancelling a scheduled video 51) is counted
+//! too, but left to YouTube's own refusal. The YouTube Analytics API has its own quota and is not
+//! counted here.
 
 use crate::error::{Error, Result};
 use crate::platform::Platform;
@@ -19,8 +21,10 @@ const P: Platform = Platform::Youtube;
 pub const DAILY_UNITS: u64 = 10_000;
 /// `commentThreads.list`, `comments.list`, `videos.list`, `channels.list`.
 pub const LIST: u64 = 1;
-/// `comments.insert`.
+/// `comments.insert`, `videos.update`, `videos.delete`, `thumbnails.set`.
 pub const INSERT: u64 = 50;
+/// `videos.insert`.
+pub const UPLOAD: u64 = 1_600;
 
 /// The Pacific date (`YYYY-MM-DD`) whose budget a call at `now` (unix s) spends.
 pub fn quota_day(now: i64) -> String {
@@ -59,6 +63,15 @@ pub(super) async fn spend(ctx: Ctx<'_>, tokens: &TokenSet, units: u64, what: &st
     }
     ledger.spend(P, channel, &day, units).await;
     Ok(())
+}
+
+/// Counts `units` already committed to (publishing keeps YouTube's own refusal as its limit:
+/// a post is not failed by Outpost's count, only the inbox and metrics reads are).
+pub(super) async fn record(ctx: Ctx<'_>, tokens: &TokenSet, units: u64) {
+    if let (Some(ledger), Some(channel)) = (ctx.quota, channel_of(tokens)) {
+        let day = quota_day(transport::now_s());
+        ledger.spend(P, channel, &day, units).await;
+    }
 }
 
 #[cfg(test)]
