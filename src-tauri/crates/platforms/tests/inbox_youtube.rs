@@ -531,3 +531,27 @@ async fn without_the_analytics_scope_the_channel_must_reconnect() {
     assert!(err.needs_reauth(), "{err:?}");
     assert!(err.to_string().contains("yt-analytics.readonly"), "{err}");
 }
+
+#[tokio::test]
+async fn a_missing_comment_scope_or_a_revoked_grant_asks_to_reconnect() {
+    let y = Yt::start(&["https://www.googleapis.com/auth/youtube.upload"]).await;
+    let err = YoutubePublisher
+        .inbox(y.ctx(), &y.tokens, "comments", None)
+        .await
+        .unwrap_err();
+    assert!(err.needs_reauth(), "{err:?}");
+    assert!(err.to_string().contains("youtube.force-ssl"), "{err}");
+    let err = YoutubePublisher
+        .reply(y.ctx(), &y.tokens, &answer("Ugz1", "hi"))
+        .await
+        .unwrap_err();
+    assert!(err.needs_reauth(), "{err:?}");
+
+    let full = Yt::start(&FULL).await;
+    full.e.admin("revoke-all", json!({})).await;
+    let err = YoutubePublisher
+        .inbox(full.ctx(), &full.tokens, "comments", None)
+        .await
+        .unwrap_err();
+    assert!(err.needs_reauth(), "{err:?}");
+}

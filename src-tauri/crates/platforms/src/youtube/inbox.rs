@@ -25,7 +25,11 @@ use outpost_net::reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::publish::google_error;
+use super::publish::{google_error, scope_missing};
+
+/// What a grant without `youtube.force-ssl` is told.
+const NEEDS_COMMENTS: &str =
+    "YouTube comment access was not granted (scope youtube.force-ssl); reconnect the channel";
 use super::quota::{self, INSERT, LIST};
 use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPage, InboxReplyTo};
 use crate::error::{Error, Result};
@@ -92,6 +96,9 @@ async fn list(ctx: Ctx<'_>, tokens: &TokenSet, url: url::Url, what: &str) -> Res
     .await?;
     if r.status == 404 {
         return Ok((404, Value::Null));
+    }
+    if let Some(e) = scope_missing(&r, NEEDS_COMMENTS) {
+        return Err(e);
     }
     if !r.ok() {
         return Err(google_error(&r));
@@ -396,6 +403,9 @@ pub(super) async fn reply(ctx: Ctx<'_>, tokens: &TokenSet, r: &InboxReplyTo) -> 
             status: Some(404),
             reason: "the comment you are answering was deleted (or its video was)".into(),
         });
+    }
+    if let Some(e) = scope_missing(&reply, NEEDS_COMMENTS) {
+        return Err(e);
     }
     if !reply.ok() {
         return Err(google_error(&reply));

@@ -21,7 +21,7 @@
 use outpost_net::reqwest::Method;
 use serde_json::Value;
 
-use super::publish::google_error;
+use super::publish::{google_error, scope_missing};
 use super::quota::{self, LIST};
 use crate::capability::{AccountMetrics, PostMetrics};
 use crate::error::{Error, Result};
@@ -125,20 +125,12 @@ async fn analytics(ctx: Ctx<'_>, tokens: &TokenSet, video: &str) -> Result<Optio
         transport::bearer(ctx.http, Method::GET, url, tokens),
     )
     .await?;
-    let reason = serde_json::from_slice::<Value>(&r.body).ok().and_then(|v| {
-        v.pointer("/error/errors/0/reason")?
-            .as_str()
-            .map(str::to_string)
-    });
-    if r.status == 403 && reason.as_deref() == Some("insufficientPermissions") {
-        {
-            return Err(Error::NeedsReauth {
-                platform: P,
-                reason: "YouTube Analytics access was not granted (scope yt-analytics.readonly); \
-                         reconnect the channel to read watch time"
-                    .into(),
-            });
-        }
+    if let Some(e) = scope_missing(
+        &r,
+        "YouTube Analytics access was not granted (scope yt-analytics.readonly); reconnect the \
+         channel to read watch time",
+    ) {
+        return Err(e);
     }
     if !r.ok() {
         return Err(google_error(&r));

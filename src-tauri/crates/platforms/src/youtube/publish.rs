@@ -640,6 +640,18 @@ pub(super) fn google_error(r: &Reply) -> Error {
     transport::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
 }
 
+/// A `403 insufficientPermissions`: the grant lacks the scope a call needs, which only signing in
+/// again can add (`what` says which, for the user).
+pub(super) fn scope_missing(r: &Reply, what: &str) -> Option<Error> {
+    let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+    (r.status == 403 && v["error"]["errors"][0]["reason"] == "insufficientPermissions").then(|| {
+        Error::NeedsReauth {
+            platform: P,
+            reason: what.to_string(),
+        }
+    })
+}
+
 /// The next daily quota reset: midnight in America/Los_Angeles (daylight saving included).
 pub fn next_pacific_midnight(now: i64) -> i64 {
     use chrono::{Days, TimeZone};
