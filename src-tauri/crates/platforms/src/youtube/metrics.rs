@@ -24,7 +24,7 @@ use serde_json::Value;
 use super::publish::{google_error, scope_missing};
 use super::quota::{self, LIST};
 use crate::capability::{AccountMetrics, PostMetrics};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::platform::Platform;
 use crate::post::Published;
 use crate::providers::Ctx;
