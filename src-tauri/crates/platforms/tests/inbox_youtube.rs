@@ -216,33 +216,50 @@ async fn a_backlog_longer_than_one_read_continues_from_the_kept_page() {
     assert!(c1.0.contains("\"next\""), "{c1:?}");
     // Meanwhile one more arrives: it is newer than the kept mark and read after the backlog.
     let late = y.comment(json!({"video": v, "text": "late"})).await;
-    let p2 = YoutubePublisher
-        .inbox(y.ctx(), &y.tokens, "comments", Some(&c1))
-        .await
-        .unwrap();
-    let mut seen: Vec<String> = p1
-        .items
-        .iter()
-        .chain(&p2.items)
-        .map(|i| i.text.clone())
-        .collect();
+    // And the kept page token has expired: the read starts again from the newest thread.
+    y.e.admin(
+        "fail",
+        json!({"path": "/youtube/v3/commentThreads", "status": 400, "content_type": "application/json",
+               "body": "{\"error\": {\"code\": 400, \"message\": \"The request specifies an invalid page token.\", \"errors\": [{\"reason\": \"invalidPageToken\", \"domain\": \"youtube.parameter\"}]}}"}),
+    )
+    .await;
+    // The backlog is read to its end (the restart costs one more read), nothing skipped.
+    let mut seen: Vec<String> = p1.items.iter().map(|i| i.text.clone()).collect();
+    let mut cursor = c1;
+    for _ in 0..3 {
+        let p = YoutubePublisher
+            .inbox(y.ctx(), &y.tokens, "comments", Some(&cursor))
+            .await
+            .unwrap();
+        seen.extend(p.items.iter().map(|i| i.text.clone()));
+        cursor = p.cursor.unwrap();
+        if !cursor.0.contains("\"next\"") {
+            break;
+        }
+    }
+    assert!(!cursor.0.contains("\"next\""), "{cursor:?}");
     seen.sort();
     seen.dedup();
     assert_eq!(
         seen.len(),
-        n as usize,
-        "every thread of the backlog was read once at least"
+        n as usize + 1,
+        "every thread of the backlog and the late one were read"
     );
-    let c2 = p2.cursor.unwrap();
-    assert!(!c2.0.contains("\"next\""), "{c2:?}");
-    let p3 = YoutubePublisher
-        .inbox(y.ctx(), &y.tokens, "comments", Some(&c2))
+    // From now on a read stops at the newest thread stored before the backlog was done; the late
+    // one is above it and read once more (the store skips it), then nothing.
+    let p = YoutubePublisher
+        .inbox(y.ctx(), &y.tokens, "comments", Some(&cursor))
         .await
         .unwrap();
     assert_eq!(
-        p3.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
+        p.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(),
         vec![id(&late)]
     );
+    let p = YoutubePublisher
+        .inbox(y.ctx(), &y.tokens, "comments", Some(&p.cursor.unwrap()))
+        .await
+        .unwrap();
+    assert!(p.items.is_empty() && p.cursor.is_none(), "{p:?}");
 }
 
 #[tokio::test]

@@ -5,7 +5,8 @@
 //!   (1 unit a page), newest thread first. The API has no "since": pages are read until the
 //!   thread the cursor names (the newest top-level comment stored: its `publishedAt` and id), at
 //!   most [`PAGES_PER_READ`] pages a read; a longer backlog is continued on the next read from the
-//!   page token kept in the cursor, down to the same mark, so nothing between is skipped.
+//!   page token kept in the cursor, down to the same mark, so nothing between is skipped (a kept
+//!   token YouTube refuses restarts that read from the newest thread).
 //!   `order=time` sorts threads by when they were started: a reply added later to a thread older
 //!   than the cursor is not read again.
 //! - A thread's replies come with it (up to 5); a thread with more (`totalReplyCount`) has them
@@ -284,7 +285,14 @@ pub(super) async fn fetch(
             q.push(("pageToken", t));
         }
         let url = get(ctx, THREADS, &q)?;
-        let (status, v) = list(ctx, tokens, url, "reading comments").await?;
+        let (status, v) = match list(ctx, tokens, url, "reading comments").await {
+            // A kept page token YouTube no longer accepts: the backlog is read again from the
+            // newest thread down to the same mark (what is stored already is skipped).
+            Err(Error::Rejected {
+                status: Some(400), ..
+            }) if token.take().is_some() => continue,
+            r => r?,
+        };
         if status == 404 {
             return Err(Error::refused(
                 P,
