@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 
 from core import Grant, Platform, Request, Response, json_response
 
+from .youtube_inbox import YouTubeInbox
+
 YT = "https://www.googleapis.com/auth/"
 SCOPES = {YT + s for s in ("youtube", "youtube.upload", "youtube.readonly", "youtube.force-ssl",
                            "youtubepartner", "yt-analytics.readonly", "userinfo.profile", "userinfo.email")}
@@ -491,7 +493,7 @@ class Publishing:
                                    "items": [{"default": {"url": url, "width": 120, "height": 90}}]})
 
 
-class YouTube(Publishing, Platform):
+class YouTube(YouTubeInbox, Publishing, Platform):
     name = "youtube"
 
     def setup(self):
@@ -506,6 +508,7 @@ class YouTube(Publishing, Platform):
         self.route("GET", r"/youtube/v3/videos", self.videos_list)
         self.route("PUT", r"/youtube/v3/videos", self.videos_update)
         self.route("DELETE", r"/youtube/v3/videos", self.videos_delete)
+        self.inbox_routes()  # comments, statistics, YouTube Analytics (youtube_inbox.py)
         self.reset()
 
     def default_user(self):
@@ -638,5 +641,10 @@ class YouTube(Publishing, Platform):
             item["snippet"] = {"title": u["name"], "description": "", "customUrl": "@" + u["username"],
                                "publishedAt": "2020-01-01T00:00:00Z", "thumbnails": thumbs,
                                "localized": {"title": u["name"], "description": ""}}
+        if "statistics" in parts:
+            err = self._spend("channels.list")
+            if err:
+                return err
+            item["statistics"] = self.channel_statistics()
         return json_response(200, {"kind": "youtube#channelListResponse", "etag": secrets.token_urlsafe(12),
                                    "pageInfo": {"totalResults": 1, "resultsPerPage": 5}, "items": [item]})

@@ -175,6 +175,7 @@ async fn main() {
         app: &app,
         media_host: None,
         parts: None,
+        quota: None,
     };
     let published = YoutubePublisher
         .publish(ctx, &tokens, &post, &|_, _| {})

@@ -20,6 +20,7 @@ pub mod platform;
 pub mod post;
 pub mod providers;
 pub mod publish;
+pub mod quota;
 pub mod tokens;
 
 mod registry;

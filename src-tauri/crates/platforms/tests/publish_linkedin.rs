@@ -483,6 +483,7 @@ async fn a_failed_comment_leaves_the_post_recorded_and_publishing_again_sends_on
     let (h, ep, app) = (http(), e.endpoints(), no_app());
     let c = outpost_platforms::Ctx {
         parts: Some(&log),
+        quota: None,
         ..ctx(&h, &ep, &app)
     };
     let post = with_comment("Live anyway", "lost");

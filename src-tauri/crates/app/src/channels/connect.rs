@@ -84,6 +84,7 @@ impl Outpost {
             app,
             media_host: None,
             parts: None,
+            quota: None,
         }
     }
 

@@ -6,6 +6,7 @@ mod apps;
 mod browser;
 mod connect;
 mod publish;
+mod quota;
 mod revoke;
 mod tokens;
 pub mod types;

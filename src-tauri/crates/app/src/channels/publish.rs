@@ -30,6 +30,7 @@ impl Outpost {
             app,
             media_host: None,
             parts: None,
+            quota: Some(self),
         }
     }
 

@@ -44,6 +44,7 @@ impl Outpost {
             app: &app,
             media_host: None,
             parts: None,
+            quota: None,
         };
         match provider(p).revoke(ctx, tokens).await {
             Ok(Revocation::Revoked) => ("revoked".into(), None),

@@ -165,6 +165,7 @@ impl Outpost {
             app: &app,
             media_host: None,
             parts: None,
+            quota: None,
         };
         let base = self.channels_state().retry_base;
         let mut attempt = 0u32;
@@ -258,6 +259,7 @@ impl Outpost {
             app: &app,
             media_host: None,
             parts: None,
+            quota: None,
         };
         let mut refreshed = false;
         loop {

@@ -45,6 +45,8 @@ pub struct Ctx<'a> {
     /// Publishing: where each part of a post is recorded as it goes out, and which parts an
     /// earlier attempt already published (None: a first attempt, nothing recorded).
     pub parts: Option<&'a dyn crate::post::PartLog>,
+    /// Where daily API quota units are counted (YouTube); `None`: not counted here.
+    pub quota: Option<&'a dyn crate::quota::QuotaLedger>,
 }
 
 /// The outcome of an upstream revocation.

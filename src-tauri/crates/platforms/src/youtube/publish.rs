@@ -34,7 +34,9 @@ use async_trait::async_trait;
 use outpost_net::reqwest::{self, Method};
 use serde_json::{Value, json};
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result, clean};
 use crate::limits::Pacing;
 use crate::limits::rejected_by_rules;
@@ -93,6 +95,66 @@ impl Publisher for YoutubePublisher {
 
     fn support(&self, capability: Capability) -> Support {
         super::support(capability)
+    }
+
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        &["comments"]
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        _source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &[
+            "views",
+            "likes",
+            "replies",
+            "reposts",
+            "watch_minutes",
+            "avg_view_seconds",
+        ]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "posts"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {
@@ -180,6 +242,12 @@ impl Publisher for YoutubePublisher {
         let total_all = video.bytes + thumb.map_or(0, |t| t.bytes);
         progress(0, total_all);
 
+        super::quota::record(
+            ctx,
+            tokens,
+            super::quota::UPLOAD + thumb.map_or(0, |_| super::quota::INSERT),
+        )
+        .await;
         let session = start_session(ctx, tokens, post, video).await?;
         let resource = upload(ctx, tokens, &session, video, total_all, progress).await?;
         let id = transport::str_field(P, &resource, "id")?;
@@ -223,6 +291,7 @@ impl Publisher for YoutubePublisher {
             ));
         }
         let id = scheduled.id.as_str();
+        super::quota::record(ctx, tokens, super::quota::LIST + super::quota::INSERT).await;
         let Some(mut status) = video_status(ctx, tokens, id).await? else {
             return Err(video_gone());
         };
@@ -263,6 +332,7 @@ impl Publisher for YoutubePublisher {
         scheduled: &Published,
     ) -> Result<()> {
         let id = scheduled.id.as_str();
+        super::quota::record(ctx, tokens, super::quota::LIST + super::quota::INSERT).await;
         let Some(status) = video_status(ctx, tokens, id).await? else {
             return Ok(());
         };
@@ -550,7 +620,7 @@ async fn set_thumbnail(
 }
 
 /// Google's error body, with YouTube's reasons: `quotaExceeded` (403) waits for the daily reset.
-fn google_error(r: &Reply) -> Error {
+pub(super) fn google_error(r: &Reply) -> Error {
     let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
     let reason = v["error"]["errors"][0]["reason"]
         .as_str()
@@ -568,6 +638,18 @@ fn google_error(r: &Reply) -> Error {
         };
     }
     transport::classify_parts(P, Phase::Api, r.status, retry_after(&r.headers), &r.body)
+}
+
+/// A `403 insufficientPermissions`: the grant lacks the scope a call needs, which only signing in
+/// again can add (`what` says which, for the user).
+pub(super) fn scope_missing(r: &Reply, what: &str) -> Option<Error> {
+    let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
+    (r.status == 403 && v["error"]["errors"][0]["reason"] == "insufficientPermissions").then(|| {
+        Error::NeedsReauth {
+            platform: P,
+            reason: what.to_string(),
+        }
+    })
 }
 
 /// The next daily quota reset: midnight in America/Los_Angeles (daylight saving included).

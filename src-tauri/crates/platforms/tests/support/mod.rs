@@ -144,6 +144,7 @@ pub fn ctx<'a>(http: &'a HttpClient, endpoints: &'a Endpoints, app: &'a AppCrede
         app,
         media_host: None,
         parts: None,
+        quota: None,
     }
 }
 
