@@ -39,14 +39,14 @@ pub(super) async fn post(s: &Session<'_>, post: &Published) -> Result<PostMetric
             .id
             .strip_prefix(&format!("at://{}/app.bsky.feed.post/", s.did))
             .map(str::to_string);
-        if let Some(rkey) = own_rkey {
-            if s.get_record(&rkey).await?.is_some() {
-                // In the repository, not (yet) in the AppView's index.
-                return Err(Error::Unavailable {
-                    platform: P,
-                    status: 404,
-                });
-            }
+        // In the repository, not (yet) in the AppView's index: try again later.
+        if let Some(rkey) = own_rkey
+            && s.get_record(&rkey).await?.is_some()
+        {
+            return Err(Error::Unavailable {
+                platform: P,
+                status: 404,
+            });
         }
         return Ok(PostMetrics {
             post_id: post.id.clone(),
