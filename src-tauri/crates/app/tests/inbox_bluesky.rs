@@ -183,37 +183,26 @@ async fn bluesky_inbox_reply_once_and_analytics_against_the_appview() {
         json!({"repo": bob_did, "collection": "app.bsky.feed.post", "record": record})
     };
     let create = "com.atproto.repo.createRecord";
-    let reply = xrpc(
-        &pds,
-        create,
-        Some(&bob_jwt),
-        post(
+    let answers = [
+        (
             "Gardens, I love them",
             json!({"reply": {"root": strong, "parent": strong}}),
         ),
-    )
-    .await;
-    xrpc(
-        &pds,
-        create,
-        Some(&bob_jwt),
-        post(
+        (
             "Hey @alice.test",
             json!({"facets": [{"index": {"byteStart": 4, "byteEnd": 15},
                 "features": [{"$type": "app.bsky.richtext.facet#mention", "did": my_did}]}]}),
         ),
-    )
-    .await;
-    xrpc(
-        &pds,
-        create,
-        Some(&bob_jwt),
-        post(
+        (
             "Worth reading",
             json!({"embed": {"$type": "app.bsky.embed.record", "record": strong}}),
         ),
-    )
-    .await;
+    ];
+    let mut created = Vec::new();
+    for (text, extra) in answers {
+        created.push(xrpc(&pds, create, Some(&bob_jwt), post(text, extra)).await);
+    }
+    let reply = &created[0];
 
     // Sync until the three arrived (the AppView indexes in the background); then once more.
     let mut stored = 0;
