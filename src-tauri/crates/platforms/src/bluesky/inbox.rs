@@ -349,7 +349,7 @@ mod tests {
             r.item.url.as_deref(),
             Some("https://bsky.app/profile/bob.test/post/3b")
         );
-        assert_eq!(r.at, 1_796_525_784_123_000);
+        assert_eq!(r.at, 1_796_612_184_123_000);
         // a like is nothing to answer; a notification without its record is malformed
         let mut like = n.clone();
         like["reason"] = json!("like");
