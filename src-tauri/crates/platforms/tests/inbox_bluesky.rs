@@ -5,6 +5,8 @@
 //! read, and reads counters that change between reads.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/bluesky_canned.rs"]
+mod bluesky_canned;
 mod support;
 
 use std::process::Command;
@@ -604,4 +606,82 @@ async fn xrpc_get(pds: &str, jwt: &str, method: &str) -> Value {
         .json()
         .await
         .unwrap()
+}
+
+// ---- answers the real network cannot be made to give -----------------------------------------
+
+async fn inbox_from(responses: Vec<String>) -> (Result<InboxPage, Error>, Vec<String>) {
+    let c = bluesky_canned::canned(responses).await;
+    let http = support::http();
+    let endpoints = Endpoints::default();
+    let app = support::no_app();
+    let since = InboxCursor("2026-12-07T02:00:00.000Z".into());
+    let r = BlueskyPublisher
+        .inbox(
+            support::ctx(&http, &endpoints, &app),
+            &bluesky_canned::fake_tokens(&c.origin),
+            "notifications",
+            Some(&since),
+        )
+        .await;
+    let seen = c.seen.lock().unwrap().clone();
+    (r, seen)
+}
+
+#[tokio::test]
+async fn a_truncated_or_malformed_page_is_an_error_not_a_partial_page() {
+    use bluesky_canned::http_resp;
+    let n = json!({"uri": "at://did:plc:bob/app.bsky.feed.post/3b", "cid": "bafy",
+        "reason": "mention", "indexedAt": "2026-12-07T03:00:00.000Z",
+        "author": {"did": "did:plc:bob", "handle": "bob.test"},
+        "record": {"text": "hi", "createdAt": "2026-12-07T03:00:00.000Z"}});
+    let full = json!({"notifications": [n]}).to_string();
+    // Cut short: the body ends mid-way (Content-Length says more).
+    let mut cut = http_resp("200 OK", &[], &full);
+    cut.truncate(cut.len() - 20);
+    let (r, seen) = inbox_from(vec![cut]).await;
+    assert!(r.is_err(), "{r:?}");
+    assert!(seen[0].contains("listNotifications"), "{seen:?}");
+    assert!(seen[0].contains("reasons=reply"), "{seen:?}");
+    // A notification without its record, or no `notifications` at all.
+    let mut broken = n.clone();
+    broken.as_object_mut().unwrap().remove("record");
+    for body in [
+        json!({"notifications": [broken]}).to_string(),
+        "{}".to_string(),
+    ] {
+        let (r, _) = inbox_from(vec![http_resp("200 OK", &[], &body)]).await;
+        assert!(
+            matches!(r, Err(Error::InvalidResponse { .. })),
+            "{body}: {r:?}"
+        );
+    }
+    // The same page, whole: one mention, the cursor its indexedAt.
+    let (r, _) = inbox_from(vec![http_resp("200 OK", &[], &full)]).await;
+    let page = r.unwrap();
+    assert_eq!(page.items.len(), 1);
+    assert_eq!(page.cursor.unwrap().0, "2026-12-07T03:00:00.000Z");
+}
+
+#[tokio::test]
+async fn rate_limits_and_revoked_sessions_are_said_plainly() {
+    use bluesky_canned::http_resp;
+    let (r, _) = inbox_from(vec![http_resp(
+        "429 Too Many Requests",
+        &[("RateLimit-Reset", "4102444800")],
+        r#"{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}"#,
+    )])
+    .await;
+    match r {
+        Err(Error::RateLimited { retry_at, .. }) => assert_eq!(retry_at, Some(4_102_444_800)),
+        other => panic!("{other:?}"),
+    }
+    let (r, _) = inbox_from(vec![http_resp(
+        "401 Unauthorized",
+        &[],
+        r#"{"error":"AuthenticationRequired","message":"Token has been revoked"}"#,
+    )])
+    .await;
+    let err = r.unwrap_err();
+    assert!(err.needs_reauth(), "{err:?}");
 }
