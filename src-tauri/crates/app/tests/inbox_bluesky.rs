@@ -5,10 +5,10 @@
 //! once; counters change between two analytics syncs and both snapshots are kept.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
+#[path = "../../platforms/tests/support/bluesky_network.rs"]
+mod bluesky_network;
 mod channels_support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,52 +20,7 @@ use outpost_app::scheduler::{Scheduler, SchedulerConfig, SystemClock};
 use outpost_platforms::{Endpoints, Secret};
 use serde_json::{Value, json};
 
-/// The network process; killed on drop (its PostgreSQL is stopped by its watchdog).
-struct Network {
-    info: Value,
-    child: Child,
-    _stdin: ChildStdin,
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl Drop for Network {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn network() -> Option<Network> {
-    let root = repo_root();
-    if !root.join("tests/pds/node_modules").is_dir() {
-        assert!(
-            std::env::var("OUTPOST_REQUIRE_PDS").as_deref() != Ok("1"),
-            "OUTPOST_REQUIRE_PDS=1 but tests/pds/node_modules is missing (run bash tests/pds/install.sh)"
-        );
-        eprintln!("SKIP: tests/pds/node_modules is missing (bash tests/pds/install.sh)");
-        return None;
-    }
-    let mut child = Command::new("bash")
-        .arg(root.join("tests/pds/run.sh"))
-        .args(["--appview", "--accounts", "2"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("bash tests/pds/run.sh could not start");
-    let stdin = child.stdin.take().unwrap();
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let info = serde_json::from_str(line.trim())
-        .unwrap_or_else(|e| panic!("the network did not start ({e}): {line:?}"));
-    Some(Network {
-        info,
-        child,
-        _stdin: stdin,
-        _stdout: stdout,
-    })
-}
+use bluesky_network::{eventually as until, network, now};
 
 async fn xrpc(pds: &str, method: &str, bearer: Option<&str>, body: Value) -> Value {
     let mut rb = http_client()
@@ -91,31 +46,9 @@ async fn get(pds: &str, method: &str, bearer: &str, query: &[(&str, &str)]) -> V
     r.json().await.unwrap()
 }
 
-async fn until<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out: {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bluesky_inbox_reply_once_and_analytics_against_the_appview() {
-    let Some(net) = tokio::task::spawn_blocking(network).await.unwrap() else {
+    let Some(net) = tokio::task::spawn_blocking(|| network(2)).await.unwrap() else {
         return;
     };
     let info = net.info.clone();

@@ -7,9 +7,10 @@
 
 #[path = "support/bluesky_canned.rs"]
 mod bluesky_canned;
+#[path = "support/bluesky_network.rs"]
+mod bluesky_network;
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 
 use outpost_platforms::bluesky::auth::Bluesky;
@@ -20,19 +21,7 @@ use outpost_platforms::publish::{Post, PostPart, Published, Publisher};
 use outpost_platforms::{Endpoints, Error, Secret, TokenSet};
 use serde_json::{Value, json};
 
-/// The network with `accounts` accounts, when tests/pds is installed (else skipped, unless
-/// `OUTPOST_REQUIRE_PDS=1`).
-fn network(accounts: u32) -> Option<support::Process> {
-    // support::pds checks the install (and fails under OUTPOST_REQUIRE_PDS=1); its PDS-only
-    // process is not used.
-    if !support::repo_root().join("tests/pds/node_modules").exists() {
-        return support::pds(accounts);
-    }
-    let mut cmd = Command::new("bash");
-    cmd.arg(support::repo_root().join("tests/pds/run.sh"))
-        .args(["--appview", "--accounts", &accounts.to_string()]);
-    Some(support::Process::spawn(cmd))
-}
+use bluesky_network::{eventually, network, now};
 
 fn client() -> outpost_net::reqwest::Client {
     outpost_net::reqwest::Client::builder()
@@ -124,10 +113,6 @@ impl Other {
     }
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 async fn xrpc_post(
     pds: &str,
     jwt: Option<&str>,
@@ -145,25 +130,6 @@ async fn xrpc_post(
         Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     } else {
         Err((status, text))
-    }
-}
-
-/// Waits (up to 30 s) until `check` holds: the AppView indexes the PDS' firehose in the background.
-async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(150)).await;
     }
 }
 
@@ -226,8 +192,10 @@ const PNG: &[u8] = &[
 
 #[tokio::test]
 async fn inbox_reply_and_counters_against_the_appview() {
-    let Some(net) = network(3) else { return };
-    let line = &net.line;
+    let Some(net) = tokio::task::spawn_blocking(|| network(3)).await.unwrap() else {
+        return;
+    };
+    let line = &net.info;
     let pds = line["pds"]
         .as_str()
         .unwrap()
@@ -250,6 +218,7 @@ async fn inbox_reply_and_counters_against_the_appview() {
         app: support::no_app(),
     };
     let my_did = line["did"].as_str().unwrap().to_string();
+    let alice = Other::login(&pds, &line["accounts"][0]).await;
     let bob = Other::login(&pds, &line["accounts"][1]).await;
     let carol = Other::login(&pds, &line["accounts"][2]).await;
 
@@ -520,12 +489,7 @@ async fn inbox_reply_and_counters_against_the_appview() {
         .await
         .unwrap();
     let unread = eventually("the unread count to drop", || async {
-        let v = xrpc_get(
-            &pds,
-            me.tokens.access_token.expose(),
-            "app.bsky.notification.getUnreadCount",
-        )
-        .await;
+        let v = alice.get("app.bsky.notification.getUnreadCount", &[]).await;
         (v["count"] == 0).then_some(v)
     })
     .await;
@@ -594,18 +558,6 @@ async fn inbox_reply_and_counters_against_the_appview() {
 async fn me_cid(other: &Other, uri: &str) -> String {
     let v = other.get("app.bsky.feed.getPosts", &[("uris", uri)]).await;
     v["posts"][0]["cid"].as_str().unwrap().to_string()
-}
-
-async fn xrpc_get(pds: &str, jwt: &str, method: &str) -> Value {
-    client()
-        .get(format!("{pds}/xrpc/{method}"))
-        .bearer_auth(jwt)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 // ---- answers the real network cannot be made to give -----------------------------------------
