@@ -20,7 +20,7 @@ use outpost_app::scheduler::{Scheduler, SchedulerConfig, SystemClock};
 use outpost_platforms::{Endpoints, Secret};
 use serde_json::{Value, json};
 
-use bluesky_network::{eventually as until, network, now};
+use bluesky_network::{eventually as until, network, now, replies_by};
 
 async fn xrpc(pds: &str, method: &str, bearer: Option<&str>, body: Value) -> Value {
     let mut rb = http_client()
@@ -185,13 +185,7 @@ async fn bluesky_inbox_reply_once_and_analytics_against_the_appview() {
             &[("uri", reply["uri"].as_str().unwrap())],
         )
         .await;
-        let mine: Vec<Value> = t["thread"]["replies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r["post"]["author"]["did"] == my_did.as_str())
-            .collect();
+        let mine = replies_by(&t, &my_did);
         (!mine.is_empty()).then_some(mine)
     })
     .await;

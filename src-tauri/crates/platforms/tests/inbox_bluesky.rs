@@ -21,7 +21,7 @@ use outpost_platforms::publish::{Post, PostPart, Published, Publisher};
 use outpost_platforms::{Endpoints, Error, Secret, TokenSet};
 use serde_json::{Value, json};
 
-use bluesky_network::{eventually, network, now};
+use bluesky_network::{eventually, network, now, replies_by};
 
 fn client() -> outpost_net::reqwest::Client {
     outpost_net::reqwest::Client::builder()
@@ -445,13 +445,7 @@ async fn inbox_reply_and_counters_against_the_appview() {
                 &[("uri", reply["uri"].as_str().unwrap()), ("depth", "2")],
             )
             .await;
-        let mine: Vec<Value> = t["thread"]["replies"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|r| r["post"]["author"]["did"] == my_did.as_str())
-            .collect();
+        let mine = replies_by(&t, &my_did);
         (!mine.is_empty()).then_some(mine)
     })
     .await;

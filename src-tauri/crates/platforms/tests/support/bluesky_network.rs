@@ -92,3 +92,14 @@ where
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+/// The direct replies by `did` in a `getPostThread` answer.
+pub fn replies_by(thread: &Value, did: &str) -> Vec<Value> {
+    thread["thread"]["replies"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r["post"]["author"]["did"] == did)
+        .collect()
+}
