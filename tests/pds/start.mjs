@@ -2,9 +2,11 @@
 // on localhost, creates test accounts with an app password each, prints ONE JSON line to stdout,
 // then runs until stdin reaches EOF (or SIGTERM/SIGINT) and shuts the network down.
 //
-// Usage: node start.mjs [--accounts N] [--port PORT] [--no-stdin]
+// Usage: node start.mjs [--accounts N] [--port PORT] [--appview] [--no-stdin]
 //   --accounts N  create N accounts (alice.test, bob.test, ...); adds "accounts":[...] to the line
 //   --port PORT   PDS port (default: a free port)
+//   --appview     the full network (dev-env TestNetwork): PDS + AppView (+ its bsync, Ozone) on a
+//                 throw-away PostgreSQL cluster (postgres.mjs); adds "appview" and "appviewDid"
 //   --no-stdin    do not watch stdin; run until SIGTERM/SIGINT (for `run.sh &` with no stdin)
 //
 // stdout carries only the JSON line; all logging goes to stderr. Exit 1 if start fails.
@@ -14,11 +16,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { startPostgres } from './postgres.mjs';
+
 const NAMES = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy'];
 export const APP_PASSWORD_NAME = 'outpost-test';
 
 function parseArgs(argv) {
-  const opts = { accounts: null, port: undefined, watchStdin: true };
+  const opts = { accounts: null, port: undefined, watchStdin: true, appview: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -32,6 +36,8 @@ function parseArgs(argv) {
     } else if (a === '--port') {
       opts.port = Number.parseInt(val(), 10);
       if (!(opts.port > 0 && opts.port < 65536)) throw new Error('--port must be 1..65535');
+    } else if (a === '--appview') {
+      opts.appview = true;
     } else if (a === '--no-stdin') {
       opts.watchStdin = false;
     } else {
@@ -57,7 +63,10 @@ async function xrpc(base, nsid, body, accessJwt) {
 // The package entry (dist/index.js) also loads the AppView, Ozone etc. (seconds of start-up on
 // this 2-core machine); the no-AppView network's own module loads much less. Falls back to the
 // entry if the pinned package's layout ever changes.
-async function importNetwork() {
+async function importNetwork(appview) {
+  if (appview) {
+    return import(new URL('./node_modules/@atproto/dev-env/dist/network.js', import.meta.url).href);
+  }
   try {
     return await import(
       new URL('./node_modules/@atproto/dev-env/dist/network-no-appview.js', import.meta.url).href
@@ -101,24 +110,44 @@ async function createTestAccount(network, i) {
  * Starts the network and accounts; returns { network, info, close }.
  * Exported for in-process use; start.mjs as a program wraps it.
  */
-export async function startPds({ accounts = 1, port } = {}) {
+export async function startPds({ accounts = 1, port, appview = false } = {}) {
   // dev-env puts the PDS data and blob dirs under os.tmpdir() and never removes them:
   // give this run its own temp dir and delete it on close.
+  // PostgreSQL first, in the system temp dir: as root its cluster belongs to `postgres`, who cannot
+  // enter the 0700 temp dir below.
+  const pg = appview ? await startPostgres() : null;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-pds-'));
   const prevTmp = process.env.TMPDIR;
   process.env.TMPDIR = tmp;
-  const { TestNetworkNoAppView } = await importNetwork();
+  const mod = await importNetwork(appview);
   let network;
   const cleanupTmp = () => fs.rmSync(tmp, { recursive: true, force: true });
   try {
-    network = await TestNetworkNoAppView.create(port ? { pds: { port } } : {});
+    const params = port ? { pds: { port } } : {};
+    if (appview) {
+      // TestNetwork asserts REDIS_HOST although nothing in it connects to Redis (0.6.7).
+      process.env.REDIS_HOST ||= 'localhost:6379';
+      network = await mod.TestNetwork.create({
+        ...params,
+        dbPostgresUrl: pg.url,
+        dbPostgresSchema: 'outpost',
+      });
+    } else {
+      network = await mod.TestNetworkNoAppView.create(params);
+    }
     const created = [];
     for (let i = 0; i < accounts; i++) created.push(await createTestAccount(network, i));
     const info = { pds: network.pds.url, plc: network.plc.url, ...created[0] };
+    if (appview) {
+      await network.processAll();
+      info.appview = network.bsky.url;
+      info.appviewDid = network.bsky.ctx.cfg.serverDid;
+    }
     const close = async () => {
       try {
         await network.close();
       } finally {
+        if (pg) await pg.close().catch(() => {});
         cleanupTmp();
         if (prevTmp === undefined) delete process.env.TMPDIR;
         else process.env.TMPDIR = prevTmp;
@@ -127,6 +156,7 @@ export async function startPds({ accounts = 1, port } = {}) {
     return { network, info, accounts: created, close };
   } catch (err) {
     if (network) await network.close().catch(() => {});
+    if (pg) await pg.close().catch(() => {});
     cleanupTmp();
     throw err;
   }
@@ -151,7 +181,11 @@ async function main() {
 
   let started;
   try {
-    started = await startPds({ accounts: opts.accounts ?? 1, port: opts.port });
+    started = await startPds({
+      accounts: opts.accounts ?? 1,
+      port: opts.port,
+      appview: opts.appview,
+    });
   } catch (err) {
     process.stderr.write(`start.mjs: failed to start the PDS: ${err?.stack ?? err}\n`);
     process.exit(1);

@@ -1,6 +1,9 @@
-//! Bluesky: app-password sessions on the user's PDS and posting with client-chosen record keys.
+//! Bluesky: app-password sessions on the user's PDS, posting with client-chosen record keys, the
+//! inbox (reply, mention and quote notifications; [`inbox`]) and counters ([`metrics`]).
 
 pub mod auth;
+pub mod inbox;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -10,10 +13,10 @@ pub const fn support(capability: Capability) -> Support {
     match capability {
         Capability::Publish => Support::Available,
         Capability::Lookup => Support::Available,
-        Capability::InboxFetch => Support::NotBuiltYet,
-        Capability::InboxReply => Support::NotBuiltYet,
-        Capability::InboxMarkRead => Support::NotBuiltYet,
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::InboxFetch => Support::Available,
+        Capability::InboxReply => Support::Available,
+        Capability::InboxMarkRead => Support::Available,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

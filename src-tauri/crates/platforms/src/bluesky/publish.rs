@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result};
 use crate::limits::refuse_by_part;
 use crate::platform::Platform;
@@ -24,7 +26,7 @@ use crate::tokens::TokenSet;
 use crate::transport::{self, Meter, Phase};
 
 const P: Platform = Platform::Bluesky;
-const COLLECTION: &str = "app.bsky.feed.post";
+pub(super) const COLLECTION: &str = "app.bsky.feed.post";
 
 #[derive(Debug)]
 pub struct BlueskyPublisher;
@@ -52,7 +54,7 @@ pub fn record_key(key: &str, index: usize) -> String {
 }
 
 /// The web address of a post.
-fn post_url(did: &str, rkey: &str) -> String {
+pub(super) fn post_url(did: &str, rkey: &str) -> String {
     format!("https://bsky.app/profile/{did}/post/{rkey}")
 }
 
@@ -62,7 +64,7 @@ fn xrpc(pds: &str, method: &str) -> Result<Url> {
 }
 
 /// The session's PDS and DID.
-fn session(tokens: &TokenSet) -> Result<(String, String)> {
+pub(super) fn session(tokens: &TokenSet) -> Result<(String, String)> {
     let gone = |what: &str| Error::NeedsReauth {
         platform: P,
         reason: format!("the session has no {what}"),
@@ -72,7 +74,7 @@ fn session(tokens: &TokenSet) -> Result<(String, String)> {
     Ok((pds.to_string(), did.to_string()))
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -196,26 +198,44 @@ pub fn detect(text: &str) -> Vec<Span> {
 
 /// A created (or found) record.
 #[derive(Debug, Clone)]
-struct Created {
-    uri: String,
-    cid: String,
+pub(super) struct Created {
+    pub(super) uri: String,
+    pub(super) cid: String,
 }
 
-struct Session<'a> {
-    ctx: Ctx<'a>,
-    token: &'a str,
-    pds: String,
-    did: String,
+/// The account's session on its PDS: every XRPC call goes there (`app.bsky.*` is proxied by the
+/// PDS to the AppView).
+pub(super) struct Session<'a> {
+    pub(super) ctx: Ctx<'a>,
+    pub(super) token: &'a str,
+    pub(super) pds: String,
+    pub(super) did: String,
+}
+
+impl<'a> Session<'a> {
+    pub(super) fn new(ctx: Ctx<'a>, tokens: &'a TokenSet) -> Result<Session<'a>> {
+        let (pds, did) = session(tokens)?;
+        Ok(Session {
+            ctx,
+            token: tokens.access_token.expose(),
+            pds,
+            did,
+        })
+    }
 }
 
 impl Session<'_> {
-    fn get(&self, method: &str, query: &[(&str, &str)]) -> Result<reqwest::RequestBuilder> {
+    pub(super) fn get(
+        &self,
+        method: &str,
+        query: &[(&str, &str)],
+    ) -> Result<reqwest::RequestBuilder> {
         let mut url = xrpc(&self.pds, method)?;
         url.query_pairs_mut().extend_pairs(query);
         Ok(transport::request(self.ctx.http, Method::GET, url).bearer_auth(self.token))
     }
 
-    fn post(&self, method: &str) -> Result<reqwest::RequestBuilder> {
+    pub(super) fn post(&self, method: &str) -> Result<reqwest::RequestBuilder> {
         Ok(
             transport::request(self.ctx.http, Method::POST, xrpc(&self.pds, method)?)
                 .bearer_auth(self.token),
@@ -223,7 +243,7 @@ impl Session<'_> {
     }
 
     /// The record `rkey` of this account's posts, when it exists.
-    async fn get_record(&self, rkey: &str) -> Result<Option<Created>> {
+    pub(super) async fn get_record(&self, rkey: &str) -> Result<Option<Created>> {
         let rb = self.get(
             "com.atproto.repo.getRecord",
             &[
@@ -268,7 +288,7 @@ impl Session<'_> {
         Err(transport::api_error(P, &reply))
     }
 
-    async fn facets(&self, text: &str) -> Result<Vec<Value>> {
+    pub(super) async fn facets(&self, text: &str) -> Result<Vec<Value>> {
         let mut out = Vec::new();
         for span in detect(text) {
             let feature = match &span.feature {
@@ -351,7 +371,7 @@ impl Session<'_> {
         Self::blob_of(&reply)
     }
 
-    async fn create(&self, rkey: &str, record: &Value) -> Result<Created> {
+    pub(super) async fn create(&self, rkey: &str, record: &Value) -> Result<Created> {
         let body = json!({
             "repo": self.did,
             "collection": COLLECTION,
@@ -561,6 +581,64 @@ impl Publisher for BlueskyPublisher {
             url: Some(post_url(&s.did, &record_key(&post.key, 0))),
             thread: uris,
         }))
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        if source != "notifications" {
+            return Err(Error::Config(format!(
+                "Bluesky has no inbox source {source:?}"
+            )));
+        }
+        super::inbox::fetch(&Session::new(ctx, tokens)?, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(&Session::new(ctx, tokens)?, &self.limits(), reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(&Session::new(ctx, tokens)?, reply).await
+    }
+
+    async fn mark_read(&self, ctx: Ctx<'_>, tokens: &TokenSet, up_to: &InboxCursor) -> Result<()> {
+        super::inbox::mark_read(&Session::new(ctx, tokens)?, up_to).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["likes", "reposts", "replies", "quotes", "saves"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "following", "posts"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(&Session::new(ctx, tokens)?, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(&Session::new(ctx, tokens)?).await
     }
 }
 
