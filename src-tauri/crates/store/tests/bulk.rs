@@ -125,7 +125,11 @@ async fn search_lists_the_newest_matches_of_a_common_word() {
     let hits = search::search(db, "common", 20).await.unwrap();
     assert_eq!(hits.len(), 20);
     let newest: Vec<&String> = b.posts.iter().rev().take(20).map(|p| &p.id).collect();
-    assert_eq!(hits.iter().map(|h| &h.id).collect::<Vec<_>>(), newest, "{hits:?}");
+    assert_eq!(
+        hits.iter().map(|h| &h.id).collect::<Vec<_>>(),
+        newest,
+        "{hits:?}"
+    );
     assert!(hits.iter().all(|h| h.id != b.posts[5].id && h.rank == 0.0));
     // Each item once.
     let ids: std::collections::HashSet<_> = hits.iter().map(|h| &h.id).collect();
