@@ -84,12 +84,27 @@ async function measure(app, runs, once) {
 }
 
 
-/** The month view, the board and a palette search in a launched app: `runs` timings each. */
+// In the page: one full repaint of what is shown (a style change on the page's root, then two
+// animation frames: the frame that draws it and the next one, as MEASURE waits for) in ms.
+const REPAINT = `
+const done = arguments[0];
+const main = document.querySelector('main') ?? document.body;
+const t0 = performance.now();
+main.style.opacity = main.style.opacity === '0.999' ? '' : '0.999';
+requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));`;
+
+/** The month view, the board and a palette search in a launched app: `runs` timings each. The
+ * first entry (`floor: true`) is the floor of any view: a full repaint of the still Settings page
+ * (about 300 elements), which is what a view costs at the least after its data arrived. */
 export async function measureViews(app, runs) {
   const out = [];
   const exec = (script, ...args) => app.client.executeAsyncScript(script, args);
   await app.client.setTimeouts(undefined, undefined, 60_000);
   await app.waitFor('nav-calendar', 30_000);
+  await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
+  const repaints = [];
+  for (let i = 0; i < runs; i++) repaints.push(await exec(REPAINT));
+  out.push({ name: 'floor: a repaint of a still page (UI)', floor: true, runs: repaints });
   // Calendar month view: from the sidebar click (coming from the board) to a filled month grid.
   out.push({
     name: 'calendar month view (UI)',

@@ -106,8 +106,13 @@ export function layoutOf<C extends CardKey & { column_id: string }>(columns: { i
   return columns.map((c) => ({ id: c.id, cards: cards.filter((k) => k.column_id === c.id) }));
 }
 
-/** Cards a column draws per page: thousands of cards would make the board slow to open. */
-export const CARDS_PER_PAGE = 50;
+/**
+ * Cards a column loads and draws per page: thousands of cards would make the board slow to open.
+ * A column shows about five at a time; the next page loads as it scrolls. Each drawn card costs
+ * the first frame its style and layout (about 6 ms a card in WebKitGTK under load), so the first
+ * page is small.
+ */
+export const CARDS_PER_PAGE = 20;
 
 /**
  * How many of a column's cards to draw: `pages` pages of them, and always far enough to include

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvalLabel } from './format';
+import { approvalLabel, scheduledLabel } from './format';
 
 describe('approvalLabel', () => {
   it('names each client-approval state of a card with its tone', () => {
@@ -11,5 +11,14 @@ describe('approvalLabel', () => {
   it('shows nothing for a post never sent, or an unknown state', () => {
     expect(approvalLabel(null)).toBeNull();
     expect(approvalLabel('none')).toBeNull();
+  });
+});
+
+describe('scheduledLabel', () => {
+  it('formats a post time as the card showed it before, with one shared formatter', () => {
+    const opts = { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } as const;
+    for (const ms of [Date.UTC(2026, 2, 4, 9, 30), Date.UTC(2026, 11, 31, 23, 59)]) {
+      expect(scheduledLabel(ms)).toBe(new Date(ms).toLocaleString(undefined, opts));
+    }
   });
 });

@@ -45,6 +45,60 @@ async fn layout(o: &Outpost) -> Vec<(String, Vec<String>)> {
     out
 }
 
+#[tokio::test]
+async fn the_board_sends_the_first_cards_of_each_column_with_their_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = open(tmp.path()).await;
+    let mut ids = Vec::new();
+    for n in 0..7 {
+        ids.push(
+            o.create_idea(&idea_input(&format!("idea {n}")), None)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let all = layout(&o).await;
+    let first = all[0].0.clone();
+    assert_eq!(all[0].1.len(), 7);
+    let t = o.create_tag("odd", "").await.unwrap();
+    for id in ids.iter().skip(1).step_by(2) {
+        o.set_idea_tags(id, std::slice::from_ref(&t.id))
+            .await
+            .unwrap();
+    }
+
+    let paged = |per_column: u32, more: &[(&str, u32)], tag: Option<&str>| BoardFilter {
+        tag_ids: tag.map(|t| vec![t.to_string()]).unwrap_or_default(),
+        per_column: Some(per_column),
+        more: more.iter().map(|(c, n)| ((*c).to_string(), *n)).collect(),
+        ..Default::default()
+    };
+    let cards = |b: &outpost_app::workspace::Board| {
+        b.cards.iter().map(|c| c.id.clone()).collect::<Vec<_>>()
+    };
+    // The first 3 of the column, in board order, and the column's full count.
+    let b = o.board(&paged(3, &[], None)).await.unwrap();
+    assert_eq!(cards(&b), all[0].1[..3]);
+    assert_eq!((b.columns[0].card_count, b.columns[0].matching), (7, 7));
+    assert_eq!(b.columns[1].matching, 0);
+    // The column scrolled: 5 of it; asking for more than there are gives every card.
+    let b = o.board(&paged(3, &[(&first, 5)], None)).await.unwrap();
+    assert_eq!(cards(&b), all[0].1[..5]);
+    let b = o.board(&paged(3, &[(&first, 50)], None)).await.unwrap();
+    assert_eq!(cards(&b), all[0].1);
+    // With a filter: the first matching cards, and how many match.
+    let b = o.board(&paged(2, &[], Some(&t.id))).await.unwrap();
+    assert_eq!(cards(&b), [ids[1].clone(), ids[3].clone()]);
+    assert_eq!((b.columns[0].card_count, b.columns[0].matching), (7, 3));
+    // A move to a position beyond the first page lands there, and the page follows the order.
+    o.move_card(&idea(&all[0].1[0]), &first, 6).await.unwrap();
+    let b = o.board(&paged(3, &[], None)).await.unwrap();
+    assert_eq!(cards(&b), all[0].1[1..4]);
+    let b = o.board(&paged(3, &[(&first, 7)], None)).await.unwrap();
+    assert_eq!(b.cards.last().unwrap().id, all[0].1[0]);
+}
+
 fn code(e: &outpost_app::Error) -> ErrorCode {
     e.code()
 }
@@ -553,12 +607,12 @@ async fn tag_and_campaign_names_are_unique_and_assignments_checked() {
         |b: outpost_app::workspace::Board| b.cards.into_iter().map(|c| c.id).collect::<Vec<_>>();
     let f = BoardFilter {
         tag_ids: vec![t2.id.clone()],
-        campaign_id: None,
+        ..Default::default()
     };
     assert_eq!(only(o.board(&f).await.unwrap()), [i.id.as_str()]);
     let f = BoardFilter {
-        tag_ids: vec![],
         campaign_id: Some(c.id.clone()),
+        ..Default::default()
     };
     assert_eq!(only(o.board(&f).await.unwrap()), [i.id.as_str()]);
     assert_eq!(

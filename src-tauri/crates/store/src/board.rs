@@ -1,6 +1,8 @@
 //! Kanban board: user-defined columns; posts and ideas carry `board_column_id` + `board_position`.
 
-use sqlx::SqliteExecutor;
+use sqlx::query::QueryAs;
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Sqlite, SqliteExecutor};
 
 use crate::{Error, Result};
 
@@ -283,57 +285,115 @@ pub type CardRow = (
     i64,
 );
 
-/// Every post and idea on the board (text is cut in SQL so a huge post costs nothing), with a
-/// post's job states (comma-separated) and the two columns of [`crate::post_mark_columns`].
-pub async fn card_rows<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<CardRow>> {
-    Ok(sqlx::query_as(concat!(
-        "SELECT 'post', p.id, substr(p.body, 1, 800), p.status, p.scheduled_at, p.campaign_id,
+/// Which cards of the board a query reads: every one, or the first cards of some columns.
+#[derive(Debug, Clone, Copy)]
+pub enum CardScope<'a> {
+    /// Every card on the board.
+    All,
+    /// The first cards of each listed column: a JSON object `{"<column id>": n, …}`. Positions are
+    /// gap-free within a column (ideas and posts share them), so this is `board_position < n`,
+    /// read through the `(board_column_id, board_position)` indexes: the cost follows `n`, not
+    /// the number of cards on the board.
+    First(&'a str),
+}
+
+impl CardScope<'_> {
+    /// The rows of `table` (`posts` or `ideas`) aliased `alias` in this scope: a `FROM` source
+    /// and its `WHERE` condition. `?1` is the JSON.
+    fn source(self, table: &str, alias: &str) -> (String, String) {
+        match self {
+            CardScope::All => (
+                format!("{table} {alias}"),
+                format!("{alias}.board_column_id IS NOT NULL"),
+            ),
+            CardScope::First(_) => (
+                format!(
+                    "json_each(?1) l JOIN {table} {alias} ON {alias}.board_column_id = l.key \
+                     AND {alias}.board_position < l.value"
+                ),
+                "1".to_string(),
+            ),
+        }
+    }
+
+    /// The query with the scope's JSON bound as `?1` (when it has one).
+    fn query<'q, O>(self, sql: &'q str) -> QueryAs<'q, Sqlite, O, SqliteArguments<'q>>
+    where
+        Self: 'q,
+        O: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>,
+    {
+        let q = sqlx::query_as(sql);
+        match self {
+            CardScope::All => q,
+            CardScope::First(json) => q.bind(json),
+        }
+    }
+}
+
+/// The posts and ideas on the board in `scope` (text is cut in SQL so a huge post costs nothing),
+/// with a post's job states (comma-separated) and the two columns of [`crate::post_mark_columns`].
+pub async fn card_rows<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    scope: CardScope<'_>,
+) -> Result<Vec<CardRow>> {
+    let (posts, posts_where) = scope.source("posts", "p");
+    let (ideas, ideas_where) = scope.source("ideas", "i");
+    let sql = format!(
+        concat!(
+            "SELECT 'post', p.id, substr(p.body, 1, 800), p.status, p.scheduled_at, p.campaign_id,
                 p.board_column_id, p.board_position, p.idea_id, p.updated_at,
                 (SELECT COUNT(*) FROM post_media m WHERE m.post_id = p.id),
                 (SELECT group_concat(coalesce(j.state, 'draft'), ',')
                    FROM post_targets t LEFT JOIN publish_jobs j ON j.post_target_id = t.id
                   WHERE t.post_id = p.id), ",
-        crate::post_mark_columns!(),
-        "
-           FROM posts p WHERE p.board_column_id IS NOT NULL
+            crate::post_mark_columns!(),
+            "
+           FROM {posts} WHERE {posts_where}
          UNION ALL
          SELECT 'idea', i.id, substr(i.title, 1, 300) || char(10) || substr(i.notes, 1, 600), NULL, NULL,
                 i.campaign_id, i.board_column_id, i.board_position, NULL, i.updated_at,
                 (SELECT COUNT(*) FROM idea_media m WHERE m.idea_id = i.id), NULL, 0, 0
-           FROM ideas i WHERE i.board_column_id IS NOT NULL"
-    ))
-    .fetch_all(ex)
-    .await?)
+           FROM {ideas} WHERE {ideas_where}"
+        ),
+        posts = posts,
+        posts_where = posts_where,
+        ideas = ideas,
+        ideas_where = ideas_where,
+    );
+    Ok(scope.query(&sql).fetch_all(ex).await?)
 }
 
-/// The tags of every card on the board as (kind, card id, tag id, tag name, tag colour), by tag
-/// name (case-insensitively) then tag id.
+/// The tags of the cards on the board in `scope` as (kind, card id, tag id, tag name, tag
+/// colour), by tag name (case-insensitively) then tag id.
 pub async fn card_tags<'e, E: SqliteExecutor<'e>>(
     ex: E,
+    scope: CardScope<'_>,
 ) -> Result<Vec<(String, String, String, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT 'post', pt.post_id, t.id, t.name, t.colour FROM post_tags pt
-           JOIN tags t ON t.id = pt.tag_id JOIN posts p ON p.id = pt.post_id
-          WHERE p.board_column_id IS NOT NULL
+    let (posts, posts_where) = scope.source("posts", "p");
+    let (ideas, ideas_where) = scope.source("ideas", "i");
+    let sql = format!(
+        "SELECT 'post', pt.post_id, t.id, t.name, t.colour FROM {posts}
+           JOIN post_tags pt ON pt.post_id = p.id JOIN tags t ON t.id = pt.tag_id
+          WHERE {posts_where}
          UNION ALL
-         SELECT 'idea', it.idea_id, t.id, t.name, t.colour FROM idea_tags it
-           JOIN tags t ON t.id = it.tag_id JOIN ideas i ON i.id = it.idea_id
-          WHERE i.board_column_id IS NOT NULL
+         SELECT 'idea', it.idea_id, t.id, t.name, t.colour FROM {ideas}
+           JOIN idea_tags it ON it.idea_id = i.id JOIN tags t ON t.id = it.tag_id
+          WHERE {ideas_where}
          ORDER BY 4 COLLATE NOCASE, 3",
-    )
-    .fetch_all(ex)
-    .await?)
+    );
+    Ok(scope.query(&sql).fetch_all(ex).await?)
 }
 
-/// The platforms of every post on the board as (post id, platform), distinct, by post.
+/// The platforms of the posts on the board in `scope` as (post id, platform), distinct, by post.
 pub async fn card_platforms<'e, E: SqliteExecutor<'e>>(
     ex: E,
+    scope: CardScope<'_>,
 ) -> Result<Vec<(String, crate::Platform)>> {
-    Ok(sqlx::query_as(
-        "SELECT DISTINCT t.post_id, c.platform FROM post_targets t
-           JOIN channels c ON c.id = t.channel_id JOIN posts p ON p.id = t.post_id
-          WHERE p.board_column_id IS NOT NULL ORDER BY t.post_id, c.platform",
-    )
-    .fetch_all(ex)
-    .await?)
+    let (posts, posts_where) = scope.source("posts", "p");
+    let sql = format!(
+        "SELECT DISTINCT t.post_id, c.platform FROM {posts}
+           JOIN post_targets t ON t.post_id = p.id JOIN channels c ON c.id = t.channel_id
+          WHERE {posts_where} ORDER BY t.post_id, c.platform",
+    );
+    Ok(scope.query(&sql).fetch_all(ex).await?)
 }

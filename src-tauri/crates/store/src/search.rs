@@ -21,7 +21,8 @@ pub struct SearchHit {
     /// Body text around the match with [`MATCH_START`]/[`MATCH_END`] around matched terms (the
     /// start of the body when only the title matched).
     pub snippet: String,
-    /// bm25 rank (lower is better).
+    /// bm25 rank (lower is better); 0 for every hit of a query matching more than
+    /// [`RANK_WINDOW`] documents (those come newest first).
     pub rank: f64,
 }
 
@@ -50,16 +51,16 @@ pub fn fts_query(input: &str) -> Option<String> {
     Some(parts.join(" "))
 }
 
-/// How many of the newest matching documents [`search`] ranks. A query matching more documents
-/// (a common word at 100,000 posts) ranks only the newest this many, so that a search costs the
-/// same at any size of the workspace; one matching fewer ranks every match (bm25 with statistics
-/// of the whole index either way).
+/// Up to how many matching documents [`search`] ranks by relevance (bm25). A query matching more
+/// (a common word, or one typed letter, at 100,000 posts) lists the newest matches instead, so that
+/// it costs the same at any size of the workspace: bm25 weighs each phrase by how many documents
+/// hold it, which walks every match of every phrase.
 pub const RANK_WINDOW: i64 = 2000;
 
 /// Searches posts, ideas and templates; best matches first. Any user text is safe (see [`fts_query`]).
 ///
-/// Ranks (bm25) the [`RANK_WINDOW`] newest matching documents (all of them when fewer match), so the
-/// cost does not grow with the number of posts.
+/// Ranks (bm25) every match when at most [`RANK_WINDOW`] documents match; lists the newest
+/// matches when more do, so the cost does not grow with the number of posts.
 pub async fn search<'e, E>(ex: E, query: &str, limit: i64) -> Result<Vec<SearchHit>>
 where
     E: SqliteExecutor<'e> + Copy,
@@ -68,30 +69,50 @@ where
         return Ok(Vec::new());
     };
     let limit = limit.clamp(1, 1000);
-    // The window starts at its oldest document: walking the match newest first costs no ranking.
-    let oldest: i64 = sqlx::query_scalar(
+    // Whether more than the window match: walking the match newest first costs no ranking.
+    let beyond: Option<i64> = sqlx::query_scalar(
         "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
     )
     .bind(&fts)
     .bind(RANK_WINDOW - 1)
     .fetch_optional(ex)
-    .await?
-    .unwrap_or(0);
-    // Rank the window (a bound rowid range FTS5 applies while it reads), keep the best few
-    // documents (snippets are computed for those only), then keep the best document per item (a
-    // post has one document per non-empty variant).
-    let rows = sqlx::query_as::<_, SearchHit>(
-        "SELECT d.kind AS kind, d.item_id AS id, f.title AS title,
-                snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet, f.rank AS rank
-         FROM search_fts AS f JOIN search_docs AS d ON d.rowid = f.rowid
-         WHERE search_fts MATCH ?1 AND f.rowid >= ?2
-         ORDER BY f.rank LIMIT ?3",
-    )
-    .bind(&fts)
-    .bind(oldest)
-    .bind(limit * 4)
-    .fetch_all(ex)
     .await?;
+    let rows = match beyond {
+        // More than the window match (a common word, or one typed letter, at 100,000 posts):
+        // the newest matches, newest first. bm25 would weigh each phrase by how many
+        // documents hold it — a walk of every match of every phrase (tens of ms at 100,000
+        // posts) — to order documents that all contain the words anyway.
+        Some(_) => {
+            sqlx::query_as::<_, SearchHit>(
+                "SELECT d.kind AS kind, d.item_id AS id, f.title AS title,
+                        snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet,
+                        0.0 AS rank
+                 FROM search_fts AS f JOIN search_docs AS d ON d.rowid = f.rowid
+                 WHERE search_fts MATCH ?1
+                 ORDER BY f.rowid DESC LIMIT ?2",
+            )
+            .bind(&fts)
+            .bind(limit * 4)
+            .fetch_all(ex)
+            .await?
+        }
+        // Fewer: rank every match (bm25 with statistics of the whole index), keep the best few
+        // documents (snippets are computed for those only).
+        None => {
+            sqlx::query_as::<_, SearchHit>(
+                "SELECT d.kind AS kind, d.item_id AS id, f.title AS title,
+                        snippet(search_fts, 1, char(2), char(3), '…', 16) AS snippet, f.rank AS rank
+                 FROM search_fts AS f JOIN search_docs AS d ON d.rowid = f.rowid
+                 WHERE search_fts MATCH ?1
+                 ORDER BY f.rank LIMIT ?2",
+            )
+            .bind(&fts)
+            .bind(limit * 4)
+            .fetch_all(ex)
+            .await?
+        }
+    };
+    // The best document per item (a post has one document per non-empty variant).
     let mut seen = std::collections::HashSet::new();
     Ok(rows
         .into_iter()

@@ -959,7 +959,7 @@ async fn board_cards_columns_and_positions() {
         ]
     );
 
-    let rows = board::card_rows(db).await.unwrap();
+    let rows = board::card_rows(db, board::CardScope::All).await.unwrap();
     assert_eq!(rows.len(), 2);
     let post_row = rows.iter().find(|r| r.0 == "post").unwrap();
     assert_eq!(post_row.1, p.id);
@@ -971,7 +971,7 @@ async fn board_cards_columns_and_positions() {
     assert_eq!((idea_row.3.clone(), idea_row.4), (None, None));
     assert_eq!(idea_row.10, 0);
 
-    let tags_on_board = board::card_tags(db).await.unwrap();
+    let tags_on_board = board::card_tags(db, board::CardScope::All).await.unwrap();
     assert_eq!(tags_on_board.len(), 2);
     assert!(tags_on_board.contains(&(
         "post".into(),
@@ -981,8 +981,52 @@ async fn board_cards_columns_and_positions() {
         "#2563eb".into()
     )));
     assert_eq!(
-        board::card_platforms(db).await.unwrap(),
+        board::card_platforms(db, board::CardScope::All)
+            .await
+            .unwrap(),
         vec![(p.id.clone(), Platform::Mastodon)]
+    );
+    // The first cards of a column only: positions are gap-free, the idea is first (0), the post
+    // second (1); a column not listed gives nothing.
+    let first_one = format!(r#"{{"{}": 1}}"#, c1.id);
+    let scoped = board::card_rows(db, board::CardScope::First(&first_one))
+        .await
+        .unwrap();
+    assert_eq!(
+        scoped.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        ["idea"]
+    );
+    assert!(
+        board::card_platforms(db, board::CardScope::First(&first_one))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let first_two = format!(r#"{{"{}": 2, "{}": 5}}"#, c1.id, c2.id);
+    assert_eq!(
+        board::card_rows(db, board::CardScope::First(&first_two))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        board::card_tags(db, board::CardScope::First(&first_two))
+            .await
+            .unwrap(),
+        tags_on_board
+    );
+    assert_eq!(
+        board::card_platforms(db, board::CardScope::First(&first_two))
+            .await
+            .unwrap(),
+        vec![(p.id.clone(), Platform::Mastodon)]
+    );
+    assert!(
+        board::card_rows(db, board::CardScope::First("{}"))
+            .await
+            .unwrap()
+            .is_empty()
     );
 
     // Placing writes only changes and leaves updated_at alone; clearing takes a card off.

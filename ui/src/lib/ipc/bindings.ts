@@ -2067,11 +2067,25 @@ export type BoardColumnView = { id: string; name: string; colour: string;
 /**
  * 0-based, gap-free.
  */
-position: number; card_count: number }
+position: number; card_count: number; 
+/**
+ * The cards in this column matching the board's filter (`card_count` without a filter); the
+ * board sends only the first of them (see [`BoardFilter::per_column`]).
+ */
+matching: number }
 /**
  * Which cards the board shows: every listed tag must be on the card; the campaign must match.
  */
-export type BoardFilter = { tag_ids?: string[]; campaign_id: string | null }
+export type BoardFilter = { tag_ids?: string[]; campaign_id: string | null; 
+/**
+ * Only the first this many matching cards of each column (`None`: every card). A board of
+ * 10,000 posts opens with a page of each column; more are asked for as a column scrolls.
+ */
+per_column?: number | null; 
+/**
+ * Columns that show more than `per_column` (column id → how many first cards).
+ */
+more?: Partial<{ [key in string]: number }> }
 /**
  * A Pinterest board, as the CLI and the composer list them.
  */

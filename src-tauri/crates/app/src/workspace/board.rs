@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use outpost_store::approvals;
-use outpost_store::board::{self, BoardColumn};
+use outpost_store::board::{self, BoardColumn, CardScope};
 use outpost_store::{Sqlite, SqliteConnection, Transaction};
 use outpost_store::{new_id, now_ms};
 
@@ -263,6 +263,7 @@ async fn column_views(conn: &mut SqliteConnection) -> Result<Vec<BoardColumnView
             colour,
             position: u32::try_from(i).unwrap_or(u32::MAX),
             card_count: to_u32(count),
+            matching: to_u32(count),
         })
         .collect())
 }
@@ -307,11 +308,32 @@ impl Outpost {
             tx.commit().await.map_err(db)?;
         }
         let mut tx = self.store().begin_read().await?;
-        let columns = column_views(&mut tx).await?;
+        let mut columns = column_views(&mut tx).await?;
+        let filtered = !filter.tag_ids.is_empty() || filter.campaign_id.is_some();
+        // How many first matching cards each column sends (`usize::MAX`: every one).
+        let limit = |column: &str| -> usize {
+            filter.per_column.map_or(usize::MAX, |n| {
+                let n = filter.more.get(column).copied().unwrap_or(n).max(n);
+                usize::try_from(n).unwrap_or(usize::MAX)
+            })
+        };
+        // Without a filter the first cards of each column are read through the board index, so
+        // opening a board of 10,000 posts reads a page of each column; with a filter every card
+        // is read and filtered here, and only the first matching ones are sent.
+        let first = (!filtered && filter.per_column.is_some()).then(|| {
+            serde_json::Value::Object(
+                columns
+                    .iter()
+                    .map(|c| (c.id.clone(), serde_json::Value::from(limit(&c.id))))
+                    .collect(),
+            )
+            .to_string()
+        });
+        let scope = first.as_deref().map_or(CardScope::All, CardScope::First);
         // Posts and ideas on the board; text is cut in SQL so a huge post costs nothing here.
-        let rows: Vec<CardRow> = board::card_rows(&mut *tx).await?;
-        let tag_rows = board::card_tags(&mut *tx).await?;
-        let platform_rows = board::card_platforms(&mut *tx).await?;
+        let mut rows: Vec<CardRow> = board::card_rows(&mut *tx, scope).await?;
+        let tag_rows = board::card_tags(&mut *tx, scope).await?;
+        let platform_rows = board::card_platforms(&mut *tx, scope).await?;
         let campaigns: HashMap<String, Label> = outpost_store::campaigns::list_all(&mut *tx)
             .await?
             .into_iter()
@@ -343,6 +365,13 @@ impl Outpost {
             .enumerate()
             .map(|(i, c)| (c.id.as_str(), i))
             .collect();
+        // Board order: by column, then position.
+        rows.sort_by(|a, b| {
+            let ca = order.get(a.6.as_str()).copied().unwrap_or(usize::MAX);
+            let cb = order.get(b.6.as_str()).copied().unwrap_or(usize::MAX);
+            (ca, a.7, &a.1).cmp(&(cb, b.7, &b.1))
+        });
+        let mut matching: HashMap<String, usize> = HashMap::new();
         let mut cards: Vec<BoardCard> = Vec::with_capacity(rows.len());
         for (
             kind,
@@ -370,6 +399,11 @@ impl Outpost {
                 continue;
             }
             if filter.campaign_id.is_some() && filter.campaign_id != campaign_id {
+                continue;
+            }
+            let seen = matching.entry(column_id.clone()).or_default();
+            *seen += 1;
+            if *seen > limit(&column_id) {
                 continue;
             }
             let is_post = kind == "post";
@@ -428,17 +462,12 @@ impl Outpost {
             let status = self.post_approval(&card.id).await?.status;
             card.approval = (status != "none").then_some(status);
         }
-        cards.sort_by(|a, b| {
-            let ca = order
-                .get(a.column_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            let cb = order
-                .get(b.column_id.as_str())
-                .copied()
-                .unwrap_or(usize::MAX);
-            (ca, a.position, &a.id).cmp(&(cb, b.position, &b.id))
-        });
+        if filtered {
+            for c in &mut columns {
+                c.matching =
+                    u32::try_from(matching.get(&c.id).copied().unwrap_or(0)).unwrap_or(u32::MAX);
+            }
+        }
         Ok(Board { columns, cards })
     }
 

@@ -53,6 +53,9 @@ pub struct BoardColumnView {
     /// 0-based, gap-free.
     pub position: u32,
     pub card_count: u32,
+    /// The cards in this column matching the board's filter (`card_count` without a filter); the
+    /// board sends only the first of them (see [`BoardFilter::per_column`]).
+    pub matching: u32,
 }
 
 /// A card as the board draws it.
@@ -107,6 +110,13 @@ pub struct BoardFilter {
     #[serde(default)]
     pub tag_ids: Vec<String>,
     pub campaign_id: Option<String>,
+    /// Only the first this many matching cards of each column (`None`: every card). A board of
+    /// 10,000 posts opens with a page of each column; more are asked for as a column scrolls.
+    #[serde(default)]
+    pub per_column: Option<u32>,
+    /// Columns that show more than `per_column` (column id → how many first cards).
+    #[serde(default)]
+    pub more: BTreeMap<String, u32>,
 }
 
 /// What can be deleted with undo.
