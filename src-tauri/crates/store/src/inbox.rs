@@ -249,7 +249,8 @@ pub mod messages {
     /// rows; the state and channel tests are kept off their indexes (`+m.is_done`,
     /// `+t.channel_id`) so the planner does not trade that walk for a sort of every open item.
     ///
-    /// With a search, FTS5 first counts the matches (a walk of its index). Up to
+    /// With a search, FTS5 first counts the matches (a walk of its index, stopped after
+    /// [`SEARCH_SPARSE`] + 1). Up to
     /// [`SEARCH_SPARSE`] matches, the rows come from the matches (cost grows with the matches,
     /// then only they are sorted); with more, the page walks the newest-first index as without a
     /// search and keeps the rows found in the matches (dense matches fill a page within a few
@@ -267,11 +268,14 @@ pub mod messages {
                 let Some(fts) = crate::search::fts_query(text) else {
                     return Ok(Vec::new());
                 };
-                let matches: i64 =
-                    sqlx::query_scalar("SELECT count(*) FROM inbox_fts WHERE inbox_fts MATCH ?1")
-                        .bind(&fts)
-                        .fetch_one(ex)
-                        .await?;
+                // Only whether there are more than SEARCH_SPARSE matters: the count stops there.
+                let matches: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM inbox_fts WHERE inbox_fts MATCH ?1 LIMIT ?2)",
+                )
+                .bind(&fts)
+                .bind(SEARCH_SPARSE + 1)
+                .fetch_one(ex)
+                .await?;
                 if matches == 0 {
                     return Ok(Vec::new());
                 }
