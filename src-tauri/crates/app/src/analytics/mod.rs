@@ -9,6 +9,8 @@
 //! posts. Metrics a platform does not offer are absent, never zero ([`offered_metrics`]).
 
 pub mod best_times;
+mod pdf;
+pub mod report;
 pub mod sync;
 
 use std::collections::BTreeMap;
@@ -21,6 +23,7 @@ use outpost_platforms::capability::{Capability, Support};
 use outpost_store::analytics as store;
 
 pub use best_times::{BestTimes, SlotEstimate};
+pub use report::ReportSummary;
 pub use sync::{AnalyticsSync, SYNC_EVERY_MS, run};
 
 use crate::channels::{shown_name, to_platform};
