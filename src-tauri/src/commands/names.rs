@@ -158,4 +158,6 @@ pub const COMMANDS: &[&str] = &[
     "analytics_history",
     "analytics_best_times",
     "analytics_sync",
+    "analytics_report",
+    "analytics_apply_best_times",
 ];

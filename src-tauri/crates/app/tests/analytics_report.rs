@@ -270,3 +270,77 @@ async fn bad_input_is_a_clear_error_and_leaves_nothing_behind() {
     assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
     o.close().await;
 }
+
+/// "Use as posting slots": the best suggested slots replace the channel's weekly slots; with too
+/// little data the slots are left as they were.
+#[tokio::test]
+async fn best_times_become_posting_slots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    // 24 more weeks of posts: Tuesdays 18:00 do far better than Mondays 09:00 and Fridays 12:00.
+    for w in 0..24u32 {
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap()
+            + chrono::Days::new(u64::from(w) * 7);
+        for (i, (offset, time, likes)) in [(0u64, "09:00", 2u32), (1, "18:00", 30), (4, "12:00", 8)]
+            .iter()
+            .enumerate()
+        {
+            let day = monday + chrono::Days::new(*offset);
+            let n = 100 + w * 3 + i as u32;
+            published(
+                &o,
+                n,
+                MASTODON,
+                &format!("{day}T{time}"),
+                "weekly",
+                [likes + w % 3, 1, 1],
+            )
+            .await;
+        }
+    }
+    followers(&o, MASTODON, "2026-05-01T00:00", 100).await;
+    // The December outlier (a lone Wednesday 12:00 post far above the rest) would top the list.
+    exec(&o, "DELETE FROM posts WHERE id = 'p6'").await;
+    o.add_posting_slot(
+        X,
+        &outpost_app::slots::WeeklySlot {
+            weekday: 3,
+            local_time: "07:30".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let e = o.analytics_apply_best_times(X, 3).await.unwrap_err();
+    assert!(e.to_string().contains("not enough data yet"), "{e}");
+    assert_eq!(
+        o.posting_slots(X).await.unwrap().len(),
+        1,
+        "X's slot must stay"
+    );
+    assert!(o.analytics_apply_best_times(MASTODON, 0).await.is_err());
+
+    let best = o.analytics_best_times(MASTODON).await.unwrap();
+    assert_eq!(
+        (best.slots[0].weekday, best.slots[0].hour),
+        (1, 18),
+        "{best:?}"
+    );
+    let slots = o.analytics_apply_best_times(MASTODON, 2).await.unwrap();
+    let mut got: Vec<(u8, String)> = slots
+        .iter()
+        .map(|s| (s.weekday, s.local_time.clone()))
+        .collect();
+    got.sort();
+    let mut want: Vec<(u8, String)> = best.slots[..2]
+        .iter()
+        .map(|s| (s.weekday as u8 + 1, format!("{:02}:00", s.hour)))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(got.contains(&(2, "18:00".to_string())));
+    assert_eq!(o.posting_slots(MASTODON).await.unwrap().len(), 2);
+    let zone = o.time_zone().await.unwrap();
+    assert!(slots.iter().all(|s| s.time_zone == zone), "{slots:?} {zone}");
+    o.close().await;
+}

@@ -12,11 +12,13 @@ import type {
   DayPoint,
   MetricPoint,
   PeriodTotals,
+  ReportSummary,
   SlotEstimate,
 } from './bindings';
+import type { PostingSlotView } from './bindings';
 import { call, isPreview, PreviewModeError } from './index';
 
-export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, SlotEstimate };
+export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, ReportSummary, SlotEstimate };
 
 const emptyTotals: PeriodTotals = { posts: 0, likes: 0, reposts: 0, replies: 0, engagement: 0, engagement_rate: null };
 
@@ -45,5 +47,17 @@ export const analyticsIpc = {
   async sync(channelId: string | null = null): Promise<AnalyticsSync[]> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.analyticsSync(channelId));
+  },
+
+  /** "Download PDF report": asks where to save; `null` when cancelled. Dates `YYYY-MM-DD`, both included. */
+  async report(from: string, to: string, channelIds: string[] = []): Promise<ReportSummary | null> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsReport(from, to, channelIds));
+  },
+
+  /** "Use as posting slots": replaces the channel's weekly slots with its `count` best suggestions. */
+  async applyBestTimes(channelId: string, count: number): Promise<PostingSlotView[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsApplyBestTimes(channelId, count));
   },
 };

@@ -428,6 +428,39 @@ impl Outpost {
         Ok(best_times::estimate(&obs))
     }
 
+    /// "Use as posting slots": replaces the channel's weekly posting slots with its `count` best
+    /// suggested slots (each at the top of its hour). Refused while there is not enough data.
+    pub async fn analytics_apply_best_times(
+        &self,
+        channel_id: &str,
+        count: u32,
+    ) -> Result<Vec<crate::slots::PostingSlotView>> {
+        if !(1..=crate::slots::MAX_SLOTS_PER_CHANNEL).contains(&(count as usize)) {
+            return Err(Error::InvalidInput(format!(
+                "--apply-slots takes 1 to {} slots",
+                crate::slots::MAX_SLOTS_PER_CHANNEL
+            )));
+        }
+        let best = self.analytics_best_times(channel_id).await?;
+        if !best.enough_data {
+            return Err(Error::InvalidInput(format!(
+                "not enough data yet: {} post(s) with metrics on this channel, suggestions start at {}; \
+                 the posting slots were left as they were",
+                best.posts, best.min_posts
+            )));
+        }
+        let wanted: Vec<crate::slots::WeeklySlot> = best
+            .slots
+            .iter()
+            .take(count as usize)
+            .map(|s| crate::slots::WeeklySlot {
+                weekday: u8::try_from(s.weekday + 1).unwrap_or(1),
+                local_time: format!("{:02}:00", s.hour),
+            })
+            .collect();
+        self.set_posting_slots(channel_id, &wanted).await
+    }
+
     /// Writes a CSV: `posts` (each published post with its latest numbers; an empty cell is a
     /// metric the platform does not offer or has not reported) or `daily` (each channel's
     /// account metrics, the last reading of each day in the creator's zone).
