@@ -126,6 +126,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::analytics::analytics_best_times,
             crate::commands::analytics::analytics_sync,
             crate::commands::analytics::analytics_report,
+            crate::commands::analytics::analytics_post_numbers,
+            crate::commands::analytics::analytics_overview_range,
             crate::commands::analytics::analytics_apply_best_times,
             crate::commands::slots::posting_slots,
             crate::commands::slots::add_posting_slot,

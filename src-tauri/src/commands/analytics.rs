@@ -2,7 +2,7 @@
 //! only translates between IPC and `outpost_app::analytics`.
 
 use outpost_app::analytics::{
-    AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint, ReportSummary,
+    AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint, PostNumbers, ReportSummary,
 };
 use outpost_app::slots::PostingSlotView;
 use tauri::{AppHandle, State};
@@ -24,6 +24,34 @@ pub async fn analytics_overview(
         .core()?
         .analytics_overview(days, channel_id.as_deref())
         .await?)
+}
+
+/// A custom period, `from`..`to` (`YYYY-MM-DD`, both days included), compared with the period of
+/// the same length before it, on one channel or all.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_overview_range(
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+    channel_id: Option<String>,
+) -> Result<AnalyticsOverview, IpcError> {
+    Ok(shell
+        .core()?
+        .analytics_overview_range(&from, &to, channel_id.as_deref())
+        .await?)
+}
+
+/// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the
+/// calendar's visible range.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_post_numbers(
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+) -> Result<Vec<PostNumbers>, IpcError> {
+    Ok(shell.core()?.analytics_post_numbers(&from, &to).await?)
 }
 
 /// Every snapshot of one post's metrics, oldest first.

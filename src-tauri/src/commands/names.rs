@@ -159,5 +159,7 @@ pub const COMMANDS: &[&str] = &[
     "analytics_best_times",
     "analytics_sync",
     "analytics_report",
+    "analytics_post_numbers",
+    "analytics_overview_range",
     "analytics_apply_best_times",
 ];

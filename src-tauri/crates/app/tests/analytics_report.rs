@@ -341,6 +341,44 @@ async fn best_times_become_posting_slots() {
     assert!(got.contains(&(2, "18:00".to_string())));
     assert_eq!(o.posting_slots(MASTODON).await.unwrap().len(), 2);
     let zone = o.time_zone().await.unwrap();
-    assert!(slots.iter().all(|s| s.time_zone == zone), "{slots:?} {zone}");
+    assert!(
+        slots.iter().all(|s| s.time_zone == zone),
+        "{slots:?} {zone}"
+    );
+    o.close().await;
+}
+
+/// A custom period on the page: its posts, the period before, one channel, bad dates.
+#[tokio::test]
+async fn overview_of_a_custom_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let v = o
+        .analytics_overview_range("2026-11-01", "2026-11-30", None)
+        .await
+        .unwrap();
+    assert_eq!((v.days, v.current.posts, v.previous.posts), (30, 4, 1));
+    assert_eq!(v.current.engagement, 72.0);
+    assert_eq!(v.daily.len(), 30);
+    assert_eq!(v.daily[0].date, "2026-11-01");
+    assert_eq!(v.daily[9].engagement, 40.0, "{:?}", v.daily[9]);
+    let one = o
+        .analytics_overview_range("2026-11-01", "2026-11-30", Some(MASTODON))
+        .await
+        .unwrap();
+    assert_eq!((one.current.posts, one.channels.len()), (3, 1));
+    // The calendar's numbers: one entry per post of the range, latest readings.
+    let n = o
+        .analytics_post_numbers("2026-11-01", "2026-11-30")
+        .await
+        .unwrap();
+    assert_eq!(n.len(), 4);
+    let p3 = n.iter().find(|p| p.post_id == "p3").unwrap();
+    assert_eq!((p3.metrics["likes"], p3.engagement), (30.0, Some(40.0)));
+    let e = o
+        .analytics_overview_range("2026-11-30", "2026-11-01", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
     o.close().await;
 }

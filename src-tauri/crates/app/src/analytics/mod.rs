@@ -113,6 +113,19 @@ pub struct ChannelAnalytics {
     pub followers_change: Option<f64>,
 }
 
+/// A post's latest numbers, summed over its channels (the calendar card and the composer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PostNumbers {
+    pub post_id: String,
+    /// Latest value of each metric, summed over the post's channels that report it.
+    pub metrics: BTreeMap<String, f64>,
+    pub engagement: Option<f64>,
+    /// Unix ms of the newest reading.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_synced_at: Option<i64>,
+}
+
 /// Headline numbers of one period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -286,6 +299,29 @@ impl Outpost {
             .collect())
     }
 
+    /// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`, both days
+    /// included), one entry per post: what the calendar shows on its cards in one call.
+    pub async fn analytics_post_numbers(&self, from: &str, to: &str) -> Result<Vec<PostNumbers>> {
+        let (from, to) = self.analytics_range(Some(from), Some(to)).await?;
+        let mut by_post: BTreeMap<String, PostNumbers> = BTreeMap::new();
+        for p in self.analytics_posts(None, from, to).await? {
+            let e = by_post.entry(p.post_id.clone()).or_insert(PostNumbers {
+                post_id: p.post_id,
+                metrics: BTreeMap::new(),
+                engagement: None,
+                last_synced_at: None,
+            });
+            for (m, v) in p.metrics {
+                *e.metrics.entry(m).or_default() += v;
+            }
+            if let Some(x) = p.engagement {
+                e.engagement = Some(e.engagement.unwrap_or(0.0) + x);
+            }
+            e.last_synced_at = e.last_synced_at.max(p.last_synced_at);
+        }
+        Ok(by_post.into_values().collect())
+    }
+
     /// Every snapshot of one post's metrics (all its channels), oldest first.
     pub async fn analytics_history(&self, post_id: &str) -> Result<Vec<MetricPoint>> {
         let pool = self.store().pool();
@@ -356,10 +392,38 @@ impl Outpost {
         if !(1..=3660).contains(&days) {
             return Err(Error::InvalidInput("a period is 1 to 3660 days".into()));
         }
-        let tz = self.zone().await?;
         let to = crate::inbox::now_ms();
-        let from = to - i64::from(days) * DAY_MS;
-        let prev_from = from - i64::from(days) * DAY_MS;
+        self.overview_of(to - i64::from(days) * DAY_MS, to, days, channel_id)
+            .await
+    }
+
+    /// A custom period, `from`..`to` (`YYYY-MM-DD` in the creator's zone, both days included),
+    /// compared with the period of the same length just before.
+    pub async fn analytics_overview_range(
+        &self,
+        from: &str,
+        to: &str,
+        channel_id: Option<&str>,
+    ) -> Result<AnalyticsOverview> {
+        let (start, end) = self.analytics_range(Some(from), Some(to)).await?;
+        let days = u32::try_from((end - start + DAY_MS / 2) / DAY_MS)
+            .unwrap_or(u32::MAX)
+            .max(1);
+        if days > 3660 {
+            return Err(Error::InvalidInput("a period is 1 to 3660 days".into()));
+        }
+        self.overview_of(start, end, days, channel_id).await
+    }
+
+    async fn overview_of(
+        &self,
+        from: i64,
+        to: i64,
+        days: u32,
+        channel_id: Option<&str>,
+    ) -> Result<AnalyticsOverview> {
+        let tz = self.zone().await?;
+        let prev_from = from - (to - from);
         let all = self.analytics_posts(channel_id, prev_from, to).await?;
         let (mut posts, previous): (Vec<_>, Vec<_>) =
             all.into_iter().partition(|p| p.published_at >= from);
