@@ -253,12 +253,12 @@ async fn csv_export_and_overview() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "post_id,channel_id,channel,platform,published_at,url,deleted,views,impressions,likes,reposts,replies,quotes,saves,link_clicks,engagement,engagement_rate,text"
+        "post_id,channel_id,channel,platform,published_at,url,deleted,views,impressions,likes,reposts,replies,quotes,saves,link_clicks,reach,watch_minutes,avg_view_seconds,engagement,engagement_rate,text"
     );
     // Views and impressions are not offered by Mastodon: empty cells, never 0.
     let row = lines.find(|l| l.starts_with(&posts[1].0)).unwrap();
     assert!(row.contains(",mastodon,"), "{row}");
-    assert!(row.contains(",false,,,4,0,0,,,,4,0.08,Another"), "{row}");
+    assert!(row.contains(",false,,,4,0,0,,,,,,,4,0.08,Another"), "{row}");
     assert!(text.contains("\"Hello, \"\"quoted\"\" world\""), "{text}");
 
     let daily = s.dir.path().join("daily.csv");

@@ -107,6 +107,18 @@ pub struct InboxItem {
     pub in_reply_to: Option<String>,
     /// Unix seconds.
     pub created_at: i64,
+    /// The author's picture, where the platform gives one (shown; never fetched by the core).
+    pub avatar_url: Option<String>,
+    /// The platform's id of the conversation the item belongs to where that is not the post it
+    /// answers (a direct-message conversation); `None`: grouped by [`InboxItem::in_reply_to`], else
+    /// by the item itself.
+    pub conversation: Option<String>,
+    /// The text of the post the item belongs to, where the platform sends it (the conversation's
+    /// subject when the post was not published through Outpost).
+    pub subject: Option<String>,
+    /// The last moment (unix s) the platform accepts an answer (Instagram and Messenger: 24 hours
+    /// after the person's last message; a private reply to a comment: 7 days); `None`: no window.
+    pub reply_by: Option<i64>,
 }
 
 /// One read of the inbox: the items (oldest first) and where the next read starts.
@@ -122,6 +134,13 @@ pub struct InboxPage {
 pub struct InboxReplyTo {
     /// The item answered ([`InboxItem::id`]).
     pub item_id: String,
+    /// What the answered item is (a direct message is answered in its conversation).
+    pub kind: InboxKind,
+    /// The platform's id of the conversation (a direct-message conversation, or the post the
+    /// item answers, or the item itself).
+    pub conversation: String,
+    /// The platform's id of the item's author (the recipient of a direct answer).
+    pub author_id: String,
     pub text: String,
     /// Stable per answer: the idempotency key where the platform accepts one.
     pub key: String,
@@ -142,6 +161,12 @@ pub struct PostMetrics {
     pub quotes: Option<u64>,
     pub saves: Option<u64>,
     pub link_clicks: Option<u64>,
+    /// Distinct accounts that saw the post.
+    pub reach: Option<u64>,
+    /// Total watch time of a video, in minutes (YouTube Analytics `estimatedMinutesWatched`).
+    pub watch_minutes: Option<u64>,
+    /// Average view duration of a video, in seconds.
+    pub avg_view_seconds: Option<u64>,
     /// The post is gone from the platform (deleted, or no longer visible to the account); every
     /// counter is `None` then, and the history kept so far stays as it is.
     pub deleted: bool,
@@ -156,4 +181,7 @@ pub struct AccountMetrics {
     pub following: Option<u64>,
     pub posts: Option<u64>,
     pub impressions: Option<u64>,
+    /// Distinct accounts reached over the platform's own window (a day for most).
+    pub reach: Option<u64>,
+    pub profile_views: Option<u64>,
 }

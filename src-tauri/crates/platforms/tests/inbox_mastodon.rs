@@ -47,7 +47,10 @@ async fn mentions_arrive_oldest_first_and_the_cursor_moves_past_them() {
     )
     .await;
 
-    let page = MastodonPublisher.inbox(ctx, &tokens, None).await.unwrap();
+    let page = MastodonPublisher
+        .inbox(ctx, &tokens, "notifications", None)
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 2, "{page:?}");
     let (a, b) = (&page.items[0], &page.items[1]);
     assert_eq!(a.kind, InboxKind::Mention);
@@ -67,7 +70,7 @@ async fn mentions_arrive_oldest_first_and_the_cursor_moves_past_them() {
     // Nothing new: no items and no cursor; then one more mention comes after the cursor.
     let cursor = page.cursor.clone().unwrap();
     let again = MastodonPublisher
-        .inbox(ctx, &tokens, Some(&cursor))
+        .inbox(ctx, &tokens, "notifications", Some(&cursor))
         .await
         .unwrap();
     assert!(
@@ -77,7 +80,7 @@ async fn mentions_arrive_oldest_first_and_the_cursor_moves_past_them() {
     emu.admin("notify", json!({"content": "<p>later</p>"}))
         .await;
     let later = MastodonPublisher
-        .inbox(ctx, &tokens, Some(&cursor))
+        .inbox(ctx, &tokens, "notifications", Some(&cursor))
         .await
         .unwrap();
     assert_eq!(later.items.len(), 1);
@@ -87,7 +90,7 @@ async fn mentions_arrive_oldest_first_and_the_cursor_moves_past_them() {
 
     // A token that is gone needs a new sign-in.
     let err = MastodonPublisher
-        .inbox(ctx, &TokenSet::new("revoked", 0), None)
+        .inbox(ctx, &TokenSet::new("revoked", 0), "notifications", None)
         .await
         .unwrap_err();
     assert!(err.needs_reauth(), "{err:?}");
@@ -111,7 +114,10 @@ async fn capabilities_say_what_each_api_offers() {
     let app = support::no_app();
     let ctx = support::ctx(&http, &endpoints, &app);
     let tokens = TokenSet::new("t", 0);
-    match TiktokPublisher.inbox(ctx, &tokens, None).await {
+    match TiktokPublisher
+        .inbox(ctx, &tokens, "notifications", None)
+        .await
+    {
         Err(Error::Unsupported { platform, what }) => {
             assert_eq!(platform, Platform::Tiktok);
             assert!(what.contains("comments"), "{what}");

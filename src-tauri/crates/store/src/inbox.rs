@@ -133,6 +133,8 @@ pub mod messages {
             pub url: Option<String>,
             /// The text normalised for "similar" (sentiment corrections); see the app's inbox.
             pub text_key: Option<String>,
+            /// The last moment (ms) the platform accepts an answer; `None`: no window.
+            pub reply_by: Option<i64>,
         }
     }
 
@@ -190,6 +192,7 @@ pub mod messages {
             .bind(row.sentiment_score)
             .bind(&row.url)
             .bind(&row.text_key)
+            .bind(row.reply_by)
             .execute(ex)
             .await?;
         Ok(done.rows_affected() == 1)

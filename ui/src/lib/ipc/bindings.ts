@@ -3192,7 +3192,12 @@ sentiment_source: string | null; state: InboxState;
 /**
  * Unix ms.
  */
-received_at: number }
+received_at: number; 
+/**
+ * The last moment (unix ms) the platform accepts an answer (shown as a countdown);
+ * `None`: no window.
+ */
+reply_by: number | null }
 /**
  * One item with its conversation, why it got its sentiment, and what replying allows.
  */

@@ -35,20 +35,15 @@ const EXCERPT_CHARS: usize = 140;
 /// Counters that add up to engagement.
 const ENGAGEMENT: [&str; 5] = ["likes", "reposts", "replies", "quotes", "saves"];
 
-/// The post metrics a platform's API gives Outpost today (empty: not built or not offered).
+/// The post metrics a platform's API gives Outpost today (empty: not built or not offered); each
+/// platform's client says which (`Publisher::offered_post_metrics`).
 pub fn offered_metrics(platform: Platform) -> &'static [&'static str] {
-    match platform {
-        Platform::Mastodon => &["likes", "reposts", "replies"],
-        _ => &[],
-    }
+    outpost_platforms::publisher(platform).map_or(&[], |p| p.offered_post_metrics())
 }
 
 /// The account metrics a platform's API gives Outpost today.
 pub fn offered_account_metrics(platform: Platform) -> &'static [&'static str] {
-    match platform {
-        Platform::Mastodon => &["followers", "following", "posts"],
-        _ => &[],
-    }
+    outpost_platforms::publisher(platform).map_or(&[], |p| p.offered_account_metrics())
 }
 
 /// One published post on one channel with its latest numbers.

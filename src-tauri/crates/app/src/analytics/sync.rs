@@ -59,7 +59,7 @@ pub struct AnalyticsSync {
 }
 
 /// The metric names stored for a post's counters, with their values (`None`: not counted).
-pub(crate) fn post_values(m: &PostMetrics) -> [(&'static str, Option<u64>); 8] {
+pub(crate) fn post_values(m: &PostMetrics) -> [(&'static str, Option<u64>); 11] {
     [
         ("views", m.views),
         ("impressions", m.impressions),
@@ -69,15 +69,20 @@ pub(crate) fn post_values(m: &PostMetrics) -> [(&'static str, Option<u64>); 8] {
         ("quotes", m.quotes),
         ("saves", m.saves),
         ("link_clicks", m.link_clicks),
+        ("reach", m.reach),
+        ("watch_minutes", m.watch_minutes),
+        ("avg_view_seconds", m.avg_view_seconds),
     ]
 }
 
-fn account_values(m: &AccountMetrics) -> [(&'static str, Option<u64>); 4] {
+fn account_values(m: &AccountMetrics) -> [(&'static str, Option<u64>); 6] {
     [
         ("followers", m.followers),
         ("following", m.following),
         ("posts", m.posts),
         ("impressions", m.impressions),
+        ("reach", m.reach),
+        ("profile_views", m.profile_views),
     ]
 }
 

@@ -87,6 +87,18 @@ impl InboxKind {
         }
     }
 
+    /// The platform client's kind (a stored mention may have been a quote; both are answered
+    /// the same way).
+    pub(crate) fn to_platform(self) -> outpost_platforms::capability::InboxKind {
+        use outpost_platforms::capability::InboxKind as P;
+        match self {
+            InboxKind::Comment => P::Comment,
+            InboxKind::Reply => P::Reply,
+            InboxKind::Mention => P::Mention,
+            InboxKind::Dm => P::DirectMessage,
+        }
+    }
+
     fn to_store(self) -> MessageKind {
         match self {
             InboxKind::Comment => MessageKind::Comment,
@@ -213,6 +225,9 @@ pub struct InboxItem {
     pub state: InboxState,
     /// Unix ms.
     pub received_at: i64,
+    /// The last moment (unix ms) the platform accepts an answer (shown as a countdown);
+    /// `None`: no window.
+    pub reply_by: Option<i64>,
 }
 
 /// One word's share of the sentiment score (positive pushes toward "positive").
@@ -361,6 +376,7 @@ fn item_view(e: messages::InboxEntry, platform: Platform) -> InboxItem {
         sentiment_score: m.sentiment_score,
         sentiment_source: m.sentiment_source.map(|s| s.as_str().to_string()),
         received_at: m.received_at,
+        reply_by: m.reply_by,
     }
 }
 

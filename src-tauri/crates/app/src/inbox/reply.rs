@@ -130,6 +130,18 @@ impl Outpost {
         if let Some(why) = reply_blocker(platform) {
             return Err(Error::InvalidInput(why));
         }
+        if let Some(by) = entry.message.reply_by {
+            if now_ms() > by {
+                return Err(Error::InvalidInput(format!(
+                    "{} accepts answers to this message only until {} (its reply window has closed).",
+                    platform.name(),
+                    chrono::DateTime::from_timestamp_millis(by).map_or_else(
+                        || by.to_string(),
+                        |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
+                    )
+                )));
+            }
+        }
         let limits = self.channel_limits(&c.id).await?;
         let sent = sent_text(platform, text, &entry.message.author_handle);
         let n = limits.count(&sent);
@@ -175,8 +187,26 @@ impl Outpost {
         })?;
         let (tokens, app, _) = self.publish_context(&r.channel_id).await?;
         let ctx = self.ctx_for(&app);
+        // What the platform needs besides the item's id: a direct message is answered in its
+        // conversation, to its author. The item may have been deleted since (the reply is kept).
+        let answered = match &r.message_id {
+            Some(id) => messages::entry(self.store().pool(), id).await.ok(),
+            None => None,
+        };
         let ask = InboxReplyTo {
             item_id: r.in_reply_to.clone(),
+            kind: answered
+                .as_ref()
+                .map_or(outpost_platforms::capability::InboxKind::Comment, |e| {
+                    super::InboxKind::from_store(e.message.kind).to_platform()
+                }),
+            conversation: answered
+                .as_ref()
+                .map_or_else(|| r.in_reply_to.clone(), |e| e.platform_thread_id.clone()),
+            author_id: answered
+                .as_ref()
+                .map(|e| e.message.author_id.clone())
+                .unwrap_or_default(),
             text: r.text.clone(),
             key: r.idempotency_key.clone(),
         };

@@ -124,7 +124,9 @@ impl Outpost {
         Ok(out)
     }
 
-    /// Pages from the stored cursor until nothing new arrives; returns how many items were new.
+    /// Reads every inbox source of the channel (`Publisher::inbox_sources`),
+    /// each from its stored cursor; returns how many items were new. A source that fails stops
+    /// the channel's sync with that error after the sources before it were stored.
     async fn sync_channel(&self, channel_id: &str, platform: Platform) -> Result<u32> {
         let pubr = publisher(platform).ok_or(outpost_platforms::Error::NotBuiltYet {
             platform,
@@ -132,14 +134,32 @@ impl Outpost {
         })?;
         let (tokens, app, _) = self.publish_context(channel_id).await?;
         let ctx = self.ctx_for(&app);
+        let mut new = 0;
+        for source in pubr.inbox_sources() {
+            new += self
+                .sync_source(pubr, ctx, &tokens, channel_id, source)
+                .await?;
+        }
+        Ok(new)
+    }
+
+    /// Pages one source from its stored cursor until nothing new arrives.
+    async fn sync_source(
+        &self,
+        pubr: &dyn outpost_platforms::publish::Publisher,
+        ctx: outpost_platforms::providers::Ctx<'_>,
+        tokens: &outpost_platforms::tokens::TokenSet,
+        channel_id: &str,
+        source: &str,
+    ) -> Result<u32> {
         let pool = self.store().pool();
         let mut new = 0;
         for _ in 0..MAX_PAGES {
-            let cursor = cursors::get(pool, channel_id, SOURCE)
+            let cursor = cursors::get(pool, channel_id, source)
                 .await?
                 .map(InboxCursor);
-            let page = pubr.inbox(ctx, &tokens, cursor.as_ref()).await?;
-            if page.items.is_empty() {
+            let page = pubr.inbox(ctx, tokens, source, cursor.as_ref()).await?;
+            if page.items.is_empty() && page.cursor.is_none() {
                 break;
             }
             let now = now_ms();
@@ -149,11 +169,12 @@ impl Outpost {
                     new += 1;
                 }
             }
+            let moved = page.cursor.as_ref() != cursor.as_ref();
             if let Some(c) = &page.cursor {
-                cursors::set(&mut *tx, channel_id, SOURCE, &c.0, now).await?;
+                cursors::set(&mut *tx, channel_id, source, &c.0, now).await?;
             }
             tx.commit().await.map_err(outpost_store::Error::from)?;
-            if page.cursor.is_none() {
+            if page.cursor.is_none() || page.items.is_empty() || !moved {
                 break;
             }
         }
@@ -170,7 +191,11 @@ async fn ingest(
     now: i64,
 ) -> Result<bool> {
     let (kind, thread_kind) = kinds(item);
-    let thread_pid = item.in_reply_to.clone().unwrap_or_else(|| item.id.clone());
+    let thread_pid = item
+        .conversation
+        .clone()
+        .or_else(|| item.in_reply_to.clone())
+        .unwrap_or_else(|| item.id.clone());
     let post = threads::published_post(&mut **tx, channel_id, &thread_pid).await?;
     let received_at = item.created_at.saturating_mul(1000);
     let thread = threads::InboxThread {
@@ -180,7 +205,9 @@ async fn ingest(
         kind: thread_kind,
         subject: post
             .as_ref()
-            .map(|(_, body)| body.chars().take(SUBJECT_CHARS).collect())
+            .map(|(_, body)| body.as_str())
+            .or(item.subject.as_deref())
+            .map(|body| body.chars().take(SUBJECT_CHARS).collect())
             .unwrap_or_default(),
         post_id: post.map(|(id, _)| id),
         last_message_at: Some(received_at),
@@ -213,7 +240,10 @@ async fn ingest(
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| item.author.handle.clone()),
         author_handle: item.author.handle.clone(),
-        author_avatar_url: None,
+        author_avatar_url: item
+            .avatar_url
+            .clone()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
         text: item.text.clone(),
         kind,
         direction: Direction::Inbound,
@@ -224,6 +254,7 @@ async fn ingest(
         url: item.url.clone(),
         received_at,
         created_at: now,
+        reply_by: item.reply_by.map(|s| s.saturating_mul(1000)),
         ..Default::default()
     };
     Ok(messages::insert_if_new(&mut **tx, &msg).await?)

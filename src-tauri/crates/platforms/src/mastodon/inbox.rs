@@ -88,6 +88,10 @@ fn notification(n: &Value) -> Result<(String, InboxItem)> {
         url: opt_str(status, "url"),
         in_reply_to,
         created_at,
+        avatar_url: opt_str(account, "avatar"),
+        conversation: None,
+        subject: None,
+        reply_by: None,
     };
     Ok((id, item))
 }

@@ -79,6 +79,6 @@ pub(super) async fn account(ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMe
         followers: count(&v, "followers_count"),
         following: count(&v, "following_count"),
         posts: count(&v, "statuses_count"),
-        impressions: None,
+        ..AccountMetrics::default()
     })
 }

@@ -348,6 +348,14 @@ impl Publisher for MastodonPublisher {
         super::support(capability)
     }
 
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &["likes", "reposts", "replies"]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers", "following", "posts"]
+    }
+
     async fn post_metrics(
         &self,
         ctx: Ctx<'_>,
@@ -365,6 +373,7 @@ impl Publisher for MastodonPublisher {
         &self,
         ctx: Ctx<'_>,
         tokens: &TokenSet,
+        _source: &str,
         since: Option<&InboxCursor>,
     ) -> Result<InboxPage> {
         super::inbox::fetch(ctx, tokens, since).await

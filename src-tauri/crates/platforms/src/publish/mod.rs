@@ -172,12 +172,19 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         })
     }
 
-    /// What arrived for the account (mentions, replies, comments) after `since` (from the start
-    /// of what the platform keeps when `None`), oldest first, one page.
+    /// The inbox sources read one after another, each with its own stored cursor (comments,
+    /// direct messages, mentions…); [`Publisher::inbox`] is called with each.
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        &["notifications"]
+    }
+
+    /// What arrived for the account on `source` (one of [`Publisher::inbox_sources`]) after
+    /// `since` (from the start of what the platform keeps when `None`), oldest first, one page.
     async fn inbox(
         &self,
         _ctx: Ctx<'_>,
         _tokens: &TokenSet,
+        _source: &str,
         _since: Option<&InboxCursor>,
     ) -> Result<InboxPage> {
         Err(self.unavailable(Capability::InboxFetch))
@@ -212,6 +219,20 @@ pub trait Publisher: Send + Sync + std::fmt::Debug {
         _up_to: &InboxCursor,
     ) -> Result<()> {
         Err(self.unavailable(Capability::InboxMarkRead))
+    }
+
+    /// The post counters this client reads (the names stored as snapshots: `views`,
+    /// `impressions`, `reach`, `likes`, `reposts`, `replies`, `quotes`, `saves`, `link_clicks`,
+    /// `watch_minutes`, `avg_view_seconds`); empty where metrics are not read. The UI says "not
+    /// offered" for the others instead of showing zero.
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The account counters this client reads (`followers`, `following`, `posts`, `impressions`,
+    /// `reach`, `profile_views`).
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &[]
     }
 
     /// The counters of one published post now.
