@@ -141,7 +141,7 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
   const out = join(dataDir, 'posts.csv');
   const exp = JSON.parse(cli(dataDir, '--json', 'analytics', 'export', '--out', out).stdout);
   assert.equal(exp.rows, 3);
-  assert.match(readFileSync(out, 'utf8'), /,false,,,30,9,5,,,,44,/);
+  assert.match(readFileSync(out, 'utf8'), /,false,,,30,9,5,,,,,,,44,/);
   const report = join(dataDir, 'cli-report.pdf');
   const rep = JSON.parse(cli(dataDir, '--json', 'analytics', 'report', '--out', report, '--channel', channel).stdout);
   assert.equal(rep.posts, 3);
