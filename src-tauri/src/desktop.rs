@@ -38,6 +38,7 @@ pub struct SchedulingChanged {
 pub struct Desktop {
     host: Option<Arc<SchedulerHost>>,
     notifications: AtomicBool,
+    inbox_notifications: AtomicBool,
     close_to_tray: AtomicBool,
     quitting: AtomicBool,
     may_exit: AtomicBool,
@@ -63,6 +64,7 @@ pub fn setup(app: &AppHandle, runtime: &tokio::runtime::Handle) {
     app.manage(Desktop {
         host: host.clone(),
         notifications: AtomicBool::new(prefs.notifications),
+        inbox_notifications: AtomicBool::new(prefs.inbox_notifications),
         close_to_tray: AtomicBool::new(prefs.close_to_tray),
         quitting: AtomicBool::new(false),
         may_exit: AtomicBool::new(false),
@@ -98,6 +100,8 @@ impl Desktop {
     pub fn set_prefs(&self, prefs: outpost_app::desktop::DesktopPrefs) {
         self.notifications
             .store(prefs.notifications, Ordering::SeqCst);
+        self.inbox_notifications
+            .store(prefs.inbox_notifications, Ordering::SeqCst);
         self.close_to_tray
             .store(prefs.close_to_tray, Ordering::SeqCst);
     }
@@ -110,6 +114,13 @@ impl Desktop {
     /// Whether the process may exit now (the scheduler was stopped).
     pub fn may_exit(&self) -> bool {
         self.may_exit.load(Ordering::SeqCst)
+    }
+
+    /// Shows a notice about new inbox items when the user wants those.
+    pub fn notify_inbox(&self, app: &AppHandle, title: String, body: String) {
+        if self.inbox_notifications.load(Ordering::SeqCst) {
+            self.notify(app, &texts::Notice { title, body });
+        }
     }
 
     fn notify(&self, app: &AppHandle, n: &texts::Notice) {

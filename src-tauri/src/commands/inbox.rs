@@ -23,7 +23,13 @@ pub fn forward_events(app: &tauri::AppHandle, core: &outpost_app::Outpost) {
     tauri::async_runtime::spawn(async move {
         loop {
             match rx.recv().await {
-                Ok(_) => {
+                Ok(event) => {
+                    if let outpost_app::inbox::InboxEvent::Arrived { title, body } = event {
+                        use tauri::Manager;
+                        if let Some(d) = app.try_state::<crate::desktop::Desktop>() {
+                            d.notify_inbox(&app, title, body);
+                        }
+                    }
                     let sent = (InboxChanged {}).emit(&app);
                     if let Err(err) = sent {
                         tracing::warn!(error = %err, "inbox event not delivered");

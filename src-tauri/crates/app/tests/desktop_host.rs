@@ -133,6 +133,7 @@ async fn desktop_prefs_default_on_and_the_tray_explanation_comes_once() {
     let off = DesktopPrefs {
         notifications: false,
         close_to_tray: false,
+        inbox_notifications: false,
     };
     assert_eq!(s.o.set_desktop_prefs(off).await.unwrap(), off);
     assert_eq!(s.o.desktop_prefs().await.unwrap(), off);

@@ -97,6 +97,18 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: Option<PathBuf>,
     },
+    /// Delete one item by kind and id (dependent rows go with it; a media item's file too).
+    Delete {
+        /// post, draft, idea, template, tag, campaign, media, inbox-thread, inbox-message, preview,
+        /// board-column, slot or app (channels: `channels disconnect`, which revokes first).
+        #[arg(value_parser = parse_item_kind)]
+        kind: outpost_app::data::ItemKind,
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// The secret vault: re-seal every stored secret under a new master key.
+    #[command(subcommand)]
+    Vault(VaultCommand),
     /// Delete all data: revoke tokens, delete every row, media and log file and the keychain entry.
     DeleteAll {
         /// Confirm; nothing is deleted without it.
@@ -676,6 +688,46 @@ enum MediaHostCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum VaultCommand {
+    /// Generate a new master key, re-seal every secret under it in one transaction, then drop the
+    /// old key (a crash at any point leaves every secret readable; running it again finishes).
+    RotateKey,
+}
+
+fn parse_item_kind(s: &str) -> Result<outpost_app::data::ItemKind, String> {
+    use outpost_app::data::ItemKind as K;
+    Ok(
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "post" => K::Post,
+            "draft" => K::Draft,
+            "idea" => K::Idea,
+            "template" => K::Template,
+            "tag" => K::Tag,
+            "campaign" => K::Campaign,
+            "media" => K::MediaAsset,
+            "inbox-thread" => K::InboxThread,
+            "inbox-message" => K::InboxMessage,
+            "preview" => K::ApprovalPreview,
+            "board-column" => K::BoardColumn,
+            "slot" => K::PostingSlot,
+            "app" => K::DeveloperApp,
+            "channel" => {
+                return Err(
+                "a channel is removed with `outpost channels disconnect ID`, which revokes its token first"
+                    .into(),
+            );
+            }
+            _ => {
+                return Err(
+                "use post, draft, idea, template, tag, campaign, media, inbox-thread, inbox-message, preview, board-column, slot or app"
+                    .into(),
+            );
+            }
+        },
+    )
+}
+
+#[derive(Debug, Subcommand)]
 enum AppsCommand {
     /// Save the client id (and, from stdin, the client secret) of your developer app.
     Set {
@@ -690,6 +742,10 @@ enum AppsCommand {
         /// the organization scopes (company pages). Without it: member posting only.
         #[arg(long)]
         community_management: bool,
+        /// Use this port for the loopback redirect instead of the default one (when another
+        /// program holds it); register the redirect URI it prints.
+        #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1024..))]
+        loopback_port: Option<u16>,
     },
     /// Print the exact redirect URI to register with the platform.
     RedirectUri {
@@ -816,6 +872,30 @@ async fn run(cli: Cli) -> ExitCode {
             outpost.close().await;
             match result {
                 Ok(report) => output::deleted_all(&report, cli.json),
+                Err(e) => output::fail(&e.to_string()),
+            }
+        }
+        Command::Delete { kind, id } => {
+            let (outpost, _log) = match open_profile(cli.data_dir, true).await {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            let result = outpost.delete_item(kind, &id).await;
+            outpost.close().await;
+            match result {
+                Ok(()) => output::done_line(&format!("Deleted {id}."), cli.json),
+                Err(e) => output::fail(&e.to_string()),
+            }
+        }
+        Command::Vault(VaultCommand::RotateKey) => {
+            let (outpost, _log) = match open_profile(cli.data_dir, true).await {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            let result = outpost.rotate_master_key().await;
+            outpost.close().await;
+            match result {
+                Ok(r) => output::key_rotated(&r, cli.json),
                 Err(e) => output::fail(&e.to_string()),
             }
         }
@@ -1414,6 +1494,7 @@ async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCo
             client_id,
             client_secret_stdin,
             community_management,
+            loopback_port,
         } => {
             let secret = if client_secret_stdin {
                 match read_stdin_secret("client secret") {
@@ -1423,10 +1504,27 @@ async fn apps(cmd: AppsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCo
             } else {
                 None
             };
-            outpost
+            let saved = outpost
                 .save_developer_app(platform, &client_id, secret, community_management)
-                .await
-                .map(|view| output::app_saved(&view, json))
+                .await;
+            match (saved, loopback_port) {
+                (Ok(view), Some(port)) => match outpost.set_loopback_port(platform, port).await {
+                    Ok(()) => outpost
+                        .redirect_uri(platform, Surface::Cli)
+                        .await
+                        .map(|uri| {
+                            output::app_saved(
+                                &outpost_app::channels::DeveloperAppView {
+                                    redirect_uri: uri,
+                                    ..view
+                                },
+                                json,
+                            )
+                        }),
+                    Err(e) => Err(e),
+                },
+                (saved, _) => saved.map(|view| output::app_saved(&view, json)),
+            }
         }
         AppsCommand::RedirectUri { platform } => outpost
             .redirect_uri(platform, Surface::Cli)

@@ -1144,6 +1144,18 @@ pub fn inbox_labelled(
     ExitCode::SUCCESS
 }
 
+/// `vault rotate-key`: how many secrets were re-sealed, and the new key's id (not a secret).
+pub fn key_rotated(r: &outpost_app::secrets::RotationReport, json: bool) -> ExitCode {
+    if json {
+        return print_json(r);
+    }
+    println!(
+        "Re-sealed {} secret(s) under a new master key ({}); the old key is deleted.",
+        r.resealed, r.new_key_id
+    );
+    ExitCode::SUCCESS
+}
+
 /// A command that only confirms: `{"ok": true}` with --json, the sentence otherwise.
 pub fn done_line(sentence: &str, json: bool) -> ExitCode {
     if json {

@@ -2593,9 +2593,13 @@ export type DeletedPost = { post_id: string; undo_token: string;
  */
 undo_seconds: number }
 /**
- * The desktop app's own preferences (both on by default).
+ * The desktop app's own preferences (all on by default).
  */
-export type DesktopPrefs = { notifications: boolean; close_to_tray: boolean }
+export type DesktopPrefs = { notifications: boolean; close_to_tray: boolean; 
+/**
+ * A notification when the inbox's background sync brings new comments, mentions or messages.
+ */
+inbox_notifications?: boolean }
 /**
  * How a platform's developer app is set up, with the guide shown in Settings → Developer apps.
  */

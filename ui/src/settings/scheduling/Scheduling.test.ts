@@ -34,7 +34,7 @@ function view(over: Partial<SchedulingView> = {}): SchedulingView {
     missed_grace_minutes: 30,
     time_zone: 'Europe/Berlin',
     system_time_zone: 'Europe/Berlin',
-    prefs: { notifications: true, close_to_tray: true },
+    prefs: { notifications: true, close_to_tray: true, inbox_notifications: true },
     start_at_login: false,
     next_post: null,
     native_schedule_default: false,
@@ -159,15 +159,24 @@ describe('SchedulingSection', () => {
   });
 
   it('toggles notifications and close-to-tray, and start at login', async () => {
-    ipcMock.setDesktopPrefs.mockResolvedValue(view({ prefs: { notifications: false, close_to_tray: true } }));
+    ipcMock.setDesktopPrefs.mockResolvedValue(view({ prefs: { notifications: false, close_to_tray: true, inbox_notifications: true } }));
     ipcMock.setStartAtLogin.mockResolvedValue(view({ start_at_login: true }));
     render(SchedulingSection);
     await userEvent.click(await screen.findByTestId('scheduling-notifications'));
-    expect(ipcMock.setDesktopPrefs).toHaveBeenCalledWith({ notifications: false, close_to_tray: true });
+    expect(ipcMock.setDesktopPrefs).toHaveBeenCalledWith({ notifications: false, close_to_tray: true, inbox_notifications: true });
     await waitFor(() => expect(screen.getByTestId('scheduling-notifications')).not.toBeChecked());
     await userEvent.click(screen.getByTestId('scheduling-autostart'));
     expect(ipcMock.setStartAtLogin).toHaveBeenCalledWith(true);
     await waitFor(() => expect(screen.getByTestId('scheduling-autostart')).toBeChecked());
+  });
+
+  it('turns inbox notifications off on their own', async () => {
+    ipcMock.setDesktopPrefs.mockResolvedValue(view({ prefs: { notifications: true, close_to_tray: true, inbox_notifications: false } }));
+    render(SchedulingSection);
+    await userEvent.click(await screen.findByTestId('scheduling-inbox-notifications'));
+    expect(ipcMock.setDesktopPrefs).toHaveBeenCalledWith({ notifications: true, close_to_tray: true, inbox_notifications: false });
+    await waitFor(() => expect(screen.getByTestId('scheduling-inbox-notifications')).not.toBeChecked());
+    expect(screen.getByTestId('scheduling-notifications')).toBeChecked();
   });
 
   it('says another process publishes', async () => {

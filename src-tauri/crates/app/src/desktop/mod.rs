@@ -14,6 +14,8 @@ use crate::{Error, Outpost, Result};
 
 /// Setting: show OS notifications for published / failed / unconfirmed / held posts.
 pub const NOTIFICATIONS_SETTING: &str = "desktop.notifications";
+/// Setting: show an OS notification when a background inbox sync brings new items.
+pub const INBOX_NOTIFICATIONS_SETTING: &str = "desktop.inbox_notifications";
 /// Setting: closing the window keeps Outpost publishing in the tray.
 pub const CLOSE_TO_TRAY_SETTING: &str = "desktop.close_to_tray";
 /// Setting: the user was told once that closing the window keeps Outpost running.
@@ -21,12 +23,19 @@ pub const TRAY_EXPLAINED_SETTING: &str = "desktop.close_to_tray_explained";
 /// The longest grace period for posts missed while Outpost was off (7 days).
 pub const MAX_GRACE_MINUTES: i64 = 7 * 24 * 60;
 
-/// The desktop app's own preferences (both on by default).
+/// The desktop app's own preferences (all on by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DesktopPrefs {
     pub notifications: bool,
     pub close_to_tray: bool,
+    /// A notification when the inbox's background sync brings new comments, mentions or messages.
+    #[serde(default = "yes")]
+    pub inbox_notifications: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for DesktopPrefs {
@@ -34,6 +43,7 @@ impl Default for DesktopPrefs {
         DesktopPrefs {
             notifications: true,
             close_to_tray: true,
+            inbox_notifications: true,
         }
     }
 }
@@ -87,12 +97,19 @@ impl Outpost {
         Ok(DesktopPrefs {
             notifications: bool_setting(self, NOTIFICATIONS_SETTING, d.notifications).await?,
             close_to_tray: bool_setting(self, CLOSE_TO_TRAY_SETTING, d.close_to_tray).await?,
+            inbox_notifications: bool_setting(
+                self,
+                INBOX_NOTIFICATIONS_SETTING,
+                d.inbox_notifications,
+            )
+            .await?,
         })
     }
 
     pub async fn set_desktop_prefs(&self, prefs: DesktopPrefs) -> Result<DesktopPrefs> {
         set_bool_setting(self, NOTIFICATIONS_SETTING, prefs.notifications).await?;
         set_bool_setting(self, CLOSE_TO_TRAY_SETTING, prefs.close_to_tray).await?;
+        set_bool_setting(self, INBOX_NOTIFICATIONS_SETTING, prefs.inbox_notifications).await?;
         self.desktop_prefs().await
     }
 

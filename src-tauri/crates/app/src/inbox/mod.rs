@@ -300,6 +300,9 @@ impl InboxMark {
 pub enum InboxEvent {
     /// Items arrived, changed or went away.
     Changed,
+    /// The background sync stored new items: what a notification says (the desktop shows it when
+    /// its "inbox notifications" preference is on). Followed by nothing else: reload on it too.
+    Arrived { title: String, body: String },
 }
 
 /// The inbox's event channel and its one-sync-at-a-time lock.
@@ -404,6 +407,13 @@ impl Outpost {
 
     pub(crate) fn inbox_changed(&self) {
         let _ = self.inbox_runtime().events.send(InboxEvent::Changed);
+    }
+
+    pub(crate) fn inbox_arrived(&self, title: String, body: String) {
+        let _ = self
+            .inbox_runtime()
+            .events
+            .send(InboxEvent::Arrived { title, body });
     }
 
     async fn platform_of(&self, channel_id: &str) -> Result<Platform> {

@@ -268,9 +268,89 @@ pub async fn run(outpost: Outpost, clock: Arc<dyn Clock>, stop: watch::Receiver<
             Ok(reports) => {
                 let new: u32 = reports.iter().map(|r| r.new_items).sum();
                 tracing::info!(new_items = new, "inbox synced");
+                if let Some((title, body)) = arrival_notice(&reports) {
+                    outpost.inbox_arrived(title, body);
+                }
             }
             Err(e) => tracing::warn!(error = %e, "inbox sync failed"),
         }
     })
     .await;
+}
+
+/// What a notification about new items says: how many, and where (channels with the most first);
+/// `None` when nothing new arrived. Counts and channel names only: no message text leaves the app.
+pub fn arrival_notice(reports: &[ChannelSync]) -> Option<(String, String)> {
+    let mut with_new: Vec<&ChannelSync> = reports.iter().filter(|r| r.new_items > 0).collect();
+    let total: u32 = with_new.iter().map(|r| r.new_items).sum();
+    if total == 0 {
+        return None;
+    }
+    with_new.sort_by_key(|r| std::cmp::Reverse(r.new_items));
+    let title = if total == 1 {
+        "1 new inbox item".to_string()
+    } else {
+        format!("{total} new inbox items")
+    };
+    let mut parts: Vec<String> = with_new
+        .iter()
+        .take(3)
+        .map(|r| {
+            format!(
+                "{} on {} ({})",
+                r.new_items,
+                r.channel_name,
+                r.platform.name()
+            )
+        })
+        .collect();
+    if with_new.len() > 3 {
+        parts.push(format!("{} more channels", with_new.len() - 3));
+    }
+    Some((title, parts.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(name: &str, platform: Platform, new_items: u32) -> ChannelSync {
+        ChannelSync {
+            channel_id: name.into(),
+            channel_name: name.into(),
+            platform,
+            outcome: "synced".into(),
+            new_items,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn arrival_notice_counts_by_channel_and_says_nothing_when_nothing_arrived() {
+        assert_eq!(arrival_notice(&[]), None);
+        assert_eq!(
+            arrival_notice(&[report("@ana", Platform::Mastodon, 0)]),
+            None
+        );
+        assert_eq!(
+            arrival_notice(&[report("@ana", Platform::Mastodon, 1)]),
+            Some(("1 new inbox item".into(), "1 on @ana (Mastodon)".into()))
+        );
+        let many = [
+            report("a", Platform::Mastodon, 1),
+            report("b", Platform::X, 5),
+            report("c", Platform::Bluesky, 2),
+            report("d", Platform::Youtube, 1),
+            report("e", Platform::Threads, 0),
+        ];
+        let Some((title, body)) = arrival_notice(&many) else {
+            panic!("nine new items, no notice");
+        };
+        assert_eq!(title, "9 new inbox items");
+        assert!(
+            body.starts_with("5 on b (X), 2 on c (Bluesky), 1 on "),
+            "{body}"
+        );
+        assert!(body.ends_with(", 1 more channels"), "{body}");
+    }
 }
