@@ -28,6 +28,10 @@ pub enum FileDialog {
     SavePreview {
         suggested_name: String,
     },
+    /// Where to write an analytics report (`.pdf`).
+    SavePdf {
+        suggested_name: String,
+    },
 }
 
 fn io_error(message: String) -> IpcError {
@@ -44,7 +48,8 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
         match &dialog {
             FileDialog::SaveArchive { suggested_name }
             | FileDialog::SaveCsv { suggested_name }
-            | FileDialog::SavePreview { suggested_name } => cmd.arg("save").arg(suggested_name),
+            | FileDialog::SavePreview { suggested_name }
+            | FileDialog::SavePdf { suggested_name } => cmd.arg("save").arg(suggested_name),
             FileDialog::OpenArchive | FileDialog::OpenCsv => cmd.arg("open"),
             FileDialog::OpenMedia => cmd.arg("open-media"),
         };
@@ -70,12 +75,14 @@ pub async fn pick(app: &AppHandle, dialog: FileDialog) -> Result<Option<PathBuf>
             .dialog()
             .file()
             .add_filter("Web page (sealed preview)", &["html"]),
+        FileDialog::SavePdf { .. } => app.dialog().file().add_filter("PDF document", &["pdf"]),
         _ => app.dialog().file().add_filter("Outpost archive", &["zip"]),
     };
     match dialog {
         FileDialog::SaveArchive { suggested_name }
         | FileDialog::SaveCsv { suggested_name }
-        | FileDialog::SavePreview { suggested_name } => {
+        | FileDialog::SavePreview { suggested_name }
+        | FileDialog::SavePdf { suggested_name } => {
             builder.set_file_name(suggested_name).save_file(move |p| {
                 let _ = tx.send(p);
             })

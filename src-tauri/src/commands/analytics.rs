@@ -1,9 +1,13 @@
 //! Analytics: the overview of a period, a post's history, best times, "sync now". Each command
 //! only translates between IPC and `outpost_app::analytics`.
 
-use outpost_app::analytics::{AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint};
-use tauri::State;
+use outpost_app::analytics::{
+    AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint, PostNumbers, ReportSummary,
+};
+use outpost_app::slots::PostingSlotView;
+use tauri::{AppHandle, State};
 
+use crate::dialogs::{self, FileDialog};
 use crate::ipc::IpcError;
 use crate::shell::Shell;
 
@@ -20,6 +24,34 @@ pub async fn analytics_overview(
         .core()?
         .analytics_overview(days, channel_id.as_deref())
         .await?)
+}
+
+/// A custom period, `from`..`to` (`YYYY-MM-DD`, both days included), compared with the period of
+/// the same length before it, on one channel or all.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_overview_range(
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+    channel_id: Option<String>,
+) -> Result<AnalyticsOverview, IpcError> {
+    Ok(shell
+        .core()?
+        .analytics_overview_range(&from, &to, channel_id.as_deref())
+        .await?)
+}
+
+/// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the
+/// calendar's visible range.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_post_numbers(
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+) -> Result<Vec<PostNumbers>, IpcError> {
+    Ok(shell.core()?.analytics_post_numbers(&from, &to).await?)
 }
 
 /// Every snapshot of one post's metrics, oldest first.
@@ -42,6 +74,20 @@ pub async fn analytics_best_times(
     Ok(shell.core()?.analytics_best_times(&channel_id).await?)
 }
 
+/// "Use as posting slots": the channel's weekly slots become its `count` best suggestions.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_apply_best_times(
+    shell: State<'_, Shell>,
+    channel_id: String,
+    count: u32,
+) -> Result<Vec<PostingSlotView>, IpcError> {
+    Ok(shell
+        .core()?
+        .analytics_apply_best_times(&channel_id, count)
+        .await?)
+}
+
 /// "Sync now": reads metrics on every channel (or one) now.
 #[tauri::command]
 #[specta::specta]
@@ -50,4 +96,32 @@ pub async fn analytics_sync(
     channel_id: Option<String>,
 ) -> Result<Vec<AnalyticsSync>, IpcError> {
     Ok(shell.core()?.analytics_sync(channel_id.as_deref()).await?)
+}
+
+/// "Download PDF report": asks where to save, then writes the report of `from`..`to`
+/// (`YYYY-MM-DD`, both included) on the given channels (all when empty). `None` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_report(
+    app: AppHandle,
+    shell: State<'_, Shell>,
+    from: String,
+    to: String,
+    channel_ids: Vec<String>,
+) -> Result<Option<ReportSummary>, IpcError> {
+    let core = shell.core()?;
+    let Some(path) = dialogs::pick(
+        &app,
+        FileDialog::SavePdf {
+            suggested_name: format!("outpost-report-{from}-to-{to}.pdf"),
+        },
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(
+        core.analytics_report(&path, Some(&from), Some(&to), &channel_ids)
+            .await?,
+    ))
 }

@@ -159,4 +159,8 @@ pub const COMMANDS: &[&str] = &[
     "analytics_history",
     "analytics_best_times",
     "analytics_sync",
+    "analytics_report",
+    "analytics_post_numbers",
+    "analytics_overview_range",
+    "analytics_apply_best_times",
 ];

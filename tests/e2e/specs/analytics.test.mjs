@@ -2,13 +2,14 @@
 // --once`, metrics read by the app's own host and by "Sync now", counts that change between syncs
 // (every reading kept: the post's curve grows), the period picker with the comparison, the
 // sortable posts table, a channel whose platform has no metrics yet saying so, light and dark; the
-// CLI reads the same snapshots (`analytics posts|history|best-times|export`).
+// CLI reads the same snapshots (`analytics posts|history|best-times|export`); a custom period, the PDF
+// report through the save dialog, the calendar card's latest numbers.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { launch, stopDriver, freshDataDir, dbQuery, cli, repoRoot, startEmulator } from '../lib/harness.mjs';
+import { readFileSync, existsSync } from 'node:fs';
+import { launch, stopDriver, freshDataDir, dbQuery, cli, repoRoot, startEmulator, answerFileDialog, askedFileDialog } from '../lib/harness.mjs';
 
 let emulator;
 
@@ -88,6 +89,30 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
 
     await app.click('period-7');
     await app.waitForText('card-posts', (t) => /vs previous 7 days/.test(t));
+    // A custom period (default: the last 30 days, both ends included) compared with the one before.
+    await app.click('period-custom');
+    await app.waitFor('range-from');
+    await app.waitForText('card-posts', (t) => /Posts 3 new vs previous 30 days/.test(t));
+    await app.screenshot('analytics-custom');
+
+    // "Download PDF report": the save dialog, then a PDF of the period.
+    const pdf = join(dataDir, 'report.pdf');
+    answerFileDialog(pdf);
+    await app.click('analytics-report');
+    await app.waitForText('analytics-sync-note', (t) => /Report for .* saved to/.test(t), 15_000);
+    assert.match(askedFileDialog(), /^save outpost-report-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.pdf/);
+    assert.ok(existsSync(pdf));
+    assert.equal(readFileSync(pdf).subarray(0, 5).toString(), '%PDF-');
+    await app.click('period-30');
+
+    // The calendar card of a published post shows its latest numbers (one call for the range).
+    await app.click('nav-calendar');
+    await app.waitFor('calendar-post', 15_000);
+    const titles = async () => app.script(`return [...document.querySelectorAll('[data-testid="calendar-post"]')].map((e) => e.getAttribute('title') ?? '').join(' | ')`);
+    for (let i = 0; i < 100 && !/30 likes/.test(await titles()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(await titles(), /Latest numbers: 30 likes · 9 reposts · 5 replies/);
+    await app.click('nav-analytics');
+    await app.waitForCount('analytics-row', 3);
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-dark');
@@ -116,5 +141,9 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
   const out = join(dataDir, 'posts.csv');
   const exp = JSON.parse(cli(dataDir, '--json', 'analytics', 'export', '--out', out).stdout);
   assert.equal(exp.rows, 3);
-  assert.match(readFileSync(out, 'utf8'), /,false,,,30,9,5,,,,44,/);
+  assert.match(readFileSync(out, 'utf8'), /,false,,,30,9,5,,,,,,,44,/);
+  const report = join(dataDir, 'cli-report.pdf');
+  const rep = JSON.parse(cli(dataDir, '--json', 'analytics', 'report', '--out', report, '--channel', channel).stdout);
+  assert.equal(rep.posts, 3);
+  assert.equal(readFileSync(report).subarray(0, 5).toString(), '%PDF-');
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { change, rate, slot, sortPosts } from './format';
+import { change, numbersLine, rate, slot, sortPosts } from './format';
 
 describe('analytics formatting', () => {
   it('says the change against the previous period', () => {
@@ -22,5 +22,10 @@ describe('analytics formatting', () => {
     expect(sortPosts(posts, 'likes', true).map((x) => x.id)).toEqual([3, 1, 2]);
     expect(sortPosts(posts, 'likes', false).map((x) => x.id)).toEqual([1, 3, 2]);
     expect(sortPosts(posts, 'published_at', true).map((x) => x.id)).toEqual([3, 2, 1]);
+  });
+
+  it('puts a post\'s numbers in words, leaving out what was not read', () => {
+    expect(numbersLine({ likes: 12, replies: 5, reposts: 3 })).toBe('12 likes · 3 reposts · 5 replies');
+    expect(numbersLine({})).toBe('');
   });
 });

@@ -54,3 +54,21 @@ export function sortPosts<T extends Sortable>(posts: T[], key: SortKey, descendi
     return descending ? y - x : x - y;
   });
 }
+
+/** A post's latest numbers in a few words ("12 likes · 3 reposts · 5 replies"); '' when none were read. */
+export function numbersLine(metrics: Partial<Record<string, number>>): string {
+  const order: [string, string][] = [
+    ['views', 'views'],
+    ['impressions', 'impressions'],
+    ['likes', 'likes'],
+    ['reposts', 'reposts'],
+    ['replies', 'replies'],
+    ['quotes', 'quotes'],
+    ['saves', 'saves'],
+    ['link_clicks', 'link clicks'],
+  ];
+  return order
+    .filter(([key]) => metrics[key] !== undefined)
+    .map(([key, label]) => `${count(metrics[key] ?? 0)} ${label}`)
+    .join(' · ');
+}

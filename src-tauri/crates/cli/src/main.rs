@@ -363,6 +363,9 @@ enum AnalyticsCommand {
     BestTimes {
         #[arg(long, value_name = "ID")]
         channel: String,
+        /// Replace the channel's posting slots with the N best suggestions.
+        #[arg(long, value_name = "N")]
+        apply_slots: Option<u32>,
     },
     /// Write a CSV: posts with their latest metrics, or daily channel metrics (--kind daily).
     Export {
@@ -376,14 +379,18 @@ enum AnalyticsCommand {
         #[arg(long, default_value = "posts")]
         kind: String,
     },
-    /// A PDF report (not available yet).
+    /// A PDF report of a period: headline numbers against the period before, charts, top posts,
+    /// each platform's data limits. The same data and arguments give the same bytes.
     Report {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
+        /// YYYY-MM-DD (creator's time zone) or RFC 3339; default: 30 days before --to.
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
+        /// YYYY-MM-DD (that whole day included) or RFC 3339; default: today.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Only these channels (repeatable); default: every channel.
         #[arg(long = "channel", value_name = "ID")]
         channels: Vec<String>,
     },
@@ -947,11 +954,6 @@ fn sentiment(file: Option<&std::path::Path>, json: bool) -> ExitCode {
 }
 
 async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
-    if let AnalyticsCommand::Report { .. } = cmd {
-        return output::fail(
-            "PDF reports are not available yet; use `outpost analytics export` for CSV",
-        );
-    }
     let (outpost, _log) = match open_profile(data_dir, true).await {
         Ok(o) => o,
         Err(code) => return code,
@@ -977,10 +979,23 @@ async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool)
             .analytics_history(&post_id)
             .await
             .map(|h| output::analytics_history(&h, json)),
-        AnalyticsCommand::BestTimes { channel } => outpost
+        AnalyticsCommand::BestTimes {
+            channel,
+            apply_slots: None,
+        } => outpost
             .analytics_best_times(&channel)
             .await
             .map(|b| output::analytics_best_times(&b, json)),
+        AnalyticsCommand::BestTimes {
+            channel,
+            apply_slots: Some(n),
+        } => match outpost.analytics_apply_best_times(&channel, n).await {
+            Ok(slots) => outpost
+                .analytics_best_times(&channel)
+                .await
+                .map(|b| output::analytics_best_times_applied(&b, &slots, json)),
+            Err(e) => Err(e),
+        },
         AnalyticsCommand::Export {
             out,
             from,
@@ -996,7 +1011,15 @@ async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool)
                 .map(|n| output::analytics_exported(&out, n, json)),
             Err(e) => Err(e),
         },
-        AnalyticsCommand::Report { .. } => Ok(ExitCode::FAILURE),
+        AnalyticsCommand::Report {
+            out,
+            from,
+            to,
+            channels,
+        } => outpost
+            .analytics_report(&out, from.as_deref(), to.as_deref(), &channels)
+            .await
+            .map(|s| output::analytics_report(&s, json)),
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))

@@ -1300,6 +1300,40 @@ pub fn analytics_best_times(b: &outpost_app::analytics::BestTimes, json: bool) -
     ExitCode::SUCCESS
 }
 
+/// `analytics best-times --apply-slots N`: the ranking and the posting slots it set
+/// (JSON: the best-times object with `applied_slots`).
+pub fn analytics_best_times_applied(
+    b: &outpost_app::analytics::BestTimes,
+    slots: &[outpost_app::slots::PostingSlotView],
+    json: bool,
+) -> ExitCode {
+    if json {
+        let mut v = match serde_json::to_value(b) {
+            Ok(v) => v,
+            Err(e) => return fail(&format!("cannot print the result: {e}")),
+        };
+        v["applied_slots"] = serde_json::to_value(slots).unwrap_or_default();
+        println!("{v}");
+        return ExitCode::SUCCESS;
+    }
+    analytics_best_times(b, false);
+    let list: Vec<String> = slots
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                WEEKDAYS
+                    .get(usize::from(s.weekday.saturating_sub(1)))
+                    .copied()
+                    .unwrap_or("?"),
+                s.local_time
+            )
+        })
+        .collect();
+    println!("Posting slots set: {}", list.join(", "));
+    ExitCode::SUCCESS
+}
+
 /// `analytics export`: where the CSV went and how many rows it holds.
 pub fn analytics_exported(out: &std::path::Path, rows: u32, json: bool) -> ExitCode {
     if json {
@@ -1309,6 +1343,22 @@ pub fn analytics_exported(out: &std::path::Path, rows: u32, json: bool) -> ExitC
         );
     } else {
         println!("Wrote {rows} row(s) to {}", out.display());
+    }
+    ExitCode::SUCCESS
+}
+
+/// `analytics report`: where the PDF went and what it covers.
+pub fn analytics_report(s: &outpost_app::analytics::ReportSummary, json: bool) -> ExitCode {
+    if json {
+        match serde_json::to_string(s) {
+            Ok(line) => println!("{line}"),
+            Err(e) => return fail(&format!("cannot print the result: {e}")),
+        }
+    } else {
+        println!(
+            "Wrote the report for {} to {} ({} channel(s), {} post(s)) to {}",
+            s.from, s.to, s.channels, s.posts, s.path
+        );
     }
     ExitCode::SUCCESS
 }

@@ -97,3 +97,75 @@ fn export_import_and_delete_all() {
     assert!(stdout(&text).contains("All data deleted"));
     assert_eq!(std::fs::read_dir(b.join("logs")).unwrap().count(), 0);
 }
+
+#[test]
+fn analytics_report_writes_the_same_pdf_twice_and_refuses_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("profile");
+    let (a, b) = (tmp.path().join("a.pdf"), tmp.path().join("b.pdf"));
+    let range = ["--from", "2026-11-01", "--to", "2026-11-30"];
+    let mut args = vec![
+        "--json",
+        "analytics",
+        "report",
+        "--out",
+        a.to_str().unwrap(),
+    ];
+    args.extend(range);
+    let v = json(&outpost(&dir, &args));
+    assert_eq!(v["path"], a.display().to_string());
+    assert_eq!(
+        (v["from"].as_str(), v["to"].as_str()),
+        (Some("2026-11-01"), Some("2026-11-30"))
+    );
+    assert_eq!(v["posts"], 0);
+    let pdf = std::fs::read(&a).unwrap();
+    assert_eq!(v["bytes"], pdf.len());
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    let mut args = vec!["analytics", "report", "--out", b.to_str().unwrap()];
+    args.extend(range);
+    let text = outpost(&dir, &args);
+    assert!(text.status.success(), "{}", stderr(&text));
+    assert!(
+        stdout(&text).contains("2026-11-01 to 2026-11-30"),
+        "{}",
+        stdout(&text)
+    );
+    assert_eq!(std::fs::read(&b).unwrap(), pdf, "the same report differs");
+
+    let c = tmp.path().join("c.pdf");
+    let c = c.to_str().unwrap();
+    assert_fails(
+        &outpost(
+            &dir,
+            &[
+                "analytics",
+                "report",
+                "--out",
+                c,
+                "--from",
+                "2026-11-30",
+                "--to",
+                "2026-11-01",
+            ],
+        ),
+        "--from must be before --to",
+    );
+    assert_fails(
+        &outpost(
+            &dir,
+            &["analytics", "report", "--out", c, "--channel", "nope"],
+        ),
+        "nope",
+    );
+    let missing = tmp.path().join("no/such/dir/r.pdf");
+    assert_fails(
+        &outpost(
+            &dir,
+            &["analytics", "report", "--out", missing.to_str().unwrap()],
+        ),
+        "does not exist",
+    );
+    assert!(!Path::new(c).exists());
+}

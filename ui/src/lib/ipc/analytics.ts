@@ -12,11 +12,14 @@ import type {
   DayPoint,
   MetricPoint,
   PeriodTotals,
+  PostNumbers,
+  ReportSummary,
   SlotEstimate,
 } from './bindings';
+import type { PostingSlotView } from './bindings';
 import { call, isPreview, PreviewModeError } from './index';
 
-export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, SlotEstimate };
+export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, PostNumbers, ReportSummary, SlotEstimate };
 
 const emptyTotals: PeriodTotals = { posts: 0, likes: 0, reposts: 0, replies: 0, engagement: 0, engagement_rate: null };
 
@@ -28,6 +31,18 @@ export const analyticsIpc = {
       return { days, from: to - days * 86_400_000, to, current: emptyTotals, previous: emptyTotals, daily: [], channels: [], posts: [] };
     }
     return call(() => commands.analyticsOverview(days, channelId));
+  },
+
+  /** A custom period (`YYYY-MM-DD`, both days included) compared with the one before it. */
+  async overviewRange(from: string, to: string, channelId: string | null = null): Promise<AnalyticsOverview> {
+    if (isPreview()) return { days: 0, from: 0, to: 0, current: emptyTotals, previous: emptyTotals, daily: [], channels: [], posts: [] };
+    return call(() => commands.analyticsOverviewRange(from, to, channelId));
+  },
+
+  /** The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`): one call for a calendar range. */
+  async postNumbers(from: string, to: string): Promise<PostNumbers[]> {
+    if (isPreview()) return [];
+    return call(() => commands.analyticsPostNumbers(from, to));
   },
 
   /** Every snapshot of one post's metrics, oldest first. */
@@ -45,5 +60,17 @@ export const analyticsIpc = {
   async sync(channelId: string | null = null): Promise<AnalyticsSync[]> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.analyticsSync(channelId));
+  },
+
+  /** "Download PDF report": asks where to save; `null` when cancelled. Dates `YYYY-MM-DD`, both included. */
+  async report(from: string, to: string, channelIds: string[] = []): Promise<ReportSummary | null> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsReport(from, to, channelIds));
+  },
+
+  /** "Use as posting slots": replaces the channel's weekly slots with its `count` best suggestions. */
+  async applyBestTimes(channelId: string, count: number): Promise<PostingSlotView[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsApplyBestTimes(channelId, count));
   },
 };

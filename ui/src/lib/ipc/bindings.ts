@@ -812,6 +812,53 @@ async analyticsSync(channelId: string | null) : Promise<Result<AnalyticsSync[], 
 }
 },
 /**
+ * "Download PDF report": asks where to save, then writes the report of `from`..`to`
+ * (`YYYY-MM-DD`, both included) on the given channels (all when empty). `None` when cancelled.
+ */
+async analyticsReport(from: string, to: string, channelIds: string[]) : Promise<Result<ReportSummary | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_report", { from, to, channelIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the
+ * calendar's visible range.
+ */
+async analyticsPostNumbers(from: string, to: string) : Promise<Result<PostNumbers[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_post_numbers", { from, to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A custom period, `from`..`to` (`YYYY-MM-DD`, both days included), compared with the period of
+ * the same length before it, on one channel or all.
+ */
+async analyticsOverviewRange(from: string, to: string, channelId: string | null) : Promise<Result<AnalyticsOverview, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_overview_range", { from, to, channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Use as posting slots": the channel's weekly slots become its `count` best suggestions.
+ */
+async analyticsApplyBestTimes(channelId: string, count: number) : Promise<Result<PostingSlotView[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_apply_best_times", { channelId, count }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A channel's weekly posting slots, Monday first.
  */
 async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
@@ -3501,6 +3548,18 @@ export type PostDetail = { post: PostView; media_count: number; targets: TargetD
  */
 export type PostLabels = { tags: Label[]; campaign: Label | null }
 /**
+ * A post's latest numbers, summed over its channels (the calendar card and the composer).
+ */
+export type PostNumbers = { post_id: string; 
+/**
+ * Latest value of each metric, summed over the post's channels that report it.
+ */
+metrics: Partial<{ [key in string]: number }>; engagement: number | null; 
+/**
+ * Unix ms of the newest reading.
+ */
+last_synced_at: number | null }
+/**
  * A post's own fields.
  */
 export type PostView = { id: string; text: string; 
@@ -3591,6 +3650,14 @@ export type RedirectKind =
  * The app's private-use scheme through the deep-link plugin.
  */
 "deep_link"
+/**
+ * What was written.
+ */
+export type ReportSummary = { path: string; bytes: number; 
+/**
+ * `YYYY-MM-DD`, both inclusive.
+ */
+from: string; to: string; channels: number; posts: number }
 /**
  * What a master-key rotation did.
  */

@@ -9,6 +9,8 @@
 //! posts. Metrics a platform does not offer are absent, never zero ([`offered_metrics`]).
 
 pub mod best_times;
+mod pdf;
+pub mod report;
 pub mod sync;
 
 use std::collections::BTreeMap;
@@ -21,6 +23,7 @@ use outpost_platforms::capability::{Capability, Support};
 use outpost_store::analytics as store;
 
 pub use best_times::{BestTimes, SlotEstimate};
+pub use report::ReportSummary;
 pub use sync::{AnalyticsSync, SYNC_EVERY_MS, run};
 
 use crate::channels::{shown_name, to_platform};
@@ -103,6 +106,19 @@ pub struct ChannelAnalytics {
     pub followers: Option<f64>,
     /// Followers gained in the period (latest in it minus the first in it).
     pub followers_change: Option<f64>,
+}
+
+/// A post's latest numbers, summed over its channels (the calendar card and the composer).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PostNumbers {
+    pub post_id: String,
+    /// Latest value of each metric, summed over the post's channels that report it.
+    pub metrics: BTreeMap<String, f64>,
+    pub engagement: Option<f64>,
+    /// Unix ms of the newest reading.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_synced_at: Option<i64>,
 }
 
 /// Headline numbers of one period.
@@ -278,6 +294,29 @@ impl Outpost {
             .collect())
     }
 
+    /// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`, both days
+    /// included), one entry per post: what the calendar shows on its cards in one call.
+    pub async fn analytics_post_numbers(&self, from: &str, to: &str) -> Result<Vec<PostNumbers>> {
+        let (from, to) = self.analytics_range(Some(from), Some(to)).await?;
+        let mut by_post: BTreeMap<String, PostNumbers> = BTreeMap::new();
+        for p in self.analytics_posts(None, from, to).await? {
+            let e = by_post.entry(p.post_id.clone()).or_insert(PostNumbers {
+                post_id: p.post_id,
+                metrics: BTreeMap::new(),
+                engagement: None,
+                last_synced_at: None,
+            });
+            for (m, v) in p.metrics {
+                *e.metrics.entry(m).or_default() += v;
+            }
+            if let Some(x) = p.engagement {
+                e.engagement = Some(e.engagement.unwrap_or(0.0) + x);
+            }
+            e.last_synced_at = e.last_synced_at.max(p.last_synced_at);
+        }
+        Ok(by_post.into_values().collect())
+    }
+
     /// Every snapshot of one post's metrics (all its channels), oldest first.
     pub async fn analytics_history(&self, post_id: &str) -> Result<Vec<MetricPoint>> {
         let pool = self.store().pool();
@@ -348,10 +387,38 @@ impl Outpost {
         if !(1..=3660).contains(&days) {
             return Err(Error::InvalidInput("a period is 1 to 3660 days".into()));
         }
-        let tz = self.zone().await?;
         let to = crate::inbox::now_ms();
-        let from = to - i64::from(days) * DAY_MS;
-        let prev_from = from - i64::from(days) * DAY_MS;
+        self.overview_of(to - i64::from(days) * DAY_MS, to, days, channel_id)
+            .await
+    }
+
+    /// A custom period, `from`..`to` (`YYYY-MM-DD` in the creator's zone, both days included),
+    /// compared with the period of the same length just before.
+    pub async fn analytics_overview_range(
+        &self,
+        from: &str,
+        to: &str,
+        channel_id: Option<&str>,
+    ) -> Result<AnalyticsOverview> {
+        let (start, end) = self.analytics_range(Some(from), Some(to)).await?;
+        let days = u32::try_from((end - start + DAY_MS / 2) / DAY_MS)
+            .unwrap_or(u32::MAX)
+            .max(1);
+        if days > 3660 {
+            return Err(Error::InvalidInput("a period is 1 to 3660 days".into()));
+        }
+        self.overview_of(start, end, days, channel_id).await
+    }
+
+    async fn overview_of(
+        &self,
+        from: i64,
+        to: i64,
+        days: u32,
+        channel_id: Option<&str>,
+    ) -> Result<AnalyticsOverview> {
+        let tz = self.zone().await?;
+        let prev_from = from - (to - from);
         let all = self.analytics_posts(channel_id, prev_from, to).await?;
         let (mut posts, previous): (Vec<_>, Vec<_>) =
             all.into_iter().partition(|p| p.published_at >= from);
@@ -418,6 +485,39 @@ impl Outpost {
             })
             .collect();
         Ok(best_times::estimate(&obs))
+    }
+
+    /// "Use as posting slots": replaces the channel's weekly posting slots with its `count` best
+    /// suggested slots (each at the top of its hour). Refused while there is not enough data.
+    pub async fn analytics_apply_best_times(
+        &self,
+        channel_id: &str,
+        count: u32,
+    ) -> Result<Vec<crate::slots::PostingSlotView>> {
+        if !(1..=crate::slots::MAX_SLOTS_PER_CHANNEL).contains(&(count as usize)) {
+            return Err(Error::InvalidInput(format!(
+                "--apply-slots takes 1 to {} slots",
+                crate::slots::MAX_SLOTS_PER_CHANNEL
+            )));
+        }
+        let best = self.analytics_best_times(channel_id).await?;
+        if !best.enough_data {
+            return Err(Error::InvalidInput(format!(
+                "not enough data yet: {} post(s) with metrics on this channel, suggestions start at {}; \
+                 the posting slots were left as they were",
+                best.posts, best.min_posts
+            )));
+        }
+        let wanted: Vec<crate::slots::WeeklySlot> = best
+            .slots
+            .iter()
+            .take(count as usize)
+            .map(|s| crate::slots::WeeklySlot {
+                weekday: u8::try_from(s.weekday + 1).unwrap_or(1),
+                local_time: format!("{:02}:00", s.hour),
+            })
+            .collect();
+        self.set_posting_slots(channel_id, &wanted).await
     }
 
     /// Writes a CSV: `posts` (each published post with its latest numbers; an empty cell is a

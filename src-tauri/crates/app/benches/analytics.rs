@@ -1,0 +1,212 @@
+//! Analytics benchmark (a plain binary, `cargo bench -p outpost-app --bench analytics`; also runs
+//! unoptimised under `cargo test -p outpost-app --bench analytics`): 100,000 published posts over
+//! two years on one channel, each with 51 snapshot rows (17 readings of likes, reposts and
+//! replies), plus a daily followers reading. Prints the time of ONE call (median of 11) of the
+//! 90-day overview (`Outpost::analytics_overview`, what the Analytics page asks for) and of one
+//! post's history (`Outpost::analytics_history`), each next to a floor measured in the same run on
+//! the same file — a bare indexed scan returning the same snapshot rows — and the peak RSS.
+//! `OUTPOST_BENCH_SCALE=0.01` for a quick run.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::time::{Duration, Instant};
+
+use outpost_app::{OpenOptions, Outpost, Paths};
+
+const DAY: i64 = 86_400_000;
+const READINGS: usize = 17;
+const METRICS: [&str; 3] = ["likes", "reposts", "replies"];
+const CHANNEL: &str = "01900000-0000-7000-8000-000000000001";
+
+fn id(prefix: u32, n: usize) -> String {
+    format!("0190{prefix:04x}-0000-7000-8000-{n:012x}")
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Peak resident set size of this process (Linux), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+async fn fill(pool: &sqlx::SqlitePool, posts: usize, now: i64) {
+    let span = 730 * DAY;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("INSERT INTO channels (id, platform, instance_url, platform_account_id, kind, display_name, status, created_at, updated_at) VALUES (?1, 'mastodon', 'https://example.social', 'acct', 'profile', 'Bench', 'connected', 1, 1)")
+        .bind(CHANNEL)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    for d in 0..730 {
+        let t = now - span + d * DAY;
+        sqlx::query("INSERT INTO analytics_snapshots (id, channel_id, metric, value, captured_at) VALUES (?1, ?2, 'followers', ?3, ?4)")
+            .bind(id(9, d as usize))
+            .bind(CHANNEL)
+            .bind(1000.0 + d as f64)
+            .bind(t)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+    }
+    let mut snap = 0usize;
+    for n in 0..posts {
+        let t = now - span + (n as i64 * span) / posts as i64;
+        let (post, target) = (id(1, n), id(2, n));
+        sqlx::query("INSERT INTO posts (id, body, status, created_at, updated_at) VALUES (?1, ?2, 'published', ?3, ?3)")
+            .bind(&post)
+            .bind(format!("Post number {n}: launching something new today #outpost"))
+            .bind(t)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO post_targets (id, post_id, channel_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)")
+            .bind(&target)
+            .bind(&post)
+            .bind(CHANNEL)
+            .bind(t)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("INSERT INTO publish_jobs (id, post_target_id, state, due_at, attempt_count, platform_post_id, published_at, created_at, updated_at) VALUES (?1, ?2, 'published', ?3, 1, ?4, ?3, ?3, ?3)")
+            .bind(id(3, n))
+            .bind(&target)
+            .bind(t)
+            .bind(format!("remote-{n}"))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        for r in 0..READINGS {
+            let at = t + (r as i64 + 1) * 3_600_000 * (1 + r as i64);
+            for (k, m) in METRICS.iter().enumerate() {
+                sqlx::query("INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                    .bind(id(4, snap))
+                    .bind(CHANNEL)
+                    .bind(&target)
+                    .bind(*m)
+                    .bind(((n % 50) * (r + 1) * (k + 1)) as f64)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                snap += 1;
+            }
+        }
+    }
+    tx.commit().await.unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+}
+
+async fn open(dir: &std::path::Path) -> Outpost {
+    let mut o = OpenOptions::new(Paths::resolve(Some(dir.to_path_buf())).unwrap());
+    o.keychain_service = format!("app.outpost.bench.{}", uuid::Uuid::new_v4());
+    o.passphrase = Some(outpost_vault::Secret::new("bench passphrase"));
+    Outpost::open(o).await.unwrap()
+}
+
+async fn timed<F, Fut, T>(runs: usize, mut f: F) -> (Duration, T)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = f().await;
+        times.push(start.elapsed());
+        last = Some(out);
+    }
+    (median(times), last.unwrap())
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let scale: f64 = std::env::var("OUTPOST_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    let posts = ((100_000.0 * scale) as usize).max(100);
+    let dir = tempfile::tempdir().unwrap();
+    let o = open(dir.path()).await;
+    sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ('time_zone', '\"UTC\"', 1) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .execute(o.store().pool())
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let start = Instant::now();
+    fill(o.store().pool(), posts, now).await;
+    println!(
+        "seeded {posts} posts x {} snapshot rows ({} rows) in {:.1} s",
+        READINGS * METRICS.len(),
+        posts * READINGS * METRICS.len() + 730,
+        start.elapsed().as_secs_f64()
+    );
+    let pool = o.store().pool().clone();
+
+    // The 90-day overview (and the 90 days before it, for the comparison).
+    let (overview, v) = timed(11, || o.analytics_overview(90, None)).await;
+    let v = v.unwrap();
+    let (from, to) = (v.from - (v.to - v.from), v.to);
+    let floor_sql = "SELECT COUNT(*), SUM(s.value) FROM publish_jobs j
+          JOIN analytics_snapshots s ON s.post_target_id = j.post_target_id
+         WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= ?1
+           AND COALESCE(j.published_at, j.due_at) < ?2";
+    let (floor, rows) = timed(11, || async {
+        sqlx::query_as::<_, (i64, Option<f64>)>(floor_sql)
+            .bind(from)
+            .bind(to)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    })
+    .await;
+    println!(
+        "overview of 90 days ({} + {} posts): {}  | floor, bare indexed scan of their {} snapshot rows: {}  | ratio {:.2}x  (target < 50 ms)",
+        v.current.posts,
+        v.previous.posts,
+        ms(overview),
+        rows.0,
+        ms(floor),
+        overview.as_secs_f64() / floor.as_secs_f64()
+    );
+
+    // One post's history.
+    let post = id(1, posts / 2);
+    let (history, h) = timed(11, || o.analytics_history(&post)).await;
+    let h = h.unwrap();
+    let target = id(2, posts / 2);
+    let (hfloor, hrows) = timed(11, || async {
+        sqlx::query_as::<_, (String, String, f64, i64)>(
+            "SELECT id, metric, value, captured_at FROM analytics_snapshots WHERE post_target_id = ?1",
+        )
+        .bind(&target)
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .len()
+    })
+    .await;
+    println!(
+        "one post's history ({} readings): {}  | floor, bare indexed scan of its {hrows} rows: {}  | ratio {:.2}x  (target < 10 ms)",
+        h.len(),
+        ms(history),
+        ms(hfloor),
+        history.as_secs_f64() / hfloor.as_secs_f64()
+    );
+    if let Some(mb) = peak_rss_mb() {
+        println!("peak RSS: {mb:.0} MB (seeding included)");
+    }
+    o.close().await;
+}

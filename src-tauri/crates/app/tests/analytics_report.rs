@@ -1,0 +1,384 @@
+//! The analytics PDF report on a real profile (real SQLite file) seeded with published posts and
+//! metric snapshots: the same inputs give the same bytes; the text (read back with `lopdf`) holds
+//! the period, the channels, the headline numbers with their change against the previous period,
+//! the top posts and each platform's data limits; a channel filter narrows it; bad input is a clear
+//! error that leaves nothing behind.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod data_support;
+
+use std::path::Path;
+
+use outpost_app::{ErrorCode, Outpost};
+
+const MASTODON: &str = "01900000-0000-7000-8000-000000000010";
+const X: &str = "01900000-0000-7000-8000-000000000011";
+
+/// Unix ms of a UTC date-time `YYYY-MM-DDTHH:MM`.
+fn at(s: &str) -> i64 {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+async fn exec(o: &Outpost, sql: &str) {
+    sqlx::query(sql).execute(o.store().pool()).await.unwrap();
+}
+
+/// A post published on `channel` at `when` with its counters read twice (the later reading counts).
+async fn published(o: &Outpost, n: u32, channel: &str, when: &str, text: &str, counts: [u32; 3]) {
+    let t = at(when);
+    let (post, target, job) = (format!("p{n}"), format!("t{n}"), format!("j{n}"));
+    exec(o, &format!("INSERT INTO posts (id, body, status, created_at, updated_at) VALUES ('{post}', '{text}', 'published', {t}, {t})")).await;
+    exec(o, &format!("INSERT INTO post_targets (id, post_id, channel_id, created_at, updated_at) VALUES ('{target}', '{post}', '{channel}', {t}, {t})")).await;
+    exec(o, &format!("INSERT INTO publish_jobs (id, post_target_id, state, due_at, attempt_count, platform_post_id, published_at, created_at, updated_at) VALUES ('{job}', '{target}', 'published', {t}, 1, 'remote-{n}', {t}, {t}, {t})")).await;
+    for (i, m) in ["likes", "reposts", "replies"].iter().enumerate() {
+        let v = counts[i];
+        exec(o, &format!("INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s{n}{m}a', '{channel}', '{target}', '{m}', {}, {})", v / 2, t + 3_600_000)).await;
+        exec(o, &format!("INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s{n}{m}b', '{channel}', '{target}', '{m}', {v}, {})", t + 86_400_000)).await;
+    }
+}
+
+async fn followers(o: &Outpost, channel: &str, when: &str, v: u32) {
+    let t = at(when);
+    exec(o, &format!("INSERT INTO analytics_snapshots (id, channel_id, metric, value, captured_at) VALUES ('f{channel}{t}', '{channel}', 'followers', {v}, {t})")).await;
+}
+
+async fn seeded(dir: &Path) -> Outpost {
+    let (o, _) = data_support::open(dir).await;
+    exec(
+        &o,
+        "INSERT INTO settings (key, value, updated_at) VALUES ('time_zone', '\"UTC\"', 1)",
+    )
+    .await;
+    exec(&o, &format!("INSERT INTO channels (id, platform, instance_url, platform_account_id, kind, display_name, handle, status, created_at, updated_at) VALUES ('{MASTODON}', 'mastodon', 'https://example.social', 'acct-1', 'profile', 'Zoë Example', '@zoe', 'connected', 1, 1)")).await;
+    exec(&o, &format!("INSERT INTO channels (id, platform, platform_account_id, kind, display_name, status, created_at, updated_at) VALUES ('{X}', 'x', 'acct-2', 'profile', 'X account', 'connected', 2, 2)")).await;
+    exec(&o, &format!("INSERT INTO analytics_channels (channel_id, state, message, last_synced_at, updated_at) VALUES ('{MASTODON}', 'synced', NULL, 5, 5)")).await;
+    // The previous period (2026-10-02 .. 2026-10-31): one post, engagement 10.
+    published(
+        &o,
+        1,
+        MASTODON,
+        "2026-10-15T10:00",
+        "October warm-up",
+        [6, 2, 2],
+    )
+    .await;
+    // This period (2026-11-01 .. 2026-11-30): engagement 20 + 40 + 5 on Mastodon, 7 on X.
+    published(
+        &o,
+        2,
+        MASTODON,
+        "2026-11-03T09:00",
+        "Launch day is here",
+        [12, 4, 4],
+    )
+    .await;
+    published(
+        &o,
+        3,
+        MASTODON,
+        "2026-11-10T18:30",
+        "Behind the scenes thread",
+        [30, 6, 4],
+    )
+    .await;
+    published(
+        &o,
+        4,
+        MASTODON,
+        "2026-11-20T08:00",
+        "Quiet Friday note",
+        [3, 1, 1],
+    )
+    .await;
+    published(
+        &o,
+        5,
+        X,
+        "2026-11-21T12:00",
+        "Cross-posted teaser on X",
+        [5, 1, 1],
+    )
+    .await;
+    // After the period: never in the report.
+    published(
+        &o,
+        6,
+        MASTODON,
+        "2026-12-02T12:00",
+        "December news",
+        [99, 9, 9],
+    )
+    .await;
+    followers(&o, MASTODON, "2026-10-01T00:00", 100).await;
+    followers(&o, MASTODON, "2026-10-31T12:00", 150).await;
+    followers(&o, MASTODON, "2026-11-15T12:00", 180).await;
+    followers(&o, MASTODON, "2026-11-30T12:00", 200).await;
+    o
+}
+
+fn text_of(pdf: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).unwrap()
+}
+
+#[tokio::test]
+async fn report_is_deterministic_and_says_what_happened() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let (a, b) = (dir.path().join("a.pdf"), dir.path().join("b.pdf"));
+    let s = o
+        .analytics_report(&a, Some("2026-11-01"), Some("2026-11-30"), &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.from.as_str(), s.to.as_str()),
+        ("2026-11-01", "2026-11-30")
+    );
+    assert_eq!((s.channels, s.posts), (2, 4), "{s:?}");
+    o.analytics_report(&b, Some("2026-11-01"), Some("2026-11-30"), &[])
+        .await
+        .unwrap();
+    let (pa, pb) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert!(pa.starts_with(b"%PDF-"));
+    assert_eq!(pa, pb, "two builds of the same report differ");
+    assert_eq!(s.bytes as usize, pa.len());
+
+    let text = text_of(&pa);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for want in [
+        "Period: 2026-11-01 to 2026-11-30 (30 days)",
+        "Compared with: 2026-10-02 to 2026-10-31",
+        "Zoë Example (Mastodon): synced",
+        "X account (X)",
+        // Posts 4 vs 1; engagement 72 vs 10; likes 50 vs 6.
+        "Posts published 4 1 +3 (+300.0%)",
+        "Engagement 72 10 +62 (+620.0%)",
+        "Likes 50 6 +44 (+733.3%)",
+        // Followers 150 at the start, 200 at the end; 50 the month before.
+        "Followers gained 50 50 0 (0.0%)",
+        "Followers at the end 200 150 +50 (+33.3%)",
+        "Top posts",
+        "Behind the scenes thread",
+        "Launch day is here",
+        "Cross-posted teaser on X",
+        "Followers",
+        "Engagement per day",
+        "Pinterest: pin analytics",
+        "last 90 days",
+        "last 30 days",
+        "live (24 h)",
+        "rolling 12 months",
+    ] {
+        assert!(flat.contains(want), "{want:?} missing from:\n{flat}");
+    }
+    assert!(!flat.contains("December news"), "{flat}");
+    assert!(!flat.contains("October warm-up"), "{flat}");
+    // The top list is ordered by engagement.
+    assert!(flat.find("Behind the scenes").unwrap() < flat.find("Launch day").unwrap());
+    // Charts are vector paths: a line (m … l … S) and filled bars (re … f).
+    let raw = String::from_utf8_lossy(&pa);
+    assert!(raw.contains(" re\n") && raw.contains("\nf\n"), "no bars");
+    assert!(raw.contains(" l\n") && raw.contains("\nS\n"), "no line");
+    // The creation date comes from the period, not the clock.
+    assert!(raw.contains("(D:20261130000000"), "creation date");
+
+    // One channel: the X post and channel are left out.
+    let c = dir.path().join("c.pdf");
+    let s = o
+        .analytics_report(
+            &c,
+            Some("2026-11-01"),
+            Some("2026-11-30"),
+            &[MASTODON.into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!((s.channels, s.posts), (1, 3));
+    let flat = text_of(&std::fs::read(&c).unwrap())
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat.contains("Engagement 65 10"), "{flat}");
+    assert!(!flat.contains("Cross-posted teaser") && !flat.contains("X account"));
+
+    // A different period is a different document.
+    let d = dir.path().join("d.pdf");
+    o.analytics_report(&d, Some("2026-11-02"), Some("2026-11-30"), &[])
+        .await
+        .unwrap();
+    assert_ne!(std::fs::read(&d).unwrap(), pa);
+    o.close().await;
+}
+
+#[tokio::test]
+async fn bad_input_is_a_clear_error_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("report.pdf");
+    std::fs::write(&out, b"an earlier report").unwrap();
+    let range = (Some("2026-11-01"), Some("2026-11-30"));
+
+    let e = o
+        .analytics_report(&out, Some("2026-11-30"), Some("2026-11-01"), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    assert!(e.to_string().contains("--from must be before --to"), "{e}");
+
+    let e = o
+        .analytics_report(&out, range.0, range.1, &["no-such-channel".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
+
+    let e = o
+        .analytics_report(&out, Some("November"), range.1, &[])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("is not a date"), "{e}");
+
+    let e = o
+        .analytics_report(&out_dir, range.0, range.1, &[])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("is a folder"), "{e}");
+
+    let e = o
+        .analytics_report(&out_dir.join("missing/report.pdf"), range.0, range.1, &[])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("does not exist"), "{e}");
+
+    // The earlier file is untouched and no temporary file is left over.
+    assert_eq!(std::fs::read(&out).unwrap(), b"an earlier report");
+    let names: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("report.pdf")]);
+
+    // A good run replaces it whole.
+    o.analytics_report(&out, range.0, range.1, &[])
+        .await
+        .unwrap();
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    o.close().await;
+}
+
+/// "Use as posting slots": the best suggested slots replace the channel's weekly slots; with too
+/// little data the slots are left as they were.
+#[tokio::test]
+async fn best_times_become_posting_slots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    // 24 more weeks of posts: Tuesdays 18:00 do far better than Mondays 09:00 and Fridays 12:00.
+    for w in 0..24u32 {
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap()
+            + chrono::Days::new(u64::from(w) * 7);
+        for (i, (offset, time, likes)) in [(0u64, "09:00", 2u32), (1, "18:00", 30), (4, "12:00", 8)]
+            .iter()
+            .enumerate()
+        {
+            let day = monday + chrono::Days::new(*offset);
+            let n = 100 + w * 3 + i as u32;
+            published(
+                &o,
+                n,
+                MASTODON,
+                &format!("{day}T{time}"),
+                "weekly",
+                [likes + w % 3, 1, 1],
+            )
+            .await;
+        }
+    }
+    followers(&o, MASTODON, "2026-05-01T00:00", 100).await;
+    // The December outlier (a lone Wednesday 12:00 post far above the rest) would top the list.
+    exec(&o, "DELETE FROM posts WHERE id = 'p6'").await;
+    o.add_posting_slot(
+        X,
+        &outpost_app::slots::WeeklySlot {
+            weekday: 3,
+            local_time: "07:30".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let e = o.analytics_apply_best_times(X, 3).await.unwrap_err();
+    assert!(e.to_string().contains("not enough data yet"), "{e}");
+    assert_eq!(
+        o.posting_slots(X).await.unwrap().len(),
+        1,
+        "X's slot must stay"
+    );
+    assert!(o.analytics_apply_best_times(MASTODON, 0).await.is_err());
+
+    let best = o.analytics_best_times(MASTODON).await.unwrap();
+    assert_eq!(
+        (best.slots[0].weekday, best.slots[0].hour),
+        (1, 18),
+        "{best:?}"
+    );
+    let slots = o.analytics_apply_best_times(MASTODON, 2).await.unwrap();
+    let mut got: Vec<(u8, String)> = slots
+        .iter()
+        .map(|s| (s.weekday, s.local_time.clone()))
+        .collect();
+    got.sort();
+    let mut want: Vec<(u8, String)> = best.slots[..2]
+        .iter()
+        .map(|s| (s.weekday as u8 + 1, format!("{:02}:00", s.hour)))
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(got.contains(&(2, "18:00".to_string())));
+    assert_eq!(o.posting_slots(MASTODON).await.unwrap().len(), 2);
+    let zone = o.time_zone().await.unwrap();
+    assert!(
+        slots.iter().all(|s| s.time_zone == zone),
+        "{slots:?} {zone}"
+    );
+    o.close().await;
+}
+
+/// A custom period on the page: its posts, the period before, one channel, bad dates.
+#[tokio::test]
+async fn overview_of_a_custom_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let v = o
+        .analytics_overview_range("2026-11-01", "2026-11-30", None)
+        .await
+        .unwrap();
+    assert_eq!((v.days, v.current.posts, v.previous.posts), (30, 4, 1));
+    assert_eq!(v.current.engagement, 72.0);
+    assert_eq!(v.daily.len(), 30);
+    assert_eq!(v.daily[0].date, "2026-11-01");
+    assert_eq!(v.daily[9].engagement, 40.0, "{:?}", v.daily[9]);
+    let one = o
+        .analytics_overview_range("2026-11-01", "2026-11-30", Some(MASTODON))
+        .await
+        .unwrap();
+    assert_eq!((one.current.posts, one.channels.len()), (3, 1));
+    // The calendar's numbers: one entry per post of the range, latest readings.
+    let n = o
+        .analytics_post_numbers("2026-11-01", "2026-11-30")
+        .await
+        .unwrap();
+    assert_eq!(n.len(), 4);
+    let p3 = n.iter().find(|p| p.post_id == "p3").unwrap();
+    assert_eq!((p3.metrics["likes"], p3.engagement), (30.0, Some(40.0)));
+    let e = o
+        .analytics_overview_range("2026-11-30", "2026-11-01", None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInput);
+    o.close().await;
+}
