@@ -7,6 +7,7 @@ import secrets
 import time
 
 from core import Platform, Request, Response, json_response
+from .meta_inbox import FacebookInbox, InstagramInbox
 from .meta_publish import FacebookPublishing, InstagramPublishing, ThreadsPublishing
 
 GRAPH_VERSION = "v23.0"  # [decision] WIRE.md pins Graph v23.0; other versions are not routed (404)
@@ -122,7 +123,7 @@ class MetaBase(Platform):
 # ---------------------------------------------------------------------------------------------------
 
 
-class Facebook(FacebookPublishing, MetaBase):
+class Facebook(FacebookInbox, FacebookPublishing, MetaBase):
     name = "facebook"
 
     def setup(self):
@@ -249,7 +250,7 @@ def _id_json(v: str):
     return int(v) if v.isdigit() else v
 
 
-class Instagram(InstagramPublishing, MetaBase):
+class Instagram(InstagramInbox, InstagramPublishing, MetaBase):
     name = "instagram"
 
     def setup(self):
