@@ -146,7 +146,7 @@ class MetaInbox:
         self.garbled: dict[str, int] = {}
 
     def _admin_garble(self, req):
-        """The next `times` GET requests on `path` answer 200 with the body cut in half."""
+        """The next `times` successful answers on `path` are cut in half (a truncated 200)."""
         path = req.admin_body["path"]
         self.garbled[path] = int(req.admin_body.get("times", 1))
         return {"path": path, "times": self.garbled[path]}
