@@ -204,3 +204,120 @@ async fn instagram_a_message_reply_is_sent_once() {
         sent[0]
     );
 }
+
+/// Publishes `text` on the Facebook Page channel now (the scheduler's pass); its Graph post id.
+async fn published_on_facebook(s: &Setup, channel: &str, text: &str) -> String {
+    use std::sync::Arc;
+    let d =
+        s.o.create_post(outpost_app::posts::NewPost {
+            text: text.into(),
+            channels: vec![channel.into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut cfg =
+        outpost_app::scheduler::SchedulerConfig::new(Arc::new(outpost_app::scheduler::SystemClock));
+    cfg.automation = false;
+    outpost_app::scheduler::Scheduler::new(s.o.clone(), cfg)
+        .run_once()
+        .await
+        .unwrap();
+    let d = s.o.post_detail(&d.post.id).await.unwrap();
+    let job = d.targets[0].job.as_ref().unwrap();
+    assert_eq!(job.state, "published", "{d:?}");
+    job.platform_post_id.clone().unwrap()
+}
+
+#[tokio::test]
+async fn facebook_comments_on_an_outpost_post_and_messenger_sync_and_metrics_accumulate() {
+    let (s, channel) = connected(Platform::Facebook).await;
+    let o = &s.o;
+    let post = published_on_facebook(&s, &channel, "Sourdough is back on Friday").await;
+    s.emu
+        .admin(
+            "fb_comment",
+            json!({"post_id": post, "message": "Great news, thank you!"}),
+        )
+        .await;
+    s.emu
+        .admin(
+            "fb_message",
+            json!({"text": "Can I reserve two loaves?", "ago_seconds": 60}),
+        )
+        .await;
+    let r = o.inbox_sync(None).await.unwrap();
+    assert_eq!(
+        (r[0].outcome.as_str(), r[0].new_items),
+        ("synced", 2),
+        "{r:?}"
+    );
+    let items = o.inbox_list(&all()).await.unwrap();
+    let comment = items.iter().find(|i| i.kind == InboxKind::Comment).unwrap();
+    assert!(
+        comment.post_id.is_some(),
+        "linked to the Outpost post: {comment:?}"
+    );
+    assert!(
+        comment
+            .author_avatar_url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let dm = items.iter().find(|i| i.kind == InboxKind::Dm).unwrap();
+    assert!(dm.reply_by.is_some());
+    let again = o.inbox_sync(None).await.unwrap();
+    assert_eq!(again[0].new_items, 0, "{again:?}");
+    let r = o.inbox_reply(&comment.id, "See you Friday!").await.unwrap();
+    assert_eq!(r.state, "sent");
+    let r = o
+        .inbox_reply(&dm.id, "Done, under your name")
+        .await
+        .unwrap();
+    assert_eq!(r.state, "sent");
+    assert_eq!(
+        s.emu
+            .requests("POST", "/v23.0/104857600000001/messages")
+            .await
+            .len(),
+        1
+    );
+
+    // Metrics: two syncs with counts changing in between keep both readings.
+    s.emu
+        .admin("fb_engage", json!({"id": post, "impressions": 40, "reach": 30, "reactions": {"like": 3}, "shares": 1}))
+        .await;
+    s.emu.admin("fb_followers", json!({"followers": 150})).await;
+    let r = o.analytics_sync(None).await.unwrap();
+    assert_eq!(r[0].outcome, "synced", "{r:?}");
+    assert_eq!(r[0].posts_read, 1, "{r:?}");
+    s.emu
+        .admin("fb_engage", json!({"id": post, "impressions": 90}))
+        .await;
+    o.analytics_sync(Some(&channel)).await.unwrap();
+    let listed = o.analytics_posts(None, 0, i64::MAX).await.unwrap();
+    let h = o.analytics_history(&listed[0].post_id).await.unwrap();
+    let impressions: Vec<f64> = h
+        .iter()
+        .filter(|p| p.metric == "impressions")
+        .map(|p| p.value)
+        .collect();
+    assert_eq!(impressions, vec![40.0, 90.0]);
+    assert_eq!(listed[0].metrics.get("likes"), Some(&3.0));
+    assert_eq!(
+        listed[0].metrics.get("replies"),
+        Some(&2.0),
+        "the comment and the Page's reply"
+    );
+    let ch = o.analytics_channels(0, i64::MAX).await.unwrap();
+    assert_eq!(ch[0].followers, Some(150.0));
+
+    // Deleted on Facebook: marked, the history kept.
+    s.emu.admin("delete_post", json!({"id": post})).await;
+    let r = o.analytics_sync(None).await.unwrap();
+    assert_eq!(r[0].posts_deleted, 1, "{r:?}");
+    let listed = o.analytics_posts(None, 0, i64::MAX).await.unwrap();
+    assert!(listed[0].deleted);
+    assert_eq!(listed[0].metrics.get("impressions"), Some(&90.0));
+}
