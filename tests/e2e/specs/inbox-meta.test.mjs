@@ -48,7 +48,7 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
   await instagram.admin('apps', { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [uri] });
   run(dataDir, '', '--json', 'channels', 'connect', 'instagram');
 
-  const media = await instagram.admin('ig_media', { caption: 'Fresh croissants this morning 🥐' });
+  const media = await instagram.admin('ig_media', { caption: 'Fresh croissants this morning' });
   await instagram.admin('ig_comment', { media_id: media.id, text: 'I love these, thank you so much!', ago_seconds: 600, username: 'alice.bakes' });
   // 20 h 48 min ago: 3 h 12 min of the 24-hour window left.
   await instagram.admin('ig_message', {
@@ -103,10 +103,12 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     await app.click('inbox-item');
     await app.waitForText('inbox-original', (t) => t.includes('Fresh croissants'));
     await app.screenshot('inbox-meta-dark');
+    // The answered message, among the done ones.
     await choose(app, 'inbox-filter-sentiment', '');
+    await choose(app, 'inbox-filter-state', 'done');
     await app.waitForCount('inbox-item', 1);
     await app.click('inbox-item');
-    await app.waitForText('inbox-detail', (t) => t.includes('Direct message'));
+    await app.waitForText('inbox-detail', (t) => t.includes('Direct message') && t.includes('A fresh box'));
     await app.waitFor('reply-window');
     await app.screenshot('inbox-meta-dm-dark');
     await app.click('nav-settings');

@@ -159,6 +159,24 @@ class MetaInbox:
             resp.body = resp.body[: len(resp.body) // 2]
         return resp
 
+    def listing(self, req: Request, items: list, subject, node: str, default_fields: str,
+                default_limit: int = 25) -> Response:
+        """A Graph list answer: a cursor page of `items`, each `subject(item)` cut to the requested fields."""
+        page = paged(req, items, default_limit)
+        if isinstance(page, Response):
+            return page
+        rows, paging = page
+        data = []
+        for it in rows:
+            x = pick(subject(it), req.q("fields") or default_fields, node)
+            if isinstance(x, Response):
+                return x
+            data.append(x)
+        out = {"data": data}
+        if paging:
+            out["paging"] = paging
+        return json_response(200, out, self.usage_headers(False))
+
     def since_filter(self, req: Request):
         s = req.q("since")
         if s is None:
@@ -201,24 +219,13 @@ class MetaInbox:
         if scope not in t.scopes:
             return _meta_error(f"(#200) Requires {scope} permission to manage the object", 200, status=403)
         convs = sorted(self.conversations.values(), key=lambda c: -max(m["at"] for m in c["messages"]))
-        page = paged(req, convs)
-        if isinstance(page, Response):
-            return page
-        items, paging = page
-        data = []
-        for c in items:
+
+        def subject(c):
             msgs = sorted(c["messages"], key=lambda m: -m["at"])
-            subject = {"id": c["id"], "updated_time": iso(msgs[0]["at"]),
-                       "participants": {"data": [c["person"], self.own_participant()]},
-                       "messages": {"data": [self.message_json(m) for m in msgs[:25]]}}
-            p = pick(subject, ",".join(split_fields(req.q("fields") or "id,updated_time")), "Conversation")
-            if isinstance(p, Response):
-                return p
-            data.append(p)
-        out = {"data": data}
-        if paging:
-            out["paging"] = paging
-        return json_response(200, out, self.usage_headers(False))
+            return {"id": c["id"], "updated_time": iso(msgs[0]["at"]),
+                    "participants": {"data": [c["person"], self.own_participant()]},
+                    "messages": {"data": [self.message_json(m) for m in msgs[:25]]}}
+        return self.listing(req, convs, subject, "Conversation", "id,updated_time")
 
     def add_message(self, conv_id: str, person: dict, text: str, at: float, from_person: bool) -> dict:
         c = self.conversations.setdefault(conv_id, {"id": conv_id, "person": person, "messages": []})
@@ -387,22 +394,10 @@ class FacebookInbox(MetaInbox):
             return err
         posts = [p for p in reversed(self.posts) if p["page"] == page_id and not p["deleted"]
                  and (p["published"] or (p["scheduled_publish_time"] or 1e18) <= self.emu.now())]
-        page = paged(req, posts)
-        if isinstance(page, Response):
-            return page
-        items, paging = page
-        data = []
-        for p in items:
-            subject = {"id": p["id"], "message": p["message"], "created_time": iso(p.get("created", 0)),
-                       "permalink_url": f"https://www.facebook.com/{p['id'].replace('_', '/posts/')}"}
-            x = pick(subject, req.q("fields") or "id,message,created_time", "Post")
-            if isinstance(x, Response):
-                return x
-            data.append(x)
-        out = {"data": data}
-        if paging:
-            out["paging"] = paging
-        return json_response(200, out, self.usage_headers(False))
+        return self.listing(req, posts, lambda p: {
+            "id": p["id"], "message": p["message"], "created_time": iso(p.get("created", 0)),
+            "permalink_url": f"https://www.facebook.com/{p['id'].replace('_', '/posts/')}"},
+            "Post", "id,message,created_time")
 
     def comments_list(self, req: Request) -> Response:
         oid = req.match.group(1)
@@ -432,20 +427,7 @@ class FacebookInbox(MetaInbox):
         if since is not None:
             cs = [c for c in cs if c["at"] >= since]
         cs.sort(key=lambda c: c["at"], reverse=order == "reverse_chronological")
-        page = paged(req, cs)
-        if isinstance(page, Response):
-            return page
-        items, paging = page
-        data = []
-        for c in items:
-            x = pick(self.comment_json(c), req.q("fields") or "id,message,created_time", "Comment")
-            if isinstance(x, Response):
-                return x
-            data.append(x)
-        out = {"data": data}
-        if paging:
-            out["paging"] = paging
-        return json_response(200, out, self.usage_headers(False))
+        return self.listing(req, cs, self.comment_json, "Comment", "id,message,created_time")
 
     def comment(self, req: Request) -> Response:
         """`POST /{comment-id}/comments`: a reply to a comment, as the Page; otherwise a post's comment."""
@@ -646,43 +628,17 @@ class InstagramInbox(MetaInbox):
         if err:
             return err
         ms = sorted((m for m in self.media.values() if m["user"] == t.user["id"]), key=lambda m: -m["timestamp"])
-        page = paged(req, ms)
-        if isinstance(page, Response):
-            return page
-        items, paging = page
-        data = []
-        for m in items:
-            subject = {"id": m["id"], "caption": m["text"] or "", "permalink": m["permalink"],
-                       "timestamp": iso(m["timestamp"]), "media_type": m["media_type"],
-                       "comments_count": self.comment_count(m["id"])}
-            x = pick(subject, req.q("fields"), "IGMedia")
-            if isinstance(x, Response):
-                return x
-            data.append(x)
-        out = {"data": data}
-        if paging:
-            out["paging"] = paging
-        return json_response(200, out, self.usage_headers(False))
+        return self.listing(req, ms, lambda m: {
+            "id": m["id"], "caption": m["text"] or "", "permalink": m["permalink"],
+            "timestamp": iso(m["timestamp"]), "media_type": m["media_type"],
+            "comments_count": self.comment_count(m["id"])}, "IGMedia", "id")
 
     def comment_count(self, mid: str) -> int:
         return sum(1 for c in self.ig_comments_.values() if c["media"] == mid)
 
     def comment_list(self, req: Request, cs: list) -> Response:
-        cs = sorted(cs, key=lambda c: c["at"])
-        page = paged(req, cs, 50)
-        if isinstance(page, Response):
-            return page
-        items, paging = page
-        data = []
-        for c in items:
-            x = pick(self.ig_comment_json(c), req.q("fields") or "id,text,timestamp", "IGComment")
-            if isinstance(x, Response):
-                return x
-            data.append(x)
-        out = {"data": data}
-        if paging:
-            out["paging"] = paging
-        return json_response(200, out, self.usage_headers(False))
+        return self.listing(req, sorted(cs, key=lambda c: c["at"]), self.ig_comment_json, "IGComment",
+                            "id,text,timestamp", 50)
 
     def ig_comments(self, req: Request) -> Response:
         mid = req.match.group(1)

@@ -26,7 +26,8 @@ use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPag
 use crate::error::Result;
 use crate::meta::graph::{Graph, account_id};
 use crate::meta::inbox::{
-    all_pages, checked_text, conversations, find_message, graph_time, send_message, since,
+    all_pages, checked_text, conversations, find_message, graph_time, oldest_first, send_message,
+    sent, since,
 };
 use crate::post::Published;
 use crate::providers::Ctx;
@@ -83,9 +84,7 @@ async fn comments(
             }
         }
     }
-    items.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    let cursor = items.last().map(|i| InboxCursor(i.created_at.to_string()));
-    Ok(InboxPage { items, cursor })
+    Ok(oldest_first(items))
 }
 
 /// One comment as an inbox item; `None` for the Page's own.
@@ -156,12 +155,7 @@ pub(super) async fn reply(
         .await;
     }
     let text = checked_text(g, &r.text, COMMENT_MAX, "A Facebook comment")?;
-    let id = g.comment(ctx, tokens, r.item_id.clone(), text).await?;
-    Ok(Published {
-        url: None,
-        thread: vec![id.clone()],
-        id,
-    })
+    Ok(sent(g.comment(ctx, tokens, r.item_id.clone(), text).await?))
 }
 
 pub(super) async fn find_reply(
@@ -184,12 +178,7 @@ pub(super) async fn find_reply(
         let by_page = c.get("from").and_then(|f| opt_str(f, "id")).as_deref() == Some(&page);
         let answers = c.get("parent").is_some();
         if by_page && answers && opt_str(c, "message").as_deref() == Some(r.text.trim()) {
-            let id = transport::str_field(g.platform, c, "id")?;
-            return Ok(Some(Published {
-                url: None,
-                thread: vec![id.clone()],
-                id,
-            }));
+            return Ok(Some(sent(transport::str_field(g.platform, c, "id")?)));
         }
     }
     Ok(None)

@@ -28,7 +28,8 @@ use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPag
 use crate::error::Result;
 use crate::meta::graph::{Graph, account_id};
 use crate::meta::inbox::{
-    all_pages, checked_text, conversations, data, find_message, graph_time, send_message, since,
+    all_pages, checked_text, conversations, data, find_message, graph_time, oldest_first,
+    send_message, sent, since,
 };
 use crate::post::Published;
 use crate::providers::Ctx;
@@ -84,9 +85,7 @@ async fn comments(
         }
     }
     items.retain(|i| since.is_none_or(|s| i.created_at >= s));
-    items.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    let cursor = items.last().map(|i| InboxCursor(i.created_at.to_string()));
-    Ok(InboxPage { items, cursor })
+    Ok(oldest_first(items))
 }
 
 /// One comment or reply as an inbox item; `None` for the account's own.
@@ -182,12 +181,7 @@ pub(super) async fn reply(
             &[("message", text)],
         )
         .await?;
-    let id = g.id(&v)?;
-    Ok(Published {
-        url: None,
-        thread: vec![id.clone()],
-        id,
-    })
+    Ok(sent(g.id(&v)?))
 }
 
 pub(super) async fn find_reply(
@@ -205,12 +199,7 @@ pub(super) async fn find_reply(
     for c in all_pages(g, ctx, tokens, &path).await? {
         let mine = c.get("from").and_then(|f| opt_str(f, "id")).as_deref() == Some(&me);
         if mine && opt_str(&c, "text").as_deref() == Some(r.text.trim()) {
-            let id = transport::str_field(g.platform, &c, "id")?;
-            return Ok(Some(Published {
-                url: None,
-                thread: vec![id.clone()],
-                id,
-            }));
+            return Ok(Some(sent(transport::str_field(g.platform, &c, "id")?)));
         }
     }
     Ok(None)

@@ -93,6 +93,22 @@ fn urlencoding(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// An answer that was sent, by its platform id (no address: Graph gives none for comments and messages).
+pub(crate) fn sent(id: String) -> Published {
+    Published {
+        url: None,
+        thread: vec![id.clone()],
+        id,
+    }
+}
+
+/// Items oldest first, the cursor at the newest (none when nothing was read).
+pub(crate) fn oldest_first(mut items: Vec<InboxItem>) -> InboxPage {
+    items.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    let cursor = items.last().map(|i| InboxCursor(i.created_at.to_string()));
+    InboxPage { items, cursor }
+}
+
 /// Meta's `(code, error_subcode)` of an error answer.
 pub(crate) fn error_codes(r: &Reply) -> (i64, i64) {
     let v: Value = serde_json::from_slice(&r.body).unwrap_or(Value::Null);
@@ -144,9 +160,7 @@ pub(crate) async fn conversations(
             break;
         }
     }
-    items.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-    let cursor = items.last().map(|i| InboxCursor(i.created_at.to_string()));
-    Ok(InboxPage { items, cursor })
+    Ok(oldest_first(items))
 }
 
 fn conversation_items(
@@ -236,12 +250,7 @@ pub(crate) async fn send_message(
         return Err(transport::api_error(p, &reply));
     }
     let v = reply.json(p)?;
-    let id = transport::str_field(p, &v, "message_id")?;
-    Ok(Published {
-        url: None,
-        thread: vec![id.clone()],
-        id,
-    })
+    Ok(sent(transport::str_field(p, &v, "message_id")?))
 }
 
 /// After an ambiguous failure: the account's message with the same text in the conversation
@@ -271,12 +280,7 @@ pub(crate) async fn find_message(
                 .as_deref()
                 == Some(owner);
             if mine && transport::opt_str(m, "message").as_deref() == Some(r.text.trim()) {
-                let id = transport::str_field(p, m, "id")?;
-                return Ok(Some(Published {
-                    url: None,
-                    thread: vec![id.clone()],
-                    id,
-                }));
+                return Ok(Some(sent(transport::str_field(p, m, "id")?)));
             }
         }
     }
