@@ -89,7 +89,7 @@ async fn instagram_comments_and_messages_sync_once_grouped_with_the_window() {
     );
 
     // Done.
-    o.inbox_mark(&[comment.id.clone()], InboxMark::Done)
+    o.inbox_mark(std::slice::from_ref(&comment.id), InboxMark::Done)
         .await
         .unwrap();
     let done = o

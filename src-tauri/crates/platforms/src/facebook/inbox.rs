@@ -150,7 +150,6 @@ pub(super) async fn reply(
             json!({"id": r.author_id}),
             Some("RESPONSE"),
             &text,
-            "the 24-hour messaging window after the person's last message has closed",
         )
         .await;
     }

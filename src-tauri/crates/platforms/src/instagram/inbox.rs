@@ -158,17 +158,7 @@ pub(super) async fn reply(
     let me = account_id(g.platform, tokens)?;
     if r.kind == InboxKind::DirectMessage {
         let text = checked_text(g, &r.text, MESSAGE_MAX, "An Instagram message")?;
-        return send_message(
-            g,
-            ctx,
-            tokens,
-            &me,
-            json!({"id": r.author_id}),
-            None,
-            &text,
-            "the 24-hour messaging window after the person's last message has closed",
-        )
-        .await;
+        return send_message(g, ctx, tokens, &me, json!({"id": r.author_id}), None, &text).await;
     }
     let text = checked_text(g, &r.text, COMMENT_MAX, "An Instagram comment")?;
     let top = thread_top(g, ctx, tokens, r).await?;

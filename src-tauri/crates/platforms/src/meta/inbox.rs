@@ -229,7 +229,6 @@ pub(crate) async fn send_message(
     recipient: Value,
     messaging_type: Option<&str>,
     text: &str,
-    window: &str,
 ) -> Result<Published> {
     let p = graph.platform;
     let mut body = json!({"recipient": recipient, "message": {"text": text}});
@@ -244,7 +243,10 @@ pub(crate) async fn send_message(
         if error_codes(&reply) == (10, OUTSIDE_WINDOW) {
             return Err(Error::refused(
                 p,
-                format!("{p} no longer accepts an answer here: {window}"),
+                format!(
+                    "{p} no longer accepts an answer here: the 24-hour messaging window after the \
+                     person's last message has closed"
+                ),
             ));
         }
         return Err(transport::api_error(p, &reply));
