@@ -58,18 +58,21 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     username: 'carol.k',
   });
 
+  // 25 h ago: the window has closed.
+  await instagram.admin('ig_message', { text: 'Hello, are you open on Sunday?', ago_seconds: 25 * 3600, from_id: '17841400000000555', username: 'dan.r' });
+
   const sync = cli(dataDir, 'inbox', 'sync', '--json');
   assert.equal(sync.status, 0, sync.stderr);
-  assert.deepEqual(JSON.parse(sync.stdout).map((r) => [r.outcome, r.new_items]), [['synced', 2]]);
+  assert.deepEqual(JSON.parse(sync.stdout).map((r) => [r.outcome, r.new_items]), [['synced', 3]]);
 
   const app = await launch({ dataDir });
   try {
     await app.click('nav-inbox');
-    await app.waitForCount('inbox-item', 2, 15_000);
+    await app.waitForCount('inbox-item', 3, 15_000);
     const avatars = await app.script(
       `return [...document.querySelectorAll('[data-testid="inbox-item"] [data-testid="inbox-avatar"]')].map((a) => a.dataset.avatar + ':' + a.textContent.trim())`,
     );
-    assert.deepEqual([...avatars].sort(), ['initials:A', 'initials:C']);
+    assert.deepEqual([...avatars].sort(), ['initials:A', 'initials:C', 'initials:D']);
     await app.screenshot('inbox-meta-list');
 
     // The negative one is the DM; its window is counted down.
@@ -90,6 +93,16 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
 
     await app.click('inbox-mark-done');
     await app.waitFor('inbox-empty');
+    assert.equal(sends.length, 1);
+
+    // A message whose window has closed: the reply box is disabled, with why.
+    await choose(app, 'inbox-filter-sentiment', 'neutral');
+    await app.waitForCount('inbox-item', 1);
+    await app.click('inbox-item');
+    await app.waitForText('inbox-detail', (t) => t.includes('dan.r'));
+    await app.waitForText('reply-window', (t) => t.includes('Reply window closed'));
+    assert.equal(await app.script(`return document.querySelector('[data-testid="inbox-reply-text"]').disabled`), true);
+    await app.screenshot('inbox-meta-window-closed');
 
     // The comment, with the post it belongs to; dark mode.
     await choose(app, 'inbox-filter-sentiment', 'positive');
