@@ -7,6 +7,7 @@ import secrets
 import time
 
 from core import Platform, Request, Response, json_response
+from .meta_inbox import FacebookInbox, InstagramInbox
 from .meta_publish import FacebookPublishing, InstagramPublishing, ThreadsPublishing
 from .threads_inbox import ThreadsInbox
 
@@ -123,7 +124,7 @@ class MetaBase(Platform):
 # ---------------------------------------------------------------------------------------------------
 
 
-class Facebook(FacebookPublishing, MetaBase):
+class Facebook(FacebookInbox, FacebookPublishing, MetaBase):
     name = "facebook"
 
     def setup(self):
@@ -250,7 +251,7 @@ def _id_json(v: str):
     return int(v) if v.isdigit() else v
 
 
-class Instagram(InstagramPublishing, MetaBase):
+class Instagram(InstagramInbox, InstagramPublishing, MetaBase):
     name = "instagram"
 
     def setup(self):

@@ -48,3 +48,30 @@ describe('inbox helpers', () => {
     expect(correctionMessage('positive', 3)).toBe('Labelled positive, and 3 items with the same text.');
   });
 });
+
+describe('avatars and reply windows', () => {
+  it('takes up to two initials from a name, one from a handle', async () => {
+    const { initials } = await import('./inbox');
+    expect(initials('Alice Example')).toBe('AE');
+    expect(initials('@alice.bakes')).toBe('A');
+    expect(initials('émile zola')).toBe('ÉZ');
+    expect(initials('')).toBe('?');
+    expect(initials('  ')).toBe('?');
+  });
+
+  it('counts the window down in hours and minutes, then says it closed', async () => {
+    const { replyWindow } = await import('./inbox');
+    const now = 1_000_000_000_000;
+    expect(replyWindow(null, now)).toBeNull();
+    expect(replyWindow(now + (3 * 60 + 12) * 60000 + 5000, now)).toEqual({ open: true, label: 'Reply within 3 h 12 min' });
+    expect(replyWindow(now + 59 * 60000, now)).toEqual({ open: true, label: 'Reply within 59 min' });
+    expect(replyWindow(now + (6 * 1440 + 120) * 60000, now)).toEqual({ open: true, label: 'Reply within 6 d 2 h' });
+    expect(replyWindow(now - 1, now)).toEqual({ open: false, label: 'Reply window closed' });
+  });
+
+  it('takes the window of the latest message the other person wrote', async () => {
+    const { conversationReplyBy } = await import('./inbox');
+    expect(conversationReplyBy({ reply_by: 5 }, [{ reply_by: 9, outbound: false }, { reply_by: 20, outbound: true }])).toBe(9);
+    expect(conversationReplyBy({ reply_by: null }, [])).toBeNull();
+  });
+});

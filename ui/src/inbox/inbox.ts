@@ -100,3 +100,36 @@ export function correctionMessage(label: SentimentLabel, similar: number): strin
   if (similar === 0) return `Labelled ${label}.`;
   return `Labelled ${label}, and ${similar} item${similar === 1 ? '' : 's'} with the same text.`;
 }
+
+/** Up to two initials of a name or handle (`@alice.bakes` → `A`, `Alice Example` → `AE`). */
+export function initials(name: string): string {
+  const words = name
+    .replace(/^@/, '')
+    .split(/[\s._-]+/)
+    .filter((w) => /\p{L}|\p{N}/u.test(w));
+  if (words.length === 0) return '?';
+  const letters = words.length > 1 && /\s/.test(name.trim()) ? [words[0], words[words.length - 1]] : [words[0]];
+  return letters.map((w) => Array.from(w)[0].toUpperCase()).join('');
+}
+
+/** The reply window of a conversation: `null` without one; else open with the time left, or closed. */
+export function replyWindow(replyBy: number | null, now = Date.now()): { open: boolean; label: string } | null {
+  if (replyBy === null) return null;
+  const left = Math.floor((replyBy - now) / 60000);
+  if (left < 0) return { open: false, label: 'Reply window closed' };
+  const d = Math.floor(left / 1440);
+  const h = Math.floor((left % 1440) / 60);
+  const m = left % 60;
+  const parts = d > 0 ? [`${d} d`, `${h} h`] : h > 0 ? [`${h} h`, `${m} min`] : [`${m} min`];
+  return { open: true, label: `Reply within ${parts.join(' ')}` };
+}
+
+/** The end of a conversation's reply window: the latest `reply_by` of what the other person wrote. */
+export function conversationReplyBy(
+  item: Pick<InboxItem, 'reply_by'>,
+  conversation: ReadonlyArray<Pick<InboxItem, 'reply_by' | 'outbound'>>,
+): number | null {
+  const all = [item.reply_by, ...conversation.filter((m) => !m.outbound).map((m) => m.reply_by)];
+  const set = all.filter((x): x is number => x !== null);
+  return set.length ? Math.max(...set) : null;
+}

@@ -28,7 +28,9 @@ use async_trait::async_trait;
 use outpost_net::reqwest::Method;
 use serde_json::json;
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result};
 use crate::limits::rejected_by_rules;
 use crate::meta::graph::{Graph, account_id, multipart};
@@ -79,6 +81,66 @@ impl Publisher for FacebookPublisher {
 
     fn support(&self, capability: Capability) -> Support {
         super::support(capability)
+    }
+
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        &["comments", "messages"]
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        &[
+            "impressions",
+            "reach",
+            "likes",
+            "link_clicks",
+            "replies",
+            "reposts",
+        ]
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        &["followers"]
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(&GRAPH, ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(&GRAPH, ctx, tokens).await
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(&GRAPH, ctx, tokens, source, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(&GRAPH, ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(&GRAPH, ctx, tokens, reply).await
     }
 
     fn validate(&self, post: &Post, limits: &Limits) -> Vec<Violation> {

@@ -1,5 +1,7 @@
 //! Instagram: posting through media containers on the Graph API (sign-in is Meta's, in [`crate::meta`]).
 
+mod inbox;
+mod metrics;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -11,12 +13,12 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Lookup => Support::NotOffered {
             why: "an Instagram container has no client key and media cannot be searched by one",
         },
-        Capability::InboxFetch => Support::NotBuiltYet,
-        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxFetch => Support::Available,
+        Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotOffered {
             why: "Instagram's API keeps no read state for comments",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

@@ -44,6 +44,9 @@ const FB_SCOPES: &[&str] = &[
     "pages_read_engagement",
     "pages_manage_engagement",
     "publish_video",
+    // The inbox (Page conversations on Messenger) and metrics (post insights).
+    "pages_messaging",
+    "read_insights",
 ];
 
 fn fb(path: &str) -> String {
@@ -241,6 +244,7 @@ const IG: Family = Family {
         "instagram_business_content_publish",
         "instagram_business_manage_comments",
         "instagram_business_manage_insights",
+        "instagram_business_manage_messages",
     ],
     revoke_hint: "Instagram has no revocation API: remove Outpost in Instagram → Settings → Website permissions → Apps and websites",
 };

@@ -4,3 +4,5 @@
 
 pub mod auth;
 pub(crate) mod graph;
+pub(crate) mod inbox;
+pub(crate) mod metrics;
