@@ -130,17 +130,17 @@ impl Outpost {
         if let Some(why) = reply_blocker(platform) {
             return Err(Error::InvalidInput(why));
         }
-        if let Some(by) = entry.message.reply_by {
-            if now_ms() > by {
-                return Err(Error::InvalidInput(format!(
-                    "{} accepts answers to this message only until {} (its reply window has closed).",
-                    platform.name(),
-                    chrono::DateTime::from_timestamp_millis(by).map_or_else(
-                        || by.to_string(),
-                        |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
-                    )
-                )));
-            }
+        if let Some(by) = entry.message.reply_by
+            && now_ms() > by
+        {
+            return Err(Error::InvalidInput(format!(
+                "{} accepts answers to this message only until {} (its reply window has closed).",
+                platform.name(),
+                chrono::DateTime::from_timestamp_millis(by).map_or_else(
+                    || by.to_string(),
+                    |t| t.format("%Y-%m-%d %H:%M UTC").to_string()
+                )
+            )));
         }
         let limits = self.channel_limits(&c.id).await?;
         let sent = sent_text(platform, text, &entry.message.author_handle);

@@ -48,8 +48,13 @@ pub const DIRECT_MESSAGES: &str = "direct_messages";
 pub const SOURCES: &[&str] = &[MENTIONS, DIRECT_MESSAGES];
 /// Mentions per page (X: 5..=100).
 pub const MENTIONS_PAGE: u32 = 100;
+/// The smallest mentions page X serves.
+pub const MENTIONS_MIN_PAGE: u32 = 5;
 /// DM events per page (X: 1..=100).
 pub const DM_PAGE: u32 = 100;
+/// The token-set fact that narrows a page: X bills every resource read, so a caller with a read
+/// budget (the user's cap) sets `page_size` to what the budget still allows.
+pub const PAGE_SIZE_EXTRA: &str = "page_size";
 /// X's limit for a direct message's text.
 const DM_MAX_CHARS: usize = 10_000;
 /// The user's latest posts searched for a reply sent before an ambiguous failure.
@@ -105,6 +110,14 @@ impl Cursor {
             (_, None) => None,
         }
     }
+}
+
+/// The page size: X's largest, or the caller's read budget ([`PAGE_SIZE_EXTRA`]) within X's range.
+fn page_size(tokens: &TokenSet, min: u32, max: u32) -> u32 {
+    tokens
+        .extra(PAGE_SIZE_EXTRA)
+        .and_then(|n| n.parse::<u32>().ok())
+        .map_or(max, |n| n.clamp(min, max))
 }
 
 fn is_id(s: &str) -> bool {
@@ -224,13 +237,16 @@ async fn mentions(ctx: Ctx<'_>, tokens: &TokenSet, cursor: &Cursor) -> Result<In
     let mut u = url(&format!("https://api.x.com/2/users/{me}/mentions"), ctx)?;
     {
         let mut q = u.query_pairs_mut();
-        q.append_pair("max_results", &MENTIONS_PAGE.to_string())
-            .append_pair("expansions", "author_id,referenced_tweets.id")
-            .append_pair(
-                "tweet.fields",
-                "created_at,conversation_id,referenced_tweets,author_id",
-            )
-            .append_pair("user.fields", "profile_image_url");
+        q.append_pair(
+            "max_results",
+            &page_size(tokens, MENTIONS_MIN_PAGE, MENTIONS_PAGE).to_string(),
+        )
+        .append_pair("expansions", "author_id,referenced_tweets.id")
+        .append_pair(
+            "tweet.fields",
+            "created_at,conversation_id,referenced_tweets,author_id",
+        )
+        .append_pair("user.fields", "profile_image_url");
         if let Some(s) = &cursor.since {
             q.append_pair("since_id", s);
         }
@@ -327,7 +343,7 @@ async fn direct_messages(ctx: Ctx<'_>, tokens: &TokenSet, cursor: &Cursor) -> Re
     let mut u = url(DM_EVENTS, ctx)?;
     {
         let mut q = u.query_pairs_mut();
-        q.append_pair("max_results", &DM_PAGE.to_string())
+        q.append_pair("max_results", &page_size(tokens, 1, DM_PAGE).to_string())
             .append_pair("event_types", "MessageCreate")
             .append_pair(
                 "dm_event.fields",

@@ -17,7 +17,7 @@
 //! "Owned Reads" ($0.001 per resource for a developer's own data) are not assumed for mentions,
 //! which are other people's posts.
 
-use super::inbox::{DIRECT_MESSAGES, DM_PAGE, MENTIONS, MENTIONS_PAGE};
+use super::inbox::{DIRECT_MESSAGES, DM_PAGE, MENTIONS, MENTIONS_MIN_PAGE, MENTIONS_PAGE};
 
 /// Where the prices come from.
 pub const SOURCE: &str = "https://docs.x.com/x-api/getting-started/pricing";
@@ -45,6 +45,14 @@ pub fn page_reads(source: &str) -> u32 {
     match source {
         MENTIONS => MENTIONS_PAGE,
         _ => DM_PAGE,
+    }
+}
+
+/// The fewest resources a page of `source` can be asked for (X: mentions 5, DM events 1).
+pub fn min_page_reads(source: &str) -> u32 {
+    match source {
+        MENTIONS => MENTIONS_MIN_PAGE,
+        _ => 1,
     }
 }
 
