@@ -1092,11 +1092,15 @@ pub fn inbox_synced(list: &[outpost_app::inbox::ChannelSync], json: bool) -> Exi
         for c in list {
             match c.outcome.as_str() {
                 "synced" => println!(
-                    "{}  {} ({}): {} new item(s)",
+                    "{}  {} ({}): {} new item(s){}",
                     c.channel_id,
                     c.channel_name,
                     c.platform.name(),
-                    c.new_items
+                    c.new_items,
+                    c.message
+                        .as_deref()
+                        .map(|m| format!(" - {m}"))
+                        .unwrap_or_default()
                 ),
                 _ => println!(
                     "{}  {} ({}): {}{}",
