@@ -207,6 +207,9 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::inbox::inbox_set_sentiment,
             crate::commands::inbox::inbox_delete,
             crate::commands::inbox::inbox_reply,
+            crate::commands::inbox::inbox_estimate,
+            crate::commands::inbox::x_read_cap,
+            crate::commands::inbox::set_x_read_cap,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

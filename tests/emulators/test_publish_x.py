@@ -117,7 +117,7 @@ class XPublishing(unittest.TestCase):
         st, d, _ = self.js("POST", "/2/tweets", {"text": "日" * 140})
         self.assertEqual(st, 403)
         self.assertIn("duplicate content", d["detail"])
-        self.assertEqual(self.call("GET", "/2/tweets")[0], 405)
+        self.assertEqual(self.call("PUT", "/2/tweets")[0], 405)
         no_write = self.admin("x-token", {"scopes": ["tweet.read", "users.read"]})["access_token"]
         self.assertEqual(self.js("POST", "/2/tweets", {"text": "y"}, token=no_write)[0], 403)
 

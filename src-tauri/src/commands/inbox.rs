@@ -2,7 +2,7 @@
 
 use outpost_app::inbox::{
     ChannelSync, InboxCounts, InboxFilter, InboxItem, InboxItemDetail, InboxMark, InboxReplyView,
-    SentimentLabel,
+    SentimentLabel, XReadCap, XReadEstimate,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -74,6 +74,31 @@ pub async fn inbox_sync(
     channel_id: Option<String>,
 ) -> Result<Vec<ChannelSync>, IpcError> {
     Ok(shell.core()?.inbox_sync(channel_id.as_deref()).await?)
+}
+
+/// X: the reads a sync of the channel is expected to make and their cost (X's pay-per-use
+/// prices), shown before "Sync now"; nothing is read.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_estimate(
+    shell: State<'_, Shell>,
+    channel_id: String,
+) -> Result<XReadEstimate, IpcError> {
+    Ok(shell.core()?.inbox_estimate(&channel_id).await?)
+}
+
+/// X: the caps on reads per sync and per month.
+#[tauri::command]
+#[specta::specta]
+pub async fn x_read_cap(shell: State<'_, Shell>) -> Result<XReadCap, IpcError> {
+    Ok(shell.core()?.x_read_cap().await?)
+}
+
+/// X: sets the caps on reads per sync and per month (each at least 100, or none).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_x_read_cap(shell: State<'_, Shell>, cap: XReadCap) -> Result<XReadCap, IpcError> {
+    Ok(shell.core()?.set_x_read_cap(cap).await?)
 }
 
 /// Channels whose inbox Outpost does not read, with why (TikTok and Pinterest: their APIs give

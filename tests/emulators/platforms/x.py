@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 
 from core import BadRequest, Platform, Request, Response, json_response
+from .x_inbox import XInbox
 
 SCOPES = {
     "tweet.read", "tweet.write", "tweet.moderate.write", "users.read", "users.email", "follows.read",
@@ -24,7 +25,7 @@ def oauth_error(status: int, error: str, desc: str) -> Response:
     return json_response(status, {"error": error, "error_description": desc})
 
 
-class X(Platform):
+class X(XInbox, Platform):
     name = "x"
     code_lifetime = 30.0  # docs: "the authorization code is valid for 30 seconds"
 
@@ -40,6 +41,7 @@ class X(Platform):
         self.route("POST", r"/2/media/upload/(\d+)/finalize", self.media_finalize)
         self.route("GET", r"/2/media/upload", self.media_status)
         self.route("POST", r"/2/media/metadata", self.media_metadata)
+        self.setup_inbox()
         self.reset()
 
     def default_user(self):
@@ -166,6 +168,9 @@ class X(Platform):
         data = {"id": u["id"], "name": u["name"], "username": u["username"]}
         if "profile_image_url" in fields:  # only returned when asked for
             data["profile_image_url"] = u["avatar_url"]
+        if "public_metrics" in fields:
+            data["public_metrics"] = {"followers_count": 0, "following_count": 0, "tweet_count": 0,
+                                      "listed_count": 0, "like_count": 0, **self.account_counts}
         return json_response(200, {"data": data})
 
 
@@ -194,6 +199,7 @@ class X(Platform):
         self.ids = itertools.count(1860000000000000001)
         # [decision] video processing: `polls` STATUS answers in_progress before the final state.
         self.processing = {"polls": 1, "check_after_secs": 0, "outcome": "succeeded", "video_too_long": False}
+        self.reset_inbox()
 
     def admin_routes(self) -> dict:
         return {
@@ -203,6 +209,7 @@ class X(Platform):
             "x-token": ("POST", self._admin_token),
             "x-garble": ("POST", self._admin_garble),
             "revoke-mode": ("POST", self._admin_revoke_mode),
+            **self.inbox_admin_routes(),
         }
 
     def _admin_revoke_mode(self, req):
@@ -501,7 +508,7 @@ class X(Platform):
                     or not isinstance(r["in_reply_to_tweet_id"], str):
                 return self.invalid("reply.in_reply_to_tweet_id must be an id string")
             reply_to = r["in_reply_to_tweet_id"]
-            if not any(p["id"] == reply_to for p in self.posts):
+            if not self.known_tweet(reply_to):
                 return self.invalid("the post being replied to does not exist")
         if "tweet_video" in cats and self.processing["video_too_long"]:
             return json_response(403, {"title": "Forbidden", "type": "about:blank", "status": 403,

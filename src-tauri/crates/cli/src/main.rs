@@ -402,6 +402,21 @@ enum InboxCommand {
     Sync {
         #[arg(long, value_name = "ID")]
         channel: Option<String>,
+        /// X: print the expected reads and their cost (X's pay-per-use prices), read nothing.
+        #[arg(long, requires = "channel")]
+        estimate: bool,
+    },
+    /// X's pay-per-use reads: the caps per sync and per month (without flags: the caps now).
+    XReadCap {
+        /// Reads per sync of one X channel (at least 100, one page).
+        #[arg(long, value_name = "N")]
+        per_sync: Option<u32>,
+        /// Reads per calendar month (UTC), all X channels together.
+        #[arg(long, value_name = "N")]
+        per_month: Option<u32>,
+        /// Remove both caps.
+        #[arg(long, conflicts_with_all = ["per_sync", "per_month"])]
+        clear: bool,
     },
     /// Items, newest first (without --state: every item not done).
     List {
@@ -1031,10 +1046,24 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
         Err(code) => return code,
     };
     let result = match cmd {
-        InboxCommand::Sync { channel } => outpost
+        InboxCommand::Sync {
+            channel: Some(id),
+            estimate: true,
+        } => outpost
+            .inbox_estimate(&id)
+            .await
+            .map(|e| output::inbox_estimate(&e, json)),
+        InboxCommand::Sync { channel, .. } => outpost
             .inbox_sync(channel.as_deref())
             .await
             .map(|r| output::inbox_synced(&r, json)),
+        InboxCommand::XReadCap {
+            per_sync,
+            per_month,
+            clear,
+        } => x_read_cap(&outpost, per_sync, per_month, clear)
+            .await
+            .map(|c| output::x_read_cap(&c, json)),
         InboxCommand::List {
             channel,
             kind,
@@ -1080,6 +1109,28 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
     };
     outpost.close().await;
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
+}
+
+/// Shows the X read caps, or changes the ones given (`clear`: both removed).
+async fn x_read_cap(
+    outpost: &outpost_app::Outpost,
+    per_sync: Option<u32>,
+    per_month: Option<u32>,
+    clear: bool,
+) -> outpost_app::Result<outpost_app::inbox::XReadCap> {
+    let now = outpost.x_read_cap().await?;
+    if clear {
+        return outpost.set_x_read_cap(Default::default()).await;
+    }
+    if per_sync.is_none() && per_month.is_none() {
+        return Ok(now);
+    }
+    outpost
+        .set_x_read_cap(outpost_app::inbox::XReadCap {
+            per_sync: per_sync.or(now.per_sync),
+            per_month: per_month.or(now.per_month),
+        })
+        .await
 }
 
 async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

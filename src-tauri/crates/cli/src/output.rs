@@ -1031,6 +1031,55 @@ impl SentimentWriter {
 
 /// One line per channel; exit status 1 when a channel's read failed (channels whose platform has no
 /// inbox in Outpost are reported, not failures).
+fn cap_words(n: Option<u32>) -> String {
+    n.map_or_else(|| "none".to_string(), |n| n.to_string())
+}
+
+/// The expected reads and cost of syncing one X channel.
+pub fn inbox_estimate(e: &outpost_app::inbox::XReadEstimate, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(e) {
+            return code;
+        }
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "{}  {} (X): expected about {} read(s), {}; at most {} read(s), {} ({})",
+        e.channel_id,
+        e.channel_name,
+        e.expected_reads,
+        e.expected_cost,
+        e.max_reads,
+        e.max_cost,
+        e.basis
+    );
+    println!(
+        "This month: {} read(s), {}. Caps: {} per sync, {} per month.",
+        e.month_reads,
+        e.month_cost,
+        cap_words(e.cap.per_sync),
+        cap_words(e.cap.per_month)
+    );
+    println!("Prices: {}", e.prices);
+    ExitCode::SUCCESS
+}
+
+/// The X read caps.
+pub fn x_read_cap(c: &outpost_app::inbox::XReadCap, json: bool) -> ExitCode {
+    if json {
+        if let Some(code) = json_line(c) {
+            return code;
+        }
+        return ExitCode::SUCCESS;
+    }
+    println!(
+        "X read caps: {} per sync, {} per month",
+        cap_words(c.per_sync),
+        cap_words(c.per_month)
+    );
+    ExitCode::SUCCESS
+}
+
 pub fn inbox_synced(list: &[outpost_app::inbox::ChannelSync], json: bool) -> ExitCode {
     if json {
         if let Some(code) = json_line(&list) {
@@ -1043,11 +1092,15 @@ pub fn inbox_synced(list: &[outpost_app::inbox::ChannelSync], json: bool) -> Exi
         for c in list {
             match c.outcome.as_str() {
                 "synced" => println!(
-                    "{}  {} ({}): {} new item(s)",
+                    "{}  {} ({}): {} new item(s){}",
                     c.channel_id,
                     c.channel_name,
                     c.platform.name(),
-                    c.new_items
+                    c.new_items,
+                    c.message
+                        .as_deref()
+                        .map(|m| format!(" - {m}"))
+                        .unwrap_or_default()
                 ),
                 _ => println!(
                     "{}  {} ({}): {}{}",

@@ -1690,6 +1690,40 @@ async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcE
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * X: the reads a sync of the channel is expected to make and their cost (X's pay-per-use
+ * prices), shown before "Sync now"; nothing is read.
+ */
+async inboxEstimate(channelId: string) : Promise<Result<XReadEstimate, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_estimate", { channelId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * X: the caps on reads per sync and per month.
+ */
+async xReadCap() : Promise<Result<XReadCap, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("x_read_cap") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * X: sets the caps on reads per sync and per month (each at least 100, or none).
+ */
+async setXReadCap(cap: XReadCap) : Promise<Result<XReadCap, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_x_read_cap", { cap }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -2309,7 +2343,8 @@ export type ChannelSync = { channel_id: string; channel_name: string; platform: 
 /**
  * `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
  * `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
- * reconnecting) or `failed`.
+ * reconnecting), `cap_reached` (X: the user's read cap stopped the sync; what was read is
+ * stored, the cursor kept) or `failed`.
  */
 outcome: string; 
 /**
@@ -3966,6 +4001,38 @@ weekday: number;
  * `HH:MM` (24-hour; `9:00` is accepted).
  */
 local_time: string }
+/**
+ * The user's caps on X reads.
+ */
+export type XReadCap = { 
+/**
+ * Reads per sync of one channel.
+ */
+per_sync: number | null; 
+/**
+ * Reads per calendar month (UTC), every X channel together (X bills the app).
+ */
+per_month: number | null }
+/**
+ * What a sync of one X channel is expected to read and cost, before it runs.
+ */
+export type XReadEstimate = { channel_id: string; channel_name: string; 
+/**
+ * The average of the channel's last syncs; the most it may read on its first.
+ */
+expected_reads: number; expected_cost: string; 
+/**
+ * The most this sync may read (X's limits and the caps).
+ */
+max_reads: number; max_cost: string; month_reads: number; month_cost: string; cap: XReadCap; 
+/**
+ * How the expectation was made, in words.
+ */
+basis: string; 
+/**
+ * Where the prices come from.
+ */
+prices: string }
 
 /** tauri-specta globals **/
 

@@ -15,6 +15,8 @@ import type {
   InboxState,
   SentimentLabel,
   SentimentReason,
+  XReadCap,
+  XReadEstimate,
 } from './bindings';
 import { call, isPreview, PreviewModeError, toAppError } from './index';
 
@@ -30,6 +32,8 @@ export type {
   InboxState,
   SentimentLabel,
   SentimentReason,
+  XReadCap,
+  XReadEstimate,
 };
 
 export const inboxIpc = {
@@ -51,6 +55,12 @@ export const inboxIpc = {
   async sync(channelId: string | null = null): Promise<ChannelSync[]> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.inboxSync(channelId));
+  },
+
+  /** X: the reads a sync of the channel is expected to make and their cost (reads nothing). */
+  async estimate(channelId: string): Promise<XReadEstimate> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.inboxEstimate(channelId));
   },
 
   /** Channels whose inbox Outpost does not read, with why (asks no platform). */

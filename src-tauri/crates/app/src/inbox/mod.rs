@@ -15,6 +15,7 @@
 
 mod reply;
 mod sync;
+mod x_reads;
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -25,6 +26,7 @@ use outpost_store::{MessageKind, Sentiment, SentimentSource};
 
 pub use reply::*;
 pub use sync::*;
+pub use x_reads::{XReadCap, XReadEstimate};
 
 use crate::channels::to_platform;
 use crate::{Error, Outpost, Result};

@@ -40,7 +40,8 @@ pub struct ChannelSync {
     pub platform: Platform,
     /// `synced`, `not_built` (the platform offers it, Outpost does not read it yet),
     /// `not_offered` (the platform's API gives apps no access), `skipped` (the channel needs
-    /// reconnecting) or `failed`.
+    /// reconnecting), `cap_reached` (X: the user's read cap stopped the sync; what was read is
+    /// stored, the cursor kept) or `failed`.
     pub outcome: String,
     /// New items stored.
     pub new_items: u32,
@@ -108,7 +109,15 @@ impl Outpost {
             let mut report = unsynced(&c);
             if report.outcome == "synced" {
                 match self.sync_channel(&c.id, platform).await {
-                    Ok(n) => report.new_items = n,
+                    Ok(done) => {
+                        report.new_items = done.new;
+                        if let Some(why) = done.cap_reached {
+                            report.outcome = "cap_reached".into();
+                            report.message = Some(why);
+                        } else if !done.notes.is_empty() {
+                            report.message = Some(done.notes.join(" "));
+                        }
+                    }
                     Err(e) => {
                         tracing::warn!(channel = %c.id, error = %e, "inbox sync failed");
                         report.outcome = "failed".into();
@@ -125,25 +134,45 @@ impl Outpost {
     }
 
     /// Reads every inbox source of the channel (`Publisher::inbox_sources`),
-    /// each from its stored cursor; returns how many items were new. A source that fails stops
-    /// the channel's sync with that error after the sources before it were stored.
-    async fn sync_channel(&self, channel_id: &str, platform: Platform) -> Result<u32> {
+    /// each from its stored cursor. A source that fails stops the channel's sync with that error
+    /// after the sources before it were stored; a source the platform does not give this account
+    /// (`Unsupported`: X direct messages without `dm.read`) is a note, and the others are read.
+    /// X channels read within the user's read caps ([`super::x_reads`]).
+    async fn sync_channel(&self, channel_id: &str, platform: Platform) -> Result<ChannelRead> {
         let pubr = publisher(platform).ok_or(outpost_platforms::Error::NotBuiltYet {
             platform,
             what: "reading the inbox",
         })?;
         let (tokens, app, _) = self.publish_context(channel_id).await?;
         let ctx = self.ctx_for(&app);
-        let mut new = 0;
+        let mut budget = match platform {
+            Platform::X => Some(self.x_budget().await?),
+            _ => None,
+        };
+        let mut done = ChannelRead::default();
         for source in pubr.inbox_sources() {
-            new += self
-                .sync_source(pubr, ctx, &tokens, channel_id, source)
-                .await?;
+            match self
+                .sync_source(pubr, ctx, &tokens, channel_id, source, budget.as_mut())
+                .await
+            {
+                Ok((n, stopped)) => {
+                    done.new += n;
+                    if stopped {
+                        done.cap_reached = budget.as_ref().map(super::x_reads::Budget::reached);
+                        break;
+                    }
+                }
+                Err(crate::Error::Platform(e @ outpost_platforms::Error::Unsupported { .. })) => {
+                    done.notes.push(format!("{e}."));
+                }
+                Err(e) => return Err(e),
+            }
         }
-        Ok(new)
+        Ok(done)
     }
 
-    /// Pages one source from its stored cursor until nothing new arrives.
+    /// Pages one source from its stored cursor until nothing new arrives; `true` when `budget`
+    /// stopped it before a page.
     async fn sync_source(
         &self,
         pubr: &dyn outpost_platforms::publish::Publisher,
@@ -151,10 +180,26 @@ impl Outpost {
         tokens: &outpost_platforms::tokens::TokenSet,
         channel_id: &str,
         source: &str,
-    ) -> Result<u32> {
+        mut budget: Option<&mut super::x_reads::Budget>,
+    ) -> Result<(u32, bool)> {
         let pool = self.store().pool();
         let mut new = 0;
-        for _ in 0..MAX_PAGES {
+        for page_no in 0..MAX_PAGES {
+            // Under a read cap (X), the page asks for no more than the cap still allows.
+            let narrowed;
+            let tokens = match budget.as_ref().and_then(|b| b.page(source)) {
+                Some(0) => return Ok((new, true)),
+                Some(n) => {
+                    let mut t = tokens.clone();
+                    t.extra.insert(
+                        outpost_platforms::x::inbox::PAGE_SIZE_EXTRA.into(),
+                        n.to_string(),
+                    );
+                    narrowed = t;
+                    &narrowed
+                }
+                None => tokens,
+            };
             let cursor = cursors::get(pool, channel_id, source)
                 .await?
                 .map(InboxCursor);
@@ -169,6 +214,12 @@ impl Outpost {
                     new += 1;
                 }
             }
+            if let Some(b) = budget.as_deref_mut() {
+                let reads = u32::try_from(page.items.len()).unwrap_or(u32::MAX);
+                b.spend(reads);
+                let first = page_no == 0 && source == pubr.inbox_sources()[0];
+                super::x_reads::record(&mut tx, channel_id, source, reads, first).await?;
+            }
             let moved = page.cursor.as_ref() != cursor.as_ref();
             if let Some(c) = &page.cursor {
                 cursors::set(&mut *tx, channel_id, source, &c.0, now).await?;
@@ -178,8 +229,18 @@ impl Outpost {
                 break;
             }
         }
-        Ok(new)
+        Ok((new, false))
     }
+}
+
+/// What one channel's sync read.
+#[derive(Debug, Default)]
+struct ChannelRead {
+    new: u32,
+    /// Why a read cap stopped it.
+    cap_reached: Option<String>,
+    /// Sources the platform does not give this account, each in a sentence.
+    notes: Vec<String>,
 }
 
 /// Stores one item in its conversation (created when new) with its sentiment; `false` when it was

@@ -26,6 +26,8 @@ const SCOPES: &[&str] = &[
     "users.read",
     "media.write",
     "offline.access",
+    "dm.read",
+    "dm.write",
 ];
 
 #[derive(Debug)]
@@ -86,13 +88,17 @@ impl Provider for X {
         .await?;
         let d = v.get("data").cloned().unwrap_or_default();
         let username = transport::str_field(Platform::X, &d, "username")?;
+        let id = transport::str_field(Platform::X, &d, "id")?;
+        let mut tokens = grant.tokens.clone();
+        // The inbox reads `/2/users/:id/mentions` with it (saves a `GET /2/users/me`, a billed read).
+        tokens.extra.insert("user_id".into(), id.clone());
         Ok(vec![Account {
-            platform_account_id: transport::str_field(Platform::X, &d, "id")?,
+            platform_account_id: id,
             kind: AccountKind::Profile,
             display_name: transport::opt_str(&d, "name").unwrap_or_else(|| username.clone()),
             handle: format!("@{username}"),
             avatar_url: transport::opt_str(&d, "profile_image_url"),
-            tokens: grant.tokens.clone(),
+            tokens,
         }])
     }
 

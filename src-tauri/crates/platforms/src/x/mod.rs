@@ -1,6 +1,10 @@
-//! X (Twitter): OAuth 2.0 sign-in and posting through API v2 (chunked media upload, threads).
+//! X (Twitter): OAuth 2.0 sign-in and posting through API v2 (chunked media upload, threads), the
+//! inbox (mentions, direct messages), metrics and the pay-per-use read prices.
 
 pub mod auth;
+pub mod inbox;
+pub mod metrics;
+pub mod pricing;
 pub mod publish;
 
 use crate::capability::{Capability, Support};
@@ -12,12 +16,12 @@ pub const fn support(capability: Capability) -> Support {
         Capability::Lookup => Support::NotOffered {
             why: "X takes no idempotency key and no client-chosen id, so a post cannot be found by its key",
         },
-        Capability::InboxFetch => Support::NotBuiltYet,
-        Capability::InboxReply => Support::NotBuiltYet,
+        Capability::InboxFetch => Support::Available,
+        Capability::InboxReply => Support::Available,
         Capability::InboxMarkRead => Support::NotOffered {
             why: "X's API keeps no read state for mentions",
         },
-        Capability::PostMetrics => Support::NotBuiltYet,
-        Capability::AccountMetrics => Support::NotBuiltYet,
+        Capability::PostMetrics => Support::Available,
+        Capability::AccountMetrics => Support::Available,
     }
 }

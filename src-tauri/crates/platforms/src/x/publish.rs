@@ -29,7 +29,9 @@ use outpost_net::reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 use tokio::io::AsyncReadExt;
 
-use crate::capability::{Capability, Support};
+use crate::capability::{
+    AccountMetrics, Capability, InboxCursor, InboxPage, InboxReplyTo, PostMetrics, Support,
+};
 use crate::error::{Error, Result};
 use crate::limits::Pacing;
 use crate::limits::refuse_by_part;
@@ -39,8 +41,8 @@ use crate::publish::{MediaFile, MediaKind, Post, Progress, Published, Publisher}
 use crate::tokens::TokenSet;
 use crate::transport;
 
-const P: Platform = Platform::X;
-const TWEETS: &str = "https://api.x.com/2/tweets";
+pub(super) const P: Platform = Platform::X;
+pub(super) const TWEETS: &str = "https://api.x.com/2/tweets";
 const MEDIA_INIT: &str = "https://api.x.com/2/media/upload/initialize";
 const MEDIA_UPLOAD: &str = "https://api.x.com/2/media/upload";
 const MEDIA_METADATA: &str = "https://api.x.com/2/media/metadata";
@@ -57,7 +59,7 @@ const BOUNDARY: &str = "outpost-x-segment-7d1f0c2a9b";
 #[derive(Debug)]
 pub struct XPublisher;
 
-fn url(u: &str, ctx: Ctx<'_>) -> Result<url::Url> {
+pub(super) fn url(u: &str, ctx: Ctx<'_>) -> Result<url::Url> {
     ctx.endpoints.url(P, u)
 }
 
@@ -99,7 +101,7 @@ fn with_x_message(err: Error, body: &[u8]) -> Error {
 }
 
 /// Sends once; a 2xx answer's JSON body, or the classified failure.
-async fn call(ctx: Ctx<'_>, rb: RequestBuilder) -> Result<Value> {
+pub(super) async fn call(ctx: Ctx<'_>, rb: RequestBuilder) -> Result<Value> {
     transport::call(ctx.http, P, rb, |r| {
         with_x_message(transport::api_error(P, r), &r.body)
     })
@@ -115,7 +117,7 @@ async fn call_retrying(ctx: Ctx<'_>, make: impl Fn() -> Result<RequestBuilder>) 
     .await
 }
 
-fn data(v: &Value) -> Result<&Value> {
+pub(super) fn data(v: &Value) -> Result<&Value> {
     v.get("data")
         .filter(|d| d.is_object())
         .ok_or_else(|| Error::InvalidResponse {
@@ -124,7 +126,12 @@ fn data(v: &Value) -> Result<&Value> {
         })
 }
 
-fn bearer(ctx: Ctx<'_>, method: Method, u: url::Url, tokens: &TokenSet) -> RequestBuilder {
+pub(super) fn bearer(
+    ctx: Ctx<'_>,
+    method: Method,
+    u: url::Url,
+    tokens: &TokenSet,
+) -> RequestBuilder {
     transport::bearer(ctx.http, method, u, tokens)
 }
 
@@ -300,7 +307,7 @@ async fn upload(
 }
 
 /// The post's address: with the username when the token set knows it.
-fn post_url(tokens: &TokenSet, id: &str) -> String {
+pub(super) fn post_url(tokens: &TokenSet, id: &str) -> String {
     match tokens
         .extra("username")
         .map(|u| u.trim_start_matches('@'))
@@ -386,6 +393,59 @@ impl Publisher for XPublisher {
             id,
             thread,
         })
+    }
+
+    fn inbox_sources(&self) -> &'static [&'static str] {
+        super::inbox::SOURCES
+    }
+
+    async fn inbox(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        source: &str,
+        since: Option<&InboxCursor>,
+    ) -> Result<InboxPage> {
+        super::inbox::fetch(ctx, tokens, source, since).await
+    }
+
+    async fn reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Published> {
+        super::inbox::reply(ctx, tokens, reply).await
+    }
+
+    async fn find_reply(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        reply: &InboxReplyTo,
+    ) -> Result<Option<Published>> {
+        super::inbox::find_reply(ctx, tokens, reply).await
+    }
+
+    fn offered_post_metrics(&self) -> &'static [&'static str] {
+        super::metrics::OFFERED_POST
+    }
+
+    fn offered_account_metrics(&self) -> &'static [&'static str] {
+        super::metrics::OFFERED_ACCOUNT
+    }
+
+    async fn post_metrics(
+        &self,
+        ctx: Ctx<'_>,
+        tokens: &TokenSet,
+        post: &Published,
+    ) -> Result<PostMetrics> {
+        super::metrics::post(ctx, tokens, post).await
+    }
+
+    async fn account_metrics(&self, ctx: Ctx<'_>, tokens: &TokenSet) -> Result<AccountMetrics> {
+        super::metrics::account(ctx, tokens).await
     }
 
     // `lookup` is the trait's `Ok(None)`: X has no idempotency key and no client-chosen ids, and its posts carry
