@@ -125,6 +125,7 @@ async fn run(f: &Fixture, pick: u8) {
         app: &f.app,
         media_host: None,
         parts: None,
+        quota: None,
     };
     let tokens = tokens(platform, &f.server.origin);
     let provider = outpost_platforms::provider(platform);
@@ -176,7 +177,9 @@ async fn run(f: &Fixture, pick: u8) {
         }
         (7, Some(publisher)) => {
             let _ = publisher.server_limits(ctx).await;
-            let _ = publisher.inbox(ctx, &tokens, None).await;
+            for source in publisher.inbox_sources() {
+                let _ = publisher.inbox(ctx, &tokens, source, None).await;
+            }
             let published = Published {
                 id: "1234567890".into(),
                 url: None,
