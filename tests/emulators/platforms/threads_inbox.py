@@ -88,14 +88,15 @@ class ThreadsInbox:
                 "user-insights": ("POST", self._admin_user_insights), "delete": ("POST", self._admin_delete)}
 
     def admin_posts(self):
-        """The account's own media (replies by others are not its posts)."""
-        return [m for m in self.media.values() if m["user"] == self.emu.user["id"]]
+        """What the signed-in accounts published (the replies and mentions planted as other people by
+        the `reply` and `mention` controls are not theirs)."""
+        return [m for m in self.media.values() if not m.get("planted")]
 
     # -- test controls ------------------------------------------------------------------------------
     def _other(self, b: dict) -> dict:
         name = b.get("username", "alice")
         return {"user": str(b.get("user_id", "26000000000000777")), "username": name,
-                "profile_picture_url": f"https://scontent.cdninstagram.com/v/t51/{name}.jpg"}
+                "profile_picture_url": f"https://scontent.cdninstagram.com/v/t51/{name}.jpg", "planted": True}
 
     def _admin_reply(self, req):
         """`{"to": media-id, "text": ..., "username"?: ..., "at"?: unix}`: someone else answers `to`
