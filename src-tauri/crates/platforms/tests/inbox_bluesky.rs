@@ -544,7 +544,12 @@ async fn inbox_reply_and_counters_against_the_appview() {
     )
     .await
     .unwrap();
-    let dead = me.metrics(&doomed.id).await;
+    // The AppView drops the post once it has indexed the deletion from the firehose.
+    let dead = eventually("the deleted post to leave the AppView", || async {
+        let m = me.metrics(&doomed.id).await;
+        m.deleted.then_some(m)
+    })
+    .await;
     assert!(dead.deleted && dead.likes.is_none(), "{dead:?}");
     drop(net);
 }
