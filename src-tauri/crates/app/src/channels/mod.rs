@@ -170,11 +170,19 @@ impl crate::Outpost {
         let pool = self.store().pool();
         Ok(match channel_id {
             Some(id) => vec![outpost_store::channels::get(pool, id).await?],
-            None => outpost_store::channels::list_all(pool)
-                .await?
-                .into_iter()
-                .filter(|c| c.status != outpost_store::ChannelStatus::Disconnected)
-                .collect(),
+            // Every connected channel but the demo workspace's: they have no account to read (and
+            // reading them would only mark them "reconnect needed").
+            None => {
+                let mut out = Vec::new();
+                for c in outpost_store::channels::list_all(pool).await? {
+                    if c.status != outpost_store::ChannelStatus::Disconnected
+                        && !self.is_demo_channel(&c.id).await?
+                    {
+                        out.push(c);
+                    }
+                }
+                out
+            }
         })
     }
 }
