@@ -170,13 +170,15 @@ impl crate::Outpost {
         let pool = self.store().pool();
         Ok(match channel_id {
             Some(id) => vec![outpost_store::channels::get(pool, id).await?],
-            // Every connected channel but the demo workspace's: they have no account to read (and
-            // reading them would only mark them "reconnect needed").
+            // Every connected channel with a sign-in on this device, but the demo workspace's:
+            // they have no account to read. A background read never decides that a channel needs
+            // reconnecting (publishing does, when a post is due).
             None => {
                 let mut out = Vec::new();
                 for c in outpost_store::channels::list_all(pool).await? {
                     if c.status != outpost_store::ChannelStatus::Disconnected
                         && !self.is_demo_channel(&c.id).await?
+                        && self.channel_tokens(&c.id).await.ok().flatten().is_some()
                     {
                         out.push(c);
                     }
