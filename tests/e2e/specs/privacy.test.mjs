@@ -39,7 +39,9 @@ test('activity log, export, import into a fresh profile, refused import, delete 
     answerFileDialog(archive);
     await app.click('export-button');
     const result = await app.waitForText('export-result', (t) => t.includes('outpost-e2e-'));
-    assert.match(result, /Last export: 67 items/); // 60 log entries, 3 posts, 1 channel, 2 onboarding consents, the board setting (status columns)
+    // 60 log entries, 3 posts, 1 channel, 2 onboarding consents, and the board's status-columns
+    // setting once a board has loaded in this profile (a timing of the start page, not of the export).
+    assert.match(result, /Last export: 6[67] items/);
     await app.screenshot('privacy-exported');
     assert.ok(existsSync(archive), 'the archive was written where the dialog said');
     assert.match(askedFileDialog(), /^save outpost-export-\d{4}-\d{2}-\d{2}\.zip$/m);
