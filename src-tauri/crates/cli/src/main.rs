@@ -709,7 +709,7 @@ enum VaultCommand {
     RotateKey,
 }
 
-fn parse_item_kind(s: &str) -> Result<outpost_app::data::ItemKind, String> {
+fn parse_item_kind(s: &str) -> Result<outpost_app::data::ItemKind, outpost_app::Error> {
     use outpost_app::data::ItemKind as K;
     Ok(
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
@@ -727,16 +727,16 @@ fn parse_item_kind(s: &str) -> Result<outpost_app::data::ItemKind, String> {
             "slot" => K::PostingSlot,
             "app" => K::DeveloperApp,
             "channel" => {
-                return Err(
+                return Err(outpost_app::Error::InvalidInput(
                 "a channel is removed with `outpost channels disconnect ID`, which revokes its token first"
                     .into(),
-            );
+            ));
             }
             _ => {
-                return Err(
+                return Err(outpost_app::Error::InvalidInput(
                 "use post, draft, idea, template, tag, campaign, media, inbox-thread, inbox-message, preview, board-column, slot or app"
                     .into(),
-            );
+            ));
             }
         },
     )

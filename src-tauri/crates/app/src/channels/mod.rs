@@ -174,10 +174,11 @@ impl crate::Outpost {
             // they have no account to read. A background read never decides that a channel needs
             // reconnecting (publishing does, when a post is due).
             None => {
+                let demo = self.demo_channel_ids().await?;
                 let mut out = Vec::new();
                 for c in outpost_store::channels::list_all(pool).await? {
                     if c.status != outpost_store::ChannelStatus::Disconnected
-                        && !self.is_demo_channel(&c.id).await?
+                        && !demo.contains(&c.id)
                         && self.channel_tokens(&c.id).await.ok().flatten().is_some()
                     {
                         out.push(c);

@@ -90,14 +90,25 @@ fn month_start(date: NaiveDate, offset: i32) -> NaiveDate {
 impl Outpost {
     /// Whether a channel belongs to the demo workspace (and so never publishes).
     pub async fn is_demo_channel(&self, channel_id: &str) -> Result<bool> {
-        Ok(
-            match settings::get(self.store().pool(), DEMO_SETTING).await? {
-                Some(v) => v["channel_ids"]
-                    .as_array()
-                    .is_some_and(|ids| ids.iter().any(|i| i.as_str() == Some(channel_id))),
-                None => false,
-            },
-        )
+        Ok(self
+            .demo_channel_ids()
+            .await?
+            .iter()
+            .any(|id| id == channel_id))
+    }
+
+    /// The demo workspace's channel ids (empty when there is none), read once.
+    pub(crate) async fn demo_channel_ids(&self) -> Result<Vec<String>> {
+        Ok(settings::get(self.store().pool(), DEMO_SETTING)
+            .await?
+            .and_then(|v| {
+                v["channel_ids"].as_array().map(|ids| {
+                    ids.iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect()
+                })
+            })
+            .unwrap_or_default())
     }
 
     /// Fills an empty profile with the demo workspace; refuses a profile that holds channels,
