@@ -66,7 +66,9 @@ impl Outpost {
         Ok(pubr.server_limits(self.ctx_for(&app)).await?)
     }
 
-    /// Publishes `post` on the channel now.
+    /// Publishes `post` on the channel now, outside the job ledger: for tests of the publishing
+    /// path only. Front ends publish through jobs (`now` schedules a job due at once).
+    #[cfg(feature = "test-support")]
     pub async fn publish_now(
         &self,
         channel_id: &str,

@@ -102,9 +102,6 @@ impl ChannelSecrets {
             .find(|(p, _)| p == purpose)
             .map(|(_, s)| s)
     }
-    pub fn purposes(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|(p, _)| p.as_str())
-    }
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

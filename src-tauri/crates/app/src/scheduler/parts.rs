@@ -55,7 +55,8 @@ impl JobParts {
         })
     }
 
-    /// A log kept in memory only.
+    /// A log kept in memory only (test-only publishing outside the job ledger).
+    #[cfg(feature = "test-support")]
     pub(crate) fn in_memory(platform: Platform) -> Self {
         JobParts {
             pool: None,
