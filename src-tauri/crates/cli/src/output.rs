@@ -293,6 +293,60 @@ pub fn post(d: &outpost_app::posts::PostDetail, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `posts show`: the post as [`post`] prints it, with each published target's latest numbers
+/// (`--json`: a `metrics` object on each target, `null` before it went out).
+pub fn post_with_numbers(
+    d: &outpost_app::posts::PostDetail,
+    numbers: &[outpost_app::analytics::TargetNumbers],
+    json: bool,
+) -> ExitCode {
+    if json {
+        let mut v = serde_json::to_value(d).unwrap_or_default();
+        if let Some(targets) = v.get_mut("targets").and_then(|t| t.as_array_mut()) {
+            for t in targets {
+                let id = t.get("target_id").and_then(|i| i.as_str()).unwrap_or("");
+                let n = numbers.iter().find(|n| n.post_target_id == id);
+                if let Some(obj) = t.as_object_mut() {
+                    obj.insert(
+                        "metrics".into(),
+                        serde_json::to_value(n).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        return print_json(&v);
+    }
+    let code = post(d, false);
+    for n in numbers {
+        println!("  numbers on {} ({}): {}", n.channel_name, n.platform.name(), numbers_line(n));
+    }
+    code
+}
+
+/// A target's latest numbers in one line: each offered metric read, "n/a" for the usual ones the
+/// platform does not offer, and when they were read.
+fn numbers_line(n: &outpost_app::analytics::TargetNumbers) -> String {
+    if n.offered.is_empty() {
+        return format!("metrics are not available for {} yet", n.platform.name());
+    }
+    let Some(at) = n.last_synced_at else {
+        return match &n.problem {
+            Some(p) => format!("not read yet ({p})"),
+            None => "not read yet (read within 15 minutes of publishing while the app or `outpost run` runs)".into(),
+        };
+    };
+    let mut parts: Vec<String> = n.values.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    for m in ["views", "likes", "replies", "reposts", "saves"] {
+        let offered = |x: &str| n.offered.iter().any(|o| o == x);
+        if !offered(m) && !(m == "views" && offered("impressions")) {
+            parts.push(format!("{m} n/a"));
+        }
+    }
+    let deleted = if n.deleted { " [deleted on the platform]" } else { "" };
+    let problem = n.problem.as_deref().map(|p| format!(" - {p}")).unwrap_or_default();
+    format!("{}; read {}{deleted}{problem}", parts.join(", "), utc(at))
+}
+
 pub fn posts(list: &[outpost_app::posts::PostSummary], json: bool) -> ExitCode {
     if json {
         return print_json(&list);
