@@ -212,6 +212,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::inbox::inbox_estimate,
             crate::commands::inbox::x_read_cap,
             crate::commands::inbox::set_x_read_cap,
+            crate::commands::inbox::x_read_usage,
+            crate::commands::inbox::inbox_reply_quota,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

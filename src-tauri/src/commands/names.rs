@@ -158,6 +158,8 @@ pub const COMMANDS: &[&str] = &[
     "inbox_estimate",
     "x_read_cap",
     "set_x_read_cap",
+    "x_read_usage",
+    "inbox_reply_quota",
     "analytics_overview",
     "analytics_history",
     "analytics_best_times",

@@ -1120,26 +1120,26 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
-/// Shows the X read caps, or changes the ones given (`clear`: both removed).
+/// Shows the X read caps with this month's reads, after changing the ones given (`clear`: both
+/// removed).
 async fn x_read_cap(
     outpost: &outpost_app::Outpost,
     per_sync: Option<u32>,
     per_month: Option<u32>,
     clear: bool,
-) -> outpost_app::Result<outpost_app::inbox::XReadCap> {
+) -> outpost_app::Result<outpost_app::inbox::XReadUsage> {
     let now = outpost.x_read_cap().await?;
     if clear {
-        return outpost.set_x_read_cap(Default::default()).await;
+        outpost.set_x_read_cap(Default::default()).await?;
+    } else if per_sync.is_some() || per_month.is_some() {
+        outpost
+            .set_x_read_cap(outpost_app::inbox::XReadCap {
+                per_sync: per_sync.or(now.per_sync),
+                per_month: per_month.or(now.per_month),
+            })
+            .await?;
     }
-    if per_sync.is_none() && per_month.is_none() {
-        return Ok(now);
-    }
-    outpost
-        .set_x_read_cap(outpost_app::inbox::XReadCap {
-            per_sync: per_sync.or(now.per_sync),
-            per_month: per_month.or(now.per_month),
-        })
-        .await
+    outpost.x_read_usage().await
 }
 
 async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {

@@ -1119,7 +1119,7 @@ pub fn inbox_estimate(e: &outpost_app::inbox::XReadEstimate, json: bool) -> Exit
 }
 
 /// The X read caps.
-pub fn x_read_cap(c: &outpost_app::inbox::XReadCap, json: bool) -> ExitCode {
+pub fn x_read_cap(c: &outpost_app::inbox::XReadUsage, json: bool) -> ExitCode {
     if json {
         if let Some(code) = json_line(c) {
             return code;
@@ -1130,6 +1130,10 @@ pub fn x_read_cap(c: &outpost_app::inbox::XReadCap, json: bool) -> ExitCode {
         "X read caps: {} per sync, {} per month",
         cap_words(c.per_sync),
         cap_words(c.per_month)
+    );
+    println!(
+        "This month ({}): {} read(s), {} ({})",
+        c.month, c.month_reads, c.month_cost, c.prices
     );
     ExitCode::SUCCESS
 }
