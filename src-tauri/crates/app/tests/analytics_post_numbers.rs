@@ -70,7 +70,10 @@ async fn a_posts_latest_numbers_per_channel_and_sync_now_on_one_post() {
     assert_eq!(n[0].values.get("likes"), Some(&9.0));
     assert_eq!(n[0].values.get("reposts"), Some(&2.0));
     assert_eq!(n[0].values.get("replies"), Some(&4.0));
-    assert!(!n[0].values.contains_key("views"), "not offered: absent, not 0");
+    assert!(
+        !n[0].values.contains_key("views"),
+        "not offered: absent, not 0"
+    );
     let first_read = n[0].last_synced_at.unwrap();
     assert!(n[0].next_read_at.unwrap() > first_read);
 

@@ -318,7 +318,12 @@ pub fn post_with_numbers(
     }
     let code = post(d, false);
     for n in numbers {
-        println!("  numbers on {} ({}): {}", n.channel_name, n.platform.name(), numbers_line(n));
+        println!(
+            "  numbers on {} ({}): {}",
+            n.channel_name,
+            n.platform.name(),
+            numbers_line(n)
+        );
     }
     code
 }
@@ -342,8 +347,16 @@ fn numbers_line(n: &outpost_app::analytics::TargetNumbers) -> String {
             parts.push(format!("{m} n/a"));
         }
     }
-    let deleted = if n.deleted { " [deleted on the platform]" } else { "" };
-    let problem = n.problem.as_deref().map(|p| format!(" - {p}")).unwrap_or_default();
+    let deleted = if n.deleted {
+        " [deleted on the platform]"
+    } else {
+        ""
+    };
+    let problem = n
+        .problem
+        .as_deref()
+        .map(|p| format!(" - {p}"))
+        .unwrap_or_default();
     format!("{}; read {}{deleted}{problem}", parts.join(", "), utc(at))
 }
 

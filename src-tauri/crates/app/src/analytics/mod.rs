@@ -367,7 +367,11 @@ impl Outpost {
                 .iter()
                 .find(|s| s.channel_id == c.id)
                 .filter(|s| !matches!(s.state.as_str(), "synced" | "not_built" | "not_offered"))
-                .map(|s| s.message.clone().unwrap_or_else(|| s.state.replace('_', " ")));
+                .map(|s| {
+                    s.message
+                        .clone()
+                        .unwrap_or_else(|| s.state.replace('_', " "))
+                });
             out.push(TargetNumbers {
                 post_target_id: t.post_target_id,
                 channel_name: shown_name(&c),

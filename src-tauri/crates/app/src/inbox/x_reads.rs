@@ -90,7 +90,9 @@ fn prices_note() -> String {
     format!(
         "X pay-per-use: {} per post read, {} per DM event read ({})",
         pricing::usd(pricing::read_micros(outpost_platforms::x::inbox::MENTIONS)),
-        pricing::usd(pricing::read_micros(outpost_platforms::x::inbox::DIRECT_MESSAGES)),
+        pricing::usd(pricing::read_micros(
+            outpost_platforms::x::inbox::DIRECT_MESSAGES
+        )),
         pricing::SOURCE
     )
 }
