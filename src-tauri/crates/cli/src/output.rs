@@ -341,9 +341,11 @@ fn numbers_line(n: &outpost_app::analytics::TargetNumbers) -> String {
         };
     };
     let mut parts: Vec<String> = n.values.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let offered = |x: &str| n.offered.iter().any(|o| o == x);
+    // Views stand for impressions where that is what the platform counts.
+    let counted = |m: &str| offered(m) || (m == "views" && offered("impressions"));
     for m in ["views", "likes", "replies", "reposts", "saves"] {
-        let offered = |x: &str| n.offered.iter().any(|o| o == x);
-        if !offered(m) && !(m == "views" && offered("impressions")) {
+        if !counted(m) {
             parts.push(format!("{m} n/a"));
         }
     }
