@@ -130,6 +130,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::analytics::analytics_post_numbers,
             crate::commands::analytics::analytics_overview_range,
             crate::commands::analytics::analytics_apply_best_times,
+            crate::commands::analytics::analytics_post_latest,
+            crate::commands::analytics::analytics_sync_post,
             crate::commands::slots::posting_slots,
             crate::commands::slots::add_posting_slot,
             crate::commands::slots::set_posting_slots,
@@ -210,6 +212,8 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::inbox::inbox_estimate,
             crate::commands::inbox::x_read_cap,
             crate::commands::inbox::set_x_read_cap,
+            crate::commands::inbox::x_read_usage,
+            crate::commands::inbox::inbox_reply_quota,
         ])
         .events(tauri_specta::collect_events![
             DeepLinkEvent,

@@ -3,6 +3,7 @@
 
 use outpost_app::analytics::{
     AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint, PostNumbers, ReportSummary,
+    TargetNumbers,
 };
 use outpost_app::slots::PostingSlotView;
 use tauri::{AppHandle, State};
@@ -52,6 +53,26 @@ pub async fn analytics_post_numbers(
     to: String,
 ) -> Result<Vec<PostNumbers>, IpcError> {
     Ok(shell.core()?.analytics_post_numbers(&from, &to).await?)
+}
+
+/// One post's latest numbers on each channel it went out on (the composer's panel).
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_post_latest(
+    shell: State<'_, Shell>,
+    post_id: String,
+) -> Result<Vec<TargetNumbers>, IpcError> {
+    Ok(shell.core()?.post_latest_numbers(&post_id).await?)
+}
+
+/// "Sync now" on one post: reads its numbers on each of its channels now.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_sync_post(
+    shell: State<'_, Shell>,
+    post_id: String,
+) -> Result<Vec<AnalyticsSync>, IpcError> {
+    Ok(shell.core()?.analytics_sync_post(&post_id).await?)
 }
 
 /// Every snapshot of one post's metrics, oldest first.

@@ -2,7 +2,7 @@
 
 use outpost_app::inbox::{
     ChannelSync, InboxCounts, InboxFilter, InboxItem, InboxItemDetail, InboxMark, InboxReplyView,
-    SentimentLabel, XReadCap, XReadEstimate,
+    ReplyQuota, SentimentLabel, XReadCap, XReadEstimate, XReadUsage,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -92,6 +92,23 @@ pub async fn inbox_estimate(
 #[specta::specta]
 pub async fn x_read_cap(shell: State<'_, Shell>) -> Result<XReadCap, IpcError> {
     Ok(shell.core()?.x_read_cap().await?)
+}
+
+/// X: the caps with this month's reads so far and their cost (Settings → Inbox).
+#[tauri::command]
+#[specta::specta]
+pub async fn x_read_usage(shell: State<'_, Shell>) -> Result<XReadUsage, IpcError> {
+    Ok(shell.core()?.x_read_usage().await?)
+}
+
+/// The channel's daily reply quota where its platform has one (Threads), `None` elsewhere.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_reply_quota(
+    shell: State<'_, Shell>,
+    channel_id: String,
+) -> Result<Option<ReplyQuota>, IpcError> {
+    Ok(shell.core()?.inbox_reply_quota(&channel_id).await?)
 }
 
 /// X: sets the caps on reads per sync and per month (each at least 100, or none).

@@ -158,6 +158,8 @@ pub const COMMANDS: &[&str] = &[
     "inbox_estimate",
     "x_read_cap",
     "set_x_read_cap",
+    "x_read_usage",
+    "inbox_reply_quota",
     "analytics_overview",
     "analytics_history",
     "analytics_best_times",
@@ -166,4 +168,6 @@ pub const COMMANDS: &[&str] = &[
     "analytics_post_numbers",
     "analytics_overview_range",
     "analytics_apply_best_times",
+    "analytics_post_latest",
+    "analytics_sync_post",
 ];

@@ -147,3 +147,66 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
   assert.equal(rep.posts, 3);
   assert.equal(readFileSync(report).subarray(0, 5).toString(), '%PDF-');
 });
+
+test('The composer shows a published post’s latest numbers per channel; Sync now there reads them again', async () => {
+  const dataDir = freshDataDir('analytics-composer');
+  const channel = connectMastodon(dataDir);
+  const made = cli(dataDir, 'posts', 'create', '--channel', channel, '--text', 'Tasting flight this Friday');
+  assert.equal(made.status, 0, made.stderr);
+  const run = cli(dataDir, 'run', '--once');
+  assert.equal(run.status, 0, run.stderr);
+  const [[postId, statusId]] = dbQuery(
+    dataDir,
+    "SELECT p.id, j.platform_post_id FROM posts p JOIN post_targets t ON t.post_id = p.id JOIN publish_jobs j ON j.post_target_id = t.id WHERE j.state = 'published'",
+  );
+  await emulator.admin('engage', { id: statusId, favourites: 7, reblogs: 2, replies: 1 });
+  // The CLI: sync this one post, then `posts show` carries each target's latest numbers.
+  const synced = cli(dataDir, '--json', 'analytics', 'sync', '--post', postId);
+  assert.equal(synced.status, 0, synced.stderr);
+  assert.equal(JSON.parse(synced.stdout)[0].posts_read, 1);
+  const shown = JSON.parse(cli(dataDir, '--json', 'posts', 'show', postId).stdout);
+  assert.equal(shown.post.id, postId, 'existing fields kept');
+  assert.equal(shown.targets[0].metrics.values.likes, 7);
+  assert.equal(shown.targets[0].metrics.values.views, undefined, 'Mastodon offers no views: absent, not 0');
+  assert.match(cli(dataDir, 'posts', 'show', postId).stdout, /numbers on .*likes 7.*views n\/a.*; read \d{4}-/);
+
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-calendar');
+    await app.waitFor('calendar-post', 15_000);
+    await app.click('calendar-post');
+    await app.click('open-in-composer');
+    await app.waitFor('composer-post-numbers', 15_000);
+    await app.waitForText('composer-post-numbers-likes', (t) => t === '7');
+    assert.equal(await app.text('composer-post-numbers-reposts'), '2');
+    assert.equal(await app.text('composer-post-numbers-comments'), '1');
+    assert.equal(await app.text('composer-post-numbers-views'), 'n/a', 'not offered: n/a, never 0');
+    assert.equal(await app.text('composer-post-numbers-saves'), 'n/a');
+    assert.match(await app.text('composer-post-numbers-updated'), /updated (just now|\d+ min ago)/);
+    await app.screenshot('composer-numbers');
+
+    // Counts change on the platform; "Sync now" in the composer reads this post at once.
+    await emulator.admin('engage', { id: statusId, favourites: 11 });
+    await app.click('composer-post-numbers-sync');
+    await app.waitForText('composer-post-numbers-likes', (t) => t === '11', 15_000);
+
+    // Its history: the Analytics page opens the post's detail with its curves.
+    await app.click('composer-post-numbers-history');
+    await app.waitForText('post-detail', (t) => /Tasting flight/.test(t), 15_000);
+
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('nav-calendar');
+    await app.waitFor('calendar-post', 15_000);
+    await app.click('calendar-post');
+    await app.click('open-in-composer');
+    await app.waitForText('composer-post-numbers-likes', (t) => t === '11', 15_000);
+    await app.screenshot('composer-numbers-dark');
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
+  } finally {
+    await app.close();
+  }
+});

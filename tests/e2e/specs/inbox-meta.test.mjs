@@ -14,10 +14,13 @@ const CLIENT_ID = 'e2e-inbox-meta-client';
 const CLIENT_SECRET = 'e2e-inbox-meta-secret-not-real';
 const IG_USER = '17841400000000001';
 let instagram;
+let threads;
 
 before(async () => {
   instagram = await startEmulator('instagram');
   process.env.OUTPOST_ENDPOINT_INSTAGRAM = instagram.origin;
+  threads = await startEmulator('threads');
+  process.env.OUTPOST_ENDPOINT_THREADS = threads.origin;
   process.env.OUTPOST_BROWSER = `python3 ${join(repoRoot, 'tests/emulators/browser.py')}`;
   process.env.OUTPOST_TEST_BROWSER_LOG = join(tmpdir(), `outpost-e2e-inbox-meta-browser-${process.pid}.log`);
 });
@@ -25,6 +28,7 @@ before(async () => {
 after(() => {
   stopDriver();
   instagram?.stop();
+  threads?.stop();
 });
 
 function run(dataDir, input, ...args) {
@@ -124,6 +128,55 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     await app.waitForText('inbox-detail', (t) => t.includes('Direct message') && t.includes('A fresh box'));
     await app.waitFor('reply-window');
     await app.screenshot('inbox-meta-dm-dark');
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
+  } finally {
+    await app.close();
+  }
+});
+
+test('Threads: "N of M replies used today" under the reply box, from the quota a reply checks, counted again after a reply', async () => {
+  const dataDir = freshDataDir('inbox-threads-quota');
+  await threads.admin('user', { id: '7700', name: 'Ada Threads', username: 'adathreads' });
+  run(dataDir, `${CLIENT_SECRET}\n`, 'apps', 'set', 'threads', '--client-id', CLIENT_ID, '--client-secret-stdin');
+  const uri = JSON.parse(run(dataDir, '', '--json', 'apps', 'redirect-uri', 'threads')).redirect_uri;
+  await threads.admin('apps', { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [uri] });
+  const connected = run(dataDir, '', '--json', 'channels', 'connect', 'threads');
+  const channel = JSON.parse(connected.slice(connected.search(/^\[/m)))[0].id;
+  await threads.admin('processing', { polls: 0 });
+  run(dataDir, '', 'posts', 'create', '--channel', channel, '--text', 'Ask me anything about sourdough');
+  run(dataDir, '', 'run', '--once');
+  const [post] = await threads.admin('posts');
+  await threads.admin('reply', { to: post.id, text: 'How long do you proof it?', username: 'ben.bakes' });
+  await threads.admin('quota', { reply_usage: 12, reply_total: 1000 });
+  const sync = JSON.parse(run(dataDir, '', '--json', 'inbox', 'sync'));
+  assert.equal(sync[0].outcome, 'synced', JSON.stringify(sync));
+
+  const app = await launch({ dataDir });
+  try {
+    await app.click('nav-inbox');
+    await app.waitForCount('inbox-item', 1, 15_000);
+    await app.click('inbox-item');
+    await app.waitForText('inbox-reply-quota', (t) => t === '12 of 1,000 replies used today', 15_000);
+    await app.screenshot('inbox-threads-quota');
+
+    await app.type('inbox-reply-text', 'Overnight in the fridge, about 12 hours.');
+    await app.click('inbox-reply-send');
+    await waitForDb(dataDir, 'SELECT state FROM inbox_replies', 'sent', 15_000);
+    // The emulator counts the reply as Threads does: the line is read again.
+    await app.waitForText('inbox-reply-quota', (t) => t === '13 of 1,000 replies used today', 15_000);
+
+    // Used up: said under the box, as the core's refusal would.
+    await threads.admin('quota', { reply_usage: 1000, reply_total: 1000 });
+    await app.click('nav-settings');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await app.click('nav-inbox');
+    await app.waitForCount('inbox-item', 1, 15_000);
+    await app.click('inbox-item');
+    await app.waitForText('inbox-reply-quota', (t) => t.startsWith('1,000 of 1,000 replies used today'), 15_000);
+    await app.screenshot('inbox-threads-quota-dark');
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-system');

@@ -203,3 +203,44 @@ test('while outpost run publishes, the app does not and says so', async () => {
     headless.kill('SIGTERM');
   }
 });
+
+test('Settings → Scheduling sets the X read caps through the same core as `outpost inbox x-read-cap`, with the month’s reads', async () => {
+  const dataDir = freshDataDir('x-read-caps');
+  const capSet = cli(dataDir, 'inbox', 'x-read-cap', '--per-sync', '300');
+  assert.equal(capSet.status, 0, capSet.stderr);
+  const app = await launch({ dataDir });
+  try {
+    await openScheduling(app);
+    const field = (id) => app.script(`return document.querySelector('[data-testid="${id}"]').value`);
+    await app.waitFor('settings-x-read-cap-sync', 15_000);
+    assert.equal(await field('settings-x-read-cap-sync'), '300', 'the cap set from the CLI');
+    assert.equal(await field('settings-x-read-cap-month'), '', 'no monthly cap');
+    assert.match(await app.text('settings-x-read-usage'), /^This month \(\d{4}-\d{2}\): 0 reads, about \$0\.000\.$/);
+
+    // Below one page: the core refuses, naming the floor; nothing is stored.
+    await app.type('settings-x-read-cap-month', '50');
+    await app.click('settings-x-read-cap-save');
+    await app.waitForText('settings-x-read-cap-error', (t) => /at least 100/.test(t));
+    const kept = JSON.parse(cli(dataDir, '--json', 'inbox', 'x-read-cap').stdout);
+    assert.equal(kept.per_month, null);
+
+    await app.client.elementClear(await app.waitFor('settings-x-read-cap-month'));
+    await app.type('settings-x-read-cap-month', '5000');
+    await app.click('settings-x-read-cap-save');
+    await app.waitForText('settings-x-read-usage', (t) => /of a 5,000-read cap/.test(t));
+    const now = JSON.parse(cli(dataDir, '--json', 'inbox', 'x-read-cap').stdout);
+    assert.deepEqual([now.per_sync, now.per_month, now.month_reads], [300, 5000, 0]);
+    await app.script(`document.querySelector('[data-testid="settings-x-read-caps"]').scrollIntoView()`);
+    await app.screenshot('settings-x-read-caps');
+    await app.click('settings-appearance');
+    await app.click('appearance-dark');
+    await openScheduling(app);
+    await app.waitForText('settings-x-read-usage', (t) => /5,000-read cap/.test(t));
+    await app.script(`document.querySelector('[data-testid="settings-x-read-caps"]').scrollIntoView()`);
+    await app.screenshot('settings-x-read-caps-dark');
+    await app.click('settings-appearance');
+    await app.click('appearance-system');
+  } finally {
+    await app.close();
+  }
+});

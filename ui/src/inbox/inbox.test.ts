@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorLine, correctionMessage, replyLength, step, toggled, triageKey } from './inbox';
+import { authorLine, correctionMessage, quotaLine, replyLength, step, toggled, triageKey } from './inbox';
 
 const key = (k: string, extra: Partial<KeyboardEvent> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, ...extra });
 
@@ -73,5 +73,16 @@ describe('avatars and reply windows', () => {
     const { conversationReplyBy } = await import('./inbox');
     expect(conversationReplyBy({ reply_by: 5 }, [{ reply_by: 9, outbound: false }, { reply_by: 20, outbound: true }])).toBe(9);
     expect(conversationReplyBy({ reply_by: null }, [])).toBeNull();
+  });
+});
+
+describe('Threads reply quota', () => {
+  it('says N of M replies used today', () => {
+    expect(quotaLine(12, 1000)).toEqual({ text: '12 of 1,000 replies used today', full: false });
+  });
+  it('says when the quota is used up', () => {
+    const q = quotaLine(1000, 1000);
+    expect(q.full).toBe(true);
+    expect(q.text).toMatch(/^1,000 of 1,000 replies used today — /);
   });
 });

@@ -133,3 +133,12 @@ export function conversationReplyBy(
   const set = all.filter((x): x is number => x !== null);
   return set.length ? Math.max(...set) : null;
 }
+
+/** Threads' daily reply quota in words: "12 of 1,000 replies used today"; `full` once used up. */
+export function quotaLine(used: number, total: number): { text: string; full: boolean } {
+  const n = new Intl.NumberFormat('en');
+  const full = used >= total;
+  const line = `${n.format(used)} of ${n.format(total)} replies used today`;
+  const text = full ? `${line} — Threads takes more once earlier ones leave its 24-hour window` : line;
+  return { text, full };
+}

@@ -136,6 +136,9 @@ async fn a_reply_goes_out_once_through_a_lost_answer_and_the_quota_is_refused_pl
         .unwrap()
         .to_string();
     let publish_path = format!("/v1.0/{user}/threads_publish");
+    // The quota shown under the reply box is the one a reply checks: none used yet.
+    let q = o.inbox_reply_quota(&channel).await.unwrap().unwrap();
+    assert_eq!((q.used, q.total), (0, 1000), "{q:?}");
 
     // Threads publishes the reply but its answer is lost: found by look-up, not sent twice.
     s.emu
@@ -171,10 +174,17 @@ async fn a_reply_goes_out_once_through_a_lost_answer_and_the_quota_is_refused_pl
     assert_eq!(d.reply_max_chars, 500);
     assert!(d.conversation.iter().any(|c| c.outbound));
 
-    // The daily reply quota used up: refused plainly, nothing sent.
+    let q = o.inbox_reply_quota(&channel).await.unwrap().unwrap();
+    assert_eq!((q.used, q.total), (1, 1000), "one reply counted: {q:?}");
+
+    // The daily reply quota used up: shown as such, refused plainly, nothing sent.
     s.emu
         .admin("quota", json!({"reply_usage": 1000, "reply_total": 1000}))
         .await;
+    let q = o.inbox_reply_quota(&channel).await.unwrap().unwrap();
+    assert_eq!((q.used, q.total), (1000, 1000), "{q:?}");
+    let e = o.inbox_reply_quota("no-such-channel").await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotFound, "{e}");
     let b = plant(&s, &root, "and on Sunday?", "bob", 1_760_000_500).await;
     o.inbox_sync(None).await.unwrap();
     let second = o

@@ -216,6 +216,10 @@ async fn the_read_cap_stops_a_sync_with_the_cursor_intact_and_the_estimate_follo
     let e = o.inbox_estimate(&channel).await.unwrap();
     assert_eq!(e.month_reads, 151);
     assert_eq!(e.month_cost, "$0.760");
+    // Settings and `inbox x-read-cap` show the same month's reads beside the caps.
+    let u = o.x_read_usage().await.unwrap();
+    assert_eq!((u.month_reads, u.month_cost.as_str()), (151, "$0.760"));
+    assert_eq!(u.per_sync, o.x_read_cap().await.unwrap().per_sync);
     assert_eq!(e.expected_reads, 76, "the average of the two syncs: {e:?}");
 
     // A month cap already used up: nothing is read, said plainly.

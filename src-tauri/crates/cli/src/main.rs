@@ -340,8 +340,11 @@ enum FeedsCommand {
 enum AnalyticsCommand {
     /// Fetch metrics now (every channel, or one); `outpost run` also does it on a schedule.
     Sync {
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", conflicts_with = "post")]
         channel: Option<String>,
+        /// One post now, on each channel it went out on, whatever its schedule.
+        #[arg(long, value_name = "POST_ID")]
+        post: Option<String>,
     },
     /// Latest metrics per published post, newest first.
     Posts {
@@ -629,7 +632,7 @@ enum PostsCommand {
     },
     /// List posts, newest change first.
     List,
-    /// One post with its channels, publish states and every attempt.
+    /// One post with its channels, publish states, every attempt and its latest numbers.
     Show {
         #[arg(value_name = "ID")]
         id: String,
@@ -974,7 +977,13 @@ async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool)
         Err(code) => return code,
     };
     let result = match cmd {
-        AnalyticsCommand::Sync { channel } => outpost
+        AnalyticsCommand::Sync {
+            post: Some(post), ..
+        } => outpost
+            .analytics_sync_post(&post)
+            .await
+            .map(|r| output::analytics_synced(&r, json)),
+        AnalyticsCommand::Sync { channel, .. } => outpost
             .analytics_sync(channel.as_deref())
             .await
             .map(|r| output::analytics_synced(&r, json)),
@@ -1111,26 +1120,26 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
     result.unwrap_or_else(|e| output::fail(&e.to_string()))
 }
 
-/// Shows the X read caps, or changes the ones given (`clear`: both removed).
+/// Shows the X read caps with this month's reads, after changing the ones given (`clear`: both
+/// removed).
 async fn x_read_cap(
     outpost: &outpost_app::Outpost,
     per_sync: Option<u32>,
     per_month: Option<u32>,
     clear: bool,
-) -> outpost_app::Result<outpost_app::inbox::XReadCap> {
+) -> outpost_app::Result<outpost_app::inbox::XReadUsage> {
     let now = outpost.x_read_cap().await?;
     if clear {
-        return outpost.set_x_read_cap(Default::default()).await;
+        outpost.set_x_read_cap(Default::default()).await?;
+    } else if per_sync.is_some() || per_month.is_some() {
+        outpost
+            .set_x_read_cap(outpost_app::inbox::XReadCap {
+                per_sync: per_sync.or(now.per_sync),
+                per_month: per_month.or(now.per_month),
+            })
+            .await?;
     }
-    if per_sync.is_none() && per_month.is_none() {
-        return Ok(now);
-    }
-    outpost
-        .set_x_read_cap(outpost_app::inbox::XReadCap {
-            per_sync: per_sync.or(now.per_sync),
-            per_month: per_month.or(now.per_month),
-        })
-        .await
+    outpost.x_read_usage().await
 }
 
 async fn feeds(cmd: FeedsCommand, data_dir: Option<PathBuf>, json: bool) -> ExitCode {
@@ -1733,10 +1742,13 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .list_posts(1000, 0)
             .await
             .map(|l| output::posts(&l, json)),
-        PostsCommand::Show { id } => outpost
-            .post_detail(&id)
-            .await
-            .map(|d| output::post(&d, json)),
+        PostsCommand::Show { id } => match outpost.post_detail(&id).await {
+            Ok(d) => outpost
+                .post_latest_numbers(&id)
+                .await
+                .map(|n| output::post_with_numbers(&d, &n, json)),
+            Err(e) => Err(e),
+        },
         PostsCommand::Delete { id } => outpost
             .delete_post(&id)
             .await

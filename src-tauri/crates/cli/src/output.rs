@@ -293,6 +293,75 @@ pub fn post(d: &outpost_app::posts::PostDetail, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// `posts show`: the post as [`post`] prints it, with each published target's latest numbers
+/// (`--json`: a `metrics` object on each target, `null` before it went out).
+pub fn post_with_numbers(
+    d: &outpost_app::posts::PostDetail,
+    numbers: &[outpost_app::analytics::TargetNumbers],
+    json: bool,
+) -> ExitCode {
+    if json {
+        let mut v = serde_json::to_value(d).unwrap_or_default();
+        if let Some(targets) = v.get_mut("targets").and_then(|t| t.as_array_mut()) {
+            for t in targets {
+                let id = t.get("target_id").and_then(|i| i.as_str()).unwrap_or("");
+                let n = numbers.iter().find(|n| n.post_target_id == id);
+                if let Some(obj) = t.as_object_mut() {
+                    obj.insert(
+                        "metrics".into(),
+                        serde_json::to_value(n).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        return print_json(&v);
+    }
+    let code = post(d, false);
+    for n in numbers {
+        println!(
+            "  numbers on {} ({}): {}",
+            n.channel_name,
+            n.platform.name(),
+            numbers_line(n)
+        );
+    }
+    code
+}
+
+/// A target's latest numbers in one line: each offered metric read, "n/a" for the usual ones the
+/// platform does not offer, and when they were read.
+fn numbers_line(n: &outpost_app::analytics::TargetNumbers) -> String {
+    if n.offered.is_empty() {
+        return format!("metrics are not available for {} yet", n.platform.name());
+    }
+    let Some(at) = n.last_synced_at else {
+        return match &n.problem {
+            Some(p) => format!("not read yet ({p})"),
+            None => "not read yet (read within 15 minutes of publishing while the app or `outpost run` runs)".into(),
+        };
+    };
+    let mut parts: Vec<String> = n.values.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let offered = |x: &str| n.offered.iter().any(|o| o == x);
+    // Views stand for impressions where that is what the platform counts.
+    let counted = |m: &str| offered(m) || (m == "views" && offered("impressions"));
+    for m in ["views", "likes", "replies", "reposts", "saves"] {
+        if !counted(m) {
+            parts.push(format!("{m} n/a"));
+        }
+    }
+    let deleted = if n.deleted {
+        " [deleted on the platform]"
+    } else {
+        ""
+    };
+    let problem = n
+        .problem
+        .as_deref()
+        .map(|p| format!(" - {p}"))
+        .unwrap_or_default();
+    format!("{}; read {}{deleted}{problem}", parts.join(", "), utc(at))
+}
+
 pub fn posts(list: &[outpost_app::posts::PostSummary], json: bool) -> ExitCode {
     if json {
         return print_json(&list);
@@ -1065,7 +1134,7 @@ pub fn inbox_estimate(e: &outpost_app::inbox::XReadEstimate, json: bool) -> Exit
 }
 
 /// The X read caps.
-pub fn x_read_cap(c: &outpost_app::inbox::XReadCap, json: bool) -> ExitCode {
+pub fn x_read_cap(c: &outpost_app::inbox::XReadUsage, json: bool) -> ExitCode {
     if json {
         if let Some(code) = json_line(c) {
             return code;
@@ -1076,6 +1145,10 @@ pub fn x_read_cap(c: &outpost_app::inbox::XReadCap, json: bool) -> ExitCode {
         "X read caps: {} per sync, {} per month",
         cap_words(c.per_sync),
         cap_words(c.per_month)
+    );
+    println!(
+        "This month ({}): {} read(s), {} ({})",
+        c.month, c.month_reads, c.month_cost, c.prices
     );
     ExitCode::SUCCESS
 }

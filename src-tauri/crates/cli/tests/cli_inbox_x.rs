@@ -25,10 +25,17 @@ fn read_caps_are_kept_and_checked() {
     let d = tmp.path();
     let o = outpost(d, &["inbox", "x-read-cap", "--json"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
+    assert_eq!(v["per_sync"], serde_json::Value::Null);
+    assert_eq!(v["per_month"], serde_json::Value::Null);
+    // This month's reads so far and their cost (the same the Settings control shows).
+    assert_eq!(v["month_reads"], 0);
+    assert_eq!(v["month_cost"], "$0.000");
     assert_eq!(
-        text(&o.stdout).trim(),
-        r#"{"per_sync":null,"per_month":null}"#
+        v["month"].as_str().unwrap(),
+        chrono::Utc::now().format("%Y-%m").to_string()
     );
+    assert!(v["prices"].as_str().unwrap().contains("docs.x.com"));
 
     let o = outpost(d, &["inbox", "x-read-cap", "--per-sync", "50"]);
     assert!(!o.status.success());
@@ -41,14 +48,21 @@ fn read_caps_are_kept_and_checked() {
     let o = outpost(d, &["inbox", "x-read-cap", "--per-sync", "300", "--json"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let o = outpost(d, &["inbox", "x-read-cap", "--per-month", "5000"]);
+    let out = text(&o.stdout);
+    let mut lines = out.lines();
     assert_eq!(
-        text(&o.stdout).trim(),
-        "X read caps: 300 per sync, 5000 per month"
+        lines.next(),
+        Some("X read caps: 300 per sync, 5000 per month")
+    );
+    assert!(
+        lines.next().unwrap().contains(": 0 read(s), $0.000 ("),
+        "{out}"
     );
     let o = outpost(d, &["inbox", "x-read-cap", "--clear", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(text(&o.stdout).trim()).unwrap();
     assert_eq!(
-        text(&o.stdout).trim(),
-        r#"{"per_sync":null,"per_month":null}"#
+        (v["per_sync"].clone(), v["per_month"].clone()),
+        (serde_json::Value::Null, serde_json::Value::Null)
     );
 
     // --estimate needs a channel, and a channel that exists.

@@ -69,11 +69,20 @@ fn delete_removes_one_item_and_refuses_unknown_ids_and_kinds() {
         err.contains(&id) || err.to_lowercase().contains("not found"),
         "{err}"
     );
-    // The other post is untouched.
-    assert_eq!(
-        json(&run(d, &["posts", "show", &other_id, "--json"], ""))["post"]["id"],
-        other_id.as_str()
+    // The other post is untouched. Not out yet: each target's `metrics` is null, and the
+    // one-post metrics sync says there is nothing to read.
+    let shown = json(&run(d, &["posts", "show", &other_id, "--json"], ""));
+    assert_eq!(shown["post"]["id"], other_id.as_str());
+    let targets = shown["targets"].as_array().unwrap();
+    assert!(!targets.is_empty());
+    assert!(
+        targets
+            .iter()
+            .all(|t| t["metrics"].is_null() && t["target_id"].is_string()),
+        "{shown}"
     );
+    let err = failure(&run(d, &["analytics", "sync", "--post", &other_id], ""));
+    assert!(err.contains("not gone out"), "{err}");
     // Deleting it again, or an id that never existed: a clear error, nothing else changes.
     let err = failure(&run(d, &["delete", "post", &id], ""));
     assert!(err.contains(&id), "{err}");

@@ -282,3 +282,52 @@ pub async fn channel_snapshots<'e, E: SqliteExecutor<'e>>(
     .fetch_all(ex)
     .await?)
 }
+
+/// One published target of one post with its read state (the composer's numbers, `posts show`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PostTargetRead {
+    pub post_target_id: String,
+    pub channel_id: String,
+    pub platform_url: Option<String>,
+    /// Unix ms.
+    pub published_at: i64,
+    pub last_synced_at: Option<i64>,
+    /// `None` before the first read (due at the host's next pass).
+    pub next_sync_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// The published targets of one post with their read state, in the order they were added.
+pub async fn post_target_reads<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_id: &str,
+) -> Result<Vec<PostTargetRead>> {
+    Ok(sqlx::query_as::<_, PostTargetRead>(
+        "SELECT t.id AS post_target_id, t.channel_id, j.platform_url,
+                COALESCE(j.published_at, j.due_at) AS published_at,
+                a.last_synced_at, a.next_sync_at, a.deleted_at, a.last_error
+           FROM post_targets t
+           JOIN publish_jobs j ON j.post_target_id = t.id
+           LEFT JOIN analytics_targets a ON a.post_target_id = t.id
+          WHERE t.post_id = ?1 AND j.state = 'published'
+          ORDER BY t.created_at, t.id",
+    )
+    .bind(post_id)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Makes every read target of one post due now ("sync now" on one post); a target never read
+/// is due already. Returns how many were brought forward.
+pub async fn make_post_due<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE analytics_targets SET next_sync_at = 0
+          WHERE deleted_at IS NULL
+            AND post_target_id IN (SELECT id FROM post_targets WHERE post_id = ?1)",
+    )
+    .bind(post_id)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}

@@ -15,11 +15,12 @@ import type {
   PostNumbers,
   ReportSummary,
   SlotEstimate,
+  TargetNumbers,
 } from './bindings';
 import type { PostingSlotView } from './bindings';
 import { call, isPreview, PreviewModeError } from './index';
 
-export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, PostNumbers, ReportSummary, SlotEstimate };
+export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, PostNumbers, ReportSummary, SlotEstimate, TargetNumbers };
 
 const emptyTotals: PeriodTotals = { posts: 0, likes: 0, reposts: 0, replies: 0, engagement: 0, engagement_rate: null };
 
@@ -43,6 +44,18 @@ export const analyticsIpc = {
   async postNumbers(from: string, to: string): Promise<PostNumbers[]> {
     if (isPreview()) return [];
     return call(() => commands.analyticsPostNumbers(from, to));
+  },
+
+  /** One post's latest numbers on each channel it went out on (the composer's panel). */
+  async postLatest(postId: string): Promise<TargetNumbers[]> {
+    if (isPreview()) return [];
+    return call(() => commands.analyticsPostLatest(postId));
+  },
+
+  /** "Sync now" on one post: reads its numbers on each of its channels now. */
+  async syncPost(postId: string): Promise<AnalyticsSync[]> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.analyticsSyncPost(postId));
   },
 
   /** Every snapshot of one post's metrics, oldest first. */

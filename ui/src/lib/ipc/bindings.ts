@@ -859,6 +859,28 @@ async analyticsApplyBestTimes(channelId: string, count: number) : Promise<Result
 }
 },
 /**
+ * One post's latest numbers on each channel it went out on (the composer's panel).
+ */
+async analyticsPostLatest(postId: string) : Promise<Result<TargetNumbers[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_post_latest", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * "Sync now" on one post: reads its numbers on each of its channels now.
+ */
+async analyticsSyncPost(postId: string) : Promise<Result<AnalyticsSync[], IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_sync_post", { postId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A channel's weekly posting slots, Monday first.
  */
 async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
@@ -1720,6 +1742,28 @@ async xReadCap() : Promise<Result<XReadCap, IpcError>> {
 async setXReadCap(cap: XReadCap) : Promise<Result<XReadCap, IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("set_x_read_cap", { cap }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * X: the caps with this month's reads so far and their cost (Settings → Inbox).
+ */
+async xReadUsage() : Promise<Result<XReadUsage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("x_read_usage") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The channel's daily reply quota where its platform has one (Threads), `None` elsewhere.
+ */
+async inboxReplyQuota(channelId: string) : Promise<Result<ReplyQuota | null, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_reply_quota", { channelId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -3686,6 +3730,14 @@ export type RedirectKind =
  */
 "deep_link"
 /**
+ * A platform's daily reply quota as it stands now (Threads: replies over a moving 24 hours).
+ */
+export type ReplyQuota = { channel_id: string; used: number; total: number; 
+/**
+ * Over what the platform counts, in words.
+ */
+window: string }
+/**
  * What was written.
  */
 export type ReportSummary = { path: string; bytes: number; 
@@ -3840,6 +3892,40 @@ parts: PartView[];
  * dismissal (`None` otherwise).
  */
 comment_problem: string | null }
+/**
+ * One channel's latest numbers of one published post (the composer's panel, `posts show`).
+ */
+export type TargetNumbers = { post_target_id: string; channel_id: string; channel_name: string; platform: Platform; url: string | null; 
+/**
+ * Unix ms.
+ */
+published_at: number; 
+/**
+ * Unix ms of the last read; `None` before the first.
+ */
+last_synced_at: number | null; 
+/**
+ * Unix ms the next scheduled read is due; `None` before the first (due at the host's next
+ * pass, every [`SYNC_EVERY_MS`]).
+ */
+next_read_at: number | null; 
+/**
+ * Deleted on the platform (its history stays).
+ */
+deleted: boolean; 
+/**
+ * The post metrics the platform offers; any other is "n/a", never 0.
+ */
+offered: string[]; 
+/**
+ * Latest value of each metric read.
+ */
+values: Partial<{ [key in string]: number }>; 
+/**
+ * Why the last read of this post, or of its channel, did not succeed (`None`: it did, or
+ * none was tried yet).
+ */
+problem: string | null }
 /**
  * What differs on one channel.
  */
@@ -4029,6 +4115,30 @@ max_reads: number; max_cost: string; month_reads: number; month_cost: string; ca
  * How the expectation was made, in words.
  */
 basis: string; 
+/**
+ * Where the prices come from.
+ */
+prices: string }
+/**
+ * The caps with this month's X reads so far (Settings → Inbox, `outpost inbox x-read-cap`).
+ */
+export type XReadUsage = { 
+/**
+ * Reads per sync of one channel (`None`: no cap).
+ */
+per_sync: number | null; 
+/**
+ * Reads per calendar month (UTC), every X channel together (`None`: no cap).
+ */
+per_month: number | null; 
+/**
+ * `YYYY-MM` (UTC).
+ */
+month: string; month_reads: number; 
+/**
+ * What this month's reads cost at X's prices, e.g. `$1.25`.
+ */
+month_cost: string; 
 /**
  * Where the prices come from.
  */

@@ -13,10 +13,12 @@ import type {
   InboxMark,
   InboxReplyView,
   InboxState,
+  ReplyQuota,
   SentimentLabel,
   SentimentReason,
   XReadCap,
   XReadEstimate,
+  XReadUsage,
 } from './bindings';
 import { call, isPreview, PreviewModeError, toAppError } from './index';
 
@@ -30,10 +32,12 @@ export type {
   InboxMark,
   InboxReplyView,
   InboxState,
+  ReplyQuota,
   SentimentLabel,
   SentimentReason,
   XReadCap,
   XReadEstimate,
+  XReadUsage,
 };
 
 export const inboxIpc = {
@@ -61,6 +65,24 @@ export const inboxIpc = {
   async estimate(channelId: string): Promise<XReadEstimate> {
     if (isPreview()) throw new PreviewModeError();
     return call(() => commands.inboxEstimate(channelId));
+  },
+
+  /** X: the caps on reads with this month's reads so far and their cost. */
+  async xReadUsage(): Promise<XReadUsage> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.xReadUsage());
+  },
+
+  /** X: sets the caps on reads per sync and per month (`null`: no cap; each at least 100). */
+  async setXReadCap(cap: XReadCap): Promise<XReadCap> {
+    if (isPreview()) throw new PreviewModeError();
+    return call(() => commands.setXReadCap(cap));
+  },
+
+  /** The channel's daily reply quota where its platform has one (Threads); `null` elsewhere. */
+  async replyQuota(channelId: string): Promise<ReplyQuota | null> {
+    if (isPreview()) return null;
+    return call(() => commands.inboxReplyQuota(channelId));
   },
 
   /** Channels whose inbox Outpost does not read, with why (asks no platform). */

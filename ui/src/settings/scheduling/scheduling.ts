@@ -96,3 +96,19 @@ export function nextPostTime(next: NextPost, zone: string): string {
     return new Date(next.due_at).toISOString();
   }
 }
+
+/** A cap as its field shows it: empty for no cap. */
+export function capField(cap: number | null): string {
+  return cap === null ? '' : String(cap);
+}
+
+/**
+ * An X read cap typed in a field: empty is no cap; otherwise a whole number (the core decides
+ * whether it is large enough, as it does for `outpost inbox x-read-cap`).
+ */
+export function parseCap(text: string): { ok: true; value: number | null } | { ok: false; error: string } {
+  const t = text.trim().replace(/[ ,_]/g, '');
+  if (t === '') return { ok: true, value: null };
+  if (!/^\d+$/.test(t) || Number(t) > 4_294_967_295) return { ok: false, error: 'A whole number of reads, or empty for no cap.' };
+  return { ok: true, value: Number(t) };
+}

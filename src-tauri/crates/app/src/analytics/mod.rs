@@ -121,6 +121,36 @@ pub struct PostNumbers {
     pub last_synced_at: Option<i64>,
 }
 
+/// One channel's latest numbers of one published post (the composer's panel, `posts show`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TargetNumbers {
+    pub post_target_id: String,
+    pub channel_id: String,
+    pub channel_name: String,
+    pub platform: Platform,
+    pub url: Option<String>,
+    /// Unix ms.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub published_at: i64,
+    /// Unix ms of the last read; `None` before the first.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub last_synced_at: Option<i64>,
+    /// Unix ms the next scheduled read is due; `None` before the first (due at the host's next
+    /// pass, every [`SYNC_EVERY_MS`]).
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub next_read_at: Option<i64>,
+    /// Deleted on the platform (its history stays).
+    pub deleted: bool,
+    /// The post metrics the platform offers; any other is "n/a", never 0.
+    pub offered: Vec<String>,
+    /// Latest value of each metric read.
+    pub values: BTreeMap<String, f64>,
+    /// Why the last read of this post, or of its channel, did not succeed (`None`: it did, or
+    /// none was tried yet).
+    pub problem: Option<String>,
+}
+
 /// Headline numbers of one period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -315,6 +345,52 @@ impl Outpost {
             e.last_synced_at = e.last_synced_at.max(p.last_synced_at);
         }
         Ok(by_post.into_values().collect())
+    }
+
+    /// The latest numbers of one post on each channel it went out on (none before publishing):
+    /// what the composer shows for a published post and `outpost posts show` prints.
+    pub async fn post_latest_numbers(&self, post_id: &str) -> Result<Vec<TargetNumbers>> {
+        let pool = self.store().pool();
+        outpost_store::posts::get(pool, post_id).await?;
+        let states = store::channel_states(pool).await?;
+        let mut out = Vec::new();
+        for t in store::post_target_reads(pool, post_id).await? {
+            let c = outpost_store::channels::get(pool, &t.channel_id).await?;
+            let platform = to_platform(c.platform);
+            let values = store::latest_for_target(pool, &t.post_target_id)
+                .await?
+                .into_iter()
+                .map(|s| (s.metric, s.value))
+                .collect();
+            // A channel-wide failure (revoked scope, rate limit) explains a post not read since.
+            let channel_problem = states
+                .iter()
+                .find(|s| s.channel_id == c.id)
+                .filter(|s| !matches!(s.state.as_str(), "synced" | "not_built" | "not_offered"))
+                .map(|s| {
+                    s.message
+                        .clone()
+                        .unwrap_or_else(|| s.state.replace('_', " "))
+                });
+            out.push(TargetNumbers {
+                post_target_id: t.post_target_id,
+                channel_name: shown_name(&c),
+                channel_id: t.channel_id,
+                platform,
+                url: t.platform_url,
+                published_at: t.published_at,
+                last_synced_at: t.last_synced_at,
+                next_read_at: t.next_sync_at.filter(|_| t.deleted_at.is_none()),
+                deleted: t.deleted_at.is_some(),
+                offered: offered_metrics(platform)
+                    .iter()
+                    .map(|m| (*m).to_string())
+                    .collect(),
+                values,
+                problem: t.last_error.or(channel_problem),
+            });
+        }
+        Ok(out)
     }
 
     /// Every snapshot of one post's metrics (all its channels), oldest first.

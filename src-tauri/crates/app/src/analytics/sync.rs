@@ -112,6 +112,32 @@ impl Outpost {
             .await
     }
 
+    /// "Sync now" on one post: reads its numbers on each channel it went out on now, whatever
+    /// their schedule (with whatever else of those channels is due within the hour).
+    pub async fn analytics_sync_post(&self, post_id: &str) -> Result<Vec<AnalyticsSync>> {
+        let pool = self.store().pool();
+        outpost_store::posts::get(pool, post_id).await?;
+        store::make_post_due(pool, post_id).await?;
+        let mut channels: Vec<String> = store::post_target_reads(pool, post_id)
+            .await?
+            .into_iter()
+            .map(|t| t.channel_id)
+            .collect();
+        channels.sort();
+        channels.dedup();
+        if channels.is_empty() {
+            return Err(crate::Error::InvalidInput(
+                "the post has not gone out on any channel yet: there are no numbers to read".into(),
+            ));
+        }
+        let now = crate::inbox::now_ms();
+        let mut out = Vec::with_capacity(channels.len());
+        for c in channels {
+            out.extend(self.analytics_pass(Some(&c), true, now).await?);
+        }
+        Ok(out)
+    }
+
     pub(crate) async fn analytics_pass(
         &self,
         channel_id: Option<&str>,

@@ -26,7 +26,7 @@ use outpost_store::{MessageKind, Sentiment, SentimentSource};
 
 pub use reply::*;
 pub use sync::*;
-pub use x_reads::{XReadCap, XReadEstimate};
+pub use x_reads::{XReadCap, XReadEstimate, XReadUsage};
 
 use crate::channels::to_platform;
 use crate::{Error, Outpost, Result};

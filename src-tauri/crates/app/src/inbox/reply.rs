@@ -23,6 +23,17 @@ use crate::{Error, Outpost, Result};
 /// How long Mastodon keeps an `Idempotency-Key` (a resend within it cannot duplicate), with margin.
 const KEY_KEPT_MS: i64 = 55 * 60 * 1000;
 
+/// A platform's daily reply quota as it stands now (Threads: replies over a moving 24 hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReplyQuota {
+    pub channel_id: String,
+    pub used: u32,
+    pub total: u32,
+    /// Over what the platform counts, in words.
+    pub window: String,
+}
+
 /// One reply written in Outpost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -171,6 +182,24 @@ impl Outpost {
         let out = self.deliver_reply(record, platform).await;
         self.inbox_changed();
         out
+    }
+
+    /// The channel's daily reply quota where its platform has one (Threads), from the same
+    /// publishing-limit answer a reply checks before it is sent; `None` on other platforms.
+    pub async fn inbox_reply_quota(&self, channel_id: &str) -> Result<Option<ReplyQuota>> {
+        let c = outpost_store::channels::get(self.store().pool(), channel_id).await?;
+        if crate::channels::to_platform(c.platform) != Platform::Threads {
+            return Ok(None);
+        }
+        let (tokens, app, _) = self.publish_context(channel_id).await?;
+        let (used, total) =
+            outpost_platforms::threads::reply_quota(self.ctx_for(&app), &tokens).await?;
+        Ok(Some(ReplyQuota {
+            channel_id: c.id,
+            used: u32::try_from(used.max(0)).unwrap_or(u32::MAX),
+            total: u32::try_from(total.max(0)).unwrap_or(u32::MAX),
+            window: "the last 24 hours".into(),
+        }))
     }
 
     async fn deliver_reply(

@@ -69,6 +69,34 @@ pub struct XReadEstimate {
     pub prices: String,
 }
 
+/// The caps with this month's X reads so far (Settings → Inbox, `outpost inbox x-read-cap`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct XReadUsage {
+    /// Reads per sync of one channel (`None`: no cap).
+    pub per_sync: Option<u32>,
+    /// Reads per calendar month (UTC), every X channel together (`None`: no cap).
+    pub per_month: Option<u32>,
+    /// `YYYY-MM` (UTC).
+    pub month: String,
+    pub month_reads: u32,
+    /// What this month's reads cost at X's prices, e.g. `$1.25`.
+    pub month_cost: String,
+    /// Where the prices come from.
+    pub prices: String,
+}
+
+fn prices_note() -> String {
+    format!(
+        "X pay-per-use: {} per post read, {} per DM event read ({})",
+        pricing::usd(pricing::read_micros(outpost_platforms::x::inbox::MENTIONS)),
+        pricing::usd(pricing::read_micros(
+            outpost_platforms::x::inbox::DIRECT_MESSAGES
+        )),
+        pricing::SOURCE
+    )
+}
+
 fn this_month() -> String {
     chrono::Utc::now().format("%Y-%m").to_string()
 }
@@ -174,6 +202,20 @@ impl Outpost {
             .unwrap_or_default())
     }
 
+    /// The caps with what X reads this month have come to so far.
+    pub async fn x_read_usage(&self) -> Result<XReadUsage> {
+        let cap = self.x_read_cap().await?;
+        let u = usage(settings::get(self.store().pool(), USAGE_SETTING).await?);
+        Ok(XReadUsage {
+            per_sync: cap.per_sync,
+            per_month: cap.per_month,
+            month: u.month,
+            month_reads: u32::try_from(u.reads).unwrap_or(u32::MAX),
+            month_cost: pricing::usd(u.micros),
+            prices: prices_note(),
+        })
+    }
+
     /// Sets the caps on X reads (each at least one page, [`MIN_CAP`], or none).
     pub async fn set_x_read_cap(&self, cap: XReadCap) -> Result<XReadCap> {
         for n in [cap.per_sync, cap.per_month].into_iter().flatten() {
@@ -264,12 +306,7 @@ impl Outpost {
             month_cost: pricing::usd(u.micros),
             cap,
             basis,
-            prices: format!(
-                "X pay-per-use: {} per post read, {} per DM event read ({})",
-                pricing::usd(mention),
-                pricing::usd(dm),
-                pricing::SOURCE
-            ),
+            prices: prices_note(),
         })
     }
 }
