@@ -32,6 +32,13 @@ describe('inbox helpers', () => {
   it('shows the author by name and handle', () => {
     expect(authorLine({ author_name: 'Bob', author_handle: 'bob@b.example' })).toBe('Bob · @bob@b.example');
     expect(authorLine({ author_name: 'bob', author_handle: 'bob' })).toBe('@bob');
+    // X, Threads and YouTube handles carry their `@` already: never `@@`.
+    expect(authorLine({ author_name: 'Ben', author_handle: '@ben.bakes' })).toBe('Ben · @ben.bakes');
+    expect(authorLine({ author_name: '', author_handle: '@ben.bakes' })).toBe('@ben.bakes');
+    // No handle on the platform: the name alone.
+    expect(authorLine({ author_name: 'Ada Lovelace', author_handle: 'Ada Lovelace' })).toBe('Ada Lovelace');
+    expect(authorLine({ author_name: '', author_handle: 'urn:li:person:abc' })).toBe('LinkedIn member');
+    expect(authorLine({ author_name: 'Grace', author_handle: 'urn:li:person:abc' })).toBe('Grace');
   });
 
   it('toggles a selection without changing the one it was given', () => {

@@ -73,10 +73,18 @@ export function triageKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKe
   }
 }
 
+/** A handle as people write it: `@name`, once (X, Threads and YouTube handles already carry
+ *  the `@`); `null` where the platform gives no handle (a LinkedIn member's URN, a Facebook name). */
+export function shownHandle(handle: string): string | null {
+  if (!handle || handle.startsWith('urn:') || /\s/.test(handle)) return null;
+  return handle.startsWith('@') ? handle : `@${handle}`;
+}
+
 export function authorLine(item: Pick<InboxItem, 'author_name' | 'author_handle'>): string {
-  return item.author_name && item.author_name !== item.author_handle
-    ? `${item.author_name} · @${item.author_handle}`
-    : `@${item.author_handle}`;
+  const handle = shownHandle(item.author_handle);
+  const name = item.author_name?.trim() || null;
+  if (!handle) return name ?? (item.author_handle.startsWith('urn:li:') ? 'LinkedIn member' : item.author_handle);
+  return name && name !== item.author_handle && `@${name}` !== handle ? `${name} · ${handle}` : handle;
 }
 
 export function formatWhen(ms: number, now = Date.now()): string {
