@@ -16,6 +16,7 @@ use crate::shell::Shell;
 
 /// Starts the desktop app. Returns when the last window closes.
 pub fn run() {
+    let started = std::time::Instant::now();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("outpost")
@@ -79,6 +80,10 @@ pub fn run() {
                     tracing::error!(error = %e, "the profile could not be opened");
                     ipc::IpcError::from(e)
                 });
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis(),
+                "profile opened for the window"
+            );
             if let Ok(core) = &core {
                 commands::channels::forward_events(app.handle(), core);
                 commands::posts::forward_events(app.handle(), core);
@@ -98,6 +103,10 @@ pub fn run() {
             }
             setup_deep_links(app.handle());
             commands::updates::schedule_checks(app.handle());
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis(),
+                "window set up; the page loads now"
+            );
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"));
@@ -118,10 +127,22 @@ pub fn run() {
 }
 
 fn setup_deep_links(app: &tauri::AppHandle) {
-    // Linux and Windows register the scheme at run time (macOS does it through the bundle).
+    // Linux and Windows register the scheme at run time (macOS does it through the bundle). On
+    // Linux that runs `update-desktop-database` and `xdg-mime` (shell scripts, 100s of ms): on a
+    // thread of its own, so the window's page does not wait for them.
     #[cfg(any(target_os = "linux", windows))]
-    if let Err(e) = app.deep_link().register_all() {
-        tracing::warn!(error = %e, "could not register the deep-link scheme with the OS");
+    {
+        let handle = app.clone();
+        let spawned = std::thread::Builder::new()
+            .name("deep-link-register".into())
+            .spawn(move || {
+                if let Err(e) = handle.deep_link().register_all() {
+                    tracing::warn!(error = %e, "could not register the deep-link scheme with the OS");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "could not register the deep-link scheme with the OS");
+        }
     }
     let handle = app.clone();
     app.deep_link().on_open_url(move |event| {

@@ -15,10 +15,13 @@
 //   xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- node tests/e2e/bench/release.mjs
 // Environment: OUTPOST_PERF_PROFILE (cargo profile, default `bench`: the release profile without
 // its slow whole-program LTO; `release` for the shipped one), OUTPOST_PERF_SKIP_BUILD=1,
-// OUTPOST_PERF_POSTS (default "10000,100000"), OUTPOST_PERF_STARTS (default 3),
-// OUTPOST_BENCH_RUNS (default 5), OUTPOST_PERF_IDLE_MS (default 5000), OUTPOST_WEBDRIVER_PORT.
+// OUTPOST_PERF_POSTS (default "10000,100000"), OUTPOST_PERF_STARTS (default 3, of each app
+// at each size: the empty window is started again before each size, as the load of a shared machine drifts),
+// OUTPOST_BENCH_RUNS (default 5), OUTPOST_PERF_IDLE_MS (default 5000), OUTPOST_PERF_SKIP_VIEWS=1 (start
+// and memory only), OUTPOST_PERF_OUT (results file name, default <date>-<profile>), OUTPOST_WEBDRIVER_PORT.
 // Results go to tests/perf/results/<date>-<profile>.json.
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,20 +102,63 @@ function processTree(root) {
   return out;
 }
 
-function pssKb(pid) {
+/** PSS and USS (private: clean + dirty) of a process in kB, from /proc/<pid>/smaps_rollup. */
+function rollupKb(pid) {
   try {
-    const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
-    return m ? Number(m[1]) : 0;
+    const t = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field) => Number(t.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0);
+    return { pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
   } catch {
-    return 0;
+    return { pss: 0, uss: 0 };
   }
 }
 
-/** PSS of the app's process tree in MB, and each process's share. */
+/** What a mapping is, for the breakdown of a process's PSS. */
+function mappingKind(path) {
+  if (path === '[heap]') return 'malloc heap ([heap])';
+  if (path === '[stack]') return 'main stack';
+  if (path === '') return 'anonymous (malloc arenas, thread stacks, JS/bmalloc heaps)';
+  if (path.startsWith('/memfd:') || path.startsWith('/dev/shm')) return 'shared memory (memfd, /dev/shm)';
+  if (path.startsWith('[')) return 'kernel ([vdso], [vvar], ...)';
+  if (/\.so(\.|$)/.test(path)) return 'libraries (.so)';
+  if (/\.sqlite3(-wal|-shm)?$/.test(path)) return 'SQLite file (mapped)';
+  if (/\.(ttf|otf|ttc|pcf|woff2?)(\.gz)?$/i.test(path) || path.includes('fontconfig')) return 'fonts';
+  return 'other files';
+}
+
+/** A process's PSS by kind of mapping (MB), from /proc/<pid>/smaps. */
+function pssBreakdown(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return {};
+  }
+  const kinds = {};
+  let kind = null;
+  for (const line of text.split('\n')) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/);
+    if (head) kind = mappingKind(head[1].replace(/ \(deleted\)$/, ''));
+    else if (kind && line.startsWith('Pss:')) kinds[kind] = (kinds[kind] ?? 0) + Number(line.split(/\s+/)[1]) / 1024;
+  }
+  const threads = (() => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).length;
+    } catch {
+      return 0;
+    }
+  })();
+  return { threads, ...Object.fromEntries(Object.entries(kinds).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v * 10) / 10])) };
+}
+
+/** PSS of the app's process tree in MB, and each process's share (with its breakdown). */
 function memory(root) {
   const tree = processTree(root);
-  const parts = tree.map((p) => ({ comm: p.comm, mb: pssKb(p.pid) / 1024 }));
-  return { mb: parts.reduce((a, p) => a + p.mb, 0), parts };
+  const parts = tree.map((p) => {
+    const r = rollupKb(p.pid);
+    return { comm: p.comm, mb: r.pss / 1024, uss_mb: r.uss / 1024, breakdown: pssBreakdown(p.pid) };
+  });
+  return { mb: parts.reduce((a, p) => a + p.mb, 0), uss_mb: parts.reduce((a, p) => a + p.uss_mb, 0), parts };
 }
 
 /** A process's start as a wall-clock instant (ms), from its start in clock ticks after boot. */
@@ -138,8 +184,11 @@ async function startOnce(binary, open, attr, keep) {
   const mark = await waitForMark(client, attr);
   const proc = findProcess(binary);
   if (!proc) throw new Error(`no process runs ${binary}`);
-  const startMs = mark - startedAtMs(proc);
+  const startedAt = startedAtMs(proc);
+  const startMs = mark - startedAt;
+  const timeline = await pageTimeline(client, startedAt);
   await sleep(IDLE_MS);
+  const page = await pageFacts(client);
   const mem = memory(proc);
   if (!keep) {
     await (session.close ? session.close() : client.deleteSession());
@@ -147,7 +196,84 @@ async function startOnce(binary, open, attr, keep) {
     const deadline = Date.now() + 15_000;
     while (stat(proc.pid) && Date.now() < deadline) await sleep(100);
   }
-  return { startMs, mem, session };
+  return { startMs, mem, session, timeline, page };
+}
+
+// Where the start went, in ms after the process start: the page's navigation (its time origin is
+// when the webview began loading the page), the HTML and script arrived, and the marks the UI sets
+// (`performance.mark`: outpost:script once the entry script ran, outpost:core-ready, outpost:shell).
+const TIMELINE = `
+const [procStart] = arguments;
+const o = performance.timeOrigin - procStart;
+const nav = performance.getEntriesByType('navigation')[0];
+const out = { page_load_began: o };
+if (nav) for (const k of ['responseEnd', 'domInteractive', 'domContentLoadedEventEnd', 'loadEventEnd']) out[k] = o + nav[k];
+for (const m of performance.getEntriesByType('mark')) out[m.name] = o + m.startTime;
+for (const r of performance.getEntriesByType('resource')) if (/\\.(js|css)$/.test(r.name)) out['loaded ' + r.name.split('/').pop()] = o + r.responseEnd;
+return out;`;
+
+async function pageTimeline(client, procStart) {
+  const t = await client.executeScript(TIMELINE, [procStart]);
+  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v)]));
+}
+
+// What the page holds once idle: its elements, the scripts and styles it loaded, the JS heap where
+// the engine reports it (WebKit does not expose performance.memory).
+const FACTS = `
+const res = performance.getEntriesByType('resource');
+const size = (re) => res.filter((r) => re.test(r.name)).reduce((a, r) => a + (r.decodedBodySize || r.encodedBodySize || 0), 0);
+return {
+  elements: document.getElementsByTagName('*').length,
+  script_kb: Math.round(size(/\\.js$/) / 1024),
+  style_kb: Math.round(size(/\\.css$/) / 1024),
+  fonts_loaded: [...document.fonts].filter((f) => f.status === 'loaded').length,
+  js_heap_mb: performance.memory ? performance.memory.usedJSHeapSize / 1048576 : null,
+};`;
+
+async function pageFacts(client) {
+  try {
+    return await client.executeScript(FACTS, []);
+  } catch (e) {
+    return { error: String(e.message ?? e) };
+  }
+}
+
+// The page as it stands, without its scripts: the elements (body and the root element's
+// attributes) and every style rule the page applies, for a static copy in the empty window.
+const SNAPSHOT = `
+const css = [...document.styleSheets].map((sheet) => {
+  try { return [...sheet.cssRules].map((r) => r.cssText).join('\\n'); } catch { return ''; }
+}).join('\\n');
+const body = document.body.cloneNode(true);
+for (const el of body.querySelectorAll('script')) el.remove();
+const attrs = [...document.documentElement.attributes].map((a) => [a.name, a.value]);
+return { html: body.innerHTML, css, attrs, elements: document.getElementsByTagName('*').length };`;
+
+const PASTE = `
+const [html, css, attrs] = arguments;
+for (const [k, v] of attrs) document.documentElement.setAttribute(k, v);
+const style = document.createElement('style');
+style.textContent = css;
+document.head.append(style);
+document.body.innerHTML = html;
+return document.getElementsByTagName('*').length;`;
+
+/**
+ * The floor for a page like Outpost's: the empty window holding a static copy of it (the same
+ * elements and style rules, no scripts and no data behind them), idle, its PSS of all processes.
+ */
+async function staticCopyMemory(snap) {
+  const session = await openEmpty();
+  try {
+    await waitForMark(session, 'paintedAt');
+    const elements = await session.executeScript(PASTE, [snap.html, snap.css, snap.attrs]);
+    await sleep(IDLE_MS);
+    const proc = findProcess(emptyBinary);
+    if (!proc) throw new Error(`no process runs ${emptyBinary}`);
+    return { elements, mem: memory(proc) };
+  } finally {
+    await session.deleteSession();
+  }
 }
 
 async function openEmpty() {
@@ -180,36 +306,48 @@ async function main() {
   const add = (name, value, unit, floorName, floor, extra = {}) =>
     rows.push({ name, value, unit, floor_name: floorName ?? null, floor: floor ?? null, ratio: floor ? value / floor : null, ...extra });
 
-  // The floor app: an empty window.
-  const empty = [];
-  for (let i = 0; i < STARTS; i++) empty.push(await startOnce(emptyBinary, openEmpty, 'paintedAt', false));
-  const emptyStart = median(empty.map((r) => r.startMs));
-  const emptyMem = median(empty.map((r) => r.mem.mb));
-  add('empty window: start to first paint', emptyStart, 'ms');
-  add('empty window: idle memory (PSS, all processes)', emptyMem, 'MB', null, null, { processes: empty.at(-1).mem.parts });
-
   const sizes = [];
   try {
-    for (const [k, posts] of POSTS.entries()) {
+    for (const posts of POSTS) {
+      // Other work on a shared machine inflates every figure, floors too: the load is part of the result.
+      add(`machine load (1-minute average) at the ${posts}-post runs`, loadavg()[0], 'load');
+      // The floor app, an empty window, started just before Outpost at this size.
+      const empty = [];
+      for (let i = 0; i < STARTS; i++) empty.push(await startOnce(emptyBinary, openEmpty, 'paintedAt', false));
+      const emptyStart = median(empty.map((r) => r.startMs));
+      const emptyMem = median(empty.map((r) => r.mem.mb));
+      add(`empty window: start to first paint (before the ${posts}-post runs)`, emptyStart, 'ms', null, null, { runs: empty.map((r) => Math.round(r.startMs)), timeline: empty.at(-1).timeline });
+      add(`empty window: idle memory (PSS, all processes)`, emptyMem, 'MB', null, null, { processes: empty.at(-1).mem.parts, page: empty.at(-1).page });
+      // PSS splits a shared library among every process mapping it, other apps' too, so it moves
+      // with what else runs on the machine; private memory (USS) does not.
+      const emptyUss = median(empty.map((r) => r.mem.uss_mb));
+      add(`empty window: idle private memory (USS, all processes)`, emptyUss, 'MB');
       const { dataDir, seedMs } = seed(posts);
       add(`demo seed of ${posts} posts (CLI)`, seedMs, 'ms');
       const floor = monthQueryFloor(dataDir, RUNS);
       add(`floor: month query alone (SQL), ${posts} posts`, floor.ms, 'ms', null, null, { rows: floor.rows });
       // Start and memory with the calendar open; the last start stays open for the views.
-      const starts = k === 0 ? STARTS : 1;
+      const starts = STARTS;
       const runs = [];
       for (let i = 0; i < starts; i++) {
         runs.push(await startOnce(process.env.OUTPOST_APP_BINARY, () => launch({ dataDir }), 'calendarFilledAt', i === starts - 1));
       }
       const app = runs.at(-1).session;
+      let snapshot;
       try {
-        add(`Outpost: start to calendar filled, ${posts} posts`, median(runs.map((r) => r.startMs)), 'ms', 'empty window first paint', emptyStart);
+        add(`Outpost: start to calendar filled, ${posts} posts`, median(runs.map((r) => r.startMs)), 'ms', 'empty window first paint', emptyStart, {
+          runs: runs.map((r) => Math.round(r.startMs)),
+          timeline: runs.at(-1).timeline,
+        });
         add(`Outpost: idle memory (PSS, all processes), ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'empty window', emptyMem, {
           processes: runs.at(-1).mem.parts,
+          page: runs.at(-1).page,
         });
+        add(`Outpost: idle private memory (USS, all processes), ${posts} posts`, median(runs.map((r) => r.mem.uss_mb)), 'MB', 'empty window', emptyUss);
+        snapshot = await app.client.executeScript(SNAPSHOT, []);
         // Each view against a repaint of a still page (the least a view costs once its data
         // arrived); the month query alone is its own row above.
-        const views = await measureViews(app, RUNS);
+        const views = process.env.OUTPOST_PERF_SKIP_VIEWS === '1' ? [] : await measureViews(app, RUNS);
         const repaint = median(views.find((v) => v.floor)?.runs ?? []);
         for (const v of views) {
           if (v.missing) add(`${v.name}, ${posts} posts`, NaN, 'ms', null, null, { missing: v.missing });
@@ -219,6 +357,13 @@ async function main() {
       } finally {
         await app.close();
       }
+      // One app at a time (the native driver holds one session): the static copy after Outpost closed.
+      const copy = await staticCopyMemory(snapshot);
+      add(`floor: empty window holding a static copy of the page (${copy.elements} elements, no scripts), ${posts} posts`, copy.mem.mb, 'MB', null, null, {
+        processes: copy.mem.parts,
+      });
+      add(`Outpost: idle memory against that static copy, ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'static copy of the page', copy.mem.mb);
+      add(`Outpost: idle private memory (USS) against the static copy's, ${posts} posts`, median(runs.map((r) => r.mem.uss_mb)), 'MB', 'static copy of the page', copy.mem.uss_mb);
       sizes.push(posts);
     }
   } finally {
@@ -235,10 +380,18 @@ async function main() {
       `${r.name.padEnd(58)}${(r.missing ?? fmt(r.value, r.unit)).padStart(12)}   ${(r.floor_name ?? '-').padEnd(26)}${(r.floor ? fmt(r.floor, r.unit) : '-').padStart(12)}${(r.ratio ? r.ratio.toFixed(2) : '-').padStart(9)}`,
     );
   }
+  for (const r of rows) {
+    if (r.timeline) lines.push(`  ${r.name}: ${Object.entries(r.timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const p of r.processes ?? []) {
+      const { threads, ...kinds } = p.breakdown ?? {};
+      lines.push(`  ${p.comm.padEnd(16)} ${p.mb.toFixed(1).padStart(7)} MB (USS ${p.uss_mb.toFixed(1)}), ${threads} threads: ${Object.entries(kinds).map(([k, v]) => `${k} ${v}`).join('; ')}`);
+    }
+    if (r.page) lines.push(`  page: ${JSON.stringify(r.page)}`);
+  }
   console.log(lines.join('\n'));
   const resultsDir = join(repoRoot, 'tests/perf/results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = join(resultsDir, `${new Date().toISOString().slice(0, 10)}-${PROFILE}.json`);
+  const file = join(resultsDir, `${process.env.OUTPOST_PERF_OUT ?? `${new Date().toISOString().slice(0, 10)}-${PROFILE}`}.json`);
   writeFileSync(file, `${JSON.stringify({ profile: PROFILE, at: new Date().toISOString(), build_s: buildTimes, sizes, rows }, null, 2)}\n`);
   console.log(`written to ${file}`);
 }

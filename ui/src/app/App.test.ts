@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import type { CoreStatus, DeepLinkEvent } from '$lib/ipc';
@@ -59,6 +59,20 @@ import App from './App.svelte';
 import { toasts } from '$lib/design/toast.svelte';
 
 describe('App', () => {
+  // Pages other than the calendar are separate chunks loaded when first opened (lazyPages); in the
+  // app that takes milliseconds, under vitest a first import is transformed on the spot: load them
+  // once up front so the tests wait for the page, not for the transform.
+  beforeAll(async () => {
+    await Promise.all([
+      import('../board/BoardPage.svelte'),
+      import('../composer/ComposePage.svelte'),
+      import('../inbox/InboxPage.svelte'),
+      import('../analytics/AnalyticsPage.svelte'),
+      import('../channels/ChannelsPage.svelte'),
+      import('../settings/SettingsPage.svelte'),
+    ]);
+  }, 60_000);
+
   beforeEach(() => {
     history.replaceState(null, '', '#/calendar');
     fake.status = { ready: true, error: null };
