@@ -18,6 +18,22 @@ export function nextLimit(limit: number, total: number, step: number): number | 
   return limit >= total ? null : Math.min(total, limit + Math.max(1, step));
 }
 
+/** Runs `fn` once the next frame is painted (a requestAnimationFrame callback runs before its frame
+ * is painted; a task queued from it runs after the paint). Returns a cancel. */
+export function afterPaint(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = () => (timer = setTimeout(fn, 0));
+  if (typeof requestAnimationFrame !== 'function') {
+    later();
+    return () => clearTimeout(timer);
+  }
+  const frame = requestAnimationFrame(later);
+  return () => {
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+}
+
 export class Steps {
   #first: number;
   #limit = $state(0);
@@ -28,19 +44,7 @@ export class Steps {
     $effect(() => {
       const next = nextLimit(this.#limit, total(), step);
       if (next === null) return;
-      // A requestAnimationFrame callback runs before its frame is painted; a task queued from it
-      // runs after the paint.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const later = () => (timer = setTimeout(() => (this.#limit = next), 0));
-      if (typeof requestAnimationFrame !== 'function') {
-        later();
-        return () => clearTimeout(timer);
-      }
-      const frame = requestAnimationFrame(later);
-      return () => {
-        cancelAnimationFrame(frame);
-        clearTimeout(timer);
-      };
+      return afterPaint(() => (this.#limit = next));
     });
   }
 
