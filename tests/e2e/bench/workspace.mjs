@@ -77,16 +77,9 @@ const [done] = arguments;
 document.querySelector('[data-testid="nav-settings"]').click();
 (function wait() { const el = document.querySelector('[data-testid="page-settings"]'); if (el && el.offsetParent !== null) done(); else requestAnimationFrame(wait); })();`;
 
-async function main() {
-  const dataDir = freshDataDir('bench');
-  const t0 = performance.now();
-  const seeded = cli(dataDir, 'demo', 'seed', '--posts', String(POSTS), '--json');
-  if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);
-  const seedMs = performance.now() - t0;
-  const floor = monthQueryFloor(dataDir, RUNS);
-  if (INBOX > 0) seedInbox(dataDir, INBOX);
-
-  const app = await launch({ dataDir });
+/** Every view, `RUNS` times each, in one launch of `binary` (this build by default) on `dataDir`. */
+async function measureApp(dataDir, binary, shots) {
+  const app = await launch({ dataDir, binary });
   const results = [];
   let breakdown = null;
   try {
@@ -113,20 +106,60 @@ async function main() {
     breakdown = await breakdownViews(app, views, RUNS);
     // OUTPOST_BENCH_SHOTS=label: screenshots of each view in light and dark (bench-<label>-<view>-<theme>.png
     // in the screenshot folder), to compare how the views look before and after a change.
-    if (process.env.OUTPOST_BENCH_SHOTS) {
+    if (shots) {
       for (const theme of ['light', 'dark']) {
         await app.client.executeScript('document.documentElement.dataset.theme = arguments[0]', [theme]);
         for (const v of views) {
           await app.client.executeAsyncScript(TO_SETTINGS, []);
           await app.client.executeAsyncScript(`const [nav, ready, done] = arguments; document.querySelector('[data-testid="' + nav + '"]').click(); (function w() { const el = document.querySelector('[data-testid="' + ready + '"]'); if (el && el.offsetParent !== null && !el.querySelector('[aria-busy="true"]')) done(); else requestAnimationFrame(w); })();`, [v.nav, v.ready]);
-          await app.screenshot(`bench-${process.env.OUTPOST_BENCH_SHOTS}-${v.ready}-${theme}`);
+          await app.screenshot(`bench-${shots}-${v.ready}-${theme}`);
         }
       }
     }
   } finally {
     await app.close();
-    stopDriver();
   }
+  return { results, breakdown };
+}
+
+/** Two launches' measurements as one: the runs and samples of each view together. */
+function merge(a, b) {
+  if (!a) return b;
+  return {
+    results: a.results.map((r) => {
+      const o = b.results.find((x) => x.name === r.name);
+      return r.missing || !o || o.missing ? { ...r, missing: r.missing ?? o?.missing ?? 'missing' } : { ...r, runs: [...r.runs, ...o.runs] };
+    }),
+    breakdown: {
+      entryTypes: a.breakdown.entryTypes,
+      views: a.breakdown.views.map((v) => ({ ...v, samples: [...v.samples, ...(b.breakdown.views.find((x) => x.name === v.name)?.samples ?? [])] })),
+    },
+  };
+}
+
+async function main() {
+  const dataDir = freshDataDir('bench');
+  const t0 = performance.now();
+  const seeded = cli(dataDir, 'demo', 'seed', '--posts', String(POSTS), '--json');
+  if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);
+  const seedMs = performance.now() - t0;
+  const floor = monthQueryFloor(dataDir, RUNS);
+  if (INBOX > 0) seedInbox(dataDir, INBOX);
+
+  // OUTPOST_BENCH_BEFORE=<binary>: the same measurements with that build too, on the same profile in
+  // this run, printed as "before" beside this build's "after"; the two builds take turns
+  // (OUTPOST_BENCH_ROUNDS launches each, default 2) so a change of the machine's load hits both.
+  const beforeBin = process.env.OUTPOST_BENCH_BEFORE;
+  const rounds = beforeBin ? Math.max(1, Number(process.env.OUTPOST_BENCH_ROUNDS ?? 2)) : 1;
+  let before = null;
+  let after = null;
+  for (let i = 0; i < rounds; i++) {
+    const last = i === rounds - 1;
+    if (beforeBin) before = merge(before, await measureApp(dataDir, beforeBin, last ? process.env.OUTPOST_BENCH_SHOTS && 'before' : undefined));
+    after = merge(after, await measureApp(dataDir, undefined, last ? process.env.OUTPOST_BENCH_SHOTS : undefined));
+  }
+  stopDriver();
+  const { results, breakdown } = after;
 
   const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : '-');
   const lines = [
@@ -145,6 +178,25 @@ async function main() {
     );
   }
   if (breakdown) lines.push('', ...breakdownLines(breakdown));
+  if (before) {
+    // Each launch has its own repaint floor (the first entry of measureViews).
+    const repaint = (rs) => median(rs.find((r) => r.floor)?.runs ?? []);
+    const fb = repaint(before.results);
+    const fa = repaint(results);
+    lines.push(
+      '',
+      `Before (${beforeBin}) and after (this build), the same profile, ${rounds} launches each taking turns; medians, and x each build's repaint floor`,
+      `${'what'.padEnd(34)}${'before'.padStart(12)}${'after'.padStart(12)}${'x repaint'.padStart(12)}${'x repaint'.padStart(12)}`,
+    );
+    for (const r of results) {
+      const b = before.results.find((x) => x.name === r.name);
+      if (!b || r.missing || b.missing) continue;
+      const mb = median(b.runs);
+      const ma = median(r.runs);
+      lines.push(`${r.name.padEnd(34)}${fmt(mb).padStart(12)}${fmt(ma).padStart(12)}${(mb / fb).toFixed(1).padStart(12)}${(ma / fa).toFixed(1).padStart(12)}`);
+    }
+    if (before.breakdown) lines.push('', 'Before:', ...breakdownLines(before.breakdown));
+  }
   console.log(lines.join('\n'));
 }
 
