@@ -13,11 +13,129 @@
 // Ctrl+K, its input is `palette-input` and its result list `palette-result` items. A view is "filled"
 // when its element is shown, has text, and holds nothing `aria-busy="true"`. A view that does not
 // exist in this build is reported as "not in this build".
+//
+// Issue #21 (third pass): the profile also gets `OUTPOST_BENCH_INBOX` (default 10,000) inbox items
+// (written with SQL into the demo channels' inboxes before the app starts), the inbox page is timed
+// like the other views (`nav-inbox` to a filled `inbox-list`), and a second table splits each view's
+// time into IPC, script, style/layout and paint with element counts (breakdown.mjs).
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { launch, stopDriver, freshDataDir, cli } from '../lib/harness.mjs';
 import { median, monthQueryFloor, measureViews } from './views.mjs';
+import { breakdownViews, breakdownLines } from './breakdown.mjs';
 
 const POSTS = Number(process.env.OUTPOST_BENCH_POSTS ?? 10_000);
 const RUNS = Number(process.env.OUTPOST_BENCH_RUNS ?? 5);
+const INBOX = Number(process.env.OUTPOST_BENCH_INBOX ?? 10_000);
+
+/** `n` inbox items (comments, mentions, replies and messages, a third unread) over the profile's
+ * channels, one thread per 20 items, written in one transaction (the inbox's FTS triggers run). */
+function seedInbox(dataDir, n) {
+  const code = `
+import sqlite3, sys, time, random
+con = sqlite3.connect(sys.argv[1])
+n = int(sys.argv[2])
+channels = [r[0] for r in con.execute("SELECT id FROM channels ORDER BY id")]
+if not channels: sys.exit("no channels to give an inbox")
+now = int(time.time() * 1000)
+rnd = random.Random(21)
+words = "thanks love this when is the next batch coming my order arrived late grinder setting for cold brew great taste not happy with the roast".split()
+kinds = [("comment", "comments"), ("reply", "comments"), ("mention", "mentions"), ("dm", "dm")]
+with con:
+    for i in range(n):
+        ch = channels[i % len(channels)]
+        kind, tkind = kinds[i % 4]
+        t = i // 20
+        tid = "bench-thread-%d-%s" % (t, tkind)
+        at = now - i * 60000
+        con.execute("INSERT OR IGNORE INTO inbox_threads (id, channel_id, platform_thread_id, kind, subject, last_message_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+            (tid, ch, tid, tkind, "", at, at, at))
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(6, 24)))
+        con.execute("INSERT INTO inbox_messages (id, thread_id, platform_message_id, author_id, author_name, author_handle, text, kind, sentiment, sentiment_source, is_read, received_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ("bench-msg-%d" % i, tid, "m%d" % i, "a%d" % (i % 300), "Person %d" % (i % 300), "person%d" % (i % 300), text, kind,
+             ("positive", "neutral", "negative")[i % 3], "local", 0 if i % 3 == 0 else 1, at, at))
+`;
+  const r = spawnSync('python3', ['-c', code, join(dataDir, 'outpost.sqlite3'), String(n)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seeding the inbox failed: ${r.stderr}`);
+}
+
+/** The inbox page, from the sidebar click (coming from Settings) to a filled list. */
+const INBOX_MEASURE = `
+const [done] = arguments;
+const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+const t0 = performance.now();
+q('nav-inbox').click();
+function check() {
+  const el = q('inbox-list');
+  if (el && el.offsetParent !== null && el.querySelector('[data-testid="inbox-item"]')) { requestAnimationFrame(() => done(performance.now() - t0)); return; }
+  if (performance.now() - t0 > 15000) { done(-1); return; }
+  requestAnimationFrame(check);
+}
+check();`;
+const TO_SETTINGS = `
+const [done] = arguments;
+document.querySelector('[data-testid="nav-settings"]').click();
+(function wait() { const el = document.querySelector('[data-testid="page-settings"]'); if (el && el.offsetParent !== null) done(); else requestAnimationFrame(wait); })();`;
+
+/** Every view, `RUNS` times each, in one launch of `binary` (this build by default) on `dataDir`. */
+async function measureApp(dataDir, binary, shots) {
+  const app = await launch({ dataDir, binary });
+  const results = [];
+  let breakdown = null;
+  try {
+    results.push(...(await measureViews(app, RUNS)));
+    // The palette search leaves the palette open: close it before the next views.
+    const closed = await app.client.executeAsyncScript(`const done = arguments[0]; const t0 = performance.now();
+      const input = document.querySelector('[data-testid="palette-input"]');
+      input?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      (function wait() { if (!document.querySelector('[data-testid="palette"]')) done(true); else if (performance.now() - t0 > 5000) done(false); else setTimeout(wait, 20); })();`, []);
+    if (!closed) throw new Error('the palette did not close');
+    if (INBOX > 0) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        await app.client.executeAsyncScript(TO_SETTINGS, []);
+        runs.push(await app.client.executeAsyncScript(INBOX_MEASURE, []));
+      }
+      results.push(runs.some((ms) => ms < 0) ? { name: `inbox page, ${INBOX} items (UI)`, missing: 'not filled in 15 s' } : { name: `inbox page, ${INBOX} items (UI)`, runs });
+    }
+    const views = [
+      { name: 'calendar month view', nav: 'nav-calendar', ready: 'calendar-month' },
+      { name: 'board', nav: 'nav-board', ready: 'board' },
+    ];
+    if (INBOX > 0) views.push({ name: 'inbox page', nav: 'nav-inbox', ready: 'inbox-list' });
+    breakdown = await breakdownViews(app, views, RUNS);
+    // OUTPOST_BENCH_SHOTS=label: screenshots of each view in light and dark (bench-<label>-<view>-<theme>.png
+    // in the screenshot folder), to compare how the views look before and after a change.
+    if (shots) {
+      for (const theme of ['light', 'dark']) {
+        await app.client.executeScript('document.documentElement.dataset.theme = arguments[0]', [theme]);
+        for (const v of views) {
+          await app.client.executeAsyncScript(TO_SETTINGS, []);
+          await app.client.executeAsyncScript(`const [nav, ready, done] = arguments; document.querySelector('[data-testid="' + nav + '"]').click(); (function w() { const el = document.querySelector('[data-testid="' + ready + '"]'); if (el && el.offsetParent !== null && !el.querySelector('[aria-busy="true"]')) done(); else requestAnimationFrame(w); })();`, [v.nav, v.ready]);
+          await app.screenshot(`bench-${shots}-${v.ready}-${theme}`);
+        }
+      }
+    }
+  } finally {
+    await app.close();
+  }
+  return { results, breakdown };
+}
+
+/** Two launches' measurements as one: the runs and samples of each view together. */
+function merge(a, b) {
+  if (!a) return b;
+  return {
+    results: a.results.map((r) => {
+      const o = b.results.find((x) => x.name === r.name);
+      return r.missing || !o || o.missing ? { ...r, missing: r.missing ?? o?.missing ?? 'missing' } : { ...r, runs: [...r.runs, ...o.runs] };
+    }),
+    breakdown: {
+      entryTypes: a.breakdown.entryTypes,
+      views: a.breakdown.views.map((v) => ({ ...v, samples: [...v.samples, ...(b.breakdown.views.find((x) => x.name === v.name)?.samples ?? [])] })),
+    },
+  };
+}
 
 async function main() {
   const dataDir = freshDataDir('bench');
@@ -26,15 +144,22 @@ async function main() {
   if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);
   const seedMs = performance.now() - t0;
   const floor = monthQueryFloor(dataDir, RUNS);
+  if (INBOX > 0) seedInbox(dataDir, INBOX);
 
-  const app = await launch({ dataDir });
-  const results = [];
-  try {
-    results.push(...(await measureViews(app, RUNS)));
-  } finally {
-    await app.close();
-    stopDriver();
+  // OUTPOST_BENCH_BEFORE=<binary>: the same measurements with that build too, on the same profile in
+  // this run, printed as "before" beside this build's "after"; the two builds take turns
+  // (OUTPOST_BENCH_ROUNDS launches each, default 2) so a change of the machine's load hits both.
+  const beforeBin = process.env.OUTPOST_BENCH_BEFORE;
+  const rounds = beforeBin ? Math.max(1, Number(process.env.OUTPOST_BENCH_ROUNDS ?? 2)) : 1;
+  let before = null;
+  let after = null;
+  for (let i = 0; i < rounds; i++) {
+    const last = i === rounds - 1;
+    if (beforeBin) before = merge(before, await measureApp(dataDir, beforeBin, last ? process.env.OUTPOST_BENCH_SHOTS && 'before' : undefined));
+    after = merge(after, await measureApp(dataDir, undefined, last ? process.env.OUTPOST_BENCH_SHOTS : undefined));
   }
+  stopDriver();
+  const { results, breakdown } = after;
 
   const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : '-');
   const lines = [
@@ -51,6 +176,26 @@ async function main() {
     lines.push(
       `${r.name.padEnd(34)}${fmt(med).padStart(12)}${fmt(Math.min(...r.runs)).padStart(12)}${fmt(Math.max(...r.runs)).padStart(12)}${(med / floor.ms).toFixed(1).padStart(10)}`,
     );
+  }
+  if (breakdown) lines.push('', ...breakdownLines(breakdown));
+  if (before) {
+    // Each launch has its own repaint floor (the first entry of measureViews).
+    const repaint = (rs) => median(rs.find((r) => r.floor)?.runs ?? []);
+    const fb = repaint(before.results);
+    const fa = repaint(results);
+    lines.push(
+      '',
+      `Before (${beforeBin}) and after (this build), the same profile, ${rounds} launches each taking turns; medians, and x each build's repaint floor`,
+      `${'what'.padEnd(34)}${'before'.padStart(12)}${'after'.padStart(12)}${'x repaint'.padStart(12)}${'x repaint'.padStart(12)}`,
+    );
+    for (const r of results) {
+      const b = before.results.find((x) => x.name === r.name);
+      if (!b || r.missing || b.missing) continue;
+      const mb = median(b.runs);
+      const ma = median(r.runs);
+      lines.push(`${r.name.padEnd(34)}${fmt(mb).padStart(12)}${fmt(ma).padStart(12)}${(mb / fb).toFixed(1).padStart(12)}${(ma / fa).toFixed(1).padStart(12)}`);
+    }
+    if (before.breakdown) lines.push('', 'Before:', ...breakdownLines(before.breakdown));
   }
   console.log(lines.join('\n'));
 }

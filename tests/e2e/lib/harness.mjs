@@ -109,8 +109,9 @@ export function freshDataDir(label = 'e2e') {
   return mkdtempSync(join(tmpdir(), `outpost-${label}-`));
 }
 
-/** Launches the app on a data directory and returns a small page-object client. */
-export async function launch({ dataDir = freshDataDir(), args = [], onboarding = false } = {}) {
+/** Launches the app on a data directory and returns a small page-object client (`binary`: another
+ * build of the app, e.g. the benchmark's "before"). */
+export async function launch({ dataDir = freshDataDir(), args = [], onboarding = false, binary = appBinary } = {}) {
   await startDriver();
   await checkDriver();
   const client = await WebDriver.newSession({
@@ -124,7 +125,7 @@ export async function launch({ dataDir = freshDataDir(), args = [], onboarding =
     capabilities: {
       browserName: 'wry',
       'wdio:enforceWebDriverClassic': true,
-      'tauri:options': { application: appBinary, args: ['--data-dir', dataDir, ...args] },
+      'tauri:options': { application: binary, args: ['--data-dir', dataDir, ...args] },
     },
   });
   const app = new App(client, dataDir);

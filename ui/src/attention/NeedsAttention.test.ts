@@ -36,10 +36,13 @@ function item(i: number): AttentionItem {
 }
 
 describe('needs attention', () => {
-  it('draws the first 20 items and more on request, never all of thousands at once', async () => {
+  it('shows 3, then "Show all" draws 20 and more on request, never all of thousands at once', async () => {
     fake.items = Array.from({ length: 45 }, (_, i) => item(i));
     render(NeedsAttention);
     await screen.findByTestId('needs-attention');
+    expect(screen.getAllByTestId('attention-item')).toHaveLength(3);
+    expect(screen.queryByTestId('attention-more')).toBeNull();
+    await userEvent.click(screen.getByTestId('attention-show-all'));
     expect(screen.getAllByTestId('attention-item')).toHaveLength(20);
     expect(screen.getAllByTestId('attention-item')[0]?.dataset.jobId).toBe('j0');
     const more = screen.getByTestId('attention-more');
@@ -49,13 +52,16 @@ describe('needs attention', () => {
     await userEvent.click(screen.getByTestId('attention-more'));
     expect(screen.getAllByTestId('attention-item')).toHaveLength(45);
     expect(screen.queryByTestId('attention-more')).toBeNull();
+    await userEvent.click(screen.getByTestId('attention-show-all'));
+    expect(screen.getAllByTestId('attention-item')).toHaveLength(3);
   });
 
-  it('has no "show more" when every item fits', async () => {
+  it('has no "show all" or "show more" when every item fits', async () => {
     fake.items = [item(1), item(2)];
     render(NeedsAttention);
     await screen.findByTestId('needs-attention');
     expect(screen.getAllByTestId('attention-item')).toHaveLength(2);
     expect(screen.queryByTestId('attention-more')).toBeNull();
+    expect(screen.queryByTestId('attention-show-all')).toBeNull();
   });
 });

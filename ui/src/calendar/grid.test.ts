@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, byDay, dayLabel, dropDecision, monthGrid, rangeFor, step, title, todayIn, weekDays } from './grid';
+import { addDays, byDay, dayLabel, dropDecision, monthGrid, rangeFor, step, title, todayIn, weekDays, weeksOnScreen } from './grid';
 
 describe('monthGrid', () => {
   it('covers the month in whole Monday weeks', () => {
@@ -81,5 +81,20 @@ describe('byDay', () => {
     const g = byDay([{ local_time: '2026-12-03T09:00:00' }, { local_time: '2026-12-03T10:00:00' }, { local_time: '2026-12-04T08:00:00' }]);
     expect([...g.keys()]).toEqual(['2026-12-03', '2026-12-04']);
     expect(g.get('2026-12-03')).toHaveLength(2);
+  });
+});
+
+describe('weeks of the month grid on screen', () => {
+  const weeks = Array.from({ length: 6 }, (_, w) => Array.from({ length: 7 }, (_, d) => ({ date: `w${w}d${d}` })));
+  it('stops at the first week that starts below the window', () => {
+    // Full weeks (3 cards and "+N more"): 32 + 12 + 120 + 6 + 16 = 186 px, one apart.
+    const full = () => ({ shown: 3, more: true });
+    expect(weeksOnScreen(weeks, full, 200, 800)).toBe(4);
+    expect(weeksOnScreen(weeks, full, 200, 1400)).toBe(6);
+  });
+  it('counts an empty week as its least height', () => {
+    const empty = () => ({ shown: 0, more: false });
+    expect(weeksOnScreen(weeks, empty, 200, 800)).toBe(6);
+    expect(weeksOnScreen(weeks, empty, 200, 500)).toBe(3);
   });
 });

@@ -185,3 +185,23 @@ export function byDay<T extends { local_time: string }>(items: readonly T[]): Ma
   }
   return out;
 }
+
+/**
+ * How many weeks of the month grid can be on screen: the grid starts at least `top` px down a
+ * window `height` px tall; a week is at least as tall as its fullest day (a compact card is at
+ * least 40 px and 3 px apart, a day's number 32 px with its gap, "+N more" 16 px, 12 px of padding;
+ * a week at least 104 px). Under-estimating a week only draws more of them first.
+ */
+export function weeksOnScreen(weeks: { date: string }[][], counts: (date: string) => { shown: number; more: boolean }, top: number, height: number): number {
+  let y = top;
+  for (let i = 0; i < weeks.length; i++) {
+    if (y >= height) return i;
+    let tallest = 0;
+    for (const d of weeks[i] ?? []) {
+      const { shown, more } = counts(d.date);
+      tallest = Math.max(tallest, 32 + 12 + shown * 40 + Math.max(0, shown - 1) * 3 + (more ? 16 : 0));
+    }
+    y += Math.max(104, tallest) + 1;
+  }
+  return weeks.length;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_MARKS } from './platformMarks';
+import { PLATFORM_GLYPHS, PLATFORM_MARKS } from './platformMarks';
 
 describe('platform marks', () => {
   it('every platform has a name, a brand colour and an SVG glyph', () => {
@@ -11,5 +11,15 @@ describe('platform marks', () => {
       expect(m.path).toMatch(/^M/);
     }
     expect(new Set(platforms.map((p) => PLATFORM_MARKS[p].path)).size).toBe(platforms.length);
+  });
+
+  it('each glyph is a CSS image of its path in white', () => {
+    const x = PLATFORM_GLYPHS.x;
+    expect(x.startsWith('url("data:image/svg+xml,')).toBe(true);
+    const svg = decodeURIComponent(x.slice('url("data:image/svg+xml,'.length, -2));
+    expect(svg).toContain(`d="${PLATFORM_MARKS.x.path}"`);
+    expect(svg).toContain('fill="#fff"');
+    // Nothing in the URL may end the CSS string early.
+    for (const g of Object.values(PLATFORM_GLYPHS)) expect(g.slice(5, -2)).not.toMatch(/["'()\\]/);
   });
 });

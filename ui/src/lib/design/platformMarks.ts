@@ -31,6 +31,13 @@ export const PLATFORM_MARKS: Record<Platform, PlatformMarkInfo> = {
   pinterest: { name: 'Pinterest', color: '#e60023', path: siPinterest.path },
 };
 
+/** The white glyph as a CSS image (`url("data:image/svg+xml,…")`), one per platform: a mark is then
+ * one element whose background draws it (WebKit decodes each image once; an inline SVG per mark
+ * costs two more elements and its path to paint again on every card). */
+export const PLATFORM_GLYPHS: Record<Platform, string> = Object.fromEntries(
+  Object.entries(PLATFORM_MARKS).map(([p, m]) => [p, `url("data:image/svg+xml,${encodeURIComponent(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#fff" d="${m.path}"/></svg>`)}")`]),
+) as Record<Platform, string>;
+
 export function platformMark(platform: Platform): PlatformMarkInfo {
   return PLATFORM_MARKS[platform];
 }
