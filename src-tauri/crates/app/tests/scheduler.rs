@@ -770,7 +770,32 @@ async fn a_handed_off_post_not_found_after_its_time_is_unconfirmed_not_published
     );
     let attention = s.o.needs_attention().await.unwrap();
     assert_eq!(attention.len(), 1);
-    assert_eq!(attention[0].state, "unconfirmed");
+    let a = &attention[0];
+    assert_eq!(a.state, "unconfirmed");
+    // The list row carries what the post's detail says, read in one query.
+    let t = &after.targets[0];
+    assert_eq!(
+        (
+            &a.post_id,
+            &a.post_text,
+            &a.job_id,
+            &a.channel_id,
+            &a.channel_name
+        ),
+        (
+            &d.post.id,
+            &after.post.text,
+            &job.id,
+            &t.channel_id,
+            &t.channel_name
+        )
+    );
+    assert_eq!(a.platform, t.platform);
+    assert_eq!(a.reason.as_deref(), job.last_error.as_deref());
+    assert_eq!(
+        a.last_attempt_at,
+        t.attempts.iter().map(|x| x.started_at).max()
+    );
     // The user checked: it is live.
     let d =
         s.o.resolve_job(

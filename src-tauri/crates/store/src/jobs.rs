@@ -358,6 +358,41 @@ pub async fn next_due_excluding<'e, E: SqliteExecutor<'e>>(
     .await?)
 }
 
+/// A held, failed or unconfirmed job with its post and its last attempt (the "Needs attention"
+/// list).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AttentionJob {
+    pub job_id: String,
+    pub state: JobState,
+    pub post_id: String,
+    /// The post's base text.
+    pub body: String,
+    pub channel_id: String,
+    pub hold_reason: Option<String>,
+    pub last_error: Option<String>,
+    pub platform_url: Option<String>,
+    /// Unix ms of the last attempt's start.
+    pub last_attempt_at: Option<i64>,
+}
+
+/// Every unconfirmed, failed and held job (in that order, each oldest due first) in one query.
+pub async fn attention<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<AttentionJob>> {
+    Ok(sqlx::query_as::<_, AttentionJob>(
+        "SELECT j.id AS job_id, j.state, t.post_id, p.body, t.channel_id, j.hold_reason,
+                j.last_error, j.platform_url,
+                (SELECT MAX(a.started_at) FROM publish_attempts a WHERE a.job_id = j.id)
+                    AS last_attempt_at
+         FROM publish_jobs j
+         JOIN post_targets t ON t.id = j.post_target_id
+         JOIN posts p ON p.id = t.post_id
+         WHERE j.state IN ('unconfirmed', 'failed', 'held')
+         ORDER BY CASE j.state WHEN 'unconfirmed' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END,
+                  j.due_at, j.id",
+    )
+    .fetch_all(ex)
+    .await?)
+}
+
 /// The due time of the earliest `scheduled` job due after `now`.
 pub async fn next_due_after<'e, E: SqliteExecutor<'e>>(ex: E, now: i64) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar::<_, i64>(

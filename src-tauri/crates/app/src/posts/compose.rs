@@ -17,7 +17,7 @@ use outpost_store::posts::{self, targets};
 use outpost_store::{ChannelStatus, JobState, channels, new_id, now_ms};
 use serde::{Deserialize, Serialize};
 
-use super::{FieldError, PostDetail, PostField, TargetVariant, label, platform_post};
+use super::{FieldError, PostDetail, PostField, TargetVariant, channel_label, platform_post};
 use crate::channels::to_platform;
 use crate::scheduler::time;
 use crate::{Error, Outpost, Result};
@@ -272,7 +272,7 @@ impl Outpost {
                     Channels,
                     format!(
                         "{} on {} needs to be reconnected before posts can be scheduled on it{}",
-                        label(&c),
+                        channel_label(&c),
                         p.name(),
                         c.status_reason
                             .as_deref()
@@ -299,7 +299,7 @@ impl Outpost {
             super::options::check_variant(p, variant, draft, &facts).map_err(|(f, e)| {
                 invalid(
                     PlatformOption(f),
-                    format!("{} ({}): {e}", p.name(), label(&c)),
+                    format!("{} ({}): {e}", p.name(), channel_label(&c)),
                 )
             })?;
             let preview = platform_post(text, variant, files, "preview");
@@ -311,13 +311,13 @@ impl Outpost {
                 // What the creator may post now (the longest video, …), before anything is stored.
                 return Err(invalid(
                     Content,
-                    format!("{} ({}): {}", p.name(), label(&c), v.message),
+                    format!("{} ({}): {}", p.name(), channel_label(&c), v.message),
                 ));
             }
             if !draft && let Some(v) = pubr.validate(&preview, &limits).first() {
                 return Err(invalid(
                     Content,
-                    format!("{} ({}): {}", p.name(), label(&c), v.message),
+                    format!("{} ({}): {}", p.name(), channel_label(&c), v.message),
                 ));
             }
             if variant.is_some_and(|v| v.native_scheduling) && !pubr.native_scheduling() {
@@ -649,7 +649,10 @@ impl Outpost {
                 violations.push(RuleViolation {
                     part: 0,
                     rule: "reconnect_needed".into(),
-                    message: format!("{} needs to be reconnected before it can post", label(&c)),
+                    message: format!(
+                        "{} needs to be reconnected before it can post",
+                        channel_label(&c)
+                    ),
                 });
             }
             let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);

@@ -137,7 +137,7 @@ impl Outpost {
                 target_id: t.id.clone(),
                 channel_id: c.id.clone(),
                 platform: to_platform(c.platform),
-                channel_name: label(&c),
+                channel_name: channel_label(&c),
                 native_scheduling: t.native_scheduling,
                 job: job.map(JobView::from),
                 attempts: attempts.into_iter().map(AttemptView::from).collect(),
@@ -571,7 +571,7 @@ pub fn aggregate(states: &[JobState]) -> PostStatus {
     }
 }
 
-fn label(c: &channels::Channel) -> String {
+pub(crate) fn channel_label(c: &channels::Channel) -> String {
     if c.handle.is_empty() {
         c.display_name.clone()
     } else {

@@ -885,30 +885,31 @@ impl Outpost {
     /// Every held, failed or unconfirmed job, oldest due first; then every published post whose
     /// first comment failed.
     pub async fn needs_attention(&self) -> Result<Vec<AttentionItem>> {
-        use outpost_store::JobState;
         let pool = self.store().pool();
+        let channels: std::collections::HashMap<String, outpost_store::channels::Channel> =
+            outpost_store::channels::list_all(pool)
+                .await?
+                .into_iter()
+                .map(|c| (c.id.clone(), c))
+                .collect();
         let mut out = Vec::new();
-        for state in [JobState::Unconfirmed, JobState::Failed, JobState::Held] {
-            for job in outpost_store::jobs::list_by_state(pool, state).await? {
-                let target = outpost_store::posts::targets::get(pool, &job.post_target_id).await?;
-                let detail = self.post_detail(&target.post_id).await?;
-                let Some(t) = detail.targets.iter().find(|t| t.target_id == target.id) else {
-                    continue;
-                };
-                let j = t.job.as_ref();
-                out.push(AttentionItem {
-                    post_id: detail.post.id.clone(),
-                    post_text: detail.post.text.chars().take(140).collect(),
-                    job_id: job.id.clone(),
-                    channel_id: t.channel_id.clone(),
-                    channel_name: t.channel_name.clone(),
-                    platform: t.platform,
-                    state: state.as_str().to_string(),
-                    reason: j.and_then(|j| j.hold_reason.clone().or_else(|| j.last_error.clone())),
-                    last_attempt_at: t.attempts.iter().map(|a| a.started_at).max(),
-                    check_url: j.and_then(|j| j.platform_url.clone()),
-                });
-            }
+        // One query for every job (one post detail a job took 4-6 s at 5,290 items).
+        for job in outpost_store::jobs::attention(pool).await? {
+            let Some(c) = channels.get(&job.channel_id) else {
+                continue;
+            };
+            out.push(AttentionItem {
+                post_id: job.post_id,
+                post_text: job.body.chars().take(140).collect(),
+                job_id: job.job_id,
+                channel_id: job.channel_id,
+                channel_name: crate::posts::channel_label(c),
+                platform: crate::channels::to_platform(c.platform),
+                state: job.state.as_str().to_string(),
+                reason: job.hold_reason.or(job.last_error),
+                last_attempt_at: job.last_attempt_at,
+                check_url: job.platform_url,
+            });
         }
         // Published posts whose first comment did not go out.
         for problem in outpost_store::parts::comment_problems(pool).await? {
