@@ -632,6 +632,9 @@ enum PostsCommand {
     },
     /// List posts, newest change first.
     List,
+    /// What needs a decision (the app's Needs attention): held, failed and unconfirmed jobs, then
+    /// published posts whose first comment failed, with the reason; decide each with `resolve`.
+    Attention,
     /// One post with its channels, publish states, every attempt and its latest numbers.
     Show {
         #[arg(value_name = "ID")]
@@ -1742,6 +1745,10 @@ async fn posts(cmd: PostsCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             .list_posts(1000, 0)
             .await
             .map(|l| output::posts(&l, json)),
+        PostsCommand::Attention => outpost
+            .needs_attention()
+            .await
+            .map(|l| output::attention(&l, json)),
         PostsCommand::Show { id } => match outpost.post_detail(&id).await {
             Ok(d) => outpost
                 .post_latest_numbers(&id)

@@ -387,6 +387,34 @@ pub fn posts(list: &[outpost_app::posts::PostSummary], json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+pub fn attention(list: &[outpost_app::posts::AttentionItem], json: bool) -> ExitCode {
+    if json {
+        return print_json(&list);
+    }
+    if list.is_empty() {
+        println!("Nothing needs attention.");
+    }
+    for a in list {
+        let text: String = a.post_text.chars().take(50).collect();
+        println!(
+            "{}  {:<15}  {} ({})  {text}",
+            a.job_id,
+            a.state,
+            a.channel_name,
+            a.platform.name()
+        );
+        if let Some(r) = &a.reason {
+            println!("    {r}");
+        }
+    }
+    if !list.is_empty() {
+        println!(
+            "Decide one: outpost posts resolve JOB_ID publish-now|cancel|mark-published [--url URL]"
+        );
+    }
+    ExitCode::SUCCESS
+}
+
 pub fn deleted_post(id: &str, json: bool) -> ExitCode {
     if json {
         println!("{}", serde_json::json!({ "deleted": id }));

@@ -276,3 +276,38 @@ fn slots_add_list_next_remove() {
     let o = outpost(&dir, &["slots", "remove", slot_id, "--json"]);
     assert_eq!(json(&o)["deleted"], slot_id);
 }
+
+/// `outpost posts attention` lists what the app's Needs attention shows; a decision takes an item
+/// off the list.
+#[test]
+fn attention_lists_what_needs_a_decision_and_resolve_takes_it_off() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let o = outpost(&dir, &["posts", "attention"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Nothing needs attention."));
+    let o = outpost(&dir, &["demo", "seed", "--posts", "200", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = json(&outpost(&dir, &["posts", "attention", "--json"]));
+    let items = list.as_array().unwrap();
+    assert!(!items.is_empty(), "the demo holds failed and held posts");
+    for i in items {
+        let state = i["state"].as_str().unwrap();
+        assert!(
+            ["held", "failed", "unconfirmed", "comment_failed"].contains(&state),
+            "{i}"
+        );
+        for field in ["job_id", "post_id", "channel_name", "platform"] {
+            assert!(i[field].as_str().is_some_and(|v| !v.is_empty()), "{i}");
+        }
+    }
+    let text = outpost(&dir, &["posts", "attention"]);
+    let first = items[0]["job_id"].as_str().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains(first));
+    let o = outpost(&dir, &["posts", "resolve", first, "cancel"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = json(&outpost(&dir, &["posts", "attention", "--json"]));
+    let after = after.as_array().unwrap();
+    assert_eq!(after.len(), items.len() - 1);
+    assert!(after.iter().all(|i| i["job_id"] != first));
+}
