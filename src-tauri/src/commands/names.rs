@@ -166,4 +166,5 @@ pub const COMMANDS: &[&str] = &[
     "analytics_post_numbers",
     "analytics_overview_range",
     "analytics_apply_best_times",
+    "analytics_posts_page",
 ];

@@ -241,27 +241,25 @@ pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
 }
 
 /// The latest value of each metric of every post target published in `[from, to)`, as
-/// `(post_target_id, metric, value)` (SQLite takes the bare columns from the row of the MAX).
+/// `(post_target_id, metric, value)`, from `analytics_latest` (kept by the snapshots' triggers).
 pub async fn latest_values<'e, E: SqliteExecutor<'e>>(
     ex: E,
     channel_id: Option<&str>,
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, String, f64)>> {
-    let rows: Vec<(String, String, f64, i64)> = sqlx::query_as(
-        "SELECT s.post_target_id, s.metric, s.value, MAX(s.captured_at)
-           FROM analytics_snapshots s
-           JOIN publish_jobs j ON j.post_target_id = s.post_target_id
-          WHERE j.state = 'published' AND (?1 IS NULL OR s.channel_id = ?1)
-            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
-          GROUP BY s.post_target_id, s.metric",
+    Ok(sqlx::query_as(
+        "SELECT l.post_target_id, l.metric, l.value
+           FROM publish_jobs j
+           JOIN analytics_latest l ON l.post_target_id = j.post_target_id
+          WHERE j.state = 'published' AND (?1 IS NULL OR l.channel_id = ?1)
+            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3",
     )
     .bind(channel_id)
     .bind(from)
     .bind(to)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(|(t, m, v, _)| (t, m, v)).collect())
+    .await?)
 }
 
 /// Channel-level snapshots (followers, …) of one channel or all in `[from, to)`, oldest first.
@@ -277,6 +275,264 @@ pub async fn channel_snapshots<'e, E: SqliteExecutor<'e>>(
         select_sql()
     ))
     .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Counters that add up to engagement (as `SQL IN` list).
+const ENGAGEMENT_SQL: &str = "'likes','reposts','replies','quotes','saves'";
+
+/// The followers reading nearest a post's publishing time on its channel (the last at or before
+/// it, else the first after it), as an SQL expression over `p.channel_id` and `p.published_at`.
+const FOLLOWERS_AT_SQL: &str = "COALESCE(
+    (SELECT f.value FROM analytics_snapshots f
+      WHERE f.post_target_id IS NULL AND f.channel_id = p.channel_id AND f.metric = 'followers'
+        AND f.captured_at <= p.published_at ORDER BY f.captured_at DESC, f.id DESC LIMIT 1),
+    (SELECT f.value FROM analytics_snapshots f
+      WHERE f.post_target_id IS NULL AND f.channel_id = p.channel_id AND f.metric = 'followers'
+        AND f.captured_at > p.published_at ORDER BY f.captured_at, f.id LIMIT 1))";
+
+/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their latest numbers from
+/// `analytics_latest` (one row per post × metric, not every snapshot), as the CTE `r`:
+/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions,
+/// sort_value` (the latest value of metric `?4`) and `rate` (engagement per impression, else per
+/// follower at publishing; `NULL` without engagement or a base above zero).
+fn ranked_sql() -> String {
+    format!(
+        "WITH p AS MATERIALIZED (
+            SELECT t.id AS post_target_id, t.channel_id, COALESCE(j.published_at, j.due_at) AS published_at,
+                   SUM(CASE WHEN l.metric IN ({ENGAGEMENT_SQL}) THEN l.value END) AS engagement,
+                   SUM(CASE WHEN l.metric = 'likes' THEN l.value END) AS likes,
+                   SUM(CASE WHEN l.metric = 'reposts' THEN l.value END) AS reposts,
+                   SUM(CASE WHEN l.metric = 'replies' THEN l.value END) AS replies,
+                   SUM(CASE WHEN l.metric = 'impressions' THEN l.value END) AS impressions,
+                   SUM(CASE WHEN l.metric = ?4 THEN l.value END) AS sort_value
+              FROM publish_jobs j
+              JOIN post_targets t ON t.id = j.post_target_id
+              LEFT JOIN analytics_latest l ON l.post_target_id = t.id
+             WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
+               AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
+             GROUP BY t.id),
+        r AS MATERIALIZED (
+            SELECT p.*, CASE WHEN p.engagement IS NULL THEN NULL
+                        ELSE p.engagement / NULLIF(MAX(COALESCE(p.impressions, {FOLLOWERS_AT_SQL}), 0), 0) END AS rate
+              FROM p)"
+    )
+}
+
+/// The period's numbers per time bucket (`published_at / bucket_ms`), for totals and the daily
+/// series: summed in SQL, so the overview never loads its posts.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PeriodBucket {
+    pub bucket: i64,
+    /// Published at or after `current_from` (the period shown; else the one before it).
+    pub current: bool,
+    pub channel_id: String,
+    pub posts: i64,
+    pub likes: f64,
+    pub reposts: f64,
+    pub replies: f64,
+    pub engagement: f64,
+    /// Sum and count of the posts' engagement rates (those that have one).
+    pub rate_sum: f64,
+    pub rates: i64,
+}
+
+/// The published targets of `[from, to)` summed per channel, per `bucket_ms` of publishing time
+/// (counted from the epoch) and by whether they are in the current period (from `current_from`),
+/// oldest first.
+pub async fn period_buckets<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    (from, current_from, to): (i64, i64, i64),
+    bucket_ms: i64,
+) -> Result<Vec<PeriodBucket>> {
+    Ok(sqlx::query_as::<_, PeriodBucket>(&format!(
+        "{} SELECT published_at / ?5 AS bucket, published_at >= ?6 AS current, channel_id, COUNT(*) AS posts,
+                   TOTAL(likes) AS likes, TOTAL(reposts) AS reposts, TOTAL(replies) AS replies,
+                   TOTAL(engagement) AS engagement, TOTAL(rate) AS rate_sum, COUNT(rate) AS rates
+              FROM r GROUP BY bucket, current, channel_id ORDER BY bucket, current, channel_id",
+        ranked_sql()
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind("")
+    .bind(bucket_ms.max(1))
+    .bind(current_from)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// What the posts table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostSort<'a> {
+    PublishedAt,
+    Engagement,
+    EngagementRate,
+    /// The latest value of one metric (`likes`, `views`, …).
+    Metric(&'a str),
+}
+
+/// One published target with its place in a ranking (ids and the sorted figures).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RankedTarget {
+    pub post_target_id: String,
+    pub channel_id: String,
+    pub published_at: i64,
+    pub engagement: Option<f64>,
+    pub rate: Option<f64>,
+}
+
+/// One page of the period's published targets sorted by `sort` (a missing value last either
+/// way; ties newest first, then by id), on one channel or all.
+#[allow(clippy::too_many_arguments)]
+pub async fn ranked_targets<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+    sort: PostSort<'_>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<RankedTarget>> {
+    let (key, metric) = match sort {
+        PostSort::PublishedAt => ("published_at", ""),
+        PostSort::Engagement => ("engagement", ""),
+        PostSort::EngagementRate => ("rate", ""),
+        PostSort::Metric(m) => ("sort_value", m),
+    };
+    let dir = if descending { "DESC" } else { "ASC" };
+    Ok(sqlx::query_as::<_, RankedTarget>(&format!(
+        "{} SELECT post_target_id, channel_id, published_at, engagement, rate FROM r
+          ORDER BY {key} IS NULL, {key} {dir}, published_at DESC, post_target_id
+          LIMIT ?6 OFFSET ?5",
+        ranked_sql()
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(metric)
+    .bind(offset.max(0))
+    .bind(limit.max(0))
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The `per_channel` targets of each channel with the most engagement in `[from, to)` (ties
+/// newest first), best first within each channel.
+pub async fn top_targets_per_channel<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+    per_channel: i64,
+) -> Result<Vec<RankedTarget>> {
+    Ok(sqlx::query_as::<_, RankedTarget>(&format!(
+        "{}, n AS (
+            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY channel_id
+                ORDER BY engagement IS NULL, engagement DESC, published_at DESC, post_target_id) AS k
+              FROM r)
+         SELECT post_target_id, channel_id, published_at, engagement, rate FROM n
+          WHERE k <= ?5 ORDER BY channel_id, k",
+        ranked_sql()
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind("")
+    .bind(per_channel.max(0))
+    .fetch_all(ex)
+    .await?)
+}
+
+/// How many targets were published in `[from, to)` on one channel or all.
+pub async fn count_published<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id
+          WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
+            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3",
+    )
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(ex)
+    .await?)
+}
+
+/// The published targets with these ids (the rows of one page), in no particular order.
+pub async fn published_targets_by_id<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    ids: &[String],
+) -> Result<Vec<PublishedTarget>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as::<_, PublishedTarget>(
+        "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
+                j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
+                a.deleted_at, a.last_synced_at
+           FROM post_targets t
+           JOIN posts p ON p.id = t.post_id
+           JOIN publish_jobs j ON j.post_target_id = t.id AND j.state = 'published'
+           LEFT JOIN analytics_targets a ON a.post_target_id = t.id
+          WHERE t.id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The latest value of each metric of these targets, as `(post_target_id, metric, value)`.
+pub async fn latest_of_targets<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    ids: &[String],
+) -> Result<Vec<(String, String, f64)>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as(
+        "SELECT post_target_id, metric, value FROM analytics_latest
+          WHERE post_target_id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// A channel's followers: the latest reading, and the first and last readings in `[from, to)`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FollowersSummary {
+    pub channel_id: String,
+    pub latest: Option<f64>,
+    pub first_in_period: Option<f64>,
+    pub last_in_period: Option<f64>,
+}
+
+/// Every channel's followers summary (channels with a followers reading).
+pub async fn followers_summary<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    from: i64,
+    to: i64,
+) -> Result<Vec<FollowersSummary>> {
+    Ok(sqlx::query_as::<_, FollowersSummary>(
+        "SELECT l.channel_id, l.value AS latest,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.channel_id = l.channel_id AND f.metric = 'followers'
+                    AND f.captured_at >= ?1 AND f.captured_at < ?2
+                  ORDER BY f.captured_at, f.id LIMIT 1) AS first_in_period,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.channel_id = l.channel_id AND f.metric = 'followers'
+                    AND f.captured_at >= ?1 AND f.captured_at < ?2
+                  ORDER BY f.captured_at DESC, f.id DESC LIMIT 1) AS last_in_period
+           FROM analytics_latest l
+          WHERE l.post_target_id IS NULL AND l.metric = 'followers'
+          ORDER BY l.channel_id",
+    )
     .bind(from)
     .bind(to)
     .fetch_all(ex)

@@ -106,6 +106,16 @@ pub struct ChannelAnalytics {
     pub followers: Option<f64>,
     /// Followers gained in the period (latest in it minus the first in it).
     pub followers_change: Option<f64>,
+    /// Posts published on the channel in the period (filled by the overview).
+    #[serde(default)]
+    pub posts: u32,
+    /// Their engagement, summed (filled by the overview).
+    #[serde(default)]
+    pub engagement: f64,
+    /// The channel's [`TOP_PER_CHANNEL`] posts of the period with the most engagement (filled by
+    /// the overview).
+    #[serde(default)]
+    pub top_posts: Vec<AnalyticsPost>,
 }
 
 /// A post's latest numbers, summed over its channels (the calendar card and the composer).
@@ -159,9 +169,50 @@ pub struct AnalyticsOverview {
     pub previous: PeriodTotals,
     pub daily: Vec<DayPoint>,
     pub channels: Vec<ChannelAnalytics>,
-    /// The period's posts, most engagement first.
+    /// The period's [`TOP_POSTS`] posts with the most engagement, best first (every post:
+    /// [`Outpost::analytics_posts_page`]).
     pub posts: Vec<AnalyticsPost>,
 }
+
+/// One page of the posts table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsPostsPage {
+    /// Posts in the period (on the channel), all pages.
+    pub total: u32,
+    pub offset: u32,
+    pub posts: Vec<AnalyticsPost>,
+}
+
+/// Which page of the posts table, sorted how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsPostsQuery {
+    pub channel_id: Option<String>,
+    /// Unix ms, `[from, to)`.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub to: i64,
+    /// [`SORT_KEYS`]: `published_at`, `engagement`, `engagement_rate` or a post metric.
+    pub sort: String,
+    pub descending: bool,
+    pub offset: u32,
+    /// 1 to [`MAX_PAGE`].
+    pub limit: u32,
+}
+
+/// Posts in the overview's top list.
+pub const TOP_POSTS: u32 = 10;
+/// Top posts of each channel in the overview.
+pub const TOP_PER_CHANNEL: u32 = 5;
+/// Largest page of the posts table.
+pub const MAX_PAGE: u32 = 1000;
+/// What the posts table sorts by, besides any post metric ([`sync::post_values`]).
+pub const SORT_KEYS: [&str; 3] = ["published_at", "engagement", "engagement_rate"];
+/// Publishing times are summed in SQL per quarter hour (every time zone's offset is a multiple
+/// of it), then each quarter is given its local day.
+const BUCKET_MS: i64 = 15 * 60 * 1000;
 
 fn engagement(metrics: &BTreeMap<String, f64>) -> Option<f64> {
     let present: Vec<f64> = ENGAGEMENT
@@ -338,7 +389,7 @@ impl Outpost {
     pub async fn analytics_channels(&self, from: i64, to: i64) -> Result<Vec<ChannelAnalytics>> {
         let pool = self.store().pool();
         let states = store::channel_states(pool).await?;
-        let snaps = store::channel_snapshots(pool, None, 0, i64::MAX).await?;
+        let followers = store::followers_summary(pool, from, to).await?;
         let mut out = Vec::new();
         for c in outpost_store::channels::list_all(pool).await? {
             if c.status == outpost_store::ChannelStatus::Disconnected {
@@ -347,16 +398,7 @@ impl Outpost {
             let platform = to_platform(c.platform);
             let (support, support_note) = support_of(platform);
             let st = states.iter().find(|s| s.channel_id == c.id);
-            let series: Vec<(i64, f64)> = snaps
-                .iter()
-                .filter(|s| s.channel_id == c.id && s.metric == "followers")
-                .map(|s| (s.captured_at, s.value))
-                .collect();
-            let in_period: Vec<f64> = series
-                .iter()
-                .filter(|(t, _)| *t >= from && *t < to)
-                .map(|(_, v)| *v)
-                .collect();
+            let f = followers.iter().find(|f| f.channel_id == c.id);
             out.push(ChannelAnalytics {
                 channel_id: c.id.clone(),
                 channel_name: shown_name(&c),
@@ -371,11 +413,131 @@ impl Outpost {
                 state: st.map(|s| s.state.clone()),
                 message: st.and_then(|s| s.message.clone()),
                 last_synced_at: st.and_then(|s| s.last_synced_at),
-                followers: series.last().map(|(_, v)| *v),
-                followers_change: in_period.first().zip(in_period.last()).map(|(a, b)| b - a),
+                followers: f.and_then(|f| f.latest),
+                followers_change: f
+                    .and_then(|f| f.first_in_period.zip(f.last_in_period))
+                    .map(|(a, b)| b - a),
+                posts: 0,
+                engagement: 0.0,
+                top_posts: Vec::new(),
             });
         }
         Ok(out)
+    }
+
+    /// Builds the table rows of ranked targets, in their order.
+    async fn posts_of(&self, ranked: &[store::RankedTarget]) -> Result<Vec<AnalyticsPost>> {
+        let pool = self.store().pool();
+        let ids: Vec<String> = ranked.iter().map(|r| r.post_target_id.clone()).collect();
+        let channels = outpost_store::channels::list_all(pool).await?;
+        let mut targets: BTreeMap<String, store::PublishedTarget> =
+            store::published_targets_by_id(pool, &ids)
+                .await?
+                .into_iter()
+                .map(|t| (t.post_target_id.clone(), t))
+                .collect();
+        let mut latest: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+        for (t, m, v) in store::latest_of_targets(pool, &ids).await? {
+            latest.entry(t).or_default().insert(m, v);
+        }
+        Ok(ranked
+            .iter()
+            .filter_map(|r| {
+                let t = targets.remove(&r.post_target_id)?;
+                let c = channels.iter().find(|c| c.id == t.channel_id);
+                Some(AnalyticsPost {
+                    post_id: t.post_id,
+                    channel_name: c.map(shown_name).unwrap_or_default(),
+                    platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
+                    channel_id: t.channel_id,
+                    text: t.body.chars().take(EXCERPT_CHARS).collect(),
+                    url: t.platform_url,
+                    published_at: t.published_at,
+                    last_synced_at: t.last_synced_at,
+                    deleted: t.deleted_at.is_some(),
+                    metrics: latest.remove(&t.post_target_id).unwrap_or_default(),
+                    post_target_id: t.post_target_id,
+                    engagement: r.engagement,
+                    engagement_rate: r.rate,
+                })
+            })
+            .collect())
+    }
+
+    /// One page of the posts table: the period's published posts (on one channel or all)
+    /// sorted by `sort` ([`SORT_KEYS`] or a post metric; a post without that value comes last
+    /// either way; ties newest first), with the count of all of them.
+    pub async fn analytics_posts_page(
+        &self,
+        q: &AnalyticsPostsQuery,
+    ) -> Result<AnalyticsPostsPage> {
+        let metrics = sync::post_values(&Default::default()).map(|(m, _)| m);
+        let sort = match q.sort.as_str() {
+            "published_at" => store::PostSort::PublishedAt,
+            "engagement" => store::PostSort::Engagement,
+            "engagement_rate" => store::PostSort::EngagementRate,
+            m if metrics.contains(&m) => store::PostSort::Metric(m),
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "{other:?} is not a sort key ({}, {})",
+                    SORT_KEYS.join(", "),
+                    metrics.join(", ")
+                )));
+            }
+        };
+        if !(1..=MAX_PAGE).contains(&q.limit) {
+            return Err(Error::InvalidInput(format!(
+                "a page is 1 to {MAX_PAGE} posts"
+            )));
+        }
+        if q.from >= q.to {
+            return Err(Error::InvalidInput("--from must be before --to".into()));
+        }
+        let pool = self.store().pool();
+        let channel = q.channel_id.as_deref();
+        if let Some(id) = channel {
+            outpost_store::channels::get(pool, id).await?;
+        }
+        let total = store::count_published(pool, channel, q.from, q.to).await?;
+        let ranked = store::ranked_targets(
+            pool,
+            channel,
+            q.from,
+            q.to,
+            sort,
+            q.descending,
+            i64::from(q.offset),
+            i64::from(q.limit),
+        )
+        .await?;
+        Ok(AnalyticsPostsPage {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset: q.offset,
+            posts: self.posts_of(&ranked).await?,
+        })
+    }
+
+    /// The `n` posts of each channel with the most engagement in `[from, to)`, best first
+    /// within each channel (channels in id order).
+    pub async fn analytics_top_per_channel(
+        &self,
+        channel_id: Option<&str>,
+        from: i64,
+        to: i64,
+        n: u32,
+    ) -> Result<Vec<AnalyticsPost>> {
+        if !(1..=MAX_PAGE).contains(&n) {
+            return Err(Error::InvalidInput(format!(
+                "top posts per channel: 1 to {MAX_PAGE}"
+            )));
+        }
+        let pool = self.store().pool();
+        if let Some(id) = channel_id {
+            outpost_store::channels::get(pool, id).await?;
+        }
+        let ranked =
+            store::top_targets_per_channel(pool, channel_id, from, to, i64::from(n)).await?;
+        self.posts_of(&ranked).await
     }
 
     /// The last `days` days (ending now) compared with the `days` before them.
@@ -418,51 +580,74 @@ impl Outpost {
         channel_id: Option<&str>,
     ) -> Result<AnalyticsOverview> {
         let tz = self.zone().await?;
+        let pool = self.store().pool();
+        if let Some(id) = channel_id {
+            outpost_store::channels::get(pool, id).await?;
+        }
         let prev_from = from - (to - from);
-        let all = self.analytics_posts(channel_id, prev_from, to).await?;
-        let (mut posts, previous): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|p| p.published_at >= from);
+        let buckets =
+            store::period_buckets(pool, channel_id, (prev_from, from, to), BUCKET_MS).await?;
         let mut daily: BTreeMap<String, DayPoint> = BTreeMap::new();
+        let day_point = |date: String| DayPoint {
+            date,
+            posts: 0,
+            engagement: 0.0,
+        };
         for d in 0..days {
-            let date = tz
-                .timestamp_millis_opt(from + i64::from(d) * DAY_MS + DAY_MS - 1)
-                .single()
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
-            daily.entry(date.clone()).or_insert(DayPoint {
-                date,
-                posts: 0,
-                engagement: 0.0,
-            });
+            let date = local_date(tz, from + i64::from(d) * DAY_MS + DAY_MS - 1);
+            daily.entry(date.clone()).or_insert_with(|| day_point(date));
         }
-        for p in &posts {
-            if let Some(t) = tz.timestamp_millis_opt(p.published_at).single() {
-                let date = t.format("%Y-%m-%d").to_string();
-                let e = daily.entry(date.clone()).or_insert(DayPoint {
-                    date,
-                    posts: 0,
-                    engagement: 0.0,
-                });
-                e.posts += 1;
-                e.engagement += p.engagement.unwrap_or(0.0);
+        let (mut current, mut previous) = (Sums::default(), Sums::default());
+        let mut per_channel: BTreeMap<&str, (u32, f64)> = BTreeMap::new();
+        for b in &buckets {
+            if !b.current {
+                previous.add(b);
+                continue;
             }
+            current.add(b);
+            let posts = u32::try_from(b.posts).unwrap_or(u32::MAX);
+            let date = local_date(tz, b.bucket * BUCKET_MS);
+            let e = daily.entry(date.clone()).or_insert_with(|| day_point(date));
+            e.posts += posts;
+            e.engagement += b.engagement;
+            let c = per_channel.entry(&b.channel_id).or_default();
+            c.0 += posts;
+            c.1 += b.engagement;
         }
-        posts.sort_by(|a, b| {
-            b.engagement
-                .unwrap_or(-1.0)
-                .total_cmp(&a.engagement.unwrap_or(-1.0))
-                .then(b.published_at.cmp(&a.published_at))
-        });
+        let top = store::ranked_targets(
+            pool,
+            channel_id,
+            from,
+            to,
+            store::PostSort::Engagement,
+            true,
+            0,
+            i64::from(TOP_POSTS),
+        )
+        .await?;
+        let posts = self.posts_of(&top).await?;
+        let mut tops = self
+            .analytics_top_per_channel(channel_id, from, to, TOP_PER_CHANNEL)
+            .await?;
         let mut channels = self.analytics_channels(from, to).await?;
         if let Some(id) = channel_id {
             channels.retain(|c| c.channel_id == id);
+        }
+        for c in &mut channels {
+            if let Some((n, e)) = per_channel.get(c.channel_id.as_str()) {
+                (c.posts, c.engagement) = (*n, *e);
+            }
+            let (mine, rest): (Vec<_>, Vec<_>) =
+                tops.into_iter().partition(|p| p.channel_id == c.channel_id);
+            c.top_posts = mine;
+            tops = rest;
         }
         Ok(AnalyticsOverview {
             days,
             from,
             to,
-            current: totals(&posts),
-            previous: totals(&previous),
+            current: current.totals(),
+            previous: previous.totals(),
             daily: daily.into_values().collect(),
             channels,
             posts,
@@ -601,6 +786,49 @@ impl Outpost {
         std::fs::write(out, bytes)
             .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
         Ok(rows)
+    }
+}
+
+/// `YYYY-MM-DD` of an instant in the creator's zone.
+fn local_date(tz: chrono_tz::Tz, ms: i64) -> String {
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// A period's figures added up from its buckets.
+#[derive(Default)]
+struct Sums {
+    posts: i64,
+    likes: f64,
+    reposts: f64,
+    replies: f64,
+    engagement: f64,
+    rate_sum: f64,
+    rates: i64,
+}
+
+impl Sums {
+    fn add(&mut self, b: &store::PeriodBucket) {
+        self.posts += b.posts;
+        self.likes += b.likes;
+        self.reposts += b.reposts;
+        self.replies += b.replies;
+        self.engagement += b.engagement;
+        self.rate_sum += b.rate_sum;
+        self.rates += b.rates;
+    }
+
+    fn totals(&self) -> PeriodTotals {
+        PeriodTotals {
+            posts: u32::try_from(self.posts).unwrap_or(u32::MAX),
+            likes: self.likes,
+            reposts: self.reposts,
+            replies: self.replies,
+            engagement: self.engagement,
+            engagement_rate: (self.rates > 0).then(|| self.rate_sum / self.rates as f64),
+        }
     }
 }
 

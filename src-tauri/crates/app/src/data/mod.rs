@@ -35,10 +35,12 @@ pub const MANIFEST_ENTRY: &str = "manifest.json";
 /// Tables that are never exported: sqlx's bookkeeping, the vault's sealed secrets (tokens cannot
 /// move between keychains and must never leave the machine), `search_docs` and
 /// `inbox_search_docs`, the search indexes' row maps, which the store's triggers rebuild as the
-/// rows are imported, and
+/// rows are imported, `analytics_latest`, each metric's latest reading, which the snapshots'
+/// trigger rebuilds as the snapshots are imported, and
 /// `channel_pauses`, a platform's rate-limit pause of minutes (channels import disconnected anyway).
 pub const EXCLUDED_TABLES: &[&str] = &[
     "_sqlx_migrations",
+    "analytics_latest",
     "sealed_secrets",
     "search_docs",
     "inbox_search_docs",
