@@ -179,6 +179,16 @@ async fn report_is_deterministic_and_says_what_happened() {
     assert!(!flat.contains("October warm-up"), "{flat}");
     // The top list is ordered by engagement.
     assert!(flat.find("Behind the scenes").unwrap() < flat.find("Launch day").unwrap());
+    // Then each channel's best posts, best first.
+    let per = &flat[flat
+        .find("Top posts per channel")
+        .expect("per-channel section")..];
+    assert!(
+        per.contains("Zoë Example (Mastodon)") && per.contains("X account (X)"),
+        "{per}"
+    );
+    assert!(per.find("Behind the scenes").unwrap() < per.find("Quiet Friday").unwrap());
+    assert!(per.find("X account (X)").unwrap() < per.find("Cross-posted teaser").unwrap());
     // Charts are vector paths: a line (m … l … S) and filled bars (re … f).
     let raw = String::from_utf8_lossy(&pa);
     assert!(raw.contains(" re\n") && raw.contains("\nf\n"), "no bars");

@@ -107,14 +107,11 @@ pub struct ChannelAnalytics {
     /// Followers gained in the period (latest in it minus the first in it).
     pub followers_change: Option<f64>,
     /// Posts published on the channel in the period (filled by the overview).
-    #[serde(default)]
     pub posts: u32,
     /// Their engagement, summed (filled by the overview).
-    #[serde(default)]
     pub engagement: f64,
     /// The channel's [`TOP_PER_CHANNEL`] posts of the period with the most engagement (filled by
     /// the overview).
-    #[serde(default)]
     pub top_posts: Vec<AnalyticsPost>,
 }
 
