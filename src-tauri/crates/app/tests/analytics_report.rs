@@ -524,6 +524,16 @@ async fn the_latest_values_follow_the_snapshots() {
     assert_eq!(likes().await, [(33.0, t + 2 * 86_400_000)]);
     exec(&o, &snap("same-time", 34.0, t + 2 * 86_400_000)).await;
     assert_eq!(likes().await, [(34.0, t + 2 * 86_400_000)]);
+    // The post's sums follow: 34 likes + 6 reposts + 4 replies.
+    let totals = || async {
+        sqlx::query_as::<_, (Option<f64>, Option<f64>, Option<f64>)>(
+            "SELECT engagement, likes, impressions FROM analytics_post_totals WHERE post_target_id = 't3'",
+        )
+        .fetch_all(o.store().pool())
+        .await
+        .unwrap()
+    };
+    assert_eq!(totals().await, [(Some(44.0), Some(34.0), None)]);
     exec(
         &o,
         "DELETE FROM analytics_snapshots WHERE id IN ('same-time', 'newer')",
@@ -537,8 +547,10 @@ async fn the_latest_values_follow_the_snapshots() {
     .await
     .unwrap();
     assert_eq!(followers, [200.0]);
+    assert_eq!(totals().await, [(Some(40.0), Some(30.0), None)]);
     exec(&o, "DELETE FROM posts WHERE id = 'p3'").await;
     assert!(likes().await.is_empty());
+    assert!(totals().await.is_empty());
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analytics_latest")
         .fetch_one(o.store().pool())
         .await

@@ -128,6 +128,17 @@ async fn export_import_export_is_identical_and_secret_free() {
         .unwrap();
     assert_eq!(rows_a.len(), 2, "{rows_a:?}");
     assert_eq!(rows_a, rows_b);
+    let totals = "SELECT post_target_id, engagement, likes FROM analytics_post_totals ORDER BY post_target_id";
+    let totals_a: Vec<(String, Option<f64>, Option<f64>)> = sqlx::query_as(totals)
+        .fetch_all(a.store().pool())
+        .await
+        .unwrap();
+    let totals_b: Vec<(String, Option<f64>, Option<f64>)> = sqlx::query_as(totals)
+        .fetch_all(b.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(totals_a.len(), 1, "{totals_a:?}");
+    assert_eq!(totals_a, totals_b);
     // Leftover staging folder: none.
     assert!(
         !std::fs::read_dir(b.paths().data_dir())

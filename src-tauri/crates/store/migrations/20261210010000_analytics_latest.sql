@@ -2,7 +2,8 @@
 -- channel's account (post_target_id NULL): derived from analytics_snapshots, kept up to date by
 -- the triggers below, so the Analytics overview and posts table read one row per post × metric
 -- instead of every snapshot (issue 18: the 90-day overview at 100,000 posts × 50 snapshots).
--- Derived data: not exported (an import's snapshot inserts rebuild it through the trigger).
+-- Derived data, like analytics_post_totals below: not exported (an import's snapshot inserts
+-- rebuild both through the triggers).
 CREATE TABLE analytics_latest (
     channel_id     TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
     post_target_id TEXT REFERENCES post_targets (id) ON DELETE CASCADE,
@@ -54,5 +55,51 @@ SELECT channel_id, post_target_id, metric, value, captured_at FROM (
       FROM analytics_snapshots)
  WHERE n = 1;
 
--- The followers reading nearest a post's publishing time (its engagement rate per follower).
-CREATE INDEX analytics_account ON analytics_snapshots (channel_id, metric, captured_at, value) WHERE post_target_id IS NULL;
+-- Each post target's figures from its latest values, one row per post: engagement (likes +
+-- reposts + replies + quotes + saves, those counted; NULL when none is), likes, reposts, replies
+-- and impressions (the base of its engagement rate where counted). Kept by triggers on
+-- analytics_latest, so the overview sums one row per post without grouping metric rows.
+CREATE TABLE analytics_post_totals (
+    post_target_id TEXT PRIMARY KEY NOT NULL REFERENCES post_targets (id) ON DELETE CASCADE,
+    engagement     REAL,
+    likes          REAL,
+    reposts        REAL,
+    replies        REAL,
+    impressions    REAL
+) WITHOUT ROWID;
+
+CREATE TRIGGER analytics_post_totals_insert AFTER INSERT ON analytics_latest
+WHEN NEW.post_target_id IS NOT NULL
+BEGIN
+    INSERT OR REPLACE INTO analytics_post_totals
+    SELECT post_target_id,
+           SUM(CASE WHEN metric IN ('likes','reposts','replies','quotes','saves') THEN value END),
+           SUM(CASE WHEN metric = 'likes' THEN value END),
+           SUM(CASE WHEN metric = 'reposts' THEN value END),
+           SUM(CASE WHEN metric = 'replies' THEN value END),
+           SUM(CASE WHEN metric = 'impressions' THEN value END)
+      FROM analytics_latest WHERE post_target_id = NEW.post_target_id GROUP BY post_target_id;
+END;
+
+CREATE TRIGGER analytics_post_totals_delete AFTER DELETE ON analytics_latest
+WHEN OLD.post_target_id IS NOT NULL
+BEGIN
+    DELETE FROM analytics_post_totals WHERE post_target_id = OLD.post_target_id;
+    INSERT INTO analytics_post_totals
+    SELECT post_target_id,
+           SUM(CASE WHEN metric IN ('likes','reposts','replies','quotes','saves') THEN value END),
+           SUM(CASE WHEN metric = 'likes' THEN value END),
+           SUM(CASE WHEN metric = 'reposts' THEN value END),
+           SUM(CASE WHEN metric = 'replies' THEN value END),
+           SUM(CASE WHEN metric = 'impressions' THEN value END)
+      FROM analytics_latest WHERE post_target_id = OLD.post_target_id GROUP BY post_target_id;
+END;
+
+INSERT INTO analytics_post_totals
+SELECT post_target_id,
+       SUM(CASE WHEN metric IN ('likes','reposts','replies','quotes','saves') THEN value END),
+       SUM(CASE WHEN metric = 'likes' THEN value END),
+       SUM(CASE WHEN metric = 'reposts' THEN value END),
+       SUM(CASE WHEN metric = 'replies' THEN value END),
+       SUM(CASE WHEN metric = 'impressions' THEN value END)
+  FROM analytics_latest WHERE post_target_id IS NOT NULL GROUP BY post_target_id;

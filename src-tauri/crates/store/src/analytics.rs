@@ -281,46 +281,34 @@ pub async fn channel_snapshots<'e, E: SqliteExecutor<'e>>(
     .await?)
 }
 
-/// Counters that add up to engagement (as `SQL IN` list).
-const ENGAGEMENT_SQL: &str = "'likes','reposts','replies','quotes','saves'";
-
-/// The followers reading nearest a post's publishing time on its channel (the last at or before
-/// it, else the first after it), as an SQL expression over `p.channel_id` and `p.published_at`.
-const FOLLOWERS_AT_SQL: &str = "COALESCE(
-    (SELECT f.value FROM analytics_snapshots f
-      WHERE f.post_target_id IS NULL AND f.channel_id = p.channel_id AND f.metric = 'followers'
-        AND f.captured_at <= p.published_at ORDER BY f.captured_at DESC, f.id DESC LIMIT 1),
-    (SELECT f.value FROM analytics_snapshots f
-      WHERE f.post_target_id IS NULL AND f.channel_id = p.channel_id AND f.metric = 'followers'
-        AND f.captured_at > p.published_at ORDER BY f.captured_at, f.id LIMIT 1))";
-
-/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their latest numbers from
-/// `analytics_latest` (one row per post × metric, not every snapshot), as the CTE `r`:
-/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions,
-/// sort_value` (the latest value of metric `?4`) and `rate` (engagement per impression, else per
-/// follower at publishing; `NULL` without engagement or a base above zero).
-fn ranked_sql() -> String {
+/// A post's engagement rate, as an SQL expression over a row `x` with `post_target_id`,
+/// `channel_id`, `published_at`, `engagement` and `impressions`: engagement per impression where
+/// impressions are counted, else per follower at publishing (the channel's followers reading last
+/// at or before it, else the first after it); `NULL` without engagement or a base above zero.
+fn rate_sql(x: &str) -> String {
     format!(
-        "WITH p AS MATERIALIZED (
-            SELECT t.id AS post_target_id, t.channel_id, COALESCE(j.published_at, j.due_at) AS published_at,
-                   SUM(CASE WHEN l.metric IN ({ENGAGEMENT_SQL}) THEN l.value END) AS engagement,
-                   SUM(CASE WHEN l.metric = 'likes' THEN l.value END) AS likes,
-                   SUM(CASE WHEN l.metric = 'reposts' THEN l.value END) AS reposts,
-                   SUM(CASE WHEN l.metric = 'replies' THEN l.value END) AS replies,
-                   SUM(CASE WHEN l.metric = 'impressions' THEN l.value END) AS impressions,
-                   SUM(CASE WHEN l.metric = ?4 THEN l.value END) AS sort_value
-              FROM publish_jobs j
-              JOIN post_targets t ON t.id = j.post_target_id
-              LEFT JOIN analytics_latest l ON l.post_target_id = t.id
-             WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
-               AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
-             GROUP BY t.id),
-        r AS MATERIALIZED (
-            SELECT p.*, CASE WHEN p.engagement IS NULL THEN NULL
-                        ELSE p.engagement / NULLIF(MAX(COALESCE(p.impressions, {FOLLOWERS_AT_SQL}), 0), 0) END AS rate
-              FROM p)"
+        "CASE WHEN {x}.engagement IS NULL THEN NULL
+              ELSE {x}.engagement / NULLIF(MAX(COALESCE({x}.impressions,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.metric = 'followers' AND f.channel_id = {x}.channel_id
+                    AND f.captured_at <= {x}.published_at ORDER BY f.captured_at DESC LIMIT 1),
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.metric = 'followers' AND f.channel_id = {x}.channel_id
+                    AND f.captured_at > {x}.published_at ORDER BY f.captured_at LIMIT 1)), 0), 0) END"
     )
 }
+
+/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their sums from
+/// `analytics_post_totals` (one row per post, not every snapshot), as the CTE `p`:
+/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions`.
+const PERIOD_SQL: &str = "WITH p AS (
+    SELECT t.id AS post_target_id, t.channel_id, COALESCE(j.published_at, j.due_at) AS published_at,
+           s.engagement, s.likes, s.reposts, s.replies, s.impressions
+      FROM publish_jobs j
+      JOIN post_targets t ON t.id = j.post_target_id
+      LEFT JOIN analytics_post_totals s ON s.post_target_id = t.id
+     WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
+       AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3)";
 
 /// The period's numbers per time bucket (`published_at / bucket_ms`), for totals and the daily
 /// series: summed in SQL, so the overview never loads its posts.
@@ -335,7 +323,8 @@ pub struct PeriodBucket {
     pub reposts: f64,
     pub replies: f64,
     pub engagement: f64,
-    /// Sum and count of the posts' engagement rates (those that have one).
+    /// Sum and count of the engagement rates per impression (posts whose platform counts
+    /// impressions; the others' rates are in [`follower_rates`]).
     pub rate_sum: f64,
     pub rates: i64,
 }
@@ -350,17 +339,55 @@ pub async fn period_buckets<'e, E: SqliteExecutor<'e>>(
     bucket_ms: i64,
 ) -> Result<Vec<PeriodBucket>> {
     Ok(sqlx::query_as::<_, PeriodBucket>(&format!(
-        "{} SELECT published_at / ?5 AS bucket, published_at >= ?6 AS current, channel_id, COUNT(*) AS posts,
-                   TOTAL(likes) AS likes, TOTAL(reposts) AS reposts, TOTAL(replies) AS replies,
-                   TOTAL(engagement) AS engagement, TOTAL(rate) AS rate_sum, COUNT(rate) AS rates
-              FROM r GROUP BY bucket, current, channel_id ORDER BY bucket, current, channel_id",
-        ranked_sql()
+        "{PERIOD_SQL} SELECT published_at / ?4 AS bucket, published_at >= ?5 AS current, channel_id,
+                COUNT(*) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
+                TOTAL(replies) AS replies, TOTAL(engagement) AS engagement,
+                TOTAL(CASE WHEN impressions > 0 THEN engagement / impressions END) AS rate_sum,
+                COUNT(CASE WHEN impressions > 0 THEN engagement END) AS rates
+           FROM p GROUP BY bucket, current, channel_id ORDER BY bucket, current, channel_id"
     ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
-    .bind("")
     .bind(bucket_ms.max(1))
+    .bind(current_from)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// Sum and count of the engagement rates per follower of the posts of `[from, to)` whose platform
+/// counts no impressions, as `(current, rate_sum, rates)` (`current`: published at or after
+/// `current_from`). Each followers reading covers the posts published from it to the next one
+/// (the first also those before it), so the posts are read once per reading, not looked up one
+/// by one.
+pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    (from, current_from, to): (i64, i64, i64),
+) -> Result<Vec<(bool, f64, i64)>> {
+    Ok(sqlx::query_as(
+        "WITH f AS (
+            SELECT channel_id, value,
+                   CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
+                   COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
+              FROM analytics_snapshots
+             WHERE post_target_id IS NULL AND metric = 'followers' AND (?1 IS NULL OR channel_id = ?1)
+            WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id))
+         SELECT COALESCE(j.published_at, j.due_at) >= ?4 AS current,
+                TOTAL(s.engagement / f.value), COUNT(*)
+           FROM f
+           JOIN publish_jobs j ON j.state = 'published'
+                AND COALESCE(j.published_at, j.due_at) >= MAX(f.start, ?2)
+                AND COALESCE(j.published_at, j.due_at) < MIN(f.stop, ?3)
+           JOIN post_targets t ON t.id = j.post_target_id AND t.channel_id = f.channel_id
+           JOIN analytics_post_totals s ON s.post_target_id = t.id
+          WHERE f.value > 0 AND f.stop > ?2 AND f.start < ?3
+            AND s.impressions IS NULL AND s.engagement IS NOT NULL
+          GROUP BY current",
+    )
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
     .bind(current_from)
     .fetch_all(ex)
     .await?)
@@ -400,17 +427,24 @@ pub async fn ranked_targets<'e, E: SqliteExecutor<'e>>(
     limit: i64,
 ) -> Result<Vec<RankedTarget>> {
     let (key, metric) = match sort {
-        PostSort::PublishedAt => ("published_at", ""),
-        PostSort::Engagement => ("engagement", ""),
-        PostSort::EngagementRate => ("rate", ""),
-        PostSort::Metric(m) => ("sort_value", m),
+        PostSort::PublishedAt => ("p.published_at".to_string(), ""),
+        PostSort::Engagement => ("p.engagement".to_string(), ""),
+        PostSort::EngagementRate => (rate_sql("p"), ""),
+        PostSort::Metric(m) => (
+            "(SELECT l.value FROM analytics_latest l WHERE l.post_target_id = p.post_target_id AND l.metric = ?4)"
+                .to_string(),
+            m,
+        ),
     };
     let dir = if descending { "DESC" } else { "ASC" };
+    // The rate is worked out for the page's rows only (unless it is the sort key).
     Ok(sqlx::query_as::<_, RankedTarget>(&format!(
-        "{} SELECT post_target_id, channel_id, published_at, engagement, rate FROM r
-          ORDER BY {key} IS NULL, {key} {dir}, published_at DESC, post_target_id
-          LIMIT ?6 OFFSET ?5",
-        ranked_sql()
+        "{PERIOD_SQL}, q AS (SELECT p.*, {key} AS k FROM p)
+         SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
+           FROM (SELECT * FROM q ORDER BY k IS NULL, k {dir}, published_at DESC, post_target_id
+                  LIMIT ?6 OFFSET ?5) x
+          ORDER BY x.k IS NULL, x.k {dir}, x.published_at DESC, x.post_target_id",
+        rate = rate_sql("x")
     ))
     .bind(channel_id)
     .bind(from)
@@ -432,18 +466,17 @@ pub async fn top_targets_per_channel<'e, E: SqliteExecutor<'e>>(
     per_channel: i64,
 ) -> Result<Vec<RankedTarget>> {
     Ok(sqlx::query_as::<_, RankedTarget>(&format!(
-        "{}, n AS (
-            SELECT r.*, ROW_NUMBER() OVER (PARTITION BY channel_id
+        "{PERIOD_SQL}, n AS (
+            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY channel_id
                 ORDER BY engagement IS NULL, engagement DESC, published_at DESC, post_target_id) AS k
-              FROM r)
-         SELECT post_target_id, channel_id, published_at, engagement, rate FROM n
-          WHERE k <= ?5 ORDER BY channel_id, k",
-        ranked_sql()
+              FROM p)
+         SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
+           FROM n x WHERE x.k <= ?4 ORDER BY x.channel_id, x.k",
+        rate = rate_sql("x")
     ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
-    .bind("")
     .bind(per_channel.max(0))
     .fetch_all(ex)
     .await?)

@@ -596,6 +596,17 @@ impl Outpost {
         }
         let (mut current, mut previous) = (Sums::default(), Sums::default());
         let mut per_channel: BTreeMap<&str, (u32, f64)> = BTreeMap::new();
+        for (is_current, rate_sum, rates) in
+            store::follower_rates(pool, channel_id, (prev_from, from, to)).await?
+        {
+            let sums = if is_current {
+                &mut current
+            } else {
+                &mut previous
+            };
+            sums.rate_sum += rate_sum;
+            sums.rates += rates;
+        }
         for b in &buckets {
             if !b.current {
                 previous.add(b);
