@@ -310,11 +310,12 @@ const PERIOD_SQL: &str = "WITH p AS (
      WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
        AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3)";
 
-/// The period's numbers per time bucket (`published_at / bucket_ms`), for totals and the daily
-/// series: summed in SQL, so the overview never loads its posts.
+/// The period's numbers per local day, for totals and the daily series: summed in SQL, so the
+/// overview never loads its posts.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct PeriodBucket {
-    pub bucket: i64,
+pub struct PeriodDay {
+    /// Days since 1970-01-01 in the creator's zone.
+    pub day: i64,
     /// Published at or after `current_from` (the period shown; else the one before it).
     pub current: bool,
     pub channel_id: String,
@@ -329,27 +330,39 @@ pub struct PeriodBucket {
     pub rates: i64,
 }
 
-/// The published targets of `[from, to)` summed per channel, per `bucket_ms` of publishing time
-/// (counted from the epoch) and by whether they are in the current period (from `current_from`),
-/// oldest first.
-pub async fn period_buckets<'e, E: SqliteExecutor<'e>>(
+/// The published targets of `[from, to)` summed per channel, per local day and by whether they
+/// are in the current period (from `current_from`), oldest first. `offsets`: the zone's UTC
+/// offset (ms) from each instant on, oldest first (the first covers everything before too).
+pub async fn period_days<'e, E: SqliteExecutor<'e>>(
     ex: E,
     channel_id: Option<&str>,
     (from, current_from, to): (i64, i64, i64),
-    bucket_ms: i64,
-) -> Result<Vec<PeriodBucket>> {
-    Ok(sqlx::query_as::<_, PeriodBucket>(&format!(
-        "{PERIOD_SQL} SELECT published_at / ?4 AS bucket, published_at >= ?5 AS current, channel_id,
-                COUNT(*) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
+    offsets: &[(i64, i64)],
+) -> Result<Vec<PeriodDay>> {
+    // Numbers computed by the caller, never text from outside: written into the statement.
+    let mut offset = offsets.first().map_or(0, |(_, o)| *o).to_string();
+    if offsets.len() > 1 {
+        offset = format!(
+            "CASE {} ELSE {offset} END",
+            offsets[1..]
+                .iter()
+                .rev()
+                .map(|(at, o)| format!("WHEN published_at >= {at} THEN {o}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    Ok(sqlx::query_as::<_, PeriodDay>(&format!(
+        "{PERIOD_SQL} SELECT (published_at + {offset}) / 86400000 AS day, published_at >= ?4 AS current,
+                channel_id, COUNT(*) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
                 TOTAL(replies) AS replies, TOTAL(engagement) AS engagement,
                 TOTAL(CASE WHEN impressions > 0 THEN engagement / impressions END) AS rate_sum,
                 COUNT(CASE WHEN impressions > 0 THEN engagement END) AS rates
-           FROM p GROUP BY bucket, current, channel_id ORDER BY bucket, current, channel_id"
+           FROM p GROUP BY day, current, channel_id ORDER BY day, current, channel_id"
     ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
-    .bind(bucket_ms.max(1))
     .bind(current_from)
     .fetch_all(ex)
     .await?)
@@ -366,22 +379,24 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
     (from, current_from, to): (i64, i64, i64),
 ) -> Result<Vec<(bool, f64, i64)>> {
     Ok(sqlx::query_as(
-        "WITH f AS (
+        "WITH r AS (
             SELECT channel_id, value,
                    CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
                    COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
               FROM analytics_snapshots
              WHERE post_target_id IS NULL AND metric = 'followers' AND (?1 IS NULL OR channel_id = ?1)
-            WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id))
+            WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id)),
+         f AS MATERIALIZED (
+            SELECT channel_id, value, MAX(start, ?2) AS lo, MIN(stop, ?3) AS hi FROM r
+             WHERE value > 0 AND stop > ?2 AND start < ?3)
          SELECT COALESCE(j.published_at, j.due_at) >= ?4 AS current,
                 TOTAL(s.engagement / f.value), COUNT(*)
            FROM f
-           JOIN publish_jobs j ON j.state = 'published'
-                AND COALESCE(j.published_at, j.due_at) >= MAX(f.start, ?2)
-                AND COALESCE(j.published_at, j.due_at) < MIN(f.stop, ?3)
-           JOIN post_targets t ON t.id = j.post_target_id AND t.channel_id = f.channel_id
+           CROSS JOIN publish_jobs j
+           JOIN post_targets t ON t.id = j.post_target_id
            JOIN analytics_post_totals s ON s.post_target_id = t.id
-          WHERE f.value > 0 AND f.stop > ?2 AND f.start < ?3
+          WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= f.lo
+            AND COALESCE(j.published_at, j.due_at) < f.hi AND t.channel_id = f.channel_id
             AND s.impressions IS NULL AND s.engagement IS NOT NULL
           GROUP BY current",
     )

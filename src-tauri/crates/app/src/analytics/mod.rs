@@ -207,9 +207,9 @@ pub const TOP_PER_CHANNEL: u32 = 5;
 pub const MAX_PAGE: u32 = 1000;
 /// What the posts table sorts by, besides any post metric ([`sync::post_values`]).
 pub const SORT_KEYS: [&str; 3] = ["published_at", "engagement", "engagement_rate"];
-/// Publishing times are summed in SQL per quarter hour (every time zone's offset is a multiple
-/// of it), then each quarter is given its local day.
-const BUCKET_MS: i64 = 15 * 60 * 1000;
+/// Zone offsets change on quarter hours (UTC): where a day's offset differs from the day
+/// before, the change is looked for in steps of this.
+const QUARTER_MS: i64 = 15 * 60 * 1000;
 
 fn engagement(metrics: &BTreeMap<String, f64>) -> Option<f64> {
     let present: Vec<f64> = ENGAGEMENT
@@ -582,8 +582,13 @@ impl Outpost {
             outpost_store::channels::get(pool, id).await?;
         }
         let prev_from = from - (to - from);
-        let buckets =
-            store::period_buckets(pool, channel_id, (prev_from, from, to), BUCKET_MS).await?;
+        let days_in = store::period_days(
+            pool,
+            channel_id,
+            (prev_from, from, to),
+            &offsets(tz, prev_from, to),
+        )
+        .await?;
         let mut daily: BTreeMap<String, DayPoint> = BTreeMap::new();
         let day_point = |date: String| DayPoint {
             date,
@@ -607,14 +612,16 @@ impl Outpost {
             sums.rate_sum += rate_sum;
             sums.rates += rates;
         }
-        for b in &buckets {
+        for b in &days_in {
             if !b.current {
                 previous.add(b);
                 continue;
             }
             current.add(b);
             let posts = u32::try_from(b.posts).unwrap_or(u32::MAX);
-            let date = local_date(tz, b.bucket * BUCKET_MS);
+            let date = chrono::DateTime::from_timestamp_millis(b.day * DAY_MS)
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
             let e = daily.entry(date.clone()).or_insert_with(|| day_point(date));
             e.posts += posts;
             e.engagement += b.engagement;
@@ -805,7 +812,36 @@ fn local_date(tz: chrono_tz::Tz, ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// A period's figures added up from its buckets.
+/// The zone's UTC offset (ms) over `[from, to)`: `(from this instant on, offset)`, oldest first;
+/// each day is checked, and a change is placed to the quarter hour.
+fn offsets(tz: chrono_tz::Tz, from: i64, to: i64) -> Vec<(i64, i64)> {
+    use chrono::Offset;
+    let at = |ms: i64| {
+        tz.timestamp_millis_opt(ms)
+            .single()
+            .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc()) * 1000)
+    };
+    let mut out = vec![(from, at(from))];
+    let mut t = from;
+    while t < to {
+        let next = (t + DAY_MS).min(to);
+        let last = out.last().map_or(0, |(_, o)| *o);
+        if at(next) != last {
+            let mut q = t - t.rem_euclid(QUARTER_MS);
+            while q <= next {
+                if q > t && at(q) != last {
+                    out.push((q, at(q)));
+                    break;
+                }
+                q += QUARTER_MS;
+            }
+        }
+        t = next;
+    }
+    out
+}
+
+/// A period's figures added up from its days.
 #[derive(Default)]
 struct Sums {
     posts: i64,
@@ -818,7 +854,7 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, b: &store::PeriodBucket) {
+    fn add(&mut self, b: &store::PeriodDay) {
         self.posts += b.posts;
         self.likes += b.likes;
         self.reposts += b.reposts;
@@ -851,5 +887,34 @@ fn totals(posts: &[AnalyticsPost]) -> PeriodTotals {
         engagement: posts.iter().filter_map(|p| p.engagement).sum(),
         engagement_rate: (!rates.is_empty())
             .then(|| rates.iter().sum::<f64>() / rates.len() as f64),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_offsets_change_at_the_quarter_hour_they_change() {
+        let ms = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis()
+        };
+        let (from, to) = (ms("2026-10-01T00:00:00Z"), ms("2026-11-30T00:00:00Z"));
+        // Berlin leaves summer time on 2026-10-25 at 01:00 UTC.
+        assert_eq!(
+            offsets(chrono_tz::Europe::Berlin, from, to),
+            [
+                (from, 2 * 3_600_000),
+                (ms("2026-10-25T01:00:00Z"), 3_600_000)
+            ]
+        );
+        assert_eq!(offsets(chrono_tz::UTC, from, to), [(from, 0)]);
+        // Kathmandu: +05:45, no change.
+        assert_eq!(
+            offsets(chrono_tz::Asia::Kathmandu, from, to),
+            [(from, 20_700_000)]
+        );
     }
 }
