@@ -214,6 +214,16 @@ pub struct PublishedTarget {
     pub last_synced_at: Option<i64>,
 }
 
+/// The columns of [`PublishedTarget`] from its tables.
+const PUBLISHED_SQL: &str =
+    "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
+            j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
+            a.deleted_at, a.last_synced_at
+       FROM post_targets t
+       JOIN posts p ON p.id = t.post_id
+       JOIN publish_jobs j ON j.post_target_id = t.id
+       LEFT JOIN analytics_targets a ON a.post_target_id = t.id";
+
 /// Published targets in `[from, to)` (unix ms), on one channel or all, newest first.
 pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
     ex: E,
@@ -221,18 +231,12 @@ pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
     from: i64,
     to: i64,
 ) -> Result<Vec<PublishedTarget>> {
-    Ok(sqlx::query_as::<_, PublishedTarget>(
-        "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
-                j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
-                a.deleted_at, a.last_synced_at
-           FROM post_targets t
-           JOIN posts p ON p.id = t.post_id
-           JOIN publish_jobs j ON j.post_target_id = t.id
-           LEFT JOIN analytics_targets a ON a.post_target_id = t.id
+    Ok(sqlx::query_as::<_, PublishedTarget>(&format!(
+        "{PUBLISHED_SQL}
           WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
             AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
-          ORDER BY COALESCE(j.published_at, j.due_at) DESC, t.id",
-    )
+          ORDER BY COALESCE(j.published_at, j.due_at) DESC, t.id"
+    ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
@@ -522,16 +526,9 @@ pub async fn published_targets_by_id<'e, E: SqliteExecutor<'e>>(
     ids: &[String],
 ) -> Result<Vec<PublishedTarget>> {
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    Ok(sqlx::query_as::<_, PublishedTarget>(
-        "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
-                j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
-                a.deleted_at, a.last_synced_at
-           FROM post_targets t
-           JOIN posts p ON p.id = t.post_id
-           JOIN publish_jobs j ON j.post_target_id = t.id AND j.state = 'published'
-           LEFT JOIN analytics_targets a ON a.post_target_id = t.id
-          WHERE t.id IN (SELECT value FROM json_each(?1))",
-    )
+    Ok(sqlx::query_as::<_, PublishedTarget>(&format!(
+        "{PUBLISHED_SQL} WHERE j.state = 'published' AND t.id IN (SELECT value FROM json_each(?1))"
+    ))
     .bind(ids)
     .fetch_all(ex)
     .await?)

@@ -323,21 +323,8 @@ impl Outpost {
                         .get(&t.channel_id)
                         .and_then(|s| value_at(s, t.published_at))
                 });
-                AnalyticsPost {
-                    post_id: t.post_id,
-                    post_target_id: t.post_target_id,
-                    channel_name: c.map(shown_name).unwrap_or_default(),
-                    platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
-                    channel_id: t.channel_id,
-                    text: t.body.chars().take(EXCERPT_CHARS).collect(),
-                    url: t.platform_url,
-                    published_at: t.published_at,
-                    last_synced_at: t.last_synced_at,
-                    deleted: t.deleted_at.is_some(),
-                    engagement_rate: eng.zip(base.filter(|b| *b > 0.0)).map(|(e, b)| e / b),
-                    engagement: eng,
-                    metrics,
-                }
+                let rate = eng.zip(base.filter(|b| *b > 0.0)).map(|(e, b)| e / b);
+                analytics_post(t, c, metrics, eng, rate)
             })
             .collect())
     }
@@ -442,21 +429,8 @@ impl Outpost {
             .filter_map(|r| {
                 let t = targets.remove(&r.post_target_id)?;
                 let c = channels.iter().find(|c| c.id == t.channel_id);
-                Some(AnalyticsPost {
-                    post_id: t.post_id,
-                    channel_name: c.map(shown_name).unwrap_or_default(),
-                    platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
-                    channel_id: t.channel_id,
-                    text: t.body.chars().take(EXCERPT_CHARS).collect(),
-                    url: t.platform_url,
-                    published_at: t.published_at,
-                    last_synced_at: t.last_synced_at,
-                    deleted: t.deleted_at.is_some(),
-                    metrics: latest.remove(&t.post_target_id).unwrap_or_default(),
-                    post_target_id: t.post_target_id,
-                    engagement: r.engagement,
-                    engagement_rate: r.rate,
-                })
+                let metrics = latest.remove(&t.post_target_id).unwrap_or_default();
+                Some(analytics_post(t, c, metrics, r.engagement, r.rate))
             })
             .collect())
     }
@@ -629,21 +603,19 @@ impl Outpost {
             c.0 += posts;
             c.1 += b.engagement;
         }
-        let top = store::ranked_targets(
-            pool,
-            channel_id,
-            from,
-            to,
-            store::PostSort::Engagement,
-            true,
-            0,
-            i64::from(TOP_POSTS),
-        )
-        .await?;
-        let posts = self.posts_of(&top).await?;
+        // Each channel's best TOP_POSTS hold the period's best TOP_POSTS: one pass for both.
         let mut tops = self
-            .analytics_top_per_channel(channel_id, from, to, TOP_PER_CHANNEL)
+            .analytics_top_per_channel(channel_id, from, to, TOP_POSTS.max(TOP_PER_CHANNEL))
             .await?;
+        let mut posts = tops.clone();
+        posts.sort_by(|a, b| {
+            b.engagement
+                .unwrap_or(-1.0)
+                .total_cmp(&a.engagement.unwrap_or(-1.0))
+                .then(b.published_at.cmp(&a.published_at))
+                .then(a.post_target_id.cmp(&b.post_target_id))
+        });
+        posts.truncate(TOP_POSTS as usize);
         let mut channels = self.analytics_channels(from, to).await?;
         if let Some(id) = channel_id {
             channels.retain(|c| c.channel_id == id);
@@ -652,8 +624,9 @@ impl Outpost {
             if let Some((n, e)) = per_channel.get(c.channel_id.as_str()) {
                 (c.posts, c.engagement) = (*n, *e);
             }
-            let (mine, rest): (Vec<_>, Vec<_>) =
+            let (mut mine, rest): (Vec<_>, Vec<_>) =
                 tops.into_iter().partition(|p| p.channel_id == c.channel_id);
+            mine.truncate(TOP_PER_CHANNEL as usize);
             c.top_posts = mine;
             tops = rest;
         }
@@ -801,6 +774,31 @@ impl Outpost {
         std::fs::write(out, bytes)
             .map_err(|e| Error::io(format!("writing {}", out.display()), e))?;
         Ok(rows)
+    }
+}
+
+/// A row of the posts table from its target, channel and figures.
+fn analytics_post(
+    t: store::PublishedTarget,
+    c: Option<&outpost_store::channels::Channel>,
+    metrics: BTreeMap<String, f64>,
+    engagement: Option<f64>,
+    engagement_rate: Option<f64>,
+) -> AnalyticsPost {
+    AnalyticsPost {
+        post_id: t.post_id,
+        post_target_id: t.post_target_id,
+        channel_name: c.map(shown_name).unwrap_or_default(),
+        platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
+        channel_id: t.channel_id,
+        text: t.body.chars().take(EXCERPT_CHARS).collect(),
+        url: t.platform_url,
+        published_at: t.published_at,
+        last_synced_at: t.last_synced_at,
+        deleted: t.deleted_at.is_some(),
+        metrics,
+        engagement,
+        engagement_rate,
     }
 }
 
