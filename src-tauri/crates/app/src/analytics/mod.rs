@@ -889,6 +889,7 @@ fn totals(posts: &[AnalyticsPost]) -> PeriodTotals {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
