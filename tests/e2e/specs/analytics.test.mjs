@@ -67,6 +67,8 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     assert.match(await app.text('posts-count'), /Showing 3 of 3 posts/);
     await app.waitForText('analytics-top-posts', (t) => /Cupping on Saturday/.test(t));
     assert.match(await app.text(`top-channel-${channel}`), /3 posts · 23 engagement/);
+    await app.script('document.querySelector(\'[data-testid="posts-count"]\').scrollIntoView({ block: "center" })');
+    await app.screenshot('analytics-pager');
     const tops = await app.script(`return [...document.querySelectorAll('[data-testid="top-post"]')].map((e) => e.textContent).join(' | ')`);
     assert.match(tops, /^\s*Cupping on Saturday.*\|\s*New Ethiopian/, tops);
 
@@ -134,6 +136,8 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     await app.script('document.querySelector(\'[data-testid="analytics-row"]\').click()');
     await app.waitFor('post-chart');
     await app.screenshot('analytics-dark');
+    await app.script('document.querySelector(\'[data-testid="posts-count"]\').scrollIntoView({ block: "center" })');
+    await app.screenshot('analytics-pager-dark');
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-system');
