@@ -132,6 +132,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::analytics::analytics_apply_best_times,
             crate::commands::analytics::analytics_post_latest,
             crate::commands::analytics::analytics_sync_post,
+            crate::commands::analytics::analytics_posts_page,
             crate::commands::slots::posting_slots,
             crate::commands::slots::add_posting_slot,
             crate::commands::slots::set_posting_slots,

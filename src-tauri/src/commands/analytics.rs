@@ -2,8 +2,8 @@
 //! only translates between IPC and `outpost_app::analytics`.
 
 use outpost_app::analytics::{
-    AnalyticsOverview, AnalyticsSync, BestTimes, MetricPoint, PostNumbers, ReportSummary,
-    TargetNumbers,
+    AnalyticsOverview, AnalyticsPostsPage, AnalyticsPostsQuery, AnalyticsSync, BestTimes,
+    MetricPoint, PostNumbers, ReportSummary, TargetNumbers,
 };
 use outpost_app::slots::PostingSlotView;
 use tauri::{AppHandle, State};
@@ -41,6 +41,17 @@ pub async fn analytics_overview_range(
         .core()?
         .analytics_overview_range(&from, &to, channel_id.as_deref())
         .await?)
+}
+
+/// One page of the sortable posts table (the period's posts with their latest numbers) and the
+/// count of all of them.
+#[tauri::command]
+#[specta::specta]
+pub async fn analytics_posts_page(
+    shell: State<'_, Shell>,
+    query: AnalyticsPostsQuery,
+) -> Result<AnalyticsPostsPage, IpcError> {
+    Ok(shell.core()?.analytics_posts_page(&query).await?)
 }
 
 /// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the

@@ -170,4 +170,5 @@ pub const COMMANDS: &[&str] = &[
     "analytics_apply_best_times",
     "analytics_post_latest",
     "analytics_sync_post",
+    "analytics_posts_page",
 ];

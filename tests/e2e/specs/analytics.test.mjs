@@ -63,10 +63,25 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     assert.match(await app.text('card-posts'), /Posts 3 new vs previous 30 days/);
     assert.match(await app.text('analytics-channels'), /240 followers/);
 
+    // The table is a page sorted by the core, with the count of all posts; each channel lists its best posts.
+    assert.match(await app.text('posts-count'), /Showing 3 of 3 posts/);
+    await app.waitForText('analytics-top-posts', (t) => /Cupping on Saturday/.test(t));
+    assert.match(await app.text(`top-channel-${channel}`), /3 posts · 23 engagement/);
+    await app.script('document.querySelector(\'[data-testid="posts-count"]\').scrollIntoView({ block: "center" })');
+    await app.screenshot('analytics-pager');
+    const tops = await app.script(`return [...document.querySelectorAll('[data-testid="top-post"]')].map((e) => e.textContent).join(' | ')`);
+    assert.match(tops, /^\s*Cupping on Saturday.*\|\s*New Ethiopian/, tops);
+
     // Sorted by likes, most first.
     await app.click('sort-likes');
+    await app.waitForText('analytics-posts', (t) => t.indexOf('Cupping on Saturday') < t.indexOf('New Ethiopian'));
     const firstRow = await app.script('return document.querySelector(\'[data-testid="analytics-row"]\').textContent');
     assert.match(firstRow, /Cupping on Saturday/);
+    // Ascending, then back to most first.
+    await app.click('sort-likes');
+    await app.waitForText('analytics-posts', (t) => t.indexOf('Cupping on Saturday') > t.indexOf('New Ethiopian'));
+    await app.click('sort-likes');
+    await app.waitForText('analytics-posts', (t) => t.indexOf('Cupping on Saturday') < t.indexOf('New Ethiopian'));
     await app.screenshot('analytics-table');
 
     // Counts change on the platform; the next sync adds readings, the curve shows both.
@@ -121,6 +136,8 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     await app.script('document.querySelector(\'[data-testid="analytics-row"]\').click()');
     await app.waitFor('post-chart');
     await app.screenshot('analytics-dark');
+    await app.script('document.querySelector(\'[data-testid="posts-count"]\').scrollIntoView({ block: "center" })');
+    await app.screenshot('analytics-pager-dark');
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-system');

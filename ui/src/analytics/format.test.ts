@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { change, numbersLine, rate, slot, sortPosts } from './format';
+import { change, numbersLine, rate, slot } from './format';
 
 describe('analytics formatting', () => {
   it('says the change against the previous period', () => {
@@ -14,14 +14,6 @@ describe('analytics formatting', () => {
     expect(rate(0.0812)).toBe('8.12%');
     expect(rate(null)).toBe('—');
     expect(slot(1, 9)).toBe('Tuesday 09:00');
-  });
-
-  it('sorts with missing values last in both directions', () => {
-    const p = (id: number, likes?: number) => ({ id, published_at: id, metrics: likes === undefined ? {} : { likes }, engagement: null, engagement_rate: null });
-    const posts = [p(1, 5), p(2), p(3, 9)];
-    expect(sortPosts(posts, 'likes', true).map((x) => x.id)).toEqual([3, 1, 2]);
-    expect(sortPosts(posts, 'likes', false).map((x) => x.id)).toEqual([1, 3, 2]);
-    expect(sortPosts(posts, 'published_at', true).map((x) => x.id)).toEqual([3, 2, 1]);
   });
 
   it('puts a post\'s numbers in words, leaving out what was not read', () => {

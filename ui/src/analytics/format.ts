@@ -27,33 +27,8 @@ export function slot(weekday: number, hour: number): string {
   return `${WEEKDAYS[weekday] ?? '?'} ${String(hour).padStart(2, '0')}:00`;
 }
 
+/** What the posts table sorts by (the core sorts: `analytics_posts_page`). */
 export type SortKey = 'published_at' | 'likes' | 'reposts' | 'replies' | 'engagement' | 'engagement_rate';
-
-interface Sortable {
-  published_at: number;
-  metrics: Partial<Record<string, number>>;
-  engagement: number | null;
-  engagement_rate: number | null;
-}
-
-/** The value a posts-table column sorts by; a missing value sorts last either way. */
-export function sortValue(p: Sortable, key: SortKey): number | null {
-  if (key === 'published_at') return p.published_at;
-  if (key === 'engagement') return p.engagement;
-  if (key === 'engagement_rate') return p.engagement_rate;
-  return p.metrics[key] ?? null;
-}
-
-export function sortPosts<T extends Sortable>(posts: T[], key: SortKey, descending: boolean): T[] {
-  return [...posts].sort((a, b) => {
-    const x = sortValue(a, key);
-    const y = sortValue(b, key);
-    if (x === null && y === null) return 0;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return descending ? y - x : x - y;
-  });
-}
 
 /** A post's latest numbers in a few words ("12 likes · 3 reposts · 5 replies"); '' when none were read. */
 export function numbersLine(metrics: Partial<Record<string, number>>): string {

@@ -4,7 +4,11 @@
 //! replies), plus a daily followers reading. Prints the time of ONE call (median of 11) of the
 //! 90-day overview (`Outpost::analytics_overview`, what the Analytics page asks for) and of one
 //! post's history (`Outpost::analytics_history`), each next to a floor measured in the same run on
-//! the same file — a bare indexed scan returning the same snapshot rows — and the peak RSS.
+//! the same file — a bare indexed scan of the rows the call reads: the latest value of each metric
+//! of the period's posts (`analytics_latest`) for the overview, the post's snapshot rows for the
+//! history — and the peak RSS. For scale, the overview is also set beside a scan of every snapshot
+//! row of the period's posts (what it read before the latest-value table), and the first page of
+//! the posts table (50, by engagement) is timed too.
 //! `OUTPOST_BENCH_SCALE=0.01` for a quick run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
 
@@ -159,27 +163,59 @@ async fn main() {
     let (overview, v) = timed(11, || o.analytics_overview(90, None)).await;
     let v = v.unwrap();
     let (from, to) = (v.from - (v.to - v.from), v.to);
-    let floor_sql = "SELECT COUNT(*), SUM(s.value) FROM publish_jobs j
-          JOIN analytics_snapshots s ON s.post_target_id = j.post_target_id
-         WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= ?1
-           AND COALESCE(j.published_at, j.due_at) < ?2";
-    let (floor, rows) = timed(11, || async {
-        sqlx::query_as::<_, (i64, Option<f64>)>(floor_sql)
-            .bind(from)
-            .bind(to)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    })
-    .await;
+    let scan = |table: &'static str| {
+        let pool = pool.clone();
+        move || {
+            let pool = pool.clone();
+            async move {
+                sqlx::query_as::<_, (i64, Option<f64>)>(&format!(
+                    "SELECT COUNT(*), SUM(s.value) FROM publish_jobs j
+                       JOIN {table} s ON s.post_target_id = j.post_target_id
+                      WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= ?1
+                        AND COALESCE(j.published_at, j.due_at) < ?2"
+                ))
+                .bind(from)
+                .bind(to)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+            }
+        }
+    };
+    let (floor, rows) = timed(11, scan("analytics_latest")).await;
+    let (all_floor, all_rows) = timed(11, scan("analytics_snapshots")).await;
     println!(
-        "overview of 90 days ({} + {} posts): {}  | floor, bare indexed scan of their {} snapshot rows: {}  | ratio {:.2}x  (target < 50 ms)",
+        "overview of 90 days ({} + {} posts): {}  | floor, bare indexed scan of their {} latest values: {}  | ratio {:.2}x  (target < 50 ms)",
         v.current.posts,
         v.previous.posts,
         ms(overview),
         rows.0,
         ms(floor),
         overview.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "  for scale: a bare scan of all {} snapshot rows of those posts (what the overview read before): {}",
+        all_rows.0,
+        ms(all_floor)
+    );
+    let query = outpost_app::analytics::AnalyticsPostsQuery {
+        channel_id: None,
+        from: v.from,
+        to: v.to,
+        sort: "engagement".into(),
+        descending: true,
+        offset: 0,
+        limit: 50,
+    };
+    let (page, p) = timed(11, || o.analytics_posts_page(&query)).await;
+    let p = p.unwrap();
+    println!(
+        "posts table, first {} of {} by engagement: {}  | floor, the overview's bare scan: {}  | ratio {:.2}x",
+        p.posts.len(),
+        p.total,
+        ms(page),
+        ms(floor),
+        page.as_secs_f64() / floor.as_secs_f64()
     );
 
     // One post's history.

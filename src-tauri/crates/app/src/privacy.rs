@@ -198,6 +198,8 @@ fn labels(table: &str) -> (String, String) {
         "brand_persona" => ("brand persona", "brand personas"),
         "approval_previews" => ("client preview", "client previews"),
         "analytics_snapshots" => ("analytics data point", "analytics data points"),
+        "analytics_latest" => ("latest analytics value", "latest analytics values"),
+        "analytics_post_totals" => ("post analytics total", "post analytics totals"),
         "analytics_targets" => ("analytics sync schedule", "analytics sync schedules"),
         "analytics_channels" => ("analytics channel state", "analytics channel states"),
         "inbox_messages" => ("inbox message", "inbox messages"),

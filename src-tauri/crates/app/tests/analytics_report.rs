@@ -179,6 +179,16 @@ async fn report_is_deterministic_and_says_what_happened() {
     assert!(!flat.contains("October warm-up"), "{flat}");
     // The top list is ordered by engagement.
     assert!(flat.find("Behind the scenes").unwrap() < flat.find("Launch day").unwrap());
+    // Then each channel's best posts, best first.
+    let per = &flat[flat
+        .find("Top posts per channel")
+        .expect("per-channel section")..];
+    assert!(
+        per.contains("Zoë Example (Mastodon)") && per.contains("X account (X)"),
+        "{per}"
+    );
+    assert!(per.find("Behind the scenes").unwrap() < per.find("Quiet Friday").unwrap());
+    assert!(per.find("X account (X)").unwrap() < per.find("Cross-posted teaser").unwrap());
     // Charts are vector paths: a line (m … l … S) and filled bars (re … f).
     let raw = String::from_utf8_lossy(&pa);
     assert!(raw.contains(" re\n") && raw.contains("\nf\n"), "no bars");
@@ -380,5 +390,175 @@ async fn overview_of_a_custom_range() {
         .await
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidInput);
+    o.close().await;
+}
+
+fn ids(posts: &[outpost_app::analytics::AnalyticsPost]) -> Vec<&str> {
+    posts.iter().map(|p| p.post_id.as_str()).collect()
+}
+
+/// The overview sums in SQL over the latest-value table: the same totals, rates and per-channel
+/// figures as adding up every post, top posts (overall and per channel) instead of every post;
+/// the posts table pages and sorts in SQL.
+#[tokio::test]
+async fn overview_sums_the_latest_values_and_the_posts_table_pages() {
+    use outpost_app::analytics::AnalyticsPostsQuery;
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let v = o
+        .analytics_overview_range("2026-11-01", "2026-11-30", None)
+        .await
+        .unwrap();
+    // Every post of the period, added up the slow way.
+    let all = o.analytics_posts(None, v.from, v.to).await.unwrap();
+    let rates: Vec<f64> = all.iter().filter_map(|p| p.engagement_rate).collect();
+    assert_eq!(rates.len(), 3, "X has no followers reading: no rate");
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    assert!((v.current.engagement_rate.unwrap() - mean).abs() < 1e-12);
+    // p2 (20 on 2026-11-03) against the followers reading before it (150).
+    let p2 = all.iter().find(|p| p.post_id == "p2").unwrap();
+    assert!((p2.engagement_rate.unwrap() - 20.0 / 150.0).abs() < 1e-12);
+    assert_eq!(
+        (v.current.likes, v.current.reposts, v.current.replies),
+        (50.0, 12.0, 10.0)
+    );
+    assert_eq!((v.previous.posts, v.previous.engagement), (1, 10.0));
+    assert_eq!(ids(&v.posts), ["p3", "p2", "p5", "p4"]);
+    let m = v
+        .channels
+        .iter()
+        .find(|c| c.channel_id == MASTODON)
+        .unwrap();
+    assert_eq!((m.posts, m.engagement), (3, 65.0));
+    assert_eq!(ids(&m.top_posts), ["p3", "p2", "p4"]);
+    assert_eq!(m.followers, Some(200.0));
+    assert_eq!(m.followers_change, Some(20.0));
+    let x = v.channels.iter().find(|c| c.channel_id == X).unwrap();
+    assert_eq!((x.posts, ids(&x.top_posts)), (1, vec!["p5"]));
+    assert_eq!(x.followers, None);
+
+    // The posts table: sorted, paged, counted, filtered.
+    let q = |sort: &str, descending: bool, offset: u32, limit: u32| AnalyticsPostsQuery {
+        channel_id: None,
+        from: v.from,
+        to: v.to,
+        sort: sort.into(),
+        descending,
+        offset,
+        limit,
+    };
+    let page = o
+        .analytics_posts_page(&q("engagement", true, 0, 2))
+        .await
+        .unwrap();
+    assert_eq!((page.total, ids(&page.posts)), (4, vec!["p3", "p2"]));
+    assert_eq!(page.posts[0].metrics["likes"], 30.0);
+    assert_eq!(page.posts[0].engagement, Some(40.0));
+    let page = o
+        .analytics_posts_page(&q("engagement", true, 2, 2))
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.posts), ["p5", "p4"]);
+    let page = o
+        .analytics_posts_page(&q("likes", false, 0, 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.posts), ["p4", "p5", "p2", "p3"]);
+    let page = o
+        .analytics_posts_page(&q("published_at", true, 0, 10))
+        .await
+        .unwrap();
+    assert_eq!(ids(&page.posts), ["p5", "p4", "p3", "p2"]);
+    // Rates: X's post has none, so it comes last either way.
+    let page = o
+        .analytics_posts_page(&q("engagement_rate", false, 0, 10))
+        .await
+        .unwrap();
+    assert_eq!(page.posts.last().unwrap().post_id, "p5");
+    let page = o
+        .analytics_posts_page(&q("engagement", true, 4, 10))
+        .await
+        .unwrap();
+    assert_eq!((page.total, page.posts.len()), (4, 0));
+    let mut only_x = q("engagement", true, 0, 10);
+    only_x.channel_id = Some(X.into());
+    let page = o.analytics_posts_page(&only_x).await.unwrap();
+    assert_eq!((page.total, ids(&page.posts)), (1, vec!["p5"]));
+    for bad in [q("colour", true, 0, 10), q("likes", true, 0, 0)] {
+        let e = o.analytics_posts_page(&bad).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{e}");
+    }
+    let tops = o
+        .analytics_top_per_channel(None, v.from, v.to, 2)
+        .await
+        .unwrap();
+    assert_eq!(ids(&tops), ["p3", "p2", "p5"]);
+    o.close().await;
+}
+
+/// The latest-value table follows the snapshots: a newer (or as new) reading replaces the
+/// stored one, an older one does not, deleting the latest brings back the one before, deleting
+/// the post removes its rows.
+#[tokio::test]
+async fn the_latest_values_follow_the_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = seeded(&dir.path().join("profile")).await;
+    let likes = || async {
+        sqlx::query_as::<_, (f64, i64)>(
+            "SELECT value, captured_at FROM analytics_latest WHERE post_target_id = 't3' AND metric = 'likes'",
+        )
+        .fetch_all(o.store().pool())
+        .await
+        .unwrap()
+    };
+    let t = at("2026-11-10T18:30");
+    assert_eq!(likes().await, [(30.0, t + 86_400_000)]);
+    let snap = |id: &str, v: f64, when: i64| {
+        format!(
+            "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('{id}', '{MASTODON}', 't3', 'likes', {v}, {when})"
+        )
+    };
+    exec(&o, &snap("late-old", 1.0, t + 7_200_000)).await;
+    assert_eq!(likes().await, [(30.0, t + 86_400_000)]);
+    exec(&o, &snap("newer", 33.0, t + 2 * 86_400_000)).await;
+    assert_eq!(likes().await, [(33.0, t + 2 * 86_400_000)]);
+    exec(&o, &snap("same-time", 34.0, t + 2 * 86_400_000)).await;
+    assert_eq!(likes().await, [(34.0, t + 2 * 86_400_000)]);
+    // The post's sums follow: 34 likes + 6 reposts + 4 replies.
+    let totals = || async {
+        sqlx::query_as::<_, (Option<f64>, Option<f64>, Option<f64>)>(
+            "SELECT engagement, likes, impressions FROM analytics_post_totals WHERE post_target_id = 't3'",
+        )
+        .fetch_all(o.store().pool())
+        .await
+        .unwrap()
+    };
+    assert_eq!(totals().await, [(Some(44.0), Some(34.0), None)]);
+    exec(
+        &o,
+        "DELETE FROM analytics_snapshots WHERE id IN ('same-time', 'newer')",
+    )
+    .await;
+    assert_eq!(likes().await, [(30.0, t + 86_400_000)]);
+    let followers: Vec<f64> = sqlx::query_scalar(&format!(
+        "SELECT value FROM analytics_latest WHERE post_target_id IS NULL AND channel_id = '{MASTODON}'"
+    ))
+    .fetch_all(o.store().pool())
+    .await
+    .unwrap();
+    assert_eq!(followers, [200.0]);
+    assert_eq!(totals().await, [(Some(40.0), Some(30.0), None)]);
+    exec(&o, "DELETE FROM posts WHERE id = 'p3'").await;
+    assert!(likes().await.is_empty());
+    assert!(totals().await.is_empty());
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analytics_latest")
+        .fetch_one(o.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        n,
+        5 * 3 + 1,
+        "the other five posts' three metrics and the followers"
+    );
     o.close().await;
 }

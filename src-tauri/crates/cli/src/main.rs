@@ -346,7 +346,7 @@ enum AnalyticsCommand {
         #[arg(long, value_name = "POST_ID")]
         post: Option<String>,
     },
-    /// Latest metrics per published post, newest first.
+    /// Latest metrics per published post, newest first (or one page, sorted: --sort/--limit/--offset).
     Posts {
         #[arg(long, value_name = "ID")]
         channel: Option<String>,
@@ -356,6 +356,22 @@ enum AnalyticsCommand {
         /// YYYY-MM-DD (that whole day included) or RFC 3339.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
+        /// Sort by published_at, engagement, engagement_rate or a metric (likes, views, …);
+        /// highest first unless --ascending.
+        #[arg(long, value_name = "KEY")]
+        sort: Option<String>,
+        /// Lowest (oldest) first.
+        #[arg(long, requires = "sort")]
+        ascending: bool,
+        /// At most N posts (1 to 1000; 50 when only --sort or --offset is given).
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Skip the first N posts of the sorted list.
+        #[arg(long, value_name = "N")]
+        offset: Option<u32>,
+        /// The N posts with the most engagement of each channel.
+        #[arg(long, value_name = "N", conflicts_with_all = ["sort", "limit", "offset"])]
+        top_per_channel: Option<u32>,
     },
     /// Every snapshot of one post's metrics, oldest first.
     History {
@@ -990,11 +1006,44 @@ async fn analytics(cmd: AnalyticsCommand, data_dir: Option<PathBuf>, json: bool)
             .analytics_sync(channel.as_deref())
             .await
             .map(|r| output::analytics_synced(&r, json)),
-        AnalyticsCommand::Posts { channel, from, to } => {
+        AnalyticsCommand::Posts {
+            channel,
+            from,
+            to,
+            sort,
+            ascending,
+            limit,
+            offset,
+            top_per_channel,
+        } => {
             match outpost
                 .analytics_range(from.as_deref(), to.as_deref())
                 .await
             {
+                Ok((from, to)) if top_per_channel.is_some() => outpost
+                    .analytics_top_per_channel(
+                        channel.as_deref(),
+                        from,
+                        to,
+                        top_per_channel.unwrap_or_default(),
+                    )
+                    .await
+                    .map(|l| output::analytics_posts(&l, json)),
+                Ok((from, to)) if sort.is_some() || limit.is_some() || offset.is_some() => {
+                    let query = outpost_app::analytics::AnalyticsPostsQuery {
+                        channel_id: channel,
+                        from,
+                        to,
+                        sort: sort.unwrap_or_else(|| "published_at".into()),
+                        descending: !ascending,
+                        offset: offset.unwrap_or(0),
+                        limit: limit.unwrap_or(50),
+                    };
+                    outpost
+                        .analytics_posts_page(&query)
+                        .await
+                        .map(|p| output::analytics_posts_page(&p, json))
+                }
                 Ok((from, to)) => outpost
                     .analytics_posts(channel.as_deref(), from, to)
                     .await

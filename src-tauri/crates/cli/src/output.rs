@@ -1402,6 +1402,24 @@ pub fn analytics_posts(list: &[outpost_app::analytics::AnalyticsPost], json: boo
     ExitCode::SUCCESS
 }
 
+/// `analytics posts --sort/--limit/--offset`: the page's posts as [`analytics_posts`] prints
+/// them (JSON: the same list), then which of how many they are.
+pub fn analytics_posts_page(
+    page: &outpost_app::analytics::AnalyticsPostsPage,
+    json: bool,
+) -> ExitCode {
+    let code = analytics_posts(&page.posts, json);
+    if !json && !page.posts.is_empty() {
+        println!(
+            "Posts {}–{} of {}.",
+            page.offset + 1,
+            page.offset as usize + page.posts.len(),
+            page.total
+        );
+    }
+    code
+}
+
 /// `analytics history`: one line per snapshot.
 pub fn analytics_history(list: &[outpost_app::analytics::MetricPoint], json: bool) -> ExitCode {
     if json {

@@ -169,3 +169,126 @@ fn analytics_report_writes_the_same_pdf_twice_and_refuses_bad_input() {
     );
     assert!(!Path::new(c).exists());
 }
+
+/// Gives every published post of the profile `likes` (a spread of values) straight in SQLite.
+fn give_likes(dir: &Path) {
+    let db = dir.join("outpost.sqlite3");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(&db);
+            let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+            sqlx::query(
+                "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at)
+                 SELECT 'likes-' || t.id, t.channel_id, t.id, 'likes',
+                        (SELECT COUNT(*) FROM post_targets t2 WHERE t2.id < t.id) % 23, 1
+                   FROM post_targets t JOIN publish_jobs j ON j.post_target_id = t.id
+                  WHERE j.state = 'published'",
+            )
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+        });
+}
+
+fn likes(v: &serde_json::Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["metrics"]["likes"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn analytics_posts_sorts_pages_and_lists_each_channels_best() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("profile");
+    json(&outpost(&dir, &["--json", "demo", "seed", "--posts", "60"]));
+    give_likes(&dir);
+    let all = json(&outpost(&dir, &["--json", "analytics", "posts"]));
+    let n = all.as_array().unwrap().len();
+    assert!(n > 6, "{n} published demo posts");
+
+    let page = |args: &[&str]| {
+        let mut a = vec!["--json", "analytics", "posts"];
+        a.extend(args);
+        json(&outpost(&dir, &a))
+    };
+    let first = likes(&page(&["--sort", "likes", "--limit", "3"]));
+    let second = likes(&page(&["--sort", "likes", "--limit", "3", "--offset", "3"]));
+    assert_eq!((first.len(), second.len()), (3, 3));
+    let mut both = first.clone();
+    both.extend(&second);
+    assert!(both.windows(2).all(|w| w[0] >= w[1]), "{both:?}");
+    let mut everything = likes(&all);
+    everything.sort_by(|a, b| b.total_cmp(a));
+    assert_eq!(both, everything[..6]);
+    let up = likes(&page(&["--sort", "likes", "--ascending", "--limit", "2"]));
+    assert_eq!(up, [everything[n - 1], everything[n - 2]]);
+    // The same objects as without the flags.
+    assert_eq!(
+        page(&["--sort", "published_at", "--limit", "1000"]),
+        all,
+        "published_at, newest first, is the unpaged order"
+    );
+    let text = outpost(
+        &dir,
+        &["analytics", "posts", "--sort", "likes", "--limit", "3"],
+    );
+    assert!(
+        stdout(&text).contains(&format!("Posts 1–3 of {n}.")),
+        "{}",
+        stdout(&text)
+    );
+
+    // Each channel's best two.
+    let tops = page(&["--top-per-channel", "2"]);
+    let mut per: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+    for p in tops.as_array().unwrap() {
+        per.entry(p["channel_id"].as_str().unwrap().to_string())
+            .or_default()
+            .push(p["engagement"].as_f64().unwrap());
+    }
+    assert!(per.len() > 1, "{per:?}");
+    for (channel, e) in &per {
+        assert!(
+            e.len() <= 2 && e.windows(2).all(|w| w[0] >= w[1]),
+            "{channel}: {e:?}"
+        );
+        let best = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["channel_id"] == channel.as_str())
+            .map(|p| p["engagement"].as_f64().unwrap())
+            .fold(f64::MIN, f64::max);
+        assert_eq!(e[0], best, "{channel}");
+    }
+
+    assert_fails(
+        &outpost(&dir, &["analytics", "posts", "--sort", "colour"]),
+        "not a sort key",
+    );
+    assert_fails(
+        &outpost(&dir, &["analytics", "posts", "--limit", "0"]),
+        "1 to 1000",
+    );
+    assert!(
+        !outpost(
+            &dir,
+            &[
+                "analytics",
+                "posts",
+                "--top-per-channel",
+                "2",
+                "--sort",
+                "likes"
+            ]
+        )
+        .status
+        .success()
+    );
+}

@@ -214,6 +214,16 @@ pub struct PublishedTarget {
     pub last_synced_at: Option<i64>,
 }
 
+/// The columns of [`PublishedTarget`] from its tables.
+const PUBLISHED_SQL: &str =
+    "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
+            j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
+            a.deleted_at, a.last_synced_at
+       FROM post_targets t
+       JOIN posts p ON p.id = t.post_id
+       JOIN publish_jobs j ON j.post_target_id = t.id
+       LEFT JOIN analytics_targets a ON a.post_target_id = t.id";
+
 /// Published targets in `[from, to)` (unix ms), on one channel or all, newest first.
 pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
     ex: E,
@@ -221,18 +231,12 @@ pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
     from: i64,
     to: i64,
 ) -> Result<Vec<PublishedTarget>> {
-    Ok(sqlx::query_as::<_, PublishedTarget>(
-        "SELECT t.id AS post_target_id, t.post_id, t.channel_id, COALESCE(t.caption, p.body) AS body,
-                j.platform_url, COALESCE(j.published_at, j.due_at) AS published_at,
-                a.deleted_at, a.last_synced_at
-           FROM post_targets t
-           JOIN posts p ON p.id = t.post_id
-           JOIN publish_jobs j ON j.post_target_id = t.id
-           LEFT JOIN analytics_targets a ON a.post_target_id = t.id
+    Ok(sqlx::query_as::<_, PublishedTarget>(&format!(
+        "{PUBLISHED_SQL}
           WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
             AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
-          ORDER BY COALESCE(j.published_at, j.due_at) DESC, t.id",
-    )
+          ORDER BY COALESCE(j.published_at, j.due_at) DESC, t.id"
+    ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
@@ -241,27 +245,25 @@ pub async fn published_targets<'e, E: SqliteExecutor<'e>>(
 }
 
 /// The latest value of each metric of every post target published in `[from, to)`, as
-/// `(post_target_id, metric, value)` (SQLite takes the bare columns from the row of the MAX).
+/// `(post_target_id, metric, value)`, from `analytics_latest` (kept by the snapshots' triggers).
 pub async fn latest_values<'e, E: SqliteExecutor<'e>>(
     ex: E,
     channel_id: Option<&str>,
     from: i64,
     to: i64,
 ) -> Result<Vec<(String, String, f64)>> {
-    let rows: Vec<(String, String, f64, i64)> = sqlx::query_as(
-        "SELECT s.post_target_id, s.metric, s.value, MAX(s.captured_at)
-           FROM analytics_snapshots s
-           JOIN publish_jobs j ON j.post_target_id = s.post_target_id
-          WHERE j.state = 'published' AND (?1 IS NULL OR s.channel_id = ?1)
-            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3
-          GROUP BY s.post_target_id, s.metric",
+    Ok(sqlx::query_as(
+        "SELECT l.post_target_id, l.metric, l.value
+           FROM publish_jobs j
+           JOIN analytics_latest l ON l.post_target_id = j.post_target_id
+          WHERE j.state = 'published' AND (?1 IS NULL OR l.channel_id = ?1)
+            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3",
     )
     .bind(channel_id)
     .bind(from)
     .bind(to)
     .fetch_all(ex)
-    .await?;
-    Ok(rows.into_iter().map(|(t, m, v, _)| (t, m, v)).collect())
+    .await?)
 }
 
 /// Channel-level snapshots (followers, …) of one channel or all in `[from, to)`, oldest first.
@@ -318,6 +320,93 @@ pub async fn post_target_reads<'e, E: SqliteExecutor<'e>>(
     .await?)
 }
 
+/// A post's engagement rate, as an SQL expression over a row `x` with `post_target_id`,
+/// `channel_id`, `published_at`, `engagement` and `impressions`: engagement per impression where
+/// impressions are counted, else per follower at publishing (the channel's followers reading last
+/// at or before it, else the first after it); `NULL` without engagement or a base above zero.
+fn rate_sql(x: &str) -> String {
+    format!(
+        "CASE WHEN {x}.engagement IS NULL THEN NULL
+              ELSE {x}.engagement / NULLIF(MAX(COALESCE({x}.impressions,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.metric = 'followers' AND f.channel_id = {x}.channel_id
+                    AND f.captured_at <= {x}.published_at ORDER BY f.captured_at DESC LIMIT 1),
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.metric = 'followers' AND f.channel_id = {x}.channel_id
+                    AND f.captured_at > {x}.published_at ORDER BY f.captured_at LIMIT 1)), 0), 0) END"
+    )
+}
+
+/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their sums from
+/// `analytics_post_totals` (one row per post, not every snapshot), as the CTE `p`:
+/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions`.
+const PERIOD_SQL: &str = "WITH p AS (
+    SELECT t.id AS post_target_id, t.channel_id, COALESCE(j.published_at, j.due_at) AS published_at,
+           s.engagement, s.likes, s.reposts, s.replies, s.impressions
+      FROM publish_jobs j
+      JOIN post_targets t ON t.id = j.post_target_id
+      LEFT JOIN analytics_post_totals s ON s.post_target_id = t.id
+     WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
+       AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3)";
+
+/// The period's numbers per local day, for totals and the daily series: summed in SQL, so the
+/// overview never loads its posts.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PeriodDay {
+    /// Days since 1970-01-01 in the creator's zone.
+    pub day: i64,
+    /// Published at or after `current_from` (the period shown; else the one before it).
+    pub current: bool,
+    pub channel_id: String,
+    pub posts: i64,
+    pub likes: f64,
+    pub reposts: f64,
+    pub replies: f64,
+    pub engagement: f64,
+    /// Sum and count of the engagement rates per impression (posts whose platform counts
+    /// impressions; the others' rates are in [`follower_rates`]).
+    pub rate_sum: f64,
+    pub rates: i64,
+}
+
+/// The published targets of `[from, to)` summed per channel, per local day and by whether they
+/// are in the current period (from `current_from`), oldest first. `offsets`: the zone's UTC
+/// offset (ms) from each instant on, oldest first (the first covers everything before too).
+pub async fn period_days<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    (from, current_from, to): (i64, i64, i64),
+    offsets: &[(i64, i64)],
+) -> Result<Vec<PeriodDay>> {
+    // Numbers computed by the caller, never text from outside: written into the statement.
+    let mut offset = offsets.first().map_or(0, |(_, o)| *o).to_string();
+    if offsets.len() > 1 {
+        offset = format!(
+            "CASE {} ELSE {offset} END",
+            offsets[1..]
+                .iter()
+                .rev()
+                .map(|(at, o)| format!("WHEN published_at >= {at} THEN {o}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    Ok(sqlx::query_as::<_, PeriodDay>(&format!(
+        "{PERIOD_SQL} SELECT (published_at + {offset}) / 86400000 AS day, published_at >= ?4 AS current,
+                channel_id, COUNT(*) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
+                TOTAL(replies) AS replies, TOTAL(engagement) AS engagement,
+                TOTAL(CASE WHEN impressions > 0 THEN engagement / impressions END) AS rate_sum,
+                COUNT(CASE WHEN impressions > 0 THEN engagement END) AS rates
+           FROM p GROUP BY day, current, channel_id ORDER BY day, current, channel_id"
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(current_from)
+    .fetch_all(ex)
+    .await?)
+}
+
 /// Makes every read target of one post due now ("sync now" on one post); a target never read
 /// is due already. Returns how many were brought forward.
 pub async fn make_post_due<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> Result<u64> {
@@ -330,4 +419,216 @@ pub async fn make_post_due<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> R
     .execute(ex)
     .await?
     .rows_affected())
+}
+
+/// Sum and count of the engagement rates per follower of the posts of `[from, to)` whose platform
+/// counts no impressions, as `(current, rate_sum, rates)` (`current`: published at or after
+/// `current_from`). Each followers reading covers the posts published from it to the next one
+/// (the first also those before it), so the posts are read once per reading, not looked up one
+/// by one.
+pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    (from, current_from, to): (i64, i64, i64),
+) -> Result<Vec<(bool, f64, i64)>> {
+    Ok(sqlx::query_as(
+        "WITH r AS (
+            SELECT channel_id, value,
+                   CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
+                   COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
+              FROM analytics_snapshots
+             WHERE post_target_id IS NULL AND metric = 'followers' AND (?1 IS NULL OR channel_id = ?1)
+            WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id)),
+         f AS MATERIALIZED (
+            SELECT channel_id, value, MAX(start, ?2) AS lo, MIN(stop, ?3) AS hi FROM r
+             WHERE value > 0 AND stop > ?2 AND start < ?3)
+         SELECT COALESCE(j.published_at, j.due_at) >= ?4 AS current,
+                TOTAL(s.engagement / f.value), COUNT(*)
+           FROM f
+           CROSS JOIN publish_jobs j
+           JOIN post_targets t ON t.id = j.post_target_id
+           JOIN analytics_post_totals s ON s.post_target_id = t.id
+          WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= f.lo
+            AND COALESCE(j.published_at, j.due_at) < f.hi AND t.channel_id = f.channel_id
+            AND s.impressions IS NULL AND s.engagement IS NOT NULL
+          GROUP BY current",
+    )
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(current_from)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// What the posts table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostSort<'a> {
+    PublishedAt,
+    Engagement,
+    EngagementRate,
+    /// The latest value of one metric (`likes`, `views`, …).
+    Metric(&'a str),
+}
+
+/// One published target with its place in a ranking (ids and the sorted figures).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RankedTarget {
+    pub post_target_id: String,
+    pub channel_id: String,
+    pub published_at: i64,
+    pub engagement: Option<f64>,
+    pub rate: Option<f64>,
+}
+
+/// One page of the period's published targets sorted by `sort` (a missing value last either
+/// way; ties newest first, then by id), on one channel or all.
+#[allow(clippy::too_many_arguments)]
+pub async fn ranked_targets<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+    sort: PostSort<'_>,
+    descending: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<RankedTarget>> {
+    let (key, metric) = match sort {
+        PostSort::PublishedAt => ("p.published_at".to_string(), ""),
+        PostSort::Engagement => ("p.engagement".to_string(), ""),
+        PostSort::EngagementRate => (rate_sql("p"), ""),
+        PostSort::Metric(m) => (
+            "(SELECT l.value FROM analytics_latest l WHERE l.post_target_id = p.post_target_id AND l.metric = ?4)"
+                .to_string(),
+            m,
+        ),
+    };
+    let dir = if descending { "DESC" } else { "ASC" };
+    // The rate is worked out for the page's rows only (unless it is the sort key).
+    Ok(sqlx::query_as::<_, RankedTarget>(&format!(
+        "{PERIOD_SQL}, q AS (SELECT p.*, {key} AS k FROM p)
+         SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
+           FROM (SELECT * FROM q ORDER BY k IS NULL, k {dir}, published_at DESC, post_target_id
+                  LIMIT ?6 OFFSET ?5) x
+          ORDER BY x.k IS NULL, x.k {dir}, x.published_at DESC, x.post_target_id",
+        rate = rate_sql("x")
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(metric)
+    .bind(offset.max(0))
+    .bind(limit.max(0))
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The `per_channel` targets of each channel with the most engagement in `[from, to)` (ties
+/// newest first), best first within each channel.
+pub async fn top_targets_per_channel<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+    per_channel: i64,
+) -> Result<Vec<RankedTarget>> {
+    Ok(sqlx::query_as::<_, RankedTarget>(&format!(
+        "{PERIOD_SQL}, n AS (
+            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY channel_id
+                ORDER BY engagement IS NULL, engagement DESC, published_at DESC, post_target_id) AS k
+              FROM p)
+         SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
+           FROM n x WHERE x.k <= ?4 ORDER BY x.channel_id, x.k",
+        rate = rate_sql("x")
+    ))
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .bind(per_channel.max(0))
+    .fetch_all(ex)
+    .await?)
+}
+
+/// How many targets were published in `[from, to)` on one channel or all.
+pub async fn count_published<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    channel_id: Option<&str>,
+    from: i64,
+    to: i64,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id
+          WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
+            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3",
+    )
+    .bind(channel_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(ex)
+    .await?)
+}
+
+/// The published targets with these ids (the rows of one page), in no particular order.
+pub async fn published_targets_by_id<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    ids: &[String],
+) -> Result<Vec<PublishedTarget>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as::<_, PublishedTarget>(&format!(
+        "{PUBLISHED_SQL} WHERE j.state = 'published' AND t.id IN (SELECT value FROM json_each(?1))"
+    ))
+    .bind(ids)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// The latest value of each metric of these targets, as `(post_target_id, metric, value)`.
+pub async fn latest_of_targets<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    ids: &[String],
+) -> Result<Vec<(String, String, f64)>> {
+    let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as(
+        "SELECT post_target_id, metric, value FROM analytics_latest
+          WHERE post_target_id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(ids)
+    .fetch_all(ex)
+    .await?)
+}
+
+/// A channel's followers: the latest reading, and the first and last readings in `[from, to)`.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct FollowersSummary {
+    pub channel_id: String,
+    pub latest: Option<f64>,
+    pub first_in_period: Option<f64>,
+    pub last_in_period: Option<f64>,
+}
+
+/// Every channel's followers summary (channels with a followers reading).
+pub async fn followers_summary<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    from: i64,
+    to: i64,
+) -> Result<Vec<FollowersSummary>> {
+    Ok(sqlx::query_as::<_, FollowersSummary>(
+        "SELECT l.channel_id, l.value AS latest,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.channel_id = l.channel_id AND f.metric = 'followers'
+                    AND f.captured_at >= ?1 AND f.captured_at < ?2
+                  ORDER BY f.captured_at, f.id LIMIT 1) AS first_in_period,
+                (SELECT f.value FROM analytics_snapshots f
+                  WHERE f.post_target_id IS NULL AND f.channel_id = l.channel_id AND f.metric = 'followers'
+                    AND f.captured_at >= ?1 AND f.captured_at < ?2
+                  ORDER BY f.captured_at DESC, f.id DESC LIMIT 1) AS last_in_period
+           FROM analytics_latest l
+          WHERE l.post_target_id IS NULL AND l.metric = 'followers'
+          ORDER BY l.channel_id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(ex)
+    .await?)
 }

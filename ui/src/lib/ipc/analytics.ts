@@ -6,6 +6,8 @@ import { commands } from './bindings';
 import type {
   AnalyticsOverview,
   AnalyticsPost,
+  AnalyticsPostsPage,
+  AnalyticsPostsQuery,
   AnalyticsSync,
   BestTimes,
   ChannelAnalytics,
@@ -20,7 +22,7 @@ import type {
 import type { PostingSlotView } from './bindings';
 import { call, isPreview, PreviewModeError } from './index';
 
-export type { AnalyticsOverview, AnalyticsPost, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, PostNumbers, ReportSummary, SlotEstimate, TargetNumbers };
+export type { AnalyticsOverview, AnalyticsPost, AnalyticsPostsPage, AnalyticsPostsQuery, AnalyticsSync, BestTimes, ChannelAnalytics, DayPoint, MetricPoint, PeriodTotals, PostNumbers, ReportSummary, SlotEstimate, TargetNumbers };
 
 const emptyTotals: PeriodTotals = { posts: 0, likes: 0, reposts: 0, replies: 0, engagement: 0, engagement_rate: null };
 
@@ -38,6 +40,12 @@ export const analyticsIpc = {
   async overviewRange(from: string, to: string, channelId: string | null = null): Promise<AnalyticsOverview> {
     if (isPreview()) return { days: 0, from: 0, to: 0, current: emptyTotals, previous: emptyTotals, daily: [], channels: [], posts: [] };
     return call(() => commands.analyticsOverviewRange(from, to, channelId));
+  },
+
+  /** One page of the posts table, sorted by the core (`sort`: published_at, engagement, engagement_rate or a metric), with the total count. */
+  async postsPage(query: AnalyticsPostsQuery): Promise<AnalyticsPostsPage> {
+    if (isPreview()) return { total: 0, offset: query.offset, posts: [] };
+    return call(() => commands.analyticsPostsPage(query));
   },
 
   /** The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`): one call for a calendar range. */

@@ -881,6 +881,18 @@ async analyticsSyncPost(postId: string) : Promise<Result<AnalyticsSync[], IpcErr
 }
 },
 /**
+ * One page of the sortable posts table (the period's posts with their latest numbers) and the
+ * count of all of them.
+ */
+async analyticsPostsPage(query: AnalyticsPostsQuery) : Promise<Result<AnalyticsPostsPage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("analytics_posts_page", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A channel's weekly posting slots, Monday first.
  */
 async postingSlots(channelId: string) : Promise<Result<PostingSlotView[], IpcError>> {
@@ -2026,7 +2038,8 @@ from: number; to: number; current: PeriodTotals;
  */
 previous: PeriodTotals; daily: DayPoint[]; channels: ChannelAnalytics[]; 
 /**
- * The period's posts, most engagement first.
+ * The period's [`TOP_POSTS`] posts with the most engagement, best first (every post:
+ * [`Outpost::analytics_posts_page`]).
  */
 posts: AnalyticsPost[] }
 /**
@@ -2053,6 +2066,30 @@ metrics: Partial<{ [key in string]: number }>; engagement: number | null;
  * Engagement per impression, else per follower at publishing.
  */
 engagement_rate: number | null }
+/**
+ * One page of the posts table.
+ */
+export type AnalyticsPostsPage = { 
+/**
+ * Posts in the period (on the channel), all pages.
+ */
+total: number; offset: number; posts: AnalyticsPost[] }
+/**
+ * Which page of the posts table, sorted how.
+ */
+export type AnalyticsPostsQuery = { channel_id: string | null; 
+/**
+ * Unix ms, `[from, to)`.
+ */
+from: number; to: number; 
+/**
+ * [`SORT_KEYS`]: `published_at`, `engagement`, `engagement_rate` or a post metric.
+ */
+sort: string; descending: boolean; offset: number; 
+/**
+ * 1 to [`MAX_PAGE`].
+ */
+limit: number }
 /**
  * What one channel's analytics sync did.
  */
@@ -2343,7 +2380,20 @@ followers: number | null;
 /**
  * Followers gained in the period (latest in it minus the first in it).
  */
-followers_change: number | null }
+followers_change: number | null; 
+/**
+ * Posts published on the channel in the period (filled by the overview).
+ */
+posts: number; 
+/**
+ * Their engagement, summed (filled by the overview).
+ */
+engagement: number; 
+/**
+ * The channel's [`TOP_PER_CHANNEL`] posts of the period with the most engagement (filled by
+ * the overview).
+ */
+top_posts: AnalyticsPost[] }
 /**
  * The live preview of a post on one channel.
  */

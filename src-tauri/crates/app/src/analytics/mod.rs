@@ -106,6 +106,13 @@ pub struct ChannelAnalytics {
     pub followers: Option<f64>,
     /// Followers gained in the period (latest in it minus the first in it).
     pub followers_change: Option<f64>,
+    /// Posts published on the channel in the period (filled by the overview).
+    pub posts: u32,
+    /// Their engagement, summed (filled by the overview).
+    pub engagement: f64,
+    /// The channel's [`TOP_PER_CHANNEL`] posts of the period with the most engagement (filled by
+    /// the overview).
+    pub top_posts: Vec<AnalyticsPost>,
 }
 
 /// A post's latest numbers, summed over its channels (the calendar card and the composer).
@@ -189,9 +196,50 @@ pub struct AnalyticsOverview {
     pub previous: PeriodTotals,
     pub daily: Vec<DayPoint>,
     pub channels: Vec<ChannelAnalytics>,
-    /// The period's posts, most engagement first.
+    /// The period's [`TOP_POSTS`] posts with the most engagement, best first (every post:
+    /// [`Outpost::analytics_posts_page`]).
     pub posts: Vec<AnalyticsPost>,
 }
+
+/// One page of the posts table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsPostsPage {
+    /// Posts in the period (on the channel), all pages.
+    pub total: u32,
+    pub offset: u32,
+    pub posts: Vec<AnalyticsPost>,
+}
+
+/// Which page of the posts table, sorted how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AnalyticsPostsQuery {
+    pub channel_id: Option<String>,
+    /// Unix ms, `[from, to)`.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub from: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub to: i64,
+    /// [`SORT_KEYS`]: `published_at`, `engagement`, `engagement_rate` or a post metric.
+    pub sort: String,
+    pub descending: bool,
+    pub offset: u32,
+    /// 1 to [`MAX_PAGE`].
+    pub limit: u32,
+}
+
+/// Posts in the overview's top list.
+pub const TOP_POSTS: u32 = 10;
+/// Top posts of each channel in the overview.
+pub const TOP_PER_CHANNEL: u32 = 5;
+/// Largest page of the posts table.
+pub const MAX_PAGE: u32 = 1000;
+/// What the posts table sorts by, besides any post metric ([`sync::post_values`]).
+pub const SORT_KEYS: [&str; 3] = ["published_at", "engagement", "engagement_rate"];
+/// Zone offsets change on quarter hours (UTC): where a day's offset differs from the day
+/// before, the change is looked for in steps of this.
+const QUARTER_MS: i64 = 15 * 60 * 1000;
 
 fn engagement(metrics: &BTreeMap<String, f64>) -> Option<f64> {
     let present: Vec<f64> = ENGAGEMENT
@@ -305,21 +353,8 @@ impl Outpost {
                         .get(&t.channel_id)
                         .and_then(|s| value_at(s, t.published_at))
                 });
-                AnalyticsPost {
-                    post_id: t.post_id,
-                    post_target_id: t.post_target_id,
-                    channel_name: c.map(shown_name).unwrap_or_default(),
-                    platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
-                    channel_id: t.channel_id,
-                    text: t.body.chars().take(EXCERPT_CHARS).collect(),
-                    url: t.platform_url,
-                    published_at: t.published_at,
-                    last_synced_at: t.last_synced_at,
-                    deleted: t.deleted_at.is_some(),
-                    engagement_rate: eng.zip(base.filter(|b| *b > 0.0)).map(|(e, b)| e / b),
-                    engagement: eng,
-                    metrics,
-                }
+                let rate = eng.zip(base.filter(|b| *b > 0.0)).map(|(e, b)| e / b);
+                analytics_post(t, c, metrics, eng, rate)
             })
             .collect())
     }
@@ -414,7 +449,7 @@ impl Outpost {
     pub async fn analytics_channels(&self, from: i64, to: i64) -> Result<Vec<ChannelAnalytics>> {
         let pool = self.store().pool();
         let states = store::channel_states(pool).await?;
-        let snaps = store::channel_snapshots(pool, None, 0, i64::MAX).await?;
+        let followers = store::followers_summary(pool, from, to).await?;
         let mut out = Vec::new();
         for c in outpost_store::channels::list_all(pool).await? {
             if c.status == outpost_store::ChannelStatus::Disconnected {
@@ -423,16 +458,7 @@ impl Outpost {
             let platform = to_platform(c.platform);
             let (support, support_note) = support_of(platform);
             let st = states.iter().find(|s| s.channel_id == c.id);
-            let series: Vec<(i64, f64)> = snaps
-                .iter()
-                .filter(|s| s.channel_id == c.id && s.metric == "followers")
-                .map(|s| (s.captured_at, s.value))
-                .collect();
-            let in_period: Vec<f64> = series
-                .iter()
-                .filter(|(t, _)| *t >= from && *t < to)
-                .map(|(_, v)| *v)
-                .collect();
+            let f = followers.iter().find(|f| f.channel_id == c.id);
             out.push(ChannelAnalytics {
                 channel_id: c.id.clone(),
                 channel_name: shown_name(&c),
@@ -447,11 +473,118 @@ impl Outpost {
                 state: st.map(|s| s.state.clone()),
                 message: st.and_then(|s| s.message.clone()),
                 last_synced_at: st.and_then(|s| s.last_synced_at),
-                followers: series.last().map(|(_, v)| *v),
-                followers_change: in_period.first().zip(in_period.last()).map(|(a, b)| b - a),
+                followers: f.and_then(|f| f.latest),
+                followers_change: f
+                    .and_then(|f| f.first_in_period.zip(f.last_in_period))
+                    .map(|(a, b)| b - a),
+                posts: 0,
+                engagement: 0.0,
+                top_posts: Vec::new(),
             });
         }
         Ok(out)
+    }
+
+    /// Builds the table rows of ranked targets, in their order.
+    async fn posts_of(&self, ranked: &[store::RankedTarget]) -> Result<Vec<AnalyticsPost>> {
+        let pool = self.store().pool();
+        let ids: Vec<String> = ranked.iter().map(|r| r.post_target_id.clone()).collect();
+        let channels = outpost_store::channels::list_all(pool).await?;
+        let mut targets: BTreeMap<String, store::PublishedTarget> =
+            store::published_targets_by_id(pool, &ids)
+                .await?
+                .into_iter()
+                .map(|t| (t.post_target_id.clone(), t))
+                .collect();
+        let mut latest: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+        for (t, m, v) in store::latest_of_targets(pool, &ids).await? {
+            latest.entry(t).or_default().insert(m, v);
+        }
+        Ok(ranked
+            .iter()
+            .filter_map(|r| {
+                let t = targets.remove(&r.post_target_id)?;
+                let c = channels.iter().find(|c| c.id == t.channel_id);
+                let metrics = latest.remove(&t.post_target_id).unwrap_or_default();
+                Some(analytics_post(t, c, metrics, r.engagement, r.rate))
+            })
+            .collect())
+    }
+
+    /// One page of the posts table: the period's published posts (on one channel or all)
+    /// sorted by `sort` ([`SORT_KEYS`] or a post metric; a post without that value comes last
+    /// either way; ties newest first), with the count of all of them.
+    pub async fn analytics_posts_page(
+        &self,
+        q: &AnalyticsPostsQuery,
+    ) -> Result<AnalyticsPostsPage> {
+        let metrics = sync::post_values(&Default::default()).map(|(m, _)| m);
+        let sort = match q.sort.as_str() {
+            "published_at" => store::PostSort::PublishedAt,
+            "engagement" => store::PostSort::Engagement,
+            "engagement_rate" => store::PostSort::EngagementRate,
+            m if metrics.contains(&m) => store::PostSort::Metric(m),
+            other => {
+                return Err(Error::InvalidInput(format!(
+                    "{other:?} is not a sort key ({}, {})",
+                    SORT_KEYS.join(", "),
+                    metrics.join(", ")
+                )));
+            }
+        };
+        if !(1..=MAX_PAGE).contains(&q.limit) {
+            return Err(Error::InvalidInput(format!(
+                "a page is 1 to {MAX_PAGE} posts"
+            )));
+        }
+        if q.from >= q.to {
+            return Err(Error::InvalidInput("--from must be before --to".into()));
+        }
+        let pool = self.store().pool();
+        let channel = q.channel_id.as_deref();
+        if let Some(id) = channel {
+            outpost_store::channels::get(pool, id).await?;
+        }
+        let total = store::count_published(pool, channel, q.from, q.to).await?;
+        let ranked = store::ranked_targets(
+            pool,
+            channel,
+            q.from,
+            q.to,
+            sort,
+            q.descending,
+            i64::from(q.offset),
+            i64::from(q.limit),
+        )
+        .await?;
+        Ok(AnalyticsPostsPage {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset: q.offset,
+            posts: self.posts_of(&ranked).await?,
+        })
+    }
+
+    /// The `n` posts of each channel with the most engagement in `[from, to)`, best first
+    /// within each channel (channels in id order).
+    pub async fn analytics_top_per_channel(
+        &self,
+        channel_id: Option<&str>,
+        from: i64,
+        to: i64,
+        n: u32,
+    ) -> Result<Vec<AnalyticsPost>> {
+        if !(1..=MAX_PAGE).contains(&n) {
+            return Err(Error::InvalidInput(format!(
+                "top posts per channel: 1 to {MAX_PAGE}"
+            )));
+        }
+        let pool = self.store().pool();
+        if let Some(id) = channel_id {
+            outpost_store::channels::get(pool, id).await?;
+        }
+        let ranked =
+            store::top_targets_per_channel(pool, channel_id, from, to, i64::from(n)).await?;
+        self.posts_of(&ranked).await
     }
 
     /// The last `days` days (ending now) compared with the `days` before them.
@@ -494,51 +627,91 @@ impl Outpost {
         channel_id: Option<&str>,
     ) -> Result<AnalyticsOverview> {
         let tz = self.zone().await?;
+        let pool = self.store().pool();
+        if let Some(id) = channel_id {
+            outpost_store::channels::get(pool, id).await?;
+        }
         let prev_from = from - (to - from);
-        let all = self.analytics_posts(channel_id, prev_from, to).await?;
-        let (mut posts, previous): (Vec<_>, Vec<_>) =
-            all.into_iter().partition(|p| p.published_at >= from);
+        let days_in = store::period_days(
+            pool,
+            channel_id,
+            (prev_from, from, to),
+            &offsets(tz, prev_from, to),
+        )
+        .await?;
         let mut daily: BTreeMap<String, DayPoint> = BTreeMap::new();
+        let day_point = |date: String| DayPoint {
+            date,
+            posts: 0,
+            engagement: 0.0,
+        };
         for d in 0..days {
-            let date = tz
-                .timestamp_millis_opt(from + i64::from(d) * DAY_MS + DAY_MS - 1)
-                .single()
+            let date = local_date(tz, from + i64::from(d) * DAY_MS + DAY_MS - 1);
+            daily.entry(date.clone()).or_insert_with(|| day_point(date));
+        }
+        let (mut current, mut previous) = (Sums::default(), Sums::default());
+        let mut per_channel: BTreeMap<&str, (u32, f64)> = BTreeMap::new();
+        for (is_current, rate_sum, rates) in
+            store::follower_rates(pool, channel_id, (prev_from, from, to)).await?
+        {
+            let sums = if is_current {
+                &mut current
+            } else {
+                &mut previous
+            };
+            sums.rate_sum += rate_sum;
+            sums.rates += rates;
+        }
+        for b in &days_in {
+            if !b.current {
+                previous.add(b);
+                continue;
+            }
+            current.add(b);
+            let posts = u32::try_from(b.posts).unwrap_or(u32::MAX);
+            let date = chrono::DateTime::from_timestamp_millis(b.day * DAY_MS)
                 .map(|t| t.format("%Y-%m-%d").to_string())
                 .unwrap_or_default();
-            daily.entry(date.clone()).or_insert(DayPoint {
-                date,
-                posts: 0,
-                engagement: 0.0,
-            });
+            let e = daily.entry(date.clone()).or_insert_with(|| day_point(date));
+            e.posts += posts;
+            e.engagement += b.engagement;
+            let c = per_channel.entry(&b.channel_id).or_default();
+            c.0 += posts;
+            c.1 += b.engagement;
         }
-        for p in &posts {
-            if let Some(t) = tz.timestamp_millis_opt(p.published_at).single() {
-                let date = t.format("%Y-%m-%d").to_string();
-                let e = daily.entry(date.clone()).or_insert(DayPoint {
-                    date,
-                    posts: 0,
-                    engagement: 0.0,
-                });
-                e.posts += 1;
-                e.engagement += p.engagement.unwrap_or(0.0);
-            }
-        }
+        // Each channel's best TOP_POSTS hold the period's best TOP_POSTS: one pass for both.
+        let mut tops = self
+            .analytics_top_per_channel(channel_id, from, to, TOP_POSTS.max(TOP_PER_CHANNEL))
+            .await?;
+        let mut posts = tops.clone();
         posts.sort_by(|a, b| {
             b.engagement
                 .unwrap_or(-1.0)
                 .total_cmp(&a.engagement.unwrap_or(-1.0))
                 .then(b.published_at.cmp(&a.published_at))
+                .then(a.post_target_id.cmp(&b.post_target_id))
         });
+        posts.truncate(TOP_POSTS as usize);
         let mut channels = self.analytics_channels(from, to).await?;
         if let Some(id) = channel_id {
             channels.retain(|c| c.channel_id == id);
+        }
+        for c in &mut channels {
+            if let Some((n, e)) = per_channel.get(c.channel_id.as_str()) {
+                (c.posts, c.engagement) = (*n, *e);
+            }
+            let (mut mine, rest): (Vec<_>, Vec<_>) =
+                tops.into_iter().partition(|p| p.channel_id == c.channel_id);
+            mine.truncate(TOP_PER_CHANNEL as usize);
+            c.top_posts = mine;
+            tops = rest;
         }
         Ok(AnalyticsOverview {
             days,
             from,
             to,
-            current: totals(&posts),
-            previous: totals(&previous),
+            current: current.totals(),
+            previous: previous.totals(),
             daily: daily.into_values().collect(),
             channels,
             posts,
@@ -680,6 +853,103 @@ impl Outpost {
     }
 }
 
+/// A row of the posts table from its target, channel and figures.
+fn analytics_post(
+    t: store::PublishedTarget,
+    c: Option<&outpost_store::channels::Channel>,
+    metrics: BTreeMap<String, f64>,
+    engagement: Option<f64>,
+    engagement_rate: Option<f64>,
+) -> AnalyticsPost {
+    AnalyticsPost {
+        post_id: t.post_id,
+        post_target_id: t.post_target_id,
+        channel_name: c.map(shown_name).unwrap_or_default(),
+        platform: c.map_or(Platform::X, |c| to_platform(c.platform)),
+        channel_id: t.channel_id,
+        text: t.body.chars().take(EXCERPT_CHARS).collect(),
+        url: t.platform_url,
+        published_at: t.published_at,
+        last_synced_at: t.last_synced_at,
+        deleted: t.deleted_at.is_some(),
+        metrics,
+        engagement,
+        engagement_rate,
+    }
+}
+
+/// `YYYY-MM-DD` of an instant in the creator's zone.
+fn local_date(tz: chrono_tz::Tz, ms: i64) -> String {
+    tz.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// The zone's UTC offset (ms) over `[from, to)`: `(from this instant on, offset)`, oldest first;
+/// each day is checked, and a change is placed to the quarter hour.
+fn offsets(tz: chrono_tz::Tz, from: i64, to: i64) -> Vec<(i64, i64)> {
+    use chrono::Offset;
+    let at = |ms: i64| {
+        tz.timestamp_millis_opt(ms)
+            .single()
+            .map_or(0, |t| i64::from(t.offset().fix().local_minus_utc()) * 1000)
+    };
+    let mut out = vec![(from, at(from))];
+    let mut t = from;
+    while t < to {
+        let next = (t + DAY_MS).min(to);
+        let last = out.last().map_or(0, |(_, o)| *o);
+        if at(next) != last {
+            let mut q = t - t.rem_euclid(QUARTER_MS);
+            while q <= next {
+                if q > t && at(q) != last {
+                    out.push((q, at(q)));
+                    break;
+                }
+                q += QUARTER_MS;
+            }
+        }
+        t = next;
+    }
+    out
+}
+
+/// A period's figures added up from its days.
+#[derive(Default)]
+struct Sums {
+    posts: i64,
+    likes: f64,
+    reposts: f64,
+    replies: f64,
+    engagement: f64,
+    rate_sum: f64,
+    rates: i64,
+}
+
+impl Sums {
+    fn add(&mut self, b: &store::PeriodDay) {
+        self.posts += b.posts;
+        self.likes += b.likes;
+        self.reposts += b.reposts;
+        self.replies += b.replies;
+        self.engagement += b.engagement;
+        self.rate_sum += b.rate_sum;
+        self.rates += b.rates;
+    }
+
+    fn totals(&self) -> PeriodTotals {
+        PeriodTotals {
+            posts: u32::try_from(self.posts).unwrap_or(u32::MAX),
+            likes: self.likes,
+            reposts: self.reposts,
+            replies: self.replies,
+            engagement: self.engagement,
+            engagement_rate: (self.rates > 0).then(|| self.rate_sum / self.rates as f64),
+        }
+    }
+}
+
 fn totals(posts: &[AnalyticsPost]) -> PeriodTotals {
     let sum = |m: &str| posts.iter().filter_map(|p| p.metrics.get(m)).sum::<f64>();
     let rates: Vec<f64> = posts.iter().filter_map(|p| p.engagement_rate).collect();
@@ -691,5 +961,35 @@ fn totals(posts: &[AnalyticsPost]) -> PeriodTotals {
         engagement: posts.iter().filter_map(|p| p.engagement).sum(),
         engagement_rate: (!rates.is_empty())
             .then(|| rates.iter().sum::<f64>() / rates.len() as f64),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_offsets_change_at_the_quarter_hour_they_change() {
+        let ms = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .timestamp_millis()
+        };
+        let (from, to) = (ms("2026-10-01T00:00:00Z"), ms("2026-11-30T00:00:00Z"));
+        // Berlin leaves summer time on 2026-10-25 at 01:00 UTC.
+        assert_eq!(
+            offsets(chrono_tz::Europe::Berlin, from, to),
+            [
+                (from, 2 * 3_600_000),
+                (ms("2026-10-25T01:00:00Z"), 3_600_000)
+            ]
+        );
+        assert_eq!(offsets(chrono_tz::UTC, from, to), [(from, 0)]);
+        // Kathmandu: +05:45, no change.
+        assert_eq!(
+            offsets(chrono_tz::Asia::Kathmandu, from, to),
+            [(from, 20_700_000)]
+        );
     }
 }

@@ -46,6 +46,8 @@ pub struct Report {
     /// `(YYYY-MM-DD, engagement of the posts published that day)`.
     pub engagement: Vec<(String, f64)>,
     pub top_posts: Vec<TopPost>,
+    /// `(channel, its best posts of the period)`, channels with posts only.
+    pub channel_tops: Vec<(String, Vec<TopPost>)>,
     /// `(platform, what it lets Outpost read and for how long)`.
     pub limits: Vec<(String, String)>,
 }
@@ -392,42 +394,21 @@ pub fn render(r: &Report) -> Vec<u8> {
     if r.top_posts.is_empty() {
         l.line(10.0, false, "No posts published in this period.");
     } else {
-        let cols = [
-            MARGIN,
-            MARGIN + 62.0,
-            MARGIN + 150.0,
-            MARGIN + 375.0,
-            MARGIN + 440.0,
-        ];
-        let widths = [62.0, 88.0, 225.0, 65.0, 55.0];
-        l.row(
-            9.0,
-            true,
-            &[
-                ("Date", cols[0], false),
-                ("Channel", cols[1], false),
-                ("Post", cols[2], false),
-                ("Engagement", cols[3], true),
-                ("Rate", cols[4], true),
-            ],
-            &widths,
-        );
-        for p in &r.top_posts {
-            l.row(
-                9.0,
-                false,
-                &[
-                    (&p.date, cols[0], false),
-                    (&p.channel, cols[1], false),
-                    (&p.text, cols[2], false),
-                    (&p.engagement, cols[3], true),
-                    (&p.rate, cols[4], true),
-                ],
-                &widths,
-            );
-        }
+        top_table(&mut l, &r.top_posts, true);
     }
     l.gap(12.0);
+
+    if !r.channel_tops.is_empty() {
+        l.need(80.0);
+        l.line(13.0, true, "Top posts per channel");
+        for (channel, posts) in &r.channel_tops {
+            l.need(40.0);
+            l.gap(2.0);
+            l.line(10.0, true, channel);
+            top_table(&mut l, posts, false);
+        }
+        l.gap(12.0);
+    }
 
     l.line(13.0, true, "What each platform lets Outpost read");
     l.paragraph(
@@ -441,6 +422,56 @@ pub fn render(r: &Report) -> Vec<u8> {
     }
 
     write(r, l.pages)
+}
+
+/// A table of top posts: date, channel (when `with_channel`), post, engagement, rate.
+fn top_table(l: &mut Layout, posts: &[TopPost], with_channel: bool) {
+    let (cols, widths): (Vec<f32>, Vec<f32>) = if with_channel {
+        (
+            vec![
+                MARGIN,
+                MARGIN + 62.0,
+                MARGIN + 150.0,
+                MARGIN + 375.0,
+                MARGIN + 440.0,
+            ],
+            vec![62.0, 88.0, 225.0, 65.0, 55.0],
+        )
+    } else {
+        (
+            vec![MARGIN, MARGIN + 62.0, MARGIN + 375.0, MARGIN + 440.0],
+            vec![62.0, 313.0, 65.0, 55.0],
+        )
+    };
+    let cells = |date: &'static str, channel: &'static str, post: &'static str| {
+        let mut c = vec![date];
+        if with_channel {
+            c.push(channel);
+        }
+        c.extend([post, "Engagement", "Rate"]);
+        c
+    };
+    let head = cells("Date", "Channel", "Post");
+    let n = head.len();
+    let row: Vec<(&str, f32, bool)> = head
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (*h, cols[i], i + 2 >= n))
+        .collect();
+    l.row(9.0, true, &row, &widths);
+    for p in posts {
+        let mut values = vec![p.date.as_str()];
+        if with_channel {
+            values.push(&p.channel);
+        }
+        values.extend([p.text.as_str(), &p.engagement, &p.rate]);
+        let row: Vec<(&str, f32, bool)> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (*v, cols[i], i + 2 >= n))
+            .collect();
+        l.row(9.0, false, &row, &widths);
+    }
 }
 
 fn write(r: &Report, pages: Vec<Content>) -> Vec<u8> {

@@ -14,7 +14,7 @@ use outpost_platforms::Platform;
 use outpost_store::analytics as store;
 
 use super::pdf::{self, Headline, TopPost, number};
-use super::{AnalyticsPost, DAY_MS, PeriodTotals, totals, value_at};
+use super::{AnalyticsPost, DAY_MS, PeriodTotals, TOP_PER_CHANNEL, totals, value_at};
 use crate::{Error, Outpost, Result};
 
 /// Days in a report when `--from` is not given.
@@ -278,16 +278,26 @@ impl Outpost {
                 .then(b.published_at.cmp(&a.published_at))
                 .then(a.post_target_id.cmp(&b.post_target_id))
         });
-        let top_posts = current
+        let top_post = |p: &AnalyticsPost| TopPost {
+            date: day(tz, p.published_at),
+            channel: p.channel_name.clone(),
+            text: p.text.clone(),
+            engagement: p.engagement.map_or_else(|| "-".into(), number),
+            rate: p.engagement_rate.map_or_else(|| "-".into(), percent),
+        };
+        let top_posts = current.iter().take(TOP_POSTS).map(top_post).collect();
+        let channel_tops = channels
             .iter()
-            .take(TOP_POSTS)
-            .map(|p| TopPost {
-                date: day(tz, p.published_at),
-                channel: p.channel_name.clone(),
-                text: p.text.clone(),
-                engagement: p.engagement.map_or_else(|| "-".into(), number),
-                rate: p.engagement_rate.map_or_else(|| "-".into(), percent),
+            .map(|c| {
+                let posts: Vec<TopPost> = current
+                    .iter()
+                    .filter(|p| p.channel_id == c.channel_id)
+                    .take(TOP_PER_CHANNEL as usize)
+                    .map(top_post)
+                    .collect();
+                (format!("{} ({})", c.channel_name, c.platform.name()), posts)
             })
+            .filter(|(_, posts)| !posts.is_empty())
             .collect();
 
         let last_day = day(tz, end - 1);
@@ -326,6 +336,7 @@ impl Outpost {
             followers,
             engagement: engagement.into_iter().collect(),
             top_posts,
+            channel_tops,
             limits: Platform::ALL
                 .iter()
                 .map(|p| (p.name().to_string(), data_limits(*p).to_string()))

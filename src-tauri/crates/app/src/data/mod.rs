@@ -35,10 +35,14 @@ pub const MANIFEST_ENTRY: &str = "manifest.json";
 /// Tables that are never exported: sqlx's bookkeeping, the vault's sealed secrets (tokens cannot
 /// move between keychains and must never leave the machine), `search_docs` and
 /// `inbox_search_docs`, the search indexes' row maps, which the store's triggers rebuild as the
-/// rows are imported, and
+/// rows are imported, `analytics_latest` and `analytics_post_totals`, each metric's latest
+/// reading and each post's sums of them, which the snapshots' triggers rebuild as the snapshots
+/// are imported, and
 /// `channel_pauses`, a platform's rate-limit pause of minutes (channels import disconnected anyway).
 pub const EXCLUDED_TABLES: &[&str] = &[
     "_sqlx_migrations",
+    "analytics_latest",
+    "analytics_post_totals",
     "sealed_secrets",
     "search_docs",
     "inbox_search_docs",
