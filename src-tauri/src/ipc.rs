@@ -210,6 +210,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::inbox::inbox_set_sentiment,
             crate::commands::inbox::inbox_delete,
             crate::commands::inbox::inbox_reply,
+            crate::commands::inbox::inbox_reply_private,
             crate::commands::inbox::inbox_estimate,
             crate::commands::inbox::x_read_cap,
             crate::commands::inbox::set_x_read_cap,

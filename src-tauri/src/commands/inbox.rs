@@ -167,3 +167,14 @@ pub async fn inbox_reply(
 ) -> Result<InboxReplyView, IpcError> {
     Ok(shell.core()?.inbox_reply(&id, &text).await?)
 }
+
+/// Answers an Instagram comment privately (a direct message to its author), exactly once.
+#[tauri::command]
+#[specta::specta]
+pub async fn inbox_reply_private(
+    shell: State<'_, Shell>,
+    id: String,
+    text: String,
+) -> Result<InboxReplyView, IpcError> {
+    Ok(shell.core()?.inbox_reply_private(&id, &text).await?)
+}

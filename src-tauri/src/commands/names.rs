@@ -155,6 +155,7 @@ pub const COMMANDS: &[&str] = &[
     "inbox_set_sentiment",
     "inbox_delete",
     "inbox_reply",
+    "inbox_reply_private",
     "inbox_estimate",
     "x_read_cap",
     "set_x_read_cap",

@@ -45,7 +45,7 @@ async function choose(app, testId, value) {
   );
 }
 
-test('Instagram comment and DM: avatars, the reply window counted down, sentiment filter, reply once, done', async () => {
+test('Instagram comment and DM: avatars, the reply window counted down, sentiment filter, reply once, done, a comment answered privately once', async () => {
   const dataDir = freshDataDir('inbox-meta');
   run(dataDir, `${CLIENT_SECRET}\n`, 'apps', 'set', 'instagram', '--client-id', CLIENT_ID, '--client-secret-stdin');
   const uri = JSON.parse(run(dataDir, '', '--json', 'apps', 'redirect-uri', 'instagram')).redirect_uri;
@@ -111,6 +111,10 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     // The comment, with the post it belongs to; dark mode.
     await choose(app, 'inbox-filter-sentiment', 'positive');
     await app.waitForCount('inbox-item', 1);
+    await app.click('inbox-item');
+    await app.waitFor('inbox-reply-private');
+    assert.equal(await app.script(`return document.querySelector('[data-testid="inbox-reply-private"]').disabled`), false);
+    await app.screenshot('inbox-meta-private');
     await app.click('nav-settings');
     await app.click('settings-appearance');
     await app.click('appearance-dark');
@@ -120,6 +124,22 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     await app.click('inbox-item');
     await app.waitForText('inbox-original', (t) => t.includes('Fresh croissants'));
     await app.screenshot('inbox-meta-dark');
+    // Answered privately, once: a direct message to the commenter, then the choice is greyed with why.
+    await app.click('inbox-reply-private');
+    await app.waitForText('inbox-reply-send', (t) => t.includes('Reply privately'));
+    await app.type('inbox-reply-text', 'Thank you! A little treat is waiting for you at the counter.');
+    await app.click('inbox-reply-send');
+    await waitForDb(dataDir, 'SELECT state FROM inbox_replies WHERE private = 1', 'sent', 15_000).catch(async (e) => {
+      const shown = await app.script(`return document.querySelector('[data-testid="inbox-reply-error"]')?.textContent ?? document.querySelector('[data-testid="toast"]')?.textContent ?? ''`);
+      throw new Error(`${e.message}; the app says: ${shown}`);
+    });
+    const privately = (await instagram.admin('log')).filter(
+      (e) => e.method === 'POST' && e.path === `/v23.0/${IG_USER}/messages` && JSON.stringify(e).includes('comment_id'),
+    );
+    assert.equal(privately.length, 1);
+    await app.waitForText('inbox-reply-private-unavailable', (t) => t.includes('already has its private reply'), 15_000);
+    assert.equal(await app.script(`return document.querySelector('[data-testid="inbox-reply-private"]').disabled`), true);
+    await app.screenshot('inbox-meta-private-dark');
     // The answered message, among the done ones.
     await choose(app, 'inbox-filter-sentiment', '');
     await choose(app, 'inbox-filter-state', 'done');

@@ -321,3 +321,112 @@ async fn facebook_comments_on_an_outpost_post_and_messenger_sync_and_metrics_acc
     assert!(listed[0].deleted);
     assert_eq!(listed[0].metrics.get("impressions"), Some(&90.0));
 }
+
+#[tokio::test]
+async fn instagram_private_reply_exactly_once_through_a_lost_answer_and_never_resent_unconfirmed() {
+    let (s, _) = connected(Platform::Instagram).await;
+    let o = &s.o;
+    let media = s.emu.admin("ig_media", json!({"caption": "Cakes"})).await;
+    let mid = media["id"].as_str().unwrap().to_string();
+    for (text, from, ago) in [
+        ("How much is the big one?", "17841400000000777", 60),
+        ("Do you do gluten free?", "17841400000000888", 90),
+        ("Still open?", "17841400000000999", 8 * 86_400),
+    ] {
+        s.emu
+            .admin(
+                "ig_comment",
+                json!({"media_id": mid, "text": text, "from_id": from, "username": format!("u{from}"), "ago_seconds": ago}),
+            )
+            .await;
+    }
+    s.emu
+        .admin("ig_message", json!({"text": "Hi!", "ago_seconds": 60}))
+        .await;
+    o.inbox_sync(None).await.unwrap();
+    let items = o.inbox_list(&all()).await.unwrap();
+    let id = |t: &str| items.iter().find(|i| i.text == t).unwrap().id.clone();
+    let path = "/v23.0/17841400000000001/messages";
+
+    let d = o.inbox_item(&id("How much is the big one?")).await.unwrap();
+    assert!(
+        d.private_reply && d.private_reply_unavailable.is_none(),
+        "{d:?}"
+    );
+    assert_eq!(d.private_reply_max_chars, 1000);
+
+    // The answer is lost after Instagram sent it: looked up in the conversation, settled once.
+    s.emu
+        .admin(
+            "fail",
+            json!({"path": path, "mode": "replace", "status": 200, "body": "<html>"}),
+        )
+        .await;
+    let r = o
+        .inbox_reply_private(&id("How much is the big one?"), "It is 40 euros")
+        .await
+        .unwrap();
+    assert_eq!((r.state.as_str(), r.private), ("sent", true), "{r:?}");
+    assert_eq!(s.emu.requests("POST", path).await.len(), 1);
+    // Once per comment: refused before anything is sent, and said in the detail.
+    let err = o
+        .inbox_reply_private(&id("How much is the big one?"), "And the small one 20")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("already has its private reply"),
+        "{err}"
+    );
+    let d = o.inbox_item(&id("How much is the big one?")).await.unwrap();
+    assert!(d.private_reply_unavailable.is_some(), "{d:?}");
+
+    // A server error: not confirmable, and asking again only looks it up, never resends.
+    s.emu
+        .admin("fail", json!({"path": path, "status": 503, "times": 1}))
+        .await;
+    let err = o
+        .inbox_reply_private(&id("Do you do gluten free?"), "Yes, on Fridays")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("may or may not"), "{err}");
+    let d = o.inbox_item(&id("Do you do gluten free?")).await.unwrap();
+    assert_eq!(d.replies[0].state, "unconfirmed", "{d:?}");
+    assert!(d.private_reply_unavailable.is_some(), "{d:?}");
+    let sent = s.emu.requests("POST", path).await.len();
+    let err = o
+        .inbox_reply_private(&id("Do you do gluten free?"), "Yes, on Fridays")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot confirm"), "{err}");
+    let err = o
+        .inbox_reply_private(&id("Do you do gluten free?"), "Yes, on Fridays!")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot"), "{err}");
+    assert_eq!(
+        s.emu.requests("POST", path).await.len(),
+        sent,
+        "never resent"
+    );
+
+    // After 7 days, on a direct message, or too long: refused with the reason, nothing sent.
+    let err = o
+        .inbox_reply_private(&id("Still open?"), "Yes")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("7 days"), "{err}");
+    let err = o
+        .inbox_reply_private(&id("Hi!"), "Hello")
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Only an Instagram comment"),
+        "{err}"
+    );
+    let err = o
+        .inbox_reply_private(&id("Still open?"), &"x".repeat(1001))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("7 days"), "{err}");
+    assert_eq!(s.emu.requests("POST", path).await.len(), sent);
+}

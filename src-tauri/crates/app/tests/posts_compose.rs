@@ -390,11 +390,19 @@ async fn the_preview_counts_like_each_platform_and_lists_every_broken_rule() {
     let text = "Read https://example.com/a/very/long/path/indeed 👩‍👩‍👧";
     let mut i = input(text, &[&x, &b, &y, &m], None);
     i.media = media;
-    i.variants = vec![TargetVariant {
-        channel_id: x.clone(),
-        thread_parts: vec!["part two".into()],
-        ..Default::default()
-    }];
+    i.variants = vec![
+        TargetVariant {
+            channel_id: x.clone(),
+            thread_parts: vec!["part two".into()],
+            first_comment: Some("first reply".into()),
+            ..Default::default()
+        },
+        TargetVariant {
+            channel_id: b.clone(),
+            first_comment: Some("c".repeat(301)),
+            ..Default::default()
+        },
+    ];
     let previews = p.o.preview_post(&i).await.unwrap();
     let by = |id: &str| previews.iter().find(|p| p.channel_id == id).unwrap();
 
@@ -404,12 +412,36 @@ async fn the_preview_counts_like_each_platform_and_lists_every_broken_rule() {
     assert_eq!(px.parts[0].count, 31);
     assert_eq!(px.parts[0].max, 280);
     assert_eq!(px.parts[1].kind, "thread");
+    // The first comment is a reply after the thread, counted against a post's limit.
+    assert_eq!(
+        (
+            px.parts[2].kind.as_str(),
+            px.parts[2].count,
+            px.parts[2].max
+        ),
+        ("first_comment", 11, 280)
+    );
     assert!(px.violations.iter().any(|v| v.rule == "too_many_images"));
 
     let pb = by(&b);
     assert_eq!(pb.counting, "graphemes");
     assert_eq!(pb.parts[0].count, 5 + 43 + 1 + 1);
-    assert_eq!(pb.parts.len(), 1, "the thread is X's variant only");
+    assert_eq!(pb.parts.len(), 2, "the thread is X's variant only");
+    assert_eq!(
+        (
+            pb.parts[1].kind.as_str(),
+            pb.parts[1].count,
+            pb.parts[1].max
+        ),
+        ("first_comment", 301, 300)
+    );
+    assert!(
+        pb.violations
+            .iter()
+            .any(|v| v.part == 1 && v.rule == "text_too_long"),
+        "{:?}",
+        pb.violations
+    );
 
     let py = by(&y);
     let rules: Vec<&str> = py.violations.iter().map(|v| v.rule.as_str()).collect();

@@ -460,6 +460,10 @@ enum InboxCommand {
         id: String,
         #[arg(long, value_name = "TEXT")]
         text: String,
+        /// Instagram comments: answer privately, a direct message to the comment's author (once
+        /// per comment, within 7 days of it).
+        #[arg(long)]
+        private: bool,
     },
     /// Mark items read, unread or done (all of them, or none when one id is unknown).
     Mark {
@@ -1143,10 +1147,12 @@ async fn inbox(cmd: InboxCommand, data_dir: Option<PathBuf>, json: bool) -> Exit
             })
             .await
             .map(|l| output::inbox_items(&l, json)),
-        InboxCommand::Reply { id, text } => outpost
-            .inbox_reply(&id, &text)
-            .await
-            .map(|r| output::inbox_replied(&r, json)),
+        InboxCommand::Reply { id, text, private } => if private {
+            outpost.inbox_reply_private(&id, &text).await
+        } else {
+            outpost.inbox_reply(&id, &text).await
+        }
+        .map(|r| output::inbox_replied(&r, json)),
         InboxCommand::Mark { ids, mark } => outpost
             .inbox_mark(&ids, mark)
             .await

@@ -1251,7 +1251,8 @@ pub fn inbox_replied(r: &outpost_app::inbox::InboxReplyView, json: bool) -> Exit
         return print_json(r);
     }
     println!(
-        "Replied ({}){}",
+        "Replied{} ({}){}",
+        if r.private { " privately" } else { "" },
         r.platform_id.as_deref().unwrap_or("-"),
         r.url
             .as_deref()

@@ -144,6 +144,10 @@ pub struct InboxReplyTo {
     pub text: String,
     /// Stable per answer: the idempotency key where the platform accepts one.
     pub key: String,
+    /// Instagram: answer a comment with a private message to its author (a private reply: once
+    /// per comment, within 7 days of it) instead of a public reply under it.
+    #[serde(default)]
+    pub private: bool,
 }
 
 /// Counters of one published post at one time; `None` where the platform does not count it.

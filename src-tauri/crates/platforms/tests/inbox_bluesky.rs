@@ -178,6 +178,7 @@ fn answer(item_id: &str, key: &str, text: &str) -> InboxReplyTo {
         author_id: String::new(),
         text: text.to_string(),
         key: key.to_string(),
+        private: false,
     }
 }
 

@@ -30,6 +30,7 @@ fn answer(item: &str, post: &str, text: &str) -> InboxReplyTo {
         author_id: "urn:li:person:abcDEF123".into(),
         text: text.into(),
         key: "k".into(),
+        private: false,
     }
 }
 

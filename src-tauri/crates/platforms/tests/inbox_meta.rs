@@ -59,6 +59,7 @@ fn answer(item: &outpost_platforms::capability::InboxItem, text: &str) -> InboxR
         author_id: item.author.id.clone(),
         text: text.into(),
         key: "key-1".into(),
+        private: false,
     }
 }
 
@@ -348,6 +349,106 @@ async fn instagram_comments_replies_and_lookup() {
             .inbox(c, &tokens, "comments", None)
             .await
             .is_err()
+    );
+}
+
+#[tokio::test]
+async fn instagram_private_reply_once_per_comment_within_seven_days_and_looked_up() {
+    let e = Emulator::start(Platform::Instagram);
+    let tokens = ig_tokens(&e, IG_SCOPES).await;
+    let (h, ep, app) = (http(), e.endpoints(), no_app());
+    let c = ctx(&h, &ep, &app);
+    let media = e.admin("ig_media", json!({"caption": "Sourdough"})).await;
+    let mid = s(&media["id"]).to_string();
+    let fresh = e
+        .admin(
+            "ig_comment",
+            json!({"media_id": mid, "text": "Recipe please?", "ago_seconds": 60}),
+        )
+        .await;
+    e.admin(
+        "ig_comment",
+        json!({"parent_id": fresh["id"], "text": "+1", "from_id": "17841400000000888", "username": "bob"}),
+    )
+    .await;
+    e.admin(
+        "ig_comment",
+        json!({"media_id": mid, "text": "Old question", "ago_seconds": 8 * 86_400, "from_id": "17841400000000999", "username": "carol"}),
+    )
+    .await;
+    let page = InstagramPublisher
+        .inbox(c, &tokens, "comments", None)
+        .await
+        .unwrap();
+    let item = |t: &str| page.items.iter().find(|i| i.text == t).unwrap();
+    let private = |i: &outpost_platforms::capability::InboxItem, t: &str| InboxReplyTo {
+        private: true,
+        ..answer(i, t)
+    };
+    let path = "/v23.0/17841400000000001/messages";
+
+    // Nothing to look up yet: the send cannot be confirmed, said plainly (never resent blindly).
+    let ask = private(item("Recipe please?"), "Sent you the recipe");
+    let err = InstagramPublisher
+        .find_reply(c, &tokens, &ask)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cannot confirm"), "{err}");
+
+    let done = InstagramPublisher.reply(c, &tokens, &ask).await.unwrap();
+    let posts = e.requests("POST", path).await;
+    assert_eq!(posts.len(), 1);
+    let logged = posts[0].to_string();
+    assert!(
+        logged.contains("comment_id") && logged.contains(s(&fresh["id"])),
+        "{logged}"
+    );
+    // Found after the fact in the author's conversation, by the account, with the same text.
+    let found = InstagramPublisher
+        .find_reply(c, &tokens, &ask)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, done.id);
+
+    // Once per comment.
+    let err = InstagramPublisher
+        .reply(c, &tokens, &private(item("Recipe please?"), "And a photo"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("one private reply per comment"),
+        "{err}"
+    );
+    // Within 7 days of the comment.
+    let err = InstagramPublisher
+        .reply(
+            c,
+            &tokens,
+            &private(item("Old question"), "Sorry for the wait"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("7 days"), "{err}");
+    // A reply (not a top-level comment) or a text over the limit: refused before anything is sent.
+    let err = InstagramPublisher
+        .reply(c, &tokens, &private(item("+1"), "Hi Bob"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("top-level comment"), "{err}");
+    let err = InstagramPublisher
+        .reply(
+            c,
+            &tokens,
+            &private(item("Old question"), &"x".repeat(1001)),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("1000"), "{err}");
+    assert_eq!(
+        e.requests("POST", path).await.len(),
+        3,
+        "two refused by Instagram, two never sent"
     );
 }
 

@@ -88,6 +88,7 @@ impl T {
             author_id: "ann".into(),
             text: text.into(),
             key: "key-1".into(),
+            private: false,
         }
     }
 }

@@ -251,6 +251,7 @@ async fn direct_messages_by_conversation_and_not_offered_where_x_gives_none() {
         author_id: m.author.id.clone(),
         text: "Yes, here!".into(),
         key: "k1".into(),
+        private: false,
     };
     assert_eq!(XPublisher.find_reply(ctx, &t, &r).await.unwrap(), None);
     let sent = XPublisher.reply(ctx, &t, &r).await.unwrap();
@@ -304,6 +305,7 @@ async fn a_reply_is_sent_once_found_by_look_up_and_refused_over_280_weighted() {
         author_id: "2000000001".into(),
         text: "An answer".into(),
         key: "k".into(),
+        private: false,
     };
     assert_eq!(XPublisher.find_reply(ctx, &t, &r).await.unwrap(), None);
     let sent = XPublisher.reply(ctx, &t, &r).await.unwrap();

@@ -298,6 +298,7 @@ fn answer(item: &str, text: &str) -> InboxReplyTo {
         author_id: "UCviewer".into(),
         text: text.to_string(),
         key: "k1".into(),
+        private: false,
     }
 }
 

@@ -517,7 +517,25 @@ pub mod replies {
             pub created_at: i64,
             pub attempted_at: Option<i64>,
             pub sent_at: Option<i64>,
+            /// Instagram: sent as a private reply (a direct message to the comment's author).
+            pub private: bool,
         }
+    }
+
+    /// The private reply to this message that was sent or may have been (Instagram takes one per
+    /// comment): sent, pending or unconfirmed.
+    pub async fn private_for<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        message_id: &str,
+    ) -> Result<Option<InboxReply>> {
+        Ok(sqlx::query_as::<_, InboxReply>(&format!(
+            "{} WHERE message_id = ?1 AND private = 1 AND state IN ('sent','pending','unconfirmed')
+             ORDER BY created_at LIMIT 1",
+            select_sql()
+        ))
+        .bind(message_id)
+        .fetch_optional(ex)
+        .await?)
     }
 
     /// A reply to this message with this text that is not settled yet (pending or unconfirmed).

@@ -1726,6 +1726,17 @@ async inboxReply(id: string, text: string) : Promise<Result<InboxReplyView, IpcE
 }
 },
 /**
+ * Answers an Instagram comment privately (a direct message to its author), exactly once.
+ */
+async inboxReplyPrivate(id: string, text: string) : Promise<Result<InboxReplyView, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("inbox_reply_private", { id, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * X: the reads a sync of the channel is expected to make and their cost (X's pay-per-use
  * prices), shown before "Sync now"; nothing is read.
  */
@@ -3383,7 +3394,19 @@ reply_max_chars: number;
 /**
  * Text put before the reply when sent (Mastodon: the author's `@acct`), counted in the limit.
  */
-reply_prefix: string }
+reply_prefix: string; 
+/**
+ * An Instagram comment: it can be answered privately (a direct message to its author).
+ */
+private_reply: boolean; 
+/**
+ * Why a private reply is not possible now (after 7 days, or one already sent), in words.
+ */
+private_reply_unavailable: string | null; 
+/**
+ * A private reply's character limit.
+ */
+private_reply_max_chars: number }
 /**
  * What an item is.
  */
@@ -3411,7 +3434,11 @@ platform_id: string | null; url: string | null; error: string | null;
 /**
  * Unix ms.
  */
-created_at: number; sent_at: number | null }
+created_at: number; sent_at: number | null; 
+/**
+ * Sent as an Instagram private reply (a direct message to the comment's author).
+ */
+private: boolean }
 /**
  * Where an item stands in triage.
  */

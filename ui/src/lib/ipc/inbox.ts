@@ -109,9 +109,10 @@ export const inboxIpc = {
     await call(() => commands.inboxDelete(ids));
   },
 
-  async reply(id: string, text: string): Promise<InboxReplyView> {
+  /** Answers an item; `privately`: an Instagram comment answered by a direct message to its author. */
+  async reply(id: string, text: string, privately = false): Promise<InboxReplyView> {
     if (isPreview()) throw new PreviewModeError();
-    return call(() => commands.inboxReply(id, text));
+    return call(() => (privately ? commands.inboxReplyPrivate(id, text) : commands.inboxReply(id, text)));
   },
 
   /** Items arrived or changed (a background sync, another window, the CLI through a sync). */

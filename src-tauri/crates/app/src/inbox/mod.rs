@@ -257,6 +257,12 @@ pub struct InboxItemDetail {
     pub reply_max_chars: u32,
     /// Text put before the reply when sent (Mastodon: the author's `@acct`), counted in the limit.
     pub reply_prefix: String,
+    /// An Instagram comment: it can be answered privately (a direct message to its author).
+    pub private_reply: bool,
+    /// Why a private reply is not possible now (after 7 days, or one already sent), in words.
+    pub private_reply_unavailable: Option<String>,
+    /// A private reply's character limit.
+    pub private_reply_max_chars: u32,
 }
 
 /// Unread counts for the sidebar.
@@ -480,6 +486,14 @@ impl Outpost {
         let replies = self.inbox_replies_of(id).await?;
         let handle = e.message.author_handle.clone();
         let outbound = e.message.direction == outpost_store::Direction::Outbound;
+        let private_reply = platform == outpost_platforms::Platform::Instagram
+            && e.message.kind == MessageKind::Comment
+            && !outbound;
+        let private_reply_unavailable = if private_reply {
+            self.private_reply_blocker(platform, &e.message).await?
+        } else {
+            None
+        };
         let item = item_view(e, platform);
         let reply_unavailable = if outbound {
             Some("This is your own reply.".to_string())
@@ -497,6 +511,9 @@ impl Outpost {
             conversation,
             replies,
             reply_unavailable,
+            private_reply,
+            private_reply_unavailable,
+            private_reply_max_chars: u32::try_from(reply::PRIVATE_REPLY_MAX).unwrap_or(u32::MAX),
         })
     }
 

@@ -8,6 +8,11 @@
 //!   first, and only while the platform still honours the idempotency key (Mastodon: an hour) is it
 //!   sent again with the same key, which the platform answers with the first copy if there was
 //!   one. Never a blind second send.
+//!
+//! A private reply (Instagram: an answer to a comment sent as a direct message to its author) is
+//! allowed once per comment within 7 days of it, at most 1,000 characters. Instagram takes no
+//! idempotency key: after an ambiguous failure it is looked up in the account's conversations, and
+//! when it is not there Outpost says it cannot confirm it and never sends it again.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +27,10 @@ use crate::{Error, Outpost, Result};
 
 /// How long Mastodon keeps an `Idempotency-Key` (a resend within it cannot duplicate), with margin.
 const KEY_KEPT_MS: i64 = 55 * 60 * 1000;
+/// Instagram takes a private reply within 7 days of the comment.
+pub const PRIVATE_REPLY_WINDOW_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Instagram's limit for a direct message (a private reply is one) [U].
+pub(crate) const PRIVATE_REPLY_MAX: usize = 1000;
 
 /// A platform's daily reply quota as it stands now (Threads: replies over a moving 24 hours).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +61,8 @@ pub struct InboxReplyView {
     /// Unix ms.
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    /// Sent as an Instagram private reply (a direct message to the comment's author).
+    pub private: bool,
 }
 
 impl From<replies::InboxReply> for InboxReplyView {
@@ -67,6 +78,7 @@ impl From<replies::InboxReply> for InboxReplyView {
             error: r.error,
             created_at: r.created_at,
             sent_at: r.sent_at,
+            private: r.private,
         }
     }
 }
@@ -125,6 +137,50 @@ impl Outpost {
     /// Answers an inbox item on its platform, exactly once (see the module's notes). The text is
     /// checked against the platform's limit (the server's, for Mastodon) before anything is stored.
     pub async fn inbox_reply(&self, item_id: &str, text: &str) -> Result<InboxReplyView> {
+        self.answer(item_id, text, false).await
+    }
+
+    /// Answers an Instagram comment privately (a direct message to its author), exactly once:
+    /// refused on any other platform or kind, after 7 days, or once the comment has one.
+    pub async fn inbox_reply_private(&self, item_id: &str, text: &str) -> Result<InboxReplyView> {
+        self.answer(item_id, text, true).await
+    }
+
+    /// Why this item cannot be answered privately, in words; `None` when it can.
+    pub(crate) async fn private_reply_blocker(
+        &self,
+        entry_platform: Platform,
+        message: &messages::InboxMessage,
+    ) -> Result<Option<String>> {
+        if entry_platform != Platform::Instagram
+            || message.kind != outpost_store::MessageKind::Comment
+            || message.direction == Direction::Outbound
+        {
+            return Ok(Some(
+                "Only an Instagram comment can be answered privately.".into(),
+            ));
+        }
+        if now_ms() - message.received_at > PRIVATE_REPLY_WINDOW_MS {
+            return Ok(Some(
+                "Instagram takes a private reply only within 7 days of the comment, and that time has passed."
+                    .into(),
+            ));
+        }
+        match replies::private_for(self.store().pool(), &message.id).await? {
+            Some(r) if r.state == ReplyState::Sent => Ok(Some(
+                "This comment already has its private reply (Instagram takes one per comment)."
+                    .into(),
+            )),
+            Some(_) => Ok(Some(
+                "A private reply to this comment may already have gone out and Outpost cannot \
+                 confirm it; it will not send another (Instagram takes one per comment)."
+                    .into(),
+            )),
+            None => Ok(None),
+        }
+    }
+
+    async fn answer(&self, item_id: &str, text: &str, private: bool) -> Result<InboxReplyView> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::InvalidInput("The reply is empty.".into()));
@@ -141,7 +197,26 @@ impl Outpost {
         if let Some(why) = reply_blocker(platform) {
             return Err(Error::InvalidInput(why));
         }
-        if let Some(by) = entry.message.reply_by.filter(|by| now_ms() > *by) {
+        if private {
+            // A private reply that may have gone out with this very text is only looked up.
+            if let Some(r) = replies::open_for(pool, item_id, text)
+                .await?
+                .filter(|r| r.private)
+            {
+                let out = self.deliver_reply(r, platform).await;
+                self.inbox_changed();
+                return out;
+            }
+            if let Some(why) = self.private_reply_blocker(platform, &entry.message).await? {
+                return Err(Error::InvalidInput(why));
+            }
+            let n = text.chars().count();
+            if n > PRIVATE_REPLY_MAX {
+                return Err(Error::InvalidInput(format!(
+                    "The private reply is {n} characters; Instagram takes {PRIVATE_REPLY_MAX}."
+                )));
+            }
+        } else if let Some(by) = entry.message.reply_by.filter(|by| now_ms() > *by) {
             return Err(Error::InvalidInput(format!(
                 "{} accepts answers to this message only until {} (its reply window has closed).",
                 platform.name(),
@@ -154,14 +229,17 @@ impl Outpost {
         let limits = self.channel_limits(&c.id).await?;
         let sent = sent_text(platform, text, &entry.message.author_handle);
         let n = limits.count(&sent);
-        if n > limits.max_text {
+        if !private && n > limits.max_text {
             return Err(Error::InvalidInput(format!(
                 "The reply is {n} characters as {} counts them (the mention included); the limit is {}.",
                 platform.name(),
                 limits.max_text
             )));
         }
-        let record = match replies::open_for(pool, item_id, text).await? {
+        let record = match replies::open_for(pool, item_id, text)
+            .await?
+            .filter(|r| r.private == private)
+        {
             Some(r) => r,
             None => {
                 let r = replies::InboxReply {
@@ -173,6 +251,7 @@ impl Outpost {
                     idempotency_key: outpost_store::new_id(),
                     state: ReplyState::Pending,
                     created_at: now_ms(),
+                    private,
                     ..Default::default()
                 };
                 replies::insert(pool, &r).await?;
@@ -236,13 +315,15 @@ impl Outpost {
                 .unwrap_or_default(),
             text: r.text.clone(),
             key: r.idempotency_key.clone(),
+            private: r.private,
         };
         // An earlier attempt may have reached the platform: look it up before anything else.
         if let Some(at) = r.attempted_at {
             if let Some(done) = pubr.find_reply(ctx, &tokens, &ask).await? {
                 return self.reply_sent(&r, &done).await;
             }
-            if now_ms() - at > KEY_KEPT_MS {
+            // A private reply has no idempotency key: never sent twice.
+            if r.private || now_ms() - at > KEY_KEPT_MS {
                 let why = format!(
                     "Outpost could not find this reply on {} and can no longer resend it safely; \
                      nothing more was sent. Check the conversation there, then write it again if it is missing.",
@@ -294,11 +375,19 @@ impl Outpost {
                 if let Ok(Some(done)) = pubr.find_reply(ctx, &tokens, &ask).await {
                     return self.reply_sent(&r, &done).await;
                 }
-                Err(Error::PlatformUnavailable(format!(
-                    "The reply may or may not have reached {}: {msg}. Outpost will look it up before \
-                     sending it again; send the same text again to retry.",
-                    platform.name()
-                )))
+                Err(Error::PlatformUnavailable(if r.private {
+                    format!(
+                        "The private reply may or may not have reached {}: {msg}. Outpost will not \
+                         send it again; send the same text again to look it up.",
+                        platform.name()
+                    )
+                } else {
+                    format!(
+                        "The reply may or may not have reached {}: {msg}. Outpost will look it up before \
+                         sending it again; send the same text again to retry.",
+                        platform.name()
+                    )
+                }))
             }
         }
     }

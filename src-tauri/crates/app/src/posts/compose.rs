@@ -656,12 +656,21 @@ impl Outpost {
                 });
             }
             let as_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            // On a platform with threads the first comment is the last part: a reply published
+            // right after the post (and its thread), counted like any post.
+            let reply_comment = limits.threads
+                && variant
+                    .and_then(|v| v.first_comment.as_deref())
+                    .is_some_and(|c| !c.is_empty());
+            let last = post.parts.len().saturating_sub(1);
             let parts = post
                 .parts
                 .iter()
                 .enumerate()
                 .map(|(i, part)| {
-                    let comment = limits.first_comment && !limits.threads && i == 1;
+                    let comment = i > 0
+                        && ((limits.first_comment && !limits.threads && i == 1)
+                            || (reply_comment && i == last));
                     PartCount {
                         kind: if i == 0 {
                             "post"
@@ -672,7 +681,7 @@ impl Outpost {
                         }
                         .into(),
                         count: as_u32(limits.count(&part.text)),
-                        max: as_u32(if comment {
+                        max: as_u32(if comment && !limits.threads {
                             outpost_platforms::publish::limits::FIRST_COMMENT_MAX
                         } else {
                             limits.max_text

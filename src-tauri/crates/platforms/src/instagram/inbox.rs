@@ -19,17 +19,23 @@
 //! [U]); a message that may have gone out is looked up in the conversation, and when it is not there
 //! Outpost says it cannot confirm the send and sends nothing again.
 //!
-//! Not built: private replies to comments (`recipient.comment_id`, once per comment within 7 days);
-//! the emulator implements them, the app has no "answer privately" choice yet.
+//! A private reply answers a comment with a direct message to its author: `POST /{ig-user-id}/messages`
+//! `{"recipient":{"comment_id"},"message":{"text"}}` (`instagram_business_manage_messages`; once per
+//! comment, within 7 days of it; 1,000 characters [U]). Instagram refuses a second one (code 10,
+//! subcode 2018336) and one after 7 days (subcode 2018278); both are said plainly. After an
+//! ambiguous failure the private reply is looked up in the account's conversations (a message by
+//! the account to the comment's author with the same text); when it is not there Outpost says it
+//! cannot confirm the send and sends nothing again.
 
 use serde_json::{Value, json};
 
 use crate::capability::{InboxAuthor, InboxCursor, InboxItem, InboxKind, InboxPage, InboxReplyTo};
+use crate::error::Error;
 use crate::error::Result;
 use crate::meta::graph::{Graph, account_id};
 use crate::meta::inbox::{
-    all_pages, checked_text, conversations, data, find_message, graph_time, oldest_first,
-    send_message, sent, since,
+    all_pages, checked_text, conversations, data, error_codes, find_message, graph_time,
+    oldest_first, send_message, sent, since,
 };
 use crate::post::Published;
 use crate::providers::Ctx;
@@ -156,6 +162,9 @@ pub(super) async fn reply(
     r: &InboxReplyTo,
 ) -> Result<Published> {
     let me = account_id(g.platform, tokens)?;
+    if r.private {
+        return private_reply(g, ctx, tokens, &me, r).await;
+    }
     if r.kind == InboxKind::DirectMessage {
         let text = checked_text(g, &r.text, MESSAGE_MAX, "An Instagram message")?;
         return send_message(g, ctx, tokens, &me, json!({"id": r.author_id}), None, &text).await;
@@ -181,6 +190,9 @@ pub(super) async fn find_reply(
     r: &InboxReplyTo,
 ) -> Result<Option<Published>> {
     let me = account_id(g.platform, tokens)?;
+    if r.private {
+        return find_private_reply(g, ctx, tokens, &me, r).await;
+    }
     if r.kind == InboxKind::DirectMessage {
         return find_message(g, ctx, tokens, &me, "instagram", r).await;
     }
@@ -193,4 +205,88 @@ pub(super) async fn find_reply(
         }
     }
     Ok(None)
+}
+
+/// Instagram's subcode for a second private reply to the same comment.
+const ALREADY_ANSWERED: i64 = 2018336;
+/// Meta's subcode for an answer outside its window (for a private reply: 7 days after the comment).
+const OUTSIDE_WINDOW: i64 = 2018278;
+
+/// A private reply: a direct message to the comment's author, once per comment, within 7 days.
+async fn private_reply(
+    g: &Graph,
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    me: &str,
+    r: &InboxReplyTo,
+) -> Result<Published> {
+    let p = g.platform;
+    if r.kind != InboxKind::Comment {
+        return Err(Error::refused(
+            p,
+            "a private reply answers a top-level comment on Instagram, not a reply or a message",
+        ));
+    }
+    let text = checked_text(g, &r.text, MESSAGE_MAX, "An Instagram private reply")?;
+    let body = json!({"recipient": {"comment_id": r.item_id}, "message": {"text": text}});
+    let rb = g
+        .request(
+            ctx,
+            tokens,
+            outpost_net::reqwest::Method::POST,
+            &format!("/{me}/messages"),
+        )?
+        .json(&body);
+    let reply = transport::send(ctx.http, p, rb).await?;
+    if !reply.ok() {
+        return Err(match error_codes(&reply) {
+            (10, ALREADY_ANSWERED) => Error::refused(
+                p,
+                "Instagram takes one private reply per comment, and this comment already has one",
+            ),
+            (10, OUTSIDE_WINDOW) => Error::refused(
+                p,
+                "Instagram takes a private reply only within 7 days of the comment, and that time has passed",
+            ),
+            _ => transport::api_error(p, &reply),
+        });
+    }
+    let v = reply.json(p)?;
+    Ok(sent(transport::str_field(p, &v, "message_id")?))
+}
+
+/// After an ambiguous failure: the account's message to the comment's author with the same text
+/// (the 25 latest messages of each conversation). Not there: the send cannot be confirmed, said
+/// plainly, and nothing is sent again (a comment takes one private reply only).
+async fn find_private_reply(
+    g: &Graph,
+    ctx: Ctx<'_>,
+    tokens: &TokenSet,
+    me: &str,
+    r: &InboxReplyTo,
+) -> Result<Option<Published>> {
+    let path = format!(
+        "/{me}/conversations?platform=instagram&limit=25&fields=id,messages{{id,message,from,to,created_time}}"
+    );
+    let id_of = |v: &Value| opt_str(v, "id");
+    for c in all_pages(g, ctx, tokens, &path).await? {
+        let msgs = c.get("messages").map(|m| data(g, m)).transpose()?;
+        for m in msgs.into_iter().flatten() {
+            let mine = m.get("from").and_then(id_of).as_deref() == Some(me);
+            let to_author = m
+                .get("to")
+                .map(|t| data(g, t))
+                .transpose()?
+                .is_some_and(|to| to.iter().any(|p| id_of(p).as_deref() == Some(&r.author_id)));
+            if mine && to_author && opt_str(m, "message").as_deref() == Some(r.text.trim()) {
+                return Ok(Some(sent(transport::str_field(g.platform, m, "id")?)));
+            }
+        }
+    }
+    Err(Error::refused(
+        g.platform,
+        "Instagram does not show this private reply in your messages, so Outpost cannot confirm it \
+         was sent and will not send it again (a comment takes one private reply only); check your \
+         Instagram messages",
+    ))
 }
