@@ -151,6 +151,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::cancel_post,
             crate::commands::posts::resolve_job,
             crate::commands::posts::needs_attention,
+            crate::commands::posts::needs_attention_page,
             crate::commands::posts::pinterest_boards,
             crate::commands::posts::tiktok_creator_info,
             crate::commands::posts::reschedule_post,

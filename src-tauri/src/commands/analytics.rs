@@ -54,16 +54,14 @@ pub async fn analytics_posts_page(
     Ok(shell.core()?.analytics_posts_page(&query).await?)
 }
 
-/// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the
-/// calendar's visible range.
+/// The latest numbers of these posts (the calendar's cards), in one call.
 #[tauri::command]
 #[specta::specta]
 pub async fn analytics_post_numbers(
     shell: State<'_, Shell>,
-    from: String,
-    to: String,
+    post_ids: Vec<String>,
 ) -> Result<Vec<PostNumbers>, IpcError> {
-    Ok(shell.core()?.analytics_post_numbers(&from, &to).await?)
+    Ok(shell.core()?.analytics_post_numbers(&post_ids).await?)
 }
 
 /// One post's latest numbers on each channel it went out on (the composer's panel).

@@ -96,6 +96,7 @@ pub const COMMANDS: &[&str] = &[
     "cancel_post",
     "resolve_job",
     "needs_attention",
+    "needs_attention_page",
     "pinterest_boards",
     "tiktok_creator_info",
     "reschedule_post",

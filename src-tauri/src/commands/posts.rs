@@ -323,6 +323,17 @@ pub async fn needs_attention(
     Ok(shell.core()?.needs_attention().await?)
 }
 
+/// `limit` "Needs attention" items after `offset`, with how many there are in all (the panel).
+#[tauri::command]
+#[specta::specta]
+pub async fn needs_attention_page(
+    shell: State<'_, Shell>,
+    offset: u32,
+    limit: u32,
+) -> Result<outpost_app::posts::AttentionPage, IpcError> {
+    Ok(shell.core()?.needs_attention_page(offset, limit).await?)
+}
+
 /// A Pinterest channel's boards (the composer's board picker).
 #[tauri::command]
 #[specta::specta]

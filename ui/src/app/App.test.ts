@@ -39,6 +39,7 @@ vi.mock('$lib/ipc/posts', () => ({
     onFileDrop: async () => () => {},
     autosaved: async () => null,
     needsAttention: async () => [],
+    needsAttentionPage: async () => ({ items: [], total: 0 }),
   },
 }));
 

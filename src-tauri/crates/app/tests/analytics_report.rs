@@ -377,12 +377,15 @@ async fn overview_of_a_custom_range() {
         .await
         .unwrap();
     assert_eq!((one.current.posts, one.channels.len()), (3, 1));
-    // The calendar's numbers: one entry per post of the range, latest readings.
-    let n = o
-        .analytics_post_numbers("2026-11-01", "2026-11-30")
-        .await
-        .unwrap();
-    assert_eq!(n.len(), 4);
+    // The calendar's numbers: one entry per card's post that went out (an unknown id has none),
+    // latest readings.
+    let cards: Vec<String> = ["p2", "p3", "p4", "p5", "p6", "nope"]
+        .map(String::from)
+        .into();
+    let n = o.analytics_post_numbers(&cards).await.unwrap();
+    let got: Vec<&str> = n.iter().map(|p| p.post_id.as_str()).collect();
+    assert_eq!(got, ["p2", "p3", "p4", "p5", "p6"]);
+    assert!(o.analytics_post_numbers(&[]).await.unwrap().is_empty());
     let p3 = n.iter().find(|p| p.post_id == "p3").unwrap();
     assert_eq!((p3.metrics["likes"], p3.engagement), (30.0, Some(40.0)));
     let e = o

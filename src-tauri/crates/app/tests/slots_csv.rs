@@ -705,3 +705,34 @@ async fn demo_seed_fills_an_empty_profile_never_publishes_and_refuses_a_second_t
     assert!(e.to_string().contains("channels: 6"), "{e}");
     o.close().await;
 }
+
+/// The Needs attention panel pages through the items: each page is that slice of the full list
+/// (what `outpost posts attention` prints), with the total, and past the end is empty.
+#[tokio::test]
+async fn needs_attention_pages_are_slices_of_the_full_list_with_its_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = open(dir.path()).await;
+    o.seed_demo(1500).await.unwrap();
+    let all = o.needs_attention().await.unwrap();
+    assert!(
+        all.len() > 25,
+        "the demo leaves items to decide: {}",
+        all.len()
+    );
+    let total = u32::try_from(all.len()).unwrap();
+    let first = o.needs_attention_page(0, 3).await.unwrap();
+    assert_eq!((first.total, first.items.as_slice()), (total, &all[..3]));
+    let mut paged = Vec::new();
+    let mut offset = 0;
+    while offset < total {
+        let page = o.needs_attention_page(offset, 20).await.unwrap();
+        assert_eq!(page.total, total);
+        assert!(!page.items.is_empty() && page.items.len() <= 20);
+        offset += u32::try_from(page.items.len()).unwrap();
+        paged.extend(page.items);
+    }
+    assert_eq!(paged, all);
+    let past = o.needs_attention_page(total, 20).await.unwrap();
+    assert_eq!((past.total, past.items.len()), (total, 0));
+    o.close().await;
+}

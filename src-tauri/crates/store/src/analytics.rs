@@ -574,9 +574,27 @@ pub async fn published_targets_by_id<'e, E: SqliteExecutor<'e>>(
     ex: E,
     ids: &[String],
 ) -> Result<Vec<PublishedTarget>> {
+    published_where_in(ex, "t.id", ids).await
+}
+
+/// The published targets of these posts (the calendar's cards), in no particular order.
+pub async fn published_targets_of_posts<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    post_ids: &[String],
+) -> Result<Vec<PublishedTarget>> {
+    published_where_in(ex, "t.post_id", post_ids).await
+}
+
+/// The published targets whose `column` (`t.id` or `t.post_id`) is one of `ids`.
+async fn published_where_in<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    column: &'static str,
+    ids: &[String],
+) -> Result<Vec<PublishedTarget>> {
     let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     Ok(sqlx::query_as::<_, PublishedTarget>(&format!(
-        "{PUBLISHED_SQL} WHERE j.state = 'published' AND t.id IN (SELECT value FROM json_each(?1))"
+        // `+j.state`: look the few ids up, not every published job (50 ms at 100,000 posts).
+        "{PUBLISHED_SQL} WHERE +j.state = 'published' AND {column} IN (SELECT value FROM json_each(?1))"
     ))
     .bind(ids)
     .fetch_all(ex)

@@ -375,21 +375,42 @@ pub struct AttentionJob {
     pub last_attempt_at: Option<i64>,
 }
 
-/// Every unconfirmed, failed and held job (in that order, each oldest due first) in one query.
-pub async fn attention<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<AttentionJob>> {
+/// Unconfirmed, failed and held jobs (in that order, each oldest due first) in one query: `limit`
+/// of them (all with `None`) after skipping `offset`.
+pub async fn attention<'e, E: SqliteExecutor<'e>>(
+    ex: E,
+    offset: i64,
+    limit: Option<i64>,
+) -> Result<Vec<AttentionJob>> {
     Ok(sqlx::query_as::<_, AttentionJob>(
+        // The page's jobs first (sorted from the state index alone), then their posts and last
+        // attempts: the texts and attempts of the jobs not on the page are never read.
         "SELECT j.id AS job_id, j.state, t.post_id, p.body, t.channel_id, j.hold_reason,
                 j.last_error, j.platform_url,
                 (SELECT MAX(a.started_at) FROM publish_attempts a WHERE a.job_id = j.id)
                     AS last_attempt_at
-         FROM publish_jobs j
+         FROM (SELECT id, rank FROM (
+                 SELECT id, due_at,
+                        CASE state WHEN 'unconfirmed' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END AS rank
+                   FROM publish_jobs WHERE state IN ('unconfirmed', 'failed', 'held'))
+                ORDER BY rank, due_at, id LIMIT ?2 OFFSET ?1) page
+         CROSS JOIN publish_jobs j ON j.id = page.id
          JOIN post_targets t ON t.id = j.post_target_id
          JOIN posts p ON p.id = t.post_id
-         WHERE j.state IN ('unconfirmed', 'failed', 'held')
-         ORDER BY CASE j.state WHEN 'unconfirmed' THEN 0 WHEN 'failed' THEN 1 ELSE 2 END,
-                  j.due_at, j.id",
+         ORDER BY page.rank, j.due_at, j.id",
     )
+    .bind(offset)
+    .bind(limit.unwrap_or(-1))
     .fetch_all(ex)
+    .await?)
+}
+
+/// How many jobs are unconfirmed, failed or held (the "Needs attention" total).
+pub async fn attention_count<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM publish_jobs WHERE state IN ('unconfirmed', 'failed', 'held')",
+    )
+    .fetch_one(ex)
     .await?)
 }
 

@@ -173,7 +173,9 @@ pub async fn comment_problems<'e, E: SqliteExecutor<'e>>(ex: E) -> Result<Vec<Co
     Ok(sqlx::query_as::<_, CommentProblem>(
         "SELECT p.job_id, t.post_id, t.channel_id, p.part_index, p.state, p.error, p.started_at
          FROM publish_parts p
-         JOIN publish_jobs j ON j.id = p.job_id
+         -- From the few problem parts (their partial index) to their jobs, never the other way
+         -- round (every published job: 50 ms at 100,000 demo posts).
+         CROSS JOIN publish_jobs j ON j.id = p.job_id
          JOIN post_targets t ON t.id = j.post_target_id
          WHERE p.kind = 'comment' AND p.state IN ('failed', 'sending') AND j.state = 'published'
          ORDER BY p.started_at, p.job_id",

@@ -48,10 +48,10 @@ export const analyticsIpc = {
     return call(() => commands.analyticsPostsPage(query));
   },
 
-  /** The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`): one call for a calendar range. */
-  async postNumbers(from: string, to: string): Promise<PostNumbers[]> {
-    if (isPreview()) return [];
-    return call(() => commands.analyticsPostNumbers(from, to));
+  /** The latest numbers of these posts (the calendar's cards), one call for a range. */
+  async postNumbers(postIds: string[]): Promise<PostNumbers[]> {
+    if (isPreview() || postIds.length === 0) return [];
+    return call(() => commands.analyticsPostNumbers(postIds));
   },
 
   /** One post's latest numbers on each channel it went out on (the composer's panel). */

@@ -824,12 +824,11 @@ async analyticsReport(from: string, to: string, channelIds: string[]) : Promise<
 }
 },
 /**
- * The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`), one call for the
- * calendar's visible range.
+ * The latest numbers of these posts (the calendar's cards), in one call.
  */
-async analyticsPostNumbers(from: string, to: string) : Promise<Result<PostNumbers[], IpcError>> {
+async analyticsPostNumbers(postIds: string[]) : Promise<Result<PostNumbers[], IpcError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("analytics_post_numbers", { from, to }) };
+    return { status: "ok", data: await TAURI_INVOKE("analytics_post_numbers", { postIds }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -1088,6 +1087,17 @@ async resolveJob(jobId: string, action: JobAction) : Promise<Result<PostDetail, 
 async needsAttention() : Promise<Result<AttentionItem[], IpcError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("needs_attention") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * `limit` "Needs attention" items after `offset`, with how many there are in all (the panel).
+ */
+async needsAttentionPage(offset: number, limit: number) : Promise<Result<AttentionPage, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("needs_attention_page", { offset, limit }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -2159,6 +2169,15 @@ last_attempt_at: number | null;
  * Where to check at the platform (the post's URL when known).
  */
 check_url: string | null }
+/**
+ * A page of "Needs attention" and how many items there are in all (the panel shows a few and
+ * "Show all N", then pages through them).
+ */
+export type AttentionPage = { items: AttentionItem[]; 
+/**
+ * Every item, not only this page's.
+ */
+total: number }
 /**
  * The estimate for one channel.
  */

@@ -20,6 +20,7 @@ import type {
   IpcError,
   Result,
   AttentionItem,
+  AttentionPage,
   BoardView,
   JobAction,
   TiktokCreatorView,
@@ -45,6 +46,7 @@ export type {
   RuleViolation,
   TargetVariant,
   AttentionItem,
+  AttentionPage,
   BoardView,
   JobAction,
   TiktokCreatorView,
@@ -68,6 +70,8 @@ export const posts = {
   cancel: (id: string): Promise<PostDetail> => call(() => commands.cancelPost(id)),
   resolve: (jobId: string, action: JobAction): Promise<PostDetail> => call(() => commands.resolveJob(jobId, action)),
   needsAttention: (): Promise<AttentionItem[]> => call(() => commands.needsAttention()),
+  /** `limit` items after `offset` and how many there are in all (the panel's pages). */
+  needsAttentionPage: (offset: number, limit: number): Promise<AttentionPage> => call(() => commands.needsAttentionPage(offset, limit)),
   pinterestBoards: (channelId: string): Promise<BoardView[]> => call(() => commands.pinterestBoards(channelId)),
   tiktokCreatorInfo: (channelId: string): Promise<TiktokCreatorView> => call(() => commands.tiktokCreatorInfo(channelId)),
   reschedule: (id: string, at: string, timeZone: string | null): Promise<PostDetail> =>

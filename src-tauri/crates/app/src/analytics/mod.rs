@@ -359,25 +359,32 @@ impl Outpost {
             .collect())
     }
 
-    /// The latest numbers of every post published `from`..`to` (`YYYY-MM-DD`, both days
-    /// included), one entry per post: what the calendar shows on its cards in one call.
-    pub async fn analytics_post_numbers(&self, from: &str, to: &str) -> Result<Vec<PostNumbers>> {
-        let (from, to) = self.analytics_range(Some(from), Some(to)).await?;
+    /// The latest numbers of these posts (the calendar's cards, in one call), one entry per post
+    /// published on at least one channel: the work grows with the cards, not with the posts.
+    pub async fn analytics_post_numbers(&self, post_ids: &[String]) -> Result<Vec<PostNumbers>> {
+        let pool = self.store().pool();
+        let targets = store::published_targets_of_posts(pool, post_ids).await?;
+        let ids: Vec<String> = targets.iter().map(|t| t.post_target_id.clone()).collect();
+        let mut latest: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
+        for (t, m, v) in store::latest_of_targets(pool, &ids).await? {
+            latest.entry(t).or_default().insert(m, v);
+        }
         let mut by_post: BTreeMap<String, PostNumbers> = BTreeMap::new();
-        for p in self.analytics_posts(None, from, to).await? {
-            let e = by_post.entry(p.post_id.clone()).or_insert(PostNumbers {
-                post_id: p.post_id,
+        for t in targets {
+            let metrics = latest.remove(&t.post_target_id).unwrap_or_default();
+            let e = by_post.entry(t.post_id.clone()).or_insert(PostNumbers {
+                post_id: t.post_id,
                 metrics: BTreeMap::new(),
                 engagement: None,
                 last_synced_at: None,
             });
-            for (m, v) in p.metrics {
-                *e.metrics.entry(m).or_default() += v;
-            }
-            if let Some(x) = p.engagement {
+            if let Some(x) = engagement(&metrics) {
                 e.engagement = Some(e.engagement.unwrap_or(0.0) + x);
             }
-            e.last_synced_at = e.last_synced_at.max(p.last_synced_at);
+            for (m, v) in metrics {
+                *e.metrics.entry(m).or_default() += v;
+            }
+            e.last_synced_at = e.last_synced_at.max(t.last_synced_at);
         }
         Ok(by_post.into_values().collect())
     }

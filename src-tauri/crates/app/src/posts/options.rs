@@ -881,10 +881,41 @@ pub struct AttentionItem {
     pub check_url: Option<String>,
 }
 
+/// A page of "Needs attention" and how many items there are in all (the panel shows a few and
+/// "Show all N", then pages through them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AttentionPage {
+    pub items: Vec<AttentionItem>,
+    /// Every item, not only this page's.
+    pub total: u32,
+}
+
 impl Outpost {
     /// Every held, failed or unconfirmed job, oldest due first; then every published post whose
     /// first comment failed.
     pub async fn needs_attention(&self) -> Result<Vec<AttentionItem>> {
+        Ok(self.attention_items(0, None).await?.0)
+    }
+
+    /// `limit` items of [`Outpost::needs_attention`] after skipping `offset`, with the total: the
+    /// work does not grow with the number of items (thousands at 100,000 demo posts).
+    pub async fn needs_attention_page(&self, offset: u32, limit: u32) -> Result<AttentionPage> {
+        let (items, total) = self
+            .attention_items(i64::from(offset), Some(i64::from(limit)))
+            .await?;
+        Ok(AttentionPage {
+            items,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// The items in `[offset, offset + limit)` (all from `offset` with `None`) and the total.
+    async fn attention_items(
+        &self,
+        offset: i64,
+        limit: Option<i64>,
+    ) -> Result<(Vec<AttentionItem>, i64)> {
         let pool = self.store().pool();
         let channels: std::collections::HashMap<String, outpost_store::channels::Channel> =
             outpost_store::channels::list_all(pool)
@@ -892,9 +923,10 @@ impl Outpost {
                 .into_iter()
                 .map(|c| (c.id.clone(), c))
                 .collect();
+        let jobs_total = outpost_store::jobs::attention_count(pool).await?;
         let mut out = Vec::new();
         // One query for every job (one post detail a job took 4-6 s at 5,290 items).
-        for job in outpost_store::jobs::attention(pool).await? {
+        for job in outpost_store::jobs::attention(pool, offset, limit).await? {
             let Some(c) = channels.get(&job.channel_id) else {
                 continue;
             };
@@ -911,8 +943,14 @@ impl Outpost {
                 check_url: job.platform_url,
             });
         }
-        // Published posts whose first comment did not go out.
-        for problem in outpost_store::parts::comment_problems(pool).await? {
+        // Published posts whose first comment did not go out, after the jobs.
+        let problems = outpost_store::parts::comment_problems(pool).await?;
+        let total = jobs_total + problems.len() as i64;
+        let skip = usize::try_from(offset - jobs_total).unwrap_or(0);
+        let room = limit.map_or(usize::MAX, |l| {
+            usize::try_from(l).unwrap_or(0).saturating_sub(out.len())
+        });
+        for problem in problems.into_iter().skip(skip).take(room) {
             let detail = self.post_detail(&problem.post_id).await?;
             let Some(t) = detail
                 .targets
@@ -934,6 +972,6 @@ impl Outpost {
                 check_url: t.job.as_ref().and_then(|j| j.platform_url.clone()),
             });
         }
-        Ok(out)
+        Ok((out, total))
     }
 }
