@@ -66,22 +66,6 @@ impl Outpost {
         Ok(pubr.server_limits(self.ctx_for(&app)).await?)
     }
 
-    /// Publishes `post` on the channel now, outside the job ledger: for tests of the publishing
-    /// path only. Front ends publish through jobs (`now` schedules a job due at once).
-    #[cfg(feature = "test-support")]
-    pub async fn publish_now(
-        &self,
-        channel_id: &str,
-        post: &Post,
-        progress: Progress<'_>,
-    ) -> Result<Published> {
-        let platform = self.channel_platform(channel_id).await?;
-        let parts = crate::scheduler::JobParts::in_memory(platform);
-        self.publish_attempt(channel_id, post, &parts, progress)
-            .await
-            .map_err(|e| e.error)
-    }
-
     /// Finds a post published earlier (reconciliation), where the platform makes that possible.
     pub(crate) async fn lookup_post(
         &self,

@@ -33,7 +33,7 @@ fn kind(comments: bool, index: usize) -> &'static str {
 /// kept in memory only, for a post published outside the scheduler).
 #[derive(Debug)]
 pub(crate) struct JobParts {
-    pool: Option<SqlitePool>,
+    pool: SqlitePool,
     job_id: String,
     comments: bool,
     live: Mutex<Vec<LivePart>>,
@@ -47,24 +47,12 @@ impl JobParts {
         let rows = parts::list_for_job(pool, job_id).await?;
         let live = live_prefix(&rows);
         Ok(JobParts {
-            pool: Some(pool.clone()),
+            pool: pool.clone(),
             job_id: job_id.to_string(),
             comments: comment_platform(platform),
             in_flight: in_flight(&rows, live.len()),
             live: Mutex::new(live),
         })
-    }
-
-    /// A log kept in memory only (test-only publishing outside the job ledger).
-    #[cfg(feature = "test-support")]
-    pub(crate) fn in_memory(platform: Platform) -> Self {
-        JobParts {
-            pool: None,
-            job_id: String::new(),
-            comments: comment_platform(platform),
-            live: Mutex::new(Vec::new()),
-            in_flight: false,
-        }
     }
 
     /// Whether, when loaded, a part beyond the live ones may have been sent.
@@ -136,9 +124,7 @@ impl PartLog for JobParts {
     }
 
     async fn sending(&self, index: usize) -> outpost_platforms::Result<()> {
-        let Some(pool) = &self.pool else {
-            return Ok(());
-        };
+        let pool = &self.pool;
         let i = i64::try_from(index).unwrap_or(i64::MAX);
         parts::mark_sending(pool, &self.job_id, i, kind(self.comments, index), now_ms())
             .await
@@ -156,9 +142,7 @@ impl PartLog for JobParts {
                 live.push(part.clone());
             }
         }
-        let Some(pool) = &self.pool else {
-            return;
-        };
+        let pool = &self.pool;
         let i = i64::try_from(index).unwrap_or(i64::MAX);
         // The part is live: record it, trying again a few times (the final result records it too).
         for attempt in 0..3 {
