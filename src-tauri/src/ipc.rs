@@ -150,7 +150,6 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::posts::restore_post,
             crate::commands::posts::cancel_post,
             crate::commands::posts::resolve_job,
-            crate::commands::posts::needs_attention,
             crate::commands::posts::needs_attention_page,
             crate::commands::posts::pinterest_boards,
             crate::commands::posts::tiktok_creator_info,

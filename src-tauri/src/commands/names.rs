@@ -95,7 +95,6 @@ pub const COMMANDS: &[&str] = &[
     "restore_post",
     "cancel_post",
     "resolve_job",
-    "needs_attention",
     "needs_attention_page",
     "pinterest_boards",
     "tiktok_creator_info",

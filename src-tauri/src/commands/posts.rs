@@ -314,15 +314,6 @@ pub async fn resolve_job(
     Ok(d)
 }
 
-/// Held, failed and unconfirmed jobs ("Needs attention").
-#[tauri::command]
-#[specta::specta]
-pub async fn needs_attention(
-    shell: State<'_, Shell>,
-) -> Result<Vec<outpost_app::posts::AttentionItem>, IpcError> {
-    Ok(shell.core()?.needs_attention().await?)
-}
-
 /// `limit` "Needs attention" items after `offset`, with how many there are in all (the panel).
 #[tauri::command]
 #[specta::specta]

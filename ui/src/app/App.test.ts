@@ -38,7 +38,6 @@ vi.mock('$lib/ipc/posts', () => ({
     onChanged: async () => () => {},
     onFileDrop: async () => () => {},
     autosaved: async () => null,
-    needsAttention: async () => [],
     needsAttentionPage: async () => ({ items: [], total: 0 }),
   },
 }));

@@ -1082,17 +1082,6 @@ async resolveJob(jobId: string, action: JobAction) : Promise<Result<PostDetail, 
 }
 },
 /**
- * Held, failed and unconfirmed jobs ("Needs attention").
- */
-async needsAttention() : Promise<Result<AttentionItem[], IpcError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("needs_attention") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
  * `limit` "Needs attention" items after `offset`, with how many there are in all (the panel).
  */
 async needsAttentionPage(offset: number, limit: number) : Promise<Result<AttentionPage, IpcError>> {

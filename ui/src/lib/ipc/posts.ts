@@ -69,7 +69,6 @@ export const posts = {
   restore: (undoToken: string): Promise<PostDetail> => call(() => commands.restorePost(undoToken)),
   cancel: (id: string): Promise<PostDetail> => call(() => commands.cancelPost(id)),
   resolve: (jobId: string, action: JobAction): Promise<PostDetail> => call(() => commands.resolveJob(jobId, action)),
-  needsAttention: (): Promise<AttentionItem[]> => call(() => commands.needsAttention()),
   /** `limit` items after `offset` and how many there are in all (the panel's pages). */
   needsAttentionPage: (offset: number, limit: number): Promise<AttentionPage> => call(() => commands.needsAttentionPage(offset, limit)),
   pinterestBoards: (channelId: string): Promise<BoardView[]> => call(() => commands.pinterestBoards(channelId)),
