@@ -139,6 +139,8 @@ test('Instagram comment and DM: avatars, the reply window counted down, sentimen
     assert.equal(privately.length, 1);
     await app.waitForText('inbox-reply-private-unavailable', (t) => t.includes('already has its private reply'), 15_000);
     assert.equal(await app.script(`return document.querySelector('[data-testid="inbox-reply-private"]').disabled`), true);
+    // The answer shows in the conversation as the user's, marked as sent privately.
+    await app.waitForText('inbox-sent-privately', (t) => t.includes('sent privately'), 15_000);
     await app.screenshot('inbox-meta-private-dark');
     // The answered message, among the done ones.
     await choose(app, 'inbox-filter-sentiment', '');

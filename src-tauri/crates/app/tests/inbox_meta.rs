@@ -155,6 +155,9 @@ async fn instagram_a_reply_whose_answer_is_lost_is_found_by_look_up_not_sent_twi
     assert_eq!(r.platform_id.as_deref(), replies[0]["id"].as_str());
     let d = s.o.inbox_item(&comment.id).await.unwrap();
     assert_eq!(d.replies.len(), 1);
+    let mine: Vec<_> = d.conversation.iter().filter(|m| m.outbound).collect();
+    assert_eq!(mine.len(), 1, "{d:?}");
+    assert!(!mine[0].sent_privately, "a public reply: {d:?}");
 }
 
 #[tokio::test]
@@ -379,6 +382,18 @@ async fn instagram_private_reply_exactly_once_through_a_lost_answer_and_never_re
     );
     let d = o.inbox_item(&id("How much is the big one?")).await.unwrap();
     assert!(d.private_reply_unavailable.is_some(), "{d:?}");
+    // The conversation shows the answer as the user's, sent privately (a DM, not a comment).
+    let mine: Vec<_> = d.conversation.iter().filter(|m| m.outbound).collect();
+    assert_eq!(mine.len(), 1, "{d:?}");
+    assert_eq!(
+        (mine[0].text.as_str(), mine[0].sent_privately),
+        ("It is 40 euros", true)
+    );
+    assert!(
+        d.conversation
+            .iter()
+            .all(|m| m.outbound || !m.sent_privately)
+    );
 
     // A server error: not confirmable, and asking again only looks it up, never resends.
     s.emu

@@ -538,6 +538,22 @@ pub mod replies {
         .await?)
     }
 
+    /// The platform ids of the private replies sent to the messages of one conversation (their
+    /// own messages in it are direct messages, not public comments).
+    pub async fn private_sent_in_thread<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        thread_id: &str,
+    ) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT r.platform_id FROM inbox_replies r JOIN inbox_messages m ON m.id = r.message_id
+              WHERE m.thread_id = ?1 AND r.private = 1 AND r.state = 'sent'
+                AND r.platform_id IS NOT NULL",
+        )
+        .bind(thread_id)
+        .fetch_all(ex)
+        .await?)
+    }
+
     /// A reply to this message with this text that is not settled yet (pending or unconfirmed).
     pub async fn open_for<'e, E: SqliteExecutor<'e>>(
         ex: E,

@@ -3357,7 +3357,12 @@ url: string | null;
 /**
  * `true` for the user's own replies (shown in the conversation).
  */
-outbound: boolean; sentiment: SentimentLabel | null; 
+outbound: boolean; 
+/**
+ * One of the user's own replies sent privately (an Instagram private reply: a direct
+ * message to the comment's author, not a public comment).
+ */
+sent_privately: boolean; sentiment: SentimentLabel | null; 
 /**
  * −1.0 … 1.0 from the local model; `None` once the user set the label.
  */

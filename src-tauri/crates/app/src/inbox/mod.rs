@@ -219,6 +219,9 @@ pub struct InboxItem {
     pub url: Option<String>,
     /// `true` for the user's own replies (shown in the conversation).
     pub outbound: bool,
+    /// One of the user's own replies sent privately (an Instagram private reply: a direct
+    /// message to the comment's author, not a public comment).
+    pub sent_privately: bool,
     pub sentiment: Option<SentimentLabel>,
     /// −1.0 … 1.0 from the local model; `None` once the user set the label.
     pub sentiment_score: Option<f64>,
@@ -383,6 +386,7 @@ fn item_view(e: messages::InboxEntry, platform: Platform) -> InboxItem {
         text: m.text,
         url: m.url,
         outbound: m.direction == outpost_store::Direction::Outbound,
+        sent_privately: false,
         sentiment: m.sentiment.map(SentimentLabel::from_store),
         sentiment_score: m.sentiment_score,
         sentiment_source: m.sentiment_source.map(|s| s.as_str().to_string()),
@@ -471,8 +475,13 @@ impl Outpost {
         let pool = self.store().pool();
         let e = messages::entry(pool, id).await?;
         let platform = self.platform_of(&e.channel_id).await?;
+        let private_ids =
+            outpost_store::inbox::replies::private_sent_in_thread(pool, &e.message.thread_id)
+                .await?;
         let mut conversation = Vec::new();
         for m in messages::list_for_thread(pool, &e.message.thread_id).await? {
+            let sent_privately = m.direction == outpost_store::Direction::Outbound
+                && private_ids.contains(&m.platform_message_id);
             let entry = messages::InboxEntry {
                 message: m,
                 channel_id: e.channel_id.clone(),
@@ -480,7 +489,10 @@ impl Outpost {
                 subject: e.subject.clone(),
                 platform_thread_id: e.platform_thread_id.clone(),
             };
-            conversation.push(item_view(entry, platform));
+            conversation.push(InboxItem {
+                sent_privately,
+                ..item_view(entry, platform)
+            });
         }
         let reasons = telling_reasons(crate::sentiment::analyze(&e.message.text).reasons);
         let replies = self.inbox_replies_of(id).await?;
