@@ -65,6 +65,8 @@ const BUT_BOOST: f64 = 1.5;
 pub const NEUTRAL_BAND: f64 = 0.1;
 /// A learned word at least this strong counts as evidence even when no lexicon word is present.
 const STRONG_WORD: f64 = 0.5;
+/// A positive or negative label needs at least one word contributing this much its way.
+const SUPPORT: f64 = 0.5;
 
 /// The three labels of DESIGN §3's `outpost sentiment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -172,6 +174,8 @@ impl Model {
 
     pub fn analyze(&self, text: &str) -> Analysis {
         let e = self.evaluate(text);
+        let pulls = |sign: f64| e.contributions.iter().any(|(_, c)| c * sign >= SUPPORT);
+        let (pos_support, neg_support) = (pulls(1.0), pulls(-1.0));
         let mut reasons: Vec<Reason> = e
             .contributions
             .into_iter()
@@ -191,9 +195,11 @@ impl Model {
             };
         }
         let score = (e.logit / 2.0).tanh();
-        let label = if score >= NEUTRAL_BAND {
+        // A label needs a word that pulls its way: small weights of function words ("do", "you",
+        // "how") and the bias alone make a plain question lean, not a sentiment.
+        let label = if score >= NEUTRAL_BAND && pos_support {
             Label::Positive
-        } else if score <= -NEUTRAL_BAND {
+        } else if score <= -NEUTRAL_BAND && neg_support {
             Label::Negative
         } else {
             Label::Neutral

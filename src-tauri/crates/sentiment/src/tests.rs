@@ -83,3 +83,15 @@ fn tokens_split_like_the_reference() {
         ["don't", "stop", "!!!", "me", ",", "ok", "?"]
     );
 }
+
+#[test]
+fn a_plain_question_is_neutral_unless_a_word_pulls_its_way() {
+    // Function words and the bias lean these negative; no word carries a sentiment.
+    for q in ["How long do you proof it?", "How much is the big one?"] {
+        let a = analyze(q);
+        assert!(a.score < 0.0, "{q}: the lean is still in the score: {a:?}");
+        assert_eq!(a.label, Label::Neutral, "{q}: {a:?}");
+    }
+    // A word that carries the sentiment keeps the label.
+    assert_eq!(analyze("Is it too long to wait?").label, Label::Negative);
+}
