@@ -91,6 +91,15 @@ enum Command {
     /// TikTok photos).
     #[command(subcommand)]
     MediaHost(MediaHostCommand),
+    /// Full-text search of posts, ideas and templates (what the app's palette finds): the best
+    /// matches first; the last word is matched as a prefix.
+    Search {
+        /// Words to find (any text; operators are taken literally).
+        query: String,
+        /// How many results, 1 to 50.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=50))]
+        limit: u32,
+    },
     /// Offline sentiment of each line of FILE (or stdin): one result a line, in order.
     Sentiment {
         /// A text file, one text a line (stdin when omitted).
@@ -846,7 +855,27 @@ fn read_stdin_secret(what: &str) -> Result<Secret, ExitCode> {
     Ok(Secret::new(line))
 }
 
+/// A reader that stops early (`outpost posts list --json | head`) closes the pipe: print() then
+/// panics with "Broken pipe". Exit quietly as a program killed by SIGPIPE would (status 141), not
+/// with a panic message; every other panic keeps the default report.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -965,6 +994,18 @@ async fn run(cli: Cli) -> ExitCode {
         Command::Ai(cmd) => ai(cmd, cli.data_dir, cli.json).await,
         Command::MediaHost(cmd) => media_host(cmd, cli.data_dir, cli.json).await,
         Command::Sentiment { file } => sentiment(file.as_deref(), cli.json),
+        Command::Search { query, limit } => {
+            let (outpost, _log) = match open_profile(cli.data_dir, false).await {
+                Ok(o) => o,
+                Err(code) => return code,
+            };
+            let result = outpost.search(&query, limit).await;
+            outpost.close().await;
+            match result {
+                Ok(found) => output::search_results(&found, cli.json),
+                Err(e) => output::fail(&e.to_string()),
+            }
+        }
     }
 }
 

@@ -1535,3 +1535,32 @@ pub fn analytics_report(s: &outpost_app::analytics::ReportSummary, json: bool) -
     }
     ExitCode::SUCCESS
 }
+
+/// Search results: one line each (kind, id, status, title) with the matched text beneath, the
+/// matched words in [brackets]; `--json`: the results as the app gets them.
+pub fn search_results(found: &[outpost_app::workspace::SearchResult], json: bool) -> ExitCode {
+    if json {
+        return print_json(&found);
+    }
+    if found.is_empty() {
+        println!("Nothing found.");
+    }
+    for r in found {
+        let kind = match r.kind {
+            outpost_app::workspace::SearchItemKind::Post => "post",
+            outpost_app::workspace::SearchItemKind::Idea => "idea",
+            outpost_app::workspace::SearchItemKind::Template => "template",
+        };
+        let status = r
+            .status
+            .as_deref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        println!("{kind:<8} {}{status}  {}", r.id, r.title);
+        println!(
+            "         {}",
+            r.snippet.replace('\u{2}', "[").replace('\u{3}', "]")
+        );
+    }
+    ExitCode::SUCCESS
+}

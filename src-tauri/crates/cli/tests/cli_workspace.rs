@@ -311,3 +311,49 @@ fn attention_lists_what_needs_a_decision_and_resolve_takes_it_off() {
     assert_eq!(after.len(), items.len() - 1);
     assert!(after.iter().all(|i| i["job_id"] != first));
 }
+
+#[test]
+fn search_finds_posts_as_the_palette_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    let o = outpost(&dir, &["demo", "seed", "--posts", "40", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let posts = outpost(&dir, &["posts", "list", "--json"]);
+    let list = json(&posts);
+    let first = &list.as_array().unwrap()[0]["post"];
+    let id = first["id"].as_str().unwrap();
+    let body = first["text"].as_str().unwrap().to_string();
+    // Its longest word, typed in part: the last word is matched as a prefix.
+    let word = body
+        .split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|w| w.chars().count())
+        .unwrap()
+        .to_lowercase();
+    let typed: String = word.chars().take(word.chars().count() - 1).collect();
+    let o = outpost(&dir, &["search", &typed, "--limit", "50", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found = json(&o);
+    let hit = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("{typed:?} did not find {id}: {found}"));
+    assert_eq!(hit["kind"], "post");
+    assert!(hit["status"].is_string(), "{hit}");
+    let snippet = hit["snippet"].as_str().unwrap().to_lowercase();
+    assert!(snippet.contains(&format!("\u{2}{word}\u{3}")), "{snippet}");
+    // The human form brackets the matched words.
+    let o = outpost(&dir, &["search", &typed, "--limit", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains('['));
+    // Operators are literal; nothing matches; a limit outside 1..=50 is refused.
+    let o = outpost(&dir, &["search", "zzqx OR \"* NEAR(", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(json(&o), serde_json::json!([]));
+    let o = outpost(&dir, &["search", "zzqx"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "Nothing found.");
+    let o = outpost(&dir, &["search", "post", "--limit", "0"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("0"), "{}", stderr(&o));
+}
