@@ -15,17 +15,29 @@ function filled(el) {
 }
 // IPC: \`invoke\` cannot be replaced (a read-only property), but each call registers its answer's
 // callback in \`__TAURI_INTERNALS__.callbacks\` (a Map): wrapping its \`set\` times each call from its
-// start to its answer (no command names; an error callback that never runs and an event listener that does not
-// run before the view is filled are left out).
+// start to its answer (an error callback that never runs and an event listener that does not run
+// before the view is filled are left out).
 const T = window.__TAURI_INTERNALS__;
 const cbs = T && T.callbacks;
 const ipc = [];
 let patched = false;
+// The command's name: Tauri's IPC posts each call with \`fetch\` to ipc://localhost/<command>
+// right after registering its callbacks, so the calls registered since the last fetch get its name.
+let unnamed = [];
+const origFetch = window.fetch;
+window.fetch = function (input, init) {
+  const url = typeof input === 'string' ? input : String(input && input.url);
+  const at = url.indexOf('localhost/');
+  const m = (url.startsWith('ipc:') || url.startsWith('http://ipc.')) && at > 0 ? [url, url.slice(at + 10).split('?')[0]] : null;
+  if (m) { for (const r of unnamed) r.cmd = decodeURIComponent(m[1]); unnamed = []; }
+  return origFetch.call(this, input, init);
+};
 const origSet = cbs && typeof cbs.set === 'function' ? cbs.set : null;
 if (origSet) {
   cbs.set = function (id, fn) {
     if (typeof fn !== 'function') return origSet.call(this, id, fn);
     const rec = { cmd: 'call', s: performance.now(), e: NaN };
+    unnamed.push(rec);
     ipc.push(rec);
     return origSet.call(this, id, function (...a) { if (Number.isNaN(rec.e)) rec.e = performance.now(); return fn.apply(this, a); });
   };
@@ -39,6 +51,7 @@ function finish(result) {
   finished = true;
   mo.disconnect();
   if (origSet) delete cbs.set;
+  window.fetch = origFetch;
   done(result);
 }
 // Busy stretches of the main thread after the view is filled (a 0 ms timer chain: a gap between
@@ -79,7 +92,7 @@ const mo = new MutationObserver((records) => {
         total: r2 - t0,
         firstCall: ipc.length ? Math.min(...ipc.map((c) => c.s)) - t0 : NaN,
         ipcWait: lastAnswer - t0,
-        calls: answered.map((c) => 'at ' + (c.s - t0).toFixed(0) + '+' + (c.e - c.s).toFixed(0)).join(', '),
+        calls: answered.map((c) => c.cmd + ' at ' + (c.s - t0).toFixed(0) + '+' + (c.e - c.s).toFixed(0)).join(', '),
         script: filledAt - lastAnswer,
         layout: layoutMs,
         beforeFrame: r1 - filledAt,

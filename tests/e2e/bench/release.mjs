@@ -5,7 +5,9 @@
 //     filled with data (`data-calendar-filled-at`, set by the calendar page) with 10,000 demo posts;
 //   - memory: PSS of every process of each app (the main process and WebKit's web and network
 //     processes, from /proc/<pid>/smaps_rollup), idle after the first view;
-//   - the month view, the board and a palette search at 10,000 and 100,000 posts, against a repaint
+//   - the month view, the board, the inbox page (OUTPOST_PERF_INBOX items, default 10,000, written
+//     into the demo channels' inboxes as workspace.mjs does), the Analytics page (to its filled
+//     overview figures) and a palette search at 10,000 and 100,000 posts, against a repaint
 //     of a still page (the least any view costs once its data arrived) measured in the same app;
 //     the month query alone on the same file is printed as well (as in workspace.mjs).
 // Start instants are wall-clock: the process start from /proc/<pid>/stat, the mark from the page's
@@ -17,7 +19,7 @@
 // its slow whole-program LTO; `release` for the shipped one), OUTPOST_PERF_SKIP_BUILD=1,
 // OUTPOST_PERF_POSTS (default "10000,100000"), OUTPOST_PERF_STARTS (default 3, of each app
 // at each size: the empty window is started again before each size, as the load of a shared machine drifts),
-// OUTPOST_BENCH_RUNS (default 5), OUTPOST_PERF_IDLE_MS (default 5000), OUTPOST_PERF_SKIP_VIEWS=1 (start
+// OUTPOST_BENCH_RUNS (default 5), OUTPOST_PERF_INBOX (default 10000; 0 leaves the inbox page out), OUTPOST_PERF_IDLE_MS (default 5000), OUTPOST_PERF_SKIP_VIEWS=1 (start
 // and memory only), OUTPOST_PERF_OUT (results file name, default <date>-<profile>), OUTPOST_WEBDRIVER_PORT.
 // Results go to tests/perf/results/<date>-<profile>.json.
 import { spawnSync } from 'node:child_process';
@@ -43,7 +45,8 @@ const emptyBinary = join(outDir, 'outpost-perf-empty-app');
 process.env.OUTPOST_APP_BINARY = join(outDir, 'outpost-desktop');
 process.env.OUTPOST_CLI_BINARY = join(outDir, 'outpost');
 const { launch, stopDriver, startDriver, freshDataDir, cli } = await import('../lib/harness.mjs');
-const { median, monthQueryFloor, measureViews } = await import('./views.mjs');
+const { median, monthQueryFloor, measureViews, seedInbox } = await import('./views.mjs');
+const INBOX = Number(process.env.OUTPOST_PERF_INBOX ?? 10_000);
 
 function run(cmd, args, cwd = repoRoot) {
   const t0 = performance.now();
@@ -326,6 +329,7 @@ async function main() {
       add(`demo seed of ${posts} posts (CLI)`, seedMs, 'ms');
       const floor = monthQueryFloor(dataDir, RUNS);
       add(`floor: month query alone (SQL), ${posts} posts`, floor.ms, 'ms', null, null, { rows: floor.rows });
+      if (INBOX > 0) seedInbox(dataDir, INBOX);
       // Start and memory with the calendar open; the last start stays open for the views.
       const starts = STARTS;
       const runs = [];
@@ -347,7 +351,7 @@ async function main() {
         snapshot = await app.client.executeScript(SNAPSHOT, []);
         // Each view against a repaint of a still page (the least a view costs once its data
         // arrived); the month query alone is its own row above.
-        const views = process.env.OUTPOST_PERF_SKIP_VIEWS === '1' ? [] : await measureViews(app, RUNS);
+        const views = process.env.OUTPOST_PERF_SKIP_VIEWS === '1' ? [] : await measureViews(app, RUNS, { inbox: INBOX, analytics: true });
         const repaint = median(views.find((v) => v.floor)?.runs ?? []);
         for (const v of views) {
           if (v.missing) add(`${v.name}, ${posts} posts`, NaN, 'ms', null, null, { missing: v.missing });

@@ -8,6 +8,37 @@ export function median(values) {
   return s.length === 0 ? NaN : s[Math.floor(s.length / 2)];
 }
 
+/** `n` inbox items (comments, mentions, replies and messages, a third unread) over the profile's
+ * channels, one thread per 20 items, written in one transaction (the inbox's FTS triggers run). */
+export function seedInbox(dataDir, n) {
+  const code = `
+import sqlite3, sys, time, random
+con = sqlite3.connect(sys.argv[1])
+n = int(sys.argv[2])
+channels = [r[0] for r in con.execute("SELECT id FROM channels ORDER BY id")]
+if not channels: sys.exit("no channels to give an inbox")
+now = int(time.time() * 1000)
+rnd = random.Random(21)
+words = "thanks love this when is the next batch coming my order arrived late grinder setting for cold brew great taste not happy with the roast".split()
+kinds = [("comment", "comments"), ("reply", "comments"), ("mention", "mentions"), ("dm", "dm")]
+with con:
+    for i in range(n):
+        ch = channels[i % len(channels)]
+        kind, tkind = kinds[i % 4]
+        t = i // 20
+        tid = "bench-thread-%d-%s" % (t, tkind)
+        at = now - i * 60000
+        con.execute("INSERT OR IGNORE INTO inbox_threads (id, channel_id, platform_thread_id, kind, subject, last_message_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
+            (tid, ch, tid, tkind, "", at, at, at))
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(6, 24)))
+        con.execute("INSERT INTO inbox_messages (id, thread_id, platform_message_id, author_id, author_name, author_handle, text, kind, sentiment, sentiment_source, is_read, received_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            ("bench-msg-%d" % i, tid, "m%d" % i, "a%d" % (i % 300), "Person %d" % (i % 300), "person%d" % (i % 300), text, kind,
+             ("positive", "neutral", "negative")[i % 3], "local", 0 if i % 3 == 0 else 1, at, at))
+`;
+  const r = spawnSync('python3', ['-c', code, join(dataDir, 'outpost.sqlite3'), String(n)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`seeding the inbox failed: ${r.stderr}`);
+}
+
 /** The store's month query (`outpost_store::posts::calendar`) on the profile's file, in ms per run. */
 export function monthQueryFloor(dataDir, runs = 5) {
   const code = `
@@ -93,10 +124,12 @@ const t0 = performance.now();
 main.style.opacity = main.style.opacity === '0.999' ? '' : '0.999';
 requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));`;
 
-/** The month view, the board and a palette search in a launched app: `runs` timings each. The
- * first entry (`floor: true`) is the floor of any view: a full repaint of the still Settings page
- * (about 300 elements), which is what a view costs at the least after its data arrived. */
-export async function measureViews(app, runs) {
+/** The month view, the board, optionally the inbox page (`inbox`: the number of items seeded with
+ * `seedInbox`, 0 to leave it out) and the Analytics page (`analytics`), and a palette search in a
+ * launched app: `runs` timings each. The first entry (`floor: true`) is the floor of any view: a
+ * full repaint of the still Settings page (about 300 elements), which is what a view costs at the
+ * least after its data arrived. */
+export async function measureViews(app, runs, { inbox = 0, analytics = false } = {}) {
   const out = [];
   const exec = (script, ...args) => app.client.executeAsyncScript(script, args);
   await app.client.setTimeouts(undefined, undefined, 60_000);
@@ -120,6 +153,26 @@ export async function measureViews(app, runs) {
       return exec(MEASURE, 'nav-board', 'board', 15_000);
     })),
   });
+  // The inbox page: from the sidebar click to its list showing its first item.
+  if (inbox > 0) {
+    out.push({
+      name: `inbox page, ${inbox} items (UI)`,
+      ...(await measure(app, runs, async () => {
+        await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
+        return exec(MEASURE, 'nav-inbox', 'inbox-item', 15_000);
+      })),
+    });
+  }
+  // The Analytics page: from the sidebar click to its overview's figures (the cards above the charts).
+  if (analytics) {
+    out.push({
+      name: 'analytics page (UI)',
+      ...(await measure(app, runs, async () => {
+        await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
+        return exec(MEASURE, 'nav-analytics', 'analytics-cards', 15_000);
+      })),
+    });
+  }
   const words = ['Guji', 'cold brew', 'grinder', 'subscription', 'Kenya'];
   out.push({
     name: 'search (palette, UI)',

@@ -16,62 +16,18 @@
 //
 // Issue #21 (third pass): the profile also gets `OUTPOST_BENCH_INBOX` (default 10,000) inbox items
 // (written with SQL into the demo channels' inboxes before the app starts), the inbox page is timed
-// like the other views (`nav-inbox` to a filled `inbox-list`), and a second table splits each view's
-// time into IPC, script, style/layout and paint with element counts (breakdown.mjs).
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+// like the other views (`nav-inbox` to its first `inbox-item`), and a second table splits each view's
+// time into IPC (with each call's command), script, style/layout and paint with element counts
+// (breakdown.mjs). Issue #21 (fourth pass): the Analytics page too (`nav-analytics` to its filled
+// `analytics-cards`); the views are measured by views.mjs, which the release benchmark shares.
 import { launch, stopDriver, freshDataDir, cli } from '../lib/harness.mjs';
-import { median, monthQueryFloor, measureViews } from './views.mjs';
+import { median, monthQueryFloor, measureViews, seedInbox } from './views.mjs';
 import { breakdownViews, breakdownLines } from './breakdown.mjs';
 
 const POSTS = Number(process.env.OUTPOST_BENCH_POSTS ?? 10_000);
 const RUNS = Number(process.env.OUTPOST_BENCH_RUNS ?? 5);
 const INBOX = Number(process.env.OUTPOST_BENCH_INBOX ?? 10_000);
 
-/** `n` inbox items (comments, mentions, replies and messages, a third unread) over the profile's
- * channels, one thread per 20 items, written in one transaction (the inbox's FTS triggers run). */
-function seedInbox(dataDir, n) {
-  const code = `
-import sqlite3, sys, time, random
-con = sqlite3.connect(sys.argv[1])
-n = int(sys.argv[2])
-channels = [r[0] for r in con.execute("SELECT id FROM channels ORDER BY id")]
-if not channels: sys.exit("no channels to give an inbox")
-now = int(time.time() * 1000)
-rnd = random.Random(21)
-words = "thanks love this when is the next batch coming my order arrived late grinder setting for cold brew great taste not happy with the roast".split()
-kinds = [("comment", "comments"), ("reply", "comments"), ("mention", "mentions"), ("dm", "dm")]
-with con:
-    for i in range(n):
-        ch = channels[i % len(channels)]
-        kind, tkind = kinds[i % 4]
-        t = i // 20
-        tid = "bench-thread-%d-%s" % (t, tkind)
-        at = now - i * 60000
-        con.execute("INSERT OR IGNORE INTO inbox_threads (id, channel_id, platform_thread_id, kind, subject, last_message_at, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-            (tid, ch, tid, tkind, "", at, at, at))
-        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(6, 24)))
-        con.execute("INSERT INTO inbox_messages (id, thread_id, platform_message_id, author_id, author_name, author_handle, text, kind, sentiment, sentiment_source, is_read, received_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            ("bench-msg-%d" % i, tid, "m%d" % i, "a%d" % (i % 300), "Person %d" % (i % 300), "person%d" % (i % 300), text, kind,
-             ("positive", "neutral", "negative")[i % 3], "local", 0 if i % 3 == 0 else 1, at, at))
-`;
-  const r = spawnSync('python3', ['-c', code, join(dataDir, 'outpost.sqlite3'), String(n)], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`seeding the inbox failed: ${r.stderr}`);
-}
-
-/** The inbox page, from the sidebar click (coming from Settings) to a filled list. */
-const INBOX_MEASURE = `
-const [done] = arguments;
-const q = (id) => document.querySelector('[data-testid="' + id + '"]');
-const t0 = performance.now();
-q('nav-inbox').click();
-function check() {
-  const el = q('inbox-list');
-  if (el && el.offsetParent !== null && el.querySelector('[data-testid="inbox-item"]')) { requestAnimationFrame(() => done(performance.now() - t0)); return; }
-  if (performance.now() - t0 > 15000) { done(-1); return; }
-  requestAnimationFrame(check);
-}
-check();`;
 const TO_SETTINGS = `
 const [done] = arguments;
 document.querySelector('[data-testid="nav-settings"]').click();
@@ -83,26 +39,19 @@ async function measureApp(dataDir, binary, shots) {
   const results = [];
   let breakdown = null;
   try {
-    results.push(...(await measureViews(app, RUNS)));
+    results.push(...(await measureViews(app, RUNS, { inbox: INBOX, analytics: true })));
     // The palette search leaves the palette open: close it before the next views.
     const closed = await app.client.executeAsyncScript(`const done = arguments[0]; const t0 = performance.now();
       const input = document.querySelector('[data-testid="palette-input"]');
       input?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
       (function wait() { if (!document.querySelector('[data-testid="palette"]')) done(true); else if (performance.now() - t0 > 5000) done(false); else setTimeout(wait, 20); })();`, []);
     if (!closed) throw new Error('the palette did not close');
-    if (INBOX > 0) {
-      const runs = [];
-      for (let i = 0; i < RUNS; i++) {
-        await app.client.executeAsyncScript(TO_SETTINGS, []);
-        runs.push(await app.client.executeAsyncScript(INBOX_MEASURE, []));
-      }
-      results.push(runs.some((ms) => ms < 0) ? { name: `inbox page, ${INBOX} items (UI)`, missing: 'not filled in 15 s' } : { name: `inbox page, ${INBOX} items (UI)`, runs });
-    }
     const views = [
       { name: 'calendar month view', nav: 'nav-calendar', ready: 'calendar-month' },
       { name: 'board', nav: 'nav-board', ready: 'board' },
     ];
     if (INBOX > 0) views.push({ name: 'inbox page', nav: 'nav-inbox', ready: 'inbox-list' });
+    views.push({ name: 'analytics page', nav: 'nav-analytics', ready: 'analytics-cards' });
     breakdown = await breakdownViews(app, views, RUNS);
     // OUTPOST_BENCH_SHOTS=label: screenshots of each view in light and dark (bench-<label>-<view>-<theme>.png
     // in the screenshot folder), to compare how the views look before and after a change.

@@ -8,6 +8,9 @@ const fake = vi.hoisted(() => ({
   opened: [] as string[],
   resolved: [] as [string, unknown][],
   problem: 'The comment was refused (duplicate content).' as string | null,
+  /** Calls of the month query; while `hang`, it never answers. */
+  calendarCalls: 0,
+  hang: false,
 }));
 
 vi.mock('$lib/ipc', async (importOriginal) => {
@@ -18,7 +21,10 @@ vi.mock('$lib/ipc', async (importOriginal) => {
 vi.mock('$lib/ipc/posts', () => ({
   posts: {
     timeZone: async () => 'UTC',
-    calendar: async () => ({
+    calendar: async () => {
+      fake.calendarCalls++;
+      if (fake.hang) return new Promise(() => {});
+      return {
       time_zone: 'UTC',
       items: [
         {
@@ -39,7 +45,8 @@ vi.mock('$lib/ipc/posts', () => ({
           handed_off: false,
         },
       ],
-    }),
+      };
+    },
     onChanged: async () => () => {},
     needsAttentionPage: async () => ({ items: [], total: 0 }),
     open: async (id: string) => {
@@ -85,5 +92,21 @@ describe('CalendarPage: a published post whose first comment failed', () => {
     await userEvent.click(screen.getByTestId('comment-retry'));
     expect(fake.resolved).toEqual([['j1', { action: 'retry_comment' }]]);
     await waitFor(() => expect(screen.queryByTestId('comment-problem')).toBeNull());
+  });
+});
+
+describe('CalendarPage opened again', () => {
+  it('draws the month it last showed before the core answers, and asks the core again', async () => {
+    fake.hang = false;
+    const first = render(CalendarPage);
+    await screen.findByText('Launch day');
+    first.unmount();
+    const before = fake.calendarCalls;
+    fake.hang = true;
+    render(CalendarPage);
+    expect(await screen.findByText('Launch day')).toBeTruthy();
+    expect(screen.getByTestId('calendar-month')).toBeTruthy();
+    await waitFor(() => expect(fake.calendarCalls).toBe(before + 1));
+    fake.hang = false;
   });
 });
