@@ -486,7 +486,8 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
     channel_id: Option<&str>,
     (from, current_from, to): (i64, i64, i64),
 ) -> Result<Vec<(bool, f64, i64)>> {
-    Ok(sqlx::query_as(
+    // Both periods in one pass, no grouping: (rate sum, count) before, then from `current_from`.
+    let (before_sum, before, now_sum, now): (f64, i64, f64, i64) = sqlx::query_as(
         "WITH r AS (
             SELECT channel_id, value,
                    CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
@@ -497,19 +498,25 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
          f AS MATERIALIZED (
             SELECT channel_id, value, MAX(start, ?2) AS lo, MIN(stop, ?3) AS hi FROM r
              WHERE value > 0 AND stop > ?2 AND start < ?3)
-         SELECT a.published_at >= ?4 AS current, TOTAL(a.engagement / f.value), COUNT(*)
+         SELECT TOTAL(CASE WHEN a.published_at < ?4 THEN a.engagement / f.value END),
+                COUNT(CASE WHEN a.published_at < ?4 THEN 1 END),
+                TOTAL(CASE WHEN a.published_at >= ?4 THEN a.engagement / f.value END),
+                COUNT(CASE WHEN a.published_at >= ?4 THEN 1 END)
            FROM f
            CROSS JOIN analytics_published a
           WHERE a.channel_id = f.channel_id AND a.published_at >= f.lo AND a.published_at < f.hi
-            AND a.impressions IS NULL AND a.engagement IS NOT NULL
-          GROUP BY current",
+            AND a.impressions IS NULL AND a.engagement IS NOT NULL",
     )
     .bind(channel_id)
     .bind(from)
     .bind(to)
     .bind(current_from)
-    .fetch_all(ex)
-    .await?)
+    .fetch_one(ex)
+    .await?;
+    Ok([(false, before_sum, before), (true, now_sum, now)]
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .collect())
 }
 
 /// What the posts table sorts by.
