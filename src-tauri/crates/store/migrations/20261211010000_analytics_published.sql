@@ -92,6 +92,17 @@ BEGIN
      ORDER BY captured_at DESC, id DESC LIMIT 1;
 END;
 
+-- The deletion of the latest reading now refreshes through the view (one copy of the rule).
+DROP TRIGGER analytics_latest_delete;
+CREATE TRIGGER analytics_latest_delete AFTER DELETE ON analytics_snapshots
+WHEN EXISTS (
+    SELECT 1 FROM analytics_latest
+     WHERE post_target_id IS OLD.post_target_id AND metric = OLD.metric
+       AND channel_id = OLD.channel_id AND captured_at = OLD.captured_at)
+BEGIN
+    INSERT INTO analytics_latest_refresh VALUES (OLD.channel_id, OLD.post_target_id, OLD.metric);
+END;
+
 -- A job inserted published (as an import does), becoming or leaving 'published', retimed, moved
 -- or deleted re-derives its target's row.
 CREATE TRIGGER analytics_published_job_insert AFTER INSERT ON publish_jobs
