@@ -171,7 +171,8 @@ async fn upgrade_backfills_the_published_posts_and_their_hours() {
     }
     conn.close().await.unwrap();
     let store = Store::open(&path).await.unwrap();
-    let published: Vec<(String, String, i64, Option<f64>, Option<f64>)> = sqlx::query_as(
+    type Published = (String, String, i64, Option<f64>, Option<f64>);
+    let published: Vec<Published> = sqlx::query_as(
         "SELECT post_target_id, channel_id, published_at, engagement, impressions FROM analytics_published",
     )
     .fetch_all(store.pool())
