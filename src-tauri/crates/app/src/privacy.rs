@@ -200,6 +200,8 @@ fn labels(table: &str) -> (String, String) {
         "analytics_snapshots" => ("analytics data point", "analytics data points"),
         "analytics_latest" => ("latest analytics value", "latest analytics values"),
         "analytics_post_totals" => ("post analytics total", "post analytics totals"),
+        "analytics_published" => ("published post total", "published post totals"),
+        "analytics_hours" => ("hourly analytics total", "hourly analytics totals"),
         "analytics_targets" => ("analytics sync schedule", "analytics sync schedules"),
         "analytics_channels" => ("analytics channel state", "analytics channel states"),
         "inbox_messages" => ("inbox message", "inbox messages"),

@@ -139,6 +139,30 @@ async fn export_import_export_is_identical_and_secret_free() {
         .unwrap();
     assert_eq!(totals_a.len(), 1, "{totals_a:?}");
     assert_eq!(totals_a, totals_b);
+    // So were each published post's row and the hourly sums (the jobs' and totals' triggers).
+    let published = "SELECT post_target_id, channel_id, published_at, engagement FROM analytics_published ORDER BY post_target_id";
+    let published_a: Vec<(String, String, i64, Option<f64>)> = sqlx::query_as(published)
+        .fetch_all(a.store().pool())
+        .await
+        .unwrap();
+    let published_b: Vec<(String, String, i64, Option<f64>)> = sqlx::query_as(published)
+        .fetch_all(b.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(published_a.len(), 1, "{published_a:?}");
+    assert_eq!(published_a, published_b);
+    let hours =
+        "SELECT hour, channel_id, posts, engagement FROM analytics_hours ORDER BY hour, channel_id";
+    let hours_a: Vec<(i64, String, i64, f64)> = sqlx::query_as(hours)
+        .fetch_all(a.store().pool())
+        .await
+        .unwrap();
+    let hours_b: Vec<(i64, String, i64, f64)> = sqlx::query_as(hours)
+        .fetch_all(b.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(hours_a.len(), 1, "{hours_a:?}");
+    assert_eq!(hours_a, hours_b);
     // Leftover staging folder: none.
     assert!(
         !std::fs::read_dir(b.paths().data_dir())

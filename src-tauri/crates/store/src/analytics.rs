@@ -337,17 +337,14 @@ fn rate_sql(x: &str) -> String {
     )
 }
 
-/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their sums from
-/// `analytics_post_totals` (one row per post, not every snapshot), as the CTE `p`:
-/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions`.
+/// The published targets of `[?2, ?3)` on channel `?1` (or all) with their sums, as the CTE `p`:
+/// `post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions`,
+/// read from one index range of `analytics_published` (one row per published target, kept by
+/// triggers from the jobs, the targets and `analytics_post_totals`).
 const PERIOD_SQL: &str = "WITH p AS (
-    SELECT t.id AS post_target_id, t.channel_id, COALESCE(j.published_at, j.due_at) AS published_at,
-           s.engagement, s.likes, s.reposts, s.replies, s.impressions
-      FROM publish_jobs j
-      JOIN post_targets t ON t.id = j.post_target_id
-      LEFT JOIN analytics_post_totals s ON s.post_target_id = t.id
-     WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
-       AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3)";
+    SELECT post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions
+      FROM analytics_published
+     WHERE (?1 IS NULL OR channel_id = ?1) AND published_at >= ?2 AND published_at < ?3)";
 
 /// The period's numbers per local day, for totals and the daily series: summed in SQL, so the
 /// overview never loads its posts.
@@ -369,9 +366,45 @@ pub struct PeriodDay {
     pub rates: i64,
 }
 
+const HOUR_MS: i64 = 3_600_000;
+
+/// Half-open ranges `[start, end)`.
+type Ranges = Vec<(i64, i64)>;
+
+/// Where [`period_days`] reads `[from, to)`: whole UTC hours `[first, last)` from the hourly sums
+/// (`analytics_hours`) and the posts of the rest from `analytics_published`. Hours are used when
+/// each of them lies within one local day and on one side of `current_from`: the zone's offsets
+/// and their changes are whole hours (else every post is read); the hour holding `current_from`,
+/// and the partial hours at the edges, are read post by post.
+fn period_parts(
+    (from, current_from, to): (i64, i64, i64),
+    offsets: &[(i64, i64)],
+) -> (Ranges, Ranges) {
+    let whole_hours = from >= 0
+        && offsets
+            .iter()
+            .enumerate()
+            .all(|(i, (at, o))| o % HOUR_MS == 0 && (i == 0 || at % HOUR_MS == 0));
+    let (first, last) = ((from + HOUR_MS - 1) / HOUR_MS, to / HOUR_MS);
+    if !whole_hours || first >= last {
+        return (Vec::new(), vec![(from, to)]);
+    }
+    let mut posts = vec![(from, first * HOUR_MS), (last * HOUR_MS, to)];
+    let mut hours = vec![(first, last)];
+    let cut = current_from.div_euclid(HOUR_MS);
+    if current_from % HOUR_MS != 0 && (first..last).contains(&cut) {
+        hours = vec![(first, cut), (cut + 1, last)];
+        posts.push((cut * HOUR_MS, (cut + 1) * HOUR_MS));
+    }
+    hours.retain(|(a, b)| a < b);
+    posts.retain(|(a, b)| a < b);
+    (hours, posts)
+}
+
 /// The published targets of `[from, to)` summed per channel, per local day and by whether they
 /// are in the current period (from `current_from`), oldest first. `offsets`: the zone's UTC
 /// offset (ms) from each instant on, oldest first (the first covers everything before too).
+/// Whole hours come summed from `analytics_hours` (see [`period_parts`]).
 pub async fn period_days<'e, E: SqliteExecutor<'e>>(
     ex: E,
     channel_id: Option<&str>,
@@ -391,17 +424,39 @@ pub async fn period_days<'e, E: SqliteExecutor<'e>>(
                 .join(" ")
         );
     }
+    let (hours, mut posts) = period_parts((from, current_from, to), offsets);
+    if hours.is_empty() && posts.is_empty() {
+        posts.push((from, from));
+    }
+    let parts: Vec<String> = hours
+        .iter()
+        .map(|(a, b)| {
+            format!(
+                "SELECT hour * {HOUR_MS}, channel_id, posts, likes, reposts, replies, engagement, rate_sum, rates
+                   FROM analytics_hours WHERE hour >= {a} AND hour < {b} AND (?1 IS NULL OR channel_id = ?1)"
+            )
+        })
+        .chain(posts.iter().map(|(a, b)| {
+            format!(
+                "SELECT published_at, channel_id, 1, likes, reposts, replies, engagement,
+                        CASE WHEN impressions > 0 THEN engagement / impressions END,
+                        CASE WHEN impressions > 0 AND engagement IS NOT NULL THEN 1 ELSE 0 END
+                   FROM analytics_published
+                  WHERE (?1 IS NULL OR channel_id = ?1) AND published_at >= {a} AND published_at < {b}"
+            )
+        }))
+        .collect();
     Ok(sqlx::query_as::<_, PeriodDay>(&format!(
-        "{PERIOD_SQL} SELECT (published_at + {offset}) / 86400000 AS day, published_at >= ?4 AS current,
-                channel_id, COUNT(*) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
+        "WITH p (published_at, channel_id, posts, likes, reposts, replies, engagement, rate_sum, rates)
+           AS ({})
+         SELECT (published_at + {offset}) / 86400000 AS day, published_at >= ?2 AS current,
+                channel_id, SUM(posts) AS posts, TOTAL(likes) AS likes, TOTAL(reposts) AS reposts,
                 TOTAL(replies) AS replies, TOTAL(engagement) AS engagement,
-                TOTAL(CASE WHEN impressions > 0 THEN engagement / impressions END) AS rate_sum,
-                COUNT(CASE WHEN impressions > 0 THEN engagement END) AS rates
-           FROM p GROUP BY day, current, channel_id ORDER BY day, current, channel_id"
+                TOTAL(rate_sum) AS rate_sum, SUM(rates) AS rates
+           FROM p GROUP BY day, current, channel_id ORDER BY day, current, channel_id",
+        parts.join(" UNION ALL ")
     ))
     .bind(channel_id)
-    .bind(from)
-    .bind(to)
     .bind(current_from)
     .fetch_all(ex)
     .await?)
@@ -431,7 +486,8 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
     channel_id: Option<&str>,
     (from, current_from, to): (i64, i64, i64),
 ) -> Result<Vec<(bool, f64, i64)>> {
-    Ok(sqlx::query_as(
+    // Both periods in one pass, no grouping: (rate sum, count) before, then from `current_from`.
+    let (before_sum, before, now_sum, now): (f64, i64, f64, i64) = sqlx::query_as(
         "WITH r AS (
             SELECT channel_id, value,
                    CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
@@ -442,23 +498,25 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
          f AS MATERIALIZED (
             SELECT channel_id, value, MAX(start, ?2) AS lo, MIN(stop, ?3) AS hi FROM r
              WHERE value > 0 AND stop > ?2 AND start < ?3)
-         SELECT COALESCE(j.published_at, j.due_at) >= ?4 AS current,
-                TOTAL(s.engagement / f.value), COUNT(*)
+         SELECT TOTAL(CASE WHEN a.published_at < ?4 THEN a.engagement / f.value END),
+                COUNT(CASE WHEN a.published_at < ?4 THEN 1 END),
+                TOTAL(CASE WHEN a.published_at >= ?4 THEN a.engagement / f.value END),
+                COUNT(CASE WHEN a.published_at >= ?4 THEN 1 END)
            FROM f
-           CROSS JOIN publish_jobs j
-           JOIN post_targets t ON t.id = j.post_target_id
-           JOIN analytics_post_totals s ON s.post_target_id = t.id
-          WHERE j.state = 'published' AND COALESCE(j.published_at, j.due_at) >= f.lo
-            AND COALESCE(j.published_at, j.due_at) < f.hi AND t.channel_id = f.channel_id
-            AND s.impressions IS NULL AND s.engagement IS NOT NULL
-          GROUP BY current",
+           CROSS JOIN analytics_published a
+          WHERE a.channel_id = f.channel_id AND a.published_at >= f.lo AND a.published_at < f.hi
+            AND a.impressions IS NULL AND a.engagement IS NOT NULL",
     )
     .bind(channel_id)
     .bind(from)
     .bind(to)
     .bind(current_from)
-    .fetch_all(ex)
-    .await?)
+    .fetch_one(ex)
+    .await?;
+    Ok([(false, before_sum, before), (true, now_sum, now)]
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .collect())
 }
 
 /// What the posts table sorts by.
@@ -533,13 +591,19 @@ pub async fn top_targets_per_channel<'e, E: SqliteExecutor<'e>>(
     to: i64,
     per_channel: i64,
 ) -> Result<Vec<RankedTarget>> {
+    // Each channel's best from its own index range, a bounded sort per channel (no ranking of
+    // every post of the period).
     Ok(sqlx::query_as::<_, RankedTarget>(&format!(
-        "{PERIOD_SQL}, n AS (
-            SELECT p.*, ROW_NUMBER() OVER (PARTITION BY channel_id
-                ORDER BY engagement IS NULL, engagement DESC, published_at DESC, post_target_id) AS k
-              FROM p)
-         SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
-           FROM n x WHERE x.k <= ?4 ORDER BY x.channel_id, x.k",
+        "SELECT x.post_target_id, x.channel_id, x.published_at, x.engagement, {rate} AS rate
+           FROM channels c
+           JOIN analytics_published x ON x.post_target_id IN (
+                SELECT a.post_target_id FROM analytics_published a
+                 WHERE a.channel_id = c.id AND a.published_at >= ?2 AND a.published_at < ?3
+                 ORDER BY a.engagement IS NULL, a.engagement DESC, a.published_at DESC, a.post_target_id
+                 LIMIT ?4)
+          WHERE ?1 IS NULL OR c.id = ?1
+          ORDER BY x.channel_id, x.engagement IS NULL, x.engagement DESC, x.published_at DESC,
+                   x.post_target_id",
         rate = rate_sql("x")
     ))
     .bind(channel_id)
@@ -558,9 +622,8 @@ pub async fn count_published<'e, E: SqliteExecutor<'e>>(
     to: i64,
 ) -> Result<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id
-          WHERE j.state = 'published' AND (?1 IS NULL OR t.channel_id = ?1)
-            AND COALESCE(j.published_at, j.due_at) >= ?2 AND COALESCE(j.published_at, j.due_at) < ?3",
+        "SELECT COUNT(*) FROM analytics_published
+          WHERE (?1 IS NULL OR channel_id = ?1) AND published_at >= ?2 AND published_at < ?3",
     )
     .bind(channel_id)
     .bind(from)

@@ -49,6 +49,8 @@ pub(crate) const TABLES: &[&str] = &[
     "settings",
     "brand_persona",
     "approval_previews",
+    "analytics_hours",
+    "analytics_published",
     "analytics_post_totals",
     "analytics_latest",
     "analytics_snapshots",

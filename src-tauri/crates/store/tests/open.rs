@@ -144,6 +144,54 @@ async fn upgrades_from_every_earlier_version_keeping_data() {
     }
 }
 
+/// The upgrade to `analytics_published` / `analytics_hours` fills them from the published jobs
+/// and the snapshots already there.
+#[tokio::test]
+async fn upgrade_backfills_the_published_posts_and_their_hours() {
+    let versions = Store::schema_versions();
+    let n = versions
+        .iter()
+        .position(|v| *v == 20261211010000)
+        .expect("the analytics_published migration");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outpost.db");
+    create_at_version(&path, n).await;
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .connect()
+        .await
+        .unwrap();
+    for sql in [
+        "UPDATE publish_jobs SET state = 'published', published_at = 7300000 WHERE id = 'j1'",
+        "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s1','c1','t1','likes',4,7400000)",
+        "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s2','c1','t1','reposts',2,7400000)",
+        "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s3','c1','t1','impressions',10,7400000)",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+    let store = Store::open(&path).await.unwrap();
+    type Published = (String, String, i64, Option<f64>, Option<f64>);
+    let published: Vec<Published> = sqlx::query_as(
+        "SELECT post_target_id, channel_id, published_at, engagement, impressions FROM analytics_published",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        published,
+        [("t1".into(), "c1".into(), 7_300_000, Some(6.0), Some(10.0))]
+    );
+    let hours: Vec<(i64, String, i64, f64, f64, i64)> = sqlx::query_as(
+        "SELECT hour, channel_id, posts, engagement, rate_sum, rates FROM analytics_hours",
+    )
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(hours, [(2, "c1".into(), 1, 6.0, 0.6, 1)]);
+    store.close().await;
+}
+
 #[tokio::test]
 async fn refuses_a_newer_schema_and_leaves_the_file_untouched() {
     let (dir, store) = fresh().await;

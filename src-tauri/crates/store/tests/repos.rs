@@ -1773,3 +1773,380 @@ async fn inbox_search_pages_alike_for_few_and_many_matches() {
         assert_eq!(got, expect(word), "{word}");
     }
 }
+
+/// The derived analytics tables (`analytics_latest`, `analytics_post_totals`,
+/// `analytics_published`) equal a computation from scratch out of the jobs, targets and snapshots
+/// after every kind of change their triggers follow.
+#[tokio::test]
+async fn derived_analytics_tables_follow_every_change() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    type Row = (
+        String,
+        String,
+        i64,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let check = |step: &'static str| async move {
+        let latest = "SELECT channel_id, post_target_id, metric, value, captured_at FROM ({})
+                       ORDER BY channel_id, post_target_id, metric";
+        let scratch_latest = "SELECT channel_id, post_target_id, metric, value, captured_at FROM (
+                SELECT *, ROW_NUMBER() OVER (PARTITION BY post_target_id, metric, channel_id
+                                             ORDER BY captured_at DESC, id DESC) AS n
+                  FROM analytics_snapshots) WHERE n = 1";
+        let got: Vec<(String, Option<String>, String, f64, i64)> =
+            sqlx::query_as(&latest.replace("{}", "SELECT * FROM analytics_latest"))
+                .fetch_all(db)
+                .await
+                .unwrap();
+        let want: Vec<(String, Option<String>, String, f64, i64)> =
+            sqlx::query_as(&latest.replace("{}", scratch_latest))
+                .fetch_all(db)
+                .await
+                .unwrap();
+        assert_eq!(got, want, "analytics_latest after {step}");
+        let got: Vec<Row> = sqlx::query_as(
+            "SELECT post_target_id, channel_id, published_at, engagement, likes, reposts, replies, impressions
+               FROM analytics_published ORDER BY post_target_id",
+        )
+        .fetch_all(db)
+        .await
+        .unwrap();
+        let want: Vec<Row> = sqlx::query_as(&format!(
+            "WITH l AS ({scratch_latest}),
+                  s AS (SELECT post_target_id,
+                          SUM(CASE WHEN metric IN ('likes','reposts','replies','quotes','saves') THEN value END) AS engagement,
+                          SUM(CASE WHEN metric = 'likes' THEN value END) AS likes,
+                          SUM(CASE WHEN metric = 'reposts' THEN value END) AS reposts,
+                          SUM(CASE WHEN metric = 'replies' THEN value END) AS replies,
+                          SUM(CASE WHEN metric = 'impressions' THEN value END) AS impressions
+                          FROM l WHERE post_target_id IS NOT NULL GROUP BY post_target_id)
+             SELECT t.id, t.channel_id, COALESCE(j.published_at, j.due_at),
+                    s.engagement, s.likes, s.reposts, s.replies, s.impressions
+               FROM publish_jobs j JOIN post_targets t ON t.id = j.post_target_id
+               LEFT JOIN s ON s.post_target_id = t.id
+              WHERE j.state = 'published' ORDER BY t.id"
+        ))
+        .fetch_all(db)
+        .await
+        .unwrap();
+        assert_eq!(got, want, "analytics_published after {step}");
+        let hours = "SELECT hour, channel_id, posts, likes, reposts, replies, engagement,
+                            ROUND(rate_sum, 9), rates FROM ({}) ORDER BY hour, channel_id";
+        type Hour = (i64, String, i64, f64, f64, f64, f64, f64, i64);
+        let scratch_hours = "SELECT published_at / 3600000 AS hour, channel_id, COUNT(*) AS posts,
+                TOTAL(likes) AS likes, TOTAL(reposts) AS reposts, TOTAL(replies) AS replies,
+                TOTAL(engagement) AS engagement,
+                TOTAL(CASE WHEN impressions > 0 THEN engagement / impressions END) AS rate_sum,
+                COUNT(CASE WHEN impressions > 0 THEN engagement END) AS rates
+           FROM analytics_published GROUP BY 1, 2";
+        let got_hours: Vec<Hour> =
+            sqlx::query_as(&hours.replace("{}", "SELECT * FROM analytics_hours"))
+                .fetch_all(db)
+                .await
+                .unwrap();
+        let want_hours: Vec<Hour> = sqlx::query_as(&hours.replace("{}", scratch_hours))
+            .fetch_all(db)
+            .await
+            .unwrap();
+        assert_eq!(got_hours, want_hours, "analytics_hours after {step}");
+        got.len()
+    };
+    let exec = |sql: String| async move { sqlx::query(&sql).execute(db).await.unwrap() };
+    let (a, b) = (channel(1), channel(2));
+    channels::insert(db, &a).await.unwrap();
+    channels::insert(db, &b).await.unwrap();
+    let mut t = Vec::new();
+    let mut j = Vec::new();
+    for n in 0..3 {
+        let p = post(&format!("post {n}"), Some(T0));
+        posts::insert(db, &p).await.unwrap();
+        let tg = target(&p.id, &a.id);
+        posts::targets::insert(db, &tg).await.unwrap();
+        let jb = job(&tg.id, T0 + n);
+        jobs::insert(db, &jb).await.unwrap();
+        t.push(tg.id);
+        j.push(jb.id);
+    }
+    assert_eq!(check("scheduling").await, 0);
+    // A job inserted published (as an import does).
+    let p = post("imported", Some(T0));
+    posts::insert(db, &p).await.unwrap();
+    let tg = target(&p.id, &b.id);
+    posts::targets::insert(db, &tg).await.unwrap();
+    let mut jb = job(&tg.id, T0 - 3_600_000);
+    jb.state = JobState::Published;
+    jobs::insert(db, &jb).await.unwrap();
+    assert_eq!(check("an imported published job").await, 1);
+    // Published with a publishing time, and published without one (its due time counts).
+    exec(format!(
+        "UPDATE publish_jobs SET state = 'published', published_at = {} WHERE id = '{}'",
+        T0 + 50,
+        j[1]
+    ))
+    .await;
+    exec(format!(
+        "UPDATE publish_jobs SET state = 'published' WHERE id = '{}'",
+        j[2]
+    ))
+    .await;
+    assert_eq!(check("publishing").await, 3);
+    let mut snap = 0;
+    let mut reading = |target: &str, metric: &str, value: f64, at: i64| {
+        snap += 1;
+        format!(
+            "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at)
+             VALUES ('s{snap}', '{}', '{target}', '{metric}', {value}, {at})",
+            a.id
+        )
+    };
+    for (k, (m, v)) in [
+        ("likes", 3.0),
+        ("reposts", 1.0),
+        ("impressions", 40.0),
+        ("likes", 5.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        exec(reading(&t[1], m, *v, T0 + 100 + k as i64)).await;
+        exec(reading(&t[0], m, v * 2.0, T0 + 100 + k as i64)).await;
+    }
+    // An older reading arriving late changes nothing.
+    exec(reading(&t[1], "likes", 1.0, T0)).await;
+    assert_eq!(check("snapshots").await, 3);
+    // Each change, then how many published targets the derived table holds.
+    let (j0, j1, j2) = (&j[0], &j[1], &j[2]);
+    let (t0, t1, t2) = (&t[0], &t[1], &t[2]);
+    let steps = [
+        // The unpublished target with readings gets published; then retimed (to another hour).
+        (
+            "publishing a target with readings",
+            format!(
+                "UPDATE publish_jobs SET state = 'published', published_at = {} WHERE id = '{j0}'",
+                T0 + 60
+            ),
+            4,
+        ),
+        (
+            "retiming",
+            format!(
+                "UPDATE publish_jobs SET published_at = {} WHERE id = '{j0}'",
+                T0 + 7_200_000
+            ),
+            4,
+        ),
+        (
+            "retiming to the due time",
+            format!(
+                "UPDATE publish_jobs SET published_at = NULL, due_at = {} WHERE id = '{j1}'",
+                T0 + 80
+            ),
+            4,
+        ),
+        // Failing and re-publishing; a failed job retimed stays out.
+        (
+            "failing",
+            format!("UPDATE publish_jobs SET state = 'failed' WHERE id = '{j2}'"),
+            3,
+        ),
+        (
+            "retiming a failed job",
+            format!(
+                "UPDATE publish_jobs SET due_at = {} WHERE id = '{j2}'",
+                T0 + 90
+            ),
+            3,
+        ),
+        (
+            "re-publishing",
+            format!("UPDATE publish_jobs SET state = 'published' WHERE id = '{j2}'"),
+            4,
+        ),
+        // Corrected readings: the latest's value, its time moved back (another becomes the
+        // latest), a reading moved to another post and metric.
+        (
+            "a corrected value",
+            "UPDATE analytics_snapshots SET value = 9 WHERE id = 's7'".into(),
+            4,
+        ),
+        (
+            "a reading moved back in time",
+            format!(
+                "UPDATE analytics_snapshots SET captured_at = {} WHERE id = 's7'",
+                T0 - 5
+            ),
+            4,
+        ),
+        (
+            "a reading moved to another post",
+            format!(
+                "UPDATE analytics_snapshots SET post_target_id = '{t2}', metric = 'replies' WHERE id = 's5'"
+            ),
+            4,
+        ),
+        // Deleted readings (the latest, then every one of a post).
+        (
+            "deleting the latest reading",
+            "DELETE FROM analytics_snapshots WHERE id = 's8'".into(),
+            4,
+        ),
+        (
+            "deleting a post's readings",
+            format!("DELETE FROM analytics_snapshots WHERE post_target_id = '{t1}'"),
+            4,
+        ),
+        // A target moved to another channel; a job deleted; a target deleted (its job cascades).
+        (
+            "moving a target",
+            format!(
+                "UPDATE post_targets SET channel_id = '{}' WHERE id = '{t0}'",
+                b.id
+            ),
+            4,
+        ),
+        (
+            "deleting a job",
+            format!("DELETE FROM publish_jobs WHERE id = '{j1}'"),
+            3,
+        ),
+        (
+            "deleting a target",
+            format!("DELETE FROM post_targets WHERE id = '{t0}'"),
+            2,
+        ),
+    ];
+    for (step, sql, published) in steps {
+        exec(sql).await;
+        assert_eq!(check(step).await, published);
+    }
+}
+
+/// `period_days` adds whole hours from `analytics_hours` when the zone's offsets (and their
+/// changes) are whole hours, and reads every post otherwise (a +05:30 zone): either way the same
+/// sums as grouping the posts one by one, partial hours at the edges and around the current
+/// period's start included.
+#[tokio::test]
+async fn period_days_from_hours_equal_the_posts_summed() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    const H: i64 = 3_600_000;
+    const DAY: i64 = 86_400_000;
+    let (a, b) = (channel(1), channel(2));
+    channels::insert(db, &a).await.unwrap();
+    channels::insert(db, &b).await.unwrap();
+    let base = T0 - T0 % DAY;
+    for n in 0..90i64 {
+        let at = base + n * 3_300_000 + (n * n * 7_919) % H;
+        let ch = if n % 3 == 0 { &b.id } else { &a.id };
+        let p = post(&format!("post {n}"), Some(at));
+        posts::insert(db, &p).await.unwrap();
+        let t = target(&p.id, ch);
+        posts::targets::insert(db, &t).await.unwrap();
+        let mut j = job(&t.id, at);
+        j.state = JobState::Published;
+        j.published_at = Some(at);
+        jobs::insert(db, &j).await.unwrap();
+        let mut metrics = vec![("likes", n as f64), ("reposts", (n % 4) as f64)];
+        if n % 2 == 0 {
+            metrics.push(("impressions", (n * 10 + 7) as f64));
+        }
+        if n % 5 == 0 {
+            metrics.push(("replies", 1.0));
+        }
+        for (m, v) in metrics {
+            sqlx::query("INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .bind(new_id())
+                .bind(ch)
+                .bind(&t.id)
+                .bind(m)
+                .bind(v)
+                .bind(at + H)
+                .execute(db)
+                .await
+                .unwrap();
+        }
+    }
+    type Post = (
+        i64,
+        String,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+    let rows: Vec<Post> = sqlx::query_as(
+        "SELECT published_at, channel_id, likes, reposts, replies, engagement, impressions FROM analytics_published",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 90);
+    let (from, to) = (base + 5 * H + 1_234, base + 80 * H + 4_321);
+    let cases: [(i64, Vec<(i64, i64)>); 4] = [
+        (base + 40 * H + 777, vec![(from, H)]),
+        (base + 40 * H, vec![(from, H)]),
+        (base + 40 * H + 777, vec![(from, H), (base + 30 * H, 2 * H)]),
+        (base + 40 * H + 777, vec![(from, 19_800_000)]),
+    ];
+    for (current_from, offsets) in cases {
+        let got = analytics::period_days(db, None, (from, current_from, to), &offsets)
+            .await
+            .unwrap();
+        let offset_at = |t: i64| {
+            offsets
+                .iter()
+                .rev()
+                .find(|(at, _)| t >= *at)
+                .map_or(offsets[0].1, |(_, o)| *o)
+        };
+        let mut want: std::collections::BTreeMap<(i64, bool, String), analytics::PeriodDay> =
+            Default::default();
+        for (t, ch, likes, reposts, replies, engagement, impressions) in &rows {
+            if *t < from || *t >= to {
+                continue;
+            }
+            let key = ((t + offset_at(*t)) / DAY, *t >= current_from, ch.clone());
+            let d = want.entry(key.clone()).or_insert(analytics::PeriodDay {
+                day: key.0,
+                current: key.1,
+                channel_id: key.2,
+                posts: 0,
+                likes: 0.0,
+                reposts: 0.0,
+                replies: 0.0,
+                engagement: 0.0,
+                rate_sum: 0.0,
+                rates: 0,
+            });
+            d.posts += 1;
+            d.likes += likes.unwrap_or(0.0);
+            d.reposts += reposts.unwrap_or(0.0);
+            d.replies += replies.unwrap_or(0.0);
+            d.engagement += engagement.unwrap_or(0.0);
+            if let (Some(e), Some(i)) = (engagement, impressions.filter(|i| *i > 0.0)) {
+                d.rate_sum += e / i;
+                d.rates += 1;
+            }
+        }
+        let want: Vec<analytics::PeriodDay> = want.into_values().collect();
+        assert!(want.len() > 6, "{want:?}");
+        assert_eq!(got.len(), want.len(), "{offsets:?}: {got:?}");
+        for (g, w) in got.iter().zip(&want) {
+            assert!(
+                (g.rate_sum - w.rate_sum).abs() < 1e-9,
+                "{offsets:?}: {g:?} vs {w:?}"
+            );
+            let g = analytics::PeriodDay {
+                rate_sum: w.rate_sum,
+                ..g.clone()
+            };
+            assert_eq!(&g, w, "{offsets:?}");
+        }
+    }
+}

@@ -639,13 +639,19 @@ impl Outpost {
             outpost_store::channels::get(pool, id).await?;
         }
         let prev_from = from - (to - from);
-        let days_in = store::period_days(
-            pool,
-            channel_id,
-            (prev_from, from, to),
-            &offsets(tz, prev_from, to),
-        )
-        .await?;
+        let offsets = offsets(tz, prev_from, to);
+        // Independent reads, each on its own pooled connection (SQLite readers run side by side).
+        let (days_in, rates, mut tops, mut channels) = tokio::try_join!(
+            async {
+                Ok::<_, Error>(
+                    store::period_days(pool, channel_id, (prev_from, from, to), &offsets).await?,
+                )
+            },
+            async { Ok(store::follower_rates(pool, channel_id, (prev_from, from, to)).await?) },
+            // Each channel's best TOP_POSTS hold the period's best TOP_POSTS: one pass for both.
+            self.analytics_top_per_channel(channel_id, from, to, TOP_POSTS.max(TOP_PER_CHANNEL)),
+            self.analytics_channels(from, to),
+        )?;
         let mut daily: BTreeMap<String, DayPoint> = BTreeMap::new();
         let day_point = |date: String| DayPoint {
             date,
@@ -658,9 +664,7 @@ impl Outpost {
         }
         let (mut current, mut previous) = (Sums::default(), Sums::default());
         let mut per_channel: BTreeMap<&str, (u32, f64)> = BTreeMap::new();
-        for (is_current, rate_sum, rates) in
-            store::follower_rates(pool, channel_id, (prev_from, from, to)).await?
-        {
+        for (is_current, rate_sum, rates) in rates {
             let sums = if is_current {
                 &mut current
             } else {
@@ -686,10 +690,6 @@ impl Outpost {
             c.0 += posts;
             c.1 += b.engagement;
         }
-        // Each channel's best TOP_POSTS hold the period's best TOP_POSTS: one pass for both.
-        let mut tops = self
-            .analytics_top_per_channel(channel_id, from, to, TOP_POSTS.max(TOP_PER_CHANNEL))
-            .await?;
         let mut posts = tops.clone();
         posts.sort_by(|a, b| {
             b.engagement
@@ -699,7 +699,6 @@ impl Outpost {
                 .then(a.post_target_id.cmp(&b.post_target_id))
         });
         posts.truncate(TOP_POSTS as usize);
-        let mut channels = self.analytics_channels(from, to).await?;
         if let Some(id) = channel_id {
             channels.retain(|c| c.channel_id == id);
         }

@@ -35,14 +35,17 @@ pub const MANIFEST_ENTRY: &str = "manifest.json";
 /// Tables that are never exported: sqlx's bookkeeping, the vault's sealed secrets (tokens cannot
 /// move between keychains and must never leave the machine), `search_docs` and
 /// `inbox_search_docs`, the search indexes' row maps, which the store's triggers rebuild as the
-/// rows are imported, `analytics_latest` and `analytics_post_totals`, each metric's latest
-/// reading and each post's sums of them, which the snapshots' triggers rebuild as the snapshots
-/// are imported, and
+/// rows are imported, `analytics_latest`, `analytics_post_totals`, `analytics_published` and
+/// `analytics_hours`, each metric's latest reading, each post's sums of them, each published
+/// post's place in time with its sums and those summed per hour, which the jobs' and snapshots'
+/// triggers rebuild as those rows are imported, and
 /// `channel_pauses`, a platform's rate-limit pause of minutes (channels import disconnected anyway).
 pub const EXCLUDED_TABLES: &[&str] = &[
     "_sqlx_migrations",
     "analytics_latest",
     "analytics_post_totals",
+    "analytics_published",
+    "analytics_hours",
     "sealed_secrets",
     "search_docs",
     "inbox_search_docs",
