@@ -108,6 +108,10 @@ test('Analytics shows each post’s numbers and their history; Sync now adds rea
     await app.click('period-custom');
     await app.waitFor('range-from');
     await app.waitForText('card-posts', (t) => /Posts 3 new vs previous 30 days/.test(t));
+    // The engagement-per-day chart is drawn for the period too.
+    const dailyDrawn = () => app.script(`return document.querySelector('[data-testid="daily-chart"] canvas') !== null`);
+    for (let i = 0; i < 150 && !(await dailyDrawn()); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(await dailyDrawn(), 'the engagement-per-day chart has a canvas');
     await app.screenshot('analytics-custom');
 
     // "Download PDF report": the save dialog, then a PDF of the period.
