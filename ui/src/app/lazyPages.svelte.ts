@@ -3,9 +3,11 @@
 import type { Component } from 'svelte';
 import type { SettingsSection } from './routes';
 import { toasts } from '$lib/design/toast.svelte';
+import type { KeptProps } from './keptPages.svelte';
 
 type Loaded = {
-  board?: Component;
+  /** Kept alive between visits (KeptPage). */
+  board?: Component<KeptProps>;
   compose?: Component;
   inbox?: Component;
   analytics?: Component;
