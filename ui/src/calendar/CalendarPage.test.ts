@@ -95,17 +95,20 @@ describe('CalendarPage: a published post whose first comment failed', () => {
   });
 });
 
-describe('CalendarPage opened again', () => {
-  it('draws the month it last showed before the core answers, and asks the core again', async () => {
+describe('CalendarPage kept between visits', () => {
+  it('keeps what it shows while out of view and asks the core again once shown again', async () => {
     fake.hang = false;
-    const first = render(CalendarPage);
+    const page = render(CalendarPage, { props: { active: true } });
     await screen.findByText('Launch day');
-    first.unmount();
+    const grid = screen.getByTestId('calendar-month');
     const before = fake.calendarCalls;
+    await page.rerender({ active: false });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.calendarCalls).toBe(before);
     fake.hang = true;
-    render(CalendarPage);
-    expect(await screen.findByText('Launch day')).toBeTruthy();
-    expect(screen.getByTestId('calendar-month')).toBeTruthy();
+    await page.rerender({ active: true });
+    expect(screen.getByTestId('calendar-month')).toBe(grid);
+    expect(screen.getByText('Launch day')).toBeTruthy();
     await waitFor(() => expect(fake.calendarCalls).toBe(before + 1));
     fake.hang = false;
   });
