@@ -148,12 +148,40 @@ async fn main() {
     }
 
     // Searches. Floor: a bare FTS5 MATCH of the same query, LIMIT 100.
-    for (label, words) in [
-        ("search: a rare word", "axolotl"),
-        ("search: a common word", "coffee"),
-        ("search: 2 common words", "great staff"),
-        ("search: one letter typed", "c"),
-        ("search: an author", "person42"),
+    let unread_one_channel = messages::InboxFilter {
+        state: Some(messages::InboxState::Unread),
+        channel_id: Some(channel_ids[0].clone()),
+        ..Default::default()
+    };
+    let negative = messages::InboxFilter {
+        sentiment: Some(Sentiment::Negative),
+        ..Default::default()
+    };
+    for (label, words, filter, offset) in [
+        ("search: a rare word", "axolotl", Default::default(), 0),
+        ("search: a common word", "coffee", Default::default(), 0),
+        (
+            "search: 2 common words",
+            "great staff",
+            Default::default(),
+            0,
+        ),
+        ("search: one letter typed", "c", Default::default(), 0),
+        ("search: 3 letters typed", "cof", Default::default(), 0),
+        ("search: an author", "person42", Default::default(), 0),
+        (
+            "search: common word, unread, 1 channel",
+            "coffee",
+            unread_one_channel,
+            0,
+        ),
+        ("search: common word, negative", "coffee", negative, 0),
+        (
+            "search: common word, page 11 (offset 1000)",
+            "coffee",
+            Default::default(),
+            1000,
+        ),
     ] {
         let fts = search::fts_query(words).unwrap();
         let (floor, _) = median(21, || async { sqlx_count_match(db, &fts).await }).await;
@@ -167,10 +195,10 @@ async fn main() {
         );
         let f = messages::InboxFilter {
             search: Some(words.into()),
-            ..Default::default()
+            ..filter
         };
         let (t, rows) = median(21, || async {
-            messages::list(db, &f, PAGE, 0).await.unwrap().len()
+            messages::list(db, &f, PAGE, offset).await.unwrap().len()
         })
         .await;
         row(label, rows, t, floor);
