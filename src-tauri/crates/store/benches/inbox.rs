@@ -157,29 +157,34 @@ async fn main() {
         sentiment: Some(Sentiment::Negative),
         ..Default::default()
     };
-    for (label, words, filter, offset) in [
-        ("search: a rare word", "axolotl", Default::default(), 0),
-        ("search: a common word", "coffee", Default::default(), 0),
-        (
-            "search: 2 common words",
-            "great staff",
-            Default::default(),
-            0,
-        ),
-        ("search: one letter typed", "c", Default::default(), 0),
-        ("search: 3 letters typed", "cof", Default::default(), 0),
-        ("search: an author", "person42", Default::default(), 0),
+    let all = messages::InboxFilter::default;
+    for (label, words, filter, limit, offset) in [
+        ("search: a rare word", "axolotl", all(), PAGE, 0),
+        ("search: a common word", "coffee", all(), PAGE, 0),
+        ("search: 2 common words", "great staff", all(), PAGE, 0),
+        ("search: one letter typed", "c", all(), PAGE, 0),
+        ("search: 3 letters typed", "cof", all(), PAGE, 0),
+        ("search: an author", "person42", all(), PAGE, 0),
         (
             "search: common word, unread, 1 channel",
             "coffee",
             unread_one_channel,
+            PAGE,
             0,
         ),
-        ("search: common word, negative", "coffee", negative, 0),
+        ("search: common word, negative", "coffee", negative, PAGE, 0),
         (
-            "search: common word, page 11 (offset 1000)",
+            "search: common word, 200 (the inbox page's)",
             "coffee",
-            Default::default(),
+            all(),
+            200,
+            0,
+        ),
+        (
+            "search: common word, offset 1000",
+            "coffee",
+            all(),
+            PAGE,
             1000,
         ),
     ] {
@@ -198,7 +203,7 @@ async fn main() {
             ..filter
         };
         let (t, rows) = median(21, || async {
-            messages::list(db, &f, PAGE, offset).await.unwrap().len()
+            messages::list(db, &f, limit, offset).await.unwrap().len()
         })
         .await;
         row(label, rows, t, floor);

@@ -303,9 +303,12 @@ pub mod messages {
     }
 
     /// The inbox join, reached from the search index's matches.
-    const MATCHES: &str = "inbox_fts f CROSS JOIN inbox_search_docs d ON d.rowid = f.rowid
-         CROSS JOIN inbox_messages m ON m.id = d.message_id
-         JOIN inbox_threads t ON t.id = m.thread_id";
+    const MATCHES: &str = concat!(
+        "inbox_fts f CROSS JOIN inbox_search_docs d ON d.rowid = f.rowid
+         CROSS JOIN inbox_messages m ON m.id = d.message_id",
+        " JOIN inbox_threads t ON t.id = m.thread_id"
+    );
+    const CONVERSATION: &str = " JOIN inbox_threads t ON t.id = m.thread_id";
 
     /// A page of a search, newest first, in one statement: FTS5 walks the matches by rowid from
     /// the newest (its rowid is the item's place in time, see [`SEARCH_SLOT_BITS`]) with the
@@ -331,9 +334,16 @@ pub mod messages {
                 .iter()
                 .map(|c| format!("m.{c}"))
                 .collect();
+            // Every item has its conversation (a foreign key that cascades): the walk reads it
+            // only for the channel.
+            let walk_from = if filter.channel_id.is_some() {
+                MATCHES
+            } else {
+                MATCHES.trim_end_matches(CONVERSATION)
+            };
             let mut q = QueryBuilder::new(format!(
                 "WITH r AS MATERIALIZED (SELECT f.rowid AS k, m.id AS id, m.received_at AS at
-                   FROM {MATCHES} WHERE inbox_fts MATCH "
+                   FROM {walk_from} WHERE inbox_fts MATCH "
             ));
             q.push_bind(fts.clone());
             push_filters(&mut q, filter);
