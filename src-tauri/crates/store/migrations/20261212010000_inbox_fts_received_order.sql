@@ -1,15 +1,17 @@
 -- Inbox search newest first without reading every match (issue #21: the inbox search under 10 ms at
 -- 100,000 items). The list is ordered by (received_at, id), while the search index was in the order
 -- items were stored, so a search read all of its matches (a third of the items for a common word)
--- before it could keep the newest. Now the index's rowid is the item's place in time: its
--- received_at (ms, clamped to ±2^42, year 2109) times 2^20, plus a slot among the items received in
--- the same millisecond. FTS5 walks a match newest first (ORDER BY rowid DESC) and the list stops
--- after its page plus the rest of the last millisecond reached (`inbox::messages::list`).
+-- before it could keep the newest. Now the index's rowid is the item's place in time: the second
+-- of its received_at (ms / 1000, rounded toward zero, clamped to ±2^42) times 2^20, plus a slot
+-- among the items of that second. FTS5 walks a match newest first (ORDER BY rowid DESC) and the list
+-- stops after its page (`inbox::messages::list` sorts the items of one second by received_at and id).
+-- Seconds, not milliseconds: most platforms date items to the second, and a smaller gap between
+-- neighbouring rowids is a shorter index.
 --
 -- The row map and the index are rebuilt with the new rowids (same columns, same tokenizer) and
 -- prefix indexes of one to four characters (search as you type: "cof" is one doclist, not a merge of
 -- every word starting with it). The triggers that write them give a new item the next free slot of
--- its millisecond and re-key an item whose received_at changes.
+-- its second and re-key an item whose received_at changes.
 DROP TRIGGER inbox_fts_ai;
 DROP TRIGGER inbox_fts_au;
 DROP TRIGGER inbox_fts_ad;
@@ -29,17 +31,17 @@ CREATE VIRTUAL TABLE inbox_fts USING fts5 (
 );
 
 CREATE TRIGGER inbox_fts_ai AFTER INSERT ON inbox_messages BEGIN
-    SELECT RAISE(ABORT, 'inbox search index: over 1,048,576 items received in one millisecond')
+    SELECT RAISE(ABORT, 'inbox search index: over 1,048,576 items received in one second')
      WHERE EXISTS (SELECT 1 FROM inbox_search_docs
-                    WHERE rowid = max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
+                    WHERE rowid = max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
                                   + 1048575);
     INSERT INTO inbox_search_docs (rowid, message_id) VALUES (
         coalesce(
             (SELECT max(rowid) + 1 FROM inbox_search_docs
-              WHERE rowid BETWEEN max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
-                              AND max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
+              WHERE rowid BETWEEN max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
+                              AND max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
                                   + 1048575),
-            max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576),
+            max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576),
         NEW.id);
     INSERT INTO inbox_fts (rowid, author, text)
         VALUES (last_insert_rowid(), NEW.author_name || ' ' || NEW.author_handle, NEW.text);
@@ -57,27 +59,27 @@ CREATE TRIGGER inbox_fts_ar AFTER UPDATE OF received_at ON inbox_messages
     WHEN NEW.received_at IS NOT OLD.received_at BEGIN
     DELETE FROM inbox_fts WHERE rowid = (SELECT rowid FROM inbox_search_docs WHERE message_id = OLD.id);
     DELETE FROM inbox_search_docs WHERE message_id = OLD.id;
-    SELECT RAISE(ABORT, 'inbox search index: over 1,048,576 items received in one millisecond')
+    SELECT RAISE(ABORT, 'inbox search index: over 1,048,576 items received in one second')
      WHERE EXISTS (SELECT 1 FROM inbox_search_docs
-                    WHERE rowid = max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
+                    WHERE rowid = max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
                                   + 1048575);
     INSERT INTO inbox_search_docs (rowid, message_id) VALUES (
         coalesce(
             (SELECT max(rowid) + 1 FROM inbox_search_docs
-              WHERE rowid BETWEEN max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
-                              AND max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576
+              WHERE rowid BETWEEN max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
+                              AND max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576
                                   + 1048575),
-            max(min(NEW.received_at, 4398046511103), -4398046511104) * 1048576),
+            max(min(NEW.received_at / 1000, 4398046511103), -4398046511104) * 1048576),
         NEW.id);
     INSERT INTO inbox_fts (rowid, author, text)
         VALUES (last_insert_rowid(), NEW.author_name || ' ' || NEW.author_handle, NEW.text);
 END;
 
--- Existing items: the slots of a millisecond in id order.
+-- Existing items: the slots of a second in (received_at, id) order.
 INSERT INTO inbox_search_docs (rowid, message_id)
-    SELECT max(min(received_at, 4398046511103), -4398046511104) * 1048576
-           + row_number() OVER (PARTITION BY max(min(received_at, 4398046511103), -4398046511104)
-                                ORDER BY id) - 1,
+    SELECT max(min(received_at / 1000, 4398046511103), -4398046511104) * 1048576
+           + row_number() OVER (PARTITION BY max(min(received_at / 1000, 4398046511103), -4398046511104)
+                                ORDER BY received_at, id) - 1,
            id
       FROM inbox_messages;
 INSERT INTO inbox_fts (rowid, author, text)

@@ -198,9 +198,9 @@ pub mod messages {
         Ok(done.rows_affected() == 1)
     }
 
-    /// The search index's rowid is an item's place in time: its `received_at` (clamped to
-    /// ±2^42 ms) shifted left by this many bits, plus a slot among the items of the same
-    /// millisecond (migration `20261212010000_inbox_fts_received_order`).
+    /// The search index's rowid is an item's place in time: the second of its `received_at`
+    /// (ms / 1000 rounded toward zero, clamped to ±2^42) shifted left by this many bits, plus a
+    /// slot among the items of that second (migration `20261212010000_inbox_fts_received_order`).
     pub const SEARCH_SLOT_BITS: u32 = 20;
 
     /// Inbox filters (all optional; combined with AND).
@@ -293,7 +293,7 @@ pub mod messages {
         });
     }
 
-    /// A search's page and, when the walk that found it ended inside a millisecond (see
+    /// A search's page and, when the walk that found it ended inside a second (see
     /// [`search_page`]), the lowest rowid it read.
     #[derive(sqlx::FromRow)]
     struct SearchRow {
@@ -313,12 +313,12 @@ pub mod messages {
     /// A page of a search, newest first, in one statement: FTS5 walks the matches by rowid from
     /// the newest (its rowid is the item's place in time, see [`SEARCH_SLOT_BITS`]) with the
     /// filters applied and stops after `offset + limit + 1` rows; those are sorted by
-    /// (received_at, id) and the page is cut from them before its rows are read. When the last row read is in a later
-    /// millisecond than the one before it, every match not read is older than every row read,
-    /// so the page is exact; the cost follows the page, not the number of matches (a word in a
-    /// third of 100,000 items fills a page of 100 within 300 matches). When both are in the same
-    /// millisecond (a tie at the page's edge), or without a limit, the page is sorted from every
-    /// match of that millisecond or later.
+    /// (received_at, id) and the page is cut from them before its rows are read. When the last
+    /// row read is in an earlier second than the one before it, every match not read is older
+    /// than every row read, so the page is exact; the cost follows the page, not the number of
+    /// matches (a word in a third of 100,000 items fills a page of 100 within 300 matches). When
+    /// both are in the same second (a tie at the page's edge), or without a limit, the page is
+    /// sorted from every match of that second or later.
     async fn search_page<'e, E: SqliteExecutor<'e> + Copy>(
         ex: E,
         filter: &InboxFilter,

@@ -230,7 +230,7 @@ async fn upgrade_puts_the_inbox_search_index_in_received_order() {
         .connect()
         .await
         .unwrap();
-    // Stored in an order unlike their time, ten to a millisecond, ids unlike the storing order.
+    // Stored in an order unlike their time, ten to a second, ids unlike the storing order.
     for i in 0..300_i64 {
         sqlx::query(
             "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at)
@@ -239,7 +239,7 @@ async fn upgrade_puts_the_inbox_search_index_in_received_order() {
         .bind(format!("x{:03}", (i * 7) % 300))
         .bind(format!("p{i}"))
         .bind(format!("wombat {i}"))
-        .bind(10_000 + (i * 37) % 300 / 10)
+        .bind(10_000_000 + (i * 37) % 300 / 10 * 1000 + i % 4)
         .execute(&mut conn)
         .await
         .unwrap();
@@ -259,7 +259,7 @@ async fn upgrade_puts_the_inbox_search_index_in_received_order() {
     sorted.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
     assert_eq!(by_rowid, sorted);
     for (rowid, at, _) in &by_rowid {
-        assert_eq!(rowid >> inbox::messages::SEARCH_SLOT_BITS, *at);
+        assert_eq!(rowid >> inbox::messages::SEARCH_SLOT_BITS, at / 1000);
     }
     let fts: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM inbox_fts ORDER BY rowid")
         .fetch_all(db)
@@ -290,17 +290,17 @@ async fn upgrade_puts_the_inbox_search_index_in_received_order() {
     want.sort_by(|a, b| b.cmp(a));
     let want: Vec<String> = want.into_iter().skip(8).take(5).map(|w| w.1).collect();
     assert_eq!(search("womb").await, want);
-    // A new item of an existing millisecond takes that millisecond's next slot.
+    // A new item of an existing second takes that second's next slot.
     sqlx::query(
         "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at)
-         VALUES ('x999', 'th1', 'p999', 'late numbat', 'comment', 10005, 1)",
+         VALUES ('x999', 'th1', 'p999', 'late numbat', 'comment', 10005002, 1)",
     )
     .execute(db)
     .await
     .unwrap();
     let slots: Vec<i64> = sqlx::query_scalar(
         "SELECT d.rowid - (10005 << 20) FROM inbox_search_docs d JOIN inbox_messages m ON m.id = d.message_id
-          WHERE m.received_at = 10005 ORDER BY d.rowid",
+          WHERE m.received_at / 1000 = 10005 ORDER BY d.rowid",
     )
     .fetch_all(db)
     .await

@@ -1706,7 +1706,7 @@ async fn activity_log_records_filters_pages_and_purges() {
 /// The inbox search (FTS5 walked newest first, stopped after the page) gives exactly the page of
 /// the plain query — every match, filtered, sorted by (received_at, id), LIMIT/OFFSET — for dense
 /// and sparse words, prefixes, each filter, pages deep and across items received in the same
-/// millisecond, stored in an order unlike their time, on a real SQLite file.
+/// second, stored in an order unlike their time, on a real SQLite file.
 #[tokio::test]
 async fn inbox_search_pages_equal_the_plain_query() {
     let (_d, store) = fresh().await;
@@ -1731,18 +1731,21 @@ async fn inbox_search_pages_equal_the_plain_query() {
     }
     let n = 3000;
     let sentiments = [Sentiment::Positive, Sentiment::Neutral, Sentiment::Negative];
-    // Received in an order unlike their insertion order (a sync reads pages newest first); runs of
-    // up to 40 items share a millisecond; a few lie far in the past and future.
+    // Received in an order unlike their insertion order (a sync reads pages newest first): the
+    // newest half one to a second, the older half 40 to a second (some in the same millisecond);
+    // a few lie far in the past and future.
     let received = |i: usize| -> i64 {
+        let p = ((i * 7919) % n) as i64;
         match i % 997 {
             0 => -5_000_000_000_000,
             1 => 9_000_000_000_000_000,
-            _ => T0 + ((i * 7919) % n / 40) as i64,
+            _ if p >= n as i64 / 2 => T0 + p * 1000 + (i % 5) as i64,
+            _ => T0 + p / 40 * 1000 + (i % 3) as i64 * 7,
         }
     };
     let rows: Vec<_> = (0..n)
         .map(|i| inbox::messages::InboxMessage {
-            // Ids in an order unlike the insertion's, so that a millisecond's slots are not in id order.
+            // Ids in an order unlike the insertion's, so that a second's slots are not in id order.
             id: format!("id-{:04}", (i * 4001) % n),
             thread_id: threads[i % threads.len()].clone(),
             platform_message_id: format!("m{i}"),
@@ -1771,11 +1774,11 @@ async fn inbox_search_pages_equal_the_plain_query() {
         })
         .collect();
     let mut conn = db.acquire().await.unwrap();
-    // In two batches, the second after a few items of the first moved to another millisecond.
+    // In two batches, the second after a few items of the first moved to another second.
     inbox::messages::insert_many(&mut conn, &rows[..n / 2])
         .await
         .unwrap();
-    sqlx::query("UPDATE inbox_messages SET received_at = received_at + 3 WHERE platform_message_id IN ('m5', 'm6', 'm7')")
+    sqlx::query("UPDATE inbox_messages SET received_at = received_at + 3000 WHERE platform_message_id IN ('m5', 'm6', 'm7')")
         .execute(&mut *conn)
         .await
         .unwrap();
@@ -1923,9 +1926,18 @@ async fn inbox_search_index_is_in_received_order() {
         ..Default::default()
     };
     inbox::threads::insert(db, &th).await.unwrap();
-    for (i, at) in [5_i64, 3, 5, -2, i64::MAX, 5, i64::MIN, 4]
-        .into_iter()
-        .enumerate()
+    for (i, at) in [
+        5_000_i64,
+        3_000,
+        5_010,
+        -2_000,
+        i64::MAX,
+        5_999,
+        i64::MIN,
+        4_000,
+    ]
+    .into_iter()
+    .enumerate()
     {
         let m = inbox::messages::InboxMessage {
             id: format!("m{i}"),
@@ -1945,7 +1957,19 @@ async fn inbox_search_index_is_in_received_order() {
     .await
     .unwrap();
     let times: Vec<i64> = order.iter().map(|(_, at)| *at).collect();
-    assert_eq!(times, [i64::MIN, -2, 3, 4, 5, 5, 5, i64::MAX]);
+    assert_eq!(
+        times,
+        [
+            i64::MIN,
+            -2_000,
+            3_000,
+            4_000,
+            5_000,
+            5_010,
+            5_999,
+            i64::MAX
+        ]
+    );
     let fts: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM inbox_fts ORDER BY rowid")
         .fetch_all(db)
         .await
@@ -1955,7 +1979,7 @@ async fn inbox_search_index_is_in_received_order() {
     assert_eq!(
         order[6].0 - order[4].0,
         2,
-        "the next free slots of the millisecond"
+        "the next free slots of the second"
     );
 }
 
