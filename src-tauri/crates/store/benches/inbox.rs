@@ -210,12 +210,12 @@ async fn main() {
     }
 
     // The upgrade that put the search index in received order (migration 20261212010000), run
-    // again on this file: it drops and rebuilds the index of every item (the trigger it adds
-    // first goes, as it was not there before).
+    // again on this file: it drops and rebuilds the index of every item (the trigger
+    // and the view it adds go first, as they were not there before).
     let mut conn = db.acquire().await.unwrap();
     let start = Instant::now();
     sqlx_begin(&mut conn).await;
-    sqlx::query("DROP TRIGGER inbox_fts_ar")
+    sqlx::raw_sql("DROP TRIGGER inbox_fts_ar; DROP VIEW inbox_search_put")
         .execute(&mut *conn)
         .await
         .unwrap();

@@ -264,7 +264,17 @@ pub mod messages {
             };
             return search_page(ex, filter, fts, limit, offset).await;
         }
-        let mut q = entries_sql();
+        newest_page(ex, entries_sql(), filter, limit, offset).await
+    }
+
+    /// The rows of `q` (a query over `m` and `t`) passing the filters, newest first, paged.
+    async fn newest_page<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        mut q: QueryBuilder<'static, Sqlite>,
+        filter: &InboxFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InboxEntry>> {
         push_filters(&mut q, filter);
         q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
             .push_bind(limit)
@@ -379,12 +389,7 @@ pub mod messages {
         if let Some(from) = from {
             q.push(" AND f.rowid >= ").push_bind(from);
         }
-        push_filters(&mut q, filter);
-        q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
-        Ok(q.build_query_as::<InboxEntry>().fetch_all(ex).await?)
+        newest_page(ex, q, filter, limit, offset).await
     }
 
     /// Messages of one thread, oldest first.

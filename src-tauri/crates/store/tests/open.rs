@@ -164,23 +164,34 @@ async fn upgrades_from_every_earlier_version_keeping_data() {
     }
 }
 
-/// The upgrade to `analytics_published` / `analytics_hours` fills them from the published jobs
-/// and the snapshots already there.
-#[tokio::test]
-async fn upgrade_backfills_the_published_posts_and_their_hours() {
-    let versions = Store::schema_versions();
-    let n = versions
+/// A database of the version before migration `version`, with a connection to write into it.
+async fn just_before(
+    version: i64,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    sqlx::SqliteConnection,
+) {
+    let n = Store::schema_versions()
         .iter()
-        .position(|v| *v == 20261211010000)
-        .expect("the analytics_published migration");
+        .position(|v| *v == version)
+        .expect("a migration of that version");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("outpost.db");
     create_at_version(&path, n).await;
-    let mut conn = SqliteConnectOptions::new()
+    let conn = SqliteConnectOptions::new()
         .filename(&path)
         .connect()
         .await
         .unwrap();
+    (dir, path, conn)
+}
+
+/// The upgrade to `analytics_published` / `analytics_hours` fills them from the published jobs
+/// and the snapshots already there.
+#[tokio::test]
+async fn upgrade_backfills_the_published_posts_and_their_hours() {
+    let (_dir, path, mut conn) = just_before(20261211010000).await;
     for sql in [
         "UPDATE publish_jobs SET state = 'published', published_at = 7300000 WHERE id = 'j1'",
         "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s1','c1','t1','likes',4,7400000)",
@@ -217,19 +228,7 @@ async fn upgrade_backfills_the_published_posts_and_their_hours() {
 /// item stored afterwards find their places.
 #[tokio::test]
 async fn upgrade_puts_the_inbox_search_index_in_received_order() {
-    let versions = Store::schema_versions();
-    let n = versions
-        .iter()
-        .position(|v| *v == 20261212010000)
-        .expect("the inbox_fts_received_order migration");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("outpost.db");
-    create_at_version(&path, n).await;
-    let mut conn = SqliteConnectOptions::new()
-        .filename(&path)
-        .connect()
-        .await
-        .unwrap();
+    let (_dir, path, mut conn) = just_before(20261212010000).await;
     // Stored in an order unlike their time, ten to a second, ids unlike the storing order.
     for i in 0..300_i64 {
         sqlx::query(

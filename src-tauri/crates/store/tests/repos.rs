@@ -1981,6 +1981,25 @@ async fn inbox_search_index_is_in_received_order() {
         2,
         "the next free slots of the second"
     );
+    // Edited and deleted items follow (the update and delete triggers name the rebuilt tables).
+    sqlx::query("UPDATE inbox_messages SET text = 'goodbye' WHERE id = 'm0'")
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM inbox_messages WHERE id = 'm1'")
+        .execute(db)
+        .await
+        .unwrap();
+    let found = |word: &'static str| async move {
+        let f = inbox::messages::InboxFilter {
+            search: Some(word.into()),
+            ..Default::default()
+        };
+        let rows = inbox::messages::list(db, &f, 10, 0).await.unwrap();
+        rows.into_iter().map(|e| e.message.id).collect::<Vec<_>>()
+    };
+    assert_eq!(found("goodbye").await, ["m0"]);
+    assert_eq!(found("hello").await, ["m4", "m5", "m2", "m7", "m3", "m6"]);
 }
 
 /// The derived analytics tables (`analytics_latest`, `analytics_post_totals`,
