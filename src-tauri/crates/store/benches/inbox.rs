@@ -148,12 +148,45 @@ async fn main() {
     }
 
     // Searches. Floor: a bare FTS5 MATCH of the same query, LIMIT 100.
-    for (label, words) in [
-        ("search: a rare word", "axolotl"),
-        ("search: a common word", "coffee"),
-        ("search: 2 common words", "great staff"),
-        ("search: one letter typed", "c"),
-        ("search: an author", "person42"),
+    let unread_one_channel = messages::InboxFilter {
+        state: Some(messages::InboxState::Unread),
+        channel_id: Some(channel_ids[0].clone()),
+        ..Default::default()
+    };
+    let negative = messages::InboxFilter {
+        sentiment: Some(Sentiment::Negative),
+        ..Default::default()
+    };
+    let all = messages::InboxFilter::default;
+    for (label, words, filter, limit, offset) in [
+        ("search: a rare word", "axolotl", all(), PAGE, 0),
+        ("search: a common word", "coffee", all(), PAGE, 0),
+        ("search: 2 common words", "great staff", all(), PAGE, 0),
+        ("search: one letter typed", "c", all(), PAGE, 0),
+        ("search: 3 letters typed", "cof", all(), PAGE, 0),
+        ("search: an author", "person42", all(), PAGE, 0),
+        (
+            "search: common word, unread, 1 channel",
+            "coffee",
+            unread_one_channel,
+            PAGE,
+            0,
+        ),
+        ("search: common word, negative", "coffee", negative, PAGE, 0),
+        (
+            "search: common word, 200 (the inbox page's)",
+            "coffee",
+            all(),
+            200,
+            0,
+        ),
+        (
+            "search: common word, offset 1000",
+            "coffee",
+            all(),
+            PAGE,
+            1000,
+        ),
     ] {
         let fts = search::fts_query(words).unwrap();
         let (floor, _) = median(21, || async { sqlx_count_match(db, &fts).await }).await;
@@ -167,14 +200,36 @@ async fn main() {
         );
         let f = messages::InboxFilter {
             search: Some(words.into()),
-            ..Default::default()
+            ..filter
         };
         let (t, rows) = median(21, || async {
-            messages::list(db, &f, PAGE, 0).await.unwrap().len()
+            messages::list(db, &f, limit, offset).await.unwrap().len()
         })
         .await;
         row(label, rows, t, floor);
     }
+
+    // The upgrade that put the search index in received order (migration 20261212010000), run
+    // again on this file: it drops and rebuilds the index of every item (the trigger
+    // and the view it adds go first, as they were not there before).
+    let mut conn = db.acquire().await.unwrap();
+    let start = Instant::now();
+    sqlx_begin(&mut conn).await;
+    sqlx::raw_sql("DROP TRIGGER inbox_fts_ar; DROP VIEW inbox_search_put")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::raw_sql(include_str!(
+        "../migrations/20261212010000_inbox_fts_received_order.sql"
+    ))
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    sqlx_commit(&mut conn).await;
+    println!(
+        "upgrade 20261212010000 (re-key the search index of {n} items): {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
 }
 
 fn row(label: &str, rows: usize, t: Duration, floor: Duration) {

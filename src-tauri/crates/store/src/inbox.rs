@@ -198,9 +198,10 @@ pub mod messages {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Searches with at most this many matches read their rows from the matches; more, from the
-    /// newest-first walk (see [`list`]).
-    pub const SEARCH_SPARSE: i64 = 2000;
+    /// The search index's rowid is an item's place in time: the second of its `received_at`
+    /// (ms / 1000 rounded toward zero, clamped to ±2^42) shifted left by this many bits, plus a
+    /// slot among the items of that second (migration `20261212010000_inbox_fts_received_order`).
+    pub const SEARCH_SLOT_BITS: u32 = 20;
 
     /// Inbox filters (all optional; combined with AND).
     #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -249,59 +250,41 @@ pub mod messages {
     /// rows; the state and channel tests are kept off their indexes (`+m.is_done`,
     /// `+t.channel_id`) so the planner does not trade that walk for a sort of every open item.
     ///
-    /// With a search, FTS5 first counts the matches (a walk of its index, stopped after
-    /// [`SEARCH_SPARSE`] + 1). Up to
-    /// [`SEARCH_SPARSE`] matches, the rows come from the matches (cost grows with the matches,
-    /// then only they are sorted); with more, the page walks the newest-first index as without a
-    /// search and keeps the rows found in the matches (dense matches fill a page within a few
-    /// hundred rows).
+    /// With a search, see [`search_page`].
     pub async fn list<'e, E: SqliteExecutor<'e> + Copy>(
         ex: E,
         filter: &InboxFilter,
         limit: i64,
         offset: i64,
     ) -> Result<Vec<InboxEntry>> {
-        let mut q = match &filter.search {
-            None => entries_sql(),
-            Some(text) => {
-                // Text with nothing searchable in it matches nothing (as the posts search).
-                let Some(fts) = crate::search::fts_query(text) else {
-                    return Ok(Vec::new());
-                };
-                // Only whether there are more than SEARCH_SPARSE matters: the count stops there.
-                let matches: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM (SELECT 1 FROM inbox_fts WHERE inbox_fts MATCH ?1 LIMIT ?2)",
-                )
-                .bind(&fts)
-                .bind(SEARCH_SPARSE + 1)
-                .fetch_one(ex)
-                .await?;
-                if matches == 0 {
-                    return Ok(Vec::new());
-                }
-                if matches <= SEARCH_SPARSE {
-                    let mut q = entries_from(
-                        "inbox_fts f CROSS JOIN inbox_search_docs d ON d.rowid = f.rowid
-                         CROSS JOIN inbox_messages m ON m.id = d.message_id
-                         JOIN inbox_threads t ON t.id = m.thread_id",
-                    );
-                    q.push(" AND inbox_fts MATCH ").push_bind(fts);
-                    q
-                } else {
-                    let mut q = entries_from(
-                        "inbox_messages m INDEXED BY inbox_messages_newest
-                         JOIN inbox_threads t ON t.id = m.thread_id",
-                    );
-                    q.push(
-                        " AND EXISTS (SELECT 1 FROM inbox_search_docs d WHERE d.message_id = m.id
-                            AND d.rowid IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ",
-                    )
-                    .push_bind(fts)
-                    .push("))");
-                    q
-                }
-            }
-        };
+        if let Some(text) = &filter.search {
+            // Text with nothing searchable in it matches nothing (as the posts search).
+            let Some(fts) = crate::search::fts_query(text) else {
+                return Ok(Vec::new());
+            };
+            return search_page(ex, filter, fts, limit, offset).await;
+        }
+        newest_page(ex, entries_sql(), filter, limit, offset).await
+    }
+
+    /// The rows of `q` (a query over `m` and `t`) passing the filters, newest first, paged.
+    async fn newest_page<'e, E: SqliteExecutor<'e>>(
+        ex: E,
+        mut q: QueryBuilder<'static, Sqlite>,
+        filter: &InboxFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InboxEntry>> {
+        push_filters(&mut q, filter);
+        q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        Ok(q.build_query_as::<InboxEntry>().fetch_all(ex).await?)
+    }
+
+    /// The filters other than the search, appended to a query over `m` and `t`.
+    fn push_filters(q: &mut QueryBuilder<'static, Sqlite>, filter: &InboxFilter) {
         q.push(" AND m.direction = 'inbound'");
         if let Some(channel) = &filter.channel_id {
             q.push(" AND +t.channel_id = ").push_bind(channel.clone());
@@ -318,11 +301,95 @@ pub mod messages {
             Some(InboxState::Read) => " AND +m.is_done = 0 AND +m.is_read = 1",
             Some(InboxState::Done) => " AND +m.is_done = 1",
         });
-        q.push(" ORDER BY m.received_at DESC, m.id DESC LIMIT ")
-            .push_bind(limit)
-            .push(" OFFSET ")
-            .push_bind(offset);
-        Ok(q.build_query_as::<InboxEntry>().fetch_all(ex).await?)
+    }
+
+    /// A search's page and, when the walk that found it ended inside a second (see
+    /// [`search_page`]), the lowest rowid it read.
+    #[derive(sqlx::FromRow)]
+    struct SearchRow {
+        #[sqlx(flatten)]
+        entry: InboxEntry,
+        tie: Option<i64>,
+    }
+
+    /// The inbox join, reached from the search index's matches.
+    const MATCHES: &str = concat!(
+        "inbox_fts f CROSS JOIN inbox_search_docs d ON d.rowid = f.rowid
+         CROSS JOIN inbox_messages m ON m.id = d.message_id",
+        " JOIN inbox_threads t ON t.id = m.thread_id"
+    );
+    const CONVERSATION: &str = " JOIN inbox_threads t ON t.id = m.thread_id";
+
+    /// A page of a search, newest first, in one statement: FTS5 walks the matches by rowid from
+    /// the newest (its rowid is the item's place in time, see [`SEARCH_SLOT_BITS`]) with the
+    /// filters applied and stops after `offset + limit + 1` rows; those are sorted by
+    /// (received_at, id) and the page is cut from them before its rows are read. When the last
+    /// row read is in an earlier second than the one before it, every match not read is older
+    /// than every row read, so the page is exact; the cost follows the page, not the number of
+    /// matches (a word in a third of 100,000 items fills a page of 100 within 300 matches). When
+    /// both are in the same second (a tie at the page's edge), or without a limit, the page is
+    /// sorted from every match of that second or later.
+    async fn search_page<'e, E: SqliteExecutor<'e> + Copy>(
+        ex: E,
+        filter: &InboxFilter,
+        fts: String,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<InboxEntry>> {
+        let mut from = None;
+        // A negative limit is none (as SQLite's LIMIT): every match is sorted.
+        if limit >= 0 {
+            let read = limit.saturating_add(offset.max(0)).saturating_add(1);
+            let cols: Vec<String> = InboxMessage::COLUMNS
+                .iter()
+                .map(|c| format!("m.{c}"))
+                .collect();
+            // Every item has its conversation (a foreign key that cascades): the walk reads it
+            // only for the channel.
+            let walk_from = if filter.channel_id.is_some() {
+                MATCHES
+            } else {
+                MATCHES.trim_end_matches(CONVERSATION)
+            };
+            let mut q = QueryBuilder::new(format!(
+                "WITH r AS MATERIALIZED (SELECT f.rowid AS k, m.id AS id, m.received_at AS at
+                   FROM {walk_from} WHERE inbox_fts MATCH "
+            ));
+            q.push_bind(fts.clone());
+            push_filters(&mut q, filter);
+            q.push(" ORDER BY f.rowid DESC LIMIT ")
+                .push_bind(read)
+                .push(format!(
+                    ") SELECT {}, t.channel_id, t.post_id, t.subject, t.platform_thread_id,
+                       (SELECT CASE WHEN (SELECT count(*) FROM r) = ",
+                    cols.join(", ")
+                ))
+                .push_bind(read)
+                .push(format!(
+                    " AND (max(k) >> {SEARCH_SLOT_BITS}) = (min(k) >> {SEARCH_SLOT_BITS})
+                         THEN min(k) END FROM (SELECT k FROM r ORDER BY k LIMIT 2)) AS tie
+                       FROM (SELECT id, at FROM r ORDER BY at DESC, id DESC LIMIT "
+                ))
+                .push_bind(limit)
+                .push(" OFFSET ")
+                .push_bind(offset)
+                .push(
+                    ") p CROSS JOIN inbox_messages m ON m.id = p.id
+                     JOIN inbox_threads t ON t.id = m.thread_id
+                    ORDER BY p.at DESC, p.id DESC",
+                );
+            let rows = q.build_query_as::<SearchRow>().fetch_all(ex).await?;
+            match rows.first().and_then(|r| r.tie) {
+                None => return Ok(rows.into_iter().map(|r| r.entry).collect()),
+                Some(k) => from = Some(k >> SEARCH_SLOT_BITS << SEARCH_SLOT_BITS),
+            }
+        }
+        let mut q = entries_from(MATCHES);
+        q.push(" AND inbox_fts MATCH ").push_bind(fts);
+        if let Some(from) = from {
+            q.push(" AND f.rowid >= ").push_bind(from);
+        }
+        newest_page(ex, q, filter, limit, offset).await
     }
 
     /// Messages of one thread, oldest first.

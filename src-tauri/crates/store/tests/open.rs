@@ -85,6 +85,10 @@ async fn create_at_version(path: &std::path::Path, n: usize) {
         "INSERT INTO ideas (id, title, notes, created_at, updated_at) VALUES ('i1','Old idea','walrus notes',1,1)",
         "INSERT INTO templates (id, name, body, created_at, updated_at) VALUES ('tp1','Weekly','Hello {{name}} okapi',1,1)",
         "INSERT INTO settings (key, value, updated_at) VALUES ('tz','\"Europe/Berlin\"',1)",
+        "INSERT INTO inbox_threads (id, channel_id, platform_thread_id, kind, created_at, updated_at) VALUES ('th1','c1','pt1','comments',1,1)",
+        "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at) VALUES ('im1','th1','pm1','a quokka photo','comment',3000,1)",
+        "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at) VALUES ('im2','th1','pm2','quokka again','comment',1000,1)",
+        "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at) VALUES ('im3','th1','pm3','quokka third','comment',3000,1)",
     ];
     for sql in q {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
@@ -126,6 +130,22 @@ async fn upgrades_from_every_earlier_version_keeping_data() {
             assert_eq!(hits.len(), 1, "{word} from version #{n}");
             assert_eq!((hits[0].kind, hits[0].id.as_str()), (kind, id));
         }
+        // Inbox items too, newest first (ties by id).
+        let found: Vec<String> = inbox::messages::list(
+            store.pool(),
+            &inbox::messages::InboxFilter {
+                search: Some("quok".into()),
+                ..Default::default()
+            },
+            10,
+            0,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message.id)
+        .collect();
+        assert_eq!(found, ["im3", "im1", "im2"], "from version #{n}");
         activity::record(
             store.pool(),
             &activity::NewActivity {
@@ -144,23 +164,34 @@ async fn upgrades_from_every_earlier_version_keeping_data() {
     }
 }
 
-/// The upgrade to `analytics_published` / `analytics_hours` fills them from the published jobs
-/// and the snapshots already there.
-#[tokio::test]
-async fn upgrade_backfills_the_published_posts_and_their_hours() {
-    let versions = Store::schema_versions();
-    let n = versions
+/// A database of the version before migration `version`, with a connection to write into it.
+async fn just_before(
+    version: i64,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    sqlx::SqliteConnection,
+) {
+    let n = Store::schema_versions()
         .iter()
-        .position(|v| *v == 20261211010000)
-        .expect("the analytics_published migration");
+        .position(|v| *v == version)
+        .expect("a migration of that version");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("outpost.db");
     create_at_version(&path, n).await;
-    let mut conn = SqliteConnectOptions::new()
+    let conn = SqliteConnectOptions::new()
         .filename(&path)
         .connect()
         .await
         .unwrap();
+    (dir, path, conn)
+}
+
+/// The upgrade to `analytics_published` / `analytics_hours` fills them from the published jobs
+/// and the snapshots already there.
+#[tokio::test]
+async fn upgrade_backfills_the_published_posts_and_their_hours() {
+    let (_dir, path, mut conn) = just_before(20261211010000).await;
     for sql in [
         "UPDATE publish_jobs SET state = 'published', published_at = 7300000 WHERE id = 'j1'",
         "INSERT INTO analytics_snapshots (id, channel_id, post_target_id, metric, value, captured_at) VALUES ('s1','c1','t1','likes',4,7400000)",
@@ -189,6 +220,96 @@ async fn upgrade_backfills_the_published_posts_and_their_hours() {
     .await
     .unwrap();
     assert_eq!(hours, [(2, "c1".into(), 1, 6.0, 0.6, 1)]);
+    store.close().await;
+}
+
+/// The upgrade to a search index in received order re-keys the inbox items already stored:
+/// by rowid they are in (received_at, id) order, the index holds each once, and a search and an
+/// item stored afterwards find their places.
+#[tokio::test]
+async fn upgrade_puts_the_inbox_search_index_in_received_order() {
+    let (_dir, path, mut conn) = just_before(20261212010000).await;
+    // Stored in an order unlike their time, ten to a second, ids unlike the storing order.
+    for i in 0..300_i64 {
+        sqlx::query(
+            "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at)
+             VALUES (?1, 'th1', ?2, ?3, 'comment', ?4, 1)",
+        )
+        .bind(format!("x{:03}", (i * 7) % 300))
+        .bind(format!("p{i}"))
+        .bind(format!("wombat {i}"))
+        .bind(10_000_000 + (i * 37) % 300 / 10 * 1000 + i % 4)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    conn.close().await.unwrap();
+    let store = Store::open(&path).await.unwrap();
+    let db = store.pool();
+    let by_rowid: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT d.rowid, m.received_at, m.id FROM inbox_search_docs d
+           JOIN inbox_messages m ON m.id = d.message_id ORDER BY d.rowid",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(by_rowid.len(), 303);
+    let mut sorted = by_rowid.clone();
+    sorted.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
+    assert_eq!(by_rowid, sorted);
+    for (rowid, at, _) in &by_rowid {
+        assert_eq!(rowid >> inbox::messages::SEARCH_SLOT_BITS, at / 1000);
+    }
+    let fts: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM inbox_fts ORDER BY rowid")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert_eq!(fts, by_rowid.iter().map(|r| r.0).collect::<Vec<_>>());
+    let search = |word: &'static str| async move {
+        inbox::messages::list(
+            db,
+            &inbox::messages::InboxFilter {
+                search: Some(word.into()),
+                ..Default::default()
+            },
+            5,
+            8,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message.id)
+        .collect::<Vec<_>>()
+    };
+    let mut want: Vec<(i64, String)> = by_rowid
+        .iter()
+        .filter(|r| r.2.starts_with('x'))
+        .map(|r| (r.1, r.2.clone()))
+        .collect();
+    want.sort_by(|a, b| b.cmp(a));
+    let want: Vec<String> = want.into_iter().skip(8).take(5).map(|w| w.1).collect();
+    assert_eq!(search("womb").await, want);
+    // A new item of an existing second takes that second's next slot.
+    sqlx::query(
+        "INSERT INTO inbox_messages (id, thread_id, platform_message_id, text, kind, received_at, created_at)
+         VALUES ('x999', 'th1', 'p999', 'late numbat', 'comment', 10005002, 1)",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+    let slots: Vec<i64> = sqlx::query_scalar(
+        "SELECT d.rowid - (10005 << 20) FROM inbox_search_docs d JOIN inbox_messages m ON m.id = d.message_id
+          WHERE m.received_at / 1000 = 10005 ORDER BY d.rowid",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    assert_eq!(slots, (0..11).collect::<Vec<_>>());
+    assert_eq!(
+        search("numbat").await,
+        Vec::<String>::new(),
+        "page 2 is empty"
+    );
     store.close().await;
 }
 

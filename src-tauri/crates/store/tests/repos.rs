@@ -1703,10 +1703,217 @@ async fn activity_log_records_filters_pages_and_purges() {
     assert_eq!(activity::sanitize_path("/a/b?c#d"), "/a/b");
 }
 
-/// Both ways the inbox search reads its rows (from the matches when few, from the newest-first
-/// walk when many) give the same page: newest first, filters applied, own replies left out.
+/// The inbox search (FTS5 walked newest first, stopped after the page) gives exactly the page of
+/// the plain query — every match, filtered, sorted by (received_at, id), LIMIT/OFFSET — for dense
+/// and sparse words, prefixes, each filter, pages deep and across items received in the same
+/// second, stored in an order unlike their time, on a real SQLite file.
 #[tokio::test]
-async fn inbox_search_pages_alike_for_few_and_many_matches() {
+async fn inbox_search_pages_equal_the_plain_query() {
+    let (_d, store) = fresh().await;
+    let db = store.pool();
+    let mut chans = Vec::new();
+    let mut threads = Vec::new();
+    for k in 0..2 {
+        let ch = channel(k);
+        channels::insert(db, &ch).await.unwrap();
+        for t in 0..3 {
+            let th = inbox::threads::InboxThread {
+                id: new_id(),
+                channel_id: ch.id.clone(),
+                platform_thread_id: format!("t{k}-{t}"),
+                kind: ThreadKind::Comments,
+                ..Default::default()
+            };
+            inbox::threads::insert(db, &th).await.unwrap();
+            threads.push(th.id);
+        }
+        chans.push(ch.id);
+    }
+    let n = 3000;
+    let sentiments = [Sentiment::Positive, Sentiment::Neutral, Sentiment::Negative];
+    // Received in an order unlike their insertion order (a sync reads pages newest first): the
+    // newest half one to a second, the older half 40 to a second (some in the same millisecond);
+    // a few lie far in the past and future.
+    let received = |i: usize| -> i64 {
+        let p = ((i * 7919) % n) as i64;
+        match i % 997 {
+            0 => -5_000_000_000_000,
+            1 => 9_000_000_000_000_000,
+            _ if p >= n as i64 / 2 => T0 + p * 1000 + (i % 5) as i64,
+            _ => T0 + p / 40 * 1000 + (i % 3) as i64 * 7,
+        }
+    };
+    let rows: Vec<_> = (0..n)
+        .map(|i| inbox::messages::InboxMessage {
+            // Ids in an order unlike the insertion's, so that a second's slots are not in id order.
+            id: format!("id-{:04}", (i * 4001) % n),
+            thread_id: threads[i % threads.len()].clone(),
+            platform_message_id: format!("m{i}"),
+            author_name: format!("Author{}", i % 50),
+            text: match i % 7 {
+                0 => format!("rare roast {i}"),
+                1 | 2 => format!("coffee cortado common {i}"),
+                _ => format!("common words {i}"),
+            },
+            kind: if i % 4 == 0 {
+                MessageKind::Mention
+            } else {
+                MessageKind::Comment
+            },
+            direction: if i % 11 == 0 {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            },
+            sentiment: Some(sentiments[i % 3]),
+            is_done: i % 5 == 0,
+            is_read: i % 3 == 0,
+            received_at: received(i),
+            created_at: T0,
+            ..Default::default()
+        })
+        .collect();
+    let mut conn = db.acquire().await.unwrap();
+    // In two batches, the second after a few items of the first moved to another second.
+    inbox::messages::insert_many(&mut conn, &rows[..n / 2])
+        .await
+        .unwrap();
+    sqlx::query("UPDATE inbox_messages SET received_at = received_at + 3000 WHERE platform_message_id IN ('m5', 'm6', 'm7')")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    inbox::messages::insert_many(&mut conn, &rows[n / 2..])
+        .await
+        .unwrap();
+    drop(conn);
+    // One conversation gone (its items leave the index through the triggers).
+    sqlx::query("DELETE FROM inbox_messages WHERE thread_id = ?1")
+        .bind(&threads[5])
+        .execute(db)
+        .await
+        .unwrap();
+
+    let plain = |f: &inbox::messages::InboxFilter, limit: i64, offset: i64| {
+        let f = f.clone();
+        async move {
+            let fts = search::fts_query(f.search.as_deref().unwrap()).unwrap();
+            let mut sql = String::from(
+                "SELECT m.id FROM inbox_messages m JOIN inbox_threads t ON t.id = m.thread_id
+                  WHERE m.id IN (SELECT d.message_id FROM inbox_search_docs d
+                                  WHERE d.rowid IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ?1))
+                    AND m.direction = 'inbound'",
+            );
+            if f.channel_id.is_some() {
+                sql.push_str(" AND t.channel_id = ?4");
+            }
+            if f.kind.is_some() {
+                sql.push_str(" AND m.kind = ?5");
+            }
+            if f.sentiment.is_some() {
+                sql.push_str(" AND m.sentiment = ?6");
+            }
+            sql.push_str(match f.state {
+                None => " AND m.is_done = 0",
+                Some(inbox::messages::InboxState::Unread) => " AND m.is_done = 0 AND m.is_read = 0",
+                Some(inbox::messages::InboxState::Read) => " AND m.is_done = 0 AND m.is_read = 1",
+                Some(inbox::messages::InboxState::Done) => " AND m.is_done = 1",
+            });
+            sql.push_str(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?2 OFFSET ?3");
+            sqlx::query_scalar::<_, String>(&sql)
+                .bind(fts)
+                .bind(limit)
+                .bind(offset)
+                .bind(f.channel_id.clone())
+                .bind(f.kind)
+                .bind(f.sentiment)
+                .fetch_all(db)
+                .await
+                .unwrap()
+        }
+    };
+    let mut checked = 0;
+    let mut nonempty = 0;
+    for word in [
+        "roast",
+        "common",
+        "co",
+        "c",
+        "cort",
+        "coffee common",
+        "author7",
+        "zebra",
+    ] {
+        let search = Some(word.to_string());
+        let filters = [
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                ..Default::default()
+            },
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                channel_id: Some(chans[1].clone()),
+                ..Default::default()
+            },
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                kind: Some(MessageKind::Mention),
+                sentiment: Some(Sentiment::Negative),
+                ..Default::default()
+            },
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                state: Some(inbox::messages::InboxState::Unread),
+                ..Default::default()
+            },
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                state: Some(inbox::messages::InboxState::Read),
+                channel_id: Some(chans[0].clone()),
+                ..Default::default()
+            },
+            inbox::messages::InboxFilter {
+                search: search.clone(),
+                state: Some(inbox::messages::InboxState::Done),
+                ..Default::default()
+            },
+        ];
+        for f in &filters {
+            for (limit, offset) in [
+                (50, 0),
+                (7, 0),
+                (7, 13),
+                (100, 250),
+                (1, 999),
+                (-1, 0),
+                (0, 0),
+            ] {
+                let got: Vec<String> = inbox::messages::list(db, f, limit, offset)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|e| e.message.id)
+                    .collect();
+                let want = plain(f, limit, offset).await;
+                assert_eq!(got, want, "{f:?} limit {limit} offset {offset}");
+                checked += 1;
+                nonempty += usize::from(!want.is_empty());
+            }
+        }
+    }
+    assert!(nonempty > checked / 2, "{nonempty} of {checked}");
+    // The walk stops early: a page of 7 of a word in most items is the newest 7.
+    let f = inbox::messages::InboxFilter {
+        search: Some("common".into()),
+        ..Default::default()
+    };
+    let page = inbox::messages::list(db, &f, 7, 0).await.unwrap();
+    assert_eq!(page.len(), 7);
+    assert_eq!(page[0].message.received_at, 9_000_000_000_000_000);
+}
+
+/// The index's rowids follow time: sorted by rowid, the items are sorted by received_at.
+#[tokio::test]
+async fn inbox_search_index_is_in_received_order() {
     let (_d, store) = fresh().await;
     let db = store.pool();
     let ch = channel(1);
@@ -1719,59 +1926,80 @@ async fn inbox_search_pages_alike_for_few_and_many_matches() {
         ..Default::default()
     };
     inbox::threads::insert(db, &th).await.unwrap();
-    let n = inbox::messages::SEARCH_SPARSE as usize + 500;
-    // Received in an order unlike their insertion order (a sync reads pages newest first).
-    let rows: Vec<_> = (0..n)
-        .map(|i| inbox::messages::InboxMessage {
-            id: new_id(),
+    for (i, at) in [
+        5_000_i64,
+        3_000,
+        5_010,
+        -2_000,
+        i64::MAX,
+        5_999,
+        i64::MIN,
+        4_000,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let m = inbox::messages::InboxMessage {
+            id: format!("m{i}"),
             thread_id: th.id.clone(),
             platform_message_id: format!("m{i}"),
-            text: if i % 7 == 0 {
-                format!("rare roast {i}")
-            } else {
-                format!("common words {i}")
-            },
-            kind: MessageKind::Comment,
-            direction: if i % 11 == 0 {
-                Direction::Outbound
-            } else {
-                Direction::Inbound
-            },
-            is_done: i % 5 == 0,
-            received_at: T0 + ((i * 7919) % n) as i64,
-            created_at: T0,
+            text: "hello".into(),
+            received_at: at,
             ..Default::default()
-        })
-        .collect();
-    let mut conn = db.acquire().await.unwrap();
-    inbox::messages::insert_many(&mut conn, &rows)
+        };
+        assert!(inbox::messages::insert_if_new(db, &m).await.unwrap());
+    }
+    let order: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT d.rowid, m.received_at FROM inbox_search_docs d JOIN inbox_messages m ON m.id = d.message_id
+          ORDER BY d.rowid",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let times: Vec<i64> = order.iter().map(|(_, at)| *at).collect();
+    assert_eq!(
+        times,
+        [
+            i64::MIN,
+            -2_000,
+            3_000,
+            4_000,
+            5_000,
+            5_010,
+            5_999,
+            i64::MAX
+        ]
+    );
+    let fts: Vec<i64> = sqlx::query_scalar("SELECT rowid FROM inbox_fts ORDER BY rowid")
+        .fetch_all(db)
         .await
         .unwrap();
-    drop(conn);
-    let expect = |word: &str| {
-        let mut want: Vec<&inbox::messages::InboxMessage> = rows
-            .iter()
-            .filter(|m| m.text.contains(word) && !m.is_done && m.direction == Direction::Inbound)
-            .collect();
-        want.sort_by(|a, b| (b.received_at, &b.id).cmp(&(a.received_at, &a.id)));
-        want.into_iter()
-            .take(50)
-            .map(|m| m.id.clone())
-            .collect::<Vec<_>>()
-    };
-    for word in ["roast", "common"] {
+    assert_eq!(fts, order.iter().map(|(r, _)| *r).collect::<Vec<_>>());
+    assert_eq!(order[4].0 >> inbox::messages::SEARCH_SLOT_BITS, 5);
+    assert_eq!(
+        order[6].0 - order[4].0,
+        2,
+        "the next free slots of the second"
+    );
+    // Edited and deleted items follow (the update and delete triggers name the rebuilt tables).
+    sqlx::query("UPDATE inbox_messages SET text = 'goodbye' WHERE id = 'm0'")
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM inbox_messages WHERE id = 'm1'")
+        .execute(db)
+        .await
+        .unwrap();
+    let found = |word: &'static str| async move {
         let f = inbox::messages::InboxFilter {
             search: Some(word.into()),
             ..Default::default()
         };
-        let got: Vec<String> = inbox::messages::list(db, &f, 50, 0)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|e| e.message.id)
-            .collect();
-        assert_eq!(got, expect(word), "{word}");
-    }
+        let rows = inbox::messages::list(db, &f, 10, 0).await.unwrap();
+        rows.into_iter().map(|e| e.message.id).collect::<Vec<_>>()
+    };
+    assert_eq!(found("goodbye").await, ["m0"]);
+    assert_eq!(found("hello").await, ["m4", "m5", "m2", "m7", "m3", "m6"]);
 }
 
 /// The derived analytics tables (`analytics_latest`, `analytics_post_totals`,
