@@ -100,4 +100,9 @@ fn under_its_own_name_it_is_the_desktop_app() {
         !String::from_utf8_lossy(&out.stdout).contains("outpost 0."),
         "{out:?}"
     );
+    let err = String::from_utf8_lossy(&out.stderr).to_lowercase();
+    assert!(
+        err.contains("gtk"),
+        "the app did not get as far as GTK: {err}"
+    );
 }

@@ -2054,7 +2054,6 @@ mod multi_call_tests {
             "/opt/outpost/app",
             "outpost.exe",
             "Outpost",
-            "/usr/bin/outpost/",
             "",
         ] {
             assert!(!started_as_cli(Some(OsStr::new(no))), "{no}");
