@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The .deb on this machine (README "Installers"): installs it with apt, checks the CLI on the PATH,
+# The .deb on this machine (README "Installers"): installs it with apt, checks the CLI on the PATH
+# (a symlink to the app binary, which is also the CLI),
 # the desktop entry (with the deep-link scheme handler) and icons, starts the installed app under
 # Xvfb and waits for its window, then removes the package and checks every file it installed is gone.
 #   tests/dist/install.sh path/to/Outpost_<version>_amd64.deb
@@ -33,7 +34,11 @@ out=$(outpost version)
 echo "   outpost version: $out"
 grep -q "0\.\|[0-9]" <<<"$out" || fail "outpost version printed nothing useful"
 [ -x /usr/bin/outpost-desktop ] || fail "/usr/bin/outpost-desktop missing"
-ok "CLI and desktop binary on the PATH"
+# One multi-call binary: the CLI is a link to the app, a path of the package (so removal takes it).
+[ -L /usr/bin/outpost ] && [ "$(readlink /usr/bin/outpost)" = outpost-desktop ] ||
+  fail "/usr/bin/outpost is not a symlink to outpost-desktop: $(ls -l /usr/bin/outpost)"
+grep -qx /usr/bin/outpost "$work/files" || fail "/usr/bin/outpost is not a file of the package"
+ok "CLI (/usr/bin/outpost -> outpost-desktop, owned by $pkg) and desktop binary on the PATH"
 
 desktop=/usr/share/applications/Outpost.desktop
 [ -f "$desktop" ] || fail "no desktop entry at $desktop"
@@ -75,7 +80,8 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get remove -y -qq "$pkg" >"$work/apt.lo
 dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" && fail "$pkg still installed"
 left=0
 while read -r f; do
-  if [ -e "$f" ] && [ ! -d "$f" ]; then echo "   left behind: $f"; left=$((left + 1)); fi
+  # -L: a link left dangling counts too.
+  if { [ -e "$f" ] || [ -L "$f" ]; } && [ ! -d "$f" ]; then echo "   left behind: $f"; left=$((left + 1)); fi
 done <"$work/files"
 [ "$left" = 0 ] || fail "$left files of $pkg left after apt-get remove"
 command -v outpost >/dev/null && fail "outpost still on the PATH"
