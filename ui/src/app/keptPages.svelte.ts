@@ -5,6 +5,7 @@
 // it is shown again through its `active` prop (it then asks the core again, once that frame is
 // painted: what changed meanwhile is drawn a moment later).
 import { mount, type Component } from 'svelte';
+import { afterPaint } from '$lib/design/steps.svelte';
 
 export type KeptProps = { active: boolean };
 
@@ -35,4 +36,16 @@ export function showKept(key: string, component: Component<KeptProps>, slot: HTM
     shown.props.active = false;
     shown.holder.remove();
   };
+}
+
+/** For a kept page: runs `again` once the frame that shows the page again (after a visit elsewhere)
+ * is painted — not when it first shows. Call it while the component initialises (it uses an effect). */
+export function whenShownAgain(active: () => boolean, again: () => void): void {
+  let was = active();
+  $effect(() => {
+    const now = active();
+    const shownAgain = now && !was;
+    was = now;
+    return shownAgain ? afterPaint(again) : undefined;
+  });
 }

@@ -6,11 +6,11 @@ import { toasts } from '$lib/design/toast.svelte';
 import type { KeptProps } from './keptPages.svelte';
 
 type Loaded = {
-  /** Kept alive between visits (KeptPage). */
+  /** Kept alive between visits (KeptPage), as are the inbox and Analytics. */
   board?: Component<KeptProps>;
   compose?: Component;
-  inbox?: Component;
-  analytics?: Component;
+  inbox?: Component<KeptProps>;
+  analytics?: Component<KeptProps>;
   channels?: Component;
   settings?: Component<{ section: SettingsSection }>;
 };
