@@ -11,6 +11,7 @@ const fake = vi.hoisted(() => ({
   /** Calls of the month query; while `hang`, it never answers. */
   calendarCalls: 0,
   hang: false,
+  queries: [] as unknown[],
 }));
 
 vi.mock('$lib/ipc', async (importOriginal) => {
@@ -21,8 +22,9 @@ vi.mock('$lib/ipc', async (importOriginal) => {
 vi.mock('$lib/ipc/posts', () => ({
   posts: {
     timeZone: async () => 'UTC',
-    calendar: async () => {
+    calendar: async (query: unknown) => {
       fake.calendarCalls++;
+      fake.queries.push(query);
       if (fake.hang) return new Promise(() => {});
       return {
       time_zone: 'UTC',
@@ -78,6 +80,7 @@ vi.mock('$lib/ipc/workspace', async (importOriginal) => {
 });
 
 import CalendarPage from './CalendarPage.svelte';
+import { openingQuery, prefetchCalendar } from './prefetch';
 
 describe('CalendarPage: a published post whose first comment failed', () => {
   it('reads that post alone and offers a retry of the comment only', async () => {
@@ -111,5 +114,24 @@ describe('CalendarPage kept between visits', () => {
     expect(screen.getByText('Launch day')).toBeTruthy();
     await waitFor(() => expect(fake.calendarCalls).toBe(before + 1));
     fake.hang = false;
+  });
+});
+
+describe('CalendarPage opening on the month asked for at start', () => {
+  it('asks for exactly what the calendar asks first, and the calendar does not ask again', async () => {
+    fake.hang = false;
+    fake.queries = [];
+    const own = render(CalendarPage);
+    await screen.findByText('Launch day');
+    own.unmount();
+    expect(fake.queries[0]).toEqual(openingQuery(today));
+
+    const before = fake.calendarCalls;
+    prefetchCalendar();
+    expect(fake.calendarCalls).toBe(before + 1);
+    render(CalendarPage);
+    expect(await screen.findByText('Launch day')).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.calendarCalls).toBe(before + 1);
   });
 });
