@@ -112,12 +112,39 @@ async function measure(app, runs, once, { still = true } = {}) {
     out.push(ms);
   }
   if (!still) return { runs: out };
-  // The view's own floor: with it shown, filled and still, one full repaint of it (what WebKit
-  // needs to draw this view's pixels once, with no script and no data to fetch).
+  // The view's own floors, with it shown, filled and still: one full repaint of it (what WebKit
+  // needs to paint this view's pixels once), and drawing a static copy of it from another page
+  // (its elements and styles inserted at once: style, layout and paint, no script, no data).
   const own = [];
   for (let i = 0; i < runs; i++) own.push(await app.client.executeAsyncScript(REPAINT, []));
-  return { runs: out, still_repaint_runs: own };
+  const html = await app.client.executeScript(`return (document.querySelector('main') ?? document.body).innerHTML;`, []);
+  const copy = [];
+  for (let i = 0; i < runs; i++) {
+    await app.client.executeAsyncScript(MEASURE, ['nav-settings', 'page-settings', 15_000]);
+    copy.push(await app.client.executeAsyncScript(STATIC_COPY, [html]));
+  }
+  return { runs: out, still_repaint_runs: own, static_copy_runs: copy };
 }
+
+// In the page (another page shown): the view's copied elements put in <main> at once, the page's
+// own hidden meanwhile; from the insertion to two animation frames later (as MEASURE waits for),
+// in ms. The copy is taken out and the page shown again afterwards.
+const STATIC_COPY = `
+const [html, done] = arguments;
+const main = document.querySelector('main') ?? document.body;
+const kids = [...main.children];
+for (const k of kids) k.style.display = 'none';
+const copy = document.createElement('div');
+copy.style.display = 'contents';
+const t0 = performance.now();
+copy.innerHTML = html;
+main.append(copy);
+requestAnimationFrame(() => requestAnimationFrame(() => {
+  const ms = performance.now() - t0;
+  copy.remove();
+  for (const k of kids) k.style.display = '';
+  requestAnimationFrame(() => done(ms));
+}));`;
 
 
 // In the page: one full repaint of what is shown (a change of the page root's background colour,

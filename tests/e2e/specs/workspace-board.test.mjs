@@ -132,24 +132,6 @@ test('board: ideas, drag and keyboard moves, columns, library, Ctrl-K search (li
     cols = await board(app);
     assert.deepEqual(cols[0].cards, ['Behind the scenes'], 'Escape put the card back');
 
-    // The board is kept between visits (issue #21): another page takes its DOM out of the document
-    // (nothing of it to find there), coming back puts the same DOM back. A card picked up when the
-    // page changes is put back, and the arrow keys on the other page move nothing.
-    await app.script('document.querySelector(\'[data-testid="board"]\').dataset.visit = "first";');
-    await app.script('arguments[0].focus();', await card(app, 'Behind the scenes'));
-    await app.keys(' ');
-    await app.click('nav-settings');
-    await app.waitFor('page-settings');
-    assert.equal(await app.exists('card'), false, 'no board card in the document while Settings shows');
-    await app.keys('\uE014');
-    await app.keys('\uE014');
-    await app.click('nav-board');
-    cols = await waitForBoard(app, (b) => b.length === 5, 'the board again');
-    assert.equal(await app.script('return document.querySelector(\'[data-testid="board"]\').dataset.visit ?? null;'), 'first', 'the same board, not a new one');
-    assert.deepEqual(cols[0].cards, ['Behind the scenes'], 'the picked-up card was put back');
-    assert.equal(await app.script('return document.querySelectorAll(\'[aria-pressed="true"][data-testid="card"]\').length;'), 0, 'nothing is picked up');
-    assert.deepEqual(ideaColumn(dataDir, 'Behind the scenes'), [cols[0].id, 0], 'nothing moved in the store');
-
     // Rename a column.
     await app.script('document.querySelectorAll(\'[data-testid="column-menu"]\')[2].click();');
     await app.click('column-rename');

@@ -3,14 +3,12 @@
 import type { Component } from 'svelte';
 import type { SettingsSection } from './routes';
 import { toasts } from '$lib/design/toast.svelte';
-import type { KeptProps } from './keptPages.svelte';
 
 type Loaded = {
-  /** Kept alive between visits (KeptPage), as are the inbox and Analytics. */
-  board?: Component<KeptProps>;
+  board?: Component;
   compose?: Component;
-  inbox?: Component<KeptProps>;
-  analytics?: Component<KeptProps>;
+  inbox?: Component;
+  analytics?: Component;
   channels?: Component;
   settings?: Component<{ section: SettingsSection }>;
 };
