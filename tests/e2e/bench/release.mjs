@@ -376,6 +376,13 @@ async function main() {
               add(`  floor: drawing a static copy of that view, ${posts} posts`, copy, 'ms', null, null, { runs: v.static_copy_runs });
               add(`  ${v.name.replace(' (UI)', '')} against its static copy, ${posts} posts`, median(v.runs), 'ms', 'static copy drawn', copy);
             }
+            // And against drawing a static copy of its first frame only (what the view draws before
+            // its later steps): what that frame costs without script or data.
+            if (v.first_frame_copy_runs?.length) {
+              const first = median(v.first_frame_copy_runs);
+              add(`  floor: drawing a static copy of its first frame, ${posts} posts`, first, 'ms', null, null, { runs: v.first_frame_copy_runs });
+              add(`  ${v.name.replace(' (UI)', '')} against its first frame's static copy, ${posts} posts`, median(v.runs), 'ms', 'first frame copy drawn', first);
+            }
           }
         }
       } finally {

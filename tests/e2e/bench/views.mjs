@@ -104,7 +104,25 @@ function check() {
 }
 check();`;
 
-async function measure(app, runs, once, { still = true } = {}) {
+// In the page: as MEASURE, untimed, and returns what <main> holds at the moment the view is first
+// filled (before that frame is painted and before any later step draws more): the view's first frame.
+const FIRST_FRAME = `
+const [navTestId, readyTestId, timeoutMs, done] = arguments;
+const q = (id) => document.querySelector('[data-testid="' + id + '"]');
+const t0 = performance.now();
+q(navTestId).click();
+function filled(el) {
+  return el && el.offsetParent !== null && el.textContent.trim().length > 0 && !el.querySelector('[aria-busy="true"]') && el.getAttribute('aria-busy') !== 'true';
+}
+function check() {
+  if (filled(q(readyTestId))) { done((document.querySelector('main') ?? document.body).innerHTML); return; }
+  if (performance.now() - t0 > timeoutMs) { done(null); return; }
+  requestAnimationFrame(check);
+}
+check();`;
+
+/** `view`: the view's nav and ready test ids, to copy its first frame as well as its whole. */
+async function measure(app, runs, once, { still = true, view = null } = {}) {
   const out = [];
   for (let i = 0; i < runs; i++) {
     const ms = await once(i);
@@ -123,7 +141,18 @@ async function measure(app, runs, once, { still = true } = {}) {
     await app.client.executeAsyncScript(MEASURE, ['nav-settings', 'page-settings', 15_000]);
     copy.push(await app.client.executeAsyncScript(STATIC_COPY, [html]));
   }
-  return { runs: out, still_repaint_runs: own, static_copy_runs: copy };
+  // The view's first frame only (what it draws before its later steps), copied the same way: the
+  // least its first frame costs without script.
+  const first = [];
+  if (view) {
+    await app.client.executeAsyncScript(MEASURE, ['nav-settings', 'page-settings', 15_000]);
+    const firstHtml = await app.client.executeAsyncScript(FIRST_FRAME, [view.nav, view.ready, 15_000]);
+    for (let i = 0; firstHtml && i < runs; i++) {
+      await app.client.executeAsyncScript(MEASURE, ['nav-settings', 'page-settings', 15_000]);
+      first.push(await app.client.executeAsyncScript(STATIC_COPY, [firstHtml]));
+    }
+  }
+  return { runs: out, still_repaint_runs: own, static_copy_runs: copy, first_frame_copy_runs: first };
 }
 
 // In the page (another page shown): the view's copied elements put in <main> at once, the page's
@@ -180,14 +209,14 @@ export async function measureViews(app, runs, { inbox = 0, analytics = false } =
     ...(await measure(app, runs, async () => {
       await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
       return exec(MEASURE, 'nav-calendar', 'calendar-month', 15_000);
-    })),
+    }, { view: { nav: 'nav-calendar', ready: 'calendar-month' } })),
   });
   out.push({
     name: 'board (UI)',
     ...(await measure(app, runs, async () => {
       await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
       return exec(MEASURE, 'nav-board', 'board', 15_000);
-    })),
+    }, { view: { nav: 'nav-board', ready: 'board' } })),
   });
   // The inbox page: from the sidebar click to its list showing its first item.
   if (inbox > 0) {
@@ -196,7 +225,7 @@ export async function measureViews(app, runs, { inbox = 0, analytics = false } =
       ...(await measure(app, runs, async () => {
         await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
         return exec(MEASURE, 'nav-inbox', 'inbox-item', 15_000);
-      })),
+      }, { view: { nav: 'nav-inbox', ready: 'inbox-item' } })),
     });
   }
   // The Analytics page: from the sidebar click to its overview's figures (the cards above the charts).
@@ -206,7 +235,7 @@ export async function measureViews(app, runs, { inbox = 0, analytics = false } =
       ...(await measure(app, runs, async () => {
         await exec(MEASURE, 'nav-settings', 'page-settings', 15_000);
         return exec(MEASURE, 'nav-analytics', 'analytics-cards', 15_000);
-      })),
+      }, { view: { nav: 'nav-analytics', ready: 'analytics-cards' } })),
     });
   }
   const words = ['Guji', 'cold brew', 'grinder', 'subscription', 'Kenya'];

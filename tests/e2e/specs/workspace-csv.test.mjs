@@ -94,6 +94,21 @@ test('import a CSV with one bad row: the preview shows it, the valid rows are cr
     assert.ok(text.startsWith('text,channels,time,media,tags,first_comment,title,privacy,board,link,thread,native_schedule,category,made_for_kids,thumbnail,disclose,placement,alt\n'), text.slice(0, 120));
     assert.match(text, /Holiday blend pre-orders open today/);
     assert.equal(text.trim().split('\n').length > before, true);
+
+    // The board's first frame draws a column's cards until their least heights (computed from each
+    // card's data, `board/onscreen.ts`) fill it: no card on screen may be drawn shorter than that,
+    // or the first frame would leave a gap at the bottom of a column.
+    await app2.click('nav-board');
+    await app2.waitFor('card');
+    const cards = await app2.script(`return [...document.querySelectorAll('[data-testid="column"] ol')].flatMap((list) => {
+      const box = list.getBoundingClientRect();
+      return [...list.querySelectorAll('[data-testid="card"]')]
+        .map((c) => ({ r: c.getBoundingClientRect(), least: Number(c.dataset.leastPx), title: c.textContent.trim().slice(0, 40) }))
+        .filter(({ r }) => r.top < box.bottom && r.bottom > box.top)
+        .map(({ r, least, title }) => ({ height: r.height, least, title }));
+    });`);
+    assert.ok(cards.length >= 8, `cards on screen: ${cards.length}`);
+    for (const c of cards) assert.ok(c.least > 0 && c.height >= c.least, `card "${c.title}" is ${c.height} px high, least ${c.least}`);
   } finally {
     await app2.close();
   }
