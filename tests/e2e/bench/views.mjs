@@ -63,7 +63,7 @@ print(statistics.median(times), rows)
 
 // In the page: optionally click `navTestId`, then wait (animation frames) until `readyTestId` is
 // filled; resolves with the elapsed ms, or -1 when it never appeared within the timeout.
-const MEASURE = `
+export const MEASURE = `
 const [navTestId, readyTestId, timeoutMs, done] = arguments;
 const q = (id) => document.querySelector('[data-testid="' + id + '"]');
 const t0 = performance.now();
@@ -253,3 +253,24 @@ export async function measureViews(app, runs, { inbox = 0, analytics = false } =
   });
   return out;
 }
+
+// The page as it stands, without its scripts: the elements (body and the root element's
+// attributes) and every style rule the page applies, for a static copy in the empty window.
+export const SNAPSHOT = `
+const css = [...document.styleSheets].map((sheet) => {
+  try { return [...sheet.cssRules].map((r) => r.cssText).join('\\n'); } catch { return ''; }
+}).join('\\n');
+const body = document.body.cloneNode(true);
+for (const el of body.querySelectorAll('script')) el.remove();
+const attrs = [...document.documentElement.attributes].map((a) => [a.name, a.value]);
+return { html: body.innerHTML, css, attrs, elements: document.getElementsByTagName('*').length };`;
+
+export const PASTE = `
+const [html, css, attrs] = arguments;
+for (const [k, v] of attrs) document.documentElement.setAttribute(k, v);
+const style = document.createElement('style');
+style.textContent = css;
+document.head.append(style);
+document.body.innerHTML = html;
+return document.getElementsByTagName('*').length;`;
+
