@@ -17,6 +17,17 @@ use crate::shell::Shell;
 /// Starts the desktop app. Returns when the last window closes.
 pub fn run() {
     let started = std::time::Instant::now();
+    // Before any thread starts and before GTK or WebKit read their environment: where OpenGL can
+    // only be software, WebKit composites nothing (faster and smaller there; outpost_app::rendering).
+    let rendering = outpost_app::rendering::for_this_machine();
+    #[cfg(target_os = "linux")]
+    if rendering.disable_compositing {
+        // setenv is not thread-safe: this runs while the process has one thread (the async
+        // runtime is built below), before GTK or WebKit start.
+        if let Err(e) = glib::setenv(outpost_app::rendering::WEBKIT_ENV, "1", true) {
+            eprintln!("outpost: could not turn WebKit's compositing off: {e}");
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("outpost")
@@ -42,6 +53,10 @@ pub fn run() {
         )
         .ok()
     });
+    tracing::info!(rendering = %rendering.detail, "drawing");
+    if let Some(problem) = &rendering.problem {
+        tracing::warn!("{problem}");
+    }
     let options = OpenOptions::new(paths);
     // Started by "start at login": stay in the tray.
     let hidden = std::env::args().any(|a| a == desktop::HIDDEN_ARG);

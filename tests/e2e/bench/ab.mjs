@@ -10,6 +10,7 @@
 // OUTPOST_AB_LAUNCHES (default 3 of each build), OUTPOST_AB_RUNS (default 7), OUTPOST_AB_VIEWS
 // (default "calendar,board,analytics"), OUTPOST_WEBDRIVER_PORT.
 import { loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cli } from '../lib/harness.mjs';
 import { MEASURE, median } from './views.mjs';
 
@@ -54,6 +55,8 @@ try {
         }
       } finally {
         await app.close();
+        // Outpost is single-instance: under load, let this one finish exiting before the next.
+        await sleep(2000);
       }
       console.log(`launch ${l + 1} ${name} done (load ${loadavg()[0].toFixed(1)})`);
     }

@@ -6,7 +6,8 @@
 //
 //   xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- node tests/e2e/bench/memory-parts.mjs
 // Environment: CARGO_TARGET_DIR, OUTPOST_PERF_PROFILE (default release), OUTPOST_PERF_POSTS
-// (default 10000), OUTPOST_WEBDRIVER_PORT. Builds nothing: build both apps first (release.mjs does).
+// (default 10000), OUTPOST_WEBDRIVER_PORT; OUTPOST_APP_BINARY, OUTPOST_CLI_BINARY and
+// OUTPOST_PERF_EMPTY_BINARY override the builds' paths. Builds nothing: build both apps first (release.mjs does).
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,9 +18,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
 const targetDir = resolve(process.env.CARGO_TARGET_DIR ?? join(repoRoot, 'target'));
 const outDir = join(targetDir, process.env.OUTPOST_PERF_PROFILE ?? 'release');
-process.env.OUTPOST_APP_BINARY = join(outDir, 'outpost-desktop');
-process.env.OUTPOST_CLI_BINARY = join(outDir, 'outpost');
-const emptyBinary = join(outDir, 'outpost-perf-empty-app');
+process.env.OUTPOST_APP_BINARY ??= join(outDir, 'outpost-desktop');
+process.env.OUTPOST_CLI_BINARY ??= join(outDir, 'outpost');
+const emptyBinary = process.env.OUTPOST_PERF_EMPTY_BINARY ?? join(outDir, 'outpost-perf-empty-app');
 const IDLE_MS = Number(process.env.OUTPOST_PERF_IDLE_MS ?? 5000);
 const POSTS = Number(process.env.OUTPOST_PERF_POSTS ?? 10_000);
 const { launch, stopDriver, startDriver, freshDataDir, cli } = await import('../lib/harness.mjs');

@@ -147,8 +147,8 @@ async function pageFacts(client) {
  * The floor for a page like Outpost's: the empty window holding a static copy of it (the same
  * elements and style rules, no scripts and no data behind them), idle, its PSS of all processes.
  */
-async function staticCopyMemory(snap) {
-  const session = await openEmpty();
+async function staticCopyMemory(snap, application = emptyBinary) {
+  const session = await openEmpty(application);
   try {
     await waitForMark(session, 'paintedAt');
     // How long the empty window takes to build and draw that page (paste, then the frame that
@@ -166,15 +166,31 @@ async function staticCopyMemory(snap) {
   }
 }
 
-async function openEmpty() {
+async function openEmpty(application = emptyBinary) {
   await startDriver();
   return WebDriver.newSession({
     hostname: '127.0.0.1',
     port: Number(process.env.OUTPOST_WEBDRIVER_PORT ?? 4444),
     logLevel: 'warn',
     connectionRetryCount: 0,
-    capabilities: { browserName: 'wry', 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application: emptyBinary } },
+    capabilities: { browserName: 'wry', 'wdio:enforceWebDriverClassic': true, 'tauri:options': { application } },
   });
+}
+
+/**
+ * The empty window drawing as Outpost draws on this machine: Outpost turns WebKit's compositing off
+ * where no GPU render node exists (`outpost_app::rendering`, `outpost doctor` names its choice); a
+ * minimal Tauri app does not. A wrapper that starts the empty app with the same switch, when
+ * Outpost made it here, else the empty app itself.
+ */
+function emptyDrawingAsOutpost() {
+  const r = cli(freshDataDir('doctor'), 'doctor', '--json');
+  const rendering = JSON.parse(r.stdout || '{}').rendering ?? '';
+  if (!/^compositing off/.test(rendering)) return { application: emptyBinary, rendering };
+  const dir = freshDataDir('empty-nocomp');
+  const script = join(dir, 'empty-app-compositing-off.sh');
+  writeFileSync(script, `#!/bin/sh\nWEBKIT_DISABLE_COMPOSITING_MODE=1 exec "${emptyBinary}" "$@"\n`, { mode: 0o755 });
+  return { application: script, rendering };
 }
 
 function seed(posts) {
@@ -197,6 +213,8 @@ async function main() {
     rows.push({ name, value, unit, floor_name: floorName ?? null, floor: floor ?? null, ratio: floor ? value / floor : null, ...extra });
 
   const sizes = [];
+  const sameDrawing = emptyDrawingAsOutpost();
+  add(`how Outpost draws on this machine (outpost doctor)`, NaN, '', null, null, { rendering: sameDrawing.rendering });
   try {
     for (const posts of POSTS) {
       // Other work on a shared machine inflates every figure, floors too: the load is part of the result.
@@ -212,6 +230,16 @@ async function main() {
       // with what else runs on the machine; private memory (USS) does not.
       const emptyUss = median(empty.map((r) => r.mem.uss_mb));
       add(`empty window: idle private memory (USS, all processes)`, emptyUss, 'MB');
+      // The same empty window drawing as Outpost draws here (compositing off where Outpost turns
+      // it off): the floor for what Outpost's page itself costs, apart from how WebKit draws.
+      const same = [];
+      if (sameDrawing.application !== emptyBinary) {
+        for (let i = 0; i < STARTS; i++) same.push(await startOnce(emptyBinary, () => openEmpty(sameDrawing.application), 'paintedAt', false));
+        add(`empty window drawing as Outpost does here (${sameDrawing.rendering}): start to first paint`, median(same.map((r) => r.startMs)), 'ms', null, null, { runs: same.map((r) => Math.round(r.startMs)) });
+        add(`empty window drawing as Outpost does here: idle memory (PSS, all processes)`, median(same.map((r) => r.mem.mb)), 'MB', null, null, { processes: same.at(-1).mem.parts });
+      }
+      const sameStart = same.length ? median(same.map((r) => r.startMs)) : null;
+      const sameMem = same.length ? median(same.map((r) => r.mem.mb)) : null;
       const { dataDir, seedMs } = seed(posts);
       add(`demo seed of ${posts} posts (CLI)`, seedMs, 'ms');
       const floor = monthQueryFloor(dataDir, RUNS);
@@ -235,6 +263,10 @@ async function main() {
           page: runs.at(-1).page,
         });
         add(`Outpost: idle private memory (USS, all processes), ${posts} posts`, median(runs.map((r) => r.mem.uss_mb)), 'MB', 'empty window', emptyUss);
+        if (sameMem !== null) {
+          add(`Outpost: start to calendar filled against the empty window drawing the same way, ${posts} posts`, median(runs.map((r) => r.startMs)), 'ms', 'empty window first paint, same drawing', sameStart);
+          add(`Outpost: idle memory against the empty window drawing the same way, ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'empty window, same drawing', sameMem);
+        }
         snapshot = await app.client.executeScript(SNAPSHOT, []);
         // Each view against a repaint of a still page (the least a view costs once its data
         // arrived); the month query alone is its own row above.
@@ -276,6 +308,11 @@ async function main() {
         processes: copy.mem.parts,
       });
       add(`Outpost: idle memory against that static copy, ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'static copy of the page', copy.mem.mb);
+      if (sameDrawing.application !== emptyBinary) {
+        const sameCopy = await staticCopyMemory(snapshot, sameDrawing.application);
+        add(`floor: empty window drawing as Outpost does, holding the static copy of the page, ${posts} posts`, sameCopy.mem.mb, 'MB', null, null, { processes: sameCopy.mem.parts, draw_ms: sameCopy.drawMs });
+        add(`Outpost: idle memory against that static copy drawn the same way, ${posts} posts`, median(runs.map((r) => r.mem.mb)), 'MB', 'static copy, same drawing', sameCopy.mem.mb);
+      }
       add(`Outpost: idle private memory (USS) against the static copy's, ${posts} posts`, median(runs.map((r) => r.mem.uss_mb)), 'MB', 'static copy of the page', copy.mem.uss_mb);
       // A start floor that includes drawing this page: the empty window's first paint plus the
       // time it takes to build and paint the static copy of Outpost's calendar page.

@@ -2,7 +2,7 @@
 // keyboard navigation works, deep links and bad data directories are handled.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, stopDriver, freshDataDir, cli, launchSecondInstance, KEY, PAGES } from '../lib/harness.mjs';
 
@@ -54,6 +54,14 @@ test('Settings → About shows what the Rust core reports, matching `outpost doc
     assert.ok((await app.text('about-schema-version')).includes(String(doctor.schema_version)));
     assert.ok((await app.text('about-log-dir')).includes(doctor.log_dir));
     assert.match(await app.text('about-vault-backend'), /keychain|passphrase/i);
+    // How the app draws here, as the CLI names it; on a machine without a GPU render node (CI under
+    // Xvfb) the app itself turned WebKit's compositing off before WebKit started — and the About
+    // page says so rather than crediting an outside WEBKIT_DISABLE_COMPOSITING_MODE.
+    assert.equal(await app.text('about-rendering'), doctor.rendering);
+    const noGpu = !existsSync('/dev/dri') || !readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+    if (noGpu && process.env.WEBKIT_DISABLE_COMPOSITING_MODE === undefined && (process.env.OUTPOST_HARDWARE_ACCELERATION ?? 'auto') === 'auto') {
+      assert.match(await app.text('about-rendering'), /^compositing off: no GPU render node/);
+    }
     await app.screenshot('settings-about');
   } finally {
     await app.close();

@@ -15,6 +15,7 @@ const report: DoctorReport = {
   keychain_available: true,
   vault_detail: 'Secret Service (gnome-keyring)',
   log_dir: '/home/ada/.local/share/app.outpost.desktop/logs',
+  rendering: 'compositing off: no GPU render node in /dev/dri, so OpenGL would be software',
   problems: [],
 };
 
@@ -28,6 +29,7 @@ describe('AboutView', () => {
     expect(screen.getByTestId('about-vault-backend')).toHaveAttribute('data-value', 'keychain');
     expect(screen.getByTestId('about-keychain')).toHaveTextContent('Available');
     expect(screen.getByTestId('about-log-dir')).toHaveTextContent(report.log_dir);
+    expect(screen.getByTestId('about-rendering')).toHaveTextContent(report.rendering);
     expect(screen.getByText('Will be upgraded')).toBeInTheDocument();
     expect(screen.queryByTestId('about-problems')).toBeNull();
     expect(screen.getByText(/No problems found/)).toBeInTheDocument();

@@ -47,6 +47,9 @@ pub struct DoctorReport {
     pub vault_detail: String,
     /// Where log files are written.
     pub log_dir: String,
+    /// How the desktop app draws on this machine ([`crate::rendering`]): on Linux, whether WebKit's
+    /// compositing is off and why.
+    pub rendering: String,
     /// Every problem found; empty means healthy.
     pub problems: Vec<String>,
 }
@@ -58,6 +61,7 @@ impl DoctorReport {
 }
 
 pub(crate) fn base_report(paths: &Paths) -> DoctorReport {
+    let rendering = crate::rendering::for_this_machine();
     DoctorReport {
         version: crate::VERSION.to_string(),
         data_dir: paths.data_dir().display().to_string(),
@@ -68,6 +72,7 @@ pub(crate) fn base_report(paths: &Paths) -> DoctorReport {
         keychain_available: false,
         vault_detail: String::new(),
         log_dir: paths.logs_dir().display().to_string(),
-        problems: Vec::new(),
+        rendering: rendering.detail,
+        problems: rendering.problem.into_iter().collect(),
     }
 }

@@ -21,6 +21,7 @@ pub mod onboarding;
 pub mod paths;
 pub mod posts;
 pub mod privacy;
+pub mod rendering;
 pub mod scheduler;
 pub mod secrets;
 pub mod slots;

@@ -47,6 +47,7 @@ pub fn doctor(r: &DoctorReport, json: bool) -> ExitCode {
         println!("  keychain answers {}", yes_no(r.keychain_available));
         println!("  vault            {}", r.vault_detail);
         println!("  logs             {}", r.log_dir);
+        println!("  rendering        {}", r.rendering);
         if r.healthy() {
             println!("Everything looks good.");
         } else {

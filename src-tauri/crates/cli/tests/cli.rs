@@ -54,6 +54,7 @@ fn doctor_json_reports_the_documented_fields() {
         "keychain_available",
         "vault_detail",
         "log_dir",
+        "rendering",
         "problems",
     ] {
         assert!(v.get(field).is_some(), "doctor --json lacks {field}: {v}");
@@ -85,6 +86,46 @@ fn env_var_selects_the_data_dir() {
         .unwrap();
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["data_dir"], tmp.path().display().to_string());
+}
+
+#[test]
+fn doctor_names_how_the_app_draws_and_refuses_a_bad_acceleration_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doctor = |value: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_outpost"))
+            .args(["--data-dir"])
+            .arg(tmp.path())
+            .args(["doctor", "--json"])
+            .env("OUTPOST_HARDWARE_ACCELERATION", value)
+            .env_remove("WEBKIT_DISABLE_COMPOSITING_MODE")
+            .env_remove("OUTPOST_VAULT_PASSPHRASE")
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        (o, v)
+    };
+    let (_, v) = doctor("off");
+    assert_eq!(
+        v["rendering"],
+        "compositing off (OUTPOST_HARDWARE_ACCELERATION=off)"
+    );
+    let (_, v) = doctor("on");
+    assert_eq!(
+        v["rendering"],
+        "WebKit's default (OUTPOST_HARDWARE_ACCELERATION=on)"
+    );
+    // A value it does not know: a clear problem (and exit status), and `auto` is what the app uses.
+    let (o, v) = doctor("turbo");
+    assert!(!o.status.success());
+    let problems = v["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p
+            .as_str()
+            .unwrap()
+            .contains("OUTPOST_HARDWARE_ACCELERATION is \"turbo\": it takes auto, on or off")),
+        "{v}"
+    );
+    assert!(stderr(&o).starts_with("outpost: "), "{}", stderr(&o));
 }
 
 #[test]

@@ -2886,6 +2886,11 @@ vault_detail: string;
  */
 log_dir: string; 
 /**
+ * How the desktop app draws on this machine ([`crate::rendering`]): on Linux, whether WebKit's
+ * compositing is off and why.
+ */
+rendering: string; 
+/**
  * Every problem found; empty means healthy.
  */
 problems: string[] }

@@ -61,6 +61,7 @@ const report: DoctorReport = {
   keychain_available: true,
   vault_detail: 'Secret Service',
   log_dir: '/home/a/.local/share/outpost/logs',
+  rendering: "WebKit's default: a GPU render node is present",
   problems: [],
 };
 
