@@ -243,8 +243,14 @@ export class App {
   async screenshot(name) {
     mkdirSync(screenshotDir, { recursive: true });
     await sleep(250); // let transitions settle
-    const png = await this.client.takeScreenshot();
     const file = join(screenshotDir, `${name}.png`);
+    if (screenshotsFromX()) {
+      // The window as the X server shows it (the app's window fills the Xvfb screen).
+      const r = spawnSync('import', ['-window', 'root', file], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`the screenshot ${name} failed (ImageMagick import): ${r.stderr || r.error}`);
+      return file;
+    }
+    const png = await this.client.takeScreenshot();
     writeFileSync(file, Buffer.from(png, 'base64'));
     return file;
   }
@@ -272,6 +278,29 @@ export class App {
     // Let the process exit fully so the next launch is not taken for a second instance.
     await sleep(500);
   }
+}
+
+// Where the app draws without WebKit's compositing (it turns it off where no GPU render node exists:
+// `outpost doctor` names its choice), WebKitWebDriver's screenshot never answers (its page snapshot
+// does not come back, and the driver then refuses every later session), so screenshots are taken
+// from the X server instead (ImageMagick's `import`, installed by .ci/deps).
+let fromX = null;
+function screenshotsFromX() {
+  if (fromX === null) {
+    const own = process.env.WEBKIT_DISABLE_COMPOSITING_MODE;
+    if (own !== undefined) fromX = own !== '0';
+    else {
+      const r = spawnSync(cliBinary, ['--data-dir', freshDataDir('rendering'), 'doctor', '--json'], { encoding: 'utf8' });
+      let rendering = '';
+      try {
+        rendering = JSON.parse(r.stdout).rendering ?? '';
+      } catch {
+        throw new Error(`outpost doctor --json did not answer: ${r.stderr}`);
+      }
+      fromX = rendering.startsWith('compositing off');
+    }
+  }
+  return fromX;
 }
 
 /** Runs the `outpost` CLI synchronously on a data directory. */
