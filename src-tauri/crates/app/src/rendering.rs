@@ -2,9 +2,10 @@
 //!
 //! On Linux, WebKitGTK composites the page with OpenGL. On a machine without a GPU (a virtual
 //! machine, a remote desktop, Xvfb) that OpenGL is Mesa's software renderer, and compositing
-//! through it costs both time and memory for nothing: measured in the release harness (2 cores,
-//! Xvfb, 10,000 posts), with compositing off the board opened in 0.72–0.82× the time, Analytics in
-//! 0.77–0.85×, and WebKit's web process held 80–100 MB less for the same page. So where no GPU
+//! through it costs both time and memory for nothing: measured (README "Drawing without a GPU": 2
+//! cores, Xvfb, 10,000 posts, the same build taking turns), with compositing off the month view
+//! opened in 0.63× the time, the board in 0.49×, Analytics in 0.50×, and WebKit's web process held
+//! about 130 MB less for the same page. So where no GPU
 //! render node exists (`/dev/dri/renderD*`), the app turns WebKit's accelerated compositing off
 //! (`WEBKIT_DISABLE_COMPOSITING_MODE`, WebKit's documented switch) before anything of GTK or
 //! WebKit starts. `OUTPOST_HARDWARE_ACCELERATION` overrides the choice: `auto` (the default),
