@@ -20,14 +20,18 @@ pub fn run() {
     // Before any thread starts and before GTK or WebKit read their environment: where OpenGL can
     // only be software, WebKit composites nothing (faster and smaller there; outpost_app::rendering).
     let rendering = outpost_app::rendering::for_this_machine();
+    // setenv is not thread-safe: this runs while the process has one thread (the async runtime is
+    // built below), before GTK or WebKit start. A failure is logged once the log is open.
     #[cfg(target_os = "linux")]
-    if rendering.disable_compositing {
-        // setenv is not thread-safe: this runs while the process has one thread (the async
-        // runtime is built below), before GTK or WebKit start.
-        if let Err(e) = glib::setenv(outpost_app::rendering::WEBKIT_ENV, "1", true) {
-            eprintln!("outpost: could not turn WebKit's compositing off: {e}");
-        }
-    }
+    let compositing_error = if rendering.disable_compositing {
+        glib::setenv(outpost_app::rendering::WEBKIT_ENV, "1", true)
+            .err()
+            .map(|e| e.to_string())
+    } else {
+        None
+    };
+    #[cfg(not(target_os = "linux"))]
+    let compositing_error: Option<String> = None;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("outpost")
@@ -54,6 +58,9 @@ pub fn run() {
         .ok()
     });
     tracing::info!(rendering = %rendering.detail, "drawing");
+    if let Some(e) = compositing_error {
+        tracing::warn!(error = %e, "WebKit's compositing could not be turned off");
+    }
     if let Some(problem) = &rendering.problem {
         tracing::warn!("{problem}");
     }

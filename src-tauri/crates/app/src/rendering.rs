@@ -128,6 +128,7 @@ fn choose() -> Rendering {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
