@@ -28,9 +28,7 @@ const { SNAPSHOT, PASTE } = await import('./views.mjs');
 
 const web = (m) => m.parts.find((p) => p.comm.startsWith('WebKitWebProces'));
 const anon = (m) => web(m)?.breakdown['anonymous (malloc arenas, thread stacks, JS/bmalloc heaps)'] ?? NaN;
-const rows = [];
 const row = (name, m) => {
-  rows.push({ name, pss: m.mb, web: web(m)?.mb ?? NaN, anon: anon(m) });
   console.log(`${name.padEnd(64)} PSS ${m.mb.toFixed(1)} MB  web process ${(web(m)?.mb ?? NaN).toFixed(1)} MB  its anonymous ${anon(m).toFixed(1)} MB`);
 };
 
@@ -78,7 +76,7 @@ try {
       await sleep(1000);
       if (v) {
         const css = v.css === false ? '' : snap.css + '\n' + (v.extra ?? '');
-        let html = v.html === false ? '' : snap.html;
+        const html = v.html === false ? '' : snap.html;
         await s.executeScript(PASTE, [html, css, snap.attrs]);
         if (v.strip) await s.executeScript(`for (const e of document.querySelectorAll(arguments[0])) e.remove();`, [v.strip]);
         await s.executeAsyncScript('const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done()));', []);
