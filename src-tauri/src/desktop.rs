@@ -186,6 +186,62 @@ pub fn on_close_requested(window: &tauri::Window, api: &tauri::CloseRequestApi) 
     });
 }
 
+/// The main window is created hidden (`"visible": false` in tauri.conf.json) and shown once its
+/// page has loaded, unless the app started in the tray. Two reasons:
+/// - WebKitGTK drawing without compositing (machines with no GPU, `outpost_app::rendering`) blocks
+///   the UI thread for up to 500 ms when GTK draws a visible web view that has no content yet
+///   (`DrawingAreaProxyCoordinatedGraphics::forceUpdateIfNeeded` waits for an update the web
+///   process cannot send before the page commits). A window shown at creation hit that wait in
+///   about half of all starts, delaying the page itself by ~480 ms; shown after the load, never.
+/// - Nobody sees a blank white window before the page (and its dark theme) arrives.
+///
+/// If the page has not loaded after [`FIRST_SHOW_DEADLINE`], the window is shown anyway.
+pub struct FirstShow {
+    pending: AtomicBool,
+}
+
+/// How long a start waits for the page before showing the window regardless.
+pub const FIRST_SHOW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
+impl FirstShow {
+    /// `in_tray`: started by "start at login" — the window stays hidden until the tray opens it.
+    pub fn new(in_tray: bool) -> Self {
+        Self {
+            pending: AtomicBool::new(!in_tray),
+        }
+    }
+
+    /// True once: the first caller shows the window.
+    fn take(&self) -> bool {
+        self.pending.swap(false, Ordering::SeqCst)
+    }
+}
+
+/// The main window's page finished loading: show the window the first time.
+pub fn on_page_loaded(webview: &tauri::Webview, event: tauri::webview::PageLoadEvent) {
+    if event != tauri::webview::PageLoadEvent::Finished || webview.label() != "main" {
+        return;
+    }
+    if webview.try_state::<FirstShow>().is_some_and(|s| s.take()) {
+        show_window(webview.app_handle());
+    }
+}
+
+/// Shows the window after [`FIRST_SHOW_DEADLINE`] if its page never finished loading.
+pub fn show_by_deadline(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(FIRST_SHOW_DEADLINE).await;
+        if app.try_state::<FirstShow>().is_some_and(|s| s.take()) {
+            tracing::warn!(
+                deadline_ms = FIRST_SHOW_DEADLINE.as_millis(),
+                "the page had not loaded by the deadline; the window is shown anyway"
+            );
+            show_window(&app);
+        }
+    });
+}
+
 /// Shows and focuses the main window.
 pub fn show_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {

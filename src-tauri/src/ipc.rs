@@ -60,6 +60,7 @@ pub(crate) fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             crate::commands::updates::set_update_endpoint,
             crate::commands::updates::check_for_update,
             crate::commands::updates::install_update,
+            crate::commands::updates::onboarding_needed,
             crate::commands::updates::onboarding_status,
             crate::commands::updates::finish_onboarding,
             crate::commands::privacy::profile_summary,

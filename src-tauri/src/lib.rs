@@ -93,6 +93,9 @@ pub fn run() {
                 commands::posts::on_drop(window, paths);
             }
         })
+        // Created hidden; shown once its page has loaded (desktop::FirstShow says why).
+        .manage(desktop::FirstShow::new(hidden))
+        .on_page_load(|webview, payload| desktop::on_page_loaded(webview, payload.event()))
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             // Plugins are set up by now, so a second instance has already handed over its deep
@@ -120,9 +123,7 @@ pub fn run() {
             specta.mount_events(app);
             // Publishing: the same scheduler as `outpost run`, the tray and notifications.
             desktop::setup(app.handle(), &runtime_handle);
-            if hidden && let Some(window) = app.get_webview_window("main") {
-                let _ = window.hide();
-            }
+            desktop::show_by_deadline(app.handle());
             setup_deep_links(app.handle());
             commands::updates::schedule_checks(app.handle());
             tracing::info!(

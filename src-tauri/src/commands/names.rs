@@ -16,6 +16,7 @@ pub const COMMANDS: &[&str] = &[
     "set_update_endpoint",
     "check_for_update",
     "install_update",
+    "onboarding_needed",
     "onboarding_status",
     "finish_onboarding",
     "profile_summary",

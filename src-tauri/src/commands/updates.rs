@@ -172,6 +172,14 @@ pub async fn install_update(
     Ok(record)
 }
 
+/// Whether the first-run screen must show (asked at every start: reads the consent records only;
+/// `onboarding_status`, which also checks the keychain, is asked only when this says yes).
+#[tauri::command]
+#[specta::specta]
+pub async fn onboarding_needed(shell: State<'_, Shell>) -> Result<bool, IpcError> {
+    Ok(shell.core()?.onboarding_needed().await?)
+}
+
 /// First run: what to show.
 #[tauri::command]
 #[specta::specta]

@@ -8,11 +8,13 @@
 //     node tests/e2e/bench/ab.mjs <before/outpost-desktop> <after/outpost-desktop>
 // Environment: OUTPOST_AB_POSTS (default 10000: demo posts, seeded with OUTPOST_CLI_BINARY),
 // OUTPOST_AB_LAUNCHES (default 3 of each build), OUTPOST_AB_RUNS (default 7), OUTPOST_AB_VIEWS
-// (default "calendar,board,analytics"), OUTPOST_WEBDRIVER_PORT.
+// (default "calendar,board,analytics"; empty for none), OUTPOST_AB_START=1 (also each launch's
+// start: process start to the calendar filled, as release.mjs measures it), OUTPOST_WEBDRIVER_PORT.
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { launch, stopDriver, freshDataDir, cli } from '../lib/harness.mjs';
 import { MEASURE, median } from './views.mjs';
+import { findProcess, startedAtMs, waitForMark } from './procs.mjs';
 
 const [before, after] = process.argv.slice(2);
 if (!before || !after) {
@@ -28,19 +30,26 @@ const VIEWS = {
   inbox: ['nav-inbox', 'inbox-item'],
   analytics: ['nav-analytics', 'analytics-cards'],
 };
-const views = (process.env.OUTPOST_AB_VIEWS ?? 'calendar,board,analytics').split(',');
+const views = (process.env.OUTPOST_AB_VIEWS ?? 'calendar,board,analytics').split(',').filter(Boolean);
+const START = process.env.OUTPOST_AB_START === '1';
 
 const dataDir = freshDataDir('ab');
 const seeded = cli(dataDir, 'demo', 'seed', '--posts', String(POSTS), '--json');
 if (seeded.status !== 0) throw new Error(`demo seed failed: ${seeded.stderr}`);
 
-const builds = { before: { binary: before, first: {}, runs: {} }, after: { binary: after, first: {}, runs: {} } };
+const builds = { before: { binary: before, first: {}, runs: {}, starts: [] }, after: { binary: after, first: {}, runs: {}, starts: [] } };
 try {
   for (let l = 0; l < LAUNCHES; l++) {
     for (const name of l % 2 === 0 ? ['before', 'after'] : ['after', 'before']) {
       const b = builds[name];
       const app = await launch({ dataDir, binary: b.binary });
       try {
+        if (START) {
+          const filled = await waitForMark(app.client, 'calendarFilledAt');
+          const proc = findProcess(b.binary);
+          if (!proc) throw new Error(`no process runs ${b.binary}`);
+          b.starts.push(Math.round(filled - startedAtMs(proc)));
+        }
         await app.client.setTimeouts(undefined, undefined, 60_000);
         await app.waitFor('nav-calendar', 30_000);
         for (const v of views) {
@@ -65,6 +74,10 @@ try {
   stopDriver();
 }
 const f = (xs) => `${median(xs).toFixed(0)} ms (${xs.length} runs)`;
+if (START) {
+  const [b, a] = [builds.before, builds.after];
+  console.log(`start to calendar filled: before ${f(b.starts)} [${b.starts.join(', ')}], after ${f(a.starts)} [${a.starts.join(', ')}], after/before ${(median(a.starts) / median(b.starts)).toFixed(2)}`);
+}
 for (const v of views) {
   const [b, a] = [builds.before, builds.after];
   console.log(`${v}: before ${f(b.runs[v])}, after ${f(a.runs[v])}, after/before ${(median(a.runs[v]) / median(b.runs[v])).toFixed(2)}; first open: before ${f(b.first[v])}, after ${f(a.first[v])}`);

@@ -16,6 +16,23 @@ export function stat(pid) {
   }
 }
 
+/** A process's start as a wall-clock instant (ms), from its start in clock ticks after boot. */
+export function startedAtMs(proc) {
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptime - proc.start / CLK_TCK) * 1000;
+}
+
+/** Waits for the page to set `document.documentElement.dataset[attr]` (a wall-clock instant). */
+export async function waitForMark(client, attr, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const v = await client.executeScript(`return document.documentElement.dataset.${attr} ?? null`, []);
+    if (v) return Number(v);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no ${attr} mark within ${timeoutMs} ms`);
+}
+
 function allProcs() {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))

@@ -29,7 +29,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebDriver from 'webdriver';
-import { CLK_TCK, findProcess, memory, stat } from './procs.mjs';
+import { findProcess, memory, startedAtMs, stat, waitForMark } from './procs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -65,22 +65,6 @@ function build() {
 }
 
 // ---- processes -------------------------------------------------------------------------------
-
-/** A process's start as a wall-clock instant (ms), from its start in clock ticks after boot. */
-function startedAtMs(proc) {
-  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-  return Date.now() - (uptime - proc.start / CLK_TCK) * 1000;
-}
-
-async function waitForMark(client, attr, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await client.executeScript(`return document.documentElement.dataset.${attr} ?? null`, []);
-    if (v) return Number(v);
-    await sleep(50);
-  }
-  throw new Error(`no ${attr} mark within ${timeoutMs} ms`);
-}
 
 /** One start of an app: start-to-mark and the idle memory of its processes. */
 async function startOnce(binary, open, attr, keep) {

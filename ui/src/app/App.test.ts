@@ -44,6 +44,7 @@ vi.mock('$lib/ipc/posts', () => ({
 
 vi.mock('$lib/ipc/updates', () => ({
   updates: {
+    onboardingNeeded: async () => false,
     onboardingStatus: async () => null,
     onProgress: async () => () => {},
     onChecked: async () => () => {},

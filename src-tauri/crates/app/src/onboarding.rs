@@ -40,13 +40,23 @@ pub struct OnboardingStatus {
     pub update_checks: Option<bool>,
 }
 
+/// The current statement was acknowledged (granted, this version).
+fn acknowledged(latest: Option<&consents::ConsentRecord>) -> bool {
+    latest.is_some_and(|c| c.granted && c.policy_version == PRIVACY_STATEMENT_VERSION)
+}
+
 impl Outpost {
+    /// Whether onboarding must show: the consent records alone, no keychain or doctor check (the
+    /// app asks this at every start; [`Outpost::onboarding_status`] only when it says yes).
+    pub async fn onboarding_needed(&self) -> Result<bool> {
+        let latest = consents::latest(self.store().pool(), PRIVACY_CONSENT_KIND).await?;
+        Ok(!acknowledged(latest.as_ref()))
+    }
+
     pub async fn onboarding_status(&self) -> Result<OnboardingStatus> {
         let report = self.doctor().await;
         let latest = consents::latest(self.store().pool(), PRIVACY_CONSENT_KIND).await?;
-        let acknowledged = latest
-            .as_ref()
-            .is_some_and(|c| c.granted && c.policy_version == PRIVACY_STATEMENT_VERSION);
+        let acknowledged = acknowledged(latest.as_ref());
         // Under any statement version: a changed statement keeps the switch where the user left it.
         let updates = consents::latest(self.store().pool(), crate::updates::CONSENT_KIND)
             .await?
@@ -99,11 +109,13 @@ mod tests {
         .unwrap();
         let s = o.onboarding_status().await.unwrap();
         assert!(s.needed && !s.statement_changed);
+        assert!(o.onboarding_needed().await.unwrap());
         assert_eq!(s.update_checks, None);
         assert_eq!(s.data_dir, tmp.path().display().to_string());
 
         let s = o.finish_onboarding(false).await.unwrap();
         assert!(!s.needed);
+        assert!(!o.onboarding_needed().await.unwrap());
         assert_eq!(s.update_checks, Some(false));
         let kinds: Vec<_> = o
             .consent_records()
@@ -131,5 +143,6 @@ mod tests {
         .unwrap();
         let s = o.onboarding_status().await.unwrap();
         assert!(s.needed && s.statement_changed);
+        assert!(o.onboarding_needed().await.unwrap());
     }
 }

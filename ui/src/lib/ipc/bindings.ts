@@ -158,6 +158,18 @@ async installUpdate() : Promise<Result<UpdateCheck, IpcError>> {
 }
 },
 /**
+ * Whether the first-run screen must show (asked at every start: reads the consent records only;
+ * `onboarding_status`, which also checks the keychain, is asked only when this says yes).
+ */
+async onboardingNeeded() : Promise<Result<boolean, IpcError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("onboarding_needed") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * First run: what to show.
  */
 async onboardingStatus() : Promise<Result<OnboardingStatus, IpcError>> {

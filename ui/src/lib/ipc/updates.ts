@@ -42,6 +42,12 @@ export const updates = {
   async onChecked(handler: (c: UpdateCheck) => void): Promise<() => void> {
     return listen(() => events.updateChecked.listen((e) => handler(e.payload)));
   },
+  /** Whether the first-run screen must show (cheap: asked at every start). */
+  async onboardingNeeded(): Promise<boolean> {
+    if (isPreview()) return false;
+    return call(() => commands.onboardingNeeded());
+  },
+  /** What the first-run screen shows (checks the keychain: asked only when it is needed). */
   async onboardingStatus(): Promise<OnboardingStatus | null> {
     if (isPreview()) return null;
     return call(() => commands.onboardingStatus());
