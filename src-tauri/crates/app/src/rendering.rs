@@ -44,16 +44,17 @@ pub struct Rendering {
     pub problem: Option<String>,
 }
 
-/// Reads `OUTPOST_HARDWARE_ACCELERATION` (unset or empty: `auto`).
-pub fn parse(value: Option<&str>) -> Result<Acceleration, String> {
+/// Reads `OUTPOST_HARDWARE_ACCELERATION` (unset or empty: `auto`); anything else is
+/// [`Error::InvalidInput`](crate::Error::InvalidInput).
+pub fn parse(value: Option<&str>) -> crate::Result<Acceleration> {
     match value.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
         None | Some("") | Some("auto") => Ok(Acceleration::Auto),
         Some("on") => Ok(Acceleration::On),
         Some("off") => Ok(Acceleration::Off),
-        Some(_) => Err(format!(
+        Some(_) => Err(crate::Error::InvalidInput(format!(
             "{SETTING_ENV} is {:?}: it takes auto, on or off; auto is used",
             value.unwrap_or_default()
-        )),
+        ))),
     }
 }
 
@@ -73,7 +74,7 @@ pub fn has_render_node(dri: &Path) -> bool {
 pub fn decide(setting: Option<&str>, webkit_env: Option<&str>, render_node: bool) -> Rendering {
     let (acceleration, problem) = match parse(setting) {
         Ok(a) => (a, None),
-        Err(p) => (Acceleration::Auto, Some(p)),
+        Err(p) => (Acceleration::Auto, Some(p.to_string())),
     };
     let (disable_compositing, detail) = if let Some(v) = webkit_env {
         (
@@ -134,12 +135,12 @@ mod tests {
 
     #[test]
     fn parses_the_setting_and_refuses_anything_else_clearly() {
-        assert_eq!(parse(None), Ok(Acceleration::Auto));
-        assert_eq!(parse(Some("")), Ok(Acceleration::Auto));
-        assert_eq!(parse(Some(" Auto ")), Ok(Acceleration::Auto));
-        assert_eq!(parse(Some("on")), Ok(Acceleration::On));
-        assert_eq!(parse(Some("OFF")), Ok(Acceleration::Off));
-        let err = parse(Some("gpu")).unwrap_err();
+        assert_eq!(parse(None).ok(), Some(Acceleration::Auto));
+        assert_eq!(parse(Some("")).ok(), Some(Acceleration::Auto));
+        assert_eq!(parse(Some(" Auto ")).ok(), Some(Acceleration::Auto));
+        assert_eq!(parse(Some("on")).ok(), Some(Acceleration::On));
+        assert_eq!(parse(Some("OFF")).ok(), Some(Acceleration::Off));
+        let err = parse(Some("gpu")).unwrap_err().to_string();
         assert!(
             err.contains("OUTPOST_HARDWARE_ACCELERATION is \"gpu\""),
             "{err}"
