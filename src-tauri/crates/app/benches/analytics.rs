@@ -3,7 +3,8 @@
 //! two years on one channel, each with 51 snapshot rows (17 readings of likes, reposts and
 //! replies), plus a daily followers reading. Prints the time of ONE call (median of 11) of the
 //! 90-day overview (`Outpost::analytics_overview`, what the Analytics page asks for) and of one
-//! post's history (`Outpost::analytics_history`), each next to a floor measured in the same run on
+//! post's history (`Outpost::analytics_history`) and of the best time to post over the whole
+//! history (`Outpost::analytics_best_times`), each next to a floor measured in the same run on
 //! the same file — a bare indexed scan of the rows the call reads: for the overview, the period's
 //! rows of `analytics_published` (one per published post, what its rates per follower and edge
 //! hours read) and of `analytics_hours` (what its days add up); for the history, the post's
@@ -273,6 +274,42 @@ async fn main() {
         ms(history),
         ms(hfloor),
         history.as_secs_f64() / hfloor.as_secs_f64()
+    );
+    // Best time to post over the channel's whole history (the page's "Best time to post" card),
+    // beside a bare scan of the rows it reads and, for scale, the posts table's full reading of
+    // every post (what it built on before issue #21).
+    let (best, b) = timed(11, || o.analytics_best_times(CHANNEL)).await;
+    let b = b.unwrap();
+    let (bfloor, bn) = timed(11, || async {
+        sqlx::query_as::<_, (i64, f64)>(
+            "SELECT COUNT(*), TOTAL(engagement / impressions) FROM analytics_published
+              WHERE channel_id = ?1 AND engagement IS NOT NULL",
+        )
+        .bind(CHANNEL)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .0
+    })
+    .await;
+    let (full, n) = timed(3, || async {
+        o.analytics_posts(Some(CHANNEL), 0, i64::MAX)
+            .await
+            .unwrap()
+            .len()
+    })
+    .await;
+    println!(
+        "best time to post ({} posts, {} slots): {}  | floor, bare indexed scan of its {bn} rows: {}  | ratio {:.2}x  (target < 50 ms)",
+        b.posts,
+        b.slots.len(),
+        ms(best),
+        ms(bfloor),
+        best.as_secs_f64() / bfloor.as_secs_f64()
+    );
+    println!(
+        "  for scale: reading all {n} posts as the posts table does (what it read before): {}",
+        ms(full)
     );
     if let Some(mb) = peak_rss_mb() {
         println!("peak RSS: {mb:.0} MB (seeding included)");

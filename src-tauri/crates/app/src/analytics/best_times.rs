@@ -66,59 +66,89 @@ fn mean(xs: impl Iterator<Item = f64>) -> (f64, usize) {
     (if n == 0 { 0.0 } else { s / n as f64 }, n)
 }
 
+/// One slot's posts: how many, and the sum and the sum of squares of their rates — all the
+/// estimate needs of them, so the store can add them up without handing over every post.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SlotSums {
+    pub posts: u64,
+    pub sum: f64,
+    pub sum_sq: f64,
+}
+
+impl SlotSums {
+    fn mean(&self) -> f64 {
+        if self.posts == 0 { 0.0 } else { self.sum / self.posts as f64 }
+    }
+
+    /// The sum of squared deviations from the slot's mean.
+    fn squares(&self) -> f64 {
+        if self.posts == 0 {
+            0.0
+        } else {
+            (self.sum_sq - self.sum * self.sum / self.posts as f64).max(0.0)
+        }
+    }
+}
+
 /// Ranks the slots of one channel's history (see the module docs).
 pub fn estimate(obs: &[Observation]) -> BestTimes {
-    let obs: Vec<Observation> = obs
+    let mut slots = [SlotSums::default(); SLOTS];
+    for o in obs
         .iter()
-        .copied()
         .filter(|o| o.slot < SLOTS && o.rate.is_finite() && o.rate >= 0.0)
-        .collect();
-    let (mu, n_all) = mean(obs.iter().map(|o| o.rate));
+    {
+        let s = &mut slots[o.slot];
+        s.posts += 1;
+        s.sum += o.rate;
+        s.sum_sq += o.rate * o.rate;
+    }
+    estimate_from_sums(&slots)
+}
+
+/// [`estimate`] from each slot's sums (rates finite and not negative).
+pub fn estimate_from_sums(slots: &[SlotSums; SLOTS]) -> BestTimes {
+    let all = slots.iter().fold(SlotSums::default(), |a, s| SlotSums {
+        posts: a.posts + s.posts,
+        sum: a.sum + s.sum,
+        sum_sq: a.sum_sq + s.sum_sq,
+    });
+    let (mu, n_all) = (all.mean(), all.posts);
     let mut out = BestTimes {
         posts: u32::try_from(n_all).unwrap_or(u32::MAX),
         min_posts: MIN_POSTS as u32,
-        enough_data: n_all >= MIN_POSTS,
+        enough_data: n_all >= MIN_POSTS as u64,
         channel_rate: mu,
         slots: Vec::new(),
     };
     if !out.enough_data {
         return out;
     }
-    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); SLOTS];
-    for o in &obs {
-        groups[o.slot].push(o.rate);
-    }
     // Within-slot variance, pooled over slots with two posts or more (else the total variance).
-    let (mut ss, mut df) = (0.0, 0usize);
-    for g in groups.iter().filter(|g| g.len() > 1) {
-        let (m, n) = mean(g.iter().copied());
-        ss += g.iter().map(|x| (x - m).powi(2)).sum::<f64>();
-        df += n - 1;
+    let (mut ss, mut df) = (0.0, 0u64);
+    for g in slots.iter().filter(|g| g.posts > 1) {
+        ss += g.squares();
+        df += g.posts - 1;
     }
-    let total_var = obs.iter().map(|o| (o.rate - mu).powi(2)).sum::<f64>() / (n_all - 1) as f64;
+    let total_var = all.squares() / (n_all - 1) as f64;
     let sigma2 = if df > 0 { ss / df as f64 } else { total_var }.max(1e-12);
     // Between-slot variance of true means, by moments over the slots that have posts.
-    let used: Vec<(f64, usize)> = groups
-        .iter()
-        .filter(|g| !g.is_empty())
-        .map(|g| mean(g.iter().copied()))
-        .collect();
+    let used: Vec<&SlotSums> = slots.iter().filter(|g| g.posts > 0).collect();
     let k = used.len() as f64;
-    let spread = used.iter().map(|(m, _)| (m - mu).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
-    let sampling = used.iter().map(|(_, n)| sigma2 / *n as f64).sum::<f64>() / k.max(1.0);
+    let spread = used.iter().map(|g| (g.mean() - mu).powi(2)).sum::<f64>() / (k - 1.0).max(1.0);
+    let sampling = used.iter().map(|g| sigma2 / g.posts as f64).sum::<f64>() / k.max(1.0);
     // Never quite zero: a floor keeps a slot with much evidence able to move away from the mean.
     let tau2 = (spread - sampling).max(sigma2 * 1e-3);
-    for (slot, g) in groups.iter().enumerate() {
-        if g.is_empty() {
+    for (slot, g) in slots.iter().enumerate() {
+        if g.posts == 0 {
             continue;
         }
-        let (ybar, n) = mean(g.iter().copied());
+        let (ybar, n) = (g.mean(), g.posts);
         let prec = n as f64 / sigma2 + 1.0 / tau2;
         let post = (n as f64 / sigma2 * ybar + mu / tau2) / prec;
         out.slots.push(SlotEstimate {
             weekday: (slot / 24) as u32,
             hour: (slot % 24) as u32,
-            posts: n as u32,
+            posts: u32::try_from(n).unwrap_or(u32::MAX),
             raw_rate: ybar,
             rate: post,
             uncertainty: prec.recip().sqrt(),
