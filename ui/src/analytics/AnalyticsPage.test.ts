@@ -104,3 +104,21 @@ describe('AnalyticsPage', () => {
     await waitFor(() => expect(fake.bestCalls).toBe(2));
   });
 });
+
+describe('AnalyticsPage after the data is deleted', () => {
+  it('draws nothing it kept: it waits for the core again', async () => {
+    fake.hang = false;
+    fake.posts = 4;
+    const first = render(AnalyticsPage);
+    await waitFor(() => expect(postsCard()).toMatch(/^Posts 4/));
+    first.unmount();
+
+    const { forgetKept } = await import('$lib/kept');
+    forgetKept();
+    fake.hang = true;
+    render(AnalyticsPage);
+    await tick();
+    expect(screen.queryByTestId('card-posts')).toBeNull();
+    expect(screen.getByTestId('analytics-loading')).toBeTruthy();
+  });
+});

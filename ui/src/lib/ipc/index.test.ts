@@ -177,6 +177,21 @@ describe('privacy & data commands inside the desktop app', () => {
     await expect(ipc.importData()).rejects.toMatchObject({ name: 'AppError', code: 'archive_too_new', message: 'newer Outpost' });
   });
 
+  it('deleting all data or importing an archive forgets what the pages keep; a cancelled import does not', async () => {
+    const { keeps } = await import('../kept');
+    const forget = vi.fn();
+    keeps(forget);
+    mocks.importData.mockResolvedValue({ status: 'ok', data: null });
+    await ipc.importData();
+    expect(forget).not.toHaveBeenCalled();
+    mocks.importData.mockResolvedValue({ status: 'ok', data: { posts: 3 } });
+    await ipc.importData();
+    expect(forget).toHaveBeenCalledTimes(1);
+    mocks.deleteAllData.mockResolvedValue({ status: 'error', error: { code: 'io', message: 'stopped part-way' } });
+    await expect(ipc.deleteAllData()).rejects.toMatchObject({ code: 'io' });
+    expect(forget).toHaveBeenCalledTimes(2);
+  });
+
   it('activityLog forwards query, page and page size', async () => {
     const page = { entries: [], total: 0, page: 2, page_size: 50 };
     mocks.activityLog.mockResolvedValue({ status: 'ok', data: page });

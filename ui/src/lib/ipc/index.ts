@@ -7,6 +7,7 @@
  * - Outside the desktop app (plain browser during `npm run dev` / `vite preview`) there is no IPC;
  *   `isPreview()` is true and the facade answers with clearly empty values, never invented data.
  */
+import { forgetKept } from '../kept';
 import { commands, ERROR_CODES, events } from './bindings';
 import type {
   ActivityPage,
@@ -254,7 +255,9 @@ export const ipc = {
   /** Imports an archive into an empty profile (native open dialog in the core); `null` = cancelled. */
   async importData(): Promise<ImportSummary | null> {
     if (isPreview()) throw new PreviewModeError();
-    return call(() => commands.importData());
+    const summary = await call(() => commands.importData());
+    if (summary) forgetKept();
+    return summary;
   },
 
   /** Re-seals every stored secret under a new master key; the old key is deleted. */
@@ -266,7 +269,12 @@ export const ipc = {
   /** Revokes every channel's token upstream, then deletes all local data and the master key. */
   async deleteAllData(): Promise<DeleteAllReport> {
     if (isPreview()) throw new PreviewModeError();
-    return call(() => commands.deleteAllData());
+    try {
+      return await call(() => commands.deleteAllData());
+    } finally {
+      // Even a deletion that stopped part-way may have removed what the pages keep.
+      forgetKept();
+    }
   },
 
   /** One page (0-based) of the outbound API call log, newest first. */
