@@ -126,7 +126,12 @@ fn same(got: &best_times::BestTimes, want: &best_times::BestTimes, what: &str) {
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12);
     assert_eq!(
         (got.posts, got.min_posts, got.enough_data, got.slots.len()),
-        (want.posts, want.min_posts, want.enough_data, want.slots.len()),
+        (
+            want.posts,
+            want.min_posts,
+            want.enough_data,
+            want.slots.len()
+        ),
         "{what}"
     );
     assert!(close(got.channel_rate, want.channel_rate), "{what}");
@@ -197,7 +202,11 @@ async fn best_times_reads_the_same_observations_as_the_posts_table() {
             metrics.push(("replies", rng.below(10) as f64));
         }
         if n % 3 == 0 {
-            let imp = if n % 33 == 0 { 0.0 } else { 200.0 + rng.below(5_000) as f64 };
+            let imp = if n % 33 == 0 {
+                0.0
+            } else {
+                200.0 + rng.below(5_000) as f64
+            };
             metrics.push(("impressions", imp));
         }
         if n % 13 == 4 {

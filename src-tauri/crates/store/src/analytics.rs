@@ -548,7 +548,10 @@ pub async fn best_time_sums<'e, E: SqliteExecutor<'e>>(
     channel_id: &str,
     zone: &[(i64, i64, i64)],
 ) -> Result<Vec<(i64, i64, f64, f64)>> {
-    let ranges: Vec<String> = zone.iter().map(|(a, b, c)| format!("[{a},{b},{c}]")).collect();
+    let ranges: Vec<String> = zone
+        .iter()
+        .map(|(a, b, c)| format!("[{a},{b},{c}]"))
+        .collect();
     let zone = format!("[{}]", ranges.join(","));
     Ok(sqlx::query_as(
         "WITH z (start, stop, off) AS MATERIALIZED (

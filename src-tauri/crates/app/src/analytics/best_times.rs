@@ -77,7 +77,11 @@ pub struct SlotSums {
 
 impl SlotSums {
     fn mean(&self) -> f64 {
-        if self.posts == 0 { 0.0 } else { self.sum / self.posts as f64 }
+        if self.posts == 0 {
+            0.0
+        } else {
+            self.sum / self.posts as f64
+        }
     }
 
     /// The sum of squared deviations from the slot's mean.

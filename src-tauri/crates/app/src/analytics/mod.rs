@@ -273,7 +273,11 @@ pub(crate) fn offset_ranges(tz: chrono_tz::Tz, first: i64, last: i64) -> Vec<(i6
             let (mut lo, mut hi) = (t, next);
             while hi - lo > 1 {
                 let mid = lo + (hi - lo) / 2;
-                if offset(mid) == off { lo = mid } else { hi = mid }
+                if offset(mid) == off {
+                    lo = mid
+                } else {
+                    hi = mid
+                }
             }
             out.push((start, hi, off));
             (start, off, t) = (hi, offset(hi), hi);
@@ -771,7 +775,8 @@ impl Outpost {
             // the channel's history (issue #21: every post read one by one took 0.2-2.5 s at
             // 100,000 posts).
             let zone = offset_ranges(tz, first, last);
-            for (slot, posts, sum, sum_sq) in store::best_time_sums(pool, channel_id, &zone).await? {
+            for (slot, posts, sum, sum_sq) in store::best_time_sums(pool, channel_id, &zone).await?
+            {
                 if let Some(s) = usize::try_from(slot).ok().and_then(|i| slots.get_mut(i)) {
                     *s = best_times::SlotSums {
                         posts: u64::try_from(posts).unwrap_or(0),
@@ -1033,10 +1038,19 @@ mod tests {
         ] {
             let ranges = offset_ranges(tz, first, last);
             let want = |t: i64| {
-                i64::from(tz.timestamp_millis_opt(t).unwrap().offset().fix().local_minus_utc()) * 1000
+                i64::from(
+                    tz.timestamp_millis_opt(t)
+                        .unwrap()
+                        .offset()
+                        .fix()
+                        .local_minus_utc(),
+                ) * 1000
             };
             let got = |t: i64| {
-                let r = ranges.iter().filter(|(a, b, _)| *a <= t && t < *b).collect::<Vec<_>>();
+                let r = ranges
+                    .iter()
+                    .filter(|(a, b, _)| *a <= t && t < *b)
+                    .collect::<Vec<_>>();
                 assert_eq!(r.len(), 1, "{tz}: {t} in {ranges:?}");
                 r[0].2
             };
@@ -1049,7 +1063,11 @@ mod tests {
                 let at = w[0].1;
                 assert_eq!(w[1].0, at, "{tz}: ranges meet");
                 assert_ne!(w[0].2, w[1].2, "{tz}: a range per offset");
-                assert_eq!((got(at - 1), got(at)), (want(at - 1), want(at)), "{tz} at {at}");
+                assert_eq!(
+                    (got(at - 1), got(at)),
+                    (want(at - 1), want(at)),
+                    "{tz} at {at}"
+                );
             }
             assert_eq!(ranges[0].0, i64::MIN + 1);
             assert_eq!(ranges.last().unwrap().1, i64::MAX);
