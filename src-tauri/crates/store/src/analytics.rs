@@ -476,6 +476,17 @@ pub async fn make_post_due<'e, E: SqliteExecutor<'e>>(ex: E, post_id: &str) -> R
     .rows_affected())
 }
 
+/// The CTE `r`: each followers reading of channel `?1` (or of every channel, `?1` NULL) with the
+/// range of publishing times it is the follower count for — from the reading to the next one of
+/// its channel, the first also covering everything before it — as `channel_id, value, start, stop`.
+const FOLLOWER_READINGS_SQL: &str = "r AS (
+    SELECT channel_id, value,
+           CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
+           COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
+      FROM analytics_snapshots
+     WHERE post_target_id IS NULL AND metric = 'followers' AND (?1 IS NULL OR channel_id = ?1)
+    WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id))";
+
 /// Sum and count of the engagement rates per follower of the posts of `[from, to)` whose platform
 /// counts no impressions, as `(current, rate_sum, rates)` (`current`: published at or after
 /// `current_from`). Each followers reading covers the posts published from it to the next one
@@ -487,14 +498,8 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
     (from, current_from, to): (i64, i64, i64),
 ) -> Result<Vec<(bool, f64, i64)>> {
     // Both periods in one pass, no grouping: (rate sum, count) before, then from `current_from`.
-    let (before_sum, before, now_sum, now): (f64, i64, f64, i64) = sqlx::query_as(
-        "WITH r AS (
-            SELECT channel_id, value,
-                   CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
-                   COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
-              FROM analytics_snapshots
-             WHERE post_target_id IS NULL AND metric = 'followers' AND (?1 IS NULL OR channel_id = ?1)
-            WINDOW w AS (PARTITION BY channel_id ORDER BY captured_at, id)),
+    let (before_sum, before, now_sum, now): (f64, i64, f64, i64) = sqlx::query_as(&format!(
+        "WITH {FOLLOWER_READINGS_SQL},
          f AS MATERIALIZED (
             SELECT channel_id, value, MAX(start, ?2) AS lo, MIN(stop, ?3) AS hi FROM r
              WHERE value > 0 AND stop > ?2 AND start < ?3)
@@ -505,8 +510,8 @@ pub async fn follower_rates<'e, E: SqliteExecutor<'e>>(
            FROM f
            CROSS JOIN analytics_published a
           WHERE a.channel_id = f.channel_id AND a.published_at >= f.lo AND a.published_at < f.hi
-            AND a.impressions IS NULL AND a.engagement IS NOT NULL",
-    )
+            AND a.impressions IS NULL AND a.engagement IS NOT NULL"
+    ))
     .bind(channel_id)
     .bind(from)
     .bind(to)
@@ -553,16 +558,10 @@ pub async fn best_time_sums<'e, E: SqliteExecutor<'e>>(
         .map(|(a, b, c)| format!("[{a},{b},{c}]"))
         .collect();
     let zone = format!("[{}]", ranges.join(","));
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(&format!(
         "WITH z (start, stop, off) AS MATERIALIZED (
             SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?2)),
-         r AS (
-            SELECT value,
-                   CASE WHEN ROW_NUMBER() OVER w = 1 THEN -9223372036854775807 ELSE captured_at END AS start,
-                   COALESCE(LEAD(captured_at) OVER w, 9223372036854775807) AS stop
-              FROM analytics_snapshots
-             WHERE post_target_id IS NULL AND metric = 'followers' AND channel_id = ?1
-            WINDOW w AS (ORDER BY captured_at, id)),
+         {FOLLOWER_READINGS_SQL},
          f AS MATERIALIZED (SELECT value, start, stop FROM r WHERE value > 0 AND stop > start),
          -- Each followers reading's range cut by the zone's ranges: one value and one offset each.
          p AS MATERIALIZED (
@@ -585,8 +584,8 @@ pub async fn best_time_sums<'e, E: SqliteExecutor<'e>>(
                AND a.post_target_id NOT IN gone)
          -- Hour 0 since the epoch is a Thursday's (weekday 3) midnight: 72 hours after a Monday's.
          SELECT (h + 72) % 168 AS slot, COUNT(*), TOTAL(rate), TOTAL(rate * rate)
-           FROM o WHERE h >= 0 AND rate >= 0 GROUP BY slot",
-    )
+           FROM o WHERE h >= 0 AND rate >= 0 GROUP BY slot"
+    ))
     .bind(channel_id)
     .bind(zone)
     .fetch_all(ex)

@@ -262,11 +262,10 @@ pub(crate) fn offset_ranges(tz: chrono_tz::Tz, first: i64, last: i64) -> Vec<(i6
             .map(|d| i64::from(d.offset().fix().local_minus_utc()) * 1000)
             .unwrap_or(0)
     };
-    let mut out = Vec::new();
-    let (mut start, mut t) = (i64::MIN + 1, first.min(last));
-    let mut off = offset(t);
-    while t < last.max(first) {
-        let next = (t + DAY).min(last.max(first));
+    let (mut t, end) = (first.min(last), first.max(last));
+    let (mut out, mut start, mut off) = (Vec::new(), i64::MIN + 1, offset(t));
+    while t < end {
+        let next = (t + DAY).min(end);
         let o = offset(next);
         if o != off {
             // The change lies in (t, next]: the first instant with the new offset.
